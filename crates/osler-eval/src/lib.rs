@@ -1,0 +1,1 @@
+//! osler-eval: metrics, calibration, decision curves, resampling.

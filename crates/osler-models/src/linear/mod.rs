@@ -1,0 +1,1 @@
+//! Linear models: logistic regression (IRLS and elastic net).

@@ -1,0 +1,1 @@
+//! osler-pipeline: training, cross-validation, artifacts, prediction.

@@ -1,0 +1,1 @@
+//! osler-report: self-contained HTML reports with SVG plots.
