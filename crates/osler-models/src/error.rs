@@ -1,0 +1,27 @@
+//! Errors raised while fitting or applying an estimator.
+
+/// Why an estimator refused its input or could not produce a model.
+///
+/// Messages name the feature (by its index or name when known) and say what
+/// was expected, so the CLI can show them to the user as they are.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelError {
+    #[error("no rows to fit on")]
+    Empty,
+    #[error("{what} has {found} entries, expected {expected}")]
+    LengthMismatch { what: &'static str, found: usize, expected: usize },
+    #[error("non-finite value {value} in feature {feature} at row {row}")]
+    NonFinite { feature: usize, row: usize, value: f64 },
+    #[error("outcome must be 0 or 1, found {value} at row {row}")]
+    BadLabel { row: usize, value: f64 },
+    #[error("outcome has a single class ({class}); both classes are needed to fit a classifier")]
+    SingleClass { class: f64 },
+    #[error("invalid option: {0}")]
+    InvalidOption(String),
+    #[error("feature {feature} {reason}")]
+    Degenerate { feature: usize, reason: String },
+    #[error("model did not converge after {iterations} iterations ({detail})")]
+    NotConverged { iterations: usize, detail: String },
+    #[error("model expects {expected} features, got {found}")]
+    FeatureCount { expected: usize, found: usize },
+}
