@@ -1,0 +1,262 @@
+//! CSV / CSV.gz reader: delimiter sniffing, quoted fields, `NA`/empty as missing.
+//!
+//! Every column starts numeric and turns into dictionary-encoded text at the
+//! first cell that is neither a number nor a missing token, so a million-row
+//! numeric file never allocates a string per cell.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::error::DataError;
+use crate::table::{Column, ColumnData, MISSING_CODE, Table};
+
+/// Cell texts read as a missing value (after trimming spaces).
+pub const MISSING_TOKENS: [&str; 6] = ["", "NA", "N/A", "na", "NULL", "null"];
+
+/// Reads a CSV (or gzip-compressed CSV, detected by its magic bytes) from a file.
+pub fn read_csv_path(path: &Path) -> Result<Table, DataError> {
+    let bytes = std::fs::read(path)
+        .map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
+    read_csv_bytes(&bytes, &path.display().to_string())
+}
+
+/// Reads CSV text from memory; `source_name` is used in error messages.
+pub fn read_csv_bytes(bytes: &[u8], source_name: &str) -> Result<Table, DataError> {
+    let sha256 = hex(&Sha256::digest(bytes));
+    let text = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out).map_err(|e| {
+            DataError::Csv { source_name: source_name.into(), line: 0, detail: format!("gzip: {e}") }
+        })?;
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(bytes)
+    };
+    let mut table = parse(&text, source_name)?;
+    table.sha256 = Some(sha256);
+    Ok(table)
+}
+
+/// Lowercase hexadecimal encoding of a digest.
+pub fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Picks the delimiter among `, ; \t |` that occurs most often outside quotes in the header line.
+pub fn sniff_delimiter(text: &[u8]) -> u8 {
+    let mut counts = [0usize; 4];
+    let cands = [b',', b';', b'\t', b'|'];
+    let mut in_quotes = false;
+    for &b in text {
+        if !in_quotes && (b == b'\n' || b == b'\r') {
+            break;
+        }
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if !in_quotes {
+            if let Some(k) = cands.iter().position(|&c| c == b) {
+                counts[k] += 1;
+            }
+        }
+    }
+    let (best, n) = counts.iter().enumerate().max_by_key(|(i, n)| (**n, usize::MAX - i)).map_or((0, 0), |(i, n)| (i, *n));
+    if n == 0 { b',' } else { cands[best] }
+}
+
+enum Builder {
+    Numeric(Vec<f64>),
+    Text { codes: Vec<u32>, levels: Vec<String>, index: HashMap<String, u32> },
+}
+
+impl Builder {
+    fn push(&mut self, cell: &str) -> Result<(), String> {
+        let cell = cell.trim();
+        let missing = MISSING_TOKENS.contains(&cell);
+        if let Builder::Numeric(v) = self {
+            if missing {
+                v.push(f64::NAN);
+                return Ok(());
+            }
+            match cell.parse::<f64>() {
+                Ok(x) if x.is_finite() => {
+                    v.push(x);
+                    return Ok(());
+                }
+                Ok(_) => {
+                    return Err(format!(
+                        "value '{cell}' is not a finite number (write missing values as an empty cell or NA)"
+                    ));
+                }
+                Err(_) => self.to_text(),
+            }
+        }
+        if let Builder::Text { codes, levels, index } = self {
+            if missing {
+                codes.push(MISSING_CODE);
+            } else if let Some(&c) = index.get(cell) {
+                codes.push(c);
+            } else {
+                let c = levels.len() as u32;
+                levels.push(cell.to_string());
+                index.insert(cell.to_string(), c);
+                codes.push(c);
+            }
+        }
+        Ok(())
+    }
+
+    fn to_text(&mut self) {
+        if let Builder::Numeric(v) = self {
+            let mut levels = Vec::new();
+            let mut index = HashMap::new();
+            let codes = v
+                .iter()
+                .map(|x| {
+                    if x.is_nan() {
+                        return MISSING_CODE;
+                    }
+                    let s = x.to_string();
+                    *index.entry(s.clone()).or_insert_with(|| {
+                        levels.push(s);
+                        (levels.len() - 1) as u32
+                    })
+                })
+                .collect();
+            *self = Builder::Text { codes, levels, index };
+        }
+    }
+
+    fn finish(self) -> ColumnData {
+        match self {
+            Builder::Numeric(v) => ColumnData::Numeric(v),
+            Builder::Text { codes, levels, .. } => ColumnData::Text { codes, levels },
+        }
+    }
+}
+
+fn parse(text: &[u8], source_name: &str) -> Result<Table, DataError> {
+    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+    if text.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(DataError::EmptyFile { source_name: source_name.into() });
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(text))
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text);
+    let csv_err = |e: csv::Error| {
+        let line = e.position().map_or(0, |p| p.line());
+        let detail = match e.kind() {
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                format!("expected {expected_len} fields like the header, found {len}")
+            }
+            csv::ErrorKind::Utf8 { .. } => "text is not valid UTF-8".to_string(),
+            _ => e.to_string(),
+        };
+        DataError::Csv { source_name: source_name.into(), line, detail }
+    };
+    let headers: Vec<String> =
+        rdr.headers().map_err(csv_err)?.iter().map(|h| h.trim().to_string()).collect();
+    for (i, h) in headers.iter().enumerate() {
+        if h.is_empty() {
+            return Err(DataError::Csv {
+                source_name: source_name.into(),
+                line: 1,
+                detail: format!("header field {} is empty: every column needs a name", i + 1),
+            });
+        }
+        if headers[..i].contains(h) {
+            return Err(DataError::DuplicateColumn { source_name: source_name.into(), column: h.clone() });
+        }
+    }
+    let mut builders: Vec<Builder> = headers.iter().map(|_| Builder::Numeric(Vec::new())).collect();
+    let mut lines = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while rdr.read_record(&mut record).map_err(csv_err)? {
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() == 1 && record[0].trim().is_empty() && headers.len() > 1 {
+            continue; // a blank line
+        }
+        for (j, cell) in record.iter().enumerate() {
+            builders[j]
+                .push(cell)
+                .map_err(|p| DataError::cell(source_name, line, &headers[j], p))?;
+        }
+        lines.push(line);
+    }
+    if lines.is_empty() {
+        return Err(DataError::NoRows { source_name: source_name.into() });
+    }
+    let columns = headers
+        .into_iter()
+        .zip(builders)
+        .map(|(name, b)| Column { name, data: b.finish() })
+        .collect();
+    Ok(Table { source: source_name.into(), columns, lines, sha256: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(s: &str) -> Result<Table, DataError> {
+        read_csv_bytes(s.as_bytes(), "t.csv")
+    }
+
+    #[test]
+    fn reads_numbers_text_quotes_and_missing() {
+        let t = read("a,b,c\n1,\"x, y\",NA\n2.5,z,\n").expect("valid csv");
+        assert_eq!(t.n_rows(), 2);
+        assert_eq!(t.columns[0].data, ColumnData::Numeric(vec![1.0, 2.5]));
+        assert_eq!(t.columns[1].data.text_at(0).as_deref(), Some("x, y"));
+        assert!(t.columns[2].data.is_missing(0) && t.columns[2].data.is_missing(1));
+        assert_eq!(t.lines, vec![2, 3]);
+        assert_eq!(t.sha256.as_deref().map(str::len), Some(64));
+    }
+
+    #[test]
+    fn sniffs_semicolons_and_tabs() {
+        assert_eq!(sniff_delimiter(b"a;b;c\n1;2;3"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"\"a;b\",c\n"), b',');
+        let t = read("x;y\n1,5;2\n").expect("semicolon csv");
+        assert_eq!(t.columns[0].data.text_at(0).as_deref(), Some("1,5"));
+    }
+
+    #[test]
+    fn numeric_column_turns_text_keeping_earlier_values() {
+        let t = read("a\n1\n2\nfoo\n").expect("csv");
+        assert_eq!(t.columns[0].data.text_at(0).as_deref(), Some("1"));
+        assert_eq!(t.columns[0].data.text_at(2).as_deref(), Some("foo"));
+    }
+
+    #[test]
+    fn refuses_non_finite_numbers_with_line_and_column() {
+        let e = read("a,b\n1,2\n3,inf\n").expect_err("inf refused").to_string();
+        assert!(e.contains("line 3") && e.contains("'b'") && e.contains("inf"), "{e}");
+        let e = read("a\nNaN\n").expect_err("NaN refused").to_string();
+        assert!(e.contains("not a finite number"), "{e}");
+    }
+
+    #[test]
+    fn empty_ragged_and_duplicate_inputs_are_errors() {
+        assert!(matches!(read(""), Err(DataError::EmptyFile { .. })));
+        assert!(matches!(read("a,b\n"), Err(DataError::NoRows { .. })));
+        let e = read("a,b\n1,2\n3\n").expect_err("ragged").to_string();
+        assert!(e.contains("line 3") && e.contains("expected 2 fields"), "{e}");
+        assert!(matches!(read("a,a\n1,2\n"), Err(DataError::DuplicateColumn { .. })));
+    }
+
+    #[test]
+    fn reads_gzip() {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(b"a,b\n1,2\n").expect("gzip write");
+        let gz = enc.finish().expect("gzip finish");
+        let t = read_csv_bytes(&gz, "t.csv.gz").expect("gz csv");
+        assert_eq!(t.columns[1].data, ColumnData::Numeric(vec![2.0]));
+    }
+}

@@ -1,0 +1,482 @@
+//! Column schema: type, role, unit, missing-value codes and physiological valid range.
+//!
+//! A schema is inferred from a table, can be written to TOML or JSON, edited by
+//! hand and passed back; it is saved inside every model artifact, and inputs
+//! given to a saved model are checked against it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{DataError, did_you_mean};
+use crate::table::{ColumnData, MISSING_CODE, Table};
+
+/// Statistical type of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Numeric,
+    /// Two levels; numeric 0/1 or two text levels (the second listed level is coded 1).
+    Binary,
+    Categorical,
+}
+
+/// What a column is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Feature,
+    Target,
+    Id,
+    Group,
+    Weight,
+    Time,
+    Event,
+    /// Present in the file but never used (e.g. a leaky duplicate of the outcome).
+    Ignore,
+}
+
+/// Declared properties of one column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnSpec {
+    pub name: String,
+    pub kind: Kind,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Cell values that mean "missing" for this column (e.g. Pima's impossible `0`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    /// Lowest valid value (inclusive unless `min_exclusive`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub min_exclusive: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub max_exclusive: bool,
+    /// Known levels of a binary or categorical column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levels: Option<Vec<String>>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Citation and licence of a shipped dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetMeta {
+    pub name: String,
+    pub title: String,
+    pub task: String,
+    pub citation: String,
+    pub licence: String,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub positive: Option<String>,
+}
+
+/// A table's schema.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Schema {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<DatasetMeta>,
+    pub columns: Vec<ColumnSpec>,
+}
+
+impl ColumnSpec {
+    /// A spec with no unit, range, codes or levels.
+    pub fn new(name: &str, kind: Kind, role: Role) -> Self {
+        ColumnSpec {
+            name: name.to_string(),
+            kind,
+            role,
+            unit: None,
+            description: None,
+            missing: Vec::new(),
+            min: None,
+            max: None,
+            min_exclusive: false,
+            max_exclusive: false,
+            levels: None,
+        }
+    }
+
+    /// Human-readable valid range, e.g. `0 < value < 1000 mg/dL`.
+    pub fn range_text(&self) -> String {
+        let lo = self.min.map(|m| format!("{m} {} ", if self.min_exclusive { "<" } else { "<=" }));
+        let hi = self.max.map(|m| format!(" {} {m}", if self.max_exclusive { "<" } else { "<=" }));
+        let unit = self.unit.as_ref().map(|u| format!(" {u}")).unwrap_or_default();
+        format!("{}value{}{}", lo.unwrap_or_default(), hi.unwrap_or_default(), unit)
+    }
+
+    /// Is `x` inside the declared valid range?
+    pub fn in_range(&self, x: f64) -> bool {
+        let lo_ok = self.min.is_none_or(|m| if self.min_exclusive { x > m } else { x >= m });
+        let hi_ok = self.max.is_none_or(|m| if self.max_exclusive { x < m } else { x <= m });
+        lo_ok && hi_ok
+    }
+
+    fn is_missing_code(&self, text: &str) -> bool {
+        self.missing.iter().any(|c| c == text)
+    }
+
+    fn is_missing_number(&self, x: f64) -> bool {
+        self.missing.iter().any(|c| c.parse::<f64>().is_ok_and(|m| m == x))
+    }
+}
+
+/// Heuristic id columns: named `id`, `*_id`, `*ID`; never used as predictors.
+fn looks_like_id(name: &str) -> bool {
+    let l = name.to_lowercase();
+    l == "id" || l.ends_with("_id") || l.ends_with(".id") || name.ends_with("ID") || l == "patient"
+}
+
+impl Schema {
+    /// Infers a schema: numeric columns with only 0/1 values are binary, text
+    /// columns with two levels binary, other text columns categorical. A text
+    /// column that is mostly numbers is refused (a typo in a numeric column is
+    /// far more likely than a categorical column of numbers).
+    pub fn infer(table: &Table) -> Result<Schema, DataError> {
+        let mut columns = Vec::with_capacity(table.columns.len());
+        for c in &table.columns {
+            let role = if looks_like_id(&c.name) { Role::Id } else { Role::Feature };
+            let spec = match &c.data {
+                ColumnData::Numeric(v) => {
+                    let binary = v.iter().all(|x| x.is_nan() || *x == 0.0 || *x == 1.0)
+                        && v.iter().any(|x| !x.is_nan());
+                    ColumnSpec::new(&c.name, if binary { Kind::Binary } else { Kind::Numeric }, role)
+                }
+                ColumnData::Text { codes, levels } => {
+                    check_not_mostly_numeric(table, &c.name, codes, levels)?;
+                    let mut spec = ColumnSpec::new(
+                        &c.name,
+                        if levels.len() <= 2 { Kind::Binary } else { Kind::Categorical },
+                        role,
+                    );
+                    let mut sorted = levels.clone();
+                    sorted.sort();
+                    spec.levels = Some(sorted);
+                    spec
+                }
+            };
+            columns.push(spec);
+        }
+        Ok(Schema { dataset: None, columns })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&ColumnSpec> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut ColumnSpec> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    /// Reads a schema from TOML (`.toml`) or JSON (anything else).
+    pub fn from_file(path: &std::path::Path) -> Result<Schema, DataError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
+        let is_toml = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+        let schema = if is_toml {
+            Self::from_toml(&text)
+        } else {
+            serde_json::from_str(&text)
+                .map_err(|e| DataError::Schema(format!("{}: {e}", path.display())))
+        }?;
+        schema.check()?;
+        Ok(schema)
+    }
+
+    pub fn from_toml(text: &str) -> Result<Schema, DataError> {
+        let s: Schema = toml::from_str(text).map_err(|e| DataError::Schema(e.to_string()))?;
+        s.check()?;
+        Ok(s)
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot render schema: {e}\n"))
+    }
+
+    /// Internal consistency: unique names, sane ranges, levels for text binaries.
+    pub fn check(&self) -> Result<(), DataError> {
+        for (i, c) in self.columns.iter().enumerate() {
+            if self.columns[..i].iter().any(|o| o.name == c.name) {
+                return Err(DataError::Schema(format!("column '{}' is declared twice", c.name)));
+            }
+            if let (Some(lo), Some(hi)) = (c.min, c.max) {
+                if lo > hi {
+                    return Err(DataError::Schema(format!(
+                        "column '{}': min {lo} is above max {hi}",
+                        c.name
+                    )));
+                }
+            }
+            if c.kind == Kind::Binary && c.levels.as_ref().is_some_and(|l| l.len() > 2) {
+                return Err(DataError::Schema(format!(
+                    "column '{}' is binary but lists {} levels",
+                    c.name,
+                    c.levels.as_ref().map_or(0, Vec::len)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks `table` against this schema and returns it conformed: declared
+    /// missing codes become missing, numeric columns are numeric, values lie in
+    /// their valid range, binary columns have at most their two levels.
+    ///
+    /// `required` lists the columns that must be present; a table column not in
+    /// the schema is an error when `refuse_unknown` is set (model inputs), and
+    /// is kept untouched otherwise.
+    pub fn conform(
+        &self,
+        mut table: Table,
+        required: &[&str],
+        refuse_unknown: bool,
+    ) -> Result<Table, DataError> {
+        for name in required {
+            if table.index_of(name).is_none() {
+                return Err(DataError::MissingColumn {
+                    source_name: table.source.clone(),
+                    column: name.to_string(),
+                    hint: did_you_mean(name, table.names()),
+                });
+            }
+        }
+        if refuse_unknown {
+            if let Some(c) = table.columns.iter().find(|c| self.get(&c.name).is_none()) {
+                let known: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
+                return Err(DataError::UnknownColumn {
+                    source_name: table.source.clone(),
+                    column: c.name.clone(),
+                    known: known.join(", "),
+                });
+            }
+        }
+        let source = table.source.clone();
+        let lines = table.lines.clone();
+        for col in &mut table.columns {
+            let Some(spec) = self.get(&col.name) else { continue };
+            if spec.role == Role::Ignore {
+                continue;
+            }
+            conform_column(spec, &mut col.data, &source, &lines)?;
+        }
+        Ok(table)
+    }
+}
+
+fn check_not_mostly_numeric(
+    table: &Table,
+    name: &str,
+    codes: &[u32],
+    levels: &[String],
+) -> Result<(), DataError> {
+    let numeric: Vec<bool> = levels.iter().map(|l| l.parse::<f64>().is_ok()).collect();
+    let (mut num, mut total) = (0usize, 0usize);
+    for &c in codes.iter().filter(|&&c| c != MISSING_CODE) {
+        total += 1;
+        num += usize::from(numeric[c as usize]);
+    }
+    if total >= 10 && num * 10 >= total * 9 && num < total {
+        let i = codes
+            .iter()
+            .position(|&c| c != MISSING_CODE && !numeric[c as usize])
+            .unwrap_or(0);
+        let bad = &levels[codes[i] as usize];
+        return Err(DataError::cell(
+            &table.source,
+            table.lines[i],
+            name,
+            format!(
+                "'{bad}' is not a number, but {num} of {total} values in this column are; \
+                 fix the value, or declare it as a missing code in a schema (--schema)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn conform_column(
+    spec: &ColumnSpec,
+    data: &mut ColumnData,
+    source: &str,
+    lines: &[u64],
+) -> Result<(), DataError> {
+    let numeric_kind = spec.kind == Kind::Numeric
+        || (spec.kind == Kind::Binary && spec.levels.is_none());
+    if numeric_kind {
+        if let ColumnData::Text { codes, levels } = &*data {
+            let parsed: Vec<Option<f64>> = levels
+                .iter()
+                .map(|l| if spec.is_missing_code(l) { Some(f64::NAN) } else { l.parse().ok() })
+                .collect();
+            let mut v = Vec::with_capacity(codes.len());
+            for (i, &c) in codes.iter().enumerate() {
+                if c == MISSING_CODE {
+                    v.push(f64::NAN);
+                    continue;
+                }
+                match parsed[c as usize] {
+                    Some(x) => v.push(x),
+                    None => {
+                        return Err(DataError::cell(
+                            source,
+                            lines[i],
+                            &spec.name,
+                            format!(
+                                "'{}' is not a number (the schema declares this column {})",
+                                levels[c as usize],
+                                if spec.kind == Kind::Numeric { "numeric" } else { "binary 0/1" }
+                            ),
+                        ));
+                    }
+                }
+            }
+            *data = ColumnData::Numeric(v);
+        }
+        if let ColumnData::Numeric(v) = data {
+            for (i, x) in v.iter_mut().enumerate() {
+                if x.is_nan() {
+                    continue;
+                }
+                if spec.is_missing_number(*x) {
+                    *x = f64::NAN;
+                } else if spec.kind == Kind::Binary && *x != 0.0 && *x != 1.0 {
+                    return Err(DataError::cell(
+                        source,
+                        lines[i],
+                        &spec.name,
+                        format!("value {x} is not 0 or 1 (the schema declares this column binary)"),
+                    ));
+                } else if !spec.in_range(*x) {
+                    return Err(DataError::cell(
+                        source,
+                        lines[i],
+                        &spec.name,
+                        format!("value {x} is outside the valid range {}", spec.range_text()),
+                    ));
+                }
+            }
+        }
+        return Ok(());
+    }
+    // Text kinds: numbers read as numbers become their text form.
+    if let ColumnData::Numeric(v) = &*data {
+        let mut levels: Vec<String> = Vec::new();
+        let codes = v
+            .iter()
+            .map(|x| {
+                if x.is_nan() {
+                    return MISSING_CODE;
+                }
+                let s = x.to_string();
+                match levels.iter().position(|l| *l == s) {
+                    Some(k) => k as u32,
+                    None => {
+                        levels.push(s);
+                        (levels.len() - 1) as u32
+                    }
+                }
+            })
+            .collect();
+        *data = ColumnData::Text { codes, levels };
+    }
+    if let ColumnData::Text { codes, levels } = data {
+        for c in codes.iter_mut() {
+            if *c != MISSING_CODE && spec.is_missing_code(&levels[*c as usize]) {
+                *c = MISSING_CODE;
+            }
+        }
+        if spec.kind == Kind::Binary {
+            if let Some(allowed) = &spec.levels {
+                if let Some(i) = codes
+                    .iter()
+                    .position(|&c| c != MISSING_CODE && !allowed.contains(&levels[c as usize]))
+                {
+                    return Err(DataError::cell(
+                        source,
+                        lines[i],
+                        &spec.name,
+                        format!(
+                            "'{}' is not one of the column's levels ({})",
+                            levels[codes[i] as usize],
+                            allowed.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::csv_reader::read_csv_bytes;
+
+    fn table(s: &str) -> Table {
+        read_csv_bytes(s.as_bytes(), "t.csv").expect("test csv")
+    }
+
+    #[test]
+    fn infers_kinds_and_id_role() {
+        let t = table("patient_id,glucose,sex,smoker,stage\n1,85,F,0,I\n2,140,M,1,II\n3,99,M,0,III\n");
+        let s = Schema::infer(&t).expect("infer");
+        let kinds: Vec<Kind> = s.columns.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, vec![Kind::Numeric, Kind::Numeric, Kind::Binary, Kind::Binary, Kind::Categorical]);
+        assert_eq!(s.columns[0].role, Role::Id);
+        assert_eq!(s.columns[2].levels, Some(vec!["F".into(), "M".into()]));
+    }
+
+    #[test]
+    fn toml_round_trip() {
+        let t = table("a,b\n1,x\n2,y\n");
+        let mut s = Schema::infer(&t).expect("infer");
+        s.columns[0].min = Some(0.0);
+        s.columns[0].missing = vec!["0".into()];
+        let back = Schema::from_toml(&s.to_toml()).expect("parse back");
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn missing_codes_and_ranges_are_applied() {
+        let t = table("glucose\n0\n85\n0.0\n");
+        let mut s = Schema::infer(&t).expect("infer");
+        let g = s.get_mut("glucose").expect("column");
+        g.missing = vec!["0".into()];
+        g.min = Some(0.0);
+        g.min_exclusive = true;
+        g.max = Some(1000.0);
+        let c = s.conform(t, &["glucose"], false).expect("conform");
+        assert_eq!(c.columns[0].data.missing_count(), 2);
+
+        let bad = table("glucose\n85\n1200\n");
+        let e = s.conform(bad, &[], false).expect_err("out of range").to_string();
+        assert!(e.contains("line 3") && e.contains("1200") && e.contains("<= 1000"), "{e}");
+    }
+
+    #[test]
+    fn text_in_numeric_column_is_named() {
+        let s = Schema { dataset: None, columns: vec![ColumnSpec::new("bp", Kind::Numeric, Role::Feature)] };
+        let e = s.conform(table("bp\n80\nhigh\n"), &[], false).expect_err("text").to_string();
+        assert!(e.contains("line 3") && e.contains("'high'") && e.contains("'bp'"), "{e}");
+        let mostly = format!("bp\n{}abc\n", "80\n".repeat(20));
+        let e = Schema::infer(&table(&mostly)).expect_err("mostly numeric").to_string();
+        assert!(e.contains("line 22") && e.contains("'abc'"), "{e}");
+    }
+
+    #[test]
+    fn missing_and_unknown_columns_are_errors() {
+        let s = Schema { dataset: None, columns: vec![ColumnSpec::new("glucose", Kind::Numeric, Role::Feature)] };
+        let e = s.conform(table("glucos\n1\n"), &["glucose"], false).expect_err("missing").to_string();
+        assert!(e.contains("no column named 'glucose'") && e.contains("did you mean 'glucos'"), "{e}");
+        let e = s.conform(table("glucose,zz\n1,2\n"), &[], true).expect_err("unknown").to_string();
+        assert!(e.contains("unexpected column 'zz'"), "{e}");
+    }
+}

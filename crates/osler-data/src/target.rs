@@ -1,0 +1,200 @@
+//! Choosing the outcome and the predictors of a model.
+
+use crate::error::{DataError, did_you_mean};
+use crate::schema::{Role, Schema};
+use crate::table::{ColumnData, Table};
+
+/// How the two levels of a binary outcome map to 0 and 1.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BinaryLevels {
+    pub negative: String,
+    pub positive: String,
+}
+
+/// Level names read as "the event happened" when `--positive` is not given.
+const POSITIVE_WORDS: [&str; 7] = ["1", "true", "yes", "y", "pos", "positive", "event"];
+
+/// Encodes a binary outcome column as 0/1.
+///
+/// Accepts numeric 0/1 or two text levels; the event level is `positive` when
+/// given, else the dataset's declared positive level, else a conventional name
+/// (1, true, yes, pos, positive). Missing outcomes and a single class are errors.
+pub fn binary_target(
+    table: &Table,
+    schema: &Schema,
+    target: &str,
+    positive: Option<&str>,
+) -> Result<(Vec<f64>, BinaryLevels), DataError> {
+    let col = table.column(target).ok_or_else(|| DataError::MissingColumn {
+        source_name: table.source.clone(),
+        column: target.to_string(),
+        hint: did_you_mean(target, table.names()),
+    })?;
+    if let Some(i) = (0..table.n_rows()).find(|&i| col.data.is_missing(i)) {
+        return Err(DataError::cell(
+            &table.source,
+            table.lines[i],
+            target,
+            "the outcome is missing; remove rows without an outcome before training",
+        ));
+    }
+    let mut levels: Vec<String> = match &col.data {
+        ColumnData::Numeric(v) => {
+            let mut l: Vec<f64> = v.clone();
+            l.sort_by(f64::total_cmp);
+            l.dedup();
+            l.iter().map(f64::to_string).collect()
+        }
+        ColumnData::Text { levels, codes } => {
+            let mut used: Vec<String> =
+                levels.iter().enumerate().filter(|(k, _)| codes.contains(&(*k as u32))).map(|(_, l)| l.clone()).collect();
+            used.sort();
+            used
+        }
+    };
+    levels.dedup();
+    match levels.len() {
+        1 => {
+            return Err(DataError::Invalid(format!(
+                "{}: outcome '{target}' has a single class ('{}') in all {} rows; a classifier needs both classes",
+                table.source,
+                levels[0],
+                table.n_rows()
+            )));
+        }
+        2 => {}
+        n => {
+            let shown: Vec<&str> = levels.iter().take(6).map(String::as_str).collect();
+            return Err(DataError::Invalid(format!(
+                "{}: outcome '{target}' has {n} distinct values ({}{}); binary classification needs exactly 2",
+                table.source,
+                shown.join(", "),
+                if n > 6 { ", ..." } else { "" }
+            )));
+        }
+    }
+    let declared = schema.dataset.as_ref().and_then(|d| d.positive.as_deref());
+    let pos = match positive.or(declared) {
+        Some(p) => levels.iter().position(|l| l == p).ok_or_else(|| {
+            DataError::Invalid(format!(
+                "--positive '{p}' is not a level of outcome '{target}' (levels: {})",
+                levels.join(", ")
+            ))
+        })?,
+        None => {
+            let conventional: Vec<usize> = (0..2)
+                .filter(|&k| POSITIVE_WORDS.contains(&levels[k].to_lowercase().as_str()))
+                .collect();
+            match conventional.as_slice() {
+                [k] => *k,
+                _ => {
+                    return Err(DataError::Invalid(format!(
+                        "outcome '{target}' has levels '{}' and '{}'; say which one is the event with --positive",
+                        levels[0], levels[1]
+                    )));
+                }
+            }
+        }
+    };
+    let positive_level = levels[pos].clone();
+    let y = (0..table.n_rows())
+        .map(|i| f64::from(u8::from(col.data.text_at(i).as_deref() == Some(positive_level.as_str()))))
+        .collect();
+    Ok((y, BinaryLevels { negative: levels[1 - pos].clone(), positive: positive_level }))
+}
+
+/// The predictor columns: `features` if given (each must exist and must not be
+/// an id, the target or ignored), else every column whose role is `feature`;
+/// minus `drop`.
+pub fn select_features(
+    table: &Table,
+    schema: &Schema,
+    target: &str,
+    features: Option<&[String]>,
+    drop: &[String],
+) -> Result<Vec<String>, DataError> {
+    for name in features.unwrap_or_default().iter().chain(drop) {
+        if table.index_of(name).is_none() {
+            return Err(DataError::MissingColumn {
+                source_name: table.source.clone(),
+                column: name.clone(),
+                hint: did_you_mean(name, table.names()),
+            });
+        }
+    }
+    let chosen: Vec<String> = match features {
+        Some(f) => {
+            for name in f {
+                let role = schema.get(name).map(|s| s.role);
+                if name == target {
+                    return Err(DataError::Invalid(format!("'{name}' is the outcome; it cannot also be a predictor")));
+                }
+                if matches!(role, Some(Role::Id | Role::Ignore | Role::Group | Role::Weight)) {
+                    return Err(DataError::Invalid(format!(
+                        "column '{name}' has role '{}' in the schema and is never a predictor",
+                        serde_json::to_value(role).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+                    )));
+                }
+            }
+            f.to_vec()
+        }
+        None => table
+            .columns
+            .iter()
+            .map(|c| c.name.clone())
+            .filter(|n| n != target && schema.get(n).is_some_and(|s| s.role == Role::Feature))
+            .collect(),
+    };
+    let out: Vec<String> = chosen.into_iter().filter(|c| !drop.contains(c)).collect();
+    if out.is_empty() {
+        return Err(DataError::Invalid("no predictor columns left to train on".into()));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::csv_reader::read_csv_bytes;
+
+    fn t(s: &str) -> (Table, Schema) {
+        let t = read_csv_bytes(s.as_bytes(), "t.csv").expect("csv");
+        let s = Schema::infer(&t).expect("schema");
+        (t, s)
+    }
+
+    #[test]
+    fn encodes_conventional_and_explicit_levels() {
+        let (tb, s) = t("y,x\nyes,1\nno,2\n");
+        let (y, l) = binary_target(&tb, &s, "y", None).expect("yes/no");
+        assert_eq!((y, l.positive.as_str()), (vec![1.0, 0.0], "yes"));
+        let (tb, s) = t("y,x\nM,1\nB,2\n");
+        let e = binary_target(&tb, &s, "y", None).expect_err("ambiguous").to_string();
+        assert!(e.contains("--positive"), "{e}");
+        let (y, _) = binary_target(&tb, &s, "y", Some("M")).expect("explicit");
+        assert_eq!(y, vec![1.0, 0.0]);
+        let (tb, s) = t("y,x\n0,1\n1,2\n");
+        assert_eq!(binary_target(&tb, &s, "y", None).expect("0/1").0, vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn single_class_many_classes_and_missing_outcome_are_errors() {
+        let (tb, s) = t("y,x\n1,1\n1,2\n");
+        assert!(binary_target(&tb, &s, "y", None).expect_err("one").to_string().contains("single class"));
+        let (tb, s) = t("y,x\n1,1\n2,2\n3,3\n");
+        assert!(binary_target(&tb, &s, "y", None).expect_err("three").to_string().contains("3 distinct"));
+        let (tb, s) = t("y,x\n1,1\n,2\n");
+        assert!(binary_target(&tb, &s, "y", None).expect_err("missing").to_string().contains("line 3"));
+        let (tb, s) = t("y,x\n1,1\n0,2\n");
+        assert!(binary_target(&tb, &s, "z", None).expect_err("no column").to_string().contains("'z'"));
+    }
+
+    #[test]
+    fn features_default_to_feature_role_and_ids_are_refused() {
+        let (tb, s) = t("id,a,b,y\n1,1,2,0\n2,3,4,1\n");
+        assert_eq!(select_features(&tb, &s, "y", None, &[]).expect("default"), vec!["a", "b"]);
+        assert_eq!(select_features(&tb, &s, "y", None, &["a".into()]).expect("drop"), vec!["b"]);
+        let e = select_features(&tb, &s, "y", Some(&["id".into()]), &[]).expect_err("id").to_string();
+        assert!(e.contains("never a predictor"), "{e}");
+    }
+}
