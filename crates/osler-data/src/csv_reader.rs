@@ -183,7 +183,7 @@ fn parse(text: &[u8], source_name: &str) -> Result<Table, DataError> {
         for (j, cell) in record.iter().enumerate() {
             builders[j]
                 .push(cell)
-                .map_err(|p| DataError::cell(source_name, line, &headers[j], p))?;
+                .map_err(|p| DataError::cell(source_name, format!("line {line}"), &headers[j], p))?;
         }
         lines.push(line);
     }
@@ -195,7 +195,7 @@ fn parse(text: &[u8], source_name: &str) -> Result<Table, DataError> {
         .zip(builders)
         .map(|(name, b)| Column { name, data: b.finish() })
         .collect();
-    Ok(Table { source: source_name.into(), columns, lines, sha256: None })
+    Ok(Table { source: source_name.into(), columns, lines, sha256: None, rows_are_records: false })
 }
 
 #[cfg(test)]

@@ -18,8 +18,8 @@ pub enum DataError {
     Csv { source_name: String, line: u64, detail: String },
     #[error("{source_name}: duplicate column name '{column}' in the header")]
     DuplicateColumn { source_name: String, column: String },
-    #[error("{source_name}: line {line}, column '{column}': {problem}")]
-    Cell { source_name: String, line: u64, column: String, problem: String },
+    #[error("{source_name}: {location}, column '{column}': {problem}")]
+    Cell { source_name: String, location: String, column: String, problem: String },
     #[error("{source_name}: no column named '{column}'{hint}")]
     MissingColumn { source_name: String, column: String, hint: String },
     #[error("{source_name}: unexpected column '{column}' (not in the model's schema: {known})")]
@@ -35,13 +35,13 @@ pub enum DataError {
 impl DataError {
     pub(crate) fn cell(
         source_name: &str,
-        line: u64,
+        location: String,
         column: &str,
         problem: impl Into<String>,
     ) -> Self {
         DataError::Cell {
             source_name: source_name.to_string(),
-            line,
+            location,
             column: column.to_string(),
             problem: problem.into(),
         }
@@ -52,8 +52,13 @@ impl DataError {
 pub(crate) fn did_you_mean<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> String {
     let w = wanted.to_lowercase();
     let best = known
-        .map(|k| (edit_distance(&w, &k.to_lowercase()), k))
-        .min_by_key(|(d, _)| *d);
+        .map(|k| {
+            let kl = k.to_lowercase();
+            // Ties go to names that contain what was typed ('y' -> 'yy', not 'x').
+            (edit_distance(&w, &kl), !(kl.contains(&w) || w.contains(&kl)), k)
+        })
+        .min_by_key(|(d, c, _)| (*d, *c))
+        .map(|(d, _, k)| (d, k));
     match best {
         Some((d, k)) if d <= 3.max(w.len() / 3) => format!(" (did you mean '{k}'?)"),
         _ => String::new(),

@@ -78,6 +78,7 @@ pub fn read_json_records(text: &str, source_name: &str) -> Result<Table, DataErr
         columns,
         lines: (1..=records.len() as u64).collect(),
         sha256: None,
+        rows_are_records: true,
     })
 }
 

@@ -24,5 +24,5 @@ pub use matrix::Matrix;
 pub use preprocess::{PreprocessOptions, Preprocessor};
 pub use rng::SplitMix64;
 pub use schema::{ColumnSpec, DatasetMeta, Kind, Role, Schema};
-pub use table::{Column, ColumnData, Table};
+pub use table::{Column, ColumnData, ColumnSummary, Table};
 pub use target::BinaryLevels;

@@ -63,15 +63,21 @@ fn column<'a>(table: &'a Table, name: &str) -> Result<&'a ColumnData, DataError>
     })
 }
 
-/// Median of the non-missing values (mean of the two middle values for even counts).
+/// Median of the non-missing values (mean of the two middle values for even
+/// counts), by selection in O(n) rather than a full sort.
 pub fn median(values: impl Iterator<Item = f64>) -> Option<f64> {
     let mut v: Vec<f64> = values.filter(|x| !x.is_nan()).collect();
     if v.is_empty() {
         return None;
     }
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    Some(if v.len() % 2 == 1 { v[m] } else { 0.5 * (v[m - 1] + v[m]) })
+    let (n, m) = (v.len(), v.len() / 2);
+    let (below, mid, _) = v.select_nth_unstable_by(m, f64::total_cmp);
+    let mid = *mid;
+    if n % 2 == 1 {
+        return Some(mid);
+    }
+    let lower = below.iter().copied().max_by(f64::total_cmp).unwrap_or(mid);
+    Some(0.5 * (lower + mid))
 }
 
 impl Preprocessor {

@@ -258,13 +258,14 @@ impl Schema {
             }
         }
         let source = table.source.clone();
-        let lines = table.lines.clone();
+        let (lines, records) = (table.lines.clone(), table.rows_are_records);
+        let locate = |i: usize| crate::table::locate(&lines, records, i);
         for col in &mut table.columns {
             let Some(spec) = self.get(&col.name) else { continue };
             if spec.role == Role::Ignore {
                 continue;
             }
-            conform_column(spec, &mut col.data, &source, &lines)?;
+            conform_column(spec, &mut col.data, &source, &locate)?;
         }
         Ok(table)
     }
@@ -290,7 +291,7 @@ fn check_not_mostly_numeric(
         let bad = &levels[codes[i] as usize];
         return Err(DataError::cell(
             &table.source,
-            table.lines[i],
+            table.locate(i),
             name,
             format!(
                 "'{bad}' is not a number, but {num} of {total} values in this column are; \
@@ -305,7 +306,7 @@ fn conform_column(
     spec: &ColumnSpec,
     data: &mut ColumnData,
     source: &str,
-    lines: &[u64],
+    locate: &dyn Fn(usize) -> String,
 ) -> Result<(), DataError> {
     let numeric_kind = spec.kind == Kind::Numeric
         || (spec.kind == Kind::Binary && spec.levels.is_none());
@@ -326,7 +327,7 @@ fn conform_column(
                     None => {
                         return Err(DataError::cell(
                             source,
-                            lines[i],
+                            locate(i),
                             &spec.name,
                             format!(
                                 "'{}' is not a number (the schema declares this column {})",
@@ -349,14 +350,14 @@ fn conform_column(
                 } else if spec.kind == Kind::Binary && *x != 0.0 && *x != 1.0 {
                     return Err(DataError::cell(
                         source,
-                        lines[i],
+                        locate(i),
                         &spec.name,
                         format!("value {x} is not 0 or 1 (the schema declares this column binary)"),
                     ));
                 } else if !spec.in_range(*x) {
                     return Err(DataError::cell(
                         source,
-                        lines[i],
+                        locate(i),
                         &spec.name,
                         format!("value {x} is outside the valid range {}", spec.range_text()),
                     ));
@@ -400,7 +401,7 @@ fn conform_column(
                 {
                     return Err(DataError::cell(
                         source,
-                        lines[i],
+                        locate(i),
                         &spec.name,
                         format!(
                             "'{}' is not one of the column's levels ({})",

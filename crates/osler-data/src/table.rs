@@ -34,6 +34,8 @@ pub struct Table {
     pub lines: Vec<u64>,
     /// SHA-256 (hex) of the bytes the table was read from, when read from bytes.
     pub sha256: Option<String>,
+    /// Whether `lines` are file lines or JSON record numbers.
+    pub rows_are_records: bool,
 }
 
 impl ColumnData {
@@ -73,6 +75,11 @@ impl ColumnData {
 }
 
 impl Table {
+    /// Where row `i` is in the input, as a user would look for it: `line 12` or `record 3`.
+    pub fn locate(&self, i: usize) -> String {
+        locate(&self.lines, self.rows_are_records, i)
+    }
+
     pub fn n_rows(&self) -> usize {
         self.lines.len()
     }
@@ -91,13 +98,51 @@ impl Table {
     }
 }
 
-/// Summary of a table column, for `osler datasets show` and reports.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Aggregate description of one column (no individual values), saved in
+/// artifacts and shown in reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnSummary {
     pub name: String,
-    pub kind: String,
-    pub role: String,
     pub missing: usize,
+    /// Number of distinct non-missing values.
     pub distinct: usize,
-    pub unit: Option<String>,
+    /// Median of a numeric column.
+    pub median: Option<f64>,
+    /// 25th and 75th percentiles of a numeric column (linear interpolation).
+    pub iqr: Option<[f64; 2]>,
+}
+
+impl Column {
+    /// Counts and, for numbers, median and quartiles.
+    pub fn summary(&self) -> ColumnSummary {
+        let missing = self.data.missing_count();
+        let (distinct, median, iqr) = match &self.data {
+            ColumnData::Numeric(v) => {
+                let mut x: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
+                x.sort_by(f64::total_cmp);
+                let q = |p: f64| {
+                    let h = p * (x.len() as f64 - 1.0);
+                    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+                    x[lo] + (h - lo as f64) * (x[hi] - x[lo])
+                };
+                let stats = (!x.is_empty()).then(|| (q(0.5), [q(0.25), q(0.75)]));
+                let mut d = x.clone();
+                d.dedup();
+                (d.len(), stats.map(|s| s.0), stats.map(|s| s.1))
+            }
+            ColumnData::Text { codes, levels } => {
+                let mut seen = vec![false; levels.len()];
+                for &c in codes.iter().filter(|&&c| c != MISSING_CODE) {
+                    seen[c as usize] = true;
+                }
+                (seen.iter().filter(|&&s| s).count(), None, None)
+            }
+        };
+        ColumnSummary { name: self.name.clone(), missing, distinct, median, iqr }
+    }
+}
+
+/// `line N` or `record N` for row `i`.
+pub(crate) fn locate(lines: &[u64], records: bool, i: usize) -> String {
+    format!("{} {}", if records { "record" } else { "line" }, lines.get(i).copied().unwrap_or(0))
 }

@@ -33,7 +33,7 @@ pub fn binary_target(
     if let Some(i) = (0..table.n_rows()).find(|&i| col.data.is_missing(i)) {
         return Err(DataError::cell(
             &table.source,
-            table.lines[i],
+            table.locate(i),
             target,
             "the outcome is missing; remove rows without an outcome before training",
         ));

@@ -1,1 +1,33 @@
-//! osler-eval: metrics, calibration, decision curves, resampling.
+//! osler-eval: metrics of binary risk predictions, matching scikit-learn,
+//! statsmodels and pROC to floating-point precision.
+//!
+//! Every function takes outcomes `y: &[bool]` (`true` = event) and either
+//! scores (`score`, any finite values) or probabilities (`p`, in `[0, 1]`).
+//! Inputs are validated in one place and problems come back as [`EvalError`].
+
+mod bootstrap;
+mod calibration;
+mod counts;
+mod curves;
+mod decision;
+mod delong;
+mod ece;
+mod error;
+mod normal;
+mod probability;
+mod ranking;
+mod summary;
+mod threshold;
+mod validate;
+
+pub use bootstrap::{bootstrap_ci, quantile_linear};
+pub use calibration::{Calibration, calibration};
+pub use curves::{PrCurve, RocCurve, precision_recall_curve, roc_curve};
+pub use decision::{NetBenefit, decision_curve};
+pub use delong::{AurocCi, auroc_ci_delong, delong_auc_variance};
+pub use ece::{Ece, EceBin, ece};
+pub use error::EvalError;
+pub use probability::{LOG_LOSS_CLIP, brier, log_loss};
+pub use ranking::{auroc, average_precision};
+pub use summary::{BinaryMetrics, ECE_BINS, binary_metrics};
+pub use threshold::{ThresholdMetrics, confusion_at, youden_threshold};

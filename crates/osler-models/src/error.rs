@@ -24,4 +24,14 @@ pub enum ModelError {
     NotConverged { iterations: usize, detail: String },
     #[error("model expects {expected} features, got {found}")]
     FeatureCount { expected: usize, found: usize },
+    #[error("weight must be finite and non-negative, found {value} at row {row}")]
+    BadWeight { row: usize, value: f64 },
+    #[error("case weights sum to zero: no row carries any weight")]
+    ZeroWeights,
+    #[error("survival time must be finite and positive, found {value} at row {row}")]
+    BadTime { row: usize, value: f64 },
+    #[error("interval (start, stop] must have start < stop, found ({start}, {stop}] at row {row}")]
+    BadInterval { row: usize, start: f64, stop: f64 },
+    #[error("no events: every observation is censored")]
+    NoEvents,
 }

@@ -1,1 +1,23 @@
-//! osler-pipeline: training, cross-validation, artifacts, prediction.
+//! osler-pipeline: the clinical modelling workflow as a library.
+//!
+//! `prepare` (conform data to its schema, resolve outcome and predictors) ->
+//! `train` (cross-validate with preprocessing fitted inside each fold, then fit
+//! the final model) -> `Artifact` (save / load, atomic and hash-checked) ->
+//! `Artifact::predict` / `Artifact::evaluate`. The `osler` CLI is a thin layer
+//! over these functions.
+
+pub mod apply;
+pub mod artifact;
+pub mod cv;
+pub mod error;
+pub mod model;
+pub mod prepare;
+pub mod train;
+
+pub use apply::{Explanation, Predictions, build_artifact};
+pub use artifact::{Artifact, DataInfo, Manifest};
+pub use cv::{CvSummary, MetricSummary, OutOfFold};
+pub use error::PipelineError;
+pub use model::{FittedModel, ModelSpec};
+pub use prepare::{DataSpec, Prepared, prepare};
+pub use train::{ThresholdRule, TrainOutcome, TrainSpec, train};

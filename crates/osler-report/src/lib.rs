@@ -1,1 +1,88 @@
-//! osler-report: self-contained HTML reports with SVG plots.
+//! osler-report: self-contained HTML reports with inline SVG plots.
+//!
+//! Everything here produces plain strings: no JavaScript, no external assets,
+//! no network access, and no dependencies beyond the standard library. The
+//! output is deterministic (the same input always gives the same bytes), so
+//! reports can be hashed and diffed.
+//!
+//! * [`svg`]: a [`Plot`] builder for 2-D charts (lines, step
+//!   curves, points with error bars, reference lines), plus
+//!   [`bar_chart_horizontal`] and
+//!   [`histogram`].
+//! * [`html`]: a [`Report`] builder that assembles sections,
+//!   tables, figures and callouts into a complete, printable HTML5 document.
+//! * [`format`](mod@format): number formatting for tables ([`fmt_num`],
+//!   [`fmt_p`], [`fmt_ci`]).
+//!
+//! All caller-provided text is escaped with [`escape`]; SVG markup passed to
+//! [`Section::figure`](html::Section::figure) is inserted verbatim (trusted).
+//!
+//! ```
+//! use osler_report::html::{Report, Table};
+//! use osler_report::svg::Plot;
+//!
+//! let roc = Plot::new("ROC curve")
+//!     .x_label("1 - specificity")
+//!     .y_label("Sensitivity")
+//!     .x_range(0.0, 1.0)
+//!     .y_range(0.0, 1.0)
+//!     .step("Model", &[(0.0, 0.0), (0.1, 0.6), (0.4, 0.9), (1.0, 1.0)])
+//!     .reference_line("Chance", (0.0, 0.0), (1.0, 1.0))
+//!     .render();
+//! let mut report = Report::new("Validation report");
+//! report.footer("osler 0.1.0");
+//! report
+//!     .section("Discrimination")
+//!     .paragraph("AUC on the held-out set.")
+//!     .figure(roc, "ROC curve on the test set.")
+//!     .table(Table::new(["Metric", "Value"]).row(["AUC", "0.81"]).numeric_columns([1]));
+//! let html = report.render();
+//! assert!(html.starts_with("<!DOCTYPE html>"));
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod format;
+pub mod html;
+pub mod svg;
+
+pub use format::{fmt_ci, fmt_num, fmt_p};
+pub use html::{CalloutKind, Report, Section, Table};
+pub use svg::{ErrorPoint, Plot, bar_chart_horizontal, histogram};
+
+/// Escapes text for use in HTML or XML content and attribute values.
+///
+/// Replaces `&`, `<`, `>`, `"` and `'` with entities, and replaces control
+/// characters that are not allowed in XML 1.0 (everything below U+0020
+/// except tab, newline and carriage return) with U+FFFD.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_markup_and_control_chars() {
+        assert_eq!(
+            escape("<script>alert('x') & \"y\"</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
+        );
+        assert_eq!(escape("a\u{0}b\tc"), "a\u{FFFD}b\tc");
+        assert_eq!(escape("naïve ≤ 5"), "naïve ≤ 5");
+    }
+}

@@ -1,0 +1,340 @@
+//! `osler train`: cross-validate, fit the final model, write the artifact.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Args, ValueEnum};
+use serde_json::{Value, json};
+
+use osler_models::gbdt::GbdtOptions;
+use osler_models::linear::{LogisticOptions, Penalty};
+use osler_pipeline::{Artifact, DataInfo, DataSpec, FittedModel, ModelSpec, ThresholdRule, TrainSpec};
+
+use crate::input::DataArgs;
+use crate::output::{interval, num, print_json, pval};
+use crate::{CliError, CliResult};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ModelKind {
+    /// Logistic regression (unpenalised with SEs and odds ratios, or elastic net).
+    Logistic,
+    /// Histogram gradient-boosted trees (missing values routed natively).
+    Gbdt,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum PenaltyArg {
+    /// Unpenalised if the MLE exists, else ridge with lambda = 1/n (recorded in the artifact).
+    Auto,
+    None,
+    L2,
+    L1,
+    Elasticnet,
+}
+
+#[derive(Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Outcome column (default: the schema's target).
+    #[arg(long, value_name = "COL")]
+    pub target: Option<String>,
+    /// Level of the outcome that is the event (e.g. `pos`, `malignant`).
+    #[arg(long, value_name = "LEVEL")]
+    pub positive: Option<String>,
+    /// Predictors (comma-separated); default: every column with role `feature`.
+    #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
+    pub features: Option<Vec<String>>,
+    /// Columns to leave out of the predictors.
+    #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
+    pub drop: Vec<String>,
+    /// Patient/cluster column: all its rows stay in one CV fold.
+    #[arg(long, value_name = "COL")]
+    pub group: Option<String>,
+    #[arg(long, value_enum, default_value = "logistic")]
+    pub model: ModelKind,
+    /// Logistic penalty.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub penalty: PenaltyArg,
+    /// Penalty strength (glmnet scale: -(1/n) loglik + lambda * penalty); default 1/n.
+    #[arg(long)]
+    pub lambda: Option<f64>,
+    /// Elastic-net mixing (1 = lasso, 0 = ridge).
+    #[arg(long, default_value_t = 0.5)]
+    pub alpha: f64,
+    /// Add missing-indicator columns for features with missing values (logistic).
+    #[arg(long)]
+    pub missing_indicators: bool,
+    /// GBDT: maximum number of trees (fewer with early stopping).
+    #[arg(long, default_value_t = 500)]
+    pub trees: usize,
+    /// GBDT: learning rate.
+    #[arg(long, default_value_t = 0.05)]
+    pub learning_rate: f64,
+    /// GBDT: maximum leaves per tree.
+    #[arg(long, default_value_t = 15)]
+    pub max_leaves: usize,
+    /// GBDT: maximum depth.
+    #[arg(long)]
+    pub max_depth: Option<usize>,
+    /// GBDT: minimum rows per leaf.
+    #[arg(long, default_value_t = 20)]
+    pub min_leaf: usize,
+    /// GBDT: L2 penalty on leaf values.
+    #[arg(long, default_value_t = 1.0)]
+    pub lambda_l2: f64,
+    /// GBDT: stop after this many rounds without improvement of the log loss on a
+    /// stratified 10% validation split of the training rows; 0 = off (all rows train).
+    #[arg(long, value_name = "ROUNDS", default_value_t = 20)]
+    pub early_stopping: usize,
+    /// Cross-validation folds (0 = none).
+    #[arg(long, default_value_t = 5)]
+    pub cv: usize,
+    /// Cross-validation repeats.
+    #[arg(long, default_value_t = 1)]
+    pub repeats: usize,
+    /// Bootstrap replicates for the 95% intervals of the CV metrics.
+    #[arg(long, default_value_t = 1000)]
+    pub bootstrap: usize,
+    /// Decision threshold: a probability, or `youden` (chosen on training folds).
+    #[arg(long, default_value = "0.5")]
+    pub threshold: String,
+    /// Seed of every random choice.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Artifact directory (default: osler-models/<data>-<model>).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace an existing artifact directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Also write the HTML report here.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Print one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
+    Ok(match a.model {
+        ModelKind::Logistic => {
+            let penalty = match a.penalty {
+                PenaltyArg::Auto | PenaltyArg::None => Penalty::None,
+                PenaltyArg::L2 => Penalty::L2,
+                PenaltyArg::L1 => Penalty::L1,
+                PenaltyArg::Elasticnet => Penalty::ElasticNet,
+            };
+            if penalty == Penalty::None && a.lambda.is_some() {
+                return Err(CliError::user("--lambda needs --penalty l2, l1 or elasticnet"));
+            }
+            let options = LogisticOptions {
+                penalty,
+                // 0 means "1/n of the training rows", resolved at fit time.
+                lambda: a.lambda.unwrap_or(0.0),
+                alpha: a.alpha,
+                ..LogisticOptions::default()
+            };
+            ModelSpec::Logistic { options, auto_penalty: a.penalty == PenaltyArg::Auto }
+        }
+        ModelKind::Gbdt => ModelSpec::Gbdt {
+            options: GbdtOptions {
+                n_trees: a.trees,
+                learning_rate: a.learning_rate,
+                max_leaves: a.max_leaves,
+                max_depth: a.max_depth,
+                min_leaf: a.min_leaf,
+                lambda_l2: a.lambda_l2,
+                early_stopping_rounds: (a.early_stopping > 0).then_some(a.early_stopping),
+                seed: a.seed,
+                ..GbdtOptions::default()
+            },
+        },
+    })
+}
+
+fn threshold_rule(s: &str) -> Result<ThresholdRule, CliError> {
+    if s.eq_ignore_ascii_case("youden") {
+        return Ok(ThresholdRule::Youden);
+    }
+    match s.parse::<f64>() {
+        Ok(t) if t > 0.0 && t < 1.0 => Ok(ThresholdRule::Fixed(t)),
+        _ => Err(CliError::user(format!("--threshold must be a probability in (0, 1) or 'youden', got '{s}'"))),
+    }
+}
+
+pub fn train(a: TrainArgs) -> CliResult {
+    let spec = TrainSpec {
+        model: model_spec(&a)?,
+        missing_indicators: a.missing_indicators,
+        cv_folds: a.cv,
+        cv_repeats: a.repeats.max(1),
+        seed: a.seed,
+        threshold: threshold_rule(&a.threshold)?,
+        bootstrap: a.bootstrap,
+    };
+    let t_read = Instant::now();
+    let loaded = a.data.load()?;
+    let source = loaded.table.source.clone();
+    let sha256 = loaded.table.sha256.clone().unwrap_or_default();
+    let data_spec = DataSpec {
+        target: a.target.clone(),
+        positive: a.positive.clone(),
+        features: a.features.clone(),
+        drop: a.drop.clone(),
+        group: a.group.clone(),
+    };
+    let prepared = osler_pipeline::prepare(loaded.table, loaded.schema, &data_spec)?;
+    let read_seconds = t_read.elapsed().as_secs_f64();
+    let out = a.out.clone().unwrap_or_else(|| {
+        PathBuf::from("osler-models").join(format!("{}-{}", loaded.stem, spec.model.name()))
+    });
+    // Our own default location may be refreshed; a user-chosen one needs --force.
+    let overwrite = a.force || (a.out.is_none() && Artifact::manifest_path(&out).exists());
+    if out.exists() && !overwrite {
+        return Err(CliError::user(format!(
+            "{} already exists; choose another --out or pass --force to replace it",
+            out.display()
+        )));
+    }
+    let steps = (spec.cv_folds * spec.cv_repeats) as u64;
+    let bar = crate::progress::bar(steps, "cross-validating", a.quiet || a.json || steps == 0);
+    let outcome = osler_pipeline::train(&prepared, &spec, &mut || bar.inc(1))?;
+    bar.finish_and_clear();
+    let (fit_seconds, cv_seconds, prep_seconds) = (outcome.fit_seconds, outcome.cv_seconds, outcome.preprocess_seconds);
+    let info = DataInfo {
+        source,
+        sha256,
+        rows: prepared.y.len(),
+        events: prepared.events(),
+        columns: prepared.column_summaries(),
+    };
+    let mut artifact = osler_pipeline::build_artifact(&prepared, &spec, outcome, info);
+    artifact.save(&out, overwrite)?;
+    if let Some(path) = &a.report {
+        crate::cmd_report::write_report(&artifact, &out, path)?;
+    }
+    let timing = json!({"read_seconds": read_seconds, "preprocess_seconds": prep_seconds,
+                        "fit_seconds": fit_seconds, "cv_seconds": cv_seconds});
+    let summary = summary_json(&artifact, &out, timing);
+    if a.json {
+        return print_json(&summary);
+    }
+    print_human(&artifact, &summary);
+    if let Some(note) = &artifact.manifest.model_note {
+        eprintln!("note: {note}");
+    }
+    Ok(())
+}
+
+/// The `--json` object of `osler train` (the JSON contract in the README).
+pub fn summary_json(art: &Artifact, out: &std::path::Path, timing: Value) -> Value {
+    let m = &art.manifest;
+    let mut v = json!({
+        "artifact": out.display().to_string(),
+        "task": m.task,
+        "model": m.model.name(),
+        "model_spec": m.model,
+        "model_note": m.model_note,
+        "target": m.target,
+        "positive": m.levels.positive,
+        "features": m.features,
+        "data": m.data,
+        "threshold": m.threshold,
+        "seed": m.seed,
+        "cv": m.cv,
+        "timing": timing,
+    });
+    match &art.model {
+        FittedModel::Logistic(lm) => {
+            let names = &m.feature_names;
+            let rows: Vec<Value> = lm
+                .summary()
+                .iter()
+                .map(|r| {
+                    let name = r.index.map_or("(Intercept)".to_string(), |j| names[j].clone());
+                    json!({"name": name, "coef": r.coef, "se": r.se, "z": r.z, "p": r.p_value,
+                           "ci95": r.ci95, "odds_ratio": r.odds_ratio, "odds_ratio_ci95": r.odds_ratio_ci95})
+                })
+                .collect();
+            v["coefficients"] = Value::Array(rows);
+            v["penalty"] = json!(lm.options().penalty);
+            v["lambda"] = json!(lm.options().lambda);
+            v["loglik"] = json!(lm.loglik());
+            v["loglik_null"] = json!(lm.loglik_null());
+        }
+        FittedModel::Gbdt(g) => {
+            let imp = art.model.importance().unwrap_or_default();
+            let rows: Vec<Value> = m
+                .feature_names
+                .iter()
+                .zip(imp)
+                .map(|(n, g)| json!({"name": n, "gain": g}))
+                .collect();
+            v["importance"] = Value::Array(rows);
+            v["trees"] = json!(g.n_trees());
+        }
+    }
+    v
+}
+
+fn print_human(art: &Artifact, v: &Value) {
+    let m = &art.manifest;
+    println!(
+        "{} model for '{}' (event = '{}') from {} ({} rows, {} events)",
+        m.model.name(),
+        m.target,
+        m.levels.positive,
+        m.data.source,
+        m.data.rows,
+        m.data.events
+    );
+    println!("artifact: {}\n", v["artifact"].as_str().unwrap_or_default());
+    if let Some(cv) = &m.cv {
+        println!(
+            "{}-fold cross-validation x {} (threshold {}): mean over folds, bootstrap 95% CI of pooled out-of-fold predictions",
+            cv.folds,
+            cv.repeats,
+            num(cv.threshold, 3)
+        );
+        println!("{:<24} {:>10} {:>10} {:>24}", "metric", "mean", "sd", "95% CI");
+        for (name, s) in &cv.metrics {
+            println!("{name:<24} {:>10} {:>10} {:>24}", num(s.mean, 4), num(s.sd, 2), interval(s.ci95, 4));
+        }
+        println!();
+    }
+    if let Some(rows) = v["coefficients"].as_array() {
+        println!(
+            "{:<28} {:>11} {:>10} {:>8} {:>10} {:>10} {:>22}",
+            "", "coef", "se", "z", "p", "exp(coef)", "exp(coef) 95% CI"
+        );
+        for r in rows {
+            let f = |k: &str| r[k].as_f64().unwrap_or(f64::NAN);
+            let ci = r["odds_ratio_ci95"].as_array().map(|a| {
+                [a[0].as_f64().unwrap_or(f64::NAN), a[1].as_f64().unwrap_or(f64::NAN)]
+            });
+            println!(
+                "{:<28} {:>11} {:>10} {:>8} {:>10} {:>10} {:>22}",
+                r["name"].as_str().unwrap_or_default(),
+                num(f("coef"), 5),
+                num(f("se"), 4),
+                num(f("z"), 3),
+                pval(f("p")),
+                num(f("odds_ratio"), 4),
+                interval(ci, 4)
+            );
+        }
+        println!("log-likelihood {}  (null {})", num(v["loglik"].as_f64().unwrap_or(f64::NAN), 8), num(v["loglik_null"].as_f64().unwrap_or(f64::NAN), 8));
+    }
+    if let Some(rows) = v["importance"].as_array() {
+        let mut rows: Vec<&Value> = rows.iter().collect();
+        rows.sort_by(|a, b| b["gain"].as_f64().unwrap_or(0.0).total_cmp(&a["gain"].as_f64().unwrap_or(0.0)));
+        println!("{:<28} {:>10}", "feature", "gain share");
+        for r in rows {
+            println!("{:<28} {:>10}", r["name"].as_str().unwrap_or_default(), num(r["gain"].as_f64().unwrap_or(0.0), 3));
+        }
+    }
+}

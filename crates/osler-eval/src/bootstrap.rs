@@ -1,0 +1,123 @@
+//! Nonparametric percentile bootstrap over row indices.
+
+use osler_data::SplitMix64;
+
+/// Percentile bootstrap confidence interval of a statistic of the rows.
+///
+/// Replicate `r` (for `r` in `0..replicates`) draws `n_rows` indices uniformly
+/// with replacement from `0..n_rows` (`rng.below(n_rows)`), where `rng` is the
+/// `r`-th `fork()` of `SplitMix64::new(seed)`, and calls `stat` on them.
+/// Replicates where `stat` returns `None` (e.g. only one class in the resample)
+/// or a NaN are skipped. The interval is the `(1 - level)/2` and
+/// `1 - (1 - level)/2` quantiles of the remaining values, by linear interpolation
+/// between order statistics (numpy's default `quantile(method="linear")`, see
+/// [`quantile_linear`]).
+///
+/// Returns `None` when `n_rows == 0`, `replicates == 0`, `level` is not strictly
+/// inside `(0, 1)`, or no replicate produced a value. The result depends only on
+/// the arguments, so a seed makes it reproducible.
+pub fn bootstrap_ci(
+    n_rows: usize,
+    replicates: usize,
+    seed: u64,
+    level: f64,
+    mut stat: impl FnMut(&[usize]) -> Option<f64>,
+) -> Option<(f64, f64)> {
+    if n_rows == 0 || replicates == 0 || !(level > 0.0 && level < 1.0) {
+        return None;
+    }
+    let mut root = SplitMix64::new(seed);
+    let mut indices = vec![0usize; n_rows];
+    let mut values = Vec::with_capacity(replicates);
+    for _ in 0..replicates {
+        let mut rng = root.fork();
+        for i in indices.iter_mut() {
+            *i = rng.below(n_rows);
+        }
+        if let Some(v) = stat(&indices).filter(|v| !v.is_nan()) {
+            values.push(v);
+        }
+    }
+    values.sort_by(f64::total_cmp);
+    let alpha = (1.0 - level) / 2.0;
+    Some((
+        quantile_linear(&values, alpha)?,
+        quantile_linear(&values, 1.0 - alpha)?,
+    ))
+}
+
+/// Quantile `q` in `[0, 1]` of ascending `sorted` data, as numpy's default
+/// `np.quantile(x, q)` (Hyndman & Fan type 7): with virtual index
+/// `h = (n - 1) q`, `i = floor(h)` and `g = h - i`, the result is
+/// `x[i] + g (x[i+1] - x[i])` (computed as `x[i+1] - (1 - g)(x[i+1] - x[i])`
+/// when `g >= 0.5`, as numpy does). `None` for empty data or `q` outside `[0, 1]`.
+pub fn quantile_linear(sorted: &[f64], q: f64) -> Option<f64> {
+    if sorted.is_empty() || !(0.0..=1.0).contains(&q) {
+        return None;
+    }
+    let n = sorted.len();
+    // numpy: n*q + (alpha + q*(1 - alpha - beta)) - 1 with alpha = beta = 1.
+    let h = (n as f64 * q + (1.0 - q)) - 1.0;
+    let i = (h.floor().max(0.0) as usize).min(n - 1);
+    let g = h - i as f64;
+    let (a, b) = (sorted[i], sorted[(i + 1).min(n - 1)]);
+    let diff = b - a;
+    Some(if g >= 0.5 {
+        b - diff * (1.0 - g)
+    } else {
+        a + diff * g
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_match_numpy() {
+        let x = [1.0, 2.0, 4.0, 8.0];
+        // np.quantile([1,2,4,8], [0, .25, .5, .9, 1]) = [1, 1.75, 3, 6.8, 8]
+        let got: Vec<f64> = [0.0, 0.25, 0.5, 0.9, 1.0]
+            .iter()
+            .map(|&q| quantile_linear(&x, q).expect("valid q"))
+            .collect();
+        let want = [1.0, 1.75, 3.0, 6.8, 8.0];
+        for (g, w) in got.iter().zip(want) {
+            assert!((g - w).abs() < 1e-15, "{got:?}");
+        }
+        assert_eq!(quantile_linear(&[5.0], 0.3), Some(5.0));
+        assert_eq!(quantile_linear(&[], 0.3), None);
+        assert_eq!(quantile_linear(&x, 1.1), None);
+    }
+
+    #[test]
+    fn mean_ci_brackets_the_mean() {
+        let data: Vec<f64> = (0..200).map(|i| f64::from(i % 17)).collect();
+        let mean =
+            |idx: &[usize]| Some(idx.iter().map(|&i| data[i]).sum::<f64>() / idx.len() as f64);
+        let (lo, hi) = bootstrap_ci(data.len(), 500, 42, 0.95, mean).expect("ci");
+        let full = data.iter().sum::<f64>() / data.len() as f64;
+        assert!(lo < full && full < hi, "{lo} {full} {hi}");
+    }
+
+    #[test]
+    fn skipped_replicates_and_degenerate_arguments() {
+        assert_eq!(bootstrap_ci(10, 100, 1, 0.95, |_| None), None);
+        assert_eq!(bootstrap_ci(10, 100, 1, 0.95, |_| Some(f64::NAN)), None);
+        assert_eq!(bootstrap_ci(0, 100, 1, 0.95, |_| Some(1.0)), None);
+        assert_eq!(bootstrap_ci(10, 0, 1, 0.95, |_| Some(1.0)), None);
+        assert_eq!(bootstrap_ci(10, 100, 1, 1.0, |_| Some(1.0)), None);
+        assert_eq!(
+            bootstrap_ci(10, 100, 1, 0.9, |_| Some(1.0)),
+            Some((1.0, 1.0))
+        );
+        // Every second replicate skipped: still an interval from the rest.
+        let mut calls = 0;
+        let ci = bootstrap_ci(10, 100, 1, 0.9, |idx| {
+            calls += 1;
+            (calls % 2 == 0).then(|| idx[0] as f64)
+        });
+        assert!(ci.is_some());
+        assert_eq!(calls, 100);
+    }
+}

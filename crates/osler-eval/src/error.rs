@@ -1,0 +1,99 @@
+//! The one error type of this crate.
+
+use thiserror::Error;
+
+/// Everything that can be wrong with the inputs of a metric, or with a fit.
+///
+/// `what` fields name the offending argument (`"score"` or `"p"`), so the
+/// message points at the exact slice and row.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum EvalError {
+    /// `y` and the score/probability slice differ in length.
+    #[error("y has {y} rows but {what} has {other}; they must have the same length")]
+    LengthMismatch {
+        /// Name of the second argument.
+        what: &'static str,
+        /// Length of `y`.
+        y: usize,
+        /// Length of the second argument.
+        other: usize,
+    },
+    /// No rows at all.
+    #[error("y and {what} are empty; at least one row is needed")]
+    Empty {
+        /// Name of the second argument.
+        what: &'static str,
+    },
+    /// A score or probability is NaN or infinite.
+    #[error("{what}[{index}] = {value} is not finite")]
+    NonFinite {
+        /// Name of the argument.
+        what: &'static str,
+        /// Row index.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// A probability lies outside `[0, 1]`.
+    #[error("p[{index}] = {value} is not a probability; it must lie in [0, 1]")]
+    NotProbability {
+        /// Row index.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// Too few rows of one class for the metric to be defined.
+    #[error(
+        "{metric} needs at least {needed_positives} positive and {needed_negatives} negative \
+         rows, but y has {positives} positive and {negatives} negative rows"
+    )]
+    ClassTooSmall {
+        /// The metric that was asked for.
+        metric: &'static str,
+        /// Positives it needs.
+        needed_positives: usize,
+        /// Negatives it needs.
+        needed_negatives: usize,
+        /// Positives in `y`.
+        positives: usize,
+        /// Negatives in `y`.
+        negatives: usize,
+    },
+    /// A probability of exactly 0 or 1 where `logit(p)` is needed.
+    #[error(
+        "p[{index}] = {value}: logit(p) is infinite at 0 and 1, so logistic recalibration \
+         is undefined"
+    )]
+    LogitUndefined {
+        /// Row index.
+        index: usize,
+        /// The offending value (0 or 1).
+        value: f64,
+    },
+    /// The Newton fit of a logistic recalibration model failed.
+    #[error(
+        "logistic recalibration ({model}) failed after {iterations} Newton iterations: {reason}"
+    )]
+    CalibrationFailed {
+        /// Which model: `"y ~ a + b*logit(p)"` or `"y ~ 1 + offset(logit(p))"`.
+        model: &'static str,
+        /// Iterations done before giving up.
+        iterations: usize,
+        /// Why it stopped.
+        reason: &'static str,
+    },
+    /// `n_bins == 0` for a binned metric.
+    #[error("n_bins must be at least 1, got 0")]
+    ZeroBins,
+    /// A threshold that the metric cannot use.
+    #[error("threshold {value} is invalid: {reason}")]
+    InvalidThreshold {
+        /// The offending threshold.
+        value: f64,
+        /// What a valid threshold is.
+        reason: &'static str,
+    },
+    /// A confidence level outside `(0, 1)`.
+    #[error("confidence level {0} is invalid; it must lie strictly between 0 and 1")]
+    InvalidLevel(f64),
+}

@@ -1,0 +1,129 @@
+//! Using a saved artifact: predictions (with explanations) and evaluation on new data.
+
+use serde::Serialize;
+
+use osler_data::{Matrix, Table};
+use osler_eval::{BinaryMetrics, binary_metrics};
+
+use crate::artifact::{Artifact, DataInfo, Manifest};
+use crate::cv::{CvSummary, OutOfFold};
+use crate::error::PipelineError;
+use crate::prepare::Prepared;
+use crate::train::{TrainOutcome, TrainSpec};
+
+/// Probabilities for each input row, with optional additive explanations.
+#[derive(Debug, Clone, Serialize)]
+pub struct Predictions {
+    pub probability: Vec<f64>,
+    /// 1 when `probability >= threshold`.
+    pub predicted_class: Vec<u8>,
+    pub threshold: f64,
+    pub explanation: Option<Explanation>,
+}
+
+/// Per-feature contributions on the log-odds scale: `base + sum = logit(p)`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    pub method: &'static str,
+    pub base: f64,
+    pub feature_names: Vec<String>,
+    /// `contributions[i][j]`: row `i`, feature `j`.
+    pub contributions: Vec<Vec<f64>>,
+}
+
+/// Builds the artifact of a finished training run.
+pub fn build_artifact(data: &Prepared, spec: &TrainSpec, outcome: TrainOutcome, data_info: DataInfo) -> Artifact {
+    let (cv, oof): (Option<CvSummary>, Option<OutOfFold>) = match outcome.cv {
+        Some((s, o)) => (Some(s), Some(o)),
+        None => (None, None),
+    };
+    let fitted = outcome.fitted;
+    let manifest = Manifest {
+        format: crate::artifact::FORMAT.into(),
+        format_version: crate::artifact::FORMAT_VERSION,
+        osler_version: env!("CARGO_PKG_VERSION").into(),
+        task: "binary".into(),
+        model: spec.model.clone(),
+        model_note: fitted.fallback.clone(),
+        target: data.target.clone(),
+        levels: data.levels.clone(),
+        features: data.features.clone(),
+        feature_names: fitted.preprocessor.output_names(),
+        schema: data.schema.clone(),
+        preprocessing: fitted.preprocessor.clone(),
+        threshold: fitted.threshold,
+        seed: spec.seed,
+        data: data_info,
+        cv,
+        files: Default::default(),
+    };
+    Artifact { manifest, model: fitted.model, out_of_fold: oof }
+}
+
+impl Artifact {
+    /// Checks new data against the saved schema and applies the preprocessing.
+    /// `refuse_unknown`: columns the schema does not know are errors (prediction inputs).
+    pub fn design(&self, table: Table, refuse_unknown: bool, need_target: bool) -> Result<(Table, Matrix), PipelineError> {
+        let m = &self.manifest;
+        let mut required: Vec<&str> = m.features.iter().map(String::as_str).collect();
+        if need_target {
+            required.push(&m.target);
+        }
+        let table = m.schema.conform(table, &required, refuse_unknown)?;
+        let x = m.preprocessing.transform(&table, None)?;
+        Ok((table, x))
+    }
+
+    /// Predicts every row of `table` (CSV or JSON records).
+    pub fn predict(&self, table: Table, explain: bool) -> Result<Predictions, PipelineError> {
+        let (_, x) = self.design(table, true, false)?;
+        let probability = self.model.predict_proba(&x).map_err(|e| PipelineError::model("predict", e))?;
+        let threshold = self.manifest.threshold;
+        let predicted_class = probability.iter().map(|&p| u8::from(p >= threshold)).collect();
+        let explanation = if explain {
+            let (base, c) = self.model.explain(&x).map_err(|e| PipelineError::model("explain", e))?;
+            Some(Explanation {
+                method: match self.model {
+                    crate::model::FittedModel::Logistic(_) => "exact linear (coef x (value - training mean))",
+                    crate::model::FittedModel::Gbdt(_) => "TreeSHAP (path-dependent, Lundberg 2018)",
+                },
+                base,
+                feature_names: self.manifest.feature_names.clone(),
+                contributions: (0..c.rows()).map(|i| c.row(i)).collect(),
+            })
+        } else {
+            None
+        };
+        Ok(Predictions { probability, predicted_class, threshold, explanation })
+    }
+
+    /// Metrics of the saved model on labelled data, with the saved preprocessing and threshold.
+    pub fn evaluate(&self, table: Table) -> Result<(BinaryMetrics, Vec<bool>, Vec<f64>), PipelineError> {
+        let (table, x) = self.design(table, false, true)?;
+        let m = &self.manifest;
+        let col = table.column(&m.target).map(|c| &c.data);
+        let col = col.ok_or_else(|| PipelineError::Usage(format!("no outcome column '{}'", m.target)))?;
+        let mut y = Vec::with_capacity(table.n_rows());
+        for i in 0..table.n_rows() {
+            let t = col.text_at(i);
+            let v = match t.as_deref() {
+                Some(s) if s == m.levels.positive => true,
+                Some(s) if s == m.levels.negative => false,
+                other => {
+                    return Err(PipelineError::Usage(format!(
+                        "{}: line {}, outcome '{}': {} is not '{}' or '{}'",
+                        table.source,
+                        table.lines[i],
+                        m.target,
+                        other.map_or("a missing value".to_string(), |s| format!("'{s}'")),
+                        m.levels.negative,
+                        m.levels.positive
+                    )));
+                }
+            };
+            y.push(v);
+        }
+        let p = self.model.predict_proba(&x).map_err(|e| PipelineError::model("predict", e))?;
+        Ok((binary_metrics(&y, &p, m.threshold)?, y, p))
+    }
+}

@@ -1,0 +1,177 @@
+//! Model artifacts: a directory holding `manifest.json` (task, schema,
+//! preprocessing, hyperparameters, data hash, CV metrics, versions) and the
+//! weights (`model.json`), plus out-of-fold predictions for reports.
+//!
+//! Writes are atomic: everything goes to a temporary sibling directory that is
+//! renamed into place, so a failed write never leaves a half artifact. Loading
+//! checks the format version and the SHA-256 of every file the manifest lists.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use osler_data::{BinaryLevels, Preprocessor, Schema};
+
+use crate::cv::{CvSummary, OutOfFold};
+use crate::error::PipelineError;
+use crate::model::{FittedModel, ModelSpec};
+
+/// Identifies the file layout; bumped on any incompatible change.
+pub const FORMAT: &str = "osler-artifact";
+pub const FORMAT_VERSION: u32 = 1;
+const MANIFEST: &str = "manifest.json";
+const WEIGHTS: &str = "model.json";
+const OOF: &str = "cv_predictions.json";
+
+/// Where the training data came from, identified by content hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataInfo {
+    pub source: String,
+    /// SHA-256 of the training file's bytes.
+    pub sha256: String,
+    pub rows: usize,
+    pub events: usize,
+    /// Missing counts and quartiles of the outcome and predictor columns.
+    pub columns: Vec<osler_data::ColumnSummary>,
+}
+
+/// The artifact's description. No patient values are stored here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub format_version: u32,
+    pub osler_version: String,
+    pub task: String,
+    pub model: ModelSpec,
+    /// Why the model differs from the one asked for (e.g. a ridge fallback).
+    pub model_note: Option<String>,
+    pub target: String,
+    pub levels: BinaryLevels,
+    /// Input columns the model reads.
+    pub features: Vec<String>,
+    /// Model feature names after encoding (`column`, `column=level`, `column (missing)`).
+    pub feature_names: Vec<String>,
+    pub schema: Schema,
+    pub preprocessing: Preprocessor,
+    /// Decision threshold for class predictions.
+    pub threshold: f64,
+    pub seed: u64,
+    pub data: DataInfo,
+    pub cv: Option<CvSummary>,
+    /// SHA-256 of each other file in the directory.
+    pub files: BTreeMap<String, String>,
+}
+
+/// A loaded or freshly trained artifact.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    pub manifest: Manifest,
+    pub model: FittedModel,
+    pub out_of_fold: Option<OutOfFold>,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    osler_data::csv_reader::hex(&Sha256::digest(bytes))
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<Vec<u8>, PipelineError> {
+    let mut s = serde_json::to_vec_pretty(v)
+        .map_err(|e| PipelineError::Usage(format!("cannot serialise artifact: {e}")))?;
+    s.push(b'\n');
+    Ok(s)
+}
+
+impl Artifact {
+    /// Writes the artifact to `dir` atomically. An existing `dir` is replaced only with `overwrite`.
+    pub fn save(&mut self, dir: &Path, overwrite: bool) -> Result<(), PipelineError> {
+        let werr = |path: &Path, source| PipelineError::Write { path: path.display().to_string(), source };
+        if dir.exists() && !overwrite {
+            return Err(PipelineError::Usage(format!(
+                "{} already exists; choose another --out or pass --force to replace it",
+                dir.display()
+            )));
+        }
+        let mut files: Vec<(&str, Vec<u8>)> = vec![(WEIGHTS, to_json(&self.model)?)];
+        if let Some(oof) = &self.out_of_fold {
+            files.push((OOF, to_json(oof)?));
+        }
+        self.manifest.files = files.iter().map(|(n, b)| (n.to_string(), sha256_hex(b))).collect();
+        files.push((MANIFEST, to_json(&self.manifest)?));
+
+        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| werr(parent, e))?;
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let result = (|| {
+            std::fs::create_dir(&tmp).map_err(|e| werr(&tmp, e))?;
+            for (n, bytes) in &files {
+                let p = tmp.join(n);
+                std::fs::write(&p, bytes).map_err(|e| werr(&p, e))?;
+            }
+            if dir.exists() {
+                let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+                std::fs::rename(dir, &old).map_err(|e| werr(dir, e))?;
+                std::fs::rename(&tmp, dir).map_err(|e| werr(dir, e))?;
+                let _ = std::fs::remove_dir_all(&old);
+            } else {
+                std::fs::rename(&tmp, dir).map_err(|e| werr(dir, e))?;
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+        result
+    }
+
+    /// Loads and verifies an artifact directory.
+    pub fn load(dir: &Path) -> Result<Artifact, PipelineError> {
+        let bad = |problem: String| PipelineError::Artifact { path: dir.display().to_string(), problem };
+        if !dir.is_dir() {
+            return Err(bad("not found (expected a directory written by `osler train --out`)".into()));
+        }
+        let read = |name: &str| -> Result<Vec<u8>, PipelineError> {
+            std::fs::read(dir.join(name)).map_err(|e| bad(format!("cannot read {name}: {e}")))
+        };
+        let raw: serde_json::Value = serde_json::from_slice(&read(MANIFEST)?)
+            .map_err(|e| bad(format!("{MANIFEST} is not valid JSON ({e}); the artifact is corrupt")))?;
+        let format = raw.get("format").and_then(|v| v.as_str()).unwrap_or_default();
+        if format != FORMAT {
+            return Err(bad(format!("{MANIFEST} is not an osler artifact manifest")));
+        }
+        let version = raw.get("format_version").and_then(serde_json::Value::as_u64);
+        if version != Some(u64::from(FORMAT_VERSION)) {
+            return Err(bad(format!(
+                "format version {} is not supported by osler {} (reads version {FORMAT_VERSION}); retrain the model",
+                version.map_or("unknown".to_string(), |v| v.to_string()),
+                env!("CARGO_PKG_VERSION")
+            )));
+        }
+        let manifest: Manifest = serde_json::from_value(raw)
+            .map_err(|e| bad(format!("{MANIFEST} does not match format version {FORMAT_VERSION}: {e}")))?;
+        let checked = |name: &str| -> Result<Vec<u8>, PipelineError> {
+            let bytes = read(name)?;
+            let want = manifest.files.get(name).ok_or_else(|| bad(format!("{MANIFEST} does not list {name}")))?;
+            if &sha256_hex(&bytes) != want {
+                return Err(bad(format!("{name} does not match its SHA-256 in {MANIFEST}: the file was modified or corrupted")));
+            }
+            Ok(bytes)
+        };
+        let model: FittedModel = serde_json::from_slice(&checked(WEIGHTS)?)
+            .map_err(|e| bad(format!("{WEIGHTS} cannot be read: {e}")))?;
+        let out_of_fold = if manifest.files.contains_key(OOF) {
+            Some(serde_json::from_slice(&checked(OOF)?).map_err(|e| bad(format!("{OOF}: {e}")))?)
+        } else {
+            None
+        };
+        Ok(Artifact { manifest, model, out_of_fold })
+    }
+
+    /// Path of the manifest inside an artifact directory.
+    pub fn manifest_path(dir: &Path) -> PathBuf {
+        dir.join(MANIFEST)
+    }
+}

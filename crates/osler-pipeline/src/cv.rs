@@ -1,0 +1,181 @@
+//! Repeated stratified k-fold cross-validation with out-of-fold predictions,
+//! per-metric means and bootstrap confidence intervals.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use osler_data::split::{fold_rows, grouped_stratified_kfold, stratified_kfold};
+use osler_data::SplitMix64;
+use osler_eval::{BinaryMetrics, binary_metrics, quantile_linear};
+
+use crate::error::PipelineError;
+use crate::prepare::Prepared;
+use crate::train::{ThresholdRule, TrainSpec, fit_on_rows};
+
+/// Mean, spread and interval of one metric over the CV folds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricSummary {
+    /// Mean over folds (and repeats) of the metric computed on each test fold.
+    pub mean: f64,
+    /// Standard deviation over folds (ddof = 1).
+    pub sd: f64,
+    /// Percentile bootstrap 95% interval of the metric on the pooled
+    /// out-of-fold predictions; `None` without bootstrap replicates.
+    pub ci95: Option<[f64; 2]>,
+    /// Metric on the pooled out-of-fold predictions.
+    pub pooled: f64,
+    /// Folds where the metric was defined (e.g. PPV needs a predicted positive).
+    pub folds_used: usize,
+}
+
+/// Outcome of a cross-validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvSummary {
+    pub folds: usize,
+    pub repeats: usize,
+    pub grouped: bool,
+    pub bootstrap_replicates: usize,
+    pub threshold_rule: ThresholdRule,
+    /// Mean decision threshold over folds.
+    pub threshold: f64,
+    pub metrics: BTreeMap<String, MetricSummary>,
+    /// Folds whose fit fell back to a penalised model.
+    pub fallbacks: usize,
+}
+
+/// Out-of-fold predictions (no patient features: outcome and probability only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutOfFold {
+    pub y: Vec<f64>,
+    /// Probability from the fold that held the row out, averaged over repeats.
+    pub p: Vec<f64>,
+    /// Fold of each row in the first repeat.
+    pub fold: Vec<usize>,
+}
+
+/// Runs `spec.cv_repeats` x `spec.cv_folds` cross-validation; `on_fold` is called after each fit.
+pub fn cross_validate(
+    data: &Prepared,
+    spec: &TrainSpec,
+    on_fold: &mut dyn FnMut(),
+) -> Result<(CvSummary, OutOfFold), PipelineError> {
+    let (k, repeats) = (spec.cv_folds, spec.cv_repeats.max(1));
+    let n = data.y.len();
+    let mut rng = SplitMix64::new(spec.seed);
+    let mut p_sum = vec![0.0; n];
+    let mut first_fold = Vec::new();
+    let mut per_fold: Vec<BinaryMetrics> = Vec::new();
+    let mut thresholds = Vec::new();
+    let mut fallbacks = 0;
+    for r in 0..repeats {
+        let mut split_rng = rng.fork();
+        let fold = match &data.groups {
+            Some(g) => grouped_stratified_kfold(&data.y, g, k, &mut split_rng)?,
+            None => stratified_kfold(&data.y, k, &mut split_rng)?,
+        };
+        for f in 0..k {
+            let (train, test) = fold_rows(&fold, f);
+            let fitted = fit_on_rows(data, spec, &train)?;
+            fallbacks += usize::from(fitted.fallback.is_some());
+            let p = fitted.predict_rows(data, &test)?;
+            let y: Vec<bool> = test.iter().map(|&i| data.y[i] == 1.0).collect();
+            if y.iter().all(|&b| b) || !y.iter().any(|&b| b) {
+                return Err(PipelineError::Usage(format!(
+                    "CV fold {} has a single class; use fewer folds than the {} rows of the rarer class",
+                    f + 1,
+                    data.y.iter().filter(|&&v| v == 1.0).count().min(n - data.events())
+                )));
+            }
+            per_fold.push(binary_metrics(&y, &p, fitted.threshold)?);
+            thresholds.push(fitted.threshold);
+            for (&i, &pi) in test.iter().zip(&p) {
+                p_sum[i] += pi;
+            }
+            on_fold();
+        }
+        if r == 0 {
+            first_fold = fold;
+        }
+    }
+    let p: Vec<f64> = p_sum.iter().map(|s| s / repeats as f64).collect();
+    let threshold = thresholds.iter().sum::<f64>() / thresholds.len() as f64;
+    let y: Vec<bool> = data.y.iter().map(|&v| v == 1.0).collect();
+    let pooled = binary_metrics(&y, &p, threshold)?;
+    let boot = bootstrap(&y, &p, threshold, spec.bootstrap, &mut rng.fork());
+    let mut metrics = BTreeMap::new();
+    for (m, name) in BinaryMetrics::NAMES.iter().enumerate() {
+        let vals: Vec<f64> =
+            per_fold.iter().map(|b| b.values()[m].1).filter(|v| v.is_finite()).collect();
+        let mean = vals.iter().sum::<f64>() / vals.len().max(1) as f64;
+        let sd = if vals.len() > 1 {
+            (vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (vals.len() - 1) as f64).sqrt()
+        } else {
+            f64::NAN
+        };
+        metrics.insert(
+            name.to_string(),
+            MetricSummary {
+                mean: if vals.is_empty() { f64::NAN } else { mean },
+                sd,
+                ci95: boot.get(m).cloned().flatten(),
+                pooled: pooled.values()[m].1,
+                folds_used: vals.len(),
+            },
+        );
+    }
+    let summary = CvSummary {
+        folds: k,
+        repeats,
+        grouped: data.groups.is_some(),
+        bootstrap_replicates: spec.bootstrap,
+        threshold_rule: spec.threshold,
+        threshold,
+        metrics,
+        fallbacks,
+    };
+    Ok((summary, OutOfFold { y: data.y.clone(), p, fold: first_fold }))
+}
+
+/// Percentile bootstrap (linear interpolation) of every metric on (y, p):
+/// rows are resampled with replacement; replicates where a metric is undefined
+/// (e.g. a single class) are skipped for that metric.
+fn bootstrap(
+    y: &[bool],
+    p: &[f64],
+    threshold: f64,
+    replicates: usize,
+    rng: &mut SplitMix64,
+) -> Vec<Option<[f64; 2]>> {
+    let names = BinaryMetrics::NAMES.len();
+    if replicates == 0 {
+        return vec![None; names];
+    }
+    let n = y.len();
+    let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(replicates); names];
+    let (mut yb, mut pb) = (vec![false; n], vec![0.0; n]);
+    for _ in 0..replicates {
+        for i in 0..n {
+            let j = rng.below(n);
+            yb[i] = y[j];
+            pb[i] = p[j];
+        }
+        if let Ok(m) = binary_metrics(&yb, &pb, threshold) {
+            for (k, (_, v)) in m.values().into_iter().enumerate() {
+                if v.is_finite() {
+                    draws[k].push(v);
+                }
+            }
+        }
+    }
+    draws
+        .into_iter()
+        .map(|mut d| {
+            if d.len() < replicates / 2 {
+                return None;
+            }
+            d.sort_by(f64::total_cmp);
+            Some([quantile_linear(&d, 0.025)?, quantile_linear(&d, 0.975)?])
+        })
+        .collect()
+}

@@ -1,0 +1,90 @@
+//! From a raw table and a schema to the arrays a model trains on.
+
+use osler_data::target::{binary_target, select_features};
+use osler_data::{BinaryLevels, Schema, Table};
+
+use crate::error::PipelineError;
+
+/// What to predict, from which columns.
+#[derive(Debug, Clone, Default)]
+pub struct DataSpec {
+    /// Outcome column; when `None`, the schema's column with role `target`.
+    pub target: Option<String>,
+    /// Event level of a text outcome (`--positive`).
+    pub positive: Option<String>,
+    /// Predictors; when `None`, every column with role `feature`.
+    pub features: Option<Vec<String>>,
+    /// Columns removed from the predictors.
+    pub drop: Vec<String>,
+    /// Patient/cluster column: all rows of a group stay in one CV fold.
+    pub group: Option<String>,
+}
+
+/// A conformed table with its outcome and predictors resolved.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub table: Table,
+    pub schema: Schema,
+    pub target: String,
+    pub levels: BinaryLevels,
+    pub features: Vec<String>,
+    /// Outcome, 0/1.
+    pub y: Vec<f64>,
+    pub groups: Option<Vec<String>>,
+}
+
+impl Prepared {
+    /// Aggregate summary of the outcome and predictor columns (for the artifact).
+    pub fn column_summaries(&self) -> Vec<osler_data::ColumnSummary> {
+        std::iter::once(&self.target)
+            .chain(&self.features)
+            .filter_map(|n| self.table.column(n).map(osler_data::Column::summary))
+            .collect()
+    }
+
+    /// Number of events (y = 1).
+    pub fn events(&self) -> usize {
+        self.y.iter().filter(|&&v| v == 1.0).count()
+    }
+}
+
+/// Conforms `table` to `schema` (missing codes, types, ranges), then resolves the
+/// outcome and predictors. The schema is updated so the chosen outcome has role
+/// `target` and the group column role `group` (it is saved in the artifact).
+pub fn prepare(table: Table, mut schema: Schema, spec: &DataSpec) -> Result<Prepared, PipelineError> {
+    let target = match &spec.target {
+        Some(t) => t.clone(),
+        None => schema
+            .columns
+            .iter()
+            .find(|c| c.role == osler_data::Role::Target)
+            .map(|c| c.name.clone())
+            .ok_or_else(|| PipelineError::Usage("no outcome given: use --target COLUMN".into()))?,
+    };
+    let mut required: Vec<&str> = vec![target.as_str()];
+    if let Some(g) = &spec.group {
+        required.push(g);
+    }
+    let table = schema.conform(table, &required, false)?;
+    for c in &mut schema.columns {
+        if c.name == target {
+            c.role = osler_data::Role::Target;
+        } else if c.role == osler_data::Role::Target {
+            c.role = osler_data::Role::Ignore;
+        }
+        if spec.group.as_deref() == Some(c.name.as_str()) {
+            c.role = osler_data::Role::Group;
+        }
+    }
+    let (y, levels) = binary_target(&table, &schema, &target, spec.positive.as_deref())?;
+    let features = select_features(&table, &schema, &target, spec.features.as_deref(), &spec.drop)?;
+    let groups = match &spec.group {
+        Some(g) => {
+            let col = table.column(g).map(|c| &c.data);
+            let col = col.ok_or_else(|| PipelineError::Usage(format!("no group column '{g}'")))?;
+            Some((0..table.n_rows()).map(|i| col.text_at(i).unwrap_or_default()).collect())
+        }
+        None => None,
+    };
+    Ok(Prepared { table, schema, target, levels, features, y, groups })
+}

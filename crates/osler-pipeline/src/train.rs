@@ -1,0 +1,122 @@
+//! Fitting preprocessing + model on training rows, and the whole training run.
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use osler_data::{PreprocessOptions, Preprocessor};
+use osler_eval::youden_threshold;
+
+use crate::cv::{CvSummary, OutOfFold, cross_validate};
+use crate::error::PipelineError;
+use crate::model::{FittedModel, ModelSpec};
+use crate::prepare::Prepared;
+
+/// How the decision threshold for sensitivity, specificity, PPV, NPV is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", content = "value", rename_all = "lowercase")]
+pub enum ThresholdRule {
+    /// A fixed probability (0.5 by default).
+    Fixed(f64),
+    /// Youden's J (max sensitivity + specificity - 1) on the training rows'
+    /// own predictions, so a CV fold never looks at its test rows.
+    Youden,
+}
+
+/// Everything that defines a training run besides the data.
+#[derive(Debug, Clone)]
+pub struct TrainSpec {
+    pub model: ModelSpec,
+    /// Add missing-indicator columns (linear models).
+    pub missing_indicators: bool,
+    /// Folds; 0 skips cross-validation.
+    pub cv_folds: usize,
+    pub cv_repeats: usize,
+    pub seed: u64,
+    pub threshold: ThresholdRule,
+    /// Bootstrap replicates for the CV confidence intervals (0 = none).
+    pub bootstrap: usize,
+}
+
+/// Preprocessing and model fitted together on some rows.
+#[derive(Debug, Clone)]
+pub struct FittedPipeline {
+    pub preprocessor: Preprocessor,
+    pub model: FittedModel,
+    pub threshold: f64,
+    pub fallback: Option<String>,
+    /// Seconds spent in the estimator's fit alone (preprocessing excluded).
+    pub model_seconds: f64,
+}
+
+impl FittedPipeline {
+    /// Probabilities for some rows of the prepared table.
+    pub fn predict_rows(&self, data: &Prepared, rows: &[usize]) -> Result<Vec<f64>, PipelineError> {
+        let x = self.preprocessor.transform(&data.table, Some(rows))?;
+        self.model.predict_proba(&x).map_err(|e| PipelineError::model("predict", e))
+    }
+}
+
+/// The preprocessing options a model needs.
+pub fn preprocess_options(spec: &TrainSpec) -> PreprocessOptions {
+    let impute = spec.model.needs_imputation();
+    PreprocessOptions {
+        impute,
+        missing_indicators: impute && spec.missing_indicators,
+        standardize: false,
+    }
+}
+
+/// Fits preprocessing then the model on `rows` only (no leakage from other rows).
+pub fn fit_on_rows(data: &Prepared, spec: &TrainSpec, rows: &[usize]) -> Result<FittedPipeline, PipelineError> {
+    let preprocessor =
+        Preprocessor::fit(&data.table, &data.schema, &data.features, rows, preprocess_options(spec))?;
+    let x = preprocessor.transform(&data.table, Some(rows))?;
+    let y: Vec<f64> = rows.iter().map(|&i| data.y[i]).collect();
+    let names = preprocessor.output_names();
+    let t0 = Instant::now();
+    let fit = spec.model.fit(&x, &y, &names).map_err(|e| {
+        PipelineError::Usage(format!("fitting {}: {}", spec.model.name(), crate::model::name_features(&e, &names)))
+    })?;
+    let model_seconds = t0.elapsed().as_secs_f64();
+    let threshold = match spec.threshold {
+        ThresholdRule::Fixed(t) => t,
+        ThresholdRule::Youden => {
+            let p = fit.model.predict_proba(&x).map_err(|e| PipelineError::model("predict", e))?;
+            let yb: Vec<bool> = y.iter().map(|&v| v == 1.0).collect();
+            youden_threshold(&yb, &p)?
+        }
+    };
+    Ok(FittedPipeline { preprocessor, model: fit.model, threshold, fallback: fit.fallback, model_seconds })
+}
+
+/// Result of a full training run.
+pub struct TrainOutcome {
+    pub fitted: FittedPipeline,
+    pub cv: Option<(CvSummary, OutOfFold)>,
+    /// Seconds spent in the final model's estimator fit (preprocessing and CV excluded).
+    pub fit_seconds: f64,
+    /// Seconds spent fitting and applying the final model's preprocessing.
+    pub preprocess_seconds: f64,
+    pub cv_seconds: f64,
+}
+
+/// Cross-validates (unless `cv_folds == 0`), then fits the final model on all rows.
+pub fn train(
+    data: &Prepared,
+    spec: &TrainSpec,
+    on_fold: &mut dyn FnMut(),
+) -> Result<TrainOutcome, PipelineError> {
+    if spec.cv_folds == 1 {
+        return Err(PipelineError::Usage("--cv must be 0 (no cross-validation) or at least 2".into()));
+    }
+    let t0 = Instant::now();
+    let cv = if spec.cv_folds >= 2 { Some(cross_validate(data, spec, on_fold)?) } else { None };
+    let cv_seconds = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    let all: Vec<usize> = (0..data.y.len()).collect();
+    let fitted = fit_on_rows(data, spec, &all)?;
+    let fit_seconds = fitted.model_seconds;
+    let preprocess_seconds = t1.elapsed().as_secs_f64() - fit_seconds;
+    Ok(TrainOutcome { fitted, cv, fit_seconds, preprocess_seconds, cv_seconds })
+}
