@@ -20,8 +20,10 @@ pub struct MetricSummary {
     pub mean: f64,
     /// Standard deviation over folds (ddof = 1).
     pub sd: f64,
-    /// Percentile bootstrap 95% interval of the metric on the pooled
-    /// out-of-fold predictions; `None` without bootstrap replicates.
+    /// Percentile bootstrap 95% interval of `mean`: each replicate resamples
+    /// the patients of every test fold (with replacement, within the fold),
+    /// recomputes each fold's metric and averages over folds. `None` without
+    /// bootstrap replicates.
     pub ci95: Option<[f64; 2]>,
     /// Metric on the pooled out-of-fold predictions.
     pub pooled: f64,
@@ -66,6 +68,7 @@ pub fn cross_validate(
     let mut p_sum = vec![0.0; n];
     let mut first_fold = Vec::new();
     let mut per_fold: Vec<BinaryMetrics> = Vec::new();
+    let mut fold_data: Vec<(Vec<bool>, Vec<f64>, f64)> = Vec::new();
     let mut thresholds = Vec::new();
     let mut fallbacks = 0;
     for r in 0..repeats {
@@ -92,6 +95,7 @@ pub fn cross_validate(
             for (&i, &pi) in test.iter().zip(&p) {
                 p_sum[i] += pi;
             }
+            fold_data.push((y, p, fitted.threshold));
             on_fold();
         }
         if r == 0 {
@@ -102,7 +106,7 @@ pub fn cross_validate(
     let threshold = thresholds.iter().sum::<f64>() / thresholds.len() as f64;
     let y: Vec<bool> = data.y.iter().map(|&v| v == 1.0).collect();
     let pooled = binary_metrics(&y, &p, threshold)?;
-    let boot = bootstrap(&y, &p, threshold, spec.bootstrap, &mut rng.fork());
+    let boot = bootstrap(&fold_data, spec.bootstrap, &mut rng.fork());
     let mut metrics = BTreeMap::new();
     for (m, name) in BinaryMetrics::NAMES.iter().enumerate() {
         let vals: Vec<f64> =
@@ -137,13 +141,13 @@ pub fn cross_validate(
     Ok((summary, OutOfFold { y: data.y.clone(), p, fold: first_fold }))
 }
 
-/// Percentile bootstrap (linear interpolation) of every metric on (y, p):
-/// rows are resampled with replacement; replicates where a metric is undefined
-/// (e.g. a single class) are skipped for that metric.
+/// Percentile bootstrap (linear interpolation) of the mean-over-folds of every
+/// metric: each replicate resamples the rows of each test fold with replacement,
+/// recomputes the fold's metrics at the fold's threshold and averages the
+/// defined values over folds. A metric undefined in every fold of a replicate
+/// (e.g. a single class everywhere) skips that replicate.
 fn bootstrap(
-    y: &[bool],
-    p: &[f64],
-    threshold: f64,
+    folds: &[(Vec<bool>, Vec<f64>, f64)],
     replicates: usize,
     rng: &mut SplitMix64,
 ) -> Vec<Option<[f64; 2]>> {
@@ -151,20 +155,30 @@ fn bootstrap(
     if replicates == 0 {
         return vec![None; names];
     }
-    let n = y.len();
     let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(replicates); names];
-    let (mut yb, mut pb) = (vec![false; n], vec![0.0; n]);
+    let (mut yb, mut pb) = (Vec::new(), Vec::new());
     for _ in 0..replicates {
-        for i in 0..n {
-            let j = rng.below(n);
-            yb[i] = y[j];
-            pb[i] = p[j];
-        }
-        if let Ok(m) = binary_metrics(&yb, &pb, threshold) {
-            for (k, (_, v)) in m.values().into_iter().enumerate() {
-                if v.is_finite() {
-                    draws[k].push(v);
+        let mut sums = vec![(0.0f64, 0usize); names];
+        for (y, p, threshold) in folds {
+            yb.clear();
+            pb.clear();
+            for _ in 0..y.len() {
+                let j = rng.below(y.len());
+                yb.push(y[j]);
+                pb.push(p[j]);
+            }
+            if let Ok(m) = binary_metrics(&yb, &pb, *threshold) {
+                for (k, (_, v)) in m.values().into_iter().enumerate() {
+                    if v.is_finite() {
+                        sums[k].0 += v;
+                        sums[k].1 += 1;
+                    }
                 }
+            }
+        }
+        for (k, (sum, count)) in sums.into_iter().enumerate() {
+            if count > 0 {
+                draws[k].push(sum / count as f64);
             }
         }
     }
