@@ -56,11 +56,10 @@ pub fn sniff_delimiter(text: &[u8]) -> u8 {
         }
         if b == b'"' {
             in_quotes = !in_quotes;
-        } else if !in_quotes {
-            if let Some(k) = cands.iter().position(|&c| c == b) {
+        } else if !in_quotes
+            && let Some(k) = cands.iter().position(|&c| c == b) {
                 counts[k] += 1;
             }
-        }
     }
     let (best, n) = counts.iter().enumerate().max_by_key(|(i, n)| (**n, usize::MAX - i)).map_or((0, 0), |(i, n)| (i, *n));
     if n == 0 { b',' } else { cands[best] }
@@ -90,7 +89,7 @@ impl Builder {
                         "value '{cell}' is not a finite number (write missing values as an empty cell or NA)"
                     ));
                 }
-                Err(_) => self.to_text(),
+                Err(_) => self.convert_to_text(),
             }
         }
         if let Builder::Text { codes, levels, index } = self {
@@ -108,7 +107,7 @@ impl Builder {
         Ok(())
     }
 
-    fn to_text(&mut self) {
+    fn convert_to_text(&mut self) {
         if let Builder::Numeric(v) = self {
             let mut levels = Vec::new();
             let mut index = HashMap::new();

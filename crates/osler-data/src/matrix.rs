@@ -115,7 +115,7 @@ mod tests {
     #[test]
     fn row_major_and_columns_agree() {
         let a = Matrix::from_row_major(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
-        let b = Matrix::from_columns(&[vec![1.0, 4.0], vec![2.0, 5.0], vec![3.0, 6.0]]).unwrap();
+        let b = Matrix::from_columns(&[vec![1.0, 4.0], vec![2.0, 5.0], vec![3.0, 6.0]]).expect("equal columns");
         assert_eq!(a, b);
         assert_eq!(a.col(1), &[2.0, 5.0]);
         assert_eq!(a.row(1), vec![4.0, 5.0, 6.0]);
@@ -124,7 +124,7 @@ mod tests {
 
     #[test]
     fn ragged_columns_are_refused() {
-        let e = Matrix::from_columns(&[vec![1.0, 2.0], vec![3.0]]).unwrap_err();
+        let e = Matrix::from_columns(&[vec![1.0, 2.0], vec![3.0]]).expect_err("ragged");
         assert_eq!(e, ShapeError { column: 1, found: 1, expected: 2 });
     }
 }

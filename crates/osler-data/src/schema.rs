@@ -206,14 +206,13 @@ impl Schema {
             if self.columns[..i].iter().any(|o| o.name == c.name) {
                 return Err(DataError::Schema(format!("column '{}' is declared twice", c.name)));
             }
-            if let (Some(lo), Some(hi)) = (c.min, c.max) {
-                if lo > hi {
+            if let (Some(lo), Some(hi)) = (c.min, c.max)
+                && lo > hi {
                     return Err(DataError::Schema(format!(
                         "column '{}': min {lo} is above max {hi}",
                         c.name
                     )));
                 }
-            }
             if c.kind == Kind::Binary && c.levels.as_ref().is_some_and(|l| l.len() > 2) {
                 return Err(DataError::Schema(format!(
                     "column '{}' is binary but lists {} levels",
@@ -247,8 +246,8 @@ impl Schema {
                 });
             }
         }
-        if refuse_unknown {
-            if let Some(c) = table.columns.iter().find(|c| self.get(&c.name).is_none()) {
+        if refuse_unknown
+            && let Some(c) = table.columns.iter().find(|c| self.get(&c.name).is_none()) {
                 let known: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
                 return Err(DataError::UnknownColumn {
                     source_name: table.source.clone(),
@@ -256,7 +255,6 @@ impl Schema {
                     known: known.join(", "),
                 });
             }
-        }
         let source = table.source.clone();
         let (lines, records) = (table.lines.clone(), table.rows_are_records);
         let locate = |i: usize| crate::table::locate(&lines, records, i);
@@ -393,9 +391,9 @@ fn conform_column(
                 *c = MISSING_CODE;
             }
         }
-        if spec.kind == Kind::Binary {
-            if let Some(allowed) = &spec.levels {
-                if let Some(i) = codes
+        if spec.kind == Kind::Binary
+            && let Some(allowed) = &spec.levels
+                && let Some(i) = codes
                     .iter()
                     .position(|&c| c != MISSING_CODE && !allowed.contains(&levels[c as usize]))
                 {
@@ -410,8 +408,6 @@ fn conform_column(
                         ),
                     ));
                 }
-            }
-        }
     }
     Ok(())
 }
