@@ -21,13 +21,46 @@ pub struct PredictArgs {
     /// Add per-feature contributions (exact for linear models, TreeSHAP for trees).
     #[arg(long)]
     pub explain: bool,
+    /// Survival models: times at which to give survival probabilities
+    /// (default: the artifact's evaluation grid).
+    #[arg(long, value_delimiter = ',', value_name = "T1,T2,...")]
+    pub times: Vec<f64>,
     #[arg(long)]
     pub json: bool,
+}
+
+fn predict_survival(a: &PredictArgs, art: &Artifact, table: osler_data::Table) -> CliResult {
+    let pred = art.predict_survival(table, &a.times, a.explain)?;
+    let rows: Vec<_> = (0..pred.risk.len())
+        .map(|i| {
+            let mut r = json!({"row": i + 1, "risk": pred.risk[i], "survival": pred.survival[i]});
+            if let Some(e) = &pred.explanation {
+                let c: serde_json::Map<String, serde_json::Value> =
+                    e.feature_names.iter().zip(&e.contributions[i]).map(|(n, v)| (n.clone(), json!(v))).collect();
+                r["contributions"] = serde_json::Value::Object(c);
+            }
+            r
+        })
+        .collect();
+    if a.json {
+        return print_json(&json!({"predictions": rows, "times": pred.times,
+            "risk": "linear predictor x'b (higher = higher hazard)"}));
+    }
+    let head: Vec<String> = pred.times.iter().map(|t| format!("S({t})")).collect();
+    println!("row,risk,{}", head.join(","));
+    for (i, r) in pred.risk.iter().enumerate() {
+        let s: Vec<String> = pred.survival[i].iter().map(|v| v.to_string()).collect();
+        println!("{},{r},{}", i + 1, s.join(","));
+    }
+    Ok(())
 }
 
 pub fn predict(a: PredictArgs) -> CliResult {
     let art = Artifact::load(&a.artifact)?;
     let table = read_table(&a.input)?;
+    if art.manifest.survival.is_some() {
+        return predict_survival(&a, &art, table);
+    }
     let pred = art.predict(table, a.explain)?;
     if a.json {
         let rows: Vec<_> = (0..pred.probability.len())
@@ -86,6 +119,19 @@ pub fn evaluate(a: EvaluateArgs) -> CliResult {
         (None, Some(name)) => osler_data::datasets::find(name)?.table()?,
         (None, None) => return Err(crate::CliError::user("give --data FILE or --dataset NAME")),
     };
+    if art.manifest.survival.is_some() {
+        let (metrics, n, events) = art.evaluate_survival(table)?;
+        let map: serde_json::Map<String, serde_json::Value> =
+            metrics.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+        if a.json {
+            return print_json(&json!({"metrics": map, "n": n, "events": events}));
+        }
+        println!("n = {n}, events = {events}");
+        for (k, v) in metrics {
+            println!("{k:<24} {}", num(v, 6));
+        }
+        return Ok(());
+    }
     let (m, _, _) = art.evaluate(table)?;
     if a.json {
         return print_json(&json!({"metrics": m, "n": m.n, "events": m.events, "threshold": m.threshold}));

@@ -35,7 +35,11 @@ pub fn write_report(art: &Artifact, dir: &Path, out: &Path) -> CliResult {
 
 fn render(art: &Artifact, dir: &Path) -> Result<String, CliError> {
     let m = &art.manifest;
-    let mut r = Report::new(format!("{} model for {} = {}", m.model.name(), m.target, m.levels.positive));
+    let title = match &m.survival {
+        Some(s) => format!("{} model of time to {} ({})", m.model.name(), s.event, s.time),
+        None => format!("{} model for {} = {}", m.model.name(), m.target, m.levels.positive),
+    };
+    let mut r = Report::new(title);
     r.subtitle(format!("Artifact {} · data {}", dir.display(), m.data.source));
     r.footer(format!(
         "osler {} · artifact format {} · training data sha256 {} · seed {}",
@@ -44,12 +48,15 @@ fn render(art: &Artifact, dir: &Path) -> Result<String, CliError> {
 
     let s = r.section("Summary");
     s.key_values([
-        ("Task", format!("binary classification: P({} = {})", m.target, m.levels.positive)),
+        ("Task", match &m.survival {
+            Some(s) => format!("survival: time {}, event {} = {}", s.time, s.event, m.levels.positive),
+            None => format!("binary classification: P({} = {})", m.target, m.levels.positive),
+        }),
         ("Model", model_description(art)),
         ("Training data", format!("{} ({} rows, {} events, {:.1}% prevalence)", m.data.source, m.data.rows, m.data.events, 100.0 * m.data.events as f64 / m.data.rows.max(1) as f64)),
         ("Data SHA-256", m.data.sha256.clone()),
         ("Predictors", format!("{} input columns, {} model features", m.features.len(), m.feature_names.len())),
-        ("Decision threshold", fmt_num(m.threshold, 3)),
+        ("Decision threshold", if m.survival.is_some() { "—".to_string() } else { fmt_num(m.threshold, 3) }),
     ]);
     if let Some(note) = &m.model_note {
         s.warning(note.clone());
@@ -83,8 +90,13 @@ fn render(art: &Artifact, dir: &Path) -> Result<String, CliError> {
         if p.missing_indicators { "on" } else { "off" }
     ));
 
-    performance(&mut r, art)?;
-    model_section(&mut r, art);
+    if art.manifest.survival.is_some() {
+        crate::report_survival::performance(&mut r, art)?;
+        crate::report_survival::model_section(&mut r, art);
+    } else {
+        performance(&mut r, art)?;
+        model_section(&mut r, art);
+    }
 
     let s = r.section("Reporting notes (TRIPOD+AI)");
     s.list([
@@ -105,6 +117,11 @@ fn model_description(art: &Artifact) -> String {
         FittedModel::Logistic(lm) => {
             let o = lm.options();
             format!("logistic regression, penalty {} (lambda {}, alpha {})", enum_name(&o.penalty), fmt_num(o.lambda, 3), fmt_num(o.effective_alpha(), 2))
+        }
+        FittedModel::Cox(m) => format!("Cox proportional hazards, {:?} ties", m.ties()),
+        FittedModel::Rsf(f) => {
+            let o = f.options();
+            format!("random survival forest: {} trees, log-rank splits, min {} in-bag rows per leaf", o.n_trees, o.min_leaf)
         }
         FittedModel::Gbdt(g) => {
             let o = g.options();
@@ -129,7 +146,7 @@ fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
     for (name, ms) in &cv.metrics {
         t = t.row([name.clone(), fmt_num(ms.mean, 4), fmt_num(ms.sd, 2), interval(ms.ci95, 4), fmt_num(ms.pooled, 4)]);
     }
-    s.table(t.caption(format!("Threshold-dependent metrics use threshold {}.", fmt_num(cv.threshold, 3))));
+    s.table(t.caption(format!("Threshold-dependent metrics use threshold {}.", fmt_num(cv.threshold.unwrap_or(f64::NAN), 3))));
 
     let y: Vec<bool> = oof.y.iter().map(|&v| v == 1.0).collect();
     let p = &oof.p;
@@ -224,6 +241,7 @@ fn model_section(r: &mut Report, art: &Artifact) {
                 "Coefficient of each model feature. Units differ between features, so compare within a feature only.",
             );
         }
+        FittedModel::Cox(_) | FittedModel::Rsf(_) => {}
         FittedModel::Gbdt(_) => {
             let imp = art.model.importance().unwrap_or_default();
             let mut order: Vec<usize> = (0..imp.len()).collect();

@@ -8,11 +8,21 @@ use serde_json::{Value, json};
 
 use osler_models::gbdt::GbdtOptions;
 use osler_models::linear::{LogisticOptions, Penalty};
+use osler_models::rsf::RsfOptions;
+use osler_models::survival::Ties;
 use osler_pipeline::{Artifact, DataInfo, DataSpec, FittedModel, ModelSpec, ThresholdRule, TrainSpec};
 
 use crate::input::DataArgs;
 use crate::output::{interval, num, print_json, pval};
 use crate::{CliError, CliResult};
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum Task {
+    /// A binary outcome (diagnosis): probabilities.
+    Binary,
+    /// Time to event with censoring (prognosis): risk scores and survival curves.
+    Survival,
+}
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum ModelKind {
@@ -20,6 +30,16 @@ pub enum ModelKind {
     Logistic,
     /// Histogram gradient-boosted trees (missing values routed natively).
     Gbdt,
+    /// Cox proportional hazards (survival).
+    Cox,
+    /// Random survival forest (survival; log-rank splitting).
+    Rsf,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum TiesArg {
+    Efron,
+    Breslow,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -36,9 +56,27 @@ pub enum PenaltyArg {
 pub struct TrainArgs {
     #[command(flatten)]
     pub data: DataArgs,
+    /// What is predicted.
+    #[arg(long, value_enum, default_value = "binary")]
+    pub task: Task,
     /// Outcome column (default: the schema's target).
     #[arg(long, value_name = "COL")]
     pub target: Option<String>,
+    /// Survival: follow-up time column.
+    #[arg(long, value_name = "COL")]
+    pub time: Option<String>,
+    /// Survival: event indicator column (0/1).
+    #[arg(long, value_name = "COL")]
+    pub event: Option<String>,
+    /// Survival: value of the event column that means the event happened.
+    #[arg(long, value_name = "VALUE")]
+    pub event_level: Option<String>,
+    /// Survival: start-time column of (start, stop] rows.
+    #[arg(long, value_name = "COL")]
+    pub start: Option<String>,
+    /// Cox: handling of tied event times.
+    #[arg(long, value_enum, default_value = "efron")]
+    pub ties: TiesArg,
     /// Level of the outcome that is the event (e.g. `pos`, `malignant`).
     #[arg(long, value_name = "LEVEL")]
     pub positive: Option<String>,
@@ -51,8 +89,9 @@ pub struct TrainArgs {
     /// Patient/cluster column: all its rows stay in one CV fold.
     #[arg(long, value_name = "COL")]
     pub group: Option<String>,
-    #[arg(long, value_enum, default_value = "logistic")]
-    pub model: ModelKind,
+    /// Model (default: logistic for binary, cox for survival).
+    #[arg(long, value_enum)]
+    pub model: Option<ModelKind>,
     /// Logistic penalty.
     #[arg(long, value_enum, default_value = "auto")]
     pub penalty: PenaltyArg,
@@ -65,9 +104,10 @@ pub struct TrainArgs {
     /// Add missing-indicator columns for features with missing values (logistic).
     #[arg(long)]
     pub missing_indicators: bool,
-    /// GBDT: maximum number of trees (fewer with early stopping).
-    #[arg(long, default_value_t = 500)]
-    pub trees: usize,
+    /// GBDT: maximum number of trees (fewer with early stopping; default 500).
+    /// RSF: number of trees (default 200).
+    #[arg(long)]
+    pub trees: Option<usize>,
     /// GBDT: learning rate.
     #[arg(long, default_value_t = 0.05)]
     pub learning_rate: f64,
@@ -77,9 +117,9 @@ pub struct TrainArgs {
     /// GBDT: maximum depth.
     #[arg(long)]
     pub max_depth: Option<usize>,
-    /// GBDT: minimum rows per leaf.
-    #[arg(long, default_value_t = 20)]
-    pub min_leaf: usize,
+    /// GBDT: minimum rows per leaf (default 20). RSF: minimum in-bag rows per leaf (default 15).
+    #[arg(long)]
+    pub min_leaf: Option<usize>,
     /// GBDT: L2 penalty on leaf values.
     #[arg(long, default_value_t = 1.0)]
     pub lambda_l2: f64,
@@ -120,7 +160,11 @@ pub struct TrainArgs {
 }
 
 fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
-    Ok(match a.model {
+    let kind = a.model.unwrap_or(match a.task {
+        Task::Binary => ModelKind::Logistic,
+        Task::Survival => ModelKind::Cox,
+    });
+    Ok(match kind {
         ModelKind::Logistic => {
             let penalty = match a.penalty {
                 PenaltyArg::Auto | PenaltyArg::None => Penalty::None,
@@ -142,15 +186,30 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
         }
         ModelKind::Gbdt => ModelSpec::Gbdt {
             options: GbdtOptions {
-                n_trees: a.trees,
+                n_trees: a.trees.unwrap_or(500),
                 learning_rate: a.learning_rate,
                 max_leaves: a.max_leaves,
                 max_depth: a.max_depth,
-                min_leaf: a.min_leaf,
+                min_leaf: a.min_leaf.unwrap_or(20),
                 lambda_l2: a.lambda_l2,
                 early_stopping_rounds: (a.early_stopping > 0).then_some(a.early_stopping),
                 seed: a.seed,
                 ..GbdtOptions::default()
+            },
+        },
+        ModelKind::Rsf => ModelSpec::Rsf {
+            options: RsfOptions {
+                n_trees: a.trees.unwrap_or(200),
+                min_leaf: a.min_leaf.unwrap_or(15),
+                max_depth: a.max_depth,
+                seed: a.seed,
+                ..RsfOptions::default()
+            },
+        },
+        ModelKind::Cox => ModelSpec::Cox {
+            ties: match a.ties {
+                TiesArg::Efron => Ties::Efron,
+                TiesArg::Breslow => Ties::Breslow,
             },
         },
     })
@@ -166,16 +225,21 @@ fn threshold_rule(s: &str) -> Result<ThresholdRule, CliError> {
     }
 }
 
-pub fn train(a: TrainArgs) -> CliResult {
-    let spec = TrainSpec {
-        model: model_spec(&a)?,
+/// The training spec common to both tasks.
+pub fn train_spec(a: &TrainArgs) -> Result<TrainSpec, CliError> {
+    Ok(TrainSpec {
+        model: model_spec(a)?,
         missing_indicators: a.missing_indicators,
         cv_folds: a.cv,
         cv_repeats: a.repeats.max(1),
         seed: a.seed,
         threshold: threshold_rule(&a.threshold)?,
         bootstrap: a.bootstrap,
-    };
+    })
+}
+
+pub fn train(a: TrainArgs) -> CliResult {
+    let spec = train_spec(&a)?;
     let t_read = Instant::now();
     let loaded = a.data.load()?;
     let source = loaded.table.source.clone();
@@ -187,19 +251,19 @@ pub fn train(a: TrainArgs) -> CliResult {
         drop: a.drop.clone(),
         group: a.group.clone(),
     };
-    let prepared = osler_pipeline::prepare(loaded.table, loaded.schema, &data_spec)?;
-    let read_seconds = t_read.elapsed().as_secs_f64();
-    let out = a.out.clone().unwrap_or_else(|| {
-        PathBuf::from("osler-models").join(format!("{}-{}", loaded.stem, spec.model.name()))
-    });
-    // Our own default location may be refreshed; a user-chosen one needs --force.
-    let overwrite = a.force || (a.out.is_none() && Artifact::manifest_path(&out).exists());
-    if out.exists() && !overwrite {
+    if spec.model.is_survival() != (a.task == Task::Survival) {
         return Err(CliError::user(format!(
-            "{} already exists; choose another --out or pass --force to replace it",
-            out.display()
+            "model '{}' does not fit --task {}",
+            spec.model.name(),
+            if a.task == Task::Survival { "survival" } else { "binary" }
         )));
     }
+    if a.task == Task::Survival {
+        return crate::cmd_train_survival::train_survival(&a, spec, loaded, data_spec, t_read);
+    }
+    let prepared = osler_pipeline::prepare(loaded.table, loaded.schema, &data_spec)?;
+    let read_seconds = t_read.elapsed().as_secs_f64();
+    let (out, overwrite) = output_dir(&a, &loaded.stem, spec.model.name())?;
     let steps = (spec.cv_folds * spec.cv_repeats) as u64;
     let bar = crate::progress::bar(steps, "cross-validating", a.quiet || a.json || steps == 0);
     let outcome = osler_pipeline::train(&prepared, &spec, &mut || bar.inc(1))?;
@@ -228,6 +292,20 @@ pub fn train(a: TrainArgs) -> CliResult {
         eprintln!("note: {note}");
     }
     Ok(())
+}
+
+/// The artifact directory and whether it may replace an existing one: a
+/// user-chosen `--out` needs `--force`; our default location may be refreshed.
+pub fn output_dir(a: &TrainArgs, stem: &str, model: &str) -> Result<(PathBuf, bool), CliError> {
+    let out = a.out.clone().unwrap_or_else(|| PathBuf::from("osler-models").join(format!("{stem}-{model}")));
+    let overwrite = a.force || (a.out.is_none() && Artifact::manifest_path(&out).exists());
+    if out.exists() && !overwrite {
+        return Err(CliError::user(format!(
+            "{} already exists; choose another --out or pass --force to replace it",
+            out.display()
+        )));
+    }
+    Ok((out, overwrite))
 }
 
 /// The `--json` object of `osler train` (the JSON contract in the README).
@@ -266,6 +344,30 @@ pub fn summary_json(art: &Artifact, out: &std::path::Path, timing: Value) -> Val
             v["loglik"] = json!(lm.loglik());
             v["loglik_null"] = json!(lm.loglik_null());
         }
+        FittedModel::Cox(c) => {
+            let names = &m.feature_names;
+            let rows: Vec<Value> = c
+                .summary()
+                .iter()
+                .map(|r| {
+                    json!({"name": names[r.index], "coef": r.coef, "se": r.se, "z": r.z, "p": r.p_value,
+                           "hazard_ratio": r.hazard_ratio, "hazard_ratio_ci95": r.hr_ci95})
+                })
+                .collect();
+            v["coefficients"] = Value::Array(rows);
+            v["loglik"] = json!(c.loglik());
+            v["loglik_null"] = json!(c.loglik_null());
+            v["survival"] = json!(m.survival);
+        }
+        FittedModel::Rsf(f) => {
+            let imp = art.model.importance().unwrap_or_default();
+            let rows: Vec<Value> =
+                m.feature_names.iter().zip(imp).map(|(n, g)| json!({"name": n, "split_share": g})).collect();
+            v["importance"] = Value::Array(rows);
+            v["trees"] = json!(f.trees().len());
+            v["oob_concordance"] = json!(f.oob_concordance());
+            v["survival"] = json!(m.survival);
+        }
         FittedModel::Gbdt(g) => {
             let imp = art.model.importance().unwrap_or_default();
             let rows: Vec<Value> = m
@@ -281,7 +383,7 @@ pub fn summary_json(art: &Artifact, out: &std::path::Path, timing: Value) -> Val
     v
 }
 
-fn print_human(art: &Artifact, v: &Value) {
+pub fn print_human(art: &Artifact, v: &Value) {
     let m = &art.manifest;
     println!(
         "{} model for '{}' (event = '{}') from {} ({} rows, {} events)",
@@ -298,7 +400,7 @@ fn print_human(art: &Artifact, v: &Value) {
             "{}-fold cross-validation x {} (threshold {}): mean over folds, bootstrap 95% CI of pooled out-of-fold predictions",
             cv.folds,
             cv.repeats,
-            num(cv.threshold, 3)
+            num(cv.threshold.unwrap_or(f64::NAN), 3)
         );
         println!("{:<24} {:>10} {:>10} {:>24}", "metric", "mean", "sd", "95% CI");
         for (name, s) in &cv.metrics {
@@ -313,7 +415,7 @@ fn print_human(art: &Artifact, v: &Value) {
         );
         for r in rows {
             let f = |k: &str| r[k].as_f64().unwrap_or(f64::NAN);
-            let ci = r["odds_ratio_ci95"].as_array().map(|a| {
+            let ci = r.get("odds_ratio_ci95").or(r.get("hazard_ratio_ci95")).and_then(Value::as_array).map(|a| {
                 [a[0].as_f64().unwrap_or(f64::NAN), a[1].as_f64().unwrap_or(f64::NAN)]
             });
             println!(
@@ -323,7 +425,7 @@ fn print_human(art: &Artifact, v: &Value) {
                 num(f("se"), 4),
                 num(f("z"), 3),
                 pval(f("p")),
-                num(f("odds_ratio"), 4),
+                num(if r.get("odds_ratio").is_some() { f("odds_ratio") } else { f("hazard_ratio") }, 4),
                 interval(ci, 4)
             );
         }

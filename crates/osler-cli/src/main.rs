@@ -6,10 +6,13 @@ mod cmd_data;
 mod cmd_metrics;
 mod cmd_model;
 mod cmd_report;
+mod cmd_survival;
 mod cmd_train;
+mod cmd_train_survival;
 mod input;
 mod output;
 mod progress;
+mod report_survival;
 
 use std::process::ExitCode;
 
@@ -41,6 +44,8 @@ enum Command {
     Metrics(cmd_metrics::MetricsArgs),
     /// Generate synthetic benchmark data (bit-exact SplitMix64 recipe).
     Synth(cmd_data::SynthArgs),
+    /// Survival analyses: Kaplan-Meier, log-rank, Cox.
+    Survival(cmd_survival::SurvivalArgs),
 }
 
 /// An error with its exit code: user errors (2) or internal errors (1).
@@ -86,6 +91,7 @@ fn main() -> ExitCode {
         Command::Report(a) => cmd_report::report(a),
         Command::Metrics(a) => cmd_metrics::metrics(a),
         Command::Synth(a) => cmd_data::synth(a),
+        Command::Survival(a) => cmd_survival::survival(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

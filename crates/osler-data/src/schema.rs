@@ -74,6 +74,8 @@ pub struct DatasetMeta {
     pub citation: String,
     pub licence: String,
     pub source: String,
+    /// Event level of the outcome: the positive class of a binary target, or the
+    /// value of a survival event column that means the event happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub positive: Option<String>,
 }

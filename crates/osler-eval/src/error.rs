@@ -96,4 +96,7 @@ pub enum EvalError {
     /// A confidence level outside `(0, 1)`.
     #[error("confidence level {0} is invalid; it must lie strictly between 0 and 1")]
     InvalidLevel(f64),
+    /// Invalid survival-analysis input (see [`crate::survival::SurvivalError`]).
+    #[error(transparent)]
+    Survival(#[from] crate::survival::SurvivalError),
 }

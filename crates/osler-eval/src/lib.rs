@@ -17,6 +17,7 @@ mod normal;
 mod probability;
 mod ranking;
 mod summary;
+pub mod survival;
 mod threshold;
 mod validate;
 

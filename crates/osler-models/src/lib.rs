@@ -3,5 +3,7 @@
 pub mod error;
 pub mod gbdt;
 pub mod linear;
+pub mod rsf;
+pub mod survival;
 
 pub use error::ModelError;

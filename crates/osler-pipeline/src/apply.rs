@@ -9,6 +9,9 @@ use crate::artifact::{Artifact, DataInfo, Manifest};
 use crate::cv::{CvSummary, OutOfFold};
 use crate::error::PipelineError;
 use crate::prepare::Prepared;
+use crate::artifact::SurvivalColumns;
+use crate::survival_data::{SurvivalSpec, survival_outcome};
+use crate::survival_train::{PreparedSurvival, SURVIVAL_METRICS, SurvivalOutcomeRun, eval_grid, survival_metrics};
 use crate::train::{TrainOutcome, TrainSpec};
 
 /// Probabilities for each input row, with optional additive explanations.
@@ -55,12 +58,116 @@ pub fn build_artifact(data: &Prepared, spec: &TrainSpec, outcome: TrainOutcome, 
         seed: spec.seed,
         data: data_info,
         cv,
+        survival: None,
         files: Default::default(),
     };
     Artifact { manifest, model: fitted.model, out_of_fold: oof }
 }
 
+/// Builds the artifact of a finished survival training run.
+pub fn build_survival_artifact(
+    data: &PreparedSurvival,
+    spec: &TrainSpec,
+    run: SurvivalOutcomeRun,
+    data_info: DataInfo,
+) -> Artifact {
+    let (cv, oof) = match run.cv {
+        Some((s, o)) => (Some(s), Some(o)),
+        None => (None, None),
+    };
+    let manifest = Manifest {
+        format: crate::artifact::FORMAT.into(),
+        format_version: crate::artifact::FORMAT_VERSION,
+        osler_version: env!("CARGO_PKG_VERSION").into(),
+        task: "survival".into(),
+        model: spec.model.clone(),
+        model_note: None,
+        target: data.spec.time.clone(),
+        levels: data.outcome.levels.clone(),
+        features: data.features.clone(),
+        feature_names: run.fitted.preprocessor.output_names(),
+        schema: data.schema.clone(),
+        preprocessing: run.fitted.preprocessor.clone(),
+        threshold: f64::NAN,
+        seed: spec.seed,
+        data: data_info,
+        cv,
+        survival: Some(SurvivalColumns {
+            time: data.spec.time.clone(),
+            event: data.spec.event.clone(),
+            start: data.spec.start.clone(),
+            eval_times: eval_grid(&data.outcome),
+        }),
+        files: Default::default(),
+    };
+    Artifact { manifest, model: run.fitted.model, out_of_fold: oof }
+}
+
+/// Survival predictions: a risk score and `S(t | x)` at the requested times.
+#[derive(Debug, Clone, Serialize)]
+pub struct SurvivalPredictions {
+    pub risk: Vec<f64>,
+    pub times: Vec<f64>,
+    /// `survival[i][k]` = `S(times[k] | patient i)`.
+    pub survival: Vec<Vec<f64>>,
+    pub explanation: Option<Explanation>,
+}
+
 impl Artifact {
+    /// Survival models: risk scores and survival probabilities at `times`
+    /// (the artifact's evaluation grid when empty).
+    pub fn predict_survival(&self, table: Table, times: &[f64], explain: bool) -> Result<SurvivalPredictions, PipelineError> {
+        let surv = self.survival_columns()?;
+        let times = if times.is_empty() { surv.eval_times.clone() } else { times.to_vec() };
+        if let Some(t) = times.iter().find(|t| !t.is_finite() || **t < 0.0) {
+            return Err(PipelineError::Usage(format!("--times must be finite and non-negative, got {t}")));
+        }
+        let (_, x) = self.design(table, true, false)?;
+        let risk = self.model.risk(&x).map_err(|e| PipelineError::model("predict", e))?;
+        let s = self.model.survival(&x, &times).map_err(|e| PipelineError::model("predict", e))?;
+        let explanation = if explain {
+            let (base, c) = self.model.explain(&x).map_err(|e| PipelineError::model("explain", e))?;
+            Some(Explanation {
+                method: "exact log-hazard (coef x (value - training mean)); base + sum = risk",
+                base,
+                feature_names: self.manifest.feature_names.clone(),
+                contributions: (0..c.rows()).map(|i| c.row(i)).collect(),
+            })
+        } else {
+            None
+        };
+        Ok(SurvivalPredictions { risk, survival: (0..s.rows()).map(|i| s.row(i)).collect(), times, explanation })
+    }
+
+    /// Survival models: Harrell's C, Uno's C and the integrated Brier score on labelled data.
+    pub fn evaluate_survival(&self, table: Table) -> Result<(Vec<(&'static str, f64)>, usize, usize), PipelineError> {
+        let surv = self.survival_columns()?;
+        let mut required: Vec<&str> = self.manifest.features.iter().map(String::as_str).collect();
+        required.push(&surv.time);
+        required.push(&surv.event);
+        required.extend(surv.start.as_deref());
+        let table = self.manifest.schema.conform(table, &required, false)?;
+        let spec = SurvivalSpec {
+            time: surv.time.clone(),
+            event: surv.event.clone(),
+            event_level: Some(self.manifest.levels.positive.clone()),
+            start: surv.start.clone(),
+        };
+        let outcome = survival_outcome(&table, &self.manifest.schema, &spec)?;
+        let x = self.manifest.preprocessing.transform(&table, None)?;
+        let risk = self.model.risk(&x).map_err(|e| PipelineError::model("predict", e))?;
+        let s = self.model.survival(&x, &surv.eval_times).map_err(|e| PipelineError::model("predict", e))?;
+        let event: Vec<bool> = outcome.event.iter().map(|&e| e == 1.0).collect();
+        let values = survival_metrics(&outcome.time, &event, &risk, &s, &surv.eval_times);
+        Ok((SURVIVAL_METRICS.iter().copied().zip(values).collect(), event.len(), outcome.events()))
+    }
+
+    fn survival_columns(&self) -> Result<&SurvivalColumns, PipelineError> {
+        self.manifest.survival.as_ref().ok_or_else(|| {
+            PipelineError::Usage("this artifact holds a classifier, not a survival model".into())
+        })
+    }
+
     /// Checks new data against the saved schema and applies the preprocessing.
     /// `refuse_unknown`: columns the schema does not know are errors (prediction inputs).
     pub fn design(&self, table: Table, refuse_unknown: bool, need_target: bool) -> Result<(Table, Matrix), PipelineError> {
@@ -86,6 +193,8 @@ impl Artifact {
                 method: match self.model {
                     crate::model::FittedModel::Logistic(_) => "exact linear (coef x (value - training mean))",
                     crate::model::FittedModel::Gbdt(_) => "TreeSHAP (path-dependent, Lundberg 2018)",
+                    crate::model::FittedModel::Cox(_) => "exact log-hazard (coef x (value - training mean))",
+                    crate::model::FittedModel::Rsf(_) => "none",
                 },
                 base,
                 feature_names: self.manifest.feature_names.clone(),

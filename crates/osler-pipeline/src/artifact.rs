@@ -37,6 +37,17 @@ pub struct DataInfo {
     pub columns: Vec<osler_data::ColumnSummary>,
 }
 
+/// Outcome columns of a survival model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurvivalColumns {
+    pub time: String,
+    pub event: String,
+    pub start: Option<String>,
+    /// Times of the integrated Brier score and default prediction times
+    /// (the 10-80% deciles of the training follow-up times).
+    pub eval_times: Vec<f64>,
+}
+
 /// The artifact's description. No patient values are stored here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -55,11 +66,14 @@ pub struct Manifest {
     pub feature_names: Vec<String>,
     pub schema: Schema,
     pub preprocessing: Preprocessor,
-    /// Decision threshold for class predictions.
+    /// Decision threshold for class predictions (NaN, i.e. null, for survival models).
+    #[serde(deserialize_with = "crate::nan_json::f64_or_nan")]
     pub threshold: f64,
     pub seed: u64,
     pub data: DataInfo,
     pub cv: Option<CvSummary>,
+    /// Survival models: the outcome columns and the evaluation time grid.
+    pub survival: Option<SurvivalColumns>,
     /// SHA-256 of each other file in the directory.
     pub files: BTreeMap<String, String>,
 }

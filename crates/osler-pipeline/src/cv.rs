@@ -17,8 +17,10 @@ use crate::train::{ThresholdRule, TrainSpec, fit_on_rows};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricSummary {
     /// Mean over folds (and repeats) of the metric computed on each test fold.
+    #[serde(deserialize_with = "crate::nan_json::f64_or_nan")]
     pub mean: f64,
     /// Standard deviation over folds (ddof = 1).
+    #[serde(deserialize_with = "crate::nan_json::f64_or_nan")]
     pub sd: f64,
     /// Percentile bootstrap 95% interval of `mean`: each replicate resamples
     /// the patients of every test fold (with replacement, within the fold),
@@ -26,6 +28,7 @@ pub struct MetricSummary {
     /// bootstrap replicates.
     pub ci95: Option<[f64; 2]>,
     /// Metric on the pooled out-of-fold predictions.
+    #[serde(deserialize_with = "crate::nan_json::f64_or_nan")]
     pub pooled: f64,
     /// Folds where the metric was defined (e.g. PPV needs a predicted positive).
     pub folds_used: usize,
@@ -38,20 +41,32 @@ pub struct CvSummary {
     pub repeats: usize,
     pub grouped: bool,
     pub bootstrap_replicates: usize,
-    pub threshold_rule: ThresholdRule,
-    /// Mean decision threshold over folds.
-    pub threshold: f64,
+    /// Classification only: how the decision threshold was chosen.
+    pub threshold_rule: Option<ThresholdRule>,
+    /// Classification only: mean decision threshold over folds.
+    pub threshold: Option<f64>,
+    /// Survival only: the time grid of the integrated Brier score.
+    pub eval_times: Option<Vec<f64>>,
     pub metrics: BTreeMap<String, MetricSummary>,
     /// Folds whose fit fell back to a penalised model.
     pub fallbacks: usize,
 }
 
-/// Out-of-fold predictions (no patient features: outcome and probability only).
+/// Out-of-fold predictions (no patient features: outcome and prediction only).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutOfFold {
+    /// Binary: the outcome (0/1). Survival: the event indicator.
     pub y: Vec<f64>,
-    /// Probability from the fold that held the row out, averaged over repeats.
+    /// Binary: probability. Survival: risk score. From the fold that held the
+    /// row out, averaged over repeats.
+    #[serde(deserialize_with = "crate::nan_json::vec_f64_or_nan")]
     pub p: Vec<f64>,
+    /// Survival only: follow-up time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<Vec<f64>>,
+    /// Survival only: out-of-fold `S(t | x)` at the CV's `eval_times`, one row per patient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survival: Option<Vec<Vec<f64>>>,
     /// Fold of each row in the first repeat.
     pub fold: Vec<usize>,
 }
@@ -106,11 +121,41 @@ pub fn cross_validate(
     let threshold = thresholds.iter().sum::<f64>() / thresholds.len() as f64;
     let y: Vec<bool> = data.y.iter().map(|&v| v == 1.0).collect();
     let pooled = binary_metrics(&y, &p, threshold)?;
-    let boot = bootstrap(&fold_data, spec.bootstrap, &mut rng.fork());
+    let sizes: Vec<usize> = fold_data.iter().map(|f| f.0.len()).collect();
+    let boot = bootstrap_folds(&sizes, BinaryMetrics::NAMES.len(), spec.bootstrap, &mut rng.fork(), |f, idx| {
+        let (y, p, t) = &fold_data[f];
+        let yb: Vec<bool> = idx.iter().map(|&i| y[i]).collect();
+        let pb: Vec<f64> = idx.iter().map(|&i| p[i]).collect();
+        binary_metrics(&yb, &pb, *t).ok().map(|m| m.values().into_iter().map(|(_, v)| v).collect())
+    });
+    let fold_values: Vec<Vec<f64>> =
+        per_fold.iter().map(|b| b.values().into_iter().map(|(_, v)| v).collect()).collect();
+    let pooled: Vec<f64> = pooled.values().into_iter().map(|(_, v)| v).collect();
+    let summary = CvSummary {
+        folds: k,
+        repeats,
+        grouped: data.groups.is_some(),
+        bootstrap_replicates: spec.bootstrap,
+        threshold_rule: Some(spec.threshold),
+        threshold: Some(threshold),
+        eval_times: None,
+        metrics: summarize(&BinaryMetrics::NAMES, &fold_values, &pooled, &boot),
+        fallbacks,
+    };
+    Ok((summary, OutOfFold { y: data.y.clone(), p, time: None, survival: None, fold: first_fold }))
+}
+
+/// Mean, SD (ddof 1) over folds of each metric (undefined values skipped),
+/// with its bootstrap interval and pooled value.
+pub(crate) fn summarize(
+    names: &[&str],
+    per_fold: &[Vec<f64>],
+    pooled: &[f64],
+    boot: &[Option<[f64; 2]>],
+) -> BTreeMap<String, MetricSummary> {
     let mut metrics = BTreeMap::new();
-    for (m, name) in BinaryMetrics::NAMES.iter().enumerate() {
-        let vals: Vec<f64> =
-            per_fold.iter().map(|b| b.values()[m].1).filter(|v| v.is_finite()).collect();
+    for (m, name) in names.iter().enumerate() {
+        let vals: Vec<f64> = per_fold.iter().map(|f| f[m]).filter(|v| v.is_finite()).collect();
         let mean = vals.iter().sum::<f64>() / vals.len().max(1) as f64;
         let sd = if vals.len() > 1 {
             (vals.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (vals.len() - 1) as f64).sqrt()
@@ -122,53 +167,40 @@ pub fn cross_validate(
             MetricSummary {
                 mean: if vals.is_empty() { f64::NAN } else { mean },
                 sd,
-                ci95: boot.get(m).cloned().flatten(),
-                pooled: pooled.values()[m].1,
+                ci95: boot.get(m).copied().flatten(),
+                pooled: pooled.get(m).copied().unwrap_or(f64::NAN),
                 folds_used: vals.len(),
             },
         );
     }
-    let summary = CvSummary {
-        folds: k,
-        repeats,
-        grouped: data.groups.is_some(),
-        bootstrap_replicates: spec.bootstrap,
-        threshold_rule: spec.threshold,
-        threshold,
-        metrics,
-        fallbacks,
-    };
-    Ok((summary, OutOfFold { y: data.y.clone(), p, fold: first_fold }))
+    metrics
 }
 
-/// Percentile bootstrap (linear interpolation) of the mean-over-folds of every
-/// metric: each replicate resamples the rows of each test fold with replacement,
-/// recomputes the fold's metrics at the fold's threshold and averages the
-/// defined values over folds. A metric undefined in every fold of a replicate
-/// (e.g. a single class everywhere) skips that replicate.
-fn bootstrap(
-    folds: &[(Vec<bool>, Vec<f64>, f64)],
+/// Percentile bootstrap (linear interpolation) of the mean over folds of
+/// `n_metrics` metrics: each replicate resamples the rows of every test fold
+/// with replacement (`metrics(fold, resampled row indices)`), and averages
+/// the defined values over folds. A metric undefined in every fold of a
+/// replicate skips that replicate; fewer than half the replicates defined
+/// gives no interval.
+pub(crate) fn bootstrap_folds(
+    fold_sizes: &[usize],
+    n_metrics: usize,
     replicates: usize,
     rng: &mut SplitMix64,
+    mut metrics: impl FnMut(usize, &[usize]) -> Option<Vec<f64>>,
 ) -> Vec<Option<[f64; 2]>> {
-    let names = BinaryMetrics::NAMES.len();
     if replicates == 0 {
-        return vec![None; names];
+        return vec![None; n_metrics];
     }
-    let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(replicates); names];
-    let (mut yb, mut pb) = (Vec::new(), Vec::new());
+    let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(replicates); n_metrics];
+    let mut idx = Vec::new();
     for _ in 0..replicates {
-        let mut sums = vec![(0.0f64, 0usize); names];
-        for (y, p, threshold) in folds {
-            yb.clear();
-            pb.clear();
-            for _ in 0..y.len() {
-                let j = rng.below(y.len());
-                yb.push(y[j]);
-                pb.push(p[j]);
-            }
-            if let Ok(m) = binary_metrics(&yb, &pb, *threshold) {
-                for (k, (_, v)) in m.values().into_iter().enumerate() {
+        let mut sums = vec![(0.0f64, 0usize); n_metrics];
+        for (f, &n) in fold_sizes.iter().enumerate() {
+            idx.clear();
+            idx.extend((0..n).map(|_| rng.below(n)));
+            if let Some(values) = metrics(f, &idx) {
+                for (k, v) in values.into_iter().enumerate().take(n_metrics) {
                     if v.is_finite() {
                         sums[k].0 += v;
                         sums[k].1 += 1;

@@ -11,10 +11,13 @@ pub mod artifact;
 pub mod cv;
 pub mod error;
 pub mod model;
+mod nan_json;
 pub mod prepare;
+pub mod survival_data;
+pub mod survival_train;
 pub mod train;
 
-pub use apply::{Explanation, Predictions, build_artifact};
+pub use apply::{Explanation, Predictions, SurvivalPredictions, build_artifact, build_survival_artifact};
 pub use artifact::{Artifact, DataInfo, Manifest};
 pub use cv::{CvSummary, MetricSummary, OutOfFold};
 pub use error::PipelineError;

@@ -7,6 +7,10 @@ use osler_data::Matrix;
 use osler_models::ModelError;
 use osler_models::gbdt::{GbdtModel, GbdtOptions, ImportanceKind};
 use osler_models::linear::{LogisticModel, LogisticOptions, Penalty};
+use osler_models::rsf::{RandomSurvivalForest, RsfOptions};
+use osler_models::survival::{CoxModel, CoxOptions, Ties};
+
+use crate::survival_data::SurvivalOutcome;
 
 /// Which model to train, with its hyperparameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,6 +22,10 @@ pub enum ModelSpec {
     Logistic { options: LogisticOptions, auto_penalty: bool },
     /// Histogram gradient-boosted trees.
     Gbdt { options: GbdtOptions },
+    /// Cox proportional hazards (survival); risk = linear predictor.
+    Cox { ties: Ties },
+    /// Random survival forest (log-rank splits); risk = ensemble mortality.
+    Rsf { options: RsfOptions },
 }
 
 /// A fitted estimator.
@@ -26,6 +34,8 @@ pub enum ModelSpec {
 pub enum FittedModel {
     Logistic(LogisticModel),
     Gbdt(GbdtModel),
+    Cox(CoxModel),
+    Rsf(RandomSurvivalForest),
 }
 
 /// Result of [`ModelSpec::fit`]: the model plus why a fallback happened, if it did.
@@ -40,12 +50,19 @@ impl ModelSpec {
         match self {
             ModelSpec::Logistic { .. } => "logistic",
             ModelSpec::Gbdt { .. } => "gbdt",
+            ModelSpec::Cox { .. } => "cox",
+            ModelSpec::Rsf { .. } => "rsf",
         }
+    }
+
+    /// True for models of a survival outcome.
+    pub fn is_survival(&self) -> bool {
+        matches!(self, ModelSpec::Cox { .. } | ModelSpec::Rsf { .. })
     }
 
     /// Whether the preprocessing must impute (GBDT routes missing values itself).
     pub fn needs_imputation(&self) -> bool {
-        matches!(self, ModelSpec::Logistic { .. })
+        matches!(self, ModelSpec::Logistic { .. } | ModelSpec::Cox { .. } | ModelSpec::Rsf { .. })
     }
 
     /// Fits on `x` (rows = patients) and 0/1 outcomes `y`.
@@ -84,6 +101,32 @@ impl ModelSpec {
             ModelSpec::Gbdt { options } => {
                 Ok(Fit { model: FittedModel::Gbdt(GbdtModel::fit(x, y, None, options)?), fallback: None })
             }
+            ModelSpec::Cox { .. } | ModelSpec::Rsf { .. } => Err(ModelError::InvalidOption(
+                "a survival model needs a survival outcome (--task survival --time COL --event COL)".into(),
+            )),
+        }
+    }
+
+    /// Fits a survival model on `x` and the survival outcome.
+    pub fn fit_survival(&self, x: &Matrix, outcome: &SurvivalOutcome) -> Result<FittedModel, ModelError> {
+        match self {
+            ModelSpec::Cox { ties } => {
+                let opts = CoxOptions { ties: *ties, start: outcome.start.clone(), ..CoxOptions::default() };
+                Ok(FittedModel::Cox(CoxModel::fit(x, &outcome.time, &outcome.event, &opts)?))
+            }
+            ModelSpec::Rsf { options } => {
+                if outcome.start.is_some() {
+                    return Err(ModelError::InvalidOption(
+                        "the random survival forest takes right-censored data, not (start, stop] rows; use --model cox".into(),
+                    ));
+                }
+                let event: Vec<bool> = outcome.event.iter().map(|&e| e == 1.0).collect();
+                Ok(FittedModel::Rsf(RandomSurvivalForest::fit(x, &outcome.time, &event, options)?))
+            }
+            other => Err(ModelError::InvalidOption(format!(
+                "model '{}' is a classifier; survival outcomes need --model cox or rsf",
+                other.name()
+            ))),
         }
     }
 }
@@ -116,6 +159,29 @@ impl FittedModel {
         match self {
             FittedModel::Logistic(m) => m.predict_proba(x),
             FittedModel::Gbdt(m) => m.predict_proba(x),
+            FittedModel::Cox(_) | FittedModel::Rsf(_) => Err(survival_only()),
+        }
+    }
+
+    /// Risk score of a survival model (higher = earlier event): the linear predictor `x'b` for Cox.
+    pub fn risk(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
+        match self {
+            FittedModel::Cox(m) => m.linear_predictor(x),
+            FittedModel::Rsf(m) => m.predict_risk(x),
+            _ => Err(classifier_only()),
+        }
+    }
+
+    /// Survival probabilities `S(t | x)`: one row per patient, one column per time.
+    pub fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
+        match self {
+            FittedModel::Cox(m) => {
+                let rows = m.predict_survival(x, times)?;
+                let flat: Vec<f64> = rows.into_iter().flatten().collect();
+                Ok(Matrix::from_row_major(x.rows(), times.len(), &flat))
+            }
+            FittedModel::Rsf(m) => m.predict_survival(x, times),
+            _ => Err(classifier_only()),
         }
     }
 
@@ -126,13 +192,33 @@ impl FittedModel {
         match self {
             FittedModel::Logistic(m) => m.contributions(x),
             FittedModel::Gbdt(m) => m.shap_values(x),
+            FittedModel::Cox(m) => {
+                // Log-hazard contributions b_j (x_j - mean_j) around the training means.
+                let (b, means) = (m.coefficients(), m.means());
+                let base: f64 = b.iter().zip(means).map(|(b, m)| b * m).sum();
+                let mut c = Matrix::zeros(x.rows(), x.cols());
+                for j in 0..x.cols() {
+                    for i in 0..x.rows() {
+                        c.set(i, j, b[j] * (x.get(i, j) - means[j]));
+                    }
+                }
+                Ok((base, c))
+            }
+            FittedModel::Rsf(_) => Err(ModelError::InvalidOption(
+                "--explain is not available for random survival forests".into(),
+            )),
         }
     }
 
     /// Gain importance per feature for trees (normalised to sum 1); `None` for linear models.
     pub fn importance(&self) -> Option<Vec<f64>> {
         match self {
-            FittedModel::Logistic(_) => None,
+            FittedModel::Logistic(_) | FittedModel::Cox(_) => None,
+            FittedModel::Rsf(m) => {
+                let c = m.split_counts();
+                let total: usize = c.iter().sum();
+                Some(c.iter().map(|&v| if total > 0 { v as f64 / total as f64 } else { 0.0 }).collect())
+            }
             FittedModel::Gbdt(m) => {
                 let g = m.feature_importance(ImportanceKind::Gain);
                 let total: f64 = g.iter().sum();
@@ -140,4 +226,12 @@ impl FittedModel {
             }
         }
     }
+}
+
+fn survival_only() -> ModelError {
+    ModelError::InvalidOption("this is a survival model: it predicts risk scores and survival curves, not class probabilities".into())
+}
+
+fn classifier_only() -> ModelError {
+    ModelError::InvalidOption("this is a classifier: it has no risk score or survival curve".into())
 }

@@ -1,0 +1,331 @@
+//! One-sweep evaluation of the Cox log partial likelihood, its gradient and
+//! its information matrix (Breslow or Efron ties, strata, weights,
+//! counting-process data).
+//!
+//! Pass 1 walks each stratum in descending time, accumulating the risk-set
+//! sums `S0 = sum_R w r`, `S1 = sum_R w r x` (`r = exp(eta)`). At an event
+//! time with deaths `D` (`d` of them, weight `d_w`), for `j = 0..d` (Efron;
+//! Breslow: `f_j = 0`), `f_j = j/d`, `m = d_w/d`:
+//!
+//! ```text
+//! D2_j = S0 - f_j E0,  a_j = (S1 - f_j E1) / D2_j    (E = the same sums over D)
+//! l   += sum_D w eta - m sum_j log D2_j
+//! U   += sum_D w x   - m sum_j a_j
+//! I   += m sum_j [ (S2 - f_j E2) / D2_j - a_j a_j' ]
+//! ```
+//!
+//! `S2` is never formed. Exchanging the sums, `sum_k c_k S2(t_k) =
+//! sum_i w_i r_i C_i x_i x_i'` with `C_i = sum_{t_k <= t_i} c_k`,
+//! `c_k = m sum_j 1/D2_j` (the Efron-type baseline hazard increment), so
+//!
+//! ```text
+//! I = X' diag(w r (C - delta e)) X - sum_k m sum_j a_j a_j',   e_k = m sum_j f_j / D2_j
+//! ```
+//!
+//! (`C` taken over `(start, stop]` for counting-process rows). Pass 2 forms
+//! the weighted Gram matrix with a rank-4 kernel over the row-major copy;
+//! the `a a'` terms are added four at a time during pass 1.
+
+use super::cox_data::CoxData;
+use super::cox_options::Ties;
+
+/// Per-group quantities at the final coefficients (baseline hazard, residuals).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GroupStats {
+    /// Also record the vectors `m`, `m_death`, `abar` (G x p memory).
+    pub vectors: bool,
+    /// Breslow-type increment `d_w / S0` (centred scale); 0 without deaths.
+    pub breslow: Vec<f64>,
+    /// Efron-type increment `m sum_j 1/D2_j` (equals `breslow` when `d = 1`).
+    pub efron: Vec<f64>,
+    /// Fit-consistent hazard `c` (Efron or Breslow per the ties method).
+    pub c: Vec<f64>,
+    /// Hazard seen by the group's own deaths, `m sum_j (1 - f_j)/D2_j`.
+    pub c_death: Vec<f64>,
+    /// `m sum_j a_j / D2_j` (G x p).
+    pub m: Vec<f64>,
+    /// `m sum_j (1 - f_j) a_j / D2_j` (G x p).
+    pub m_death: Vec<f64>,
+    /// `(1/d) sum_j a_j`, the expected covariate of a death (G x p).
+    pub abar: Vec<f64>,
+}
+
+/// Scratch and results of one evaluation; buffers are reused across
+/// Newton iterations.
+pub(crate) struct Engine<'a> {
+    pub d: &'a CoxData,
+    ties: Ties,
+    pub r: Vec<f64>,
+    c: Vec<f64>,
+    e: Vec<f64>,
+    cum: Vec<f64>,
+    haa: Vec<f64>,
+    pend: Vec<f64>,
+    pend_c: [f64; 4],
+    npend: usize,
+    s1: Vec<f64>,
+    e1: Vec<f64>,
+    a: Vec<f64>,
+    pub loglik: f64,
+    pub grad: Vec<f64>,
+    /// Information matrix (negative Hessian), full symmetric, row-major.
+    pub info: Vec<f64>,
+}
+
+#[inline]
+fn dot(x: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0; 4];
+    let mut cx = x.chunks_exact(4);
+    let mut cb = b.chunks_exact(4);
+    for (u, v) in (&mut cx).zip(&mut cb) {
+        acc[0] += u[0] * v[0];
+        acc[1] += u[1] * v[1];
+        acc[2] += u[2] * v[2];
+        acc[3] += u[3] * v[3];
+    }
+    let tail: f64 = cx.remainder().iter().zip(cb.remainder()).map(|(u, v)| u * v).sum();
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
+#[inline]
+fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
+    for (yv, xv) in y.iter_mut().zip(x) {
+        *yv += a * xv;
+    }
+}
+
+/// `H[j][k] += sum_q c_q x_q[j] x_q[k]` for `k >= j` (upper triangle, row-major `p x p`).
+#[inline]
+fn rank4(h: &mut [f64], p: usize, x: [&[f64]; 4], c: [f64; 4]) {
+    for j in 0..p {
+        let (c0, c1, c2, c3) = (c[0] * x[0][j], c[1] * x[1][j], c[2] * x[2][j], c[3] * x[3][j]);
+        let hj = &mut h[j * p + j..j * p + p];
+        let it = x[0][j..p].iter().zip(&x[1][j..p]).zip(&x[2][j..p]).zip(&x[3][j..p]);
+        for (hv, (((a, b), cc), dd)) in hj.iter_mut().zip(it) {
+            *hv += c0 * a + c1 * b + c2 * cc + c3 * dd;
+        }
+    }
+}
+
+impl<'a> Engine<'a> {
+    pub(crate) fn new(d: &'a CoxData, ties: Ties) -> Self {
+        let (p, g) = (d.p, d.groups.len());
+        Engine {
+            d,
+            ties,
+            r: vec![0.0; d.n],
+            c: vec![0.0; g],
+            e: vec![0.0; g],
+            cum: vec![0.0; g],
+            haa: vec![0.0; p * p],
+            pend: vec![0.0; 4 * p],
+            pend_c: [0.0; 4],
+            npend: 0,
+            s1: vec![0.0; p],
+            e1: vec![0.0; p],
+            a: vec![0.0; p],
+            loglik: 0.0,
+            grad: vec![0.0; p],
+            info: vec![0.0; p * p],
+        }
+    }
+
+    fn push_aa(&mut self, m: f64) {
+        let p = self.d.p;
+        let k = self.npend;
+        self.pend[k * p..(k + 1) * p].copy_from_slice(&self.a);
+        self.pend_c[k] = m;
+        self.npend += 1;
+        if self.npend == 4 {
+            self.flush_aa();
+        }
+    }
+
+    fn flush_aa(&mut self) {
+        let p = self.d.p;
+        for k in self.npend..4 {
+            self.pend_c[k] = 0.0;
+        }
+        let (r0, rest) = self.pend.split_at(p);
+        let (r1, rest) = rest.split_at(p);
+        let (r2, r3) = rest.split_at(p);
+        rank4(&mut self.haa, p, [r0, r1, r2, r3], self.pend_c);
+        self.npend = 0;
+    }
+
+    /// Pass 1 at `beta`: log partial likelihood and score into `loglik`,
+    /// `grad`; hazard increments and the `a a'` sum for [`Self::information`].
+    /// With `stats`, also records the per-group quantities.
+    pub(crate) fn evaluate(&mut self, beta: &[f64], mut stats: Option<&mut GroupStats>) -> f64 {
+        let d = self.d;
+        let p = d.p;
+        self.loglik = 0.0;
+        self.grad.iter_mut().for_each(|v| *v = 0.0);
+        self.haa.iter_mut().for_each(|v| *v = 0.0);
+        self.npend = 0;
+        if let Some(st) = stats.as_deref_mut() {
+            let g = d.groups.len();
+            let gp = if st.vectors { g * p } else { 0 };
+            *st = GroupStats {
+                vectors: st.vectors,
+                breslow: vec![0.0; g],
+                efron: vec![0.0; g],
+                c: vec![0.0; g],
+                c_death: vec![0.0; g],
+                m: vec![0.0; gp],
+                m_death: vec![0.0; gp],
+                abar: vec![0.0; gp],
+            };
+        }
+        let mut loglik = 0.0;
+        for s in &d.strata {
+            let mut s0 = 0.0;
+            self.s1.iter_mut().for_each(|v| *v = 0.0);
+            let mut ptr = s.begin;
+            let mut count = 0usize;
+            for gi in s.g_begin..s.g_end {
+                let g = d.groups[gi];
+                if let Some(en) = &d.entry {
+                    while ptr < s.end && en.start[en.by_start[ptr]] >= g.time {
+                        let k = en.by_start[ptr];
+                        s0 -= self.r[k];
+                        axpy(&mut self.s1, -self.r[k], d.row(k));
+                        count -= 1;
+                        ptr += 1;
+                    }
+                    if count == 0 {
+                        s0 = 0.0;
+                        self.s1.iter_mut().for_each(|v| *v = 0.0);
+                    }
+                }
+                let (mut e0, mut dw) = (0.0, 0.0);
+                if g.deaths > 1 {
+                    self.e1.iter_mut().for_each(|v| *v = 0.0);
+                }
+                for i in g.begin..g.end {
+                    let x = d.row(i);
+                    let eta = dot(x, beta);
+                    let ri = d.w[i] * eta.exp();
+                    self.r[i] = ri;
+                    s0 += ri;
+                    axpy(&mut self.s1, ri, x);
+                    if i < g.begin + g.deaths {
+                        let wi = d.w[i];
+                        e0 += ri;
+                        dw += wi;
+                        loglik += wi * eta;
+                        axpy(&mut self.grad, wi, x);
+                        if g.deaths > 1 {
+                            axpy(&mut self.e1, ri, x);
+                        }
+                    }
+                }
+                count += g.end - g.begin;
+                self.c[gi] = 0.0;
+                self.e[gi] = 0.0;
+                if g.deaths == 0 || dw == 0.0 {
+                    continue;
+                }
+                let efron = self.ties == Ties::Efron && g.deaths > 1;
+                let nd = if efron { g.deaths } else { 1 };
+                let mw = dw / nd as f64;
+                for j in 0..nd {
+                    let f = j as f64 / g.deaths as f64;
+                    let d2 = if efron { s0 - f * e0 } else { s0 };
+                    for ((a, s), e) in self.a.iter_mut().zip(&self.s1).zip(&self.e1) {
+                        *a = if efron { (s - f * e) / d2 } else { s / d2 };
+                    }
+                    loglik -= mw * d2.ln();
+                    axpy(&mut self.grad, -mw, &self.a);
+                    self.c[gi] += mw / d2;
+                    self.e[gi] += mw * f / d2;
+                    if let Some(st) = stats.as_deref_mut() {
+                        let (h, hd) = (mw / d2, mw * (1.0 - f) / d2);
+                        st.c_death[gi] += hd;
+                        if st.vectors {
+                            let r = gi * p..(gi + 1) * p;
+                            axpy(&mut st.m[r.clone()], h, &self.a);
+                            axpy(&mut st.m_death[r.clone()], hd, &self.a);
+                            axpy(&mut st.abar[r], 1.0 / nd as f64, &self.a);
+                        }
+                    }
+                    self.push_aa(mw);
+                }
+                if let Some(st) = stats.as_deref_mut() {
+                    st.c[gi] = self.c[gi];
+                    st.breslow[gi] = dw / s0;
+                    st.efron[gi] = if self.ties == Ties::Efron {
+                        self.c[gi]
+                    } else {
+                        let m = dw / g.deaths as f64;
+                        (0..g.deaths).map(|j| m / (s0 - j as f64 / g.deaths as f64 * e0)).sum()
+                    };
+                }
+            }
+        }
+        if self.npend > 0 {
+            self.flush_aa();
+        }
+        self.loglik = loglik;
+        loglik
+    }
+
+    /// Pass 2: the information matrix at the coefficients of the last
+    /// [`Self::evaluate`], into `info`.
+    pub(crate) fn information(&mut self) {
+        let d = self.d;
+        let p = d.p;
+        let h = &mut self.info;
+        h.iter_mut().for_each(|v| *v = 0.0);
+        let mut idx = [0usize; 4];
+        let mut cw = [0.0; 4];
+        let mut k = 0;
+        for s in &d.strata {
+            let mut cum = 0.0;
+            for gi in (s.g_begin..s.g_end).rev() {
+                let g = d.groups[gi];
+                cum += self.c[gi];
+                self.cum[gi] = cum;
+                for i in g.begin..g.end {
+                    let mut ci = cum;
+                    if let Some(sg) = d.entry.as_ref().and_then(|en| en.start_group[i]) {
+                        ci -= self.cum[sg];
+                    }
+                    if i < g.begin + g.deaths {
+                        ci -= self.e[gi];
+                    }
+                    let hi = self.r[i] * ci;
+                    if hi == 0.0 {
+                        continue;
+                    }
+                    idx[k] = i;
+                    cw[k] = hi;
+                    k += 1;
+                    if k == 4 {
+                        rank4(
+                            h,
+                            p,
+                            [d.row(idx[0]), d.row(idx[1]), d.row(idx[2]), d.row(idx[3])],
+                            cw,
+                        );
+                        k = 0;
+                    }
+                }
+            }
+        }
+        for q in k..4 {
+            cw[q] = 0.0;
+            idx[q] = idx[0];
+        }
+        if k > 0 {
+            rank4(h, p, [d.row(idx[0]), d.row(idx[1]), d.row(idx[2]), d.row(idx[3])], cw);
+        }
+        for j in 0..p {
+            for l in j..p {
+                let v = h[j * p + l] - self.haa[j * p + l];
+                h[j * p + l] = v;
+                h[l * p + j] = v;
+            }
+        }
+    }
+}

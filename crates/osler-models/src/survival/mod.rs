@@ -1,0 +1,31 @@
+//! Survival analysis matching R `survival` to many digits.
+//!
+//! * [`KaplanMeier`] — product-limit curve, Greenwood SEs, `log`/`log-log`/
+//!   `plain` intervals, Nelson-Aalen, medians with R's interval, number at risk.
+//! * [`logrank_test`] — log-rank and `G^rho` tests, k groups, strata (R `survdiff`).
+//! * [`CoxModel`] — Cox regression (Efron/Breslow ties, strata, weights,
+//!   counting-process data, robust SEs) by Newton-Raphson on a one-sweep
+//!   likelihood, with Breslow/Efron baseline hazards, predictions, Harrell's C
+//!   and the Grambsch-Therneau proportional-hazards test.
+//! * [`harrell_c`], [`chi2_sf`], [`gamma_q`] — building blocks.
+
+mod concordance;
+mod cox_data;
+mod cox_engine;
+mod cox_fit;
+mod cox_model;
+mod cox_options;
+mod cox_residuals;
+mod cox_zph;
+mod gamma;
+mod km;
+mod logrank;
+mod validate;
+
+pub use concordance::{Concordance, harrell_c};
+pub use cox_model::{BaselineStratum, ChiSquareTest, CoxCoefficient, CoxModel};
+pub use cox_options::{BaselineType, CoxOptions, Ties};
+pub use cox_zph::{PhTest, PhTestRow};
+pub use gamma::{chi2_sf, gamma_p, gamma_q, ln_gamma};
+pub use km::{ConfType, KaplanMeier};
+pub use logrank::{LogRankTest, logrank_test};

@@ -1,0 +1,243 @@
+//! Survival outcomes from a table: follow-up time (optionally with a start
+//! time, counting-process style) and an event indicator.
+
+use osler_data::{BinaryLevels, ColumnData, Matrix, PreprocessOptions, Preprocessor, Schema, Table};
+
+use crate::error::PipelineError;
+
+/// Which columns hold the survival outcome.
+#[derive(Debug, Clone, Default)]
+pub struct SurvivalSpec {
+    /// Follow-up time (the stop time with `start`).
+    pub time: String,
+    /// Event indicator: 0/1, true/false, or two levels with `event_level`.
+    pub event: String,
+    /// The level of `event` that means "the event happened" (e.g. `2` for R's 1/2 coding).
+    pub event_level: Option<String>,
+    /// Start of each (start, stop] interval for time-varying data.
+    pub start: Option<String>,
+}
+
+/// Time, event and optional start per row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurvivalOutcome {
+    pub time: Vec<f64>,
+    /// 1 = event, 0 = censored.
+    pub event: Vec<f64>,
+    pub start: Option<Vec<f64>>,
+    /// How the event column was read (`negative` = censored, `positive` = event).
+    pub levels: BinaryLevels,
+}
+
+impl SurvivalOutcome {
+    pub fn events(&self) -> usize {
+        self.event.iter().filter(|&&e| e == 1.0).count()
+    }
+
+    /// The rows listed, in order.
+    pub fn select(&self, rows: &[usize]) -> SurvivalOutcome {
+        let pick = |v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+        SurvivalOutcome {
+            time: pick(&self.time),
+            event: pick(&self.event),
+            start: self.start.as_deref().map(pick),
+            levels: self.levels.clone(),
+        }
+    }
+}
+
+fn numeric_column<'a>(table: &'a Table, name: &str, what: &str) -> Result<&'a [f64], PipelineError> {
+    let col = table.column(name).ok_or_else(|| {
+        PipelineError::Usage(format!("{}: no {what} column named '{name}'", table.source))
+    })?;
+    match &col.data {
+        ColumnData::Numeric(v) => Ok(v),
+        ColumnData::Text { .. } => Err(PipelineError::Usage(format!(
+            "{}: {what} column '{name}' must be numeric",
+            table.source
+        ))),
+    }
+}
+
+/// Reads and checks the survival outcome of a conformed table: times finite and
+/// non-negative, `stop > start`, events 0/1 (or the chosen level), at least one event.
+pub fn survival_outcome(
+    table: &Table,
+    schema: &Schema,
+    spec: &SurvivalSpec,
+) -> Result<SurvivalOutcome, PipelineError> {
+    let bad = |i: usize, col: &str, problem: String| {
+        PipelineError::Usage(format!("{}: {}, column '{col}': {problem}", table.source, table.locate(i)))
+    };
+    let time = numeric_column(table, &spec.time, "time")?.to_vec();
+    for (i, &t) in time.iter().enumerate() {
+        if t.is_nan() {
+            return Err(bad(i, &spec.time, "the time is missing; remove rows without follow-up".into()));
+        }
+        if t < 0.0 {
+            return Err(bad(i, &spec.time, format!("time {t} is negative; times count from the start of follow-up")));
+        }
+    }
+    let start = match &spec.start {
+        Some(s) => {
+            let v = numeric_column(table, s, "start")?.to_vec();
+            for i in 0..v.len() {
+                if v[i].is_nan() {
+                    return Err(bad(i, s, "the start time is missing".into()));
+                }
+                if time[i] <= v[i] {
+                    return Err(bad(
+                        i,
+                        &spec.time,
+                        format!("stop {} is not after start {}: intervals must have positive length", time[i], v[i]),
+                    ));
+                }
+            }
+            Some(v)
+        }
+        None => None,
+    };
+    let (event, levels) = event_indicator(table, schema, spec, &bad)?;
+    if !event.contains(&1.0) {
+        return Err(PipelineError::Usage(format!(
+            "{}: every row of '{}' is censored (no '{}' events); survival models need events",
+            table.source, spec.event, levels.positive
+        )));
+    }
+    Ok(SurvivalOutcome { time, event, start, levels })
+}
+
+fn event_indicator(
+    table: &Table,
+    schema: &Schema,
+    spec: &SurvivalSpec,
+    bad: &dyn Fn(usize, &str, String) -> PipelineError,
+) -> Result<(Vec<f64>, BinaryLevels), PipelineError> {
+    let name = &spec.event;
+    let col = table.column(name).ok_or_else(|| {
+        PipelineError::Usage(format!("{}: no event column named '{name}'", table.source))
+    })?;
+    let declared = spec
+        .event_level
+        .clone()
+        .or_else(|| schema.dataset.as_ref().and_then(|d| d.positive.clone()));
+    let n = table.n_rows();
+    let mut levels: Vec<String> = (0..n).filter_map(|i| col.data.text_at(i)).collect();
+    levels.sort();
+    levels.dedup();
+    if let Some(i) = (0..n).find(|&i| col.data.is_missing(i)) {
+        return Err(bad(i, name, "the event indicator is missing".into()));
+    }
+    let positive = match declared {
+        Some(p) if levels.contains(&p) || levels.len() == 1 => p,
+        Some(p) => {
+            return Err(PipelineError::Usage(format!(
+                "event level '{p}' does not occur in '{name}' (values: {})",
+                levels.join(", ")
+            )));
+        }
+        None => {
+            let numeric = matches!(col.data, ColumnData::Numeric(_));
+            if numeric && levels.iter().all(|l| l == "0" || l == "1") {
+                "1".to_string()
+            } else if numeric && levels == ["1", "2"] {
+                return Err(PipelineError::Usage(format!(
+                    "event column '{name}' is coded 1/2 (R's 1 = censored, 2 = event?); say which value is the event with --event-level"
+                )));
+            } else if let Some(l) = levels
+                .iter()
+                .find(|l| ["true", "yes", "dead", "died", "event", "1"].contains(&l.to_lowercase().as_str()))
+            {
+                l.clone()
+            } else {
+                return Err(PipelineError::Usage(format!(
+                    "event column '{name}' has values {}; it must be 0/1, or say which value is the event with --event-level",
+                    levels.join(", ")
+                )));
+            }
+        }
+    };
+    if levels.len() > 2 {
+        let i = (0..n).find(|&i| {
+            let t = col.data.text_at(i).unwrap_or_default();
+            t != positive && levels.iter().filter(|l| **l != positive).nth(1).is_some_and(|x| *x == t)
+        });
+        return Err(bad(
+            i.unwrap_or(0),
+            name,
+            format!("the event indicator has {} distinct values ({}); expected two", levels.len(), levels.join(", ")),
+        ));
+    }
+    let negative = levels.iter().find(|l| **l != positive).cloned().unwrap_or_else(|| "0".into());
+    let event = (0..n)
+        .map(|i| f64::from(u8::from(col.data.text_at(i).as_deref() == Some(positive.as_str()))))
+        .collect();
+    Ok((event, BinaryLevels { negative, positive }))
+}
+
+/// Numeric design matrix of `covariates` (numbers as they are, categorical
+/// columns one-hot against their first level), keeping complete cases only.
+/// Returns the matrix, the feature names and the kept row indices.
+pub fn complete_case_design(
+    table: &Table,
+    schema: &Schema,
+    covariates: &[String],
+) -> Result<(Matrix, Vec<String>, Vec<usize>), PipelineError> {
+    let all: Vec<usize> = (0..table.n_rows()).collect();
+    let opts = PreprocessOptions { impute: false, missing_indicators: false, standardize: false };
+    let pre = Preprocessor::fit(table, schema, covariates, &all, opts)?;
+    let x = pre.transform(table, None)?;
+    let kept: Vec<usize> = all.into_iter().filter(|&i| (0..x.cols()).all(|j| !x.get(i, j).is_nan())).collect();
+    let x = if kept.len() == x.rows() { x } else { x.select_rows(&kept) };
+    Ok((x, pre.output_names(), kept))
+}
+
+/// Default covariates: every numeric or binary column that is a feature, i.e. not
+/// the time, event, start, group or strata column, not an id and not ignored.
+pub fn default_covariates(table: &Table, schema: &Schema, exclude: &[&str]) -> Vec<String> {
+    table
+        .columns
+        .iter()
+        .filter(|c| !exclude.contains(&c.name.as_str()))
+        .filter(|c| matches!(c.data, ColumnData::Numeric(_)))
+        .filter(|c| schema.get(&c.name).is_none_or(|s| s.role == osler_data::Role::Feature))
+        .map(|c| c.name.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(csv: &str, level: Option<&str>) -> Result<SurvivalOutcome, PipelineError> {
+        let t = osler_data::read_csv_bytes(csv.as_bytes(), "t.csv").expect("csv");
+        let s = Schema::infer(&t).expect("schema");
+        let spec = SurvivalSpec {
+            time: "time".into(),
+            event: "status".into(),
+            event_level: level.map(String::from),
+            start: None,
+        };
+        survival_outcome(&t, &s, &spec)
+    }
+
+    #[test]
+    fn reads_01_and_explicit_levels() {
+        let o = outcome("time,status\n5,1\n3,0\n", None).expect("0/1");
+        assert_eq!(o.event, vec![1.0, 0.0]);
+        let e = outcome("time,status\n5,2\n3,1\n", None).expect_err("1/2 is ambiguous").to_string();
+        assert!(e.contains("--event-level"), "{e}");
+        let o = outcome("time,status\n5,2\n3,1\n", Some("2")).expect("explicit");
+        assert_eq!(o.event, vec![1.0, 0.0]);
+    }
+
+    #[test]
+    fn bad_times_and_all_censored_are_errors() {
+        let e = outcome("time,status\n5,1\n-3,0\n", None).expect_err("negative").to_string();
+        assert!(e.contains("line 3") && e.contains("negative"), "{e}");
+        let e = outcome("time,status\n5,0\n3,0\n", None).expect_err("censored").to_string();
+        assert!(e.contains("censored"), "{e}");
+        let e = outcome("time,status\n5,0\n3,7\n", None).expect_err("bad code").to_string();
+        assert!(e.contains("0/1"), "{e}");
+    }
+}

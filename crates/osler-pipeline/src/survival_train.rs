@@ -1,0 +1,250 @@
+//! Survival models through the same pipeline as classifiers: preparation,
+//! cross-validation with in-fold preprocessing, final fit.
+
+use std::time::Instant;
+
+use osler_data::split::{fold_rows, grouped_stratified_kfold, stratified_kfold};
+use osler_data::{Matrix, Preprocessor, Schema, SplitMix64, Table};
+use osler_eval::survival::{CensoringConvention, harrell_c, integrated_brier_score, uno_c};
+
+use crate::cv::{CvSummary, OutOfFold, bootstrap_folds, summarize};
+use crate::error::PipelineError;
+use crate::model::FittedModel;
+use crate::prepare::DataSpec;
+use crate::survival_data::{SurvivalOutcome, SurvivalSpec, survival_outcome};
+use crate::train::{TrainSpec, preprocess_options};
+
+/// Metrics of a survival model, in this order.
+pub const SURVIVAL_METRICS: [&str; 3] = ["harrell_c", "uno_c", "integrated_brier"];
+
+/// Quantiles of the follow-up times that form the integrated-Brier-score grid.
+const GRID_QUANTILES: [f64; 8] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+
+/// A conformed table with its survival outcome and predictors resolved.
+#[derive(Debug, Clone)]
+pub struct PreparedSurvival {
+    pub table: Table,
+    pub schema: Schema,
+    pub spec: SurvivalSpec,
+    pub features: Vec<String>,
+    pub outcome: SurvivalOutcome,
+    pub groups: Option<Vec<String>>,
+}
+
+/// Conforms `table` and resolves the survival outcome and the predictors
+/// (default: every feature-role column other than the outcome columns).
+pub fn prepare_survival(
+    table: Table,
+    mut schema: Schema,
+    data: &DataSpec,
+    surv: &SurvivalSpec,
+) -> Result<PreparedSurvival, PipelineError> {
+    let mut outcome_cols: Vec<String> = vec![surv.time.clone(), surv.event.clone()];
+    outcome_cols.extend(surv.start.clone());
+    let mut required: Vec<&str> = outcome_cols.iter().map(String::as_str).collect();
+    required.extend(data.group.as_deref());
+    let table = schema.conform(table, &required, false)?;
+    for c in &mut schema.columns {
+        if c.name == surv.time || surv.start.as_deref() == Some(c.name.as_str()) {
+            c.role = osler_data::Role::Time;
+        } else if c.name == surv.event {
+            c.role = osler_data::Role::Event;
+        } else if data.group.as_deref() == Some(c.name.as_str()) {
+            c.role = osler_data::Role::Group;
+        }
+    }
+    let outcome = survival_outcome(&table, &schema, surv)?;
+    let mut drop = data.drop.clone();
+    drop.extend(outcome_cols.iter().cloned());
+    let features = match &data.features {
+        Some(f) => {
+            if let Some(bad) = f.iter().find(|c| outcome_cols.contains(c)) {
+                return Err(PipelineError::Usage(format!("'{bad}' is part of the survival outcome; it cannot be a predictor")));
+            }
+            osler_data::target::select_features(&table, &schema, &surv.time, Some(f), &data.drop)?
+        }
+        None => osler_data::target::select_features(&table, &schema, &surv.time, None, &drop)?,
+    };
+    let groups = match &data.group {
+        Some(g) => {
+            let col = table.column(g).map(|c| &c.data);
+            let col = col.ok_or_else(|| PipelineError::Usage(format!("no group column '{g}'")))?;
+            Some((0..table.n_rows()).map(|i| col.text_at(i).unwrap_or_default()).collect())
+        }
+        None => None,
+    };
+    Ok(PreparedSurvival { table, schema, spec: surv.clone(), features, outcome, groups })
+}
+
+/// Preprocessing and a survival model fitted on some rows.
+#[derive(Debug, Clone)]
+pub struct FittedSurvival {
+    pub preprocessor: Preprocessor,
+    pub model: FittedModel,
+    pub model_seconds: f64,
+}
+
+impl FittedSurvival {
+    fn design(&self, data: &PreparedSurvival, rows: &[usize]) -> Result<Matrix, PipelineError> {
+        Ok(self.preprocessor.transform(&data.table, Some(rows))?)
+    }
+}
+
+/// Fits preprocessing then the survival model on `rows` only.
+pub fn fit_survival_on_rows(
+    data: &PreparedSurvival,
+    spec: &TrainSpec,
+    rows: &[usize],
+) -> Result<FittedSurvival, PipelineError> {
+    let preprocessor =
+        Preprocessor::fit(&data.table, &data.schema, &data.features, rows, preprocess_options(spec))?;
+    let x = preprocessor.transform(&data.table, Some(rows))?;
+    let names = preprocessor.output_names();
+    let outcome = data.outcome.select(rows);
+    let t0 = Instant::now();
+    let model = spec.model.fit_survival(&x, &outcome).map_err(|e| {
+        PipelineError::Usage(format!("fitting {}: {}", spec.model.name(), crate::model::name_features(&e, &names)))
+    })?;
+    Ok(FittedSurvival { preprocessor, model, model_seconds: t0.elapsed().as_secs_f64() })
+}
+
+/// The integrated-Brier-score grid: the 10%, 20%, ..., 80% quantiles of the
+/// observed follow-up times (censored or not), so the grid spans the follow-up.
+pub fn eval_grid(outcome: &SurvivalOutcome) -> Vec<f64> {
+    let mut t: Vec<f64> = outcome.time.clone();
+    t.sort_by(f64::total_cmp);
+    let mut grid: Vec<f64> = GRID_QUANTILES
+        .iter()
+        .filter_map(|q| osler_eval::quantile_linear(&t, *q))
+        .collect();
+    grid.dedup();
+    grid
+}
+
+/// Harrell's C, Uno's C (censoring weights at T-, no tau) and the integrated
+/// Brier score over `grid` (restricted to the data's follow-up range) of
+/// risk scores and survival predictions; undefined metrics are NaN.
+pub fn survival_metrics(time: &[f64], event: &[bool], risk: &[f64], surv: &Matrix, grid: &[f64]) -> Vec<f64> {
+    let conv = CensoringConvention::LeftLimit;
+    let c = harrell_c(time, event, risk).map_or(f64::NAN, |c| c.c);
+    let u = uno_c(time, event, risk, None, conv).map_or(f64::NAN, |c| c.c);
+    let (lo, hi) = time.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &t| (a.min(t), b.max(t)));
+    let keep: Vec<usize> = (0..grid.len()).filter(|&k| grid[k] >= lo && grid[k] < hi).collect();
+    let ibs = if keep.len() >= 2 {
+        let times: Vec<f64> = keep.iter().map(|&k| grid[k]).collect();
+        let cols: Vec<Vec<f64>> = keep.iter().map(|&k| surv.col(k).to_vec()).collect();
+        Matrix::from_columns(&cols)
+            .ok()
+            .and_then(|m| integrated_brier_score(time, event, &m, &times, conv).ok())
+            .map_or(f64::NAN, |b| b.ibs)
+    } else {
+        f64::NAN
+    };
+    vec![c, u, ibs]
+}
+
+/// Result of a survival training run.
+pub struct SurvivalOutcomeRun {
+    pub fitted: FittedSurvival,
+    pub cv: Option<(CvSummary, OutOfFold)>,
+    pub fit_seconds: f64,
+    pub cv_seconds: f64,
+}
+
+/// Cross-validates (stratified by event; grouped with `--group`), then fits on all rows.
+pub fn train_survival(
+    data: &PreparedSurvival,
+    spec: &TrainSpec,
+    on_fold: &mut dyn FnMut(),
+) -> Result<SurvivalOutcomeRun, PipelineError> {
+    if spec.cv_folds == 1 {
+        return Err(PipelineError::Usage("--cv must be 0 (no cross-validation) or at least 2".into()));
+    }
+    let t0 = Instant::now();
+    let cv = if spec.cv_folds >= 2 { Some(cross_validate_survival(data, spec, on_fold)?) } else { None };
+    let cv_seconds = t0.elapsed().as_secs_f64();
+    let all: Vec<usize> = (0..data.outcome.time.len()).collect();
+    let fitted = fit_survival_on_rows(data, spec, &all)?;
+    Ok(SurvivalOutcomeRun { fit_seconds: fitted.model_seconds, fitted, cv, cv_seconds })
+}
+
+fn cross_validate_survival(
+    data: &PreparedSurvival,
+    spec: &TrainSpec,
+    on_fold: &mut dyn FnMut(),
+) -> Result<(CvSummary, OutOfFold), PipelineError> {
+    let (k, repeats) = (spec.cv_folds, spec.cv_repeats.max(1));
+    let o = &data.outcome;
+    let n = o.time.len();
+    let grid = eval_grid(o);
+    let mut rng = SplitMix64::new(spec.seed);
+    let mut risk_sum = vec![0.0; n];
+    let mut surv_sum = vec![vec![0.0; grid.len()]; n];
+    let mut first_fold = Vec::new();
+    let mut per_fold: Vec<Vec<f64>> = Vec::new();
+    let mut fold_data: Vec<(Vec<f64>, Vec<bool>, Vec<f64>, Matrix)> = Vec::new();
+    for r in 0..repeats {
+        let mut split_rng = rng.fork();
+        let fold = match &data.groups {
+            Some(g) => grouped_stratified_kfold(&o.event, g, k, &mut split_rng)?,
+            None => stratified_kfold(&o.event, k, &mut split_rng)?,
+        };
+        for f in 0..k {
+            let (train, test) = fold_rows(&fold, f);
+            let fitted = fit_survival_on_rows(data, spec, &train)?;
+            let x = fitted.design(data, &test)?;
+            let risk = fitted.model.risk(&x).map_err(|e| PipelineError::model("predict", e))?;
+            let surv = fitted.model.survival(&x, &grid).map_err(|e| PipelineError::model("predict", e))?;
+            let time: Vec<f64> = test.iter().map(|&i| o.time[i]).collect();
+            let event: Vec<bool> = test.iter().map(|&i| o.event[i] == 1.0).collect();
+            per_fold.push(survival_metrics(&time, &event, &risk, &surv, &grid));
+            for (r, (&i, &v)) in test.iter().zip(&risk).enumerate() {
+                risk_sum[i] += v;
+                for (k, acc) in surv_sum[i].iter_mut().enumerate() {
+                    *acc += surv.get(r, k);
+                }
+            }
+            fold_data.push((time, event, risk, surv));
+            on_fold();
+        }
+        if r == 0 {
+            first_fold = fold;
+        }
+    }
+    let risk: Vec<f64> = risk_sum.iter().map(|s| s / repeats as f64).collect();
+    let event: Vec<bool> = o.event.iter().map(|&e| e == 1.0).collect();
+    // Pooled risk scores are comparable across folds only for the rank metrics.
+    let pooled = vec![
+        harrell_c(&o.time, &event, &risk).map_or(f64::NAN, |c| c.c),
+        uno_c(&o.time, &event, &risk, None, CensoringConvention::LeftLimit).map_or(f64::NAN, |c| c.c),
+        f64::NAN,
+    ];
+    let sizes: Vec<usize> = fold_data.iter().map(|f| f.0.len()).collect();
+    let boot = bootstrap_folds(&sizes, SURVIVAL_METRICS.len(), spec.bootstrap, &mut rng.fork(), |f, idx| {
+        let (t, e, r, s) = &fold_data[f];
+        let tb: Vec<f64> = idx.iter().map(|&i| t[i]).collect();
+        let eb: Vec<bool> = idx.iter().map(|&i| e[i]).collect();
+        let rb: Vec<f64> = idx.iter().map(|&i| r[i]).collect();
+        Some(survival_metrics(&tb, &eb, &rb, &s.select_rows(idx), &grid))
+    });
+    let summary = CvSummary {
+        folds: k,
+        repeats,
+        grouped: data.groups.is_some(),
+        bootstrap_replicates: spec.bootstrap,
+        threshold_rule: None,
+        threshold: None,
+        eval_times: Some(grid),
+        metrics: summarize(&SURVIVAL_METRICS, &per_fold, &pooled, &boot),
+        fallbacks: 0,
+    };
+    let survival = surv_sum.into_iter().map(|row| row.into_iter().map(|v| v / repeats as f64).collect()).collect();
+    let oof = OutOfFold {
+        y: o.event.clone(),
+        p: risk,
+        time: Some(o.time.clone()),
+        survival: Some(survival),
+        fold: first_fold,
+    };
+    Ok((summary, oof))
+}
