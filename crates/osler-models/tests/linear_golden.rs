@@ -11,17 +11,11 @@ const GOLDEN: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../tests/reference/golden/logistic_breast_cancer.json"
 );
-const DATA: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/reference/data/sklearn_breast_cancer.csv"
-);
+const DATA: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/reference/data/sklearn_breast_cancer.csv");
 
 fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(|x| x.as_f64().expect("number"))
-        .collect()
+    v.as_array().expect("array").iter().map(|x| x.as_f64().expect("number")).collect()
 }
 
 /// The standardised design (with the golden file's mean/SD), the outcome and the golden JSON.
@@ -33,11 +27,7 @@ fn load() -> (Matrix, Vec<f64>, Value) {
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
     let rows: Vec<Vec<f64>> = lines
         .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            l.split(',')
-                .map(|c| c.trim().parse().expect("number"))
-                .collect()
-        })
+        .map(|l| l.split(',').map(|c| c.trim().parse().expect("number")).collect())
         .collect();
     let input = &golden["input"];
     let label = header
@@ -47,16 +37,9 @@ fn load() -> (Matrix, Vec<f64>, Value) {
     let y: Vec<f64> = rows.iter().map(|r| r[label]).collect();
     let (mean, sd) = (floats(&input["mean"]), floats(&input["sd_pop"]));
     let mut cols = Vec::new();
-    for (k, name) in input["features"]
-        .as_array()
-        .expect("features")
-        .iter()
-        .enumerate()
-    {
-        let j = header
-            .iter()
-            .position(|h| *h == name.as_str().expect("name"))
-            .expect("feature column");
+    for (k, name) in input["features"].as_array().expect("features").iter().enumerate() {
+        let j =
+            header.iter().position(|h| *h == name.as_str().expect("name")).expect("feature column");
         let raw: Vec<f64> = rows.iter().map(|r| r[j]).collect();
         // Our own population mean/SD agree with the golden ones.
         let n = raw.len() as f64;
@@ -70,11 +53,7 @@ fn load() -> (Matrix, Vec<f64>, Value) {
 
 fn assert_close(what: &str, got: &[f64], want: &[f64], abs: f64, rel: f64) {
     assert_eq!(got.len(), want.len(), "{what}: length");
-    let worst = got
-        .iter()
-        .zip(want)
-        .map(|(g, w)| (g - w).abs())
-        .fold(0.0, f64::max);
+    let worst = got.iter().zip(want).map(|(g, w)| (g - w).abs()).fold(0.0, f64::max);
     eprintln!("{what}: max abs diff {worst:e}");
     for (k, (g, w)) in got.iter().zip(want).enumerate() {
         let err = (g - w).abs();
@@ -100,13 +79,7 @@ fn unpenalised_matches_statsmodels() {
     assert_close("se", &se, &floats(&e["se"]), 1e-8, 0.0);
     assert_close("z", &z, &floats(&e["z"]), 1e-8, 0.0);
     assert_close("p", &p, &floats(&e["p_values"]), 0.0, 1e-8);
-    assert_close(
-        "loglik",
-        &[m.loglik()],
-        &[e["loglik"].as_f64().unwrap()],
-        0.0,
-        1e-9,
-    );
+    assert_close("loglik", &[m.loglik()], &[e["loglik"].as_f64().unwrap()], 0.0, 1e-9);
     // statsmodels' llnull is itself an iterative fit (4e-8 from the closed form);
     // ours is the closed form 212 ln(212/569) + 357 ln(357/569).
     assert_close(
@@ -116,13 +89,7 @@ fn unpenalised_matches_statsmodels() {
         0.0,
         1e-9,
     );
-    assert_close(
-        "loglik_null exact",
-        &[m.loglik_null()],
-        &[-375.720_002_692_084_5],
-        0.0,
-        1e-14,
-    );
+    assert_close("loglik_null exact", &[m.loglik_null()], &[-375.720_002_692_084_5], 0.0, 1e-14);
     // Wald interval and odds ratios follow from coef and se.
     for r in &s {
         let [lo, hi] = r.ci95.expect("ci");
@@ -132,11 +99,7 @@ fn unpenalised_matches_statsmodels() {
     }
     assert_eq!(s[0].index, None);
     assert_eq!(s[3].index, Some(2));
-    eprintln!(
-        "iterations: {} (statsmodels: {})",
-        m.iterations(),
-        e["iterations"]
-    );
+    eprintln!("iterations: {} (statsmodels: {})", m.iterations(), e["iterations"]);
 }
 
 #[test]
@@ -144,29 +107,16 @@ fn l2_matches_exact_optimum() {
     let (x, y, golden) = load();
     let e = &golden["expected"]["l2_C1"];
     let n = y.len() as f64;
-    let opts = LogisticOptions {
-        penalty: Penalty::L2,
-        lambda: 1.0 / n,
-        ..LogisticOptions::default()
-    };
+    let opts =
+        LogisticOptions { penalty: Penalty::L2, lambda: 1.0 / n, ..LogisticOptions::default() };
     let m = LogisticModel::fit(&x, &y, None, &opts).expect("fit");
     let mut coef = vec![m.intercept()];
     coef.extend_from_slice(m.coefficients());
     assert_close("l2 coef", &coef, &floats(&e["coef"]), 1e-8, 0.0);
     // sklearn objective: sum_i logloss_i + |b|^2 / 2.
     let obj = -m.loglik() + 0.5 * m.coefficients().iter().map(|b| b * b).sum::<f64>();
-    assert_close(
-        "objective",
-        &[obj],
-        &[e["objective_at_coef"].as_f64().unwrap()],
-        0.0,
-        1e-12,
-    );
-    assert!(
-        m.summary()
-            .iter()
-            .all(|r| r.se.is_none() && r.p_value.is_none())
-    );
+    assert_close("objective", &[obj], &[e["objective_at_coef"].as_f64().unwrap()], 0.0, 1e-12);
+    assert!(m.summary().iter().all(|r| r.se.is_none() && r.p_value.is_none()));
 }
 
 #[test]
@@ -178,11 +128,7 @@ fn elastic_net_by_coordinate_descent_agrees_with_ridge_newton_at_tiny_alpha() {
         &x,
         &y,
         None,
-        &LogisticOptions {
-            penalty: Penalty::L2,
-            lambda,
-            ..Default::default()
-        },
+        &LogisticOptions { penalty: Penalty::L2, lambda, ..Default::default() },
     )
     .expect("ridge");
     let en = LogisticModel::fit(
@@ -198,12 +144,6 @@ fn elastic_net_by_coordinate_descent_agrees_with_ridge_newton_at_tiny_alpha() {
     )
     .expect("enet");
     assert!(en.converged());
-    assert_close(
-        "intercept",
-        &[en.intercept()],
-        &[ridge.intercept()],
-        1e-9,
-        0.0,
-    );
+    assert_close("intercept", &[en.intercept()], &[ridge.intercept()], 1e-9, 0.0);
     assert_close("coef", en.coefficients(), ridge.coefficients(), 1e-9, 0.0);
 }

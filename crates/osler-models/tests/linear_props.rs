@@ -47,32 +47,19 @@ fn data(seed: u64, n: usize, p: usize) -> (Matrix, Vec<f64>) {
 }
 
 fn opts(penalty: Penalty, lambda: f64, alpha: f64) -> LogisticOptions {
-    LogisticOptions {
-        penalty,
-        lambda,
-        alpha,
-        ..LogisticOptions::default()
-    }
+    LogisticOptions { penalty, lambda, alpha, ..LogisticOptions::default() }
 }
 
 /// Largest KKT violation of glmnet's objective, recomputed from scratch.
 fn kkt(x: &Matrix, y: &[f64], w: &[f64], m: &LogisticModel, lambda: f64, alpha: f64) -> f64 {
     let prob = m.predict_proba(x).unwrap();
     let wsum: f64 = w.iter().sum();
-    let r: Vec<f64> = (0..y.len())
-        .map(|i| w[i] * (y[i] - prob[i]) / wsum)
-        .collect();
+    let r: Vec<f64> = (0..y.len()).map(|i| w[i] * (y[i] - prob[i]) / wsum).collect();
     let mut worst = r.iter().sum::<f64>().abs();
     for j in 0..x.cols() {
         let c = x.col(j);
         let mean = c.iter().zip(w).map(|(v, w)| v * w).sum::<f64>() / wsum;
-        let sd = (c
-            .iter()
-            .zip(w)
-            .map(|(v, w)| w * (v - mean).powi(2))
-            .sum::<f64>()
-            / wsum)
-            .sqrt();
+        let sd = (c.iter().zip(w).map(|(v, w)| w * (v - mean).powi(2)).sum::<f64>() / wsum).sqrt();
         let grad: f64 = c.iter().zip(&r).map(|(v, r)| r * (v - mean) / sd).sum();
         let g = m.coefficients()[j] * sd;
         let viol = if g != 0.0 {
@@ -113,29 +100,18 @@ fn ridge_satisfies_kkt() {
 #[test]
 fn json_round_trip_predicts_bit_identically() {
     let (x, y) = data(11, 300, 5);
-    for o in [
-        LogisticOptions::default(),
-        opts(Penalty::L1, 0.01, 1.0),
-        opts(Penalty::L2, 0.01, 0.0),
-    ] {
+    for o in
+        [LogisticOptions::default(), opts(Penalty::L1, 0.01, 1.0), opts(Penalty::L2, 0.01, 0.0)]
+    {
         let m = LogisticModel::fit(&x, &y, None, &o).unwrap();
         let json = serde_json::to_string(&m).unwrap();
         let back: LogisticModel = serde_json::from_str(&json).unwrap();
         assert_eq!(back, m);
-        let (a, b) = (
-            m.predict_proba(&x).unwrap(),
-            back.predict_proba(&x).unwrap(),
-        );
+        let (a, b) = (m.predict_proba(&x).unwrap(), back.predict_proba(&x).unwrap());
         assert!(a.iter().zip(&b).all(|(a, b)| a.to_bits() == b.to_bits()));
     }
-    assert_eq!(
-        serde_json::to_string(&Penalty::ElasticNet).unwrap(),
-        "\"elasticnet\""
-    );
-    assert_eq!(
-        serde_json::from_str::<Penalty>("\"l2\"").unwrap(),
-        Penalty::L2
-    );
+    assert_eq!(serde_json::to_string(&Penalty::ElasticNet).unwrap(), "\"elasticnet\"");
+    assert_eq!(serde_json::from_str::<Penalty>("\"l2\"").unwrap(), Penalty::L2);
 }
 
 #[test]
@@ -176,10 +152,7 @@ fn refitting_is_bit_identical() {
     for o in [LogisticOptions::default(), opts(Penalty::L1, 0.005, 1.0)] {
         let a = LogisticModel::fit(&x, &y, None, &o).unwrap();
         let b = LogisticModel::fit(&x, &y, None, &o).unwrap();
-        assert_eq!(
-            serde_json::to_string(&a).unwrap(),
-            serde_json::to_string(&b).unwrap()
-        );
+        assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
     }
 }
 
@@ -195,10 +168,7 @@ fn contributions_add_up_to_the_logit() {
     }
     assert!(matches!(
         m.predict_proba(&Matrix::zeros(2, 3)),
-        Err(ModelError::FeatureCount {
-            expected: 4,
-            found: 3
-        })
+        Err(ModelError::FeatureCount { expected: 4, found: 3 })
     ));
 }
 
@@ -221,22 +191,14 @@ fn constant_and_collinear_columns() {
         assert_eq!(m.coefficients()[1], 0.0);
     }
     let e = LogisticModel::fit(&xc, &y, None, &LogisticOptions::default()).unwrap_err();
-    assert!(
-        matches!(e, ModelError::Degenerate { feature: 1, .. }),
-        "{e}"
-    );
+    assert!(matches!(e, ModelError::Degenerate { feature: 1, .. }), "{e}");
     // Column 3 (original 2) = 2 * column 0 - column 1 + 3 after inserting it.
-    let lin: Vec<f64> = (0..100)
-        .map(|i| 2.0 * x.get(i, 0) - x.get(i, 1) + 3.0)
-        .collect();
+    let lin: Vec<f64> = (0..100).map(|i| 2.0 * x.get(i, 0) - x.get(i, 1) + 3.0).collect();
     let mut cols: Vec<Vec<f64>> = (0..3).map(|j| x.col(j).to_vec()).collect();
     cols.push(lin);
     let xl = Matrix::from_columns(&cols).unwrap();
     let e = LogisticModel::fit(&xl, &y, None, &LogisticOptions::default()).unwrap_err();
-    assert!(
-        matches!(e, ModelError::Degenerate { feature: 3, .. }),
-        "{e}"
-    );
+    assert!(matches!(e, ModelError::Degenerate { feature: 3, .. }), "{e}");
     assert!(e.to_string().contains("collinear"));
 }
 
@@ -247,23 +209,13 @@ fn separation_is_reported_by_feature() {
     let sep: Vec<f64> = y
         .iter()
         .enumerate()
-        .map(|(i, &v)| {
-            if i == 0 {
-                0.0
-            } else {
-                v * 2.0 + (i % 7) as f64 * 0.1 * (2.0 * v - 1.0)
-            }
-        })
+        .map(|(i, &v)| if i == 0 { 0.0 } else { v * 2.0 + (i % 7) as f64 * 0.1 * (2.0 * v - 1.0) })
         .collect();
     let e = LogisticModel::fit(&with_column(&x, sep), &y, None, &LogisticOptions::default())
         .unwrap_err();
+    assert!(matches!(e, ModelError::Degenerate { feature: 1, .. }), "{e}");
     assert!(
-        matches!(e, ModelError::Degenerate { feature: 1, .. }),
-        "{e}"
-    );
-    assert!(
-        e.to_string()
-            .starts_with("feature 1 separates the outcome: coefficient diverges"),
+        e.to_string().starts_with("feature 1 separates the outcome: coefficient diverges"),
         "{e}"
     );
     // Features 0 and 1 separate jointly (y = 1 iff x0 + x1 > 0) but neither alone.
@@ -271,15 +223,10 @@ fn separation_is_reported_by_feature() {
     let a: Vec<f64> = (0..300).map(|_| normal(&mut r)).collect();
     let b: Vec<f64> = (0..300).map(|_| normal(&mut r)).collect();
     let c: Vec<f64> = (0..300).map(|_| normal(&mut r)).collect();
-    let yy: Vec<f64> = (0..300)
-        .map(|i| f64::from(u8::from(a[i] + b[i] > 0.0)))
-        .collect();
+    let yy: Vec<f64> = (0..300).map(|i| f64::from(u8::from(a[i] + b[i] > 0.0))).collect();
     let xx = Matrix::from_columns(&[a, b, c]).unwrap();
     let e = LogisticModel::fit(&xx, &yy, None, &LogisticOptions::default()).unwrap_err();
-    assert!(
-        matches!(e, ModelError::Degenerate { feature: 0 | 1, .. }),
-        "{e}"
-    );
+    assert!(matches!(e, ModelError::Degenerate { feature: 0 | 1, .. }), "{e}");
     assert!(e.to_string().contains("separates the outcome"), "{e}");
     // A penalised fit of the same data is fine.
     assert!(LogisticModel::fit(&xx, &yy, None, &opts(Penalty::L2, 0.01, 0.0)).is_ok());
@@ -291,11 +238,7 @@ fn lambda_max_zeroes_everything_and_the_path_warm_starts() {
     for alpha in [1.0, 0.5] {
         let lmax = lambda_max(&x, &y, None, alpha).unwrap();
         for f in [1.0 + 1e-9, 2.0] {
-            let pen = if alpha == 1.0 {
-                Penalty::L1
-            } else {
-                Penalty::ElasticNet
-            };
+            let pen = if alpha == 1.0 { Penalty::L1 } else { Penalty::ElasticNet };
             let m = LogisticModel::fit(&x, &y, None, &opts(pen, lmax * f, alpha)).unwrap();
             assert!(m.coefficients().iter().all(|&b| b == 0.0));
             let ybar = y.iter().sum::<f64>() / y.len() as f64;
@@ -309,10 +252,7 @@ fn lambda_max_zeroes_everything_and_the_path_warm_starts() {
         assert!(path[0].coefficients().iter().all(|&b| b == 0.0));
         assert_eq!(path[0].options().lambda, lmax);
         assert!((path[19].options().lambda - lmax * 1e-3).abs() < 1e-12 * lmax);
-        assert!(
-            path.windows(2)
-                .all(|w| w[1].loglik() >= w[0].loglik() - 1e-9)
-        );
+        assert!(path.windows(2).all(|w| w[1].loglik() >= w[0].loglik() - 1e-9));
         for m in &path[1..] {
             let w = vec![1.0; y.len()];
             assert!(kkt(&x, &y, &w, m, m.options().lambda, alpha) < 1e-10);
@@ -329,11 +269,7 @@ fn invalid_inputs_say_what_is_wrong() {
     let d = LogisticOptions::default();
     assert_eq!(
         fit(&x, &y[..19], None, &d),
-        ModelError::LengthMismatch {
-            what: "outcome y",
-            found: 19,
-            expected: 20
-        }
+        ModelError::LengthMismatch { what: "outcome y", found: 19, expected: 20 }
     );
     assert!(matches!(
         fit(&x, &y, Some(&[1.0; 3]), &d),
@@ -341,36 +277,17 @@ fn invalid_inputs_say_what_is_wrong() {
     ));
     let mut w = vec![1.0; 20];
     w[4] = -1.0;
-    assert!(matches!(
-        fit(&x, &y, Some(&w), &d),
-        ModelError::BadWeight { row: 4, .. }
-    ));
+    assert!(matches!(fit(&x, &y, Some(&w), &d), ModelError::BadWeight { row: 4, .. }));
     w[4] = f64::NAN;
-    assert!(matches!(
-        fit(&x, &y, Some(&w), &d),
-        ModelError::BadWeight { row: 4, .. }
-    ));
+    assert!(matches!(fit(&x, &y, Some(&w), &d), ModelError::BadWeight { row: 4, .. }));
     assert_eq!(fit(&x, &y, Some(&[0.0; 20]), &d), ModelError::ZeroWeights);
     let mut yb = y.clone();
     yb[2] = 0.5;
-    assert_eq!(
-        fit(&x, &yb, None, &d),
-        ModelError::BadLabel { row: 2, value: 0.5 }
-    );
-    assert_eq!(
-        fit(&x, &[1.0; 20], None, &d),
-        ModelError::SingleClass { class: 1.0 }
-    );
+    assert_eq!(fit(&x, &yb, None, &d), ModelError::BadLabel { row: 2, value: 0.5 });
+    assert_eq!(fit(&x, &[1.0; 20], None, &d), ModelError::SingleClass { class: 1.0 });
     let mut xn = x.clone();
     xn.set(3, 1, f64::INFINITY);
-    assert!(matches!(
-        fit(&xn, &y, None, &d),
-        ModelError::NonFinite {
-            feature: 1,
-            row: 3,
-            ..
-        }
-    ));
+    assert!(matches!(fit(&xn, &y, None, &d), ModelError::NonFinite { feature: 1, row: 3, .. }));
     assert_eq!(fit(&Matrix::zeros(0, 2), &[], None, &d), ModelError::Empty);
     for bad in [
         opts(Penalty::L1, 0.0, 1.0),
@@ -379,10 +296,7 @@ fn invalid_inputs_say_what_is_wrong() {
         LogisticOptions { max_iter: 0, ..d },
         LogisticOptions { tol: 0.0, ..d },
     ] {
-        assert!(
-            matches!(fit(&x, &y, None, &bad), ModelError::InvalidOption(_)),
-            "{bad:?}"
-        );
+        assert!(matches!(fit(&x, &y, None, &bad), ModelError::InvalidOption(_)), "{bad:?}");
     }
     assert!(logistic_path(&x, &y, None, 1.0, 10, 1.5).is_err());
 }

@@ -177,13 +177,8 @@ pub(crate) fn elastic_net(
         l2: lambda * (1.0 - alpha),
     };
     let mut eta = vec![0.0; n];
-    let (mut r, mut v, mut rho, mut deta, mut cand) = (
-        vec![0.0; n],
-        vec![0.0; n],
-        vec![0.0; n],
-        vec![0.0; n],
-        vec![0.0; n],
-    );
+    let (mut r, mut v, mut rho, mut deta, mut cand) =
+        (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
     let mut xv = vec![0.0; x.cols()];
     let (mut iterations, mut kkt);
     iterations = 0;
@@ -209,9 +204,8 @@ pub(crate) fn elastic_net(
         let mut sweeps = 0;
         loop {
             sweeps += 1;
-            if cd.sweep(
-                &cd.feats, &xv, &v, vsum, &mut gn, &mut g0n, &mut rho, &mut deta,
-            ) <= inner_tol
+            if cd.sweep(&cd.feats, &xv, &v, vsum, &mut gn, &mut g0n, &mut rho, &mut deta)
+                <= inner_tol
                 || sweeps >= MAX_SWEEPS
             {
                 break;
@@ -219,9 +213,8 @@ pub(crate) fn elastic_net(
             let active: Vec<usize> = cd.feats.iter().copied().filter(|&j| gn[j] != 0.0).collect();
             while sweeps < MAX_SWEEPS {
                 sweeps += 1;
-                if cd.sweep(
-                    &active, &xv, &v, vsum, &mut gn, &mut g0n, &mut rho, &mut deta,
-                ) <= inner_tol
+                if cd.sweep(&active, &xv, &v, vsum, &mut gn, &mut g0n, &mut rho, &mut deta)
+                    <= inner_tol
                 {
                     break;
                 }
@@ -249,11 +242,5 @@ pub(crate) fn elastic_net(
         g0 = g0_new;
     }
     let loglik = -cd.nll(&eta, &prep.w);
-    CdFit {
-        g0,
-        g,
-        loglik,
-        iterations,
-        kkt,
-    }
+    CdFit { g0, g, loglik, iterations, kkt }
 }

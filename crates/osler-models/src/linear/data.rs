@@ -38,11 +38,7 @@ pub(crate) fn prepare(x: &Matrix, y: &[f64], w: Option<&[f64]>) -> Result<Prepar
         return Err(ModelError::Empty);
     }
     if y.len() != n {
-        return Err(ModelError::LengthMismatch {
-            what: "outcome y",
-            found: y.len(),
-            expected: n,
-        });
+        return Err(ModelError::LengthMismatch { what: "outcome y", found: y.len(), expected: n });
     }
     let w: Vec<f64> = match w {
         Some(w) if w.len() != n => {
@@ -55,10 +51,7 @@ pub(crate) fn prepare(x: &Matrix, y: &[f64], w: Option<&[f64]>) -> Result<Prepar
         Some(w) => w.to_vec(),
         None => vec![1.0; n],
     };
-    if let Some((row, &value)) = w
-        .iter()
-        .enumerate()
-        .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+    if let Some((row, &value)) = w.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0))
     {
         return Err(ModelError::BadWeight { row, value });
     }
@@ -66,63 +59,71 @@ pub(crate) fn prepare(x: &Matrix, y: &[f64], w: Option<&[f64]>) -> Result<Prepar
     if !(wsum > 0.0 && wsum.is_finite()) {
         return Err(ModelError::ZeroWeights);
     }
-    if let Some((row, &value)) = y
-        .iter()
-        .enumerate()
-        .find(|(_, v)| !(**v == 0.0 || **v == 1.0))
-    {
+    if let Some((row, &value)) = y.iter().enumerate().find(|(_, v)| !(**v == 0.0 || **v == 1.0)) {
         return Err(ModelError::BadLabel { row, value });
     }
-    for feature in 0..x.cols() {
-        if let Some((row, &value)) = x
-            .col(feature)
-            .iter()
-            .enumerate()
-            .find(|(_, v)| !v.is_finite())
-        {
-            return Err(ModelError::NonFinite {
-                feature,
-                row,
-                value,
-            });
-        }
-    }
     let ysum: f64 = y.iter().zip(&w).map(|(y, w)| y * w).sum();
+    // One pass per column checks the values and sums them, a second (from
+    // cache) gives the SD; sums use four interleaved accumulators.
+    let mut mean = Vec::with_capacity(x.cols());
+    let mut sd = Vec::with_capacity(x.cols());
+    for feature in 0..x.cols() {
+        let c = x.col(feature);
+        let (sum, finite) = weighted_sum(c, &w);
+        if !finite {
+            let (row, &value) =
+                c.iter().enumerate().find(|(_, v)| !v.is_finite()).unwrap_or((0, &f64::NAN));
+            return Err(ModelError::NonFinite { feature, row, value });
+        }
+        let m = sum / wsum;
+        let first = c.iter().zip(&w).find(|(_, w)| **w > 0.0).map_or(0.0, |(x, _)| *x);
+        let constant = c.iter().zip(&w).all(|(x, w)| *w == 0.0 || *x == first);
+        let s = if constant { 0.0 } else { (weighted_sq_dev(c, &w, m) / wsum).sqrt() };
+        mean.push(if constant { first } else { m });
+        sd.push(s);
+    }
     if ysum == 0.0 || ysum == wsum {
         let class = if ysum == 0.0 { 0.0 } else { 1.0 };
         return Err(ModelError::SingleClass { class });
     }
-    let mut mean = Vec::with_capacity(x.cols());
-    let mut sd = Vec::with_capacity(x.cols());
-    for j in 0..x.cols() {
-        let c = x.col(j);
-        let m = c.iter().zip(&w).map(|(x, w)| x * w).sum::<f64>() / wsum;
-        let first = c
-            .iter()
-            .zip(&w)
-            .find(|(_, w)| **w > 0.0)
-            .map_or(0.0, |(x, _)| *x);
-        let constant = c.iter().zip(&w).all(|(x, w)| *w == 0.0 || *x == first);
-        let s = if constant {
-            0.0
-        } else {
-            (c.iter()
-                .zip(&w)
-                .map(|(x, w)| w * (x - m) * (x - m))
-                .sum::<f64>()
-                / wsum)
-                .sqrt()
-        };
-        mean.push(if constant { first } else { m });
-        sd.push(s);
+    Ok(Prepared { w, wsum, mean, sd, ybar: ysum / wsum })
+}
+
+/// `(sum_i w_i x_i, all x_i finite)`, in four interleaved partial sums.
+fn weighted_sum(x: &[f64], w: &[f64]) -> (f64, bool) {
+    let n = x.len().min(w.len());
+    let (xc, xt) = x[..n].as_chunks::<4>();
+    let (wc, wt) = w[..n].as_chunks::<4>();
+    let (mut acc, mut bad) = ([0.0; 4], [false; 4]);
+    for (xv, wv) in xc.iter().zip(wc) {
+        for l in 0..4 {
+            acc[l] += xv[l] * wv[l];
+            bad[l] |= !xv[l].is_finite();
+        }
     }
-    Ok(Prepared {
-        w,
-        wsum,
-        mean,
-        sd,
-        ybar: ysum / wsum,
-    })
+    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    let mut finite = !bad.iter().any(|b| *b);
+    for (xv, wv) in xt.iter().zip(wt) {
+        s += xv * wv;
+        finite &= xv.is_finite();
+    }
+    (s, finite)
+}
+
+/// `sum_i w_i (x_i - m)^2`, in four interleaved partial sums.
+fn weighted_sq_dev(x: &[f64], w: &[f64], m: f64) -> f64 {
+    let n = x.len().min(w.len());
+    let (xc, xt) = x[..n].as_chunks::<4>();
+    let (wc, wt) = w[..n].as_chunks::<4>();
+    let mut acc = [0.0; 4];
+    for (xv, wv) in xc.iter().zip(wc) {
+        for l in 0..4 {
+            acc[l] += wv[l] * (xv[l] - m) * (xv[l] - m);
+        }
+    }
+    xt.iter()
+        .zip(wt)
+        .fold((acc[0] + acc[1]) + (acc[2] + acc[3]), |s, (xv, wv)| s + wv * (xv - m) * (xv - m))
 }
 
 /// A single feature that (quasi-)completely separates the outcome among the
@@ -139,12 +140,8 @@ pub(crate) fn univariate_separation(
         if prep.is_constant(j) {
             continue;
         }
-        let (mut lo1, mut hi1, mut lo0, mut hi0) = (
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-        );
+        let (mut lo1, mut hi1, mut lo0, mut hi0) =
+            (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
         // Branch-free: rows of the other class (or without weight) map to +-inf.
         for ((&v, &yi), &wi) in x.col(j).iter().zip(y).zip(&prep.w) {
             let (one, zero) = (wi > 0.0 && yi == 1.0, wi > 0.0 && yi == 0.0);
@@ -161,27 +158,4 @@ pub(crate) fn univariate_separation(
         }
     }
     None
-}
-
-/// Writes rows `start..start+len` of the standardised design, with a leading
-/// column of ones for the intercept, into `buf` (column-major, `len` rows,
-/// `active.len() + 1` columns). `active` lists the features used.
-#[inline]
-pub(crate) fn standardised_block(
-    x: &Matrix,
-    prep: &Prepared,
-    active: &[usize],
-    start: usize,
-    len: usize,
-    buf: &mut [f64],
-) {
-    buf[..len].iter_mut().for_each(|v| *v = 1.0);
-    for (k, &j) in active.iter().enumerate() {
-        let (m, inv) = (prep.mean[j], 1.0 / prep.sd[j]);
-        let src = &x.col(j)[start..start + len];
-        let dst = &mut buf[(k + 1) * len..(k + 2) * len];
-        for (d, s) in dst.iter_mut().zip(src) {
-            *d = (s - m) * inv;
-        }
-    }
 }

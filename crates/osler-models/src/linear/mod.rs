@@ -15,6 +15,7 @@ mod model;
 mod newton;
 pub(crate) mod numeric;
 mod options;
+mod pass;
 mod path;
 
 pub use model::{CoefficientRow, LogisticModel};

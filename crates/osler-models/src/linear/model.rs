@@ -152,17 +152,10 @@ impl LogisticModel {
             });
         }
         for feature in 0..x.cols() {
-            if let Some((row, &value)) = x
-                .col(feature)
-                .iter()
-                .enumerate()
-                .find(|(_, v)| !v.is_finite())
+            if let Some((row, &value)) =
+                x.col(feature).iter().enumerate().find(|(_, v)| !v.is_finite())
             {
-                return Err(ModelError::NonFinite {
-                    feature,
-                    row,
-                    value,
-                });
+                return Err(ModelError::NonFinite { feature, row, value });
             }
         }
         Ok(())
@@ -191,19 +184,9 @@ impl LogisticModel {
     pub fn contributions(&self, x: &Matrix) -> Result<(f64, Matrix), ModelError> {
         self.check(x)?;
         let base = self.intercept
-            + self
-                .coefficients
-                .iter()
-                .zip(&self.feature_means)
-                .map(|(b, m)| b * m)
-                .sum::<f64>();
+            + self.coefficients.iter().zip(&self.feature_means).map(|(b, m)| b * m).sum::<f64>();
         let mut out = Matrix::zeros(x.rows(), x.cols());
-        for (j, (&b, &m)) in self
-            .coefficients
-            .iter()
-            .zip(&self.feature_means)
-            .enumerate()
-        {
+        for (j, (&b, &m)) in self.coefficients.iter().zip(&self.feature_means).enumerate() {
             for (c, v) in out.col_mut(j).iter_mut().zip(x.col(j)) {
                 *c = b * (v - m);
             }
@@ -216,11 +199,7 @@ impl LogisticModel {
         let q = self.coefficients.len() + 1;
         (0..q)
             .map(|k| {
-                let coef = if k == 0 {
-                    self.intercept
-                } else {
-                    self.coefficients[k - 1]
-                };
+                let coef = if k == 0 { self.intercept } else { self.coefficients[k - 1] };
                 let se = self.covariance.as_ref().map(|c| c[k * q + k].sqrt());
                 let ci95 = se.map(|s| [coef - Z975 * s, coef + Z975 * s]);
                 CoefficientRow {
@@ -251,9 +230,7 @@ pub(crate) fn fit_prepared(
         let ysum = prep.ybar * prep.wsum;
         ysum * prep.ybar.ln() + (prep.wsum - ysum) * (-prep.ybar).ln_1p()
     };
-    let (g0, g) = warm
-        .cloned()
-        .unwrap_or_else(|| (logit(prep.ybar), vec![0.0; p]));
+    let (g0, g) = warm.cloned().unwrap_or_else(|| (logit(prep.ybar), vec![0.0; p]));
     let alpha = opts.effective_alpha();
     let (std_sol, loglik, iterations, converged, covariance) = if opts.penalty == Penalty::None
         || alpha == 0.0
@@ -266,23 +243,11 @@ pub(crate) fn fit_prepared(
             return Err(ModelError::Degenerate { feature, reason });
         }
         let active: Vec<usize> = (0..p).filter(|&j| !prep.is_constant(j)).collect();
-        let ridge = if unpenalised {
-            0.0
-        } else {
-            opts.lambda * prep.wsum
-        };
-        let problem = Problem {
-            x,
-            y,
-            prep,
-            active: &active,
-            ridge,
-        };
-        let theta0: Vec<f64> = std::iter::once(g0)
-            .chain(active.iter().map(|&j| g[j]))
-            .collect();
+        let ridge = if unpenalised { 0.0 } else { opts.lambda * prep.wsum };
+        let problem = Problem { x, y, prep, active: &active, ridge };
+        let theta0: Vec<f64> = std::iter::once(g0).chain(active.iter().map(|&j| g[j])).collect();
         let fit = problem
-            .newton(theta0, opts.max_iter, opts.tol, unpenalised)
+            .fit(theta0, opts.max_iter, opts.tol, unpenalised, warm.is_none())
             .map_err(|e| {
                 // A single separating feature gives the most precise message; the
                 // check costs a pass over the data, so it runs only on failure.
@@ -301,47 +266,16 @@ pub(crate) fn fit_prepared(
         for (k, &j) in active.iter().enumerate() {
             gs[j] = fit.theta[k + 1];
         }
-        let cov = if unpenalised {
-            Some(covariance(&fit, prep)?)
-        } else {
-            None
-        };
-        (
-            (fit.theta[0], gs),
-            fit.loglik,
-            fit.iterations,
-            fit.converged,
-            cov,
-        )
+        let cov = if unpenalised { Some(covariance(&fit, prep)?) } else { None };
+        ((fit.theta[0], gs), fit.loglik, fit.iterations, fit.converged, cov)
     } else {
-        let fit = elastic_net(
-            x,
-            y,
-            prep,
-            opts.lambda,
-            alpha,
-            (g0, g),
-            opts.max_iter,
-            opts.tol,
-        );
+        let fit = elastic_net(x, y, prep, opts.lambda, alpha, (g0, g), opts.max_iter, opts.tol);
         if fit.kkt > opts.tol.max(1e-6) {
-            let detail = format!(
-                "largest KKT violation {:e} exceeds {:e}",
-                fit.kkt,
-                opts.tol.max(1e-6)
-            );
-            return Err(ModelError::NotConverged {
-                iterations: fit.iterations,
-                detail,
-            });
+            let detail =
+                format!("largest KKT violation {:e} exceeds {:e}", fit.kkt, opts.tol.max(1e-6));
+            return Err(ModelError::NotConverged { iterations: fit.iterations, detail });
         }
-        (
-            (fit.g0, fit.g),
-            fit.loglik,
-            fit.iterations,
-            fit.kkt <= opts.tol,
-            None,
-        )
+        ((fit.g0, fit.g), fit.loglik, fit.iterations, fit.kkt <= opts.tol, None)
     };
     let model = to_original_scale(
         &std_sol,
@@ -371,20 +305,9 @@ pub(crate) fn to_original_scale(
     let coefficients: Vec<f64> = g
         .iter()
         .enumerate()
-        .map(|(j, &v)| {
-            if prep.is_constant(j) {
-                0.0
-            } else {
-                v / prep.sd[j]
-            }
-        })
+        .map(|(j, &v)| if prep.is_constant(j) { 0.0 } else { v / prep.sd[j] })
         .collect();
-    let intercept = g0
-        - coefficients
-            .iter()
-            .zip(&prep.mean)
-            .map(|(b, m)| b * m)
-            .sum::<f64>();
+    let intercept = g0 - coefficients.iter().zip(&prep.mean).map(|(b, m)| b * m).sum::<f64>();
     LogisticModel {
         intercept,
         coefficients,
@@ -449,16 +372,8 @@ fn newton_error(e: NewtonFail, active: &[usize]) -> ModelError {
                     .into(),
         },
         NewtonFail::Separated { direction } => {
-            let big = direction
-                .iter()
-                .skip(1)
-                .map(|v| v.abs())
-                .fold(0.0, f64::max);
-            let k = direction
-                .iter()
-                .skip(1)
-                .position(|v| v.abs() == big)
-                .unwrap_or(0);
+            let big = direction.iter().skip(1).map(|v| v.abs()).fold(0.0, f64::max);
+            let k = direction.iter().skip(1).position(|v| v.abs() == big).unwrap_or(0);
             let others: Vec<usize> = (1..direction.len())
                 .filter(|&i| i != k + 1 && direction[i].abs() > 0.1 * big)
                 .map(|i| active[i - 1])
@@ -470,10 +385,7 @@ fn newton_error(e: NewtonFail, active: &[usize]) -> ModelError {
                     "separates the outcome together with features {others:?}: coefficient diverges (separation)"
                 )
             };
-            ModelError::Degenerate {
-                feature: active[k],
-                reason,
-            }
+            ModelError::Degenerate { feature: active[k], reason }
         }
         NewtonFail::NotConverged { iterations, step } => ModelError::NotConverged {
             iterations,

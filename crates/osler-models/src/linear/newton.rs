@@ -5,14 +5,23 @@
 //! `l(t) = sum_i w_i [y_i eta_i - log(1 + exp(eta_i))]`, `eta = [1, z] t`.
 //! Each iteration solves `(Z'VZ + ridge I) d = Z'(w (y - p)) - ridge t` by
 //! Cholesky (`V = diag(w p (1-p))`) and halves the step while the objective
-//! falls. The `X'WX` accumulation dominates the cost: rows are processed in
-//! cache-sized blocks copied to a contiguous standardised buffer and the upper
-//! triangle is accumulated four columns at a time.
+//! falls (one pass over the data per evaluation, see [`super::pass`]).
+//!
+//! On large data (at least 100,000 rows) the iterations start from the
+//! optimum of a deterministic subsample (every tenth run of eight rows,
+//! recursively), and the first step uses the subsample's Hessian, so the first
+//! full-data pass needs only the gradient. Newton converges quadratically, so
+//! from there three steps reach the exact optimum of the full data (four
+//! passes, the last one confirming a step at rounding level) instead of six
+//! or seven passes from the null model. The subsample only moves the starting
+//! point, never the optimum, and every reported quantity (Hessian included)
+//! comes from a full-data pass.
 
 use osler_data::Matrix;
 
-use super::data::{Prepared, standardised_block};
+use super::data::Prepared;
 use super::numeric::Cholesky;
+use super::pass::Work;
 
 /// Pivot threshold (relative to the diagonal) below which a column of the
 /// first Hessian counts as collinear: `1 - R^2 < 1e-12` against the intercept
@@ -49,23 +58,6 @@ pub(crate) enum NewtonFail {
     },
 }
 
-/// Scratch buffers reused across iterations (no per-iteration O(n) allocation).
-struct Work {
-    block: usize,
-    z: Vec<f64>,
-    vz: Vec<f64>,
-    eta: Vec<f64>,
-    r: Vec<f64>,
-}
-
-struct Eval {
-    loglik: f64,
-    objective: f64,
-    grad: Vec<f64>,
-    hess: Vec<f64>,
-    max_abs_eta: f64,
-}
-
 /// Problem definition shared by the evaluations.
 pub(crate) struct Problem<'a> {
     pub x: &'a Matrix,
@@ -77,175 +69,150 @@ pub(crate) struct Problem<'a> {
     pub ridge: f64,
 }
 
+/// The warm-start subsample keeps runs of `SUB_RUN` consecutive rows, one run
+/// in every `SUB_EVERY` (a tenth of the rows, spread over the whole data).
+const SUB_RUN: usize = 8;
+const SUB_EVERY: usize = 10;
+/// A subsample is used when it has at least this many rows (and `100 q`).
+const SUB_MIN_ROWS: usize = 10_000;
+/// Relative Newton step at which a subsample fit stops: far below its
+/// sampling distance from the full-data optimum (about `1/sqrt(n / 10)`).
+const SUB_TOL: f64 = 1e-5;
+const SUB_MAX_ITER: usize = 50;
+
+/// The rows of a warm-start subsample, with the full data's standardisation.
+struct Subsample {
+    x: Matrix,
+    y: Vec<f64>,
+    prep: Prepared,
+    active: Vec<usize>,
+}
+
+impl Subsample {
+    fn new(p: &Problem<'_>) -> Self {
+        let n = p.x.rows();
+        let rows: Vec<usize> =
+            (0..n).step_by(SUB_RUN * SUB_EVERY).flat_map(|s| s..(s + SUB_RUN).min(n)).collect();
+        let mut x = Matrix::zeros(rows.len(), p.active.len());
+        for (k, &j) in p.active.iter().enumerate() {
+            let src = p.x.col(j);
+            for (d, &i) in x.col_mut(k).iter_mut().zip(&rows) {
+                *d = src[i];
+            }
+        }
+        let y: Vec<f64> = rows.iter().map(|&i| p.y[i]).collect();
+        let w: Vec<f64> = rows.iter().map(|&i| p.prep.w[i]).collect();
+        let wsum = w.iter().sum();
+        let ysum: f64 = y.iter().zip(&w).map(|(y, w)| y * w).sum();
+        let prep = Prepared {
+            w,
+            wsum,
+            mean: p.active.iter().map(|&j| p.prep.mean[j]).collect(),
+            sd: p.active.iter().map(|&j| p.prep.sd[j]).collect(),
+            ybar: ysum / wsum,
+        };
+        Subsample { x, y, prep, active: (0..p.active.len()).collect() }
+    }
+}
+
 impl Problem<'_> {
-    fn work(&self) -> Work {
-        let q = self.active.len() + 1;
-        let block = (16_384 / q).clamp(64, 1024).min(self.x.rows().max(1));
-        Work {
-            block,
-            z: vec![0.0; block * q],
-            vz: vec![0.0; block * q],
-            eta: vec![0.0; block],
-            r: vec![0.0; block],
+    /// Newton from `theta`; with `subsample`, warm-started on large data from
+    /// the optimum of a subsample (see the module documentation).
+    pub(crate) fn fit(
+        &self,
+        theta: Vec<f64>,
+        max_iter: usize,
+        tol: f64,
+        separation: bool,
+        subsample: bool,
+    ) -> Result<NewtonFit, NewtonFail> {
+        match subsample.then(|| self.warm_start(&theta)).flatten() {
+            Some((theta, hessian)) => self.newton(theta, Some(hessian), max_iter, tol, separation),
+            None => self.newton(theta, None, max_iter, tol, separation),
         }
     }
 
-    /// Log-likelihood, gradient and negative Hessian of the objective at `t`.
-    fn evaluate(&self, t: &[f64], ws: &mut Work) -> Eval {
-        let q = t.len();
-        let n = self.x.rows();
-        let mut grad = vec![0.0; q];
-        let mut hess = vec![0.0; q * q];
-        let (mut loglik, mut max_abs_eta) = (0.0, 0.0f64);
-        let mut start = 0;
-        while start < n {
-            let len = ws.block.min(n - start);
-            let (z, vz) = (&mut ws.z[..len * q], &mut ws.vz[..len * q]);
-            standardised_block(self.x, self.prep, self.active, start, len, z);
-            let eta = &mut ws.eta[..len];
-            eta.iter_mut().for_each(|e| *e = 0.0);
-            for (k, &tk) in t.iter().enumerate() {
-                for (e, zv) in eta.iter_mut().zip(&z[k * len..(k + 1) * len]) {
-                    *e += tk * zv;
-                }
-            }
-            let r = &mut ws.r[..len];
-            let ys = &self.y[start..start + len];
-            let wts = &self.prep.w[start..start + len];
-            let mut ll_block = 0.0;
-            for i in 0..len {
-                let (e, yi, wi) = (eta[i], ys[i], wts[i]);
-                max_abs_eta = max_abs_eta.max(e.abs());
-                let ex = (-e.abs()).exp();
-                let big = 1.0 / (1.0 + ex); // max(p, 1 - p)
-                let small = ex * big; // min(p, 1 - p)
-                let correct = (yi == 1.0) == (e >= 0.0);
-                // y - p, from whichever of p, 1 - p is computed without cancellation.
-                let resid = if correct { small } else { big };
-                r[i] = wi * if yi == 1.0 { resid } else { -resid };
-                // log p(y) = -log(1 + exp(-(2y-1) eta)) = -(log1p(exp(-|eta|)) + [wrong side] |eta|)
-                ll_block -= wi * (ex.ln_1p() + if correct { 0.0 } else { e.abs() });
-                eta[i] = wi * small * big; // reuse as v_i
-            }
-            loglik += ll_block;
-            for k in 0..q {
-                let zk = &z[k * len..(k + 1) * len];
-                grad[k] += dot(r, zk);
-                for ((d, zv), v) in vz[k * len..(k + 1) * len]
-                    .iter_mut()
-                    .zip(zk)
-                    .zip(eta.iter())
-                {
-                    *d = zv * v;
-                }
-            }
-            accumulate_upper(&mut hess, vz, z, q, len);
-            start += len;
+    /// The (loosely converged) optimum on the subsample and its Hessian
+    /// scaled to the full data, or `None` when the data are too small or the
+    /// subsample has no well-defined optimum (collinear, separated, not
+    /// converged): then the caller starts cold.
+    fn warm_start(&self, theta: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> {
+        let sub_rows = self.x.rows() / SUB_EVERY;
+        if sub_rows < SUB_MIN_ROWS.max(100 * theta.len()) {
+            return None;
         }
-        let mut pen = 0.0;
-        for k in 1..q {
-            grad[k] -= self.ridge * t[k];
-            hess[k * q + k] += self.ridge;
-            pen += t[k] * t[k];
+        let sub = Subsample::new(self);
+        if !(sub.prep.wsum > 0.0 && sub.prep.ybar > 0.0 && sub.prep.ybar < 1.0) {
+            return None;
         }
-        for a in 0..q {
-            for b in 0..a {
-                hess[a * q + b] = hess[b * q + a];
-            }
-        }
-        Eval {
-            loglik,
-            objective: loglik - 0.5 * self.ridge * pen,
-            grad,
-            hess,
-            max_abs_eta,
-        }
-    }
-
-    /// True when `d` (over `theta`) quasi-completely separates the outcome:
-    /// `(2y_i - 1) [1, z_i]'d >= 0` for every weighted row (up to rounding),
-    /// strictly for some.
-    fn separates(&self, d: &[f64], ws: &mut Work) -> bool {
-        let q = d.len();
-        let n = self.x.rows();
-        let (mut smax, mut worst, mut best) = (0.0f64, f64::INFINITY, f64::NEG_INFINITY);
-        let mut start = 0;
-        while start < n {
-            let len = ws.block.min(n - start);
-            let z = &mut ws.z[..len * q];
-            standardised_block(self.x, self.prep, self.active, start, len, z);
-            for i in 0..len {
-                if self.prep.w[start + i] == 0.0 {
-                    continue;
-                }
-                let s: f64 = (0..q).map(|k| d[k] * z[k * len + i]).sum();
-                let m = if self.y[start + i] == 1.0 { s } else { -s };
-                smax = smax.max(s.abs());
-                worst = worst.min(m);
-                best = best.max(m);
-            }
-            start += len;
-        }
-        smax > 0.0 && worst >= -1e-9 * smax && best > 1e-6 * smax
+        let problem = Problem {
+            x: &sub.x,
+            y: &sub.y,
+            prep: &sub.prep,
+            active: &sub.active,
+            ridge: self.ridge * sub.prep.wsum / self.prep.wsum,
+        };
+        let fit = problem.fit(theta.to_vec(), SUB_MAX_ITER, SUB_TOL, true, true).ok()?;
+        let scale = self.prep.wsum / sub.prep.wsum;
+        let hessian = fit.hessian.iter().map(|h| h * scale).collect();
+        (fit.converged && fit.theta.iter().all(|v| v.is_finite())).then_some((fit.theta, hessian))
     }
 
     /// Newton iterations from `theta`. `separation`: watch for a diverging
     /// (separating) direction, as only the unpenalised likelihood can have
     /// no maximum.
+    ///
+    /// Every evaluation gives the gradient and Hessian at the current point;
+    /// the fit stops as soon as the Newton step computed there is below `tol`
+    /// and returns the point plus that step, with the Hessian and
+    /// log-likelihood of the evaluation (they differ from those at the
+    /// returned point by a relative `O(step)`), which saves a final pass.
+    ///
+    /// `approx`: a Hessian close to the one at `theta` (the subsample's,
+    /// scaled): the first pass then skips the Hessian and the first step uses
+    /// `approx`; the fit never stops on such a step, and the collinearity
+    /// check applies to the first Hessian computed on the data.
     pub(crate) fn newton(
         &self,
         mut theta: Vec<f64>,
+        approx: Option<Vec<f64>>,
         max_iter: usize,
         tol: f64,
         separation: bool,
     ) -> Result<NewtonFit, NewtonFail> {
         let q = theta.len();
-        let mut ws = self.work();
-        let mut ev = self.evaluate(&theta, &mut ws);
+        let mut ws = Work::new(self.x.rows(), q);
+        let mut exact = approx.is_none();
+        let mut ev = self.evaluate(&theta, &mut ws, exact);
+        if let Some(h) = approx {
+            ev.hess = h;
+        }
         let (mut iterations, mut prev_step, mut last_d) = (0, f64::INFINITY, vec![0.0; q]);
+        // Whether `ev.hess` is the first Hessian computed on these data.
+        let mut first = exact;
         loop {
-            let rel_tol = if iterations == 0 && self.ridge == 0.0 {
-                COLLINEAR_TOL
-            } else {
-                1e-15
-            };
+            let check = first && self.ridge == 0.0;
+            let rel_tol = if check { COLLINEAR_TOL } else { 1e-15 };
             let chol = match Cholesky::factor(&ev.hess, q, rel_tol) {
                 Ok(c) => c,
-                Err(e) if iterations == 0 && self.ridge == 0.0 => {
+                Err(e) if check => {
                     return Err(NewtonFail::Collinear { index: e.index });
                 }
                 Err(_) if separation && ev.max_abs_eta > 20.0 => {
                     return Err(NewtonFail::Separated { direction: last_d });
                 }
                 Err(_) => {
-                    return Err(NewtonFail::NotConverged {
-                        iterations,
-                        step: prev_step,
-                    });
+                    return Err(NewtonFail::NotConverged { iterations, step: prev_step });
                 }
             };
             let d = chol.solve(&ev.grad);
             iterations += 1;
-            let step = d
-                .iter()
-                .zip(&theta)
-                .map(|(d, t)| d.abs() / (1.0 + t.abs()))
-                .fold(0.0, f64::max);
-            let slack = 1e-12 * (1.0 + ev.objective.abs());
-            let mut s = 1.0;
-            let (cand, cev) = loop {
-                let cand: Vec<f64> = theta.iter().zip(&d).map(|(t, d)| t + s * d).collect();
-                let cev = self.evaluate(&cand, &mut ws);
-                if cev.objective >= ev.objective - slack || s < 1e-10 {
-                    break (cand, cev);
-                }
-                s *= 0.5;
-            };
-            theta = cand;
-            ev = cev;
-            let taken = step * s;
-            let stalled = iterations >= 3 && taken <= 1e-7 && taken >= 0.5 * prev_step;
-            if taken <= tol || stalled {
+            let step =
+                d.iter().zip(&theta).map(|(d, t)| d.abs() / (1.0 + t.abs())).fold(0.0, f64::max);
+            // Rounding-level steps that no longer shrink: tol is out of reach.
+            let stalled = iterations >= 3 && step <= 1e-7 && step >= 0.5 * prev_step;
+            if exact && (step <= tol || stalled) {
+                theta.iter_mut().zip(&d).for_each(|(t, d)| *t += d);
                 return Ok(NewtonFit {
                     theta,
                     hessian: ev.hess,
@@ -254,6 +221,21 @@ impl Problem<'_> {
                     converged: true,
                 });
             }
+            let slack = 1e-12 * (1.0 + ev.objective.abs());
+            let mut s = 1.0;
+            let (cand, cev) = loop {
+                let cand: Vec<f64> = theta.iter().zip(&d).map(|(t, d)| t + s * d).collect();
+                let cev = self.evaluate(&cand, &mut ws, true);
+                if cev.objective >= ev.objective - slack || s < 1e-10 {
+                    break (cand, cev);
+                }
+                s *= 0.5;
+            };
+            theta = cand;
+            ev = cev;
+            first = !exact;
+            exact = true;
+            let taken = step * s;
             if separation && ev.max_abs_eta > 20.0 && iterations >= 3 && self.separates(&d, &mut ws)
             {
                 return Err(NewtonFail::Separated { direction: d });
@@ -271,122 +253,10 @@ impl Problem<'_> {
                 if separation && ev.max_abs_eta > 30.0 {
                     return Err(NewtonFail::Separated { direction: d });
                 }
-                return Err(NewtonFail::NotConverged {
-                    iterations,
-                    step: taken,
-                });
+                return Err(NewtonFail::NotConverged { iterations, step: taken });
             }
             prev_step = taken;
             last_d = d;
         }
     }
-}
-
-/// `sum_i a_i b_i` with four independent accumulators.
-#[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [0.0; 4];
-    let chunks = n / 4;
-    for c in 0..chunks {
-        for l in 0..4 {
-            acc[l] += a[4 * c + l] * b[4 * c + l];
-        }
-    }
-    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for i in 4 * chunks..n {
-        s += a[i] * b[i];
-    }
-    s
-}
-
-/// `H[a][b] += sum_i vz[a][i] z[b][i]` for `a <= b` (columns of length
-/// `len`), in 2 x 4 tiles with two-lane accumulators so that the compiler
-/// keeps eight packed sums in registers. Entries below the diagonal that a
-/// tile touches are overwritten when the caller mirrors the upper triangle.
-fn accumulate_upper(hess: &mut [f64], vz: &[f64], z: &[f64], q: usize, len: usize) {
-    let mut a = 0;
-    while a < q {
-        let rows = if a + 2 <= q { 2 } else { 1 };
-        let mut b = a;
-        while b < q {
-            let cols = (q - b).min(4);
-            match (rows, cols) {
-                (2, 4) => {
-                    let t = tile(
-                        [col(vz, a, len), col(vz, a + 1, len)],
-                        [
-                            col(z, b, len),
-                            col(z, b + 1, len),
-                            col(z, b + 2, len),
-                            col(z, b + 3, len),
-                        ],
-                        len,
-                    );
-                    add_tile(hess, q, a, b, &t);
-                }
-                _ => {
-                    for r in a..a + rows {
-                        for c in b..b + cols {
-                            hess[r * q + c] += tile([col(vz, r, len)], [col(z, c, len)], len)[0][0];
-                        }
-                    }
-                }
-            }
-            b += cols;
-        }
-        a += rows;
-    }
-}
-
-fn col(m: &[f64], k: usize, len: usize) -> &[f64] {
-    &m[k * len..(k + 1) * len]
-}
-
-fn add_tile<const R: usize, const C: usize>(
-    hess: &mut [f64],
-    q: usize,
-    a: usize,
-    b: usize,
-    t: &[[f64; C]; R],
-) {
-    for (r, row) in t.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            hess[(a + r) * q + b + c] += v;
-        }
-    }
-}
-
-/// `out[r][c] = sum_i va[r][i] zb[c][i]`, accumulated in two interleaved lanes.
-#[inline(always)]
-fn tile<const R: usize, const C: usize>(
-    va: [&[f64]; R],
-    zb: [&[f64]; C],
-    len: usize,
-) -> [[f64; C]; R] {
-    let va = va.map(|s| &s[..len]);
-    let zb = zb.map(|s| &s[..len]);
-    let mut acc = [[[0.0f64; 2]; C]; R];
-    let pairs = len / 2;
-    for k in 0..pairs {
-        let i = 2 * k;
-        for r in 0..R {
-            let (v0, v1) = (va[r][i], va[r][i + 1]);
-            for c in 0..C {
-                acc[r][c][0] += v0 * zb[c][i];
-                acc[r][c][1] += v1 * zb[c][i + 1];
-            }
-        }
-    }
-    let mut out = [[0.0; C]; R];
-    for r in 0..R {
-        for c in 0..C {
-            out[r][c] = acc[r][c][0] + acc[r][c][1];
-            if len % 2 == 1 {
-                out[r][c] += va[r][len - 1] * zb[c][len - 1];
-            }
-        }
-    }
-    out
 }

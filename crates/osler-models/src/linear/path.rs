@@ -22,9 +22,7 @@ fn check_alpha(alpha: f64) -> Result<(), ModelError> {
     if (0.0..=1.0).contains(&alpha) {
         Ok(())
     } else {
-        Err(ModelError::InvalidOption(format!(
-            "alpha must lie in [0, 1], got {alpha}"
-        )))
+        Err(ModelError::InvalidOption(format!("alpha must lie in [0, 1], got {alpha}")))
     }
 }
 
@@ -60,9 +58,7 @@ pub fn logistic_path(
 ) -> Result<Vec<LogisticModel>, ModelError> {
     check_alpha(alpha)?;
     if n_lambda == 0 {
-        return Err(ModelError::InvalidOption(
-            "n_lambda must be at least 1".into(),
-        ));
+        return Err(ModelError::InvalidOption("n_lambda must be at least 1".into()));
     }
     if !(lambda_min_ratio > 0.0 && lambda_min_ratio < 1.0) {
         return Err(ModelError::InvalidOption(format!(
@@ -81,34 +77,16 @@ pub fn logistic_path(
         1.0 => Penalty::L1,
         _ => Penalty::ElasticNet,
     };
-    let base = LogisticOptions {
-        penalty,
-        lambda: lmax,
-        alpha,
-        ..LogisticOptions::default()
-    };
+    let base = LogisticOptions { penalty, lambda: lmax, alpha, ..LogisticOptions::default() };
     let ysum = prep.ybar * prep.wsum;
     let loglik_null = ysum * prep.ybar.ln() + (prep.wsum - ysum) * (-prep.ybar).ln_1p();
     let mut warm: Warm = ((prep.ybar / (1.0 - prep.ybar)).ln(), vec![0.0; x.cols()]);
-    let mut models = vec![to_original_scale(
-        &warm,
-        &prep,
-        base,
-        loglik_null,
-        loglik_null,
-        0,
-        true,
-        None,
-    )];
+    let mut models =
+        vec![to_original_scale(&warm, &prep, base, loglik_null, loglik_null, 0, true, None)];
     for k in 1..n_lambda {
         let lambda = lmax * lambda_min_ratio.powf(k as f64 / (n_lambda - 1) as f64);
-        let (model, sol) = fit_prepared(
-            x,
-            y,
-            &prep,
-            &LogisticOptions { lambda, ..base },
-            Some(&warm),
-        )?;
+        let (model, sol) =
+            fit_prepared(x, y, &prep, &LogisticOptions { lambda, ..base }, Some(&warm))?;
         models.push(model);
         warm = sol;
     }
