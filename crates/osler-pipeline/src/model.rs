@@ -149,6 +149,11 @@ pub fn name_features(e: &ModelError, names: &[String]) -> String {
             };
             format!("feature {} {reason}", name(*feature))
         }
+        ModelError::Diverges { feature, direction } => format!(
+            "coefficient for feature {} diverges to {direction}infinity (monotone likelihood: \
+             e.g. events only in one group of it); drop it or use a penalised model",
+            name(*feature)
+        ),
         other => other.to_string(),
     }
 }

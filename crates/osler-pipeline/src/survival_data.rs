@@ -144,10 +144,9 @@ fn event_indicator(
                 return Err(PipelineError::Usage(format!(
                     "event column '{name}' is coded 1/2 (R's 1 = censored, 2 = event?); say which value is the event with --event-level"
                 )));
-            } else if let Some(l) = levels
-                .iter()
-                .find(|l| ["true", "yes", "dead", "died", "event", "1"].contains(&l.to_lowercase().as_str()))
-            {
+            } else if let Some(l) = levels.iter().find(|l| {
+                !numeric && ["true", "yes", "dead", "died", "event", "1"].contains(&l.to_lowercase().as_str())
+            }) {
                 l.clone()
             } else {
                 return Err(PipelineError::Usage(format!(
