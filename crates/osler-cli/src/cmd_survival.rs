@@ -111,6 +111,9 @@ struct CoxArgs {
     cluster: Option<String>,
     #[arg(long, value_enum, default_value = "efron")]
     ties: TiesArg,
+    /// Also test proportional hazards (scaled Schoenfeld residuals vs KM-transformed time, like R cox.zph).
+    #[arg(long)]
+    ph_test: bool,
     /// Accepted for symmetry with `km`; the Cox model ignores groups.
     #[arg(long, value_name = "COL", hide = true)]
     group: Option<String>,
@@ -307,6 +310,11 @@ fn cox(a: CoxArgs) -> CliResult {
         .collect();
     let (lr, wald, score) = (fit.likelihood_ratio_test(), fit.wald_test(), fit.score_test());
     let test = |t: &osler_models::survival::ChiSquareTest| json!({"statistic": t.statistic, "df": t.df, "p": t.p_value});
+    let ph = if a.ph_test {
+        Some(fit.proportional_hazards_test(&x, &outcome.time, &outcome.event, &opts).map_err(|e| model_err(e, &names))?)
+    } else {
+        None
+    };
     let c = fit.concordance();
     let v = json!({
         "coefficients": rows, "loglik": fit.loglik(), "loglik_null": fit.loglik_null(),
@@ -314,6 +322,11 @@ fn cox(a: CoxArgs) -> CliResult {
         "ties": format!("{:?}", opts.ties).to_lowercase(), "iterations": fit.iterations(),
         "likelihood_ratio_test": test(&lr), "wald_test": test(&wald), "score_test": test(&score),
         "timing": {"read_seconds": l.read_seconds, "fit_seconds": fit_seconds},
+        "ph_test": ph.as_ref().map(|p| json!({
+            "covariates": p.covariates.iter().zip(&names).map(|(r, n)| json!({"name": n, "rho": r.rho,
+                "chisq": r.test.statistic, "df": r.test.df, "p": r.test.p_value})).collect::<Vec<_>>(),
+            "global": test(&p.global),
+        })),
     });
     if o.json {
         return print_json(&v);
@@ -337,5 +350,13 @@ fn cox(a: CoxArgs) -> CliResult {
     println!("likelihood ratio test = {} on {} df, p = {}", num(lr.statistic, 5), lr.df, pval(lr.p_value));
     println!("Wald test             = {} on {} df, p = {}", num(wald.statistic, 5), wald.df, pval(wald.p_value));
     println!("score (log-rank) test = {} on {} df, p = {}", num(score.statistic, 5), score.df, pval(score.p_value));
+    if let Some(p) = &ph {
+        println!("\nproportional-hazards test (scaled Schoenfeld residuals, KM time transform):");
+        println!("{:<24} {:>8} {:>10} {:>4} {:>10}", "", "rho", "chisq", "df", "p");
+        for (r, n) in p.covariates.iter().zip(&names) {
+            println!("{n:<24} {:>8} {:>10} {:>4} {:>10}", num(r.rho, 3), num(r.test.statistic, 4), r.test.df, pval(r.test.p_value));
+        }
+        println!("{:<24} {:>8} {:>10} {:>4} {:>10}", "GLOBAL", "", num(p.global.statistic, 4), p.global.df, pval(p.global.p_value));
+    }
     Ok(())
 }
