@@ -119,6 +119,13 @@ fn model_description(art: &Artifact) -> String {
             format!("logistic regression, penalty {} (lambda {}, alpha {})", enum_name(&o.penalty), fmt_num(o.lambda, 3), fmt_num(o.effective_alpha(), 2))
         }
         FittedModel::Cox(m) => format!("Cox proportional hazards, {:?} ties", m.ties()),
+        FittedModel::Coxnet(c) => format!(
+            "elastic-net Cox (Breslow ties), alpha {}, lambda {} ({} of {} features selected)",
+            fmt_num(c.alpha(), 2),
+            fmt_num(c.lambda(), 4),
+            c.selected().len(),
+            c.coefficients().len()
+        ),
         FittedModel::Rsf(f) => {
             let o = f.options();
             format!("random survival forest: {} trees, log-rank splits, min {} in-bag rows per leaf", o.n_trees, o.min_leaf)
@@ -241,7 +248,7 @@ fn model_section(r: &mut Report, art: &Artifact) {
                 "Coefficient of each model feature. Units differ between features, so compare within a feature only.",
             );
         }
-        FittedModel::Cox(_) | FittedModel::Rsf(_) => {}
+        FittedModel::Cox(_) | FittedModel::Rsf(_) | FittedModel::Coxnet(_) => {}
         FittedModel::Gbdt(_) => {
             let imp = art.model.importance().unwrap_or_default();
             let mut order: Vec<usize> = (0..imp.len()).collect();

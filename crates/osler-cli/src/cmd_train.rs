@@ -34,6 +34,8 @@ pub enum ModelKind {
     Cox,
     /// Random survival forest (survival; log-rank splitting).
     Rsf,
+    /// Elastic-net Cox (survival; lambda by inner 5-fold CV unless --lambda).
+    Coxnet,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -206,6 +208,12 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
                 ..RsfOptions::default()
             },
         },
+        ModelKind::Coxnet => {
+            if !(0.0..=1.0).contains(&a.alpha) {
+                return Err(CliError::user(format!("--alpha must lie in [0, 1], got {}", a.alpha)));
+            }
+            ModelSpec::Coxnet { alpha: a.alpha, lambda: a.lambda, inner_folds: 5, seed: a.seed }
+        }
         ModelKind::Cox => ModelSpec::Cox {
             ties: match a.ties {
                 TiesArg::Efron => Ties::Efron,
@@ -357,6 +365,19 @@ pub fn summary_json(art: &Artifact, out: &std::path::Path, timing: Value) -> Val
             v["coefficients"] = Value::Array(rows);
             v["loglik"] = json!(c.loglik());
             v["loglik_null"] = json!(c.loglik_null());
+            v["survival"] = json!(m.survival);
+        }
+        FittedModel::Coxnet(c) => {
+            let rows: Vec<Value> = m
+                .feature_names
+                .iter()
+                .zip(c.coefficients())
+                .map(|(n, b)| json!({"name": n, "coef": b, "hazard_ratio": b.exp()}))
+                .collect();
+            v["coefficients"] = Value::Array(rows);
+            v["lambda"] = json!(c.lambda());
+            v["alpha"] = json!(c.alpha());
+            v["selected"] = json!(c.selected().len());
             v["survival"] = json!(m.survival);
         }
         FittedModel::Rsf(f) => {

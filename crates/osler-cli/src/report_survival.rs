@@ -117,6 +117,17 @@ pub fn model_section(r: &mut Report, art: &Artifact) {
         let coefs: Vec<f64> = rows.iter().map(|r| r.coef).collect();
         s.figure(bar_chart_horizontal("Coefficients (log hazard ratio per unit)", names, &coefs, "coefficient"), "Log hazard ratio per unit of each covariate.");
     }
+    if let FittedModel::Coxnet(m) = &art.model {
+        let mut t = Table::new(["covariate", "coef", "hazard ratio"]).numeric_columns([1, 2]);
+        for (n, b) in names.iter().zip(m.coefficients()).filter(|(_, b)| **b != 0.0) {
+            t = t.row([n.clone(), fmt_num(*b, 4), fmt_num(b.exp(), 4)]);
+        }
+        s.table(t.caption(format!(
+            "Selected covariates of the elastic-net Cox model (alpha {}, lambda {}); penalised estimates are shrunk towards 0 and carry no Wald SEs.",
+            fmt_num(m.alpha(), 2),
+            fmt_num(m.lambda(), 4)
+        )));
+    }
     if let (FittedModel::Rsf(f), Some(imp)) = (&art.model, art.model.importance()) {
         let mut order: Vec<usize> = (0..imp.len()).collect();
         order.sort_by(|&a, &b| imp[b].total_cmp(&imp[a]));

@@ -72,6 +72,24 @@ fn whas500_cox_cross_validated_harrell_c() {
     assert!(f(&s[0]) > f(&s[1]) && f(&s[1]) > 0.0, "survival decreases over time");
 }
 
+#[test]
+fn coxnet_and_rsf_train_as_artifacts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (model, extra) in [("coxnet", vec!["--alpha", "0.5"]), ("rsf", vec!["--trees", "50"])] {
+        let out = dir.path().join(model);
+        let mut args = vec![
+            "train", "--dataset", "whas500", "--task", "survival", "--time", "lenfol", "--event", "fstat", "--model",
+            model, "--cv", "3", "--bootstrap", "100", "--seed", "2", "--json", "--out", out.to_str().expect("path"),
+        ];
+        args.extend(extra);
+        let v = json_ok(&args);
+        let c = f(&v["cv"]["metrics"]["harrell_c"]["mean"]);
+        assert!(c > 0.72, "{model} Harrell C {c}");
+        let e = json_ok(&["evaluate", out.to_str().expect("path"), "--dataset", "whas500", "--json"]);
+        assert!(f(&e["metrics"]["harrell_c"]) > 0.72, "{model}");
+    }
+}
+
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
     let p = dir.join(name);
     std::fs::write(&p, text).expect("write");

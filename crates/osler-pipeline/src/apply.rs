@@ -195,6 +195,7 @@ impl Artifact {
                     crate::model::FittedModel::Gbdt(_) => "TreeSHAP (path-dependent, Lundberg 2018)",
                     crate::model::FittedModel::Cox(_) => "exact log-hazard (coef x (value - training mean))",
                     crate::model::FittedModel::Rsf(_) => "none",
+                    crate::model::FittedModel::Coxnet(_) => "exact log-hazard (coef x value, reference x = 0)",
                 },
                 base,
                 feature_names: self.manifest.feature_names.clone(),

@@ -8,7 +8,7 @@ use osler_models::ModelError;
 use osler_models::gbdt::{GbdtModel, GbdtOptions, ImportanceKind};
 use osler_models::linear::{LogisticModel, LogisticOptions, Penalty};
 use osler_models::rsf::{RandomSurvivalForest, RsfOptions};
-use osler_models::survival::{CoxModel, CoxOptions, Ties};
+use osler_models::survival::{CoxModel, CoxOptions, CoxnetModel, CoxnetOptions, Ties, cv_coxnet};
 
 use crate::survival_data::SurvivalOutcome;
 
@@ -26,6 +26,10 @@ pub enum ModelSpec {
     Cox { ties: Ties },
     /// Random survival forest (log-rank splits); risk = ensemble mortality.
     Rsf { options: RsfOptions },
+    /// Elastic-net Cox (glmnet objective, Breslow ties). Without `lambda`, the
+    /// penalty is chosen by `inner_folds`-fold cross-validation of the partial-
+    /// likelihood deviance on the training rows (`lambda_min`, as glmnet's cv.glmnet).
+    Coxnet { alpha: f64, lambda: Option<f64>, inner_folds: usize, seed: u64 },
 }
 
 /// A fitted estimator.
@@ -36,6 +40,7 @@ pub enum FittedModel {
     Gbdt(GbdtModel),
     Cox(CoxModel),
     Rsf(RandomSurvivalForest),
+    Coxnet(CoxnetModel),
 }
 
 /// Result of [`ModelSpec::fit`]: the model plus why a fallback happened, if it did.
@@ -52,17 +57,18 @@ impl ModelSpec {
             ModelSpec::Gbdt { .. } => "gbdt",
             ModelSpec::Cox { .. } => "cox",
             ModelSpec::Rsf { .. } => "rsf",
+            ModelSpec::Coxnet { .. } => "coxnet",
         }
     }
 
     /// True for models of a survival outcome.
     pub fn is_survival(&self) -> bool {
-        matches!(self, ModelSpec::Cox { .. } | ModelSpec::Rsf { .. })
+        matches!(self, ModelSpec::Cox { .. } | ModelSpec::Rsf { .. } | ModelSpec::Coxnet { .. })
     }
 
     /// Whether the preprocessing must impute (GBDT routes missing values itself).
     pub fn needs_imputation(&self) -> bool {
-        matches!(self, ModelSpec::Logistic { .. } | ModelSpec::Cox { .. } | ModelSpec::Rsf { .. })
+        !matches!(self, ModelSpec::Gbdt { .. })
     }
 
     /// Fits on `x` (rows = patients) and 0/1 outcomes `y`.
@@ -101,7 +107,7 @@ impl ModelSpec {
             ModelSpec::Gbdt { options } => {
                 Ok(Fit { model: FittedModel::Gbdt(GbdtModel::fit(x, y, None, options)?), fallback: None })
             }
-            ModelSpec::Cox { .. } | ModelSpec::Rsf { .. } => Err(ModelError::InvalidOption(
+            ModelSpec::Cox { .. } | ModelSpec::Rsf { .. } | ModelSpec::Coxnet { .. } => Err(ModelError::InvalidOption(
                 "a survival model needs a survival outcome (--task survival --time COL --event COL)".into(),
             )),
         }
@@ -122,6 +128,26 @@ impl ModelSpec {
                 }
                 let event: Vec<bool> = outcome.event.iter().map(|&e| e == 1.0).collect();
                 Ok(FittedModel::Rsf(RandomSurvivalForest::fit(x, &outcome.time, &event, options)?))
+            }
+            ModelSpec::Coxnet { alpha, lambda, inner_folds, seed } => {
+                if outcome.start.is_some() {
+                    return Err(ModelError::InvalidOption(
+                        "the penalised Cox model takes right-censored data, not (start, stop] rows; use --model cox".into(),
+                    ));
+                }
+                let opts = CoxnetOptions { alpha: *alpha, ..CoxnetOptions::default() };
+                let (time, event) = (&outcome.time, &outcome.event);
+                let model = match lambda {
+                    Some(l) => CoxnetModel::fit(x, time, event, None, *l, &opts)?,
+                    None => {
+                        let mut rng = osler_data::SplitMix64::new(*seed);
+                        let folds = osler_data::split::stratified_kfold(event, *inner_folds, &mut rng)
+                            .map_err(|e| ModelError::InvalidOption(e.to_string()))?;
+                        let cv = cv_coxnet(x, time, event, None, &folds, &opts)?;
+                        cv.path.model(cv.index_min, x, time, event, None)?
+                    }
+                };
+                Ok(FittedModel::Coxnet(model))
             }
             other => Err(ModelError::InvalidOption(format!(
                 "model '{}' is a classifier; survival outcomes need --model cox or rsf",
@@ -164,7 +190,7 @@ impl FittedModel {
         match self {
             FittedModel::Logistic(m) => m.predict_proba(x),
             FittedModel::Gbdt(m) => m.predict_proba(x),
-            FittedModel::Cox(_) | FittedModel::Rsf(_) => Err(survival_only()),
+            FittedModel::Cox(_) | FittedModel::Rsf(_) | FittedModel::Coxnet(_) => Err(survival_only()),
         }
     }
 
@@ -173,6 +199,7 @@ impl FittedModel {
         match self {
             FittedModel::Cox(m) => m.linear_predictor(x),
             FittedModel::Rsf(m) => m.predict_risk(x),
+            FittedModel::Coxnet(m) => m.linear_predictor(x),
             _ => Err(classifier_only()),
         }
     }
@@ -180,11 +207,8 @@ impl FittedModel {
     /// Survival probabilities `S(t | x)`: one row per patient, one column per time.
     pub fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         match self {
-            FittedModel::Cox(m) => {
-                let rows = m.predict_survival(x, times)?;
-                let flat: Vec<f64> = rows.into_iter().flatten().collect();
-                Ok(Matrix::from_row_major(x.rows(), times.len(), &flat))
-            }
+            FittedModel::Cox(m) => Ok(rows_to_matrix(m.predict_survival(x, times)?, x.rows(), times.len())),
+            FittedModel::Coxnet(m) => Ok(rows_to_matrix(m.predict_survival(x, times)?, x.rows(), times.len())),
             FittedModel::Rsf(m) => m.predict_survival(x, times),
             _ => Err(classifier_only()),
         }
@@ -197,18 +221,8 @@ impl FittedModel {
         match self {
             FittedModel::Logistic(m) => m.contributions(x),
             FittedModel::Gbdt(m) => m.shap_values(x),
-            FittedModel::Cox(m) => {
-                // Log-hazard contributions b_j (x_j - mean_j) around the training means.
-                let (b, means) = (m.coefficients(), m.means());
-                let base: f64 = b.iter().zip(means).map(|(b, m)| b * m).sum();
-                let mut c = Matrix::zeros(x.rows(), x.cols());
-                for j in 0..x.cols() {
-                    for i in 0..x.rows() {
-                        c.set(i, j, b[j] * (x.get(i, j) - means[j]));
-                    }
-                }
-                Ok((base, c))
-            }
+            FittedModel::Cox(m) => Ok(linear_contributions(m.coefficients(), m.means(), x)),
+            FittedModel::Coxnet(m) => Ok(linear_contributions(m.coefficients(), &vec![0.0; x.cols()], x)),
             FittedModel::Rsf(_) => Err(ModelError::InvalidOption(
                 "--explain is not available for random survival forests".into(),
             )),
@@ -218,7 +232,7 @@ impl FittedModel {
     /// Gain importance per feature for trees (normalised to sum 1); `None` for linear models.
     pub fn importance(&self) -> Option<Vec<f64>> {
         match self {
-            FittedModel::Logistic(_) | FittedModel::Cox(_) => None,
+            FittedModel::Logistic(_) | FittedModel::Cox(_) | FittedModel::Coxnet(_) => None,
             FittedModel::Rsf(m) => {
                 let c = m.split_counts();
                 let total: usize = c.iter().sum();
@@ -239,4 +253,22 @@ fn survival_only() -> ModelError {
 
 fn classifier_only() -> ModelError {
     ModelError::InvalidOption("this is a classifier: it has no risk score or survival curve".into())
+}
+
+fn rows_to_matrix(rows: Vec<Vec<f64>>, n: usize, k: usize) -> Matrix {
+    let flat: Vec<f64> = rows.into_iter().flatten().collect();
+    Matrix::from_row_major(n, k, &flat)
+}
+
+/// Log-hazard contributions `b_j (x_j - m_j)` around reference means `m`,
+/// with `base = sum_j b_j m_j`, so `base + sum_j c_ij = x_i'b`.
+fn linear_contributions(b: &[f64], means: &[f64], x: &Matrix) -> (f64, Matrix) {
+    let base: f64 = b.iter().zip(means).map(|(b, m)| b * m).sum();
+    let mut c = Matrix::zeros(x.rows(), x.cols());
+    for j in 0..x.cols() {
+        for i in 0..x.rows() {
+            c.set(i, j, b[j] * (x.get(i, j) - means[j]));
+        }
+    }
+    (base, c)
 }

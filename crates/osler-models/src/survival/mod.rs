@@ -7,6 +7,8 @@
 //!   counting-process data, robust SEs) by Newton-Raphson on a one-sweep
 //!   likelihood, with Breslow/Efron baseline hazards, predictions, Harrell's C
 //!   and the Grambsch-Therneau proportional-hazards test.
+//! * [`fit_path`], [`CoxnetModel`], [`cv_coxnet`] — elastic-net Cox (glmnet /
+//!   sksurv Coxnet, Breslow ties) by exact proximal-Newton coordinate descent.
 //! * [`harrell_c`], [`chi2_sf`], [`gamma_q`] — building blocks.
 
 mod concordance;
@@ -17,6 +19,11 @@ mod cox_model;
 mod cox_options;
 mod cox_residuals;
 mod cox_zph;
+mod coxnet;
+mod coxnet_active;
+mod coxnet_cv;
+mod coxnet_data;
+mod coxnet_solver;
 mod gamma;
 mod km;
 mod logrank;
@@ -26,6 +33,8 @@ pub use concordance::{Concordance, harrell_c};
 pub use cox_model::{BaselineStratum, ChiSquareTest, CoxCoefficient, CoxModel};
 pub use cox_options::{BaselineType, CoxOptions, Ties};
 pub use cox_zph::{PhTest, PhTestRow};
+pub use coxnet::{CoxnetModel, CoxnetOptions, CoxnetPath, fit_path};
+pub use coxnet_cv::{CvCoxnet, cv_coxnet};
 pub use gamma::{chi2_sf, gamma_p, gamma_q, ln_gamma};
 pub use km::{ConfType, KaplanMeier};
 pub use logrank::{LogRankTest, logrank_test};
