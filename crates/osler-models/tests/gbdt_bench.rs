@@ -10,15 +10,12 @@ use osler_models::gbdt::{GbdtModel, GbdtOptions};
 #[test]
 #[ignore = "timing, run by hand in release mode"]
 fn time_100_trees_on_a_million_rows() {
-    let n: usize = std::env::var("GBDT_BENCH_ROWS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
+    let n: usize =
+        std::env::var("GBDT_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     let p = 30;
     let mut r = SplitMix64::new(42);
-    let cols: Vec<Vec<f64>> = (0..p)
-        .map(|_| (0..n).map(|_| r.next_f64() * 2.0 - 1.0).collect())
-        .collect();
+    let cols: Vec<Vec<f64>> =
+        (0..p).map(|_| (0..n).map(|_| r.next_f64() * 2.0 - 1.0).collect()).collect();
     let y: Vec<f64> = (0..n)
         .map(|i| {
             let c = |j: usize| cols[j][i];

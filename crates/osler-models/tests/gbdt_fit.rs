@@ -7,9 +7,8 @@ use osler_models::gbdt::{GbdtModel, GbdtOptions, ImportanceKind};
 /// `n x p` uniform features in [-1, 1] and a nonlinear logistic outcome.
 fn synth(n: usize, p: usize, seed: u64) -> (Matrix, Vec<f64>) {
     let mut r = SplitMix64::new(seed);
-    let cols: Vec<Vec<f64>> = (0..p)
-        .map(|_| (0..n).map(|_| r.next_f64() * 2.0 - 1.0).collect())
-        .collect();
+    let cols: Vec<Vec<f64>> =
+        (0..p).map(|_| (0..n).map(|_| r.next_f64() * 2.0 - 1.0).collect()).collect();
     let y = (0..n)
         .map(|i| {
             let z = 2.0 * cols[0][i] + 3.0 * (cols[1][i] * cols[2 % p][i])
@@ -21,22 +20,13 @@ fn synth(n: usize, p: usize, seed: u64) -> (Matrix, Vec<f64>) {
 }
 
 fn small_opts() -> GbdtOptions {
-    GbdtOptions {
-        n_trees: 20,
-        max_leaves: 8,
-        min_leaf: 5,
-        ..GbdtOptions::default()
-    }
+    GbdtOptions { n_trees: 20, max_leaves: 8, min_leaf: 5, ..GbdtOptions::default() }
 }
 
 #[test]
 fn fit_is_deterministic_for_a_seed() {
     let (x, y) = synth(3000, 5, 1);
-    let opts = GbdtOptions {
-        early_stopping_rounds: Some(5),
-        seed: 9,
-        ..small_opts()
-    };
+    let opts = GbdtOptions { early_stopping_rounds: Some(5), seed: 9, ..small_opts() };
     let a = GbdtModel::fit(&x, &y, None, &opts).expect("fit");
     let b = GbdtModel::fit(&x, &y, None, &opts).expect("fit");
     assert_eq!(a, b);
@@ -55,10 +45,7 @@ fn json_round_trip_gives_identical_predictions() {
     let json = serde_json::to_string(&m).expect("serialize");
     let back: GbdtModel = serde_json::from_str(&json).expect("deserialize");
     assert_eq!(m, back);
-    let (p1, p2) = (
-        m.predict_proba(&x).expect("p"),
-        back.predict_proba(&x).expect("p"),
-    );
+    let (p1, p2) = (m.predict_proba(&x).expect("p"), back.predict_proba(&x).expect("p"));
     assert!(p1.iter().zip(&p2).all(|(u, v)| u.to_bits() == v.to_bits()));
 }
 
@@ -68,12 +55,9 @@ fn training_scores_match_predictions() {
     let (x, y) = synth(2000, 3, 3);
     let m = GbdtModel::fit(&x, &y, None, &small_opts()).expect("fit");
     let p = m.predict_proba(&x).expect("p");
-    let loss = p
-        .iter()
-        .zip(&y)
-        .map(|(&q, &t)| -(t * q.ln() + (1.0 - t) * (1.0 - q).ln()))
-        .sum::<f64>()
-        / 2000.0;
+    let loss =
+        p.iter().zip(&y).map(|(&q, &t)| -(t * q.ln() + (1.0 - t) * (1.0 - q).ln())).sum::<f64>()
+            / 2000.0;
     let last = *m.history().train_loss.last().expect("history");
     assert!((loss - last).abs() < 1e-12, "{loss} vs {last}");
 }
@@ -84,10 +68,7 @@ fn missing_values_follow_the_learned_side() {
     let mut r = SplitMix64::new(4);
     let n = 2000;
     let y: Vec<f64> = (0..n).map(|_| f64::from(r.next_f64() < 0.3)).collect();
-    let f0: Vec<f64> = y
-        .iter()
-        .map(|&t| if t == 1.0 { f64::NAN } else { r.next_f64() })
-        .collect();
+    let f0: Vec<f64> = y.iter().map(|&t| if t == 1.0 { f64::NAN } else { r.next_f64() }).collect();
     let f1: Vec<f64> = (0..n).map(|_| r.next_f64()).collect();
     let x = Matrix::from_columns(&[f0, f1]).expect("cols");
     let m = GbdtModel::fit(&x, &y, None, &small_opts()).expect("fit");
@@ -134,34 +115,14 @@ fn learns_the_threshold_between_two_clusters() {
     let mut y = Vec::new();
     for i in 0..400 {
         let pos = i % 2 == 1;
-        x0.push(if pos {
-            5.0 + r.next_f64()
-        } else {
-            1.0 + r.next_f64()
-        });
+        x0.push(if pos { 5.0 + r.next_f64() } else { 1.0 + r.next_f64() });
         y.push(f64::from(pos));
     }
-    let lo = x0
-        .iter()
-        .copied()
-        .filter(|&v| v < 3.0)
-        .fold(f64::MIN, f64::max);
-    let hi = x0
-        .iter()
-        .copied()
-        .filter(|&v| v > 3.0)
-        .fold(f64::MAX, f64::min);
+    let lo = x0.iter().copied().filter(|&v| v < 3.0).fold(f64::MIN, f64::max);
+    let hi = x0.iter().copied().filter(|&v| v > 3.0).fold(f64::MAX, f64::min);
     let x = Matrix::from_columns(&[x0]).expect("cols");
-    let m = GbdtModel::fit(
-        &x,
-        &y,
-        None,
-        &GbdtOptions {
-            n_trees: 5,
-            ..GbdtOptions::default()
-        },
-    )
-    .expect("fit");
+    let m = GbdtModel::fit(&x, &y, None, &GbdtOptions { n_trees: 5, ..GbdtOptions::default() })
+        .expect("fit");
     for t in m.trees() {
         let root = &t.nodes()[0];
         assert!(!root.is_leaf());
@@ -186,9 +147,7 @@ fn early_stopping_truncates_to_the_best_iteration() {
     // Pure noise: validation loss stops improving quickly.
     let mut r = SplitMix64::new(8);
     let n = 2000;
-    let cols: Vec<Vec<f64>> = (0..5)
-        .map(|_| (0..n).map(|_| r.next_f64()).collect())
-        .collect();
+    let cols: Vec<Vec<f64>> = (0..5).map(|_| (0..n).map(|_| r.next_f64()).collect()).collect();
     let y: Vec<f64> = (0..n).map(|_| f64::from(r.next_f64() < 0.5)).collect();
     let x = Matrix::from_columns(&cols).expect("cols");
     let opts = GbdtOptions {
@@ -226,12 +185,7 @@ fn growth_limits_are_respected() {
             if let Some(d) = depth {
                 assert!(t.depth() <= d);
             }
-            assert!(
-                t.nodes()
-                    .iter()
-                    .filter(|n| n.is_leaf())
-                    .all(|n| n.cover >= 5.0)
-            );
+            assert!(t.nodes().iter().filter(|n| n.is_leaf()).all(|n| n.cover >= 5.0));
         }
         if depth.is_none() {
             assert_eq!(m.trees()[0].n_leaves(), leaves);
@@ -243,14 +197,11 @@ fn growth_limits_are_respected() {
 fn weights_act_like_repeated_rows() {
     let (x, y) = synth(500, 3, 10);
     // Few distinct values, so that both fits get one bin per value.
-    let cols: Vec<Vec<f64>> = (0..3)
-        .map(|j| x.col(j).iter().map(|v| (v * 20.0).round()).collect())
-        .collect();
+    let cols: Vec<Vec<f64>> =
+        (0..3).map(|j| x.col(j).iter().map(|v| (v * 20.0).round()).collect()).collect();
     let x = Matrix::from_columns(&cols).expect("cols");
     let w: Vec<f64> = (0..500).map(|i| f64::from(1 + (i % 2) as u32)).collect();
-    let idx: Vec<usize> = (0..500)
-        .flat_map(|i| std::iter::repeat_n(i, 1 + i % 2))
-        .collect();
+    let idx: Vec<usize> = (0..500).flat_map(|i| std::iter::repeat_n(i, 1 + i % 2)).collect();
     let xr = x.select_rows(&idx);
     let yr: Vec<f64> = idx.iter().map(|&i| y[i]).collect();
     // min_leaf counts rows, so disable it; hessian sums then agree exactly in exact arithmetic.
@@ -271,50 +222,30 @@ fn weights_act_like_repeated_rows() {
 fn invalid_inputs_are_refused() {
     let (x, y) = synth(100, 2, 11);
     let o = GbdtOptions::default();
-    assert_eq!(
-        GbdtModel::fit(&Matrix::zeros(0, 2), &[], None, &o),
-        Err(ModelError::Empty)
-    );
+    assert_eq!(GbdtModel::fit(&Matrix::zeros(0, 2), &[], None, &o), Err(ModelError::Empty));
     assert!(matches!(
         GbdtModel::fit(&x, &y[..99], None, &o),
-        Err(ModelError::LengthMismatch {
-            found: 99,
-            expected: 100,
-            ..
-        })
+        Err(ModelError::LengthMismatch { found: 99, expected: 100, .. })
     ));
     assert!(matches!(
         GbdtModel::fit(&x, &y, Some(&[1.0; 3]), &o),
-        Err(ModelError::LengthMismatch {
-            what: "weights",
-            ..
-        })
+        Err(ModelError::LengthMismatch { what: "weights", .. })
     ));
     let mut bad_w = vec![1.0; 100];
     bad_w[4] = -1.0;
     assert_eq!(
         GbdtModel::fit(&x, &y, Some(&bad_w), &o),
-        Err(ModelError::BadWeight {
-            row: 4,
-            value: -1.0
-        })
+        Err(ModelError::BadWeight { row: 4, value: -1.0 })
     );
     let mut xi = x.clone();
     xi.set(7, 1, f64::INFINITY);
     assert_eq!(
         GbdtModel::fit(&xi, &y, None, &o),
-        Err(ModelError::NonFinite {
-            feature: 1,
-            row: 7,
-            value: f64::INFINITY
-        })
+        Err(ModelError::NonFinite { feature: 1, row: 7, value: f64::INFINITY })
     );
     let mut yb = y.clone();
     yb[3] = 2.0;
-    assert_eq!(
-        GbdtModel::fit(&x, &yb, None, &o),
-        Err(ModelError::BadLabel { row: 3, value: 2.0 })
-    );
+    assert_eq!(GbdtModel::fit(&x, &yb, None, &o), Err(ModelError::BadLabel { row: 3, value: 2.0 }));
     assert_eq!(
         GbdtModel::fit(&x, &[1.0; 100], None, &o),
         Err(ModelError::SingleClass { class: 1.0 })
@@ -324,55 +255,18 @@ fn invalid_inputs_are_refused() {
         Err(ModelError::SingleClass { class: 0.0 })
     );
     let bad = [
-        GbdtOptions {
-            n_trees: 0,
-            ..o.clone()
-        },
-        GbdtOptions {
-            learning_rate: 0.0,
-            ..o.clone()
-        },
-        GbdtOptions {
-            learning_rate: f64::NAN,
-            ..o.clone()
-        },
-        GbdtOptions {
-            max_leaves: 1,
-            ..o.clone()
-        },
-        GbdtOptions {
-            max_depth: Some(0),
-            ..o.clone()
-        },
-        GbdtOptions {
-            min_leaf: 0,
-            ..o.clone()
-        },
-        GbdtOptions {
-            min_child_weight: -1.0,
-            ..o.clone()
-        },
-        GbdtOptions {
-            lambda_l2: -0.5,
-            ..o.clone()
-        },
-        GbdtOptions {
-            max_bins: 1,
-            ..o.clone()
-        },
-        GbdtOptions {
-            max_bins: 256,
-            ..o.clone()
-        },
-        GbdtOptions {
-            early_stopping_rounds: Some(0),
-            ..o.clone()
-        },
-        GbdtOptions {
-            early_stopping_rounds: Some(3),
-            validation_fraction: 1.0,
-            ..o.clone()
-        },
+        GbdtOptions { n_trees: 0, ..o.clone() },
+        GbdtOptions { learning_rate: 0.0, ..o.clone() },
+        GbdtOptions { learning_rate: f64::NAN, ..o.clone() },
+        GbdtOptions { max_leaves: 1, ..o.clone() },
+        GbdtOptions { max_depth: Some(0), ..o.clone() },
+        GbdtOptions { min_leaf: 0, ..o.clone() },
+        GbdtOptions { min_child_weight: -1.0, ..o.clone() },
+        GbdtOptions { lambda_l2: -0.5, ..o.clone() },
+        GbdtOptions { max_bins: 1, ..o.clone() },
+        GbdtOptions { max_bins: 256, ..o.clone() },
+        GbdtOptions { early_stopping_rounds: Some(0), ..o.clone() },
+        GbdtOptions { early_stopping_rounds: Some(3), validation_fraction: 1.0, ..o.clone() },
     ];
     for b in &bad {
         match GbdtModel::fit(&x, &y, None, b) {
@@ -383,23 +277,14 @@ fn invalid_inputs_are_refused() {
     let m = GbdtModel::fit(&x, &y, None, &small_opts()).expect("fit");
     assert_eq!(
         m.predict_proba(&Matrix::zeros(3, 5)),
-        Err(ModelError::FeatureCount {
-            expected: 2,
-            found: 5
-        })
+        Err(ModelError::FeatureCount { expected: 2, found: 5 })
     );
 }
 
 #[test]
 fn options_round_trip_and_default_from_partial_json() {
     let o: GbdtOptions = serde_json::from_str(r#"{"n_trees": 7}"#).expect("parse");
-    assert_eq!(
-        o,
-        GbdtOptions {
-            n_trees: 7,
-            ..GbdtOptions::default()
-        }
-    );
+    assert_eq!(o, GbdtOptions { n_trees: 7, ..GbdtOptions::default() });
     let s = serde_json::to_string(&o).expect("ser");
     assert_eq!(serde_json::from_str::<GbdtOptions>(&s).expect("parse"), o);
 }

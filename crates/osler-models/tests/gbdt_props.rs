@@ -6,12 +6,10 @@ use proptest::prelude::*;
 
 fn data(n: usize, p: usize, missing: f64, seed: u64) -> (Matrix, Vec<f64>) {
     let mut r = SplitMix64::new(seed);
-    let mut cols: Vec<Vec<f64>> = (0..p)
-        .map(|_| (0..n).map(|_| (r.next_f64() * 10.0).floor()).collect())
-        .collect();
-    let mut y: Vec<f64> = (0..n)
-        .map(|i| f64::from(cols[0][i] + 3.0 * r.next_f64() > 6.0))
-        .collect();
+    let mut cols: Vec<Vec<f64>> =
+        (0..p).map(|_| (0..n).map(|_| (r.next_f64() * 10.0).floor()).collect()).collect();
+    let mut y: Vec<f64> =
+        (0..n).map(|i| f64::from(cols[0][i] + 3.0 * r.next_f64() > 6.0)).collect();
     y[0] = 0.0;
     y[1] = 1.0;
     for c in &mut cols {

@@ -6,9 +6,8 @@ use osler_models::gbdt::{GbdtModel, GbdtOptions};
 fn synth(n: usize, seed: u64) -> (Matrix, Vec<f64>) {
     let p = 8;
     let mut r = SplitMix64::new(seed);
-    let cols: Vec<Vec<f64>> = (0..p)
-        .map(|_| (0..n).map(|_| r.next_f64() * 2.0 - 1.0).collect())
-        .collect();
+    let cols: Vec<Vec<f64>> =
+        (0..p).map(|_| (0..n).map(|_| r.next_f64() * 2.0 - 1.0).collect()).collect();
     let y = (0..n)
         .map(|i| {
             let (a, b, c) = (cols[0][i], cols[1][i], cols[2][i]);
@@ -105,21 +104,10 @@ fn beats_a_logistic_baseline_on_a_nonlinear_logit() {
 
     let beta = logistic(&xtr, &ytr);
     let lin: Vec<f64> = (0..xte.rows())
-        .map(|i| {
-            beta[0]
-                + (0..xte.cols())
-                    .map(|j| beta[j + 1] * xte.get(i, j))
-                    .sum::<f64>()
-        })
+        .map(|i| beta[0] + (0..xte.cols()).map(|j| beta[j + 1] * xte.get(i, j)).sum::<f64>())
         .collect();
     let auc_lin = auc(&lin, &yte);
-    eprintln!(
-        "AUC gbdt {auc_gbdt:.4} ({} trees), logistic {auc_lin:.4}",
-        m.n_trees()
-    );
-    assert!(
-        auc_gbdt > auc_lin + 0.05,
-        "gbdt {auc_gbdt} vs logistic {auc_lin}"
-    );
+    eprintln!("AUC gbdt {auc_gbdt:.4} ({} trees), logistic {auc_lin:.4}", m.n_trees());
+    assert!(auc_gbdt > auc_lin + 0.05, "gbdt {auc_gbdt} vs logistic {auc_lin}");
     assert!(auc_gbdt > 0.75);
 }

@@ -6,9 +6,8 @@ use osler_models::gbdt::{GbdtModel, GbdtOptions, Node, Tree};
 /// Features in [-1, 1] with about 10% missing, interacting outcome.
 fn synth(n: usize, p: usize, seed: u64) -> (Matrix, Vec<f64>) {
     let mut r = SplitMix64::new(seed);
-    let mut cols: Vec<Vec<f64>> = (0..p)
-        .map(|_| (0..n).map(|_| r.next_f64() * 2.0 - 1.0).collect())
-        .collect();
+    let mut cols: Vec<Vec<f64>> =
+        (0..p).map(|_| (0..n).map(|_| r.next_f64() * 2.0 - 1.0).collect()).collect();
     let y = (0..n)
         .map(|i| {
             let z = 2.0 * cols[0][i] + 2.0 * cols[1][i] * cols[2][i] + (cols[0][i] * 3.0).sin();
@@ -43,12 +42,7 @@ fn cond_expectation(nodes: &[Node], k: usize, x: &Matrix, i: usize, set: u32) ->
 fn brute_force(trees: &[Tree], x: &Matrix, i: usize) -> Vec<f64> {
     let p = x.cols();
     let fact = |k: usize| (1..=k).map(|v| v as f64).product::<f64>();
-    let v = |s: u32| {
-        trees
-            .iter()
-            .map(|t| cond_expectation(t.nodes(), 0, x, i, s))
-            .sum::<f64>()
-    };
+    let v = |s: u32| trees.iter().map(|t| cond_expectation(t.nodes(), 0, x, i, s)).sum::<f64>();
     (0..p)
         .map(|j| {
             let mut phi = 0.0;
@@ -68,12 +62,7 @@ fn brute_force(trees: &[Tree], x: &Matrix, i: usize) -> Vec<f64> {
 #[test]
 fn shap_values_add_up_to_the_raw_prediction() {
     let (x, y) = synth(3000, 6, 1);
-    let opts = GbdtOptions {
-        n_trees: 30,
-        max_leaves: 31,
-        min_leaf: 10,
-        ..GbdtOptions::default()
-    };
+    let opts = GbdtOptions { n_trees: 30, max_leaves: 31, min_leaf: 10, ..GbdtOptions::default() };
     let m = GbdtModel::fit(&x, &y, None, &opts).expect("fit");
     let raw = m.predict_raw(&x).expect("predict");
     let (e, phi) = m.shap_values(&x).expect("shap");
@@ -107,24 +96,15 @@ fn shap_values_match_brute_force_shapley_values() {
                 .any(|&c| !n[c as usize].is_leaf() && n[c as usize].feature == a.feature)
         })
     });
-    assert!(
-        repeats,
-        "test ensemble should split twice on a feature along a path"
-    );
+    assert!(repeats, "test ensemble should split twice on a feature along a path");
     let (e, phi) = m.shap_values(&x).expect("shap");
     let e_brute = m.init_score()
-        + m.trees()
-            .iter()
-            .map(|t| cond_expectation(t.nodes(), 0, &x, 0, 0))
-            .sum::<f64>();
+        + m.trees().iter().map(|t| cond_expectation(t.nodes(), 0, &x, 0, 0)).sum::<f64>();
     assert!((e - e_brute).abs() < 1e-12);
     for i in 0..60 {
         let b = brute_force(m.trees(), &x, i);
         for (j, (&got, want)) in phi.row(i).iter().zip(b).enumerate() {
-            assert!(
-                (got - want).abs() < 1e-9,
-                "row {i} feature {j}: {got} vs {want}"
-            );
+            assert!((got - want).abs() < 1e-9, "row {i} feature {j}: {got} vs {want}");
         }
     }
 }
@@ -132,15 +112,7 @@ fn shap_values_match_brute_force_shapley_values() {
 #[test]
 fn shap_checks_the_feature_count() {
     let (x, y) = synth(300, 4, 3);
-    let m = GbdtModel::fit(
-        &x,
-        &y,
-        None,
-        &GbdtOptions {
-            n_trees: 2,
-            ..GbdtOptions::default()
-        },
-    )
-    .expect("fit");
+    let m = GbdtModel::fit(&x, &y, None, &GbdtOptions { n_trees: 2, ..GbdtOptions::default() })
+        .expect("fit");
     assert!(m.shap_values(&Matrix::zeros(2, 3)).is_err());
 }

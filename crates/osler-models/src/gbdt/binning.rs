@@ -68,44 +68,15 @@ impl BinnedData {
     /// Bins every column of `x`, placing edges on a seeded row sample when `x` is large.
     pub fn new(x: &Matrix, max_bins: usize, rng: &mut SplitMix64) -> BinnedData {
         let n = x.rows();
-        let sample: Option<Vec<usize>> = (n > BIN_SAMPLE_ROWS).then(|| {
-            // Partial Fisher-Yates: the first BIN_SAMPLE_ROWS entries are a uniform sample.
-            let mut idx: Vec<usize> = (0..n).collect();
-            for i in 0..BIN_SAMPLE_ROWS {
-                let j = i + rng.below(n - i);
-                idx.swap(i, j);
-            }
-            idx.truncate(BIN_SAMPLE_ROWS);
-            idx.sort_unstable();
-            idx
-        });
-        let mut features = Vec::with_capacity(x.cols());
+        let features = feature_bins(x, max_bins, rng);
         let mut bins = vec![0u8; n * x.cols()];
-        let mut buf: Vec<f64> = Vec::with_capacity(n.min(BIN_SAMPLE_ROWS));
-        for j in 0..x.cols() {
-            let col = x.col(j);
-            buf.clear();
-            match &sample {
-                Some(idx) => buf.extend(idx.iter().map(|&i| col[i]).filter(|v| !v.is_nan())),
-                None => buf.extend(col.iter().copied().filter(|v| !v.is_nan())),
-            }
-            let has_missing = col.iter().any(|v| v.is_nan());
-            buf.sort_unstable_by(f64::total_cmp);
-            let fb = FeatureBins {
-                thresholds: find_thresholds(&buf, max_bins),
-                has_missing,
-            };
+        for (j, fb) in features.iter().enumerate() {
             let out = &mut bins[j * n..(j + 1) * n];
-            for (o, &v) in out.iter_mut().zip(col) {
+            for (o, &v) in out.iter_mut().zip(x.col(j)) {
                 *o = fb.bin(v);
             }
-            features.push(fb);
         }
-        BinnedData {
-            rows: n,
-            features,
-            bins,
-        }
+        BinnedData { rows: n, features, bins }
     }
 
     /// Bin codes of feature `j`.
@@ -113,6 +84,38 @@ impl BinnedData {
     pub fn col(&self, j: usize) -> &[u8] {
         &self.bins[j * self.rows..(j + 1) * self.rows]
     }
+}
+
+/// Quantile bins of every column of `x` (at most `max_bins` each), with edges
+/// placed on a uniform sample of `BIN_SAMPLE_ROWS` rows drawn with `rng` when
+/// `x` is larger; missing values (NaN) are left out of the edges and flagged.
+pub(crate) fn feature_bins(x: &Matrix, max_bins: usize, rng: &mut SplitMix64) -> Vec<FeatureBins> {
+    let n = x.rows();
+    let sample: Option<Vec<usize>> = (n > BIN_SAMPLE_ROWS).then(|| {
+        // Partial Fisher-Yates: the first BIN_SAMPLE_ROWS entries are a uniform sample.
+        let mut idx: Vec<usize> = (0..n).collect();
+        for i in 0..BIN_SAMPLE_ROWS {
+            let j = i + rng.below(n - i);
+            idx.swap(i, j);
+        }
+        idx.truncate(BIN_SAMPLE_ROWS);
+        idx.sort_unstable();
+        idx
+    });
+    let mut buf: Vec<f64> = Vec::with_capacity(n.min(BIN_SAMPLE_ROWS));
+    (0..x.cols())
+        .map(|j| {
+            let col = x.col(j);
+            buf.clear();
+            match &sample {
+                Some(idx) => buf.extend(idx.iter().map(|&i| col[i]).filter(|v| !v.is_nan())),
+                None => buf.extend(col.iter().copied().filter(|v| !v.is_nan())),
+            }
+            buf.sort_unstable_by(f64::total_cmp);
+            let has_missing = col.iter().any(|v| v.is_nan());
+            FeatureBins { thresholds: find_thresholds(&buf, max_bins), has_missing }
+        })
+        .collect()
 }
 
 /// A value strictly between `a < b` (half-way when representable), never equal to `b`.
@@ -136,10 +139,7 @@ pub(crate) fn find_thresholds(sorted: &[f64], max_bins: usize) -> Vec<f64> {
         return Vec::new();
     }
     if distinct.len() <= max_bins {
-        return distinct
-            .windows(2)
-            .map(|w| midpoint(w[0].0, w[1].0))
-            .collect();
+        return distinct.windows(2).map(|w| midpoint(w[0].0, w[1].0)).collect();
     }
     let mut thresholds = Vec::with_capacity(max_bins - 1);
     let mut remaining = sorted.len() as f64;
@@ -171,10 +171,7 @@ mod tests {
     fn few_distinct_values_get_their_own_bins() {
         let t = find_thresholds(&[1.0, 1.0, 2.0, 3.0, 3.0], 255);
         assert_eq!(t, vec![1.5, 2.5]);
-        let fb = FeatureBins {
-            thresholds: t,
-            has_missing: true,
-        };
+        let fb = FeatureBins { thresholds: t, has_missing: true };
         assert_eq!(fb.bin(1.0), 0);
         assert_eq!(fb.bin(1.5), 0);
         assert_eq!(fb.bin(2.0), 1);
@@ -187,18 +184,12 @@ mod tests {
         let v: Vec<f64> = (0..10_000).map(f64::from).collect();
         let t = find_thresholds(&v, 10);
         assert_eq!(t.len(), 9);
-        let fb = FeatureBins {
-            thresholds: t,
-            has_missing: false,
-        };
+        let fb = FeatureBins { thresholds: t, has_missing: false };
         let mut counts = [0usize; 10];
         for &x in &v {
             counts[fb.bin(x) as usize] += 1;
         }
-        assert!(
-            counts.iter().all(|&c| (900..=1100).contains(&c)),
-            "{counts:?}"
-        );
+        assert!(counts.iter().all(|&c| (900..=1100).contains(&c)), "{counts:?}");
     }
 
     #[test]
@@ -207,10 +198,7 @@ mod tests {
         let v: Vec<f64> = (0..5000).map(|_| (r.next_f64() * 50.0).floor()).collect();
         let mut s = v.clone();
         s.sort_unstable_by(f64::total_cmp);
-        let fb = FeatureBins {
-            thresholds: find_thresholds(&s, 16),
-            has_missing: false,
-        };
+        let fb = FeatureBins { thresholds: find_thresholds(&s, 16), has_missing: false };
         for &x in &v {
             let b = fb.bin(x) as usize;
             for k in 0..fb.n_bins() {

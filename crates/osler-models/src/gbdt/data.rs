@@ -27,11 +27,7 @@ pub(crate) fn check_inputs(x: &Matrix, y: &[f64], w: Option<&[f64]>) -> Result<(
     }
     for j in 0..x.cols() {
         if let Some((row, &value)) = x.col(j).iter().enumerate().find(|(_, v)| v.is_infinite()) {
-            return Err(ModelError::NonFinite {
-                feature: j,
-                row,
-                value,
-            });
+            return Err(ModelError::NonFinite { feature: j, row, value });
         }
     }
     if let Some((row, &value)) = y.iter().enumerate().find(|(_, v)| **v != 0.0 && **v != 1.0) {
@@ -105,11 +101,7 @@ pub(crate) fn log_loss(scores: &[f64], y: &[f64], w: Option<&[f64]>) -> f64 {
 pub(crate) fn point_loss(s: f64, y: f64) -> f64 {
     let e = (-s.abs()).exp();
     let base = (1.0 + e).ln();
-    if s >= 0.0 {
-        base + (1.0 - y) * s
-    } else {
-        base - y * s
-    }
+    if s >= 0.0 { base + (1.0 - y) * s } else { base - y * s }
 }
 
 /// Logistic function computed without overflow.

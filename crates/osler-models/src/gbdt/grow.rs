@@ -7,7 +7,7 @@
 //! All buffers are allocated once per fit and reused by every tree.
 
 use super::binning::BinnedData;
-use super::histogram::{self, Bin, STRIDE, SplitInfo, SplitParams};
+use super::histogram::{self, Bin, CountBounds, NodeView, STRIDE, SplitInfo, SplitParams};
 use super::tree::{Node, Tree};
 
 /// Settings of tree growth.
@@ -31,6 +31,14 @@ struct Leaf {
     best: Option<SplitInfo>,
 }
 
+impl Leaf {
+    /// Number of rows in the leaf.
+    #[inline]
+    fn count(&self) -> u32 {
+        (self.end - self.start) as u32
+    }
+}
+
 /// Reusable buffers for growing trees on one binned data set.
 pub(crate) struct Grower {
     rows: Vec<u32>,
@@ -46,9 +54,8 @@ pub(crate) struct Grower {
 impl Grower {
     pub fn new(data: &BinnedData, params: GrowParams) -> Grower {
         let n = data.rows;
-        let active: Vec<usize> = (0..data.features.len())
-            .filter(|&j| data.features[j].splittable())
-            .collect();
+        let active: Vec<usize> =
+            (0..data.features.len()).filter(|&j| data.features[j].splittable()).collect();
         let slot_len = data.features.len() * STRIDE;
         Grower {
             rows: Vec::with_capacity(n),
@@ -79,35 +86,27 @@ impl Grower {
         self.rows.clear();
         self.rows.extend(0..n as u32);
         self.leaves.clear();
-        let mut total = Bin {
-            g: 0.0,
-            h: 0.0,
-            c: n as u32,
-        };
+        let mut total = Bin { g: 0.0, h: 0.0 };
+        let (mut h_min, mut h_max) = (f64::INFINITY, 0.0f64);
         for e in gh {
             total.g += e[0];
             total.h += e[1];
+            h_min = h_min.min(e[1]);
+            h_max = h_max.max(e[1]);
         }
+        let cb = CountBounds::new(h_min, h_max, total.h, p.split.min_leaf);
         let mut nodes = vec![Node::leaf(0.0, n as f64)];
-        let mut root = Leaf {
-            start: 0,
-            end: n,
-            depth: 0,
-            node: 0,
-            slot: 0,
-            total,
-            best: None,
-        };
-        if self.can_split(total.c, 0) && !self.active.is_empty() {
+        let mut root = Leaf { start: 0, end: n, depth: 0, node: 0, slot: 0, total, best: None };
+        if self.can_split(root.count(), 0) && !self.active.is_empty() {
             let slot_len = self.slot_len;
             histogram::build_all(data, &self.active, gh, &mut self.pool[..slot_len]);
-            root.best = histogram::best_split(
-                &data.features,
-                &self.active,
-                &self.pool[..slot_len],
+            let view = NodeView {
+                hist: &self.pool[..slot_len],
                 total,
-                &p.split,
-            );
+                count: root.count(),
+                rows: &self.rows,
+            };
+            root.best = histogram::best_split(data, &self.active, &view, &cb, &p.split);
         }
         self.leaves.push(root);
 
@@ -137,8 +136,8 @@ impl Grower {
                 node.right = rn as u32;
                 node.gain = split.gain;
             }
-            nodes.push(Node::leaf(0.0, f64::from(split.left.c)));
-            nodes.push(Node::leaf(0.0, f64::from(split.right.c)));
+            nodes.push(Node::leaf(0.0, (mid - leaf.start) as f64));
+            nodes.push(Node::leaf(0.0, (leaf.end - mid) as f64));
 
             let depth = leaf.depth + 1;
             let mut left = Leaf {
@@ -161,10 +160,8 @@ impl Grower {
             };
             let new_slot = self.leaves.len();
             let room = self.leaves.len() + 1 < p.max_leaves;
-            let (ls, rs) = (
-                self.can_split(left.total.c, depth),
-                self.can_split(right.total.c, depth),
-            );
+            let (ls, rs) =
+                (self.can_split(left.count(), depth), self.can_split(right.count(), depth));
             if room && (ls || rs) {
                 // The smaller child gets a fresh slot and its own histogram; the
                 // larger keeps the parent's slot and becomes parent - smaller.
@@ -182,14 +179,13 @@ impl Grower {
                 histogram::subtract(data, &self.active, parent_hist, child_hist);
                 for (c, ok) in [(&mut left, ls), (&mut right, rs)] {
                     if ok {
-                        let h = &self.pool[c.slot * self.slot_len..(c.slot + 1) * self.slot_len];
-                        c.best = histogram::best_split(
-                            &data.features,
-                            &self.active,
-                            h,
-                            c.total,
-                            &p.split,
-                        );
+                        let view = NodeView {
+                            hist: &self.pool[c.slot * self.slot_len..(c.slot + 1) * self.slot_len],
+                            total: c.total,
+                            count: c.count(),
+                            rows: &self.rows[c.start..c.end],
+                        };
+                        c.best = histogram::best_split(data, &self.active, &view, &cb, &p.split);
                     }
                 }
             }
@@ -209,22 +205,27 @@ impl Grower {
     #[inline(never)]
     fn partition(&mut self, data: &BinnedData, leaf: &Leaf, split: &SplitInfo) -> usize {
         let col = data.col(split.feature);
-        let thr = split.bin;
-        let mb = data.features[split.feature].missing_bin();
-        let dl = split.default_left;
-        let mut l = leaf.start;
-        let mut r = 0usize;
-        for k in leaf.start..leaf.end {
-            let row = self.rows[k];
-            let b = col[row as usize] as usize;
-            let go_left = b <= thr || (dl && b == mb);
-            self.rows[l] = row;
-            self.scratch[r] = row;
+        // Which bin codes go left, looked up rather than compared: a branch on
+        // the comparison would be mispredicted about every other row.
+        let mut goes_left = [false; 256];
+        goes_left[..=split.bin].fill(true);
+        if split.default_left {
+            goes_left[data.features[split.feature].missing_bin()] = true;
+        }
+        let rows = &mut self.rows[leaf.start..leaf.end];
+        let scratch = &mut self.scratch[..rows.len()];
+        let mut l = 0;
+        let mut r = 0;
+        for k in 0..rows.len() {
+            let row = rows[k];
+            let go_left = goes_left[usize::from(col[row as usize])];
+            rows[l] = row;
+            scratch[r] = row;
             l += usize::from(go_left);
             r += usize::from(!go_left);
         }
-        self.rows[l..leaf.end].copy_from_slice(&self.scratch[..r]);
-        l
+        rows[l..].copy_from_slice(&scratch[..r]);
+        leaf.start + l
     }
 
     /// Builds the histogram of rows `start..end` into slot `slot`.

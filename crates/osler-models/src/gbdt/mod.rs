@@ -14,7 +14,7 @@
 //!   keeps the best iteration.
 //! * [`GbdtModel::shap_values`] gives exact path-dependent TreeSHAP values.
 
-mod binning;
+pub(crate) mod binning;
 mod booster;
 mod data;
 mod grow;

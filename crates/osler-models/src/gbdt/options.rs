@@ -70,10 +70,7 @@ impl GbdtOptions {
             ));
         }
         if self.max_leaves < 2 {
-            return bad(format!(
-                "max_leaves must be at least 2, got {}",
-                self.max_leaves
-            ));
+            return bad(format!("max_leaves must be at least 2, got {}", self.max_leaves));
         }
         if self.max_depth == Some(0) {
             return bad("max_depth must be at least 1 (or None for unlimited)".into());
@@ -94,10 +91,7 @@ impl GbdtOptions {
             ));
         }
         if !(2..=255).contains(&self.max_bins) {
-            return bad(format!(
-                "max_bins must be between 2 and 255, got {}",
-                self.max_bins
-            ));
+            return bad(format!("max_bins must be between 2 and 255, got {}", self.max_bins));
         }
         if self.early_stopping_rounds == Some(0) {
             return bad("early_stopping_rounds must be at least 1 (or None)".into());

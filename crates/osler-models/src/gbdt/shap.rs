@@ -108,30 +108,17 @@ impl Walk<'_> {
             for i in 1..=depth {
                 let w = unwound_path_sum(path, depth, i);
                 let el = path[i];
-                let f = el
-                    .feature
-                    .expect("path elements below the root have a feature");
+                let f = el.feature.expect("path elements below the root have a feature");
                 self.phi[f] += w * (el.one_fraction - el.zero_fraction) * n.value;
             }
             return;
         }
         let f = n.feature as usize;
         let hot = n.child(self.x.get(self.row, f));
-        let cold = if hot == n.left as usize {
-            n.right as usize
-        } else {
-            n.left as usize
-        };
-        let (fl, fr) = cover_fractions(
-            n,
-            &self.nodes[n.left as usize],
-            &self.nodes[n.right as usize],
-        );
-        let (hot_zero, cold_zero) = if hot == n.left as usize {
-            (fl, fr)
-        } else {
-            (fr, fl)
-        };
+        let cold = if hot == n.left as usize { n.right as usize } else { n.left as usize };
+        let (fl, fr) =
+            cover_fractions(n, &self.nodes[n.left as usize], &self.nodes[n.right as usize]);
+        let (hot_zero, cold_zero) = if hot == n.left as usize { (fl, fr) } else { (fr, fl) };
         let (mut in_zero, mut in_one) = (1.0, 1.0);
         let mut d = depth;
         if let Some(pi) = (1..=depth).find(|&i| self.buf[off + i].feature == Some(f)) {
@@ -170,10 +157,7 @@ impl GbdtModel {
     /// cover-weighted mean output (covers are training row counts).
     pub fn shap_values(&self, x: &Matrix) -> Result<(f64, Matrix), ModelError> {
         if x.cols() != self.n_features() {
-            return Err(ModelError::FeatureCount {
-                expected: self.n_features(),
-                found: x.cols(),
-            });
+            return Err(ModelError::FeatureCount { expected: self.n_features(), found: x.cols() });
         }
         let expected =
             self.init_score() + self.trees().iter().map(Tree::expected_value).sum::<f64>();

@@ -49,21 +49,13 @@ impl Node {
     /// Whether a value of the split feature goes to the left child.
     #[inline]
     pub fn goes_left(&self, v: f64) -> bool {
-        if v.is_nan() {
-            self.default_left
-        } else {
-            v <= self.threshold
-        }
+        if v.is_nan() { self.default_left } else { v <= self.threshold }
     }
 
     /// The child a value of the split feature goes to.
     #[inline]
     pub fn child(&self, v: f64) -> usize {
-        if self.goes_left(v) {
-            self.left as usize
-        } else {
-            self.right as usize
-        }
+        if self.goes_left(v) { self.left as usize } else { self.right as usize }
     }
 }
 

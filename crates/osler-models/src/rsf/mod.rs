@@ -23,12 +23,6 @@
 //! * Single-threaded and deterministic for a seed; a JSON round trip gives
 //!   bit-identical predictions (serde_json `float_roundtrip`).
 
-// The GBDT's quantile binning (`find_thresholds`, `FeatureBins`), compiled here
-// as well because `gbdt::binning` is a private module of `gbdt`; declaring it
-// `pub(crate) mod binning;` there would let this module use that one copy.
-#[allow(dead_code, clippy::duplicate_mod)]
-#[path = "../gbdt/binning.rs"]
-mod binning;
 mod codes;
 mod forest;
 mod options;
