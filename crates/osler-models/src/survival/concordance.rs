@@ -8,11 +8,15 @@
 //! `concordancefit`, lifelines with `-score`, scikit-survival). Pairs are
 //! weighted by `w_i w_j` and formed within strata only.
 //!
-//! Algorithm: sweep time groups in descending order keeping a Fenwick tree
-//! of weights over score ranks for the subjects with larger time; a group's
-//! censored rows enter before its events are scored, its events after.
+//! Algorithm: dense score ranks by a radix sort, then a sweep of the time
+//! groups in descending order keeping the weights of the subjects with
+//! larger time per score rank, with a Fenwick tree over blocks of 64 ranks
+//! (small enough to stay in cache); a group's censored rows enter before its
+//! events are scored, its events after.
 
 use serde::{Deserialize, Serialize};
+
+use super::cox_sort::{dense_ranks, f64_key, radix_sort};
 
 /// Weighted pair counts and `C = (concordant + tied/2) / (all comparable)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -39,7 +43,7 @@ impl Fenwick {
             k += k & k.wrapping_neg();
         }
     }
-    /// Sum over ranks `< i`.
+    /// Sum over positions `< i`.
     fn prefix(&self, i: usize) -> f64 {
         let mut k = i;
         let mut s = 0.0;
@@ -48,6 +52,61 @@ impl Fenwick {
             k &= k - 1;
         }
         s
+    }
+}
+
+/// Ranks per block of [`RankWeights`].
+const BLOCK: usize = 64;
+
+/// Inserted weight per score rank, plus a Fenwick tree over blocks of
+/// [`BLOCK`] ranks: a query adds one (cache-resident) tree prefix and at most
+/// 63 contiguous per-rank weights.
+struct RankWeights {
+    weight: Vec<f64>,
+    blocks: Fenwick,
+    total: f64,
+}
+
+impl RankWeights {
+    fn new(m: usize) -> Self {
+        RankWeights { weight: vec![0.0; m], blocks: Fenwick::new(m.div_ceil(BLOCK)), total: 0.0 }
+    }
+    #[inline]
+    fn add(&mut self, rank: usize, w: f64) {
+        self.weight[rank] += w;
+        self.blocks.add(rank / BLOCK, w);
+        self.total += w;
+    }
+    /// Inserted weight at ranks `< rank` and `== rank`.
+    #[inline]
+    fn below_and_equal(&self, rank: usize) -> (f64, f64) {
+        let start = rank - rank % BLOCK;
+        let within: f64 = self.weight[start..rank].iter().sum();
+        (self.blocks.prefix(rank / BLOCK) + within, self.weight[rank])
+    }
+    /// Empties the structure (`ranks`: every rank inserted since the last clear).
+    fn clear(&mut self, ranks: impl Iterator<Item = usize>) {
+        ranks.for_each(|r| self.weight[r] = 0.0);
+        self.blocks.tree.iter_mut().for_each(|v| *v = 0.0);
+        self.total = 0.0;
+    }
+}
+
+/// Weighted pair counts of one event: `(concordant, tied, discordant)`.
+#[inline]
+fn score_event(tree: &RankWeights, rank: usize, w: f64) -> [f64; 3] {
+    let (less, eq) = tree.below_and_equal(rank);
+    [w * less, w * eq, w * (tree.total - less - eq)]
+}
+
+fn result(c: [f64; 3]) -> Concordance {
+    let [conc, tied, disc] = c;
+    let all = conc + disc + tied;
+    Concordance {
+        concordant: conc,
+        discordant: disc,
+        tied_risk: tied,
+        c_index: (conc + 0.5 * tied) / all,
     }
 }
 
@@ -63,112 +122,65 @@ pub fn harrell_c(
     let n = time.len();
     let w = |i: usize| weights.map_or(1.0, |w| w[i]);
     let st = |i: usize| strata.map_or(0, |s| s[i]);
-    let (rank32, nranks) = ranks(score);
-    let rank: Vec<usize> = rank32.iter().map(|&r| r as usize).collect();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|&a, &b| st(a).cmp(&st(b)).then(time[b].total_cmp(&time[a])));
-    let (mut conc, mut disc, mut tied) = (0.0, 0.0, 0.0);
-    let mut tree = Fenwick::new(nranks);
+    let (rank, nranks) = dense_ranks(score);
+    // Stratum ascending, time descending (stable radix sorts).
+    let keys = (0..n).map(|i| (!f64_key(time[i]), i as u32)).collect();
+    let mut sorted = radix_sort(keys, 64);
+    if let Some(s) = strata.filter(|s| s.iter().any(|&v| v != s[0])) {
+        let keys = sorted.iter().map(|&(_, i)| (u64::from(s[i as usize]), i)).collect();
+        sorted = radix_sort(keys, 32);
+    }
+    let order: Vec<usize> = sorted.into_iter().map(|(_, i)| i as usize).collect();
+    let mut acc = [0.0; 3];
+    let mut tree = RankWeights::new(nranks);
     let mut i = 0;
     while i < n {
         // One stratum.
         let s = st(order[i]);
         let s_end = i + order[i..].iter().take_while(|&&k| st(k) == s).count();
-        let mut total = 0.0;
-        let mut touched = Vec::new();
+        let s_begin = i;
         while i < s_end {
             let t = time[order[i]];
             let g_end = i + order[i..s_end].iter().take_while(|&&k| time[k] == t).count();
-            for &k in &order[i..g_end] {
-                if event[k] == 0.0 {
-                    tree.add(rank[k], w(k));
-                    total += w(k);
-                    touched.push(k);
-                }
+            let group = &order[i..g_end];
+            for &k in group.iter().filter(|&&k| event[k] == 0.0) {
+                tree.add(rank[k] as usize, w(k));
             }
-            for &k in &order[i..g_end] {
-                if event[k] == 1.0 {
-                    let less = tree.prefix(rank[k]);
-                    let upto = tree.prefix(rank[k] + 1);
-                    let wk = w(k);
-                    conc += wk * less;
-                    tied += wk * (upto - less);
-                    disc += wk * (total - upto);
-                }
+            for &k in group.iter().filter(|&&k| event[k] == 1.0) {
+                let v = score_event(&tree, rank[k] as usize, w(k));
+                acc.iter_mut().zip(v).for_each(|(a, v)| *a += v);
             }
-            for &k in &order[i..g_end] {
-                if event[k] == 1.0 {
-                    tree.add(rank[k], w(k));
-                    total += w(k);
-                    touched.push(k);
-                }
+            for &k in group.iter().filter(|&&k| event[k] == 1.0) {
+                tree.add(rank[k] as usize, w(k));
             }
             i = g_end;
         }
-        for k in touched {
-            tree.add(rank[k], -w(k));
-        }
+        tree.clear(order[s_begin..s_end].iter().map(|&k| rank[k] as usize));
     }
-    let all = conc + disc + tied;
-    Concordance {
-        concordant: conc,
-        discordant: disc,
-        tied_risk: tied,
-        c_index: (conc + 0.5 * tied) / all,
-    }
-}
-
-/// Dense ranks of `score` (equal scores share a rank) and the number of ranks.
-fn ranks(score: &[f64]) -> (Vec<u32>, usize) {
-    let mut by: Vec<(f64, u32)> = score.iter().enumerate().map(|(i, &s)| (s, i as u32)).collect();
-    by.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-    let mut rank = vec![0u32; score.len()];
-    let mut nr = 0u32;
-    for k in 0..by.len() {
-        if k > 0 && by[k].0 != by[k - 1].0 {
-            nr += 1;
-        }
-        rank[by[k].1 as usize] = nr;
-    }
-    (rank, nr as usize + 1)
+    result(acc)
 }
 
 /// Harrell's C on Cox data already sorted by stratum and descending time
 /// (`score` in that sorted order, weights from the data).
 pub(crate) fn concordance_sorted(d: &super::cox_data::CoxData, score: &[f64]) -> Concordance {
-    let (rank, nranks) = ranks(score);
-    let mut tree = Fenwick::new(nranks);
-    let (mut conc, mut disc, mut tied) = (0.0, 0.0, 0.0);
+    let (rank, nranks) = dense_ranks(score);
+    let mut tree = RankWeights::new(nranks);
+    let mut acc = [0.0; 3];
     for s in &d.strata {
-        let mut total = 0.0;
         for g in &d.groups[s.g_begin..s.g_end] {
             let deaths = g.begin..g.begin + g.deaths;
             for (r, w) in rank[deaths.end..g.end].iter().zip(&d.w[deaths.end..g.end]) {
                 tree.add(*r as usize, *w);
-                total += w;
             }
             for i in deaths.clone() {
-                let r = rank[i] as usize;
-                let less = tree.prefix(r);
-                let upto = tree.prefix(r + 1);
-                conc += d.w[i] * less;
-                tied += d.w[i] * (upto - less);
-                disc += d.w[i] * (total - upto);
+                let v = score_event(&tree, rank[i] as usize, d.w[i]);
+                acc.iter_mut().zip(v).for_each(|(a, v)| *a += v);
             }
             for (r, w) in rank[deaths.clone()].iter().zip(&d.w[deaths]) {
                 tree.add(*r as usize, *w);
-                total += w;
             }
         }
-        for (r, w) in rank[s.begin..s.end].iter().zip(&d.w[s.begin..s.end]) {
-            tree.add(*r as usize, -w);
-        }
+        tree.clear(rank[s.begin..s.end].iter().map(|&r| r as usize));
     }
-    let all = conc + disc + tied;
-    Concordance {
-        concordant: conc,
-        discordant: disc,
-        tied_risk: tied,
-        c_index: (conc + 0.5 * tied) / all,
-    }
+    result(acc)
 }

@@ -9,6 +9,7 @@
 use osler_data::Matrix;
 
 use super::cox_options::CoxOptions;
+use super::cox_sort::radix_sort;
 use super::validate::{check_event, check_lengths, check_times, check_weights};
 use crate::ModelError;
 
@@ -51,6 +52,8 @@ pub(crate) struct CoxData {
     /// Centred covariates, row-major in sorted order.
     pub x: Vec<f64>,
     pub center: Vec<f64>,
+    /// Weighted SD of each column.
+    pub sd: Vec<f64>,
     pub w: Vec<f64>,
     pub status: Vec<bool>,
     /// Sorted position -> original row.
@@ -105,70 +108,67 @@ impl CoxData {
         let wt = |i: usize| opts.weights.as_ref().map_or(1.0, |w| w[i]);
         let slab = |i: usize| opts.strata.as_ref().map_or(0, |s| s[i]);
 
-        // Sort key: stratum, stop descending, deaths first, then row.
-        // Packed as one u128: stratum (32 bits) | !time bits (64) | censored (1) | row (31).
+        // Sort: stratum ascending, stop descending, deaths first, then row
+        // (stable LSD radix sorts: by time and status, then by stratum).
+        // Times are positive, so `!bits` (sign bit dropped) orders them
+        // descending, with the status below it.
         if n >= 1 << 31 {
             return Err(ModelError::InvalidOption("at most 2^31 - 1 rows".into()));
         }
-        let mut keys: Vec<u128> = (0..n)
-            .map(|i| {
-                (u128::from(slab(i)) << 96)
-                    | (u128::from(!ordered_bits(time[i])) << 32)
-                    | (u128::from(event[i] == 0.0) << 31)
-                    | i as u128
-            })
+        let keys = (0..n)
+            .map(|i| (((!time[i].to_bits()) << 1) | u64::from(event[i] == 0.0), i as u32))
             .collect();
-        keys.sort_unstable();
-        let order: Vec<usize> = keys.iter().map(|k| (k & 0x7fff_ffff) as usize).collect();
-        drop(keys);
+        let mut sorted = radix_sort(keys, 64);
+        if let Some(s) = opts.strata.as_ref().filter(|s| s.iter().any(|&v| v != s[0])) {
+            let keys = sorted.iter().map(|&(_, i)| (u64::from(s[i as usize]), i)).collect();
+            sorted = radix_sort(keys, 32);
+        }
+        let order: Vec<usize> = sorted.iter().map(|&(_, i)| i as usize).collect();
+        // Sorted position of each row.
+        let mut pos = vec![0u32; n];
+        for (k, &(_, i)) in sorted.iter().enumerate() {
+            pos[i as usize] = k as u32;
+        }
+        drop(sorted);
 
         let w: Vec<f64> = order.iter().map(|&i| wt(i)).collect();
         let wsum: f64 = w.iter().sum();
         let center: Vec<f64> = (0..p)
             .map(|j| x.col(j).iter().enumerate().map(|(i, v)| wt(i) * v).sum::<f64>() / wsum)
             .collect();
-        // Transpose in blocks of rows (sequential reads, cache-resident
-        // writes), then gather rows in sorted order.
-        let mut tmp = vec![0.0; n * p];
-        const BLOCK: usize = 512;
+        // Transpose blocks of rows (sequential reads of the columns) into a
+        // cache-resident row-major buffer, centred, then copy each row whole
+        // to its sorted position. The weighted sums of squares give the SDs.
+        let mut xs = vec![0.0; n * p];
+        let mut ss = vec![0.0; p];
+        let mut buf = vec![0.0; BLOCK * p];
+        let ones = vec![1.0; BLOCK.min(n)];
         for b in (0..n).step_by(BLOCK) {
             let e = (b + BLOCK).min(n);
+            let wbl = opts.weights.as_ref().map_or(&ones[..e - b], |wv| &wv[b..e]);
             for j in 0..p {
                 let (col, c) = (&x.col(j)[b..e], center[j]);
-                for (k, v) in col.iter().enumerate() {
-                    tmp[(b + k) * p + j] = v - c;
+                let mut acc = 0.0;
+                for (k, (v, wi)) in col.iter().zip(wbl).enumerate() {
+                    let d = v - c;
+                    buf[k * p + j] = d;
+                    acc += wi * d * d;
                 }
+                ss[j] += acc;
+            }
+            for (src, &k) in buf.chunks_exact(p.max(1)).zip(&pos[b..e]) {
+                let k = k as usize;
+                xs[k * p..(k + 1) * p].copy_from_slice(&src[..p]);
             }
         }
-        let mut xs = vec![0.0; n * p];
-        for (dst, &i) in xs.chunks_exact_mut(p.max(1)).zip(&order) {
-            dst.copy_from_slice(&tmp[i * p..i * p + p]);
-        }
-        drop(tmp);
+        drop(pos);
+        let sd = ss.iter().map(|s| (s / wsum).sqrt()).collect();
         let status: Vec<bool> = order.iter().map(|&i| event[i] == 1.0).collect();
         let stop: Vec<f64> = order.iter().map(|&i| time[i]).collect();
         let labels: Vec<u32> = order.iter().map(|&i| slab(i)).collect();
-
-        let mut strata = Vec::new();
-        let mut groups = Vec::new();
-        let mut i = 0;
-        while i < n {
-            let label = labels[i];
-            let (begin, g_begin) = (i, groups.len());
-            while i < n && labels[i] == label {
-                let t = stop[i];
-                let gb = i;
-                let mut deaths = 0;
-                while i < n && labels[i] == label && stop[i] == t {
-                    deaths += usize::from(status[i]);
-                    i += 1;
-                }
-                groups.push(Group { begin: gb, end: i, deaths, time: t });
-            }
-            strata.push(Stratum { label, begin, end: i, g_begin, g_end: groups.len() });
-        }
+        let (strata, groups) = time_groups(&labels, &stop, &status);
         let entry = opts.start.as_ref().map(|st| entry_info(st, &order, &strata, &groups));
-        let data = CoxData { n, p, x: xs, center, w, status, order, strata, groups, entry };
+        let data = CoxData { n, p, x: xs, center, sd, w, status, order, strata, groups, entry };
         data.check_constant(opts.strata.is_some())?;
         Ok(data)
     }
@@ -177,6 +177,48 @@ impl CoxData {
     #[inline]
     pub(crate) fn row(&self, i: usize) -> &[f64] {
         &self.x[i * self.p..(i + 1) * self.p]
+    }
+
+    /// A subsample for warm starts: runs of `run` consecutive sorted rows,
+    /// one run in every `every` (so still sorted), with this data's centring
+    /// and SDs; `None` for counting-process data.
+    pub(crate) fn subsample(&self, run: usize, every: usize) -> Option<CoxData> {
+        if self.entry.is_some() {
+            return None;
+        }
+        let (n, p) = (self.n, self.p);
+        let rows: Vec<usize> =
+            (0..n).step_by(run * every).flat_map(|s| s..(s + run).min(n)).collect();
+        let mut stop = vec![0.0; n];
+        let mut labels = vec![0u32; n];
+        for s in &self.strata {
+            labels[s.begin..s.end].iter_mut().for_each(|l| *l = s.label);
+            for g in &self.groups[s.g_begin..s.g_end] {
+                stop[g.begin..g.end].iter_mut().for_each(|t| *t = g.time);
+            }
+        }
+        let mut x = Vec::with_capacity(rows.len() * p);
+        for &i in &rows {
+            x.extend_from_slice(self.row(i));
+        }
+        let pick = |v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+        let status: Vec<bool> = rows.iter().map(|&i| self.status[i]).collect();
+        let labels: Vec<u32> = rows.iter().map(|&i| labels[i]).collect();
+        let stop = pick(&stop);
+        let (strata, groups) = time_groups(&labels, &stop, &status);
+        Some(CoxData {
+            n: rows.len(),
+            p,
+            x,
+            center: self.center.clone(),
+            sd: self.sd.clone(),
+            w: pick(&self.w),
+            status,
+            order: rows.iter().map(|&i| self.order[i]).collect(),
+            strata,
+            groups,
+            entry: None,
+        })
     }
 
     /// A covariate constant (among rows with weight) in every stratum is not
@@ -203,10 +245,31 @@ impl CoxData {
     }
 }
 
-/// Maps `f64` to `u64` preserving order (for finite values).
-fn ordered_bits(t: f64) -> u64 {
-    let b = t.to_bits();
-    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+/// Rows per block of the scatter into sorted row-major order.
+const BLOCK: usize = 256;
+
+/// Strata and time groups of rows sorted by stratum and descending time.
+fn time_groups(labels: &[u32], stop: &[f64], status: &[bool]) -> (Vec<Stratum>, Vec<Group>) {
+    let n = labels.len();
+    let mut strata = Vec::new();
+    let mut groups = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let label = labels[i];
+        let (begin, g_begin) = (i, groups.len());
+        while i < n && labels[i] == label {
+            let t = stop[i];
+            let gb = i;
+            let mut deaths = 0;
+            while i < n && labels[i] == label && stop[i] == t {
+                deaths += usize::from(status[i]);
+                i += 1;
+            }
+            groups.push(Group { begin: gb, end: i, deaths, time: t });
+        }
+        strata.push(Stratum { label, begin, end: i, g_begin, g_end: groups.len() });
+    }
+    (strata, groups)
 }
 
 fn entry_info(st: &[f64], order: &[usize], strata: &[Stratum], groups: &[Group]) -> Entry {

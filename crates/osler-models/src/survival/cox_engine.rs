@@ -23,8 +23,10 @@
 //! ```
 //!
 //! (`C` taken over `(start, stop]` for counting-process rows). Pass 2 forms
-//! the weighted Gram matrix with a rank-4 kernel over the row-major copy;
-//! the `a a'` terms are added four at a time during pass 1.
+//! the weighted Gram matrix over blocks of the row-major copy with `2 x 8`
+//! register tiles ([`gram_upper`]); the `a a'` terms are buffered during
+//! pass 1 and added a block at a time by the same kernel. Without
+//! [`Engine::hessian`] pass 1 skips the `a a'` terms (gradient-only steps).
 
 use super::cox_data::CoxData;
 use super::cox_options::Ties;
@@ -56,12 +58,23 @@ pub(crate) struct Engine<'a> {
     pub d: &'a CoxData,
     ties: Ties,
     pub r: Vec<f64>,
+    /// Linear predictor `x'beta` (centred) of the last evaluation, sorted order.
+    pub eta: Vec<f64>,
+    /// Coefficients of the last evaluation.
+    pub beta: Vec<f64>,
+    /// Per group of the last evaluation: `S0`, `E0` and the deaths' weight.
+    s0g: Vec<f64>,
+    e0g: Vec<f64>,
+    dwg: Vec<f64>,
+    /// Whether [`Self::evaluate`] prepares [`Self::information`] (the `a a'` sum).
+    pub hessian: bool,
     c: Vec<f64>,
     e: Vec<f64>,
     cum: Vec<f64>,
     haa: Vec<f64>,
+    /// Pending `a` vectors (`BLOCK x p`) and their weights.
     pend: Vec<f64>,
-    pend_c: [f64; 4],
+    pend_c: Vec<f64>,
     npend: usize,
     s1: Vec<f64>,
     e1: Vec<f64>,
@@ -94,17 +107,78 @@ fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
     }
 }
 
-/// `H[j][k] += sum_q c_q x_q[j] x_q[k]` for `k >= j` (upper triangle, row-major `p x p`).
-#[inline]
-fn rank4(h: &mut [f64], p: usize, x: [&[f64]; 4], c: [f64; 4]) {
-    for j in 0..p {
-        let (c0, c1, c2, c3) = (c[0] * x[0][j], c[1] * x[1][j], c[2] * x[2][j], c[3] * x[3][j]);
-        let hj = &mut h[j * p + j..j * p + p];
-        let it = x[0][j..p].iter().zip(&x[1][j..p]).zip(&x[2][j..p]).zip(&x[3][j..p]);
-        for (hv, (((a, b), cc), dd)) in hj.iter_mut().zip(it) {
-            *hv += c0 * a + c1 * b + c2 * cc + c3 * dd;
+/// Rows per block of the Gram kernel (20 KiB at `p = 20`: stays in L1).
+const BLOCK: usize = 128;
+
+/// `acc[j][k] += sum_i h_i x_i[j] x_i[k]` for `j <= k < p` (upper triangle,
+/// row-major `p x p`; tiles on the diagonal also write the entry below it),
+/// over the rows of `x` (row-major, width `p`). Two rows of `acc` and up to
+/// eight columns are accumulated in registers over all the rows, which
+/// compiles to packed SSE2 code; the summation order is fixed.
+pub(crate) fn gram_upper(acc: &mut [f64], x: &[f64], h: &[f64], p: usize) {
+    let mut a = 0;
+    while a < p {
+        let rows = if a + 1 < p { 2 } else { 1 };
+        let mut b = a;
+        while b < p {
+            let width = match p - b {
+                8.. => 8,
+                4..=7 => 4,
+                2 | 3 => 2,
+                _ => 1,
+            };
+            match (rows, width) {
+                (2, 8) => add_tile(acc, p, a, b, &tile::<2, 8>(x, h, p, a, b)),
+                (2, 4) => add_tile(acc, p, a, b, &tile::<2, 4>(x, h, p, a, b)),
+                (2, 2) => add_tile(acc, p, a, b, &tile::<2, 2>(x, h, p, a, b)),
+                (2, _) => add_tile(acc, p, a, b, &tile::<2, 1>(x, h, p, a, b)),
+                (_, 8) => add_tile(acc, p, a, b, &tile::<1, 8>(x, h, p, a, b)),
+                (_, 4) => add_tile(acc, p, a, b, &tile::<1, 4>(x, h, p, a, b)),
+                (_, 2) => add_tile(acc, p, a, b, &tile::<1, 2>(x, h, p, a, b)),
+                _ => add_tile(acc, p, a, b, &tile::<1, 1>(x, h, p, a, b)),
+            }
+            b += width;
+        }
+        a += rows;
+    }
+}
+
+fn add_tile<const R: usize, const C: usize>(
+    acc: &mut [f64],
+    p: usize,
+    a: usize,
+    b: usize,
+    t: &[[f64; C]; R],
+) {
+    for (r, row) in t.iter().enumerate() {
+        // Below-diagonal cells of a diagonal tile (b = a, r = 1, c = 0) are
+        // harmless: the caller mirrors the upper triangle.
+        for (c, v) in row.iter().enumerate() {
+            acc[(a + r) * p + b + c] += v;
         }
     }
+}
+
+/// `out[r][c] = sum_i h_i x_i[a + r] x_i[b + c]`.
+#[inline(always)]
+fn tile<const R: usize, const C: usize>(
+    x: &[f64],
+    h: &[f64],
+    p: usize,
+    a: usize,
+    b: usize,
+) -> [[f64; C]; R] {
+    let mut out = [[0.0f64; C]; R];
+    for (row, &hi) in x.chunks_exact(p).zip(h) {
+        let y = &row[b..b + C];
+        for r in 0..R {
+            let s = hi * row[a + r];
+            for c in 0..C {
+                out[r][c] += s * y[c];
+            }
+        }
+    }
+    out
 }
 
 impl<'a> Engine<'a> {
@@ -114,12 +188,18 @@ impl<'a> Engine<'a> {
             d,
             ties,
             r: vec![0.0; d.n],
+            eta: vec![0.0; d.n],
+            beta: Vec::new(),
+            s0g: vec![0.0; g],
+            e0g: vec![0.0; g],
+            dwg: vec![0.0; g],
+            hessian: true,
             c: vec![0.0; g],
             e: vec![0.0; g],
             cum: vec![0.0; g],
             haa: vec![0.0; p * p],
-            pend: vec![0.0; 4 * p],
-            pend_c: [0.0; 4],
+            pend: vec![0.0; BLOCK * p],
+            pend_c: vec![0.0; BLOCK],
             npend: 0,
             s1: vec![0.0; p],
             e1: vec![0.0; p],
@@ -136,20 +216,14 @@ impl<'a> Engine<'a> {
         self.pend[k * p..(k + 1) * p].copy_from_slice(&self.a);
         self.pend_c[k] = m;
         self.npend += 1;
-        if self.npend == 4 {
+        if self.npend == BLOCK {
             self.flush_aa();
         }
     }
 
     fn flush_aa(&mut self) {
-        let p = self.d.p;
-        for k in self.npend..4 {
-            self.pend_c[k] = 0.0;
-        }
-        let (r0, rest) = self.pend.split_at(p);
-        let (r1, rest) = rest.split_at(p);
-        let (r2, r3) = rest.split_at(p);
-        rank4(&mut self.haa, p, [r0, r1, r2, r3], self.pend_c);
+        let (p, k) = (self.d.p, self.npend);
+        gram_upper(&mut self.haa, &self.pend[..k * p], &self.pend_c[..k], p);
         self.npend = 0;
     }
 
@@ -159,6 +233,8 @@ impl<'a> Engine<'a> {
     pub(crate) fn evaluate(&mut self, beta: &[f64], mut stats: Option<&mut GroupStats>) -> f64 {
         let d = self.d;
         let p = d.p;
+        self.beta.clear();
+        self.beta.extend_from_slice(beta);
         self.loglik = 0.0;
         self.grad.iter_mut().for_each(|v| *v = 0.0);
         self.haa.iter_mut().for_each(|v| *v = 0.0);
@@ -205,6 +281,7 @@ impl<'a> Engine<'a> {
                 for i in g.begin..g.end {
                     let x = d.row(i);
                     let eta = dot(x, beta);
+                    self.eta[i] = eta;
                     let ri = d.w[i] * eta.exp();
                     self.r[i] = ri;
                     s0 += ri;
@@ -221,6 +298,7 @@ impl<'a> Engine<'a> {
                     }
                 }
                 count += g.end - g.begin;
+                (self.s0g[gi], self.e0g[gi], self.dwg[gi]) = (s0, e0, dw);
                 self.c[gi] = 0.0;
                 self.e[gi] = 0.0;
                 if g.deaths == 0 || dw == 0.0 {
@@ -232,8 +310,15 @@ impl<'a> Engine<'a> {
                 for j in 0..nd {
                     let f = j as f64 / g.deaths as f64;
                     let d2 = if efron { s0 - f * e0 } else { s0 };
-                    for ((a, s), e) in self.a.iter_mut().zip(&self.s1).zip(&self.e1) {
-                        *a = if efron { (s - f * e) / d2 } else { s / d2 };
+                    let inv = 1.0 / d2;
+                    if efron {
+                        for ((a, s), e) in self.a.iter_mut().zip(&self.s1).zip(&self.e1) {
+                            *a = (s - f * e) * inv;
+                        }
+                    } else {
+                        for (a, s) in self.a.iter_mut().zip(&self.s1) {
+                            *a = s * inv;
+                        }
                     }
                     loglik -= mw * d2.ln();
                     axpy(&mut self.grad, -mw, &self.a);
@@ -249,7 +334,9 @@ impl<'a> Engine<'a> {
                             axpy(&mut st.abar[r], 1.0 / nd as f64, &self.a);
                         }
                     }
-                    self.push_aa(mw);
+                    if self.hessian {
+                        self.push_aa(mw);
+                    }
                 }
                 if let Some(st) = stats.as_deref_mut() {
                     st.c[gi] = self.c[gi];
@@ -270,55 +357,80 @@ impl<'a> Engine<'a> {
         loglik
     }
 
+    /// The scalar [`GroupStats`] (no vectors) of the last [`Self::evaluate`],
+    /// as `evaluate(beta, Some(..))` would record them, without a pass over
+    /// the rows.
+    pub(crate) fn scalar_stats(&self) -> GroupStats {
+        let g = self.d.groups.len();
+        let mut st = GroupStats {
+            vectors: false,
+            breslow: vec![0.0; g],
+            efron: vec![0.0; g],
+            c: vec![0.0; g],
+            c_death: vec![0.0; g],
+            ..GroupStats::default()
+        };
+        for (gi, grp) in self.d.groups.iter().enumerate() {
+            let (s0, e0, dw) = (self.s0g[gi], self.e0g[gi], self.dwg[gi]);
+            if grp.deaths == 0 || dw == 0.0 {
+                continue;
+            }
+            let efron = self.ties == Ties::Efron && grp.deaths > 1;
+            let nd = if efron { grp.deaths } else { 1 };
+            let mw = dw / nd as f64;
+            for j in 0..nd {
+                let f = j as f64 / grp.deaths as f64;
+                let d2 = if efron { s0 - f * e0 } else { s0 };
+                st.c_death[gi] += mw * (1.0 - f) / d2;
+            }
+            st.c[gi] = self.c[gi];
+            st.breslow[gi] = dw / s0;
+            st.efron[gi] = if self.ties == Ties::Efron {
+                self.c[gi]
+            } else {
+                let m = dw / grp.deaths as f64;
+                (0..grp.deaths).map(|j| m / (s0 - j as f64 / grp.deaths as f64 * e0)).sum()
+            };
+        }
+        st
+    }
+
     /// Pass 2: the information matrix at the coefficients of the last
-    /// [`Self::evaluate`], into `info`.
+    /// [`Self::evaluate`] (which must have had [`Self::hessian`]), into `info`.
     pub(crate) fn information(&mut self) {
         let d = self.d;
         let p = d.p;
         let h = &mut self.info;
         h.iter_mut().for_each(|v| *v = 0.0);
-        let mut idx = [0usize; 4];
-        let mut cw = [0.0; 4];
-        let mut k = 0;
         for s in &d.strata {
             let mut cum = 0.0;
             for gi in (s.g_begin..s.g_end).rev() {
-                let g = d.groups[gi];
                 cum += self.c[gi];
                 self.cum[gi] = cum;
-                for i in g.begin..g.end {
-                    let mut ci = cum;
-                    if let Some(sg) = d.entry.as_ref().and_then(|en| en.start_group[i]) {
-                        ci -= self.cum[sg];
-                    }
-                    if i < g.begin + g.deaths {
-                        ci -= self.e[gi];
-                    }
-                    let hi = self.r[i] * ci;
-                    if hi == 0.0 {
-                        continue;
-                    }
-                    idx[k] = i;
-                    cw[k] = hi;
-                    k += 1;
-                    if k == 4 {
-                        rank4(
-                            h,
-                            p,
-                            [d.row(idx[0]), d.row(idx[1]), d.row(idx[2]), d.row(idx[3])],
-                            cw,
-                        );
-                        k = 0;
-                    }
+            }
+        }
+        // Weights `w r (C - delta e)` of a block of consecutive sorted rows.
+        let mut hw = [0.0; BLOCK];
+        let mut b0 = 0;
+        for g in d.groups.iter().enumerate() {
+            let (gi, g) = (g.0, *g.1);
+            for i in g.begin..g.end {
+                let mut ci = self.cum[gi];
+                if let Some(sg) = d.entry.as_ref().and_then(|en| en.start_group[i]) {
+                    ci -= self.cum[sg];
+                }
+                if i < g.begin + g.deaths {
+                    ci -= self.e[gi];
+                }
+                hw[i - b0] = self.r[i] * ci;
+                if i + 1 - b0 == BLOCK {
+                    gram_upper(h, &d.x[b0 * p..(i + 1) * p], &hw, p);
+                    b0 = i + 1;
                 }
             }
         }
-        for q in k..4 {
-            cw[q] = 0.0;
-            idx[q] = idx[0];
-        }
-        if k > 0 {
-            rank4(h, p, [d.row(idx[0]), d.row(idx[1]), d.row(idx[2]), d.row(idx[3])], cw);
+        if b0 < d.n {
+            gram_upper(h, &d.x[b0 * p..d.n * p], &hw[..d.n - b0], p);
         }
         for j in 0..p {
             for l in j..p {

@@ -18,6 +18,7 @@ mod cox_fit;
 mod cox_model;
 mod cox_options;
 mod cox_residuals;
+mod cox_sort;
 mod cox_zph;
 mod coxnet;
 mod coxnet_active;
