@@ -23,6 +23,52 @@ pub struct BaselineStratum {
     pub efron: Vec<f64>,
 }
 
+/// The baseline stratum `label` of a fitted proportional-hazards model.
+pub(crate) fn stratum_of(baseline: &[BaselineStratum], label: u32) -> Result<&BaselineStratum, ModelError> {
+    baseline.iter().find(|b| b.label == label).ok_or_else(|| {
+        ModelError::InvalidOption(format!("stratum {label} was not in the training data"))
+    })
+}
+
+/// `S(t | x) = exp(-H_0s(t) exp(eta))` for every row (outer) and time (inner)
+/// from per-stratum baselines; `strata = None` requires an unstratified model.
+pub(crate) fn survival_curves(
+    baseline: &[BaselineStratum],
+    eta: &[f64],
+    times: &[f64],
+    strata: Option<&[u32]>,
+    kind: BaselineType,
+) -> Result<Vec<Vec<f64>>, ModelError> {
+    if let Some(index) = times.iter().position(|t| !t.is_finite()) {
+        return Err(ModelError::BadPredictionTime { index, value: times[index] });
+    }
+    let single;
+    let strata = match strata {
+        Some(s) => s,
+        None => {
+            if baseline.len() != 1 {
+                return Err(ModelError::InvalidOption(
+                    "stratified model: use predict_survival_in with the rows' strata".into(),
+                ));
+            }
+            single = vec![baseline[0].label; eta.len()];
+            &single
+        }
+    };
+    if strata.len() != eta.len() {
+        return Err(ModelError::LengthMismatch { what: "strata", found: strata.len(), expected: eta.len() });
+    }
+    eta.iter()
+        .zip(strata)
+        .map(|(e, &s)| {
+            let b = stratum_of(baseline, s)?;
+            let r = e.exp();
+            Ok(times.iter().map(|&t| (-b.at(t, kind) * r).exp()).collect())
+        })
+        .collect()
+}
+
+
 impl BaselineStratum {
     /// Step-function value at `t` (0 before the first event time).
     pub fn at(&self, t: f64, kind: BaselineType) -> f64 {
@@ -206,12 +252,6 @@ impl CoxModel {
         Ok(eta)
     }
 
-    fn stratum(&self, label: u32) -> Result<&BaselineStratum, ModelError> {
-        self.baseline.iter().find(|b| b.label == label).ok_or_else(|| {
-            ModelError::InvalidOption(format!("stratum {label} was not in the training data"))
-        })
-    }
-
     /// Baseline cumulative hazard of stratum `label` at `times`, `x = 0`.
     pub fn baseline_cumhaz(
         &self,
@@ -219,20 +259,14 @@ impl CoxModel {
         times: &[f64],
         kind: BaselineType,
     ) -> Result<Vec<f64>, ModelError> {
-        let b = self.stratum(label)?;
+        let b = stratum_of(&self.baseline, label)?;
         Ok(times.iter().map(|&t| b.at(t, kind)).collect())
     }
 
     /// `S(t | x) = exp(-H_0(t) exp(x'b))` for every row (outer) and time
     /// (inner), Breslow-type baseline; the model must be unstratified.
     pub fn predict_survival(&self, x: &Matrix, times: &[f64]) -> Result<Vec<Vec<f64>>, ModelError> {
-        if self.baseline.len() != 1 {
-            return Err(ModelError::InvalidOption(
-                "stratified model: use predict_survival_in with the rows' strata".into(),
-            ));
-        }
-        let strata = vec![self.baseline[0].label; x.rows()];
-        self.predict_survival_in(x, times, &strata, BaselineType::Breslow)
+        survival_curves(&self.baseline, &self.linear_predictor(x)?, times, None, BaselineType::Breslow)
     }
 
     /// [`Self::predict_survival`] with per-row strata and a choice of baseline.
@@ -243,21 +277,6 @@ impl CoxModel {
         strata: &[u32],
         kind: BaselineType,
     ) -> Result<Vec<Vec<f64>>, ModelError> {
-        let eta = self.linear_predictor(x)?;
-        if strata.len() != x.rows() {
-            return Err(ModelError::LengthMismatch {
-                what: "strata",
-                found: strata.len(),
-                expected: x.rows(),
-            });
-        }
-        eta.iter()
-            .zip(strata)
-            .map(|(e, &s)| {
-                let b = self.stratum(s)?;
-                let r = e.exp();
-                Ok(times.iter().map(|&t| (-b.at(t, kind) * r).exp()).collect())
-            })
-            .collect()
+        survival_curves(&self.baseline, &self.linear_predictor(x)?, times, Some(strata), kind)
     }
 }

@@ -34,7 +34,7 @@
 use osler_data::Matrix;
 use serde::{Deserialize, Serialize};
 
-use super::cox_model::BaselineStratum;
+use super::cox_model::{BaselineStratum, stratum_of, survival_curves};
 use super::cox_options::BaselineType;
 use super::coxnet_data::{Prep, baseline, linear_predictor, unscaled};
 use super::coxnet_solver::Solver;
@@ -334,33 +334,21 @@ impl CoxnetModel {
         Ok(linear_predictor(x, &self.coef))
     }
 
-    fn stratum(&self, label: u32) -> Result<&BaselineStratum, ModelError> {
-        self.baseline.iter().find(|b| b.label == label).ok_or_else(|| {
-            ModelError::InvalidOption(format!("stratum {label} was not in the training data"))
-        })
-    }
-
-    /// Baseline cumulative hazard of stratum `label` at `times`.
+    /// Baseline cumulative hazard of stratum `label` at `times`, `x = 0`.
     pub fn baseline_cumhaz(
         &self,
         label: u32,
         times: &[f64],
         kind: BaselineType,
     ) -> Result<Vec<f64>, ModelError> {
-        let b = self.stratum(label)?;
+        let b = stratum_of(&self.baseline, label)?;
         Ok(times.iter().map(|&t| b.at(t, kind)).collect())
     }
 
-    /// `S(t | x) = exp(-H_0(t) exp(x'beta))` for every row (outer) and time
-    /// (inner), Breslow baseline; the model must be unstratified.
+    /// `S(t | x) = exp(-H_0(t) exp(x'b))` for every row (outer) and time
+    /// (inner), Breslow-type baseline; the model must be unstratified.
     pub fn predict_survival(&self, x: &Matrix, times: &[f64]) -> Result<Vec<Vec<f64>>, ModelError> {
-        if self.baseline.len() != 1 {
-            return Err(ModelError::InvalidOption(
-                "stratified model: use predict_survival_in with the rows' strata".into(),
-            ));
-        }
-        let strata = vec![self.baseline[0].label; x.rows()];
-        self.predict_survival_in(x, times, &strata, BaselineType::Breslow)
+        survival_curves(&self.baseline, &self.linear_predictor(x)?, times, None, BaselineType::Breslow)
     }
 
     /// [`Self::predict_survival`] with per-row strata and a choice of baseline.
@@ -371,24 +359,6 @@ impl CoxnetModel {
         strata: &[u32],
         kind: BaselineType,
     ) -> Result<Vec<Vec<f64>>, ModelError> {
-        if let Some(index) = times.iter().position(|t| !t.is_finite()) {
-            return Err(ModelError::BadPredictionTime { index, value: times[index] });
-        }
-        let eta = self.linear_predictor(x)?;
-        if strata.len() != x.rows() {
-            return Err(ModelError::LengthMismatch {
-                what: "strata",
-                found: strata.len(),
-                expected: x.rows(),
-            });
-        }
-        eta.iter()
-            .zip(strata)
-            .map(|(e, &s)| {
-                let b = self.stratum(s)?;
-                let r = e.exp();
-                Ok(times.iter().map(|&t| (-b.at(t, kind) * r).exp()).collect())
-            })
-            .collect()
+        survival_curves(&self.baseline, &self.linear_predictor(x)?, times, Some(strata), kind)
     }
 }
