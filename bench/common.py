@@ -33,6 +33,49 @@ def load_xy(path: str, target: str = "y") -> tuple[np.ndarray, np.ndarray, list[
     return x, y, features, time.perf_counter() - t0
 
 
+def load_survival(path: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], float]:
+    """Reads an `osler synth survival` CSV (x0..x{p-1},time,event) exactly.
+
+    Returns X (float64, C order), time (float64), event (int32), the feature names and the
+    load time in seconds.
+    """
+    t0 = time.perf_counter()
+    df = pd.read_csv(path, float_precision="round_trip")
+    features = [c for c in df.columns if c not in ("time", "event")]
+    x = np.ascontiguousarray(df[features].to_numpy(dtype=np.float64))
+    t = df["time"].to_numpy(dtype=np.float64)
+    e = df["event"].to_numpy(dtype=np.int32)
+    return x, t, e, features, time.perf_counter() - t0
+
+
+def true_risk(x: np.ndarray) -> np.ndarray:
+    """The recipe's linear predictor sum_j x_j * BETA_j, accumulated column by column with a
+    separate multiply and add (bit-identical to osler_data::synth)."""
+    lp = np.zeros(x.shape[0])
+    for j in range(x.shape[1]):
+        b = (-1.0) ** j * 2.0 ** -(1 + j // 2) if j < 10 else 0.0
+        lp = lp + x[:, j] * b
+    return lp
+
+
+def survival_fingerprint_matches(key: str | None, x: np.ndarray, t: np.ndarray,
+                                 e: np.ndarray) -> bool | None:
+    """Like fingerprint_matches, for a survival data set (X, time, event)."""
+    if not key or not MANIFEST.exists():
+        return None
+    entry = json.loads(MANIFEST.read_text())["datasets"].get(key)
+    if entry is None:
+        return None
+    fp = entry["fingerprint"]
+
+    def sha(a: np.ndarray, dtype: str) -> str:
+        return hashlib.sha256(a.astype(dtype, copy=False).tobytes(order="C")).hexdigest()
+
+    return (sha(x, "<f8") == fp["X"]["sha256_le_rowmajor"]
+            and sha(t, "<f8") == fp["time"]["sha256_le_rowmajor"]
+            and sha(e, "<i4") == fp["event"]["sha256_le_rowmajor"])
+
+
 def fingerprint_matches(key: str | None, x: np.ndarray, y: np.ndarray) -> bool | None:
     """Compares the loaded data with the manifest's SHA-256 fingerprints of data set `key`.
 
@@ -61,9 +104,26 @@ def timed(fn, reps: int):
     return seconds, result
 
 
+def timed_cpu(fn, reps: int):
+    """Like `timed`, also measuring this process's CPU time (user + system) per call.
+
+    Returns ({"fit_seconds": [...], "cpu_seconds": [...], "median": ..., "cpu_median": ...},
+    last return value).
+    """
+    wall, cpu, result = [], [], None
+    for _ in range(reps):
+        c0, t0 = time.process_time(), time.perf_counter()
+        result = fn()
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return {"fit_seconds": wall, "cpu_seconds": cpu, "median": statistics.median(wall),
+            "cpu_median": statistics.median(cpu)}, result
+
+
 def emit(obj: dict) -> None:
-    """Prints the result object (adds the median fit time) as one JSON line."""
-    obj["fit_seconds_median"] = statistics.median(obj["fit_seconds"])
+    """Prints the result object (adds the median of a top-level fit_seconds) as one JSON line."""
+    if "fit_seconds" in obj:
+        obj["fit_seconds_median"] = statistics.median(obj["fit_seconds"])
     json.dump(obj, sys.stdout)
     sys.stdout.write("\n")
     sys.stdout.flush()

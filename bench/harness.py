@@ -22,7 +22,8 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 
-SEEDS = {"binary20": 20240602, "binary30": 20240603, "binary30_test": 20240604}
+SEEDS = {"binary20": 20240602, "binary30": 20240603, "binary30_test": 20240604,
+         "surv": 20240601}
 INTERCEPT_NAMES = {"intercept", "(intercept)", "_intercept", "const", "bias", "b0"}
 
 
@@ -79,16 +80,16 @@ def find(obj, dotted: str, what: str):
     sys.exit(f"bench: no '{dotted}' in the JSON of {what}")
 
 
-def synth(osler: str, data_dir: Path, n: int, p: int, seed: int) -> Path:
-    """`osler synth binary`, cached: the file only appears once it is complete."""
-    path = data_dir / f"binary_n{n}_p{p}_seed{seed}.csv"
+def synth(osler: str, data_dir: Path, n: int, p: int, seed: int, kind: str = "binary") -> Path:
+    """`osler synth KIND` (binary or survival), cached: the file only appears once complete."""
+    path = data_dir / f"{kind}_n{n}_p{p}_seed{seed}.csv"
     if path.exists():
         log(f"reusing {path}")
         return path
     tmp = path.with_suffix(".csv.tmp")
     t0 = time.perf_counter()
     run(
-        [osler, "synth", "binary", "--n", str(n), "--p", str(p), "--seed", str(seed),
+        [osler, "synth", kind, "--n", str(n), "--p", str(p), "--seed", str(seed),
          "--out", str(tmp)],
         "osler synth",
     )
@@ -222,9 +223,10 @@ def machine(osler: str, python: str) -> dict:
         except OSError:
             return None
 
-    versions = out([python, "-c", "import json, numpy, pandas, sklearn, lightgbm, scipy; "
-                    "print(json.dumps({m.__name__: m.__version__ for m in "
-                    "(numpy, pandas, sklearn, lightgbm, scipy)}))"])
+    versions = out([python, "-c", "import json, importlib; print(json.dumps({m: "
+                    "getattr(importlib.import_module(m), '__version__', None) for m in "
+                    "('numpy', 'pandas', 'sklearn', 'lightgbm', 'scipy', 'lifelines', "
+                    "'sksurv')}))"])
     dirty = out(["git", "status", "--porcelain"])
     return {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -240,6 +242,8 @@ def machine(osler: str, python: str) -> dict:
         "git_commit": (out(["git", "rev-parse", "--short", "HEAD"]) or "?")
         + (" (uncommitted changes)" if dirty else ""),
         "threads": "1 (OMP/OpenBLAS/MKL/RAYON_NUM_THREADS=1, LightGBM num_threads=1)",
+        "r": out(["Rscript", "-e", "cat(R.version.string, '; survival', "
+                  "as.character(packageVersion('survival')))"]),
         "pinned_cpu": os.environ.get("PIN_CPU") or None,
     }
 
@@ -282,7 +286,16 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--n-test", type=int, default=None, help="GBDT test rows (default: --n)")
     ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--only", choices=["logistic", "gbdt"], default=None)
+    ap.add_argument("--only", choices=["logistic", "gbdt", "survival"], default=None)
+    ap.add_argument("--survival-n", default="10000,100000,1000000",
+                    help="comma-separated row counts of the survival benchmarks")
+    ap.add_argument("--survival-budget", type=float, default=300.0,
+                    help="skip a survival peer at a size where one fit is predicted to take "
+                         "longer than this many seconds")
+    ap.add_argument("--rscript", default=shutil.which("Rscript"),
+                    help="Rscript of the R survival peer (skipped when absent)")
+    ap.add_argument("--survival-bench", default=None,
+                    help="bench/rust binary osler-survival-bench (skipped when absent)")
     ap.add_argument("--data-dir", type=Path, default=BENCH / "data")
     ap.add_argument("--out-dir", type=Path, default=BENCH / "out")
     a = ap.parse_args()
@@ -302,13 +315,23 @@ def main() -> None:
         tr = synth(a.osler, a.data_dir, a.n, 30, SEEDS["binary30"])
         te = synth(a.osler, a.data_dir, a.n_test, 30, SEEDS["binary30_test"])
         res["benchmarks"].append(bench_gbdt(a, tr, te))
+    if a.only in (None, "survival"):
+        import survival_bench  # bench/survival_bench.py
+
+        sizes = [int(float(v)) for v in a.survival_n.split(",") if v.strip()]
+        res["survival"] = survival_bench.run_all(a, sizes, synth, manifest_key, log)
 
     for b in res["benchmarks"]:
         if b["fingerprint_ok"] is False:
             log(f"WARNING: {b['name']}: the data the peer loaded does not match the manifest's "
                 "SHA-256 fingerprints (osler synth or CSV round trip is not bit-exact)")
     (a.out_dir / "results.json").write_text(json.dumps(res, indent=2) + "\n")
-    md = markdown(res)
+    md = markdown(res) if res["benchmarks"] else ""
+    if "survival" in res:
+        import survival_bench
+
+        md += ("\n" if md else "") + survival_bench.markdown(res["survival"], res["machine"],
+                                                             a.reps)
     (a.out_dir / "results.md").write_text(md)
     print(md)
     log(f"wrote {a.out_dir / 'results.json'} and {a.out_dir / 'results.md'}")

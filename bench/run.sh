@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark of osler against scikit-learn and LightGBM. Run by hand, not in CI.
+# Side-by-side benchmark of osler against scikit-learn and LightGBM (logistic, GBDT) and against
+# R survival, the `survival` crate, lifelines and scikit-survival (Cox, Harrell's C).
+# Run by hand, not in CI.
 #
 #   bench/run.sh                      # N=1,000,000 rows, 3 repetitions (needs ~4 GB disk, ~16 GB RAM)
 #   N=100000 bench/run.sh             # quick check of the harness
 #   ONLY=gbdt REPS=5 bench/run.sh     # one benchmark, more repetitions
+#   ONLY=survival SURV_N=10000,100000 bench/run.sh   # survival: R, survival crate, lifelines, sksurv
 #
 # Environment: N (rows, default 1000000), N_TEST (GBDT test rows, default N), REPS (default 3),
-# ONLY (logistic | gbdt), PYTHON (interpreter for the venv, default python3, needs >= 3.11),
+# ONLY (logistic | gbdt | survival), SURV_N (survival sizes, default 10000,100000,1000000),
+# SURV_BUDGET (skip a survival peer where one run would take longer, default 300 s), PYTHON (interpreter for the venv, default python3, needs >= 3.11),
 # PIN_CPU (pin every process to this CPU number), OSLER_BIN (skip the build, use this binary).
 # Results: bench/out/results.json and bench/out/results.md (table for docs/benchmarks.md).
 set -euo pipefail
@@ -35,6 +39,21 @@ else
 fi
 [[ -x "$OSLER" ]] || { say "no osler binary at $OSLER"; exit 1; }
 
+# 1b. The Rust survival bench (bench/rust: osler-eval's harrell_c and the crates.io `survival`
+#     crate), a separate cargo project with its own gitignored target dir.
+SURV_BENCH=""
+if [[ -z "${ONLY:-}" || "${ONLY:-}" == survival ]]; then
+    say "building bench/rust (osler-survival-bench, release)"
+    if cargo build --release --manifest-path "$BENCH/rust/Cargo.toml" \
+        --target-dir "$BENCH/rust/target"; then
+        SURV_BENCH="$BENCH/rust/target/release/osler-survival-bench"
+    else
+        say "bench/rust did not build: Harrell's C and the survival crate are skipped"
+    fi
+    command -v Rscript >/dev/null ||
+        say "Rscript not found: the R survival peer is skipped (apt-get install r-base-core r-cran-survival)"
+fi
+
 # 2. The peers' virtual environment (bench/.venv, gitignored), reinstalled when
 #    requirements.txt changes.
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
@@ -61,4 +80,7 @@ export PYTHONHASHSEED=0
 args=(--osler "$OSLER" --python "$VENV/bin/python" --n "$N" --n-test "$N_TEST" --reps "$REPS"
     --data-dir "$BENCH/data" --out-dir "$BENCH/out")
 [[ -n "${ONLY:-}" ]] && args+=(--only "$ONLY")
+[[ -n "${SURV_N:-}" ]] && args+=(--survival-n "$SURV_N")
+[[ -n "${SURV_BUDGET:-}" ]] && args+=(--survival-budget "$SURV_BUDGET")
+[[ -n "$SURV_BENCH" ]] && args+=(--survival-bench "$SURV_BENCH")
 exec "$VENV/bin/python" "$BENCH/harness.py" "${args[@]}"
