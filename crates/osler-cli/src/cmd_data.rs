@@ -97,16 +97,29 @@ fn show(name: &str, json: bool) -> CliResult {
     println!("task:     {}", meta.task);
     println!("rows:     {}", table.n_rows());
     println!("columns:  {}\n", schema.columns.len());
-    println!("{:<26} {:<12} {:<8} {:>7}  {:<10} valid range / levels", "column", "kind", "role", "missing", "unit");
+    println!(
+        "{:<26} {:<12} {:<8} {:>7}  {:<10} valid range / levels",
+        "column", "kind", "role", "missing", "unit"
+    );
     for (c, m) in cols {
-        let kind = serde_json::to_value(c.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-        let role = serde_json::to_value(c.role).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+        let kind = serde_json::to_value(c.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        let role = serde_json::to_value(c.role)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
         let extra = match &c.levels {
             Some(l) => l.join(" / "),
             None if c.min.is_some() || c.max.is_some() => c.range_text(),
             None => String::new(),
         };
-        let codes = if c.missing.is_empty() { String::new() } else { format!("  (missing codes: {})", c.missing.join(", ")) };
+        let codes = if c.missing.is_empty() {
+            String::new()
+        } else {
+            format!("  (missing codes: {})", c.missing.join(", "))
+        };
         println!(
             "{:<26} {:<12} {:<8} {:>7}  {:<10} {extra}{codes}",
             c.name,
@@ -116,7 +129,10 @@ fn show(name: &str, json: bool) -> CliResult {
             c.unit.clone().unwrap_or_default()
         );
     }
-    println!("\ncitation: {}\nlicence:  {}\nsource:   {}", meta.citation, meta.licence, meta.source);
+    println!(
+        "\ncitation: {}\nlicence:  {}\nsource:   {}",
+        meta.citation, meta.licence, meta.source
+    );
     Ok(())
 }
 
@@ -135,7 +151,8 @@ pub fn schema(args: SchemaArgs) -> CliResult {
     loaded.schema.conform(loaded.table.clone(), &[], false)?;
     let is_json = args.out.as_ref().is_some_and(|p| p.extension().is_some_and(|e| e == "json"));
     let text = if is_json {
-        serde_json::to_string_pretty(&loaded.schema).map_err(|e| CliError::user(e.to_string()))? + "\n"
+        serde_json::to_string_pretty(&loaded.schema).map_err(|e| CliError::user(e.to_string()))?
+            + "\n"
     } else {
         loaded.schema.to_toml()
     };
@@ -174,7 +191,9 @@ pub struct SynthArgs {
 pub fn synth(args: SynthArgs) -> CliResult {
     match args.kind {
         SynthKind::Binary if args.p < 3 => {
-            return Err(CliError::user("binary synthetic data needs --p 3 or more (the recipe uses x0, x1, x2)"));
+            return Err(CliError::user(
+                "binary synthetic data needs --p 3 or more (the recipe uses x0, x1, x2)",
+            ));
         }
         SynthKind::Survival if args.p < 1 => {
             return Err(CliError::user("survival synthetic data needs --p 1 or more"));
@@ -182,10 +201,15 @@ pub fn synth(args: SynthArgs) -> CliResult {
         _ => {}
     }
     // Written to a temporary sibling and renamed, so a failure leaves no partial file.
-    let dir = args.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let dir = args
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
     let name = args.out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let fail = |e: std::io::Error| CliError::user(format!("cannot write {}: {e}", args.out.display()));
+    let fail =
+        |e: std::io::Error| CliError::user(format!("cannot write {}: {e}", args.out.display()));
     let file = std::fs::File::create(&tmp).map_err(fail)?;
     let res = match args.kind {
         SynthKind::Binary => {

@@ -36,12 +36,16 @@ pub struct MetricsArgs {
 pub fn metrics(a: MetricsArgs) -> CliResult {
     let table = read_table(&a.data)?;
     let schema = osler_data::Schema::infer(&table)?;
-    let (y, _) = osler_data::target::binary_target(&table, &schema, &a.label, a.positive.as_deref())?;
+    let (y, _) =
+        osler_data::target::binary_target(&table, &schema, &a.label, a.positive.as_deref())?;
     let col = table.column(&a.score).ok_or_else(|| {
         CliError::user(format!("{}: no column named '{}'", table.source, a.score))
     })?;
     let ColumnData::Numeric(p) = &col.data else {
-        return Err(CliError::user(format!("{}: score column '{}' is not numeric", table.source, a.score)));
+        return Err(CliError::user(format!(
+            "{}: score column '{}' is not numeric",
+            table.source, a.score
+        )));
     };
     if let Some(i) = p.iter().position(|v| v.is_nan()) {
         return Err(CliError::user(format!(

@@ -7,9 +7,9 @@ use serde_json::json;
 
 use osler_pipeline::Artifact;
 
+use crate::CliResult;
 use crate::input::{DataArgs, read_table};
 use crate::output::{num, print_json};
-use crate::CliResult;
 
 #[derive(Args)]
 pub struct PredictArgs {
@@ -35,8 +35,12 @@ fn predict_survival(a: &PredictArgs, art: &Artifact, table: osler_data::Table) -
         .map(|i| {
             let mut r = json!({"row": i + 1, "risk": pred.risk[i], "survival": pred.survival[i]});
             if let Some(e) = &pred.explanation {
-                let c: serde_json::Map<String, serde_json::Value> =
-                    e.feature_names.iter().zip(&e.contributions[i]).map(|(n, v)| (n.clone(), json!(v))).collect();
+                let c: serde_json::Map<String, serde_json::Value> = e
+                    .feature_names
+                    .iter()
+                    .zip(&e.contributions[i])
+                    .map(|(n, v)| (n.clone(), json!(v)))
+                    .collect();
                 r["contributions"] = serde_json::Value::Object(c);
             }
             r
@@ -120,7 +124,8 @@ pub fn evaluate(a: EvaluateArgs) -> CliResult {
         (None, None) => return Err(crate::CliError::user("give --data FILE or --dataset NAME")),
     };
     if art.manifest.survival.is_some() {
-        let (metrics, n, events) = art.evaluate_survival(table)?;
+        let osler_pipeline::apply::SurvivalEvaluation { metrics, n, events } =
+            art.evaluate_survival(table)?;
         let map: serde_json::Map<String, serde_json::Value> =
             metrics.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
         if a.json {
@@ -134,7 +139,9 @@ pub fn evaluate(a: EvaluateArgs) -> CliResult {
     }
     let (m, _, _) = art.evaluate(table)?;
     if a.json {
-        return print_json(&json!({"metrics": m, "n": m.n, "events": m.events, "threshold": m.threshold}));
+        return print_json(
+            &json!({"metrics": m, "n": m.n, "events": m.events, "threshold": m.threshold}),
+        );
     }
     crate::cmd_metrics::print_metrics(&m);
     Ok(())

@@ -8,7 +8,9 @@ use clap::Args;
 
 use osler_eval::{decision_curve, ece, precision_recall_curve, roc_curve};
 use osler_pipeline::{Artifact, FittedModel};
-use osler_report::{ErrorPoint, Plot, Report, Table, bar_chart_horizontal, fmt_num, fmt_p, histogram};
+use osler_report::{
+    ErrorPoint, Plot, Report, Table, bar_chart_horizontal, fmt_num, fmt_p, histogram,
+};
 
 use crate::output::{interval, write_atomic};
 use crate::{CliError, CliResult};
@@ -48,29 +50,65 @@ fn render(art: &Artifact, dir: &Path) -> Result<String, CliError> {
 
     let s = r.section("Summary");
     s.key_values([
-        ("Task", match &m.survival {
-            Some(s) => format!("survival: time {}, event {} = {}", s.time, s.event, m.levels.positive),
-            None => format!("binary classification: P({} = {})", m.target, m.levels.positive),
-        }),
+        (
+            "Task",
+            match &m.survival {
+                Some(s) => {
+                    format!("survival: time {}, event {} = {}", s.time, s.event, m.levels.positive)
+                }
+                None => format!("binary classification: P({} = {})", m.target, m.levels.positive),
+            },
+        ),
         ("Model", model_description(art)),
-        ("Training data", format!("{} ({} rows, {} events, {:.1}% prevalence)", m.data.source, m.data.rows, m.data.events, 100.0 * m.data.events as f64 / m.data.rows.max(1) as f64)),
+        (
+            "Training data",
+            format!(
+                "{} ({} rows, {} events, {:.1}% prevalence)",
+                m.data.source,
+                m.data.rows,
+                m.data.events,
+                100.0 * m.data.events as f64 / m.data.rows.max(1) as f64
+            ),
+        ),
         ("Data SHA-256", m.data.sha256.clone()),
-        ("Predictors", format!("{} input columns, {} model features", m.features.len(), m.feature_names.len())),
-        ("Decision threshold", if m.survival.is_some() { "—".to_string() } else { fmt_num(m.threshold, 3) }),
+        (
+            "Predictors",
+            format!("{} input columns, {} model features", m.features.len(), m.feature_names.len()),
+        ),
+        (
+            "Decision threshold",
+            if m.survival.is_some() { "—".to_string() } else { fmt_num(m.threshold, 3) },
+        ),
     ]);
     if let Some(note) = &m.model_note {
         s.warning(note.clone());
     }
 
     let s = r.section("Data and preprocessing");
-    let mut t = Table::new(["column", "kind", "role", "unit", "valid range", "missing codes", "missing", "median (IQR)"])
-        .numeric_columns([6]);
+    let mut t = Table::new([
+        "column",
+        "kind",
+        "role",
+        "unit",
+        "valid range",
+        "missing codes",
+        "missing",
+        "median (IQR)",
+    ])
+    .numeric_columns([6]);
     for c in &m.schema.columns {
         let summary = m.data.columns.iter().find(|s| s.name == c.name);
         let missing = summary.map_or(String::new(), |s| {
             format!("{} ({:.1}%)", s.missing, 100.0 * s.missing as f64 / m.data.rows.max(1) as f64)
         });
-        let median = summary.and_then(|s| Some(format!("{} ({} to {})", fmt_num(s.median?, 4), fmt_num(s.iqr?[0], 4), fmt_num(s.iqr?[1], 4))));
+        let median = summary.and_then(|s| {
+            Some(format!(
+                "{} ({} to {})",
+                fmt_num(s.median?, 4),
+                fmt_num(s.iqr?[0], 4),
+                fmt_num(s.iqr?[1], 4)
+            ))
+        });
         t = t.row([
             c.name.clone(),
             enum_name(&c.kind),
@@ -116,7 +154,12 @@ fn model_description(art: &Artifact) -> String {
     match &art.model {
         FittedModel::Logistic(lm) => {
             let o = lm.options();
-            format!("logistic regression, penalty {} (lambda {}, alpha {})", enum_name(&o.penalty), fmt_num(o.lambda, 3), fmt_num(o.effective_alpha(), 2))
+            format!(
+                "logistic regression, penalty {} (lambda {}, alpha {})",
+                enum_name(&o.penalty),
+                fmt_num(o.lambda, 3),
+                fmt_num(o.effective_alpha(), 2)
+            )
         }
         FittedModel::Cox(m) => format!("Cox proportional hazards, {:?} ties", m.ties()),
         FittedModel::Coxnet(c) => format!(
@@ -128,11 +171,20 @@ fn model_description(art: &Artifact) -> String {
         ),
         FittedModel::Rsf(f) => {
             let o = f.options();
-            format!("random survival forest: {} trees, log-rank splits, min {} in-bag rows per leaf", o.n_trees, o.min_leaf)
+            format!(
+                "random survival forest: {} trees, log-rank splits, min {} in-bag rows per leaf",
+                o.n_trees, o.min_leaf
+            )
         }
         FittedModel::Gbdt(g) => {
             let o = g.options();
-            format!("gradient-boosted trees: {} trees, learning rate {}, up to {} leaves, min {} rows per leaf", g.n_trees(), o.learning_rate, o.max_leaves, o.min_leaf)
+            format!(
+                "gradient-boosted trees: {} trees, learning rate {}, up to {} leaves, min {} rows per leaf",
+                g.n_trees(),
+                o.learning_rate,
+                o.max_leaves,
+                o.min_leaf
+            )
         }
     }
 }
@@ -151,26 +203,42 @@ fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
     ));
     let mut t = Table::new(["metric", "mean", "SD", "95% CI", "pooled"]).numeric_columns([1, 2, 4]);
     for (name, ms) in &cv.metrics {
-        t = t.row([name.clone(), fmt_num(ms.mean, 4), fmt_num(ms.sd, 2), interval(ms.ci95, 4), fmt_num(ms.pooled, 4)]);
+        t = t.row([
+            name.clone(),
+            fmt_num(ms.mean, 4),
+            fmt_num(ms.sd, 2),
+            interval(ms.ci95, 4),
+            fmt_num(ms.pooled, 4),
+        ]);
     }
-    s.table(t.caption(format!("Threshold-dependent metrics use threshold {}.", fmt_num(cv.threshold.unwrap_or(f64::NAN), 3))));
+    s.table(t.caption(format!(
+        "Threshold-dependent metrics use threshold {}.",
+        fmt_num(cv.threshold.unwrap_or(f64::NAN), 3)
+    )));
 
     let y: Vec<bool> = oof.y.iter().map(|&v| v == 1.0).collect();
     let p = &oof.p;
     let roc = roc_curve(&y, p, true)?;
     let pts: Vec<(f64, f64)> = roc.fpr.iter().copied().zip(roc.tpr.iter().copied()).collect();
     let auc = cv.metrics.get("auroc").map_or(f64::NAN, |m| m.pooled);
-    let svg = Plot::new("ROC curve (out-of-fold)").x_label("1 − specificity").y_label("Sensitivity")
-        .x_range(0.0, 1.0).y_range(0.0, 1.0)
+    let svg = Plot::new("ROC curve (out-of-fold)")
+        .x_label("1 − specificity")
+        .y_label("Sensitivity")
+        .x_range(0.0, 1.0)
+        .y_range(0.0, 1.0)
         .line(format!("model (AUROC {})", fmt_num(auc, 3)), &pts)
         .reference_line("chance", (0.0, 0.0), (1.0, 1.0))
         .render();
     s.figure(svg, "Receiver operating characteristic of the pooled out-of-fold predictions.");
     let pr = precision_recall_curve(&y, p)?;
-    let pts: Vec<(f64, f64)> = pr.recall.iter().copied().zip(pr.precision.iter().copied()).collect();
+    let pts: Vec<(f64, f64)> =
+        pr.recall.iter().copied().zip(pr.precision.iter().copied()).collect();
     let prev = oof.y.iter().sum::<f64>() / oof.y.len().max(1) as f64;
-    let svg = Plot::new("Precision-recall curve (out-of-fold)").x_label("Recall (sensitivity)").y_label("Precision (PPV)")
-        .x_range(0.0, 1.0).y_range(0.0, 1.0)
+    let svg = Plot::new("Precision-recall curve (out-of-fold)")
+        .x_label("Recall (sensitivity)")
+        .y_label("Precision (PPV)")
+        .x_range(0.0, 1.0)
+        .y_range(0.0, 1.0)
         .step("model", &pts)
         .reference_line(format!("prevalence {}", fmt_num(prev, 3)), (0.0, prev), (1.0, prev))
         .render();
@@ -188,8 +256,11 @@ fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
             bins.push(ErrorPoint { x: ms, y: fp, lo: centre - half, hi: centre + half });
         }
     }
-    let svg = Plot::new("Calibration (10 equal-width bins)").x_label("Predicted probability").y_label("Observed proportion")
-        .x_range(0.0, 1.0).y_range(0.0, 1.0)
+    let svg = Plot::new("Calibration (10 equal-width bins)")
+        .x_label("Predicted probability")
+        .y_label("Observed proportion")
+        .x_range(0.0, 1.0)
+        .y_range(0.0, 1.0)
         .points_with_error_bars("observed (Wilson 95% CI)", &bins)
         .reference_line("perfect calibration", (0.0, 0.0), (1.0, 1.0))
         .render();
@@ -200,10 +271,23 @@ fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
         fmt_num(cv.metrics.get("calibration_slope").map_or(f64::NAN, |m| m.pooled), 3)
     ));
     let groups = vec![
-        (format!("{} = {}", art.manifest.target, art.manifest.levels.negative), y.iter().zip(p).filter(|(y, _)| !**y).map(|(_, p)| *p).collect()),
-        (format!("{} = {}", art.manifest.target, art.manifest.levels.positive), y.iter().zip(p).filter(|(y, _)| **y).map(|(_, p)| *p).collect()),
+        (
+            format!("{} = {}", art.manifest.target, art.manifest.levels.negative),
+            y.iter().zip(p).filter(|(y, _)| !**y).map(|(_, p)| *p).collect(),
+        ),
+        (
+            format!("{} = {}", art.manifest.target, art.manifest.levels.positive),
+            y.iter().zip(p).filter(|(y, _)| **y).map(|(_, p)| *p).collect(),
+        ),
     ];
-    let svg = histogram("Predicted probabilities by outcome", "Predicted probability", &groups, 20, (0.0, 1.0)).render();
+    let svg = histogram(
+        "Predicted probabilities by outcome",
+        "Predicted probability",
+        &groups,
+        20,
+        (0.0, 1.0),
+    )
+    .render();
     s.figure(svg, "Distribution of out-of-fold predicted probabilities in each outcome class.");
 
     let s = r.section("Decision curve");
@@ -212,8 +296,11 @@ fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
     let model: Vec<(f64, f64)> = nb.iter().map(|b| (b.threshold, b.model)).collect();
     let all: Vec<(f64, f64)> = nb.iter().map(|b| (b.threshold, b.treat_all)).collect();
     let ymax = prev.max(0.01) * 1.1;
-    let svg = Plot::new("Net benefit (out-of-fold)").x_label("Threshold probability").y_label("Net benefit")
-        .x_range(0.0, 1.0).y_range(-0.05 * ymax.max(0.2), ymax)
+    let svg = Plot::new("Net benefit (out-of-fold)")
+        .x_label("Threshold probability")
+        .y_label("Net benefit")
+        .x_range(0.0, 1.0)
+        .y_range(-0.05 * ymax.max(0.2), ymax)
         .line("model", &model)
         .line("treat all", &all)
         .reference_line("treat none", (0.0, 0.0), (1.0, 0.0))
@@ -228,7 +315,8 @@ fn model_section(r: &mut Report, art: &Artifact) {
     match &art.model {
         FittedModel::Logistic(lm) => {
             let rows = lm.summary();
-            let mut t = Table::new(["term", "coef", "SE", "z", "p", "odds ratio", "OR 95% CI"]).numeric_columns([1, 2, 3, 4, 5]);
+            let mut t = Table::new(["term", "coef", "SE", "z", "p", "odds ratio", "OR 95% CI"])
+                .numeric_columns([1, 2, 3, 4, 5]);
             for row in &rows {
                 let name = row.index.map_or("(Intercept)".to_string(), |j| names[j].clone());
                 t = t.row([
@@ -242,7 +330,8 @@ fn model_section(r: &mut Report, art: &Artifact) {
                 ]);
             }
             s.table(t.caption("Coefficients on the original scale of each input column (log-odds per unit). SEs, z, p and CIs are Wald statistics of the unpenalised fit; none are given for penalised fits."));
-            let coefs: Vec<f64> = rows.iter().filter(|r| r.index.is_some()).map(|r| r.coef).collect();
+            let coefs: Vec<f64> =
+                rows.iter().filter(|r| r.index.is_some()).map(|r| r.coef).collect();
             s.figure(
                 bar_chart_horizontal("Coefficients (log-odds per unit)", names, &coefs, "coefficient"),
                 "Coefficient of each model feature. Units differ between features, so compare within a feature only.",

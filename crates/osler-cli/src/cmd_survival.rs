@@ -140,7 +140,10 @@ fn load(o: &OutcomeArgs, extra: &[&str]) -> Result<Loaded, CliError> {
     let mut required: Vec<&str> = vec![&o.time, &o.event];
     required.extend(o.start.as_deref());
     required.extend(extra);
-    let table = loaded.schema.conform(loaded.table, &required, false).map_err(osler_pipeline::PipelineError::from)?;
+    let table = loaded
+        .schema
+        .conform(loaded.table, &required, false)
+        .map_err(osler_pipeline::PipelineError::from)?;
     let spec = SurvivalSpec {
         time: o.time.clone(),
         event: o.event.clone(),
@@ -153,11 +156,17 @@ fn load(o: &OutcomeArgs, extra: &[&str]) -> Result<Loaded, CliError> {
 
 /// Text of each row of a column (missing rows are an error naming the line).
 fn labels(table: &Table, name: &str) -> Result<Vec<String>, CliError> {
-    let col = table.column(name).ok_or_else(|| CliError::user(format!("{}: no column named '{name}'", table.source)))?;
+    let col = table
+        .column(name)
+        .ok_or_else(|| CliError::user(format!("{}: no column named '{name}'", table.source)))?;
     (0..table.n_rows())
         .map(|i| {
             col.data.text_at(i).ok_or_else(|| {
-                CliError::user(format!("{}: {}, column '{name}': missing group value", table.source, table.locate(i)))
+                CliError::user(format!(
+                    "{}: {}, column '{name}': missing group value",
+                    table.source,
+                    table.locate(i)
+                ))
             })
         })
         .collect()
@@ -219,7 +228,9 @@ fn km(a: KmArgs) -> CliResult {
         }));
     }
     if a.outcome.json {
-        return print_json(&json!({"groups": out, "conf_type": format!("{:?}", conf).to_lowercase()}));
+        return print_json(
+            &json!({"groups": out, "conf_type": format!("{:?}", conf).to_lowercase()}),
+        );
     }
     for g in &out {
         println!(
@@ -235,7 +246,12 @@ fn km(a: KmArgs) -> CliResult {
             println!("  {:>12} {:>10} {:>8}", "time", "survival", "at risk");
             let (t, s, r) = (&at["time"], &at["survival"], &at["at_risk"]);
             for i in 0..a.times.len() {
-                println!("  {:>12} {:>10} {:>8}", num(t[i].as_f64().unwrap_or(f64::NAN), 6), num(s[i].as_f64().unwrap_or(f64::NAN), 4), r[i]);
+                println!(
+                    "  {:>12} {:>10} {:>8}",
+                    num(t[i].as_f64().unwrap_or(f64::NAN), 6),
+                    num(s[i].as_f64().unwrap_or(f64::NAN), 4),
+                    r[i]
+                );
             }
         }
     }
@@ -258,7 +274,13 @@ fn logrank(a: LogrankArgs) -> CliResult {
     }
     println!("{:<24} {:>8} {:>10} {:>10}", "group", "N", "observed", "expected");
     for i in 0..t.groups.len() {
-        println!("{:<24} {:>8} {:>10} {:>10}", t.groups[i], t.n[i], t.observed[i], num(t.expected[i], 5));
+        println!(
+            "{:<24} {:>8} {:>10} {:>10}",
+            t.groups[i],
+            t.n[i],
+            t.observed[i],
+            num(t.expected[i], 5)
+        );
     }
     println!("\nchisq = {} on {} df, p = {}", num(t.chisq, 6), t.df, pval(t.p_value));
     Ok(())
@@ -284,7 +306,11 @@ fn cox(a: CoxArgs) -> CliResult {
     let outcome = l.outcome.select(&kept);
     let pick = |col: &Option<String>| -> Result<Option<Vec<u32>>, CliError> {
         col.as_ref()
-            .map(|c| labels(&l.table, c).map(|v| kept.iter().map(|&i| v[i].clone()).collect::<Vec<_>>()).map(|v| codes(&v)))
+            .map(|c| {
+                labels(&l.table, c)
+                    .map(|v| kept.iter().map(|&i| v[i].clone()).collect::<Vec<_>>())
+                    .map(|v| codes(&v))
+            })
             .transpose()
     };
     let opts = CoxOptions {
@@ -298,7 +324,8 @@ fn cox(a: CoxArgs) -> CliResult {
         ..CoxOptions::default()
     };
     let t0 = Instant::now();
-    let fit = CoxModel::fit(&x, &outcome.time, &outcome.event, &opts).map_err(|e| model_err(e, &names))?;
+    let fit = CoxModel::fit(&x, &outcome.time, &outcome.event, &opts)
+        .map_err(|e| model_err(e, &names))?;
     let fit_seconds = t0.elapsed().as_secs_f64();
     let rows: Vec<Value> = fit
         .summary()
@@ -311,7 +338,10 @@ fn cox(a: CoxArgs) -> CliResult {
     let (lr, wald, score) = (fit.likelihood_ratio_test(), fit.wald_test(), fit.score_test());
     let test = |t: &osler_models::survival::ChiSquareTest| json!({"statistic": t.statistic, "df": t.df, "p": t.p_value});
     let ph = if a.ph_test {
-        Some(fit.proportional_hazards_test(&x, &outcome.time, &outcome.event, &opts).map_err(|e| model_err(e, &names))?)
+        Some(
+            fit.proportional_hazards_test(&x, &outcome.time, &outcome.event, &opts)
+                .map_err(|e| model_err(e, &names))?,
+        )
     } else {
         None
     };
@@ -331,8 +361,20 @@ fn cox(a: CoxArgs) -> CliResult {
     if o.json {
         return print_json(&v);
     }
-    println!("n = {}, events = {}{}", fit.n_obs(), fit.n_events(), if dropped > 0 { format!(" ({dropped} rows with missing covariates dropped)") } else { String::new() });
-    println!("{:<24} {:>11} {:>10} {:>10} {:>8} {:>10} {:>22}", "", "coef", "exp(coef)", "se(coef)", "z", "p", "exp(coef) 95% CI");
+    println!(
+        "n = {}, events = {}{}",
+        fit.n_obs(),
+        fit.n_events(),
+        if dropped > 0 {
+            format!(" ({dropped} rows with missing covariates dropped)")
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "{:<24} {:>11} {:>10} {:>10} {:>8} {:>10} {:>22}",
+        "", "coef", "exp(coef)", "se(coef)", "z", "p", "exp(coef) 95% CI"
+    );
     for r in fit.summary() {
         println!(
             "{:<24} {:>11} {:>10} {:>10} {:>8} {:>10} {:>22}",
@@ -347,16 +389,44 @@ fn cox(a: CoxArgs) -> CliResult {
     }
     println!("\nconcordance = {}", num(c.c_index, 4));
     println!("log-likelihood = {} (null {})", num(fit.loglik(), 10), num(fit.loglik_null(), 10));
-    println!("likelihood ratio test = {} on {} df, p = {}", num(lr.statistic, 5), lr.df, pval(lr.p_value));
-    println!("Wald test             = {} on {} df, p = {}", num(wald.statistic, 5), wald.df, pval(wald.p_value));
-    println!("score (log-rank) test = {} on {} df, p = {}", num(score.statistic, 5), score.df, pval(score.p_value));
+    println!(
+        "likelihood ratio test = {} on {} df, p = {}",
+        num(lr.statistic, 5),
+        lr.df,
+        pval(lr.p_value)
+    );
+    println!(
+        "Wald test             = {} on {} df, p = {}",
+        num(wald.statistic, 5),
+        wald.df,
+        pval(wald.p_value)
+    );
+    println!(
+        "score (log-rank) test = {} on {} df, p = {}",
+        num(score.statistic, 5),
+        score.df,
+        pval(score.p_value)
+    );
     if let Some(p) = &ph {
         println!("\nproportional-hazards test (scaled Schoenfeld residuals, KM time transform):");
         println!("{:<24} {:>8} {:>10} {:>4} {:>10}", "", "rho", "chisq", "df", "p");
         for (r, n) in p.covariates.iter().zip(&names) {
-            println!("{n:<24} {:>8} {:>10} {:>4} {:>10}", num(r.rho, 3), num(r.test.statistic, 4), r.test.df, pval(r.test.p_value));
+            println!(
+                "{n:<24} {:>8} {:>10} {:>4} {:>10}",
+                num(r.rho, 3),
+                num(r.test.statistic, 4),
+                r.test.df,
+                pval(r.test.p_value)
+            );
         }
-        println!("{:<24} {:>8} {:>10} {:>4} {:>10}", "GLOBAL", "", num(p.global.statistic, 4), p.global.df, pval(p.global.p_value));
+        println!(
+            "{:<24} {:>8} {:>10} {:>4} {:>10}",
+            "GLOBAL",
+            "",
+            num(p.global.statistic, 4),
+            p.global.df,
+            pval(p.global.p_value)
+        );
     }
     Ok(())
 }

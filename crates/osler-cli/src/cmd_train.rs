@@ -10,7 +10,9 @@ use osler_models::gbdt::GbdtOptions;
 use osler_models::linear::{LogisticOptions, Penalty};
 use osler_models::rsf::RsfOptions;
 use osler_models::survival::Ties;
-use osler_pipeline::{Artifact, DataInfo, DataSpec, FittedModel, ModelSpec, ThresholdRule, TrainSpec};
+use osler_pipeline::{
+    Artifact, DataInfo, DataSpec, FittedModel, ModelSpec, ThresholdRule, TrainSpec,
+};
 
 use crate::input::DataArgs;
 use crate::output::{interval, num, print_json, pval};
@@ -229,7 +231,9 @@ fn threshold_rule(s: &str) -> Result<ThresholdRule, CliError> {
     }
     match s.parse::<f64>() {
         Ok(t) if t > 0.0 && t < 1.0 => Ok(ThresholdRule::Fixed(t)),
-        _ => Err(CliError::user(format!("--threshold must be a probability in (0, 1) or 'youden', got '{s}'"))),
+        _ => Err(CliError::user(format!(
+            "--threshold must be a probability in (0, 1) or 'youden', got '{s}'"
+        ))),
     }
 }
 
@@ -276,7 +280,8 @@ pub fn train(a: TrainArgs) -> CliResult {
     let bar = crate::progress::bar(steps, "cross-validating", a.quiet || a.json || steps == 0);
     let outcome = osler_pipeline::train(&prepared, &spec, &mut || bar.inc(1))?;
     bar.finish_and_clear();
-    let (fit_seconds, cv_seconds, prep_seconds) = (outcome.fit_seconds, outcome.cv_seconds, outcome.preprocess_seconds);
+    let (fit_seconds, cv_seconds, prep_seconds) =
+        (outcome.fit_seconds, outcome.cv_seconds, outcome.preprocess_seconds);
     let info = DataInfo {
         source,
         sha256,
@@ -305,7 +310,10 @@ pub fn train(a: TrainArgs) -> CliResult {
 /// The artifact directory and whether it may replace an existing one: a
 /// user-chosen `--out` needs `--force`; our default location may be refreshed.
 pub fn output_dir(a: &TrainArgs, stem: &str, model: &str) -> Result<(PathBuf, bool), CliError> {
-    let out = a.out.clone().unwrap_or_else(|| PathBuf::from("osler-models").join(format!("{stem}-{model}")));
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("osler-models").join(format!("{stem}-{model}")));
     let overwrite = a.force || (a.out.is_none() && Artifact::manifest_path(&out).exists());
     if out.exists() && !overwrite {
         return Err(CliError::user(format!(
@@ -382,8 +390,12 @@ pub fn summary_json(art: &Artifact, out: &std::path::Path, timing: Value) -> Val
         }
         FittedModel::Rsf(f) => {
             let imp = art.model.importance().unwrap_or_default();
-            let rows: Vec<Value> =
-                m.feature_names.iter().zip(imp).map(|(n, g)| json!({"name": n, "split_share": g})).collect();
+            let rows: Vec<Value> = m
+                .feature_names
+                .iter()
+                .zip(imp)
+                .map(|(n, g)| json!({"name": n, "split_share": g}))
+                .collect();
             v["importance"] = Value::Array(rows);
             v["trees"] = json!(f.trees().len());
             v["oob_concordance"] = json!(f.oob_concordance());
@@ -425,7 +437,12 @@ pub fn print_human(art: &Artifact, v: &Value) {
         );
         println!("{:<24} {:>10} {:>10} {:>24}", "metric", "mean", "sd", "95% CI");
         for (name, s) in &cv.metrics {
-            println!("{name:<24} {:>10} {:>10} {:>24}", num(s.mean, 4), num(s.sd, 2), interval(s.ci95, 4));
+            println!(
+                "{name:<24} {:>10} {:>10} {:>24}",
+                num(s.mean, 4),
+                num(s.sd, 2),
+                interval(s.ci95, 4)
+            );
         }
         println!();
     }
@@ -436,9 +453,11 @@ pub fn print_human(art: &Artifact, v: &Value) {
         );
         for r in rows {
             let f = |k: &str| r[k].as_f64().unwrap_or(f64::NAN);
-            let ci = r.get("odds_ratio_ci95").or(r.get("hazard_ratio_ci95")).and_then(Value::as_array).map(|a| {
-                [a[0].as_f64().unwrap_or(f64::NAN), a[1].as_f64().unwrap_or(f64::NAN)]
-            });
+            let ci = r
+                .get("odds_ratio_ci95")
+                .or(r.get("hazard_ratio_ci95"))
+                .and_then(Value::as_array)
+                .map(|a| [a[0].as_f64().unwrap_or(f64::NAN), a[1].as_f64().unwrap_or(f64::NAN)]);
             println!(
                 "{:<28} {:>11} {:>10} {:>8} {:>10} {:>10} {:>22}",
                 r["name"].as_str().unwrap_or_default(),
@@ -446,18 +465,31 @@ pub fn print_human(art: &Artifact, v: &Value) {
                 num(f("se"), 4),
                 num(f("z"), 3),
                 pval(f("p")),
-                num(if r.get("odds_ratio").is_some() { f("odds_ratio") } else { f("hazard_ratio") }, 4),
+                num(
+                    if r.get("odds_ratio").is_some() { f("odds_ratio") } else { f("hazard_ratio") },
+                    4
+                ),
                 interval(ci, 4)
             );
         }
-        println!("log-likelihood {}  (null {})", num(v["loglik"].as_f64().unwrap_or(f64::NAN), 8), num(v["loglik_null"].as_f64().unwrap_or(f64::NAN), 8));
+        println!(
+            "log-likelihood {}  (null {})",
+            num(v["loglik"].as_f64().unwrap_or(f64::NAN), 8),
+            num(v["loglik_null"].as_f64().unwrap_or(f64::NAN), 8)
+        );
     }
     if let Some(rows) = v["importance"].as_array() {
         let mut rows: Vec<&Value> = rows.iter().collect();
-        rows.sort_by(|a, b| b["gain"].as_f64().unwrap_or(0.0).total_cmp(&a["gain"].as_f64().unwrap_or(0.0)));
+        rows.sort_by(|a, b| {
+            b["gain"].as_f64().unwrap_or(0.0).total_cmp(&a["gain"].as_f64().unwrap_or(0.0))
+        });
         println!("{:<28} {:>10}", "feature", "gain share");
         for r in rows {
-            println!("{:<28} {:>10}", r["name"].as_str().unwrap_or_default(), num(r["gain"].as_f64().unwrap_or(0.0), 3));
+            println!(
+                "{:<28} {:>10}",
+                r["name"].as_str().unwrap_or_default(),
+                num(r["gain"].as_f64().unwrap_or(0.0), 3)
+            );
         }
     }
 }

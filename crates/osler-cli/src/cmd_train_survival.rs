@@ -26,7 +26,8 @@ pub fn train_survival(
     if a.target.is_some() {
         return Err(CliError::user("--task survival takes --time and --event, not --target"));
     }
-    let surv = SurvivalSpec { time, event, event_level: a.event_level.clone(), start: a.start.clone() };
+    let surv =
+        SurvivalSpec { time, event, event_level: a.event_level.clone(), start: a.start.clone() };
     let source = loaded.table.source.clone();
     let sha256 = loaded.table.sha256.clone().unwrap_or_default();
     let prepared = prepare_survival(loaded.table, loaded.schema, &data_spec, &surv)?;
@@ -37,13 +38,17 @@ pub fn train_survival(
     let outcome = run(&prepared, &spec, &mut || bar.inc(1))?;
     bar.finish_and_clear();
     let timing = json!({"read_seconds": read_seconds, "fit_seconds": outcome.fit_seconds, "cv_seconds": outcome.cv_seconds});
-    let all: Vec<String> = std::iter::once(surv.time.clone()).chain(prepared.features.iter().cloned()).collect();
+    let all: Vec<String> =
+        std::iter::once(surv.time.clone()).chain(prepared.features.iter().cloned()).collect();
     let info = DataInfo {
         source,
         sha256,
         rows: prepared.outcome.time.len(),
         events: prepared.outcome.events(),
-        columns: all.iter().filter_map(|n| prepared.table.column(n).map(osler_data::Column::summary)).collect(),
+        columns: all
+            .iter()
+            .filter_map(|n| prepared.table.column(n).map(osler_data::Column::summary))
+            .collect(),
     };
     let mut artifact = build_survival_artifact(&prepared, &spec, outcome, info);
     artifact.save(&out, overwrite)?;

@@ -13,7 +13,12 @@ use crate::CliError;
 #[derive(Args, Debug, Clone)]
 pub struct DataArgs {
     /// Data file: CSV or CSV.gz (delimiter sniffed), or JSON records; `-` reads stdin.
-    #[arg(long, value_name = "FILE", conflicts_with = "dataset", required_unless_present = "dataset")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "dataset",
+        required_unless_present = "dataset"
+    )]
     pub data: Option<PathBuf>,
     /// A dataset shipped with osler (see `osler datasets list`).
     #[arg(long, value_name = "NAME")]

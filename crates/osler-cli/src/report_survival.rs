@@ -2,7 +2,9 @@
 //! risk group with numbers at risk, time-dependent AUC, calibration and net
 //! benefit at a horizon (all from out-of-fold predictions), and the model.
 
-use osler_eval::survival::{CensoringConvention, calibration_at_horizon, cumulative_dynamic_auc, decision_curve_at_horizon};
+use osler_eval::survival::{
+    CensoringConvention, calibration_at_horizon, cumulative_dynamic_auc, decision_curve_at_horizon,
+};
 use osler_models::survival::KaplanMeier;
 use osler_pipeline::{Artifact, FittedModel};
 use osler_report::{ErrorPoint, Plot, Report, Table, bar_chart_horizontal, fmt_num, fmt_p};
@@ -13,7 +15,9 @@ use crate::output::interval;
 /// Sections built from the out-of-fold predictions of a survival artifact.
 pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
     let (Some(cv), Some(oof)) = (&art.manifest.cv, &art.out_of_fold) else {
-        r.section("Performance").note("Trained without cross-validation (--cv 0): use `osler evaluate` on held-out data.");
+        r.section("Performance").note(
+            "Trained without cross-validation (--cv 0): use `osler evaluate` on held-out data.",
+        );
         return Ok(());
     };
     let (Some(time), Some(surv)) = (&oof.time, &oof.survival) else {
@@ -31,7 +35,13 @@ pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
     ));
     let mut t = Table::new(["metric", "mean", "SD", "95% CI", "pooled"]).numeric_columns([1, 2, 4]);
     for (name, ms) in &cv.metrics {
-        t = t.row([name.clone(), fmt_num(ms.mean, 4), fmt_num(ms.sd, 2), interval(ms.ci95, 4), fmt_num(ms.pooled, 4)]);
+        t = t.row([
+            name.clone(),
+            fmt_num(ms.mean, 4),
+            fmt_num(ms.sd, 2),
+            interval(ms.ci95, 4),
+            fmt_num(ms.pooled, 4),
+        ]);
     }
     s.table(t.caption("Mean and SD over test folds; 95% CI by bootstrap of the fold means; pooled = all out-of-fold risk scores together."));
 
@@ -39,9 +49,15 @@ pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
     let mut order: Vec<usize> = (0..oof.p.len()).collect();
     order.sort_by(|&a, &b| oof.p[a].total_cmp(&oof.p[b]));
     let names = ["low risk", "middle risk", "high risk"];
-    let mut plot = Plot::new("Kaplan-Meier by predicted risk tertile (out-of-fold)").x_label("Time").y_label("Survival").y_range(0.0, 1.0);
+    let mut plot = Plot::new("Kaplan-Meier by predicted risk tertile (out-of-fold)")
+        .x_label("Time")
+        .y_label("Survival")
+        .y_range(0.0, 1.0);
     let horizon_marks: Vec<f64> = grid.iter().step_by(2).copied().collect();
-    let mut at_risk = Table::new(std::iter::once("group".to_string()).chain(horizon_marks.iter().map(|t| format!("t = {}", fmt_num(*t, 4)))));
+    let mut at_risk = Table::new(
+        std::iter::once("group".to_string())
+            .chain(horizon_marks.iter().map(|t| format!("t = {}", fmt_num(*t, 4)))),
+    );
     for (g, name) in names.iter().enumerate() {
         let rows: Vec<usize> = order[g * order.len() / 3..(g + 1) * order.len() / 3].to_vec();
         let tt: Vec<f64> = rows.iter().map(|&i| time[i]).collect();
@@ -50,7 +66,10 @@ pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
         let mut pts = vec![(0.0, 1.0)];
         pts.extend(km.time.iter().copied().zip(km.surv.iter().copied()));
         plot = plot.step(format!("{name} (n = {})", rows.len()), &pts);
-        at_risk = at_risk.row(std::iter::once(name.to_string()).chain(km.n_at_risk(&horizon_marks).iter().map(|n| format!("{n}"))));
+        at_risk = at_risk.row(
+            std::iter::once(name.to_string())
+                .chain(km.n_at_risk(&horizon_marks).iter().map(|n| format!("{n}"))),
+        );
     }
     s.figure(plot.render(), "Observed survival in thirds of the patients ranked by their out-of-fold risk score: separation shows discrimination.");
     s.table(at_risk.caption("Number at risk."));
@@ -60,19 +79,40 @@ pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
         let max_t = time.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         grid.iter().copied().filter(|t| *t < max_t).collect()
     };
-    if let Ok(auc) = cumulative_dynamic_auc(time, &event, &oof.p, &ok_times, CensoringConvention::LeftLimit) {
+    if let Ok(auc) =
+        cumulative_dynamic_auc(time, &event, &oof.p, &ok_times, CensoringConvention::LeftLimit)
+    {
         let pts: Vec<(f64, f64)> = auc.times.iter().copied().zip(auc.auc.iter().copied()).collect();
-        let svg = Plot::new("Cumulative/dynamic AUC(t) (out-of-fold)").x_label("Time").y_label("AUC(t)").y_range(0.5, 1.0).line("model", &pts).render();
+        let svg = Plot::new("Cumulative/dynamic AUC(t) (out-of-fold)")
+            .x_label("Time")
+            .y_label("AUC(t)")
+            .y_range(0.5, 1.0)
+            .line("model", &pts)
+            .render();
         s.figure(svg, format!("AUC(t): patients with an event by t (IPCW-weighted) against those still event-free; mean {}.", fmt_num(auc.mean_auc, 3)));
     }
     let k = grid.len() / 2;
     if let Some(&horizon) = grid.get(k) {
         let risk_at: Vec<f64> = surv.iter().map(|row| 1.0 - row[k]).collect();
         if let Ok(cal) = calibration_at_horizon(time, &event, &risk_at, horizon, 10) {
-            let pts: Vec<ErrorPoint> = cal.groups.iter().map(|g| ErrorPoint { x: g.mean_predicted, y: g.observed, lo: g.observed, hi: g.observed }).collect();
-            let svg = Plot::new(format!("Calibration at t = {}", fmt_num(horizon, 4))).x_label("Predicted risk by t").y_label("Observed risk by t (1 − KM)")
-                .x_range(0.0, 1.0).y_range(0.0, 1.0).points_with_error_bars("risk deciles", &pts)
-                .reference_line("perfect calibration", (0.0, 0.0), (1.0, 1.0)).render();
+            let pts: Vec<ErrorPoint> = cal
+                .groups
+                .iter()
+                .map(|g| ErrorPoint {
+                    x: g.mean_predicted,
+                    y: g.observed,
+                    lo: g.observed,
+                    hi: g.observed,
+                })
+                .collect();
+            let svg = Plot::new(format!("Calibration at t = {}", fmt_num(horizon, 4)))
+                .x_label("Predicted risk by t")
+                .y_label("Observed risk by t (1 − KM)")
+                .x_range(0.0, 1.0)
+                .y_range(0.0, 1.0)
+                .points_with_error_bars("risk deciles", &pts)
+                .reference_line("perfect calibration", (0.0, 0.0), (1.0, 1.0))
+                .render();
             s.figure(svg, format!("Predicted against observed risk by decile of predicted risk; ICI {} (group-weighted mean absolute difference).", fmt_num(cal.ici, 3)));
         }
         let thresholds: Vec<f64> = (1..=90).map(|t| f64::from(t) / 100.0).collect();
@@ -80,9 +120,15 @@ pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
             let model: Vec<(f64, f64)> = nb.iter().map(|b| (b.threshold, b.model)).collect();
             let all: Vec<(f64, f64)> = nb.iter().map(|b| (b.threshold, b.treat_all)).collect();
             let top = nb.first().map_or(0.5, |b| b.treat_all.max(b.model)).max(0.05) * 1.1;
-            let svg = Plot::new(format!("Net benefit at t = {}", fmt_num(horizon, 4))).x_label("Threshold risk").y_label("Net benefit")
-                .x_range(0.0, 0.9).y_range(-0.05 * top.max(0.2), top).line("model", &model).line("treat all", &all)
-                .reference_line("treat none", (0.0, 0.0), (0.9, 0.0)).render();
+            let svg = Plot::new(format!("Net benefit at t = {}", fmt_num(horizon, 4)))
+                .x_label("Threshold risk")
+                .y_label("Net benefit")
+                .x_range(0.0, 0.9)
+                .y_range(-0.05 * top.max(0.2), top)
+                .line("model", &model)
+                .line("treat all", &all)
+                .reference_line("treat none", (0.0, 0.0), (0.9, 0.0))
+                .render();
             s.figure(svg, "Net benefit with Kaplan-Meier risk among those above the threshold (Vickers et al. 2008).");
         }
     }
@@ -95,7 +141,8 @@ pub fn model_section(r: &mut Report, art: &Artifact) {
     let s = r.section("Model");
     if let FittedModel::Cox(m) = &art.model {
         let rows = m.summary();
-        let mut t = Table::new(["covariate", "coef", "SE", "z", "p", "hazard ratio", "HR 95% CI"]).numeric_columns([1, 2, 3, 4, 5]);
+        let mut t = Table::new(["covariate", "coef", "SE", "z", "p", "hazard ratio", "HR 95% CI"])
+            .numeric_columns([1, 2, 3, 4, 5]);
         for row in &rows {
             t = t.row([
                 names[row.index].clone(),
@@ -115,7 +162,15 @@ pub fn model_section(r: &mut Report, art: &Artifact) {
             fmt_num(m.concordance().c_index, 4)
         )));
         let coefs: Vec<f64> = rows.iter().map(|r| r.coef).collect();
-        s.figure(bar_chart_horizontal("Coefficients (log hazard ratio per unit)", names, &coefs, "coefficient"), "Log hazard ratio per unit of each covariate.");
+        s.figure(
+            bar_chart_horizontal(
+                "Coefficients (log hazard ratio per unit)",
+                names,
+                &coefs,
+                "coefficient",
+            ),
+            "Log hazard ratio per unit of each covariate.",
+        );
     }
     if let FittedModel::Coxnet(m) = &art.model {
         let mut t = Table::new(["covariate", "coef", "hazard ratio"]).numeric_columns([1, 2]);

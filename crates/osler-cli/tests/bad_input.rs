@@ -68,7 +68,10 @@ fn nan_and_infinity_in_data() {
     for bad in ["NaN", "inf", "-Infinity"] {
         let data = write(dir.path(), "d.csv", &format!("x,y\n1,0\n{bad},1\n3,0\n4,1\n"));
         let e = user_error(&train_args(&data, out.to_str().expect("p")));
-        assert!(e.contains("line 3") && e.contains("'x'") && e.contains("not a finite number"), "{e}");
+        assert!(
+            e.contains("line 3") && e.contains("'x'") && e.contains("not a finite number"),
+            "{e}"
+        );
     }
 }
 
@@ -78,11 +81,16 @@ fn corrupt_and_wrong_version_artifacts() {
     let art = dir.path().join("m");
     let a = art.to_str().expect("path");
     json_ok(&["train", "--dataset", "pima-diabetes", "--cv", "0", "--json", "--out", a]);
-    let input = write(dir.path(), "p.csv", "pregnant,glucose,pressure,triceps,insulin,mass,pedigree,age\n1,100,70,20,80,25,0.3,30\n");
+    let input = write(
+        dir.path(),
+        "p.csv",
+        "pregnant,glucose,pressure,triceps,insulin,mass,pedigree,age\n1,100,70,20,80,25,0.3,30\n",
+    );
 
     let manifest = art.join("manifest.json");
     let original = std::fs::read_to_string(&manifest).expect("manifest");
-    std::fs::write(&manifest, original.replace("\"format_version\": 1", "\"format_version\": 99")).expect("edit");
+    std::fs::write(&manifest, original.replace("\"format_version\": 1", "\"format_version\": 99"))
+        .expect("edit");
     let e = user_error(&["predict", a, "--input", &input]);
     assert!(e.contains("format version 99") && e.contains("not supported"), "{e}");
 
@@ -97,7 +105,8 @@ fn corrupt_and_wrong_version_artifacts() {
     let e = user_error(&["predict", a, "--input", &input]);
     assert!(e.contains("SHA-256"), "{e}");
 
-    let e = user_error(&["predict", dir.path().join("nope").to_str().expect("p"), "--input", &input]);
+    let e =
+        user_error(&["predict", dir.path().join("nope").to_str().expect("p"), "--input", &input]);
     assert!(e.contains("not found"), "{e}");
 }
 
@@ -114,7 +123,13 @@ fn json_patient_out_of_range_unknown_or_missing_column() {
     };
     let p = write(dir.path(), "p.json", &patient("1500", ""));
     let e = user_error(&["predict", a, "--input", &p, "--json"]);
-    assert!(e.contains("record 1") && e.contains("'glucose'") && e.contains("1500") && e.contains("< 1000"), "{e}");
+    assert!(
+        e.contains("record 1")
+            && e.contains("'glucose'")
+            && e.contains("1500")
+            && e.contains("< 1000"),
+        "{e}"
+    );
     let p = write(dir.path(), "p.json", &patient("100", r#", "cholesterol": 5"#));
     let e = user_error(&["predict", a, "--input", &p, "--json"]);
     assert!(e.contains("unexpected column 'cholesterol'"), "{e}");
@@ -132,14 +147,25 @@ fn existing_output_is_never_overwritten_without_force() {
     let art = dir.path().join("m");
     std::fs::create_dir(&art).expect("dir");
     std::fs::write(art.join("precious.txt"), "keep").expect("file");
-    let e = user_error(&["train", "--dataset", "pima-diabetes", "--cv", "0", "--out", art.to_str().expect("p")]);
+    let e = user_error(&[
+        "train",
+        "--dataset",
+        "pima-diabetes",
+        "--cv",
+        "0",
+        "--out",
+        art.to_str().expect("p"),
+    ]);
     assert!(e.contains("already exists") && e.contains("--force"), "{e}");
     assert_eq!(std::fs::read_to_string(art.join("precious.txt")).expect("kept"), "keep");
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    let out = osler().args(["train", "--dataset", "pima-diabetes", "--model", "svm"]).output().expect("run");
+    let out = osler()
+        .args(["train", "--dataset", "pima-diabetes", "--model", "svm"])
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let e = user_error(&["train", "--dataset", "pima-diabetes", "--threshold", "2", "--cv", "0"]);
     assert!(e.contains("--threshold"), "{e}");

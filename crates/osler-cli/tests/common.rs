@@ -33,7 +33,11 @@ pub fn user_error(args: &[&str]) -> String {
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "osler {args:?}: expected exit 2, stderr: {err}");
     assert!(!err.contains("panicked"), "panic: {err}");
-    assert!(out.stdout.is_empty(), "no stdout on error, got {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "no stdout on error, got {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     err
 }
 

@@ -14,7 +14,16 @@ fn check(name: &str) {
     .expect("golden JSON");
     let e = &golden["expected"];
     let data = reference(&format!("data/pair_{name}.csv"));
-    let got = json_ok(&["metrics", "--data", data.to_str().expect("path"), "--label", "y", "--score", "score", "--json"]);
+    let got = json_ok(&[
+        "metrics",
+        "--data",
+        data.to_str().expect("path"),
+        "--label",
+        "y",
+        "--score",
+        "score",
+        "--json",
+    ]);
     let pairs = [
         ("auroc", "auroc", 1e-12),
         ("average_precision", "average_precision", 1e-12),
@@ -35,7 +44,10 @@ fn check(name: &str) {
     let ci = &e["auroc_delong_95ci_pROC"];
     if ci.is_array() {
         for i in 0..2 {
-            assert!((f(&got["auroc_ci95_delong"][i]) - f(&ci[i])).abs() <= 1e-12, "{name} DeLong CI");
+            assert!(
+                (f(&got["auroc_ci95_delong"][i]) - f(&ci[i])).abs() <= 1e-12,
+                "{name} DeLong CI"
+            );
         }
     }
 }

@@ -17,8 +17,19 @@ fn cox_on_whas500_matches_r_efron_and_breslow() {
     let covs = "age,gender,hr,sysbp,diasbp,bmi,chf,afb";
     for ties in ["efron", "breslow"] {
         let v = json_ok(&[
-            "survival", "cox", "--dataset", "whas500", "--time", "lenfol", "--event", "fstat", "--covariates", covs,
-            "--ties", ties, "--json",
+            "survival",
+            "cox",
+            "--dataset",
+            "whas500",
+            "--time",
+            "lenfol",
+            "--event",
+            "fstat",
+            "--covariates",
+            covs,
+            "--ties",
+            ties,
+            "--json",
         ]);
         let e = &g["expected"][ties];
         let rel = (f(&v["loglik"]) - f(&e["loglik"])).abs() / f(&e["loglik"]).abs();
@@ -30,19 +41,56 @@ fn cox_on_whas500_matches_r_efron_and_breslow() {
         }
         assert_eq!(v["n"], 500);
         assert!(v["timing"]["fit_seconds"].is_number() && v["timing"]["read_seconds"].is_number());
-        assert!((f(&v["concordance"]) - f(&e["concordance_R"])).abs() < 1e-12, "{ties} concordance");
+        assert!(
+            (f(&v["concordance"]) - f(&e["concordance_R"])).abs() < 1e-12,
+            "{ties} concordance"
+        );
     }
 }
 
 #[test]
 fn km_and_logrank_match_r() {
-    let v = json_ok(&["survival", "km", "--dataset", "whas500", "--time", "lenfol", "--event", "fstat", "--group", "gender", "--json"]);
+    let v = json_ok(&[
+        "survival",
+        "km",
+        "--dataset",
+        "whas500",
+        "--time",
+        "lenfol",
+        "--event",
+        "fstat",
+        "--group",
+        "gender",
+        "--json",
+    ]);
     let groups = v["groups"].as_array().expect("groups");
     assert_eq!(f(&groups[0]["median"]), 2160.0);
     assert_eq!(f(&groups[1]["median"]), 1317.0);
-    let all = json_ok(&["survival", "km", "--dataset", "whas500", "--time", "lenfol", "--event", "fstat", "--json"]);
+    let all = json_ok(&[
+        "survival",
+        "km",
+        "--dataset",
+        "whas500",
+        "--time",
+        "lenfol",
+        "--event",
+        "fstat",
+        "--json",
+    ]);
     assert_eq!(f(&all["groups"][0]["median"]), 1627.0);
-    let lr = json_ok(&["survival", "logrank", "--dataset", "veterans", "--time", "Survival_in_days", "--event", "Status", "--group", "Celltype", "--json"]);
+    let lr = json_ok(&[
+        "survival",
+        "logrank",
+        "--dataset",
+        "veterans",
+        "--time",
+        "Survival_in_days",
+        "--event",
+        "Status",
+        "--group",
+        "Celltype",
+        "--json",
+    ]);
     assert!((f(&lr["chisq"]) - 25.4037003458).abs() / 25.4 < 1e-10);
     assert_eq!(lr["df"], 3);
 }
@@ -52,8 +100,24 @@ fn whas500_cox_cross_validated_harrell_c() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("cox");
     let v = json_ok(&[
-        "train", "--dataset", "whas500", "--task", "survival", "--time", "lenfol", "--event", "fstat", "--model", "cox",
-        "--cv", "5", "--seed", "1", "--json", "--out", out.to_str().expect("path"),
+        "train",
+        "--dataset",
+        "whas500",
+        "--task",
+        "survival",
+        "--time",
+        "lenfol",
+        "--event",
+        "fstat",
+        "--model",
+        "cox",
+        "--cv",
+        "5",
+        "--seed",
+        "1",
+        "--json",
+        "--out",
+        out.to_str().expect("path"),
     ]);
     let c = f(&v["cv"]["metrics"]["harrell_c"]["mean"]);
     assert!(c >= 0.74, "Harrell C {c}");
@@ -67,7 +131,15 @@ fn whas500_cox_cross_validated_harrell_c() {
         r#"[{"afb":1,"age":70,"av3":0,"bmi":25,"chf":1,"cvd":1,"diasbp":80,"gender":0,"hr":90,"miord":1,"mitype":0,"sho":0,"sysbp":140}]"#,
     )
     .expect("write");
-    let p = json_ok(&["predict", out.to_str().expect("path"), "--input", input.to_str().expect("p"), "--times", "365,730", "--json"]);
+    let p = json_ok(&[
+        "predict",
+        out.to_str().expect("path"),
+        "--input",
+        input.to_str().expect("p"),
+        "--times",
+        "365,730",
+        "--json",
+    ]);
     let s = &p["predictions"][0]["survival"];
     assert!(f(&s[0]) > f(&s[1]) && f(&s[1]) > 0.0, "survival decreases over time");
 }
@@ -78,14 +150,33 @@ fn coxnet_and_rsf_train_as_artifacts() {
     for (model, extra) in [("coxnet", vec!["--alpha", "0.5"]), ("rsf", vec!["--trees", "50"])] {
         let out = dir.path().join(model);
         let mut args = vec![
-            "train", "--dataset", "whas500", "--task", "survival", "--time", "lenfol", "--event", "fstat", "--model",
-            model, "--cv", "3", "--bootstrap", "100", "--seed", "2", "--json", "--out", out.to_str().expect("path"),
+            "train",
+            "--dataset",
+            "whas500",
+            "--task",
+            "survival",
+            "--time",
+            "lenfol",
+            "--event",
+            "fstat",
+            "--model",
+            model,
+            "--cv",
+            "3",
+            "--bootstrap",
+            "100",
+            "--seed",
+            "2",
+            "--json",
+            "--out",
+            out.to_str().expect("path"),
         ];
         args.extend(extra);
         let v = json_ok(&args);
         let c = f(&v["cv"]["metrics"]["harrell_c"]["mean"]);
         assert!(c > 0.72, "{model} Harrell C {c}");
-        let e = json_ok(&["evaluate", out.to_str().expect("path"), "--dataset", "whas500", "--json"]);
+        let e =
+            json_ok(&["evaluate", out.to_str().expect("path"), "--dataset", "whas500", "--json"]);
         assert!(f(&e["metrics"]["harrell_c"]) > 0.72, "{model}");
     }
 }
@@ -101,7 +192,8 @@ fn bad_survival_input_is_named() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     let cox = |data: &str, extra: &[&str]| {
-        let mut args = vec!["survival", "cox", "--data", data, "--time", "time", "--event", "event"];
+        let mut args =
+            vec!["survival", "cox", "--data", data, "--time", "time", "--event", "event"];
         args.extend_from_slice(extra);
         user_error(&args)
     };
@@ -112,17 +204,48 @@ fn bad_survival_input_is_named() {
     let e = cox(&write(d, "cens.csv", "time,event,x\n5,0,1\n2,0,2\n"), &[]);
     assert!(e.contains("censored"), "{e}");
     let e = user_error(&[
-        "survival", "cox", "--data", &write(d, "ss.csv", "start,stop,event,x\n0,5,1,1\n5,5,0,2\n2,4,1,3\n"),
-        "--time", "stop", "--start", "start", "--event", "event",
+        "survival",
+        "cox",
+        "--data",
+        &write(d, "ss.csv", "start,stop,event,x\n0,5,1,1\n5,5,0,2\n2,4,1,3\n"),
+        "--time",
+        "stop",
+        "--start",
+        "start",
+        "--event",
+        "event",
     ]);
     assert!(e.contains("line 3") && e.contains("not after start"), "{e}");
-    let e = cox(&write(d, "const.csv", "time,event,x,c\n5,1,1,3\n6,0,2,3\n7,1,3,3\n8,0,4,3\n9,1,2,3\n"), &[]);
+    let e = cox(
+        &write(d, "const.csv", "time,event,x,c\n5,1,1,3\n6,0,2,3\n7,1,3,3\n8,0,4,3\n9,1,2,3\n"),
+        &[],
+    );
     assert!(e.contains("'c'") && e.contains("constant"), "{e}");
-    let e = cox(&write(d, "sep.csv", "time,event,x\n1,1,1\n2,1,1\n3,1,1\n4,0,0\n5,0,0\n6,0,0\n7,0,0\n2.5,1,1\n"), &[]);
+    let e = cox(
+        &write(
+            d,
+            "sep.csv",
+            "time,event,x\n1,1,1\n2,1,1\n3,1,1\n4,0,0\n5,0,0\n6,0,0\n7,0,0\n2.5,1,1\n",
+        ),
+        &[],
+    );
     assert!(e.contains("'x'") && e.contains("diverges"), "{e}");
     let e = user_error(&[
-        "train", "--data", &write(d, "t.csv", "time,event,x\n5,1,1\n6,0,2\n"), "--task", "survival", "--time", "time",
-        "--event", "event", "--model", "gbdt", "--cv", "0", "--out", &d.join("m").display().to_string(),
+        "train",
+        "--data",
+        &write(d, "t.csv", "time,event,x\n5,1,1\n6,0,2\n"),
+        "--task",
+        "survival",
+        "--time",
+        "time",
+        "--event",
+        "event",
+        "--model",
+        "gbdt",
+        "--cv",
+        "0",
+        "--out",
+        &d.join("m").display().to_string(),
     ]);
     assert!(e.contains("does not fit --task survival"), "{e}");
 }

@@ -9,7 +9,17 @@ use serde_json::Value;
 fn train(dir: &std::path::Path, dataset: &str, model: &str) -> Value {
     let out = dir.join(format!("{dataset}-{model}"));
     json_ok(&[
-        "train", "--dataset", dataset, "--model", model, "--cv", "10", "--seed", "1", "--json", "--out",
+        "train",
+        "--dataset",
+        dataset,
+        "--model",
+        model,
+        "--cv",
+        "10",
+        "--seed",
+        "1",
+        "--json",
+        "--out",
         out.to_str().expect("path"),
     ])
 }
@@ -29,13 +39,25 @@ fn pima_logistic_and_gbdt_reach_the_published_auroc() {
     // JSON contract.
     for v in [&lr, &gb] {
         assert_eq!(v["task"], "binary");
-        for m in ["auroc", "average_precision", "brier", "log_loss", "calibration_intercept", "calibration_slope", "ece"] {
+        for m in [
+            "auroc",
+            "average_precision",
+            "brier",
+            "log_loss",
+            "calibration_intercept",
+            "calibration_slope",
+            "ece",
+        ] {
             let s = &v["cv"]["metrics"][m];
             assert!(f(&s["mean"]).is_finite(), "{m} mean");
             let (lo, hi) = (f(&s["ci95"][0]), f(&s["ci95"][1]));
             assert!(lo <= hi, "{m} CI");
         }
-        assert!(std::path::Path::new(v["artifact"].as_str().expect("artifact path")).join("manifest.json").exists());
+        assert!(
+            std::path::Path::new(v["artifact"].as_str().expect("artifact path"))
+                .join("manifest.json")
+                .exists()
+        );
     }
     assert_eq!(lr["model"], "logistic");
     let coefs = lr["coefficients"].as_array().expect("coefficients");
@@ -56,7 +78,10 @@ fn breast_cancer_logistic_reaches_0_99() {
     // The 30 WDBC features separate the classes: the fallback to ridge is recorded and named.
     let note = v["model_note"].as_str().expect("fallback note");
     assert!(note.contains("separates") && note.contains("mean_radius"), "{note}");
-    assert!(v["features"].as_array().is_some_and(|f| !f.iter().any(|c| c == "target")), "the leaky column is ignored");
+    assert!(
+        v["features"].as_array().is_some_and(|f| !f.iter().any(|c| c == "target")),
+        "the leaky column is ignored"
+    );
 }
 
 #[test]
@@ -65,13 +90,26 @@ fn same_seed_gives_a_byte_identical_artifact() {
     for model in ["logistic", "gbdt"] {
         let run = |name: &str| {
             let out = dir.path().join(name);
-            json_ok(&["train", "--dataset", "pima-diabetes", "--model", model, "--cv", "3", "--seed", "7",
-                "--json", "--out", out.to_str().expect("path")]);
+            json_ok(&[
+                "train",
+                "--dataset",
+                "pima-diabetes",
+                "--model",
+                model,
+                "--cv",
+                "3",
+                "--seed",
+                "7",
+                "--json",
+                "--out",
+                out.to_str().expect("path"),
+            ]);
             out
         };
         let (a, b) = (run(&format!("{model}-a")), run(&format!("{model}-b")));
         for file in ["manifest.json", "model.json", "cv_predictions.json"] {
-            let (x, y) = (std::fs::read(a.join(file)).expect("a"), std::fs::read(b.join(file)).expect("b"));
+            let (x, y) =
+                (std::fs::read(a.join(file)).expect("a"), std::fs::read(b.join(file)).expect("b"));
             assert!(x == y, "{model}: {file} differs between two runs with the same seed");
         }
     }
@@ -83,7 +121,18 @@ fn predict_and_evaluate_follow_the_json_contract() {
     for model in ["logistic", "gbdt"] {
         let art = dir.path().join(model);
         let art = art.to_str().expect("path");
-        json_ok(&["train", "--dataset", "pima-diabetes", "--model", model, "--cv", "0", "--json", "--out", art]);
+        json_ok(&[
+            "train",
+            "--dataset",
+            "pima-diabetes",
+            "--model",
+            model,
+            "--cv",
+            "0",
+            "--json",
+            "--out",
+            art,
+        ]);
         let input = dir.path().join("patients.json");
         std::fs::write(
             &input,
@@ -93,14 +142,22 @@ fn predict_and_evaluate_follow_the_json_contract() {
                 "mass": 22.0, "pedigree": 0.2, "age": 23}]}"#,
         )
         .expect("write input");
-        let v = json_ok(&["predict", art, "--input", input.to_str().expect("path"), "--explain", "--json"]);
+        let v = json_ok(&[
+            "predict",
+            art,
+            "--input",
+            input.to_str().expect("path"),
+            "--explain",
+            "--json",
+        ]);
         let preds = v["predictions"].as_array().expect("predictions");
         assert_eq!(preds.len(), 2);
         let base = f(&v["explanation"]["base_log_odds"]);
         for p in preds {
             let prob = f(&p["probability"]);
             assert!(prob > 0.0 && prob < 1.0);
-            let sum: f64 = p["contributions"].as_object().expect("contributions").values().map(f).sum();
+            let sum: f64 =
+                p["contributions"].as_object().expect("contributions").values().map(f).sum();
             let logit = (prob / (1.0 - prob)).ln();
             assert!((base + sum - logit).abs() < 1e-9, "{model}: explanation does not add up");
         }
@@ -108,7 +165,11 @@ fn predict_and_evaluate_follow_the_json_contract() {
 
         // The same patients as CSV, through stdin, give the same probabilities.
         let csv = "pregnant,glucose,pressure,triceps,insulin,mass,pedigree,age\n2,150,70,30,NA,33.1,0.5,45\n0,90,60,,80,22.0,0.2,23\n";
-        let out = osler().args(["predict", art, "--input", "-", "--json"]).write_stdin(csv).output().expect("run");
+        let out = osler()
+            .args(["predict", art, "--input", "-", "--json"])
+            .write_stdin(csv)
+            .output()
+            .expect("run");
         let w: Value = serde_json::from_slice(&out.stdout).expect("json");
         for i in 0..2 {
             assert_eq!(f(&w["predictions"][i]["probability"]), f(&preds[i]["probability"]));
@@ -126,27 +187,51 @@ fn report_is_one_self_contained_html_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let art = dir.path().join("m");
     let html = dir.path().join("report.html");
-    json_ok(&["train", "--dataset", "pima-diabetes", "--cv", "5", "--bootstrap", "200", "--json", "--out", art.to_str().expect("p")]);
-    osler().args(["report", art.to_str().expect("p"), "--out", html.to_str().expect("p")]).assert().success();
+    json_ok(&[
+        "train",
+        "--dataset",
+        "pima-diabetes",
+        "--cv",
+        "5",
+        "--bootstrap",
+        "200",
+        "--json",
+        "--out",
+        art.to_str().expect("p"),
+    ]);
+    osler()
+        .args(["report", art.to_str().expect("p"), "--out", html.to_str().expect("p")])
+        .assert()
+        .success();
     let text = std::fs::read_to_string(&html).expect("report");
     for needle in ["ROC curve", "Calibration", "Net benefit", "odds ratio", "<svg", "glucose"] {
         assert!(text.contains(needle), "report lacks {needle}");
     }
     // Self-contained: no scripts, no external resources (the SVG namespace URI is not a fetch).
     let without_ns = text.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
-    assert!(!text.contains("<script") && !without_ns.contains("http") && !text.contains("src="), "self-contained");
+    assert!(
+        !text.contains("<script") && !without_ns.contains("http") && !text.contains("src="),
+        "self-contained"
+    );
 }
 
 #[test]
 fn datasets_list_and_show() {
     let v = json_ok(&["datasets", "list", "--json"]);
-    let names: Vec<&str> = v["datasets"].as_array().expect("list").iter().filter_map(|d| d["name"].as_str()).collect();
+    let names: Vec<&str> =
+        v["datasets"].as_array().expect("list").iter().filter_map(|d| d["name"].as_str()).collect();
     for n in ["pima-diabetes", "breast-cancer-wisconsin", "diabetes-progression"] {
         assert!(names.contains(&n), "{n} missing");
     }
     let s = json_ok(&["datasets", "show", "pima-diabetes", "--json"]);
     assert_eq!(s["rows"], 768);
-    let glucose = s["columns"].as_array().expect("columns").iter().find(|c| c["name"] == "glucose").expect("glucose").clone();
+    let glucose = s["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .find(|c| c["name"] == "glucose")
+        .expect("glucose")
+        .clone();
     assert_eq!(glucose["missing"], 5);
     assert_eq!(glucose["unit"], "mg/dL");
     assert!(s["citation"].as_str().is_some_and(|c| c.contains("Smith")));

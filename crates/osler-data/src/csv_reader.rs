@@ -18,8 +18,8 @@ pub const MISSING_TOKENS: [&str; 6] = ["", "NA", "N/A", "na", "NULL", "null"];
 
 /// Reads a CSV (or gzip-compressed CSV, detected by its magic bytes) from a file.
 pub fn read_csv_path(path: &Path) -> Result<Table, DataError> {
-    let bytes = std::fs::read(path)
-        .map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
+    let bytes =
+        std::fs::read(path).map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
     read_csv_bytes(&bytes, &path.display().to_string())
 }
 
@@ -29,7 +29,11 @@ pub fn read_csv_bytes(bytes: &[u8], source_name: &str) -> Result<Table, DataErro
     let text = if bytes.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
         flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out).map_err(|e| {
-            DataError::Csv { source_name: source_name.into(), line: 0, detail: format!("gzip: {e}") }
+            DataError::Csv {
+                source_name: source_name.into(),
+                line: 0,
+                detail: format!("gzip: {e}"),
+            }
         })?;
         std::borrow::Cow::Owned(out)
     } else {
@@ -56,12 +60,15 @@ pub fn sniff_delimiter(text: &[u8]) -> u8 {
         }
         if b == b'"' {
             in_quotes = !in_quotes;
-        } else if !in_quotes
-            && let Some(k) = cands.iter().position(|&c| c == b) {
-                counts[k] += 1;
-            }
+        } else if !in_quotes && let Some(k) = cands.iter().position(|&c| c == b) {
+            counts[k] += 1;
+        }
     }
-    let (best, n) = counts.iter().enumerate().max_by_key(|(i, n)| (**n, usize::MAX - i)).map_or((0, 0), |(i, n)| (i, *n));
+    let (best, n) = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, n)| (**n, usize::MAX - i))
+        .map_or((0, 0), |(i, n)| (i, *n));
     if n == 0 { b',' } else { cands[best] }
 }
 
@@ -168,7 +175,10 @@ fn parse(text: &[u8], source_name: &str) -> Result<Table, DataError> {
             });
         }
         if headers[..i].contains(h) {
-            return Err(DataError::DuplicateColumn { source_name: source_name.into(), column: h.clone() });
+            return Err(DataError::DuplicateColumn {
+                source_name: source_name.into(),
+                column: h.clone(),
+            });
         }
     }
     let mut builders: Vec<Builder> = headers.iter().map(|_| Builder::Numeric(Vec::new())).collect();
@@ -180,9 +190,9 @@ fn parse(text: &[u8], source_name: &str) -> Result<Table, DataError> {
             continue; // a blank line
         }
         for (j, cell) in record.iter().enumerate() {
-            builders[j]
-                .push(cell)
-                .map_err(|p| DataError::cell(source_name, format!("line {line}"), &headers[j], p))?;
+            builders[j].push(cell).map_err(|p| {
+                DataError::cell(source_name, format!("line {line}"), &headers[j], p)
+            })?;
         }
         lines.push(line);
     }

@@ -86,7 +86,8 @@ mod tests {
     #[test]
     fn pima_zeros_are_missing() {
         let d = find("pima-diabetes").expect("shipped");
-        let t = d.schema().expect("schema").conform(d.table().expect("csv"), &[], true).expect("ok");
+        let t =
+            d.schema().expect("schema").conform(d.table().expect("csv"), &[], true).expect("ok");
         let missing = |c: &str| t.column(c).expect("column").data.missing_count();
         assert_eq!((missing("glucose"), missing("pressure"), missing("triceps")), (5, 35, 227));
         assert_eq!((missing("insulin"), missing("mass"), missing("pregnant")), (374, 11, 0));

@@ -29,7 +29,10 @@ pub fn read_json_records(text: &str, source_name: &str) -> Result<Table, DataErr
         if r == 0 {
             names = o.keys().cloned().collect();
         } else if let Some(k) = names.iter().find(|k| !o.contains_key(*k)) {
-            return Err(err(format!("record {} has no '{k}' (use null for a missing value)", r + 1)));
+            return Err(err(format!(
+                "record {} has no '{k}' (use null for a missing value)",
+                r + 1
+            )));
         } else if let Some(k) = o.keys().find(|k| !names.contains(k)) {
             return Err(err(format!("record {} has '{k}', which record 1 lacks", r + 1)));
         }
@@ -37,7 +40,8 @@ pub fn read_json_records(text: &str, source_name: &str) -> Result<Table, DataErr
     let mut columns = Vec::with_capacity(names.len());
     for name in &names {
         let cells: Vec<&Value> = records.iter().filter_map(|r| r.get(name)).collect();
-        let numeric = cells.iter().all(|c| matches!(c, Value::Number(_) | Value::Null | Value::Bool(_)));
+        let numeric =
+            cells.iter().all(|c| matches!(c, Value::Number(_) | Value::Null | Value::Bool(_)));
         let data = if numeric {
             ColumnData::Numeric(
                 cells
@@ -61,7 +65,12 @@ pub fn read_json_records(text: &str, source_name: &str) -> Result<Table, DataErr
                     Value::String(s) => s.clone(),
                     Value::Number(n) => n.to_string(),
                     Value::Bool(b) => b.to_string(),
-                    _ => return Err(err(format!("record {}, '{name}': expected a number, text or null", r + 1))),
+                    _ => {
+                        return Err(err(format!(
+                            "record {}, '{name}': expected a number, text or null",
+                            r + 1
+                        )));
+                    }
                 };
                 let code = levels.iter().position(|l| *l == s).unwrap_or_else(|| {
                     levels.push(s);
@@ -90,8 +99,11 @@ mod tests {
     fn reads_both_shapes() {
         let a = read_json_records(r#"[{"age": 50, "sex": "F"}, {"age": null, "sex": "M"}]"#, "in")
             .expect("list");
-        let b = read_json_records(r#"{"records": [{"age": 50, "sex": "F"}, {"age": null, "sex": "M"}]}"#, "in")
-            .expect("records");
+        let b = read_json_records(
+            r#"{"records": [{"age": 50, "sex": "F"}, {"age": null, "sex": "M"}]}"#,
+            "in",
+        )
+        .expect("records");
         assert_eq!(a.columns[1], b.columns[1]);
         assert_eq!(a.columns[0].name, "age");
         assert!(a.columns[0].data.is_missing(1));

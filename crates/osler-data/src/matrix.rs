@@ -115,7 +115,8 @@ mod tests {
     #[test]
     fn row_major_and_columns_agree() {
         let a = Matrix::from_row_major(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
-        let b = Matrix::from_columns(&[vec![1.0, 4.0], vec![2.0, 5.0], vec![3.0, 6.0]]).expect("equal columns");
+        let b = Matrix::from_columns(&[vec![1.0, 4.0], vec![2.0, 5.0], vec![3.0, 6.0]])
+            .expect("equal columns");
         assert_eq!(a, b);
         assert_eq!(a.col(1), &[2.0, 5.0]);
         assert_eq!(a.row(1), vec![4.0, 5.0, 6.0]);

@@ -213,13 +213,16 @@ impl Preprocessor {
                     cols.push(
                         rows.iter()
                             .map(|&i| {
-                                let x = if v[i].is_nan() { impute.unwrap_or(f64::NAN) } else { v[i] };
+                                let x =
+                                    if v[i].is_nan() { impute.unwrap_or(f64::NAN) } else { v[i] };
                                 if scale.is_some() { (x - mean) / sd } else { x }
                             })
                             .collect(),
                     );
                     if *indicator {
-                        cols.push(rows.iter().map(|&i| f64::from(u8::from(v[i].is_nan()))).collect());
+                        cols.push(
+                            rows.iter().map(|&i| f64::from(u8::from(v[i].is_nan()))).collect(),
+                        );
                     }
                 }
                 FeatureStep::Levels { column: name, levels, impute, indicator } => {
@@ -290,7 +293,8 @@ mod tests {
     #[test]
     fn without_imputation_missing_stays_nan() {
         let (t, s) = setup();
-        let opts = PreprocessOptions { impute: false, missing_indicators: false, standardize: false };
+        let opts =
+            PreprocessOptions { impute: false, missing_indicators: false, standardize: false };
         let p = Preprocessor::fit(&t, &s, &["age".into(), "sex".into()], &[0, 1, 2, 3], opts)
             .expect("fit");
         let m = p.transform(&t, None).expect("transform");

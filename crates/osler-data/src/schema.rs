@@ -149,7 +149,11 @@ impl Schema {
                 ColumnData::Numeric(v) => {
                     let binary = v.iter().all(|x| x.is_nan() || *x == 0.0 || *x == 1.0)
                         && v.iter().any(|x| !x.is_nan());
-                    ColumnSpec::new(&c.name, if binary { Kind::Binary } else { Kind::Numeric }, role)
+                    ColumnSpec::new(
+                        &c.name,
+                        if binary { Kind::Binary } else { Kind::Numeric },
+                        role,
+                    )
                 }
                 ColumnData::Text { codes, levels } => {
                     check_not_mostly_numeric(table, &c.name, codes, levels)?;
@@ -209,12 +213,13 @@ impl Schema {
                 return Err(DataError::Schema(format!("column '{}' is declared twice", c.name)));
             }
             if let (Some(lo), Some(hi)) = (c.min, c.max)
-                && lo > hi {
-                    return Err(DataError::Schema(format!(
-                        "column '{}': min {lo} is above max {hi}",
-                        c.name
-                    )));
-                }
+                && lo > hi
+            {
+                return Err(DataError::Schema(format!(
+                    "column '{}': min {lo} is above max {hi}",
+                    c.name
+                )));
+            }
             if c.kind == Kind::Binary && c.levels.as_ref().is_some_and(|l| l.len() > 2) {
                 return Err(DataError::Schema(format!(
                     "column '{}' is binary but lists {} levels",
@@ -249,14 +254,15 @@ impl Schema {
             }
         }
         if refuse_unknown
-            && let Some(c) = table.columns.iter().find(|c| self.get(&c.name).is_none()) {
-                let known: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
-                return Err(DataError::UnknownColumn {
-                    source_name: table.source.clone(),
-                    column: c.name.clone(),
-                    known: known.join(", "),
-                });
-            }
+            && let Some(c) = table.columns.iter().find(|c| self.get(&c.name).is_none())
+        {
+            let known: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
+            return Err(DataError::UnknownColumn {
+                source_name: table.source.clone(),
+                column: c.name.clone(),
+                known: known.join(", "),
+            });
+        }
         let source = table.source.clone();
         let (lines, records) = (table.lines.clone(), table.rows_are_records);
         let locate = |i: usize| crate::table::locate(&lines, records, i);
@@ -284,10 +290,7 @@ fn check_not_mostly_numeric(
         num += usize::from(numeric[c as usize]);
     }
     if total >= 10 && num * 10 >= total * 9 && num < total {
-        let i = codes
-            .iter()
-            .position(|&c| c != MISSING_CODE && !numeric[c as usize])
-            .unwrap_or(0);
+        let i = codes.iter().position(|&c| c != MISSING_CODE && !numeric[c as usize]).unwrap_or(0);
         let bad = &levels[codes[i] as usize];
         return Err(DataError::cell(
             &table.source,
@@ -308,8 +311,8 @@ fn conform_column(
     source: &str,
     locate: &dyn Fn(usize) -> String,
 ) -> Result<(), DataError> {
-    let numeric_kind = spec.kind == Kind::Numeric
-        || (spec.kind == Kind::Binary && spec.levels.is_none());
+    let numeric_kind =
+        spec.kind == Kind::Numeric || (spec.kind == Kind::Binary && spec.levels.is_none());
     if numeric_kind {
         if let ColumnData::Text { codes, levels } = &*data {
             let parsed: Vec<Option<f64>> = levels
@@ -395,21 +398,21 @@ fn conform_column(
         }
         if spec.kind == Kind::Binary
             && let Some(allowed) = &spec.levels
-                && let Some(i) = codes
-                    .iter()
-                    .position(|&c| c != MISSING_CODE && !allowed.contains(&levels[c as usize]))
-                {
-                    return Err(DataError::cell(
-                        source,
-                        locate(i),
-                        &spec.name,
-                        format!(
-                            "'{}' is not one of the column's levels ({})",
-                            levels[codes[i] as usize],
-                            allowed.join(", ")
-                        ),
-                    ));
-                }
+            && let Some(i) = codes
+                .iter()
+                .position(|&c| c != MISSING_CODE && !allowed.contains(&levels[c as usize]))
+        {
+            return Err(DataError::cell(
+                source,
+                locate(i),
+                &spec.name,
+                format!(
+                    "'{}' is not one of the column's levels ({})",
+                    levels[codes[i] as usize],
+                    allowed.join(", ")
+                ),
+            ));
+        }
     }
     Ok(())
 }
@@ -425,10 +428,14 @@ mod tests {
 
     #[test]
     fn infers_kinds_and_id_role() {
-        let t = table("patient_id,glucose,sex,smoker,stage\n1,85,F,0,I\n2,140,M,1,II\n3,99,M,0,III\n");
+        let t =
+            table("patient_id,glucose,sex,smoker,stage\n1,85,F,0,I\n2,140,M,1,II\n3,99,M,0,III\n");
         let s = Schema::infer(&t).expect("infer");
         let kinds: Vec<Kind> = s.columns.iter().map(|c| c.kind).collect();
-        assert_eq!(kinds, vec![Kind::Numeric, Kind::Numeric, Kind::Binary, Kind::Binary, Kind::Categorical]);
+        assert_eq!(
+            kinds,
+            vec![Kind::Numeric, Kind::Numeric, Kind::Binary, Kind::Binary, Kind::Categorical]
+        );
         assert_eq!(s.columns[0].role, Role::Id);
         assert_eq!(s.columns[2].levels, Some(vec!["F".into(), "M".into()]));
     }
@@ -462,7 +469,10 @@ mod tests {
 
     #[test]
     fn text_in_numeric_column_is_named() {
-        let s = Schema { dataset: None, columns: vec![ColumnSpec::new("bp", Kind::Numeric, Role::Feature)] };
+        let s = Schema {
+            dataset: None,
+            columns: vec![ColumnSpec::new("bp", Kind::Numeric, Role::Feature)],
+        };
         let e = s.conform(table("bp\n80\nhigh\n"), &[], false).expect_err("text").to_string();
         assert!(e.contains("line 3") && e.contains("'high'") && e.contains("'bp'"), "{e}");
         let mostly = format!("bp\n{}abc\n", "80\n".repeat(20));
@@ -472,9 +482,16 @@ mod tests {
 
     #[test]
     fn missing_and_unknown_columns_are_errors() {
-        let s = Schema { dataset: None, columns: vec![ColumnSpec::new("glucose", Kind::Numeric, Role::Feature)] };
-        let e = s.conform(table("glucos\n1\n"), &["glucose"], false).expect_err("missing").to_string();
-        assert!(e.contains("no column named 'glucose'") && e.contains("did you mean 'glucos'"), "{e}");
+        let s = Schema {
+            dataset: None,
+            columns: vec![ColumnSpec::new("glucose", Kind::Numeric, Role::Feature)],
+        };
+        let e =
+            s.conform(table("glucos\n1\n"), &["glucose"], false).expect_err("missing").to_string();
+        assert!(
+            e.contains("no column named 'glucose'") && e.contains("did you mean 'glucos'"),
+            "{e}"
+        );
         let e = s.conform(table("glucose,zz\n1,2\n"), &[], true).expect_err("unknown").to_string();
         assert!(e.contains("unexpected column 'zz'"), "{e}");
     }

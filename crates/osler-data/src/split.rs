@@ -11,7 +11,11 @@ use crate::rng::SplitMix64;
 ///
 /// Within each class the rows are shuffled with `rng`, then dealt round-robin,
 /// continuing the deal from one class to the next so fold sizes differ by at most one.
-pub fn stratified_kfold(y: &[f64], k: usize, rng: &mut SplitMix64) -> Result<Vec<usize>, DataError> {
+pub fn stratified_kfold(
+    y: &[f64],
+    k: usize,
+    rng: &mut SplitMix64,
+) -> Result<Vec<usize>, DataError> {
     check_k(y.len(), k)?;
     let mut classes: Vec<f64> = y.to_vec();
     classes.sort_by(f64::total_cmp);
@@ -84,7 +88,9 @@ pub fn grouped_stratified_kfold(
 
 fn check_k(n: usize, k: usize) -> Result<(), DataError> {
     if k < 2 {
-        return Err(DataError::Invalid(format!("cross-validation needs at least 2 folds, got {k}")));
+        return Err(DataError::Invalid(format!(
+            "cross-validation needs at least 2 folds, got {k}"
+        )));
     }
     if k > n {
         return Err(DataError::Invalid(format!("cannot make {k} folds from {n} rows")));

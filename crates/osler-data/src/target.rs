@@ -46,8 +46,12 @@ pub fn binary_target(
             l.iter().map(f64::to_string).collect()
         }
         ColumnData::Text { levels, codes } => {
-            let mut used: Vec<String> =
-                levels.iter().enumerate().filter(|(k, _)| codes.contains(&(*k as u32))).map(|(_, l)| l.clone()).collect();
+            let mut used: Vec<String> = levels
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| codes.contains(&(*k as u32)))
+                .map(|(_, l)| l.clone())
+                .collect();
             used.sort();
             used
         }
@@ -98,7 +102,9 @@ pub fn binary_target(
     };
     let positive_level = levels[pos].clone();
     let y = (0..table.n_rows())
-        .map(|i| f64::from(u8::from(col.data.text_at(i).as_deref() == Some(positive_level.as_str()))))
+        .map(|i| {
+            f64::from(u8::from(col.data.text_at(i).as_deref() == Some(positive_level.as_str())))
+        })
         .collect();
     Ok((y, BinaryLevels { negative: levels[1 - pos].clone(), positive: positive_level }))
 }
@@ -127,12 +133,17 @@ pub fn select_features(
             for name in f {
                 let role = schema.get(name).map(|s| s.role);
                 if name == target {
-                    return Err(DataError::Invalid(format!("'{name}' is the outcome; it cannot also be a predictor")));
+                    return Err(DataError::Invalid(format!(
+                        "'{name}' is the outcome; it cannot also be a predictor"
+                    )));
                 }
                 if matches!(role, Some(Role::Id | Role::Ignore | Role::Group | Role::Weight)) {
                     return Err(DataError::Invalid(format!(
                         "column '{name}' has role '{}' in the schema and is never a predictor",
-                        serde_json::to_value(role).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+                        serde_json::to_value(role)
+                            .ok()
+                            .and_then(|v| v.as_str().map(String::from))
+                            .unwrap_or_default()
                     )));
                 }
             }
@@ -180,13 +191,27 @@ mod tests {
     #[test]
     fn single_class_many_classes_and_missing_outcome_are_errors() {
         let (tb, s) = t("y,x\n1,1\n1,2\n");
-        assert!(binary_target(&tb, &s, "y", None).expect_err("one").to_string().contains("single class"));
+        assert!(
+            binary_target(&tb, &s, "y", None)
+                .expect_err("one")
+                .to_string()
+                .contains("single class")
+        );
         let (tb, s) = t("y,x\n1,1\n2,2\n3,3\n");
-        assert!(binary_target(&tb, &s, "y", None).expect_err("three").to_string().contains("3 distinct"));
+        assert!(
+            binary_target(&tb, &s, "y", None)
+                .expect_err("three")
+                .to_string()
+                .contains("3 distinct")
+        );
         let (tb, s) = t("y,x\n1,1\n,2\n");
-        assert!(binary_target(&tb, &s, "y", None).expect_err("missing").to_string().contains("line 3"));
+        assert!(
+            binary_target(&tb, &s, "y", None).expect_err("missing").to_string().contains("line 3")
+        );
         let (tb, s) = t("y,x\n1,1\n0,2\n");
-        assert!(binary_target(&tb, &s, "z", None).expect_err("no column").to_string().contains("'z'"));
+        assert!(
+            binary_target(&tb, &s, "z", None).expect_err("no column").to_string().contains("'z'")
+        );
     }
 
     #[test]
@@ -194,7 +219,8 @@ mod tests {
         let (tb, s) = t("id,a,b,y\n1,1,2,0\n2,3,4,1\n");
         assert_eq!(select_features(&tb, &s, "y", None, &[]).expect("default"), vec!["a", "b"]);
         assert_eq!(select_features(&tb, &s, "y", None, &["a".into()]).expect("drop"), vec!["b"]);
-        let e = select_features(&tb, &s, "y", Some(&["id".into()]), &[]).expect_err("id").to_string();
+        let e =
+            select_features(&tb, &s, "y", Some(&["id".into()]), &[]).expect_err("id").to_string();
         assert!(e.contains("never a predictor"), "{e}");
     }
 }

@@ -40,10 +40,7 @@ pub fn bootstrap_ci(
     }
     values.sort_by(f64::total_cmp);
     let alpha = (1.0 - level) / 2.0;
-    Some((
-        quantile_linear(&values, alpha)?,
-        quantile_linear(&values, 1.0 - alpha)?,
-    ))
+    Some((quantile_linear(&values, alpha)?, quantile_linear(&values, 1.0 - alpha)?))
 }
 
 /// Quantile `q` in `[0, 1]` of ascending `sorted` data, as numpy's default
@@ -62,11 +59,7 @@ pub fn quantile_linear(sorted: &[f64], q: f64) -> Option<f64> {
     let g = h - i as f64;
     let (a, b) = (sorted[i], sorted[(i + 1).min(n - 1)]);
     let diff = b - a;
-    Some(if g >= 0.5 {
-        b - diff * (1.0 - g)
-    } else {
-        a + diff * g
-    })
+    Some(if g >= 0.5 { b - diff * (1.0 - g) } else { a + diff * g })
 }
 
 #[cfg(test)]
@@ -107,10 +100,7 @@ mod tests {
         assert_eq!(bootstrap_ci(0, 100, 1, 0.95, |_| Some(1.0)), None);
         assert_eq!(bootstrap_ci(10, 0, 1, 0.95, |_| Some(1.0)), None);
         assert_eq!(bootstrap_ci(10, 100, 1, 1.0, |_| Some(1.0)), None);
-        assert_eq!(
-            bootstrap_ci(10, 100, 1, 0.9, |_| Some(1.0)),
-            Some((1.0, 1.0))
-        );
+        assert_eq!(bootstrap_ci(10, 100, 1, 0.9, |_| Some(1.0)), Some((1.0, 1.0)));
         // Every second replicate skipped: still an interval from the rest.
         let mut calls = 0;
         let ci = bootstrap_ci(10, 100, 1, 0.9, |idx| {

@@ -59,24 +59,11 @@ const MAX_HALVINGS: usize = 60;
 pub fn calibration(y: &[bool], p: &[f64]) -> Result<Calibration, EvalError> {
     validate::probabilities(y, p)?.require("calibration", 1, 1)?;
     if let Some(index) = p.iter().position(|&v| v == 0.0 || v == 1.0) {
-        return Err(EvalError::LogitUndefined {
-            index,
-            value: p[index],
-        });
+        return Err(EvalError::LogitUndefined { index, value: p[index] });
     }
     let x: Vec<f64> = p.iter().map(|&v| v.ln() - (-v).ln_1p()).collect();
-    let slope_fit = Fit {
-        x: &x,
-        y,
-        slope_free: true,
-    }
-    .newton([0.0, 1.0])?;
-    let offset_fit = Fit {
-        x: &x,
-        y,
-        slope_free: false,
-    }
-    .newton([0.0, 1.0])?;
+    let slope_fit = Fit { x: &x, y, slope_free: true }.newton([0.0, 1.0])?;
+    let offset_fit = Fit { x: &x, y, slope_free: false }.newton([0.0, 1.0])?;
     let [h00, h01, h11] = slope_fit.information;
     let det = h00 * h11 - h01 * h01;
     Ok(Calibration {
@@ -110,38 +97,22 @@ struct Optimum {
 
 impl Fit<'_> {
     fn model(&self) -> &'static str {
-        if self.slope_free {
-            SLOPE_MODEL
-        } else {
-            OFFSET_MODEL
-        }
+        if self.slope_free { SLOPE_MODEL } else { OFFSET_MODEL }
     }
 
     fn fail(&self, iterations: usize, reason: &'static str) -> EvalError {
-        EvalError::CalibrationFailed {
-            model: self.model(),
-            iterations,
-            reason,
-        }
+        EvalError::CalibrationFailed { model: self.model(), iterations, reason }
     }
 
     fn eval(&self, beta: [f64; 2]) -> Eval {
-        let mut e = Eval {
-            loglik: 0.0,
-            score: [0.0; 2],
-            information: [0.0; 3],
-        };
+        let mut e = Eval { loglik: 0.0, score: [0.0; 2], information: [0.0; 3] };
         for (&xi, &yi) in self.x.iter().zip(self.y) {
             let eta = beta[0] + beta[1] * xi;
             // With t = exp(-|eta|): mu = 1/(1+t) or t/(1+t), mu(1-mu) = t/(1+t)^2,
             // ln(1 + exp(eta)) = max(eta, 0) + ln(1 + t); all without cancellation.
             let t = (-eta.abs()).exp();
             let (mu_hi, mu_lo) = (1.0 / (1.0 + t), t / (1.0 + t));
-            let (mu, one_minus_mu) = if eta >= 0.0 {
-                (mu_hi, mu_lo)
-            } else {
-                (mu_lo, mu_hi)
-            };
+            let (mu, one_minus_mu) = if eta >= 0.0 { (mu_hi, mu_lo) } else { (mu_lo, mu_hi) };
             let resid = if yi { one_minus_mu } else { -mu };
             let w = mu_hi * mu_lo;
             e.loglik += if yi { eta } else { 0.0 } - (eta.max(0.0) + t.ln_1p());
@@ -179,21 +150,14 @@ impl Fit<'_> {
         for iteration in 0..MAX_ITER {
             let singular =
                 "information matrix X'WX is singular (all logit(p) equal, or separation)";
-            let step = self
-                .step(&current)
-                .ok_or_else(|| self.fail(iteration, singular))?;
-            let rel = (0..2)
-                .map(|j| step[j].abs() / (1.0 + beta[j].abs()))
-                .fold(0.0, f64::max);
+            let step = self.step(&current).ok_or_else(|| self.fail(iteration, singular))?;
+            let rel = (0..2).map(|j| step[j].abs() / (1.0 + beta[j].abs())).fold(0.0, f64::max);
             if rel <= POLISH {
                 beta = [beta[0] + step[0], beta[1] + step[1]];
                 current = self.eval(beta);
                 polished += 1;
                 if rel <= TOL || polished >= MAX_POLISH {
-                    return Ok(Optimum {
-                        beta,
-                        information: current.information,
-                    });
+                    return Ok(Optimum { beta, information: current.information });
                 }
                 continue;
             }
@@ -255,34 +219,16 @@ mod tests {
         let p = [0.5; 5];
         // The slope model is not identifiable here (x constant), so test the offset fit.
         let x: Vec<f64> = p.iter().map(|&v: &f64| (v / (1.0 - v)).ln()).collect();
-        let fit = Fit {
-            x: &x,
-            y: &y,
-            slope_free: false,
-        }
-        .newton([0.0, 1.0])
-        .expect("fits");
+        let fit = Fit { x: &x, y: &y, slope_free: false }.newton([0.0, 1.0]).expect("fits");
         assert!((fit.beta[0] - (0.2f64 / 0.8).ln()).abs() < 1e-15);
         let e = calibration(&y, &p).expect_err("slope not identifiable");
-        assert!(matches!(
-            e,
-            EvalError::CalibrationFailed {
-                model: SLOPE_MODEL,
-                ..
-            }
-        ));
+        assert!(matches!(e, EvalError::CalibrationFailed { model: SLOPE_MODEL, .. }));
     }
 
     #[test]
     fn rejects_logit_of_zero_or_one() {
         let e = calibration(&[true, false, true], &[0.5, 0.0, 1.0]).expect_err("p = 0");
-        assert_eq!(
-            e,
-            EvalError::LogitUndefined {
-                index: 1,
-                value: 0.0
-            }
-        );
+        assert_eq!(e, EvalError::LogitUndefined { index: 1, value: 0.0 });
         assert!(e.to_string().contains("p[1] = 0"));
     }
 

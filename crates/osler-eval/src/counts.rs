@@ -19,11 +19,7 @@ impl ThresholdCounts {
     pub fn new(y: &[bool], score: &[f64]) -> Self {
         let mut rows: Vec<(f64, bool)> = score.iter().copied().zip(y.iter().copied()).collect();
         rows.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let mut out = ThresholdCounts {
-            thresholds: Vec::new(),
-            tps: Vec::new(),
-            fps: Vec::new(),
-        };
+        let mut out = ThresholdCounts { thresholds: Vec::new(), tps: Vec::new(), fps: Vec::new() };
         let (mut tp, mut fp) = (0usize, 0usize);
         for (i, &(s, is_pos)) in rows.iter().enumerate() {
             if is_pos {

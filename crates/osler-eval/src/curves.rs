@@ -57,11 +57,7 @@ pub fn roc_curve(
         bends(&c.fps) || bends(&c.tps)
     };
     let (n_neg, n_pos) = (classes.negatives as f64, classes.positives as f64);
-    let mut curve = RocCurve {
-        fpr: vec![0.0],
-        tpr: vec![0.0],
-        thresholds: vec![f64::INFINITY],
-    };
+    let mut curve = RocCurve { fpr: vec![0.0], tpr: vec![0.0], thresholds: vec![f64::INFINITY] };
     for k in (0..m).filter(|&k| keep(k)) {
         curve.fpr.push(c.fps[k] as f64 / n_neg);
         curve.tpr.push(c.tps[k] as f64 / n_pos);
@@ -84,19 +80,13 @@ pub fn precision_recall_curve(y: &[bool], score: &[f64]) -> Result<PrCurve, Eval
     let c = ThresholdCounts::new(y, score);
     let n_pos = classes.positives as f64;
     let ascending = (0..c.len()).rev();
-    let mut precision: Vec<f64> = ascending
-        .clone()
-        .map(|k| c.tps[k] as f64 / (c.tps[k] + c.fps[k]) as f64)
-        .collect();
+    let mut precision: Vec<f64> =
+        ascending.clone().map(|k| c.tps[k] as f64 / (c.tps[k] + c.fps[k]) as f64).collect();
     let mut recall: Vec<f64> = ascending.clone().map(|k| c.tps[k] as f64 / n_pos).collect();
     let thresholds = ascending.map(|k| c.thresholds[k]).collect();
     precision.push(1.0);
     recall.push(0.0);
-    Ok(PrCurve {
-        precision,
-        recall,
-        thresholds,
-    })
+    Ok(PrCurve { precision, recall, thresholds })
 }
 
 #[cfg(test)]

@@ -47,11 +47,7 @@ pub fn decision_curve(
             let odds = t / (1.0 - t);
             // Distinct p descend, so the first `k` of them are exactly those >= t.
             let k = c.thresholds.partition_point(|&s| s >= t);
-            let (tp, fp) = if k == 0 {
-                (0, 0)
-            } else {
-                (c.tps[k - 1], c.fps[k - 1])
-            };
+            let (tp, fp) = if k == 0 { (0, 0) } else { (c.tps[k - 1], c.fps[k - 1]) };
             NetBenefit {
                 threshold: t,
                 model: tp as f64 / n - fp as f64 / n * odds,

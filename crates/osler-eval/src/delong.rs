@@ -100,14 +100,10 @@ mod tests {
         let pos: Vec<f64> = (0..y.len()).filter(|&i| y[i]).map(|i| s[i]).collect();
         let neg: Vec<f64> = (0..y.len()).filter(|&i| !y[i]).map(|i| s[i]).collect();
         let (n1, n0) = (pos.len() as f64, neg.len() as f64);
-        let v10: Vec<f64> = pos
-            .iter()
-            .map(|&x| neg.iter().map(|&z| psi(x, z)).sum::<f64>() / n0)
-            .collect();
-        let v01: Vec<f64> = neg
-            .iter()
-            .map(|&z| pos.iter().map(|&x| psi(x, z)).sum::<f64>() / n1)
-            .collect();
+        let v10: Vec<f64> =
+            pos.iter().map(|&x| neg.iter().map(|&z| psi(x, z)).sum::<f64>() / n0).collect();
+        let v01: Vec<f64> =
+            neg.iter().map(|&z| pos.iter().map(|&x| psi(x, z)).sum::<f64>() / n1).collect();
         let theta = v10.iter().sum::<f64>() / n1;
         let s10 = v10.iter().map(|v| (v - theta).powi(2)).sum::<f64>() / (n1 - 1.0);
         let s01 = v01.iter().map(|v| (v - theta).powi(2)).sum::<f64>() / (n0 - 1.0);
@@ -136,14 +132,7 @@ mod tests {
     #[test]
     fn errors() {
         let e = delong_auc_variance(&[true, false, false], &[0.3, 0.2, 0.1]).expect_err("n1 = 1");
-        assert!(matches!(
-            e,
-            EvalError::ClassTooSmall {
-                needed_positives: 2,
-                positives: 1,
-                ..
-            }
-        ));
+        assert!(matches!(e, EvalError::ClassTooSmall { needed_positives: 2, positives: 1, .. }));
         for level in [0.0, 1.0, f64::NAN, -0.5] {
             assert!(matches!(
                 auroc_ci_delong(&[true, true, false, false], &[1.0, 2.0, 3.0, 4.0], level),

@@ -116,14 +116,8 @@ mod tests {
         ];
         for (p, z) in cases {
             let got = normal_quantile(p);
-            assert!(
-                (got - z).abs() <= 4e-16 * z.abs().max(1.0),
-                "{p}: {got} vs {z}"
-            );
-            assert!(
-                (normal_quantile(1.0 - p) + got).abs() <= 1e-14,
-                "symmetry at {p}"
-            );
+            assert!((got - z).abs() <= 4e-16 * z.abs().max(1.0), "{p}: {got} vs {z}");
+            assert!((normal_quantile(1.0 - p) + got).abs() <= 1e-14, "symmetry at {p}");
         }
         // Far tail (third branch, sqrt(-ln p) > 5): qnorm(1e-20) = -9.26234008979...
         assert!((normal_quantile(1e-20) + 9.262340089798408).abs() < 1e-9);

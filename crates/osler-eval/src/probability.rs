@@ -13,11 +13,7 @@ pub const LOG_LOSS_CLIP: f64 = f64::EPSILON;
 /// Invalid input, or some `p_i` outside `[0, 1]`.
 pub fn brier(y: &[bool], p: &[f64]) -> Result<f64, EvalError> {
     let classes = validate::probabilities(y, p)?;
-    let sum: f64 = y
-        .iter()
-        .zip(p)
-        .map(|(&t, &pi)| (pi - f64::from(u8::from(t))).powi(2))
-        .sum();
+    let sum: f64 = y.iter().zip(p).map(|(&t, &pi)| (pi - f64::from(u8::from(t))).powi(2)).sum();
     Ok(sum / classes.n() as f64)
 }
 
@@ -73,10 +69,7 @@ mod tests {
 
     #[test]
     fn probabilities_are_validated() {
-        assert!(matches!(
-            brier(&[true], &[1.2]),
-            Err(EvalError::NotProbability { index: 0, .. })
-        ));
+        assert!(matches!(brier(&[true], &[1.2]), Err(EvalError::NotProbability { index: 0, .. })));
         assert!(log_loss(&[true, false], &[0.5, -0.5]).is_err());
         assert!(log_loss(&[true], &[f64::NAN]).is_err());
         assert!(brier(&[true], &[]).is_err());

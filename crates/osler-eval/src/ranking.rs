@@ -78,14 +78,7 @@ mod tests {
     #[test]
     fn auroc_needs_both_classes() {
         let e = auroc(&[true, true], &[0.1, 0.2]).expect_err("no negatives");
-        assert!(matches!(
-            e,
-            EvalError::ClassTooSmall {
-                metric: "auroc",
-                negatives: 0,
-                ..
-            }
-        ));
+        assert!(matches!(e, EvalError::ClassTooSmall { metric: "auroc", negatives: 0, .. }));
         assert!(auroc(&[false], &[0.1]).is_err());
         assert!(auroc(&[true, false], &[0.1]).is_err());
         assert!(auroc(&[true, false], &[0.1, f64::NAN]).is_err());

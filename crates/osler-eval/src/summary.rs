@@ -145,10 +145,7 @@ mod tests {
         assert_eq!(m.auroc, auroc(&Y, &P).expect("auroc"));
         assert_eq!(m.brier, brier(&Y, &P).expect("brier"));
         let c = calibration(&Y, &P).expect("calibration");
-        assert_eq!(
-            (m.calibration_intercept, m.calibration_slope),
-            (c.intercept, c.slope)
-        );
+        assert_eq!((m.calibration_intercept, m.calibration_slope), (c.intercept, c.slope));
         assert_eq!(m.sensitivity, 2.0 / 3.0);
         assert_eq!((m.n, m.events, m.threshold), (6, 3, 0.5));
     }

@@ -35,11 +35,7 @@ pub struct ThresholdMetrics {
 }
 
 fn ratio(num: usize, den: usize) -> f64 {
-    if den == 0 {
-        f64::NAN
-    } else {
-        num as f64 / den as f64
-    }
+    if den == 0 { f64::NAN } else { num as f64 / den as f64 }
 }
 
 /// Confusion counts and ratios at `threshold` (positive iff `score >= threshold`).
@@ -55,10 +51,7 @@ pub fn confusion_at(
 ) -> Result<ThresholdMetrics, EvalError> {
     let classes = validate::scores(y, score)?;
     if threshold.is_nan() {
-        return Err(EvalError::InvalidThreshold {
-            value: threshold,
-            reason: "it is NaN",
-        });
+        return Err(EvalError::InvalidThreshold { value: threshold, reason: "it is NaN" });
     }
     let (mut tp, mut fp) = (0, 0);
     for (&t, &s) in y.iter().zip(score) {

@@ -40,37 +40,23 @@ pub(crate) fn scores(y: &[bool], score: &[f64]) -> Result<ClassCounts, EvalError
 pub(crate) fn probabilities(y: &[bool], p: &[f64]) -> Result<ClassCounts, EvalError> {
     let counts = check(y, p, "p")?;
     match p.iter().position(|v| !(0.0..=1.0).contains(v)) {
-        Some(index) => Err(EvalError::NotProbability {
-            index,
-            value: p[index],
-        }),
+        Some(index) => Err(EvalError::NotProbability { index, value: p[index] }),
         None => Ok(counts),
     }
 }
 
 fn check(y: &[bool], x: &[f64], what: &'static str) -> Result<ClassCounts, EvalError> {
     if y.len() != x.len() {
-        return Err(EvalError::LengthMismatch {
-            what,
-            y: y.len(),
-            other: x.len(),
-        });
+        return Err(EvalError::LengthMismatch { what, y: y.len(), other: x.len() });
     }
     if y.is_empty() {
         return Err(EvalError::Empty { what });
     }
     if let Some(index) = x.iter().position(|v| !v.is_finite()) {
-        return Err(EvalError::NonFinite {
-            what,
-            index,
-            value: x[index],
-        });
+        return Err(EvalError::NonFinite { what, index, value: x[index] });
     }
     let positives = y.iter().filter(|&&t| t).count();
-    Ok(ClassCounts {
-        positives,
-        negatives: y.len() - positives,
-    })
+    Ok(ClassCounts { positives, negatives: y.len() - positives })
 }
 
 #[cfg(test)]
@@ -80,18 +66,8 @@ mod tests {
     #[test]
     fn length_mismatch_names_both_lengths() {
         let e = scores(&[true, false], &[0.5]).expect_err("mismatch");
-        assert_eq!(
-            e,
-            EvalError::LengthMismatch {
-                what: "score",
-                y: 2,
-                other: 1
-            }
-        );
-        assert_eq!(
-            e.to_string(),
-            "y has 2 rows but score has 1; they must have the same length"
-        );
+        assert_eq!(e, EvalError::LengthMismatch { what: "score", y: 2, other: 1 });
+        assert_eq!(e.to_string(), "y has 2 rows but score has 1; they must have the same length");
     }
 
     #[test]
@@ -103,14 +79,7 @@ mod tests {
     #[test]
     fn non_finite_reports_first_bad_row() {
         let e = scores(&[true, false, true], &[0.1, f64::NAN, f64::INFINITY]).expect_err("nan");
-        assert!(matches!(
-            e,
-            EvalError::NonFinite {
-                what: "score",
-                index: 1,
-                ..
-            }
-        ));
+        assert!(matches!(e, EvalError::NonFinite { what: "score", index: 1, .. }));
         assert_eq!(e.to_string(), "score[1] = NaN is not finite");
         let e = probabilities(&[true], &[f64::NEG_INFINITY]).expect_err("inf");
         assert_eq!(e.to_string(), "p[0] = -inf is not finite");
@@ -120,13 +89,7 @@ mod tests {
     fn probability_range_is_closed_unit_interval() {
         assert!(probabilities(&[true, false], &[0.0, 1.0]).is_ok());
         let e = probabilities(&[true, false], &[0.5, 1.5]).expect_err("1.5");
-        assert_eq!(
-            e,
-            EvalError::NotProbability {
-                index: 1,
-                value: 1.5
-            }
-        );
+        assert_eq!(e, EvalError::NotProbability { index: 1, value: 1.5 });
         assert!(probabilities(&[true], &[-0.1]).is_err());
         // Scores need not be probabilities.
         assert!(scores(&[true], &[-3.0]).is_ok());

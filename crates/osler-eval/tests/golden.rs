@@ -35,32 +35,17 @@ fn load(name: &'static str) -> Case {
     let json = std::fs::read_to_string(format!("{DIR}/golden/classification_metrics_{name}.json"))
         .unwrap();
     let golden: Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(
-        golden["input"]["n"].as_u64(),
-        Some(y.len() as u64),
-        "{name}: n"
-    );
+    assert_eq!(golden["input"]["n"].as_u64(), Some(y.len() as u64), "{name}: n");
     let n_pos = y.iter().filter(|&&t| t).count() as u64;
-    assert_eq!(
-        golden["input"]["n_pos"].as_u64(),
-        Some(n_pos),
-        "{name}: n_pos"
-    );
-    Case {
-        name,
-        y,
-        score,
-        expected: golden["expected"].clone(),
-    }
+    assert_eq!(golden["input"]["n_pos"].as_u64(), Some(n_pos), "{name}: n_pos");
+    Case { name, y, score, expected: golden["expected"].clone() }
 }
 
 fn num(v: &Value) -> f64 {
     match v {
         Value::String(s) if s == "Infinity" => f64::INFINITY,
         Value::String(s) if s == "-Infinity" => f64::NEG_INFINITY,
-        other => other
-            .as_f64()
-            .unwrap_or_else(|| panic!("not a number: {other}")),
+        other => other.as_f64().unwrap_or_else(|| panic!("not a number: {other}")),
     }
 }
 
@@ -70,11 +55,7 @@ fn nums(v: &Value) -> Vec<f64> {
 
 fn close(what: &str, got: f64, want: f64, tol: f64) {
     let ok = got == want || (got - want).abs() <= tol;
-    assert!(
-        ok,
-        "{what}: got {got:e}, want {want:e}, diff {:e}",
-        got - want
-    );
+    assert!(ok, "{what}: got {got:e}, want {want:e}, diff {:e}", got - want);
 }
 
 fn close_all(what: &str, got: &[f64], want: &[f64], tol: f64) {
@@ -95,19 +76,9 @@ fn scalar_metrics() {
     for_each_case(|c| {
         let e = &c.expected;
         let n = c.name;
-        close(
-            &format!("{n} auroc"),
-            auroc(&c.y, &c.score).unwrap(),
-            num(&e["auroc"]),
-            TOL,
-        );
+        close(&format!("{n} auroc"), auroc(&c.y, &c.score).unwrap(), num(&e["auroc"]), TOL);
         let ap = average_precision(&c.y, &c.score).unwrap();
-        close(
-            &format!("{n} average_precision"),
-            ap,
-            num(&e["average_precision"]),
-            TOL,
-        );
+        close(&format!("{n} average_precision"), ap, num(&e["average_precision"]), TOL);
         let b = brier(&c.y, &c.score).unwrap();
         close(&format!("{n} brier"), b, num(&e["brier_score"]), TOL);
         let l = log_loss(&c.y, &c.score).unwrap();
@@ -125,11 +96,7 @@ fn roc_curves() {
             close_all(&format!("{what} fpr"), &got.fpr, &nums(&want["fpr"]), TOL);
             close_all(&format!("{what} tpr"), &got.tpr, &nums(&want["tpr"]), TOL);
             // Thresholds are input scores: they must be identical, not just close.
-            assert_eq!(
-                got.thresholds,
-                nums(&want["thresholds"]),
-                "{what} thresholds"
-            );
+            assert_eq!(got.thresholds, nums(&want["thresholds"]), "{what} thresholds");
         }
     });
 }
@@ -140,23 +107,9 @@ fn precision_recall_curves() {
         let want = &c.expected["precision_recall_curve"];
         let got = precision_recall_curve(&c.y, &c.score).unwrap();
         let what = format!("{} precision_recall_curve", c.name);
-        close_all(
-            &format!("{what} precision"),
-            &got.precision,
-            &nums(&want["precision"]),
-            TOL,
-        );
-        close_all(
-            &format!("{what} recall"),
-            &got.recall,
-            &nums(&want["recall"]),
-            TOL,
-        );
-        assert_eq!(
-            got.thresholds,
-            nums(&want["thresholds"]),
-            "{what} thresholds"
-        );
+        close_all(&format!("{what} precision"), &got.precision, &nums(&want["precision"]), TOL);
+        close_all(&format!("{what} recall"), &got.recall, &nums(&want["recall"]), TOL);
+        assert_eq!(got.thresholds, nums(&want["thresholds"]), "{what} thresholds");
     });
 }
 
@@ -202,12 +155,7 @@ fn calibration_is_equivariant_under_recalibration() {
                 base.intercept - slope * a0,
                 CAL_TOL,
             );
-            close(
-                &format!("{what} slope_se"),
-                got.slope_se,
-                base.slope_se / b0,
-                CAL_TOL,
-            );
+            close(&format!("{what} slope_se"), got.slope_se, base.slope_se / b0, CAL_TOL);
             if b0 == 1.0 {
                 close(
                     &format!("{what} in_the_large"),
@@ -225,12 +173,7 @@ fn ece_and_bins() {
     for_each_case(|c| {
         let e = &c.expected;
         let got = ece(&c.y, &c.score, 10).unwrap();
-        close(
-            &format!("{} ece", c.name),
-            got.value,
-            num(&e["ece_10_equal_width"]),
-            TOL,
-        );
+        close(&format!("{} ece", c.name), got.value, num(&e["ece_10_equal_width"]), TOL);
         let want_bins = e["ece_bins"].as_array().unwrap();
         assert_eq!(got.bins.len(), want_bins.len());
         for (g, w) in got.bins.iter().zip(want_bins) {
@@ -258,12 +201,7 @@ fn confusion_at_one_half() {
         let w = &c.expected["at_threshold_0.5"];
         let got = confusion_at(&c.y, &c.score, 0.5).unwrap();
         let what = format!("{} at 0.5", c.name);
-        let counts = [
-            ("tp", got.tp),
-            ("fp", got.fp),
-            ("tn", got.tn),
-            ("fn", got.fn_),
-        ];
+        let counts = [("tp", got.tp), ("fp", got.fp), ("tn", got.tn), ("fn", got.fn_)];
         for (key, value) in counts {
             assert_eq!(Some(value as u64), w[key].as_u64(), "{what} {key}");
         }
@@ -284,20 +222,10 @@ fn delong_matches_proc() {
     for_each_case(|c| {
         let e = &c.expected;
         let var = delong_auc_variance(&c.y, &c.score).unwrap();
-        close(
-            &format!("{} delong var", c.name),
-            var,
-            num(&e["auroc_delong_var_pROC"]),
-            TOL,
-        );
+        close(&format!("{} delong var", c.name), var, num(&e["auroc_delong_var_pROC"]), TOL);
         let ci = auroc_ci_delong(&c.y, &c.score, 0.95).unwrap();
         let want = nums(&e["auroc_delong_95ci_pROC"]);
-        close_all(
-            &format!("{} delong ci", c.name),
-            &[ci.lower, ci.upper],
-            &want,
-            TOL,
-        );
+        close_all(&format!("{} delong ci", c.name), &[ci.lower, ci.upper], &want, TOL);
         assert_eq!(ci.variance, var);
     });
 }
@@ -319,21 +247,11 @@ fn binary_metrics_panel_is_consistent_with_golden() {
         let values = m.values();
         let value = |name: &str| values.iter().find(|(n, _)| *n == name).unwrap().1;
         for (name, key, tol) in pairs {
-            close(
-                &format!("{} panel {name}", c.name),
-                value(name),
-                num(&e[key]),
-                tol,
-            );
+            close(&format!("{} panel {name}", c.name), value(name), num(&e[key]), tol);
         }
         let w = &e["at_threshold_0.5"];
         for name in ["sensitivity", "specificity", "ppv", "npv"] {
-            close(
-                &format!("{} panel {name}", c.name),
-                value(name),
-                num(&w[name]),
-                TOL,
-            );
+            close(&format!("{} panel {name}", c.name), value(name), num(&w[name]), TOL);
         }
         assert_eq!(m.n, c.y.len());
     });

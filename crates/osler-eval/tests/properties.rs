@@ -9,22 +9,15 @@ use proptest::prelude::*;
 fn labelled_scores() -> impl Strategy<Value = (Vec<bool>, Vec<f64>)> {
     (2usize..60)
         .prop_flat_map(|n| {
-            (
-                prop::collection::vec(any::<bool>(), n),
-                prop::collection::vec(-20i32..=20, n),
-            )
+            (prop::collection::vec(any::<bool>(), n), prop::collection::vec(-20i32..=20, n))
         })
-        .prop_filter("both classes", |(y, _)| {
-            y.contains(&true) && y.contains(&false)
-        })
+        .prop_filter("both classes", |(y, _)| y.contains(&true) && y.contains(&false))
         .prop_map(|(y, s)| (y, s.into_iter().map(f64::from).collect()))
 }
 
 /// Trapezoidal area under a ROC curve.
 fn trapezoid(c: &RocCurve) -> f64 {
-    (1..c.fpr.len())
-        .map(|i| (c.fpr[i] - c.fpr[i - 1]) * (c.tpr[i] + c.tpr[i - 1]) / 2.0)
-        .sum()
+    (1..c.fpr.len()).map(|i| (c.fpr[i] - c.fpr[i - 1]) * (c.tpr[i] + c.tpr[i - 1]) / 2.0).sum()
 }
 
 proptest! {
@@ -136,14 +129,9 @@ proptest! {
 fn labelled_probabilities() -> impl Strategy<Value = (Vec<bool>, Vec<f64>)> {
     (4usize..80)
         .prop_flat_map(|n| {
-            (
-                prop::collection::vec(any::<bool>(), n),
-                prop::collection::vec(1u32..1000, n),
-            )
+            (prop::collection::vec(any::<bool>(), n), prop::collection::vec(1u32..1000, n))
         })
-        .prop_filter("both classes", |(y, _)| {
-            y.contains(&true) && y.contains(&false)
-        })
+        .prop_filter("both classes", |(y, _)| y.contains(&true) && y.contains(&false))
         .prop_map(|(y, k)| (y, k.into_iter().map(|k| f64::from(k) / 1000.0).collect()))
 }
 

@@ -34,7 +34,9 @@ pub enum ModelError {
     BadInterval { row: usize, start: f64, stop: f64 },
     #[error("no events: every observation is censored")]
     NoEvents,
-    #[error("coefficient for feature {feature} diverges to {direction}infinity (monotone likelihood, e.g. events only in one group)")]
+    #[error(
+        "coefficient for feature {feature} diverges to {direction}infinity (monotone likelihood, e.g. events only in one group)"
+    )]
     Diverges { feature: usize, direction: &'static str },
     #[error("prediction time must be finite, found {value} at position {index}")]
     BadPredictionTime { index: usize, value: f64 },

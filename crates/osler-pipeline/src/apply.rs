@@ -5,13 +5,15 @@ use serde::Serialize;
 use osler_data::{Matrix, Table};
 use osler_eval::{BinaryMetrics, binary_metrics};
 
+use crate::artifact::SurvivalColumns;
 use crate::artifact::{Artifact, DataInfo, Manifest};
 use crate::cv::{CvSummary, OutOfFold};
 use crate::error::PipelineError;
 use crate::prepare::Prepared;
-use crate::artifact::SurvivalColumns;
 use crate::survival_data::{SurvivalSpec, survival_outcome};
-use crate::survival_train::{PreparedSurvival, SURVIVAL_METRICS, SurvivalOutcomeRun, eval_grid, survival_metrics};
+use crate::survival_train::{
+    PreparedSurvival, SURVIVAL_METRICS, SurvivalOutcomeRun, eval_grid, survival_metrics,
+};
 use crate::train::{TrainOutcome, TrainSpec};
 
 /// Probabilities for each input row, with optional additive explanations.
@@ -35,7 +37,12 @@ pub struct Explanation {
 }
 
 /// Builds the artifact of a finished training run.
-pub fn build_artifact(data: &Prepared, spec: &TrainSpec, outcome: TrainOutcome, data_info: DataInfo) -> Artifact {
+pub fn build_artifact(
+    data: &Prepared,
+    spec: &TrainSpec,
+    outcome: TrainOutcome,
+    data_info: DataInfo,
+) -> Artifact {
     let (cv, oof): (Option<CvSummary>, Option<OutOfFold>) = match outcome.cv {
         Some((s, o)) => (Some(s), Some(o)),
         None => (None, None),
@@ -103,6 +110,15 @@ pub fn build_survival_artifact(
     Artifact { manifest, model: run.fitted.model, out_of_fold: oof }
 }
 
+/// Metrics of a survival artifact on labelled data.
+#[derive(Debug, Clone, Serialize)]
+pub struct SurvivalEvaluation {
+    /// `harrell_c`, `uno_c`, `integrated_brier`, in that order.
+    pub metrics: Vec<(&'static str, f64)>,
+    pub n: usize,
+    pub events: usize,
+}
+
 /// Survival predictions: a risk score and `S(t | x)` at the requested times.
 #[derive(Debug, Clone, Serialize)]
 pub struct SurvivalPredictions {
@@ -116,17 +132,25 @@ pub struct SurvivalPredictions {
 impl Artifact {
     /// Survival models: risk scores and survival probabilities at `times`
     /// (the artifact's evaluation grid when empty).
-    pub fn predict_survival(&self, table: Table, times: &[f64], explain: bool) -> Result<SurvivalPredictions, PipelineError> {
+    pub fn predict_survival(
+        &self,
+        table: Table,
+        times: &[f64],
+        explain: bool,
+    ) -> Result<SurvivalPredictions, PipelineError> {
         let surv = self.survival_columns()?;
         let times = if times.is_empty() { surv.eval_times.clone() } else { times.to_vec() };
         if let Some(t) = times.iter().find(|t| !t.is_finite() || **t < 0.0) {
-            return Err(PipelineError::Usage(format!("--times must be finite and non-negative, got {t}")));
+            return Err(PipelineError::Usage(format!(
+                "--times must be finite and non-negative, got {t}"
+            )));
         }
         let (_, x) = self.design(table, true, false)?;
         let risk = self.model.risk(&x).map_err(|e| PipelineError::model("predict", e))?;
         let s = self.model.survival(&x, &times).map_err(|e| PipelineError::model("predict", e))?;
         let explanation = if explain {
-            let (base, c) = self.model.explain(&x).map_err(|e| PipelineError::model("explain", e))?;
+            let (base, c) =
+                self.model.explain(&x).map_err(|e| PipelineError::model("explain", e))?;
             Some(Explanation {
                 method: "exact log-hazard (coef x (value - training mean)); base + sum = risk",
                 base,
@@ -136,11 +160,16 @@ impl Artifact {
         } else {
             None
         };
-        Ok(SurvivalPredictions { risk, survival: (0..s.rows()).map(|i| s.row(i)).collect(), times, explanation })
+        Ok(SurvivalPredictions {
+            risk,
+            survival: (0..s.rows()).map(|i| s.row(i)).collect(),
+            times,
+            explanation,
+        })
     }
 
     /// Survival models: Harrell's C, Uno's C and the integrated Brier score on labelled data.
-    pub fn evaluate_survival(&self, table: Table) -> Result<(Vec<(&'static str, f64)>, usize, usize), PipelineError> {
+    pub fn evaluate_survival(&self, table: Table) -> Result<SurvivalEvaluation, PipelineError> {
         let surv = self.survival_columns()?;
         let mut required: Vec<&str> = self.manifest.features.iter().map(String::as_str).collect();
         required.push(&surv.time);
@@ -156,10 +185,17 @@ impl Artifact {
         let outcome = survival_outcome(&table, &self.manifest.schema, &spec)?;
         let x = self.manifest.preprocessing.transform(&table, None)?;
         let risk = self.model.risk(&x).map_err(|e| PipelineError::model("predict", e))?;
-        let s = self.model.survival(&x, &surv.eval_times).map_err(|e| PipelineError::model("predict", e))?;
+        let s = self
+            .model
+            .survival(&x, &surv.eval_times)
+            .map_err(|e| PipelineError::model("predict", e))?;
         let event: Vec<bool> = outcome.event.iter().map(|&e| e == 1.0).collect();
         let values = survival_metrics(&outcome.time, &event, &risk, &s, &surv.eval_times);
-        Ok((SURVIVAL_METRICS.iter().copied().zip(values).collect(), event.len(), outcome.events()))
+        Ok(SurvivalEvaluation {
+            metrics: SURVIVAL_METRICS.iter().copied().zip(values).collect(),
+            n: event.len(),
+            events: outcome.events(),
+        })
     }
 
     fn survival_columns(&self) -> Result<&SurvivalColumns, PipelineError> {
@@ -170,7 +206,12 @@ impl Artifact {
 
     /// Checks new data against the saved schema and applies the preprocessing.
     /// `refuse_unknown`: columns the schema does not know are errors (prediction inputs).
-    pub fn design(&self, table: Table, refuse_unknown: bool, need_target: bool) -> Result<(Table, Matrix), PipelineError> {
+    pub fn design(
+        &self,
+        table: Table,
+        refuse_unknown: bool,
+        need_target: bool,
+    ) -> Result<(Table, Matrix), PipelineError> {
         let m = &self.manifest;
         let mut required: Vec<&str> = m.features.iter().map(String::as_str).collect();
         if need_target {
@@ -184,18 +225,28 @@ impl Artifact {
     /// Predicts every row of `table` (CSV or JSON records).
     pub fn predict(&self, table: Table, explain: bool) -> Result<Predictions, PipelineError> {
         let (_, x) = self.design(table, true, false)?;
-        let probability = self.model.predict_proba(&x).map_err(|e| PipelineError::model("predict", e))?;
+        let probability =
+            self.model.predict_proba(&x).map_err(|e| PipelineError::model("predict", e))?;
         let threshold = self.manifest.threshold;
         let predicted_class = probability.iter().map(|&p| u8::from(p >= threshold)).collect();
         let explanation = if explain {
-            let (base, c) = self.model.explain(&x).map_err(|e| PipelineError::model("explain", e))?;
+            let (base, c) =
+                self.model.explain(&x).map_err(|e| PipelineError::model("explain", e))?;
             Some(Explanation {
                 method: match self.model {
-                    crate::model::FittedModel::Logistic(_) => "exact linear (coef x (value - training mean))",
-                    crate::model::FittedModel::Gbdt(_) => "TreeSHAP (path-dependent, Lundberg 2018)",
-                    crate::model::FittedModel::Cox(_) => "exact log-hazard (coef x (value - training mean))",
+                    crate::model::FittedModel::Logistic(_) => {
+                        "exact linear (coef x (value - training mean))"
+                    }
+                    crate::model::FittedModel::Gbdt(_) => {
+                        "TreeSHAP (path-dependent, Lundberg 2018)"
+                    }
+                    crate::model::FittedModel::Cox(_) => {
+                        "exact log-hazard (coef x (value - training mean))"
+                    }
                     crate::model::FittedModel::Rsf(_) => "none",
-                    crate::model::FittedModel::Coxnet(_) => "exact log-hazard (coef x value, reference x = 0)",
+                    crate::model::FittedModel::Coxnet(_) => {
+                        "exact log-hazard (coef x value, reference x = 0)"
+                    }
                 },
                 base,
                 feature_names: self.manifest.feature_names.clone(),
@@ -208,11 +259,15 @@ impl Artifact {
     }
 
     /// Metrics of the saved model on labelled data, with the saved preprocessing and threshold.
-    pub fn evaluate(&self, table: Table) -> Result<(BinaryMetrics, Vec<bool>, Vec<f64>), PipelineError> {
+    pub fn evaluate(
+        &self,
+        table: Table,
+    ) -> Result<(BinaryMetrics, Vec<bool>, Vec<f64>), PipelineError> {
         let (table, x) = self.design(table, false, true)?;
         let m = &self.manifest;
         let col = table.column(&m.target).map(|c| &c.data);
-        let col = col.ok_or_else(|| PipelineError::Usage(format!("no outcome column '{}'", m.target)))?;
+        let col =
+            col.ok_or_else(|| PipelineError::Usage(format!("no outcome column '{}'", m.target)))?;
         let mut y = Vec::with_capacity(table.n_rows());
         for i in 0..table.n_rows() {
             let t = col.text_at(i);

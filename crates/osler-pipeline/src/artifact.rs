@@ -100,7 +100,8 @@ fn to_json<T: Serialize>(v: &T) -> Result<Vec<u8>, PipelineError> {
 impl Artifact {
     /// Writes the artifact to `dir` atomically. An existing `dir` is replaced only with `overwrite`.
     pub fn save(&mut self, dir: &Path, overwrite: bool) -> Result<(), PipelineError> {
-        let werr = |path: &Path, source| PipelineError::Write { path: path.display().to_string(), source };
+        let werr =
+            |path: &Path, source| PipelineError::Write { path: path.display().to_string(), source };
         if dir.exists() && !overwrite {
             return Err(PipelineError::Usage(format!(
                 "{} already exists; choose another --out or pass --force to replace it",
@@ -143,15 +144,19 @@ impl Artifact {
 
     /// Loads and verifies an artifact directory.
     pub fn load(dir: &Path) -> Result<Artifact, PipelineError> {
-        let bad = |problem: String| PipelineError::Artifact { path: dir.display().to_string(), problem };
+        let bad =
+            |problem: String| PipelineError::Artifact { path: dir.display().to_string(), problem };
         if !dir.is_dir() {
-            return Err(bad("not found (expected a directory written by `osler train --out`)".into()));
+            return Err(bad(
+                "not found (expected a directory written by `osler train --out`)".into()
+            ));
         }
         let read = |name: &str| -> Result<Vec<u8>, PipelineError> {
             std::fs::read(dir.join(name)).map_err(|e| bad(format!("cannot read {name}: {e}")))
         };
-        let raw: serde_json::Value = serde_json::from_slice(&read(MANIFEST)?)
-            .map_err(|e| bad(format!("{MANIFEST} is not valid JSON ({e}); the artifact is corrupt")))?;
+        let raw: serde_json::Value = serde_json::from_slice(&read(MANIFEST)?).map_err(|e| {
+            bad(format!("{MANIFEST} is not valid JSON ({e}); the artifact is corrupt"))
+        })?;
         let format = raw.get("format").and_then(|v| v.as_str()).unwrap_or_default();
         if format != FORMAT {
             return Err(bad(format!("{MANIFEST} is not an osler artifact manifest")));
@@ -164,13 +169,19 @@ impl Artifact {
                 env!("CARGO_PKG_VERSION")
             )));
         }
-        let manifest: Manifest = serde_json::from_value(raw)
-            .map_err(|e| bad(format!("{MANIFEST} does not match format version {FORMAT_VERSION}: {e}")))?;
+        let manifest: Manifest = serde_json::from_value(raw).map_err(|e| {
+            bad(format!("{MANIFEST} does not match format version {FORMAT_VERSION}: {e}"))
+        })?;
         let checked = |name: &str| -> Result<Vec<u8>, PipelineError> {
             let bytes = read(name)?;
-            let want = manifest.files.get(name).ok_or_else(|| bad(format!("{MANIFEST} does not list {name}")))?;
+            let want = manifest
+                .files
+                .get(name)
+                .ok_or_else(|| bad(format!("{MANIFEST} does not list {name}")))?;
             if &sha256_hex(&bytes) != want {
-                return Err(bad(format!("{name} does not match its SHA-256 in {MANIFEST}: the file was modified or corrupted")));
+                return Err(bad(format!(
+                    "{name} does not match its SHA-256 in {MANIFEST}: the file was modified or corrupted"
+                )));
             }
             Ok(bytes)
         };

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use osler_data::split::{fold_rows, grouped_stratified_kfold, stratified_kfold};
 use osler_data::SplitMix64;
+use osler_data::split::{fold_rows, grouped_stratified_kfold, stratified_kfold};
 use osler_eval::{BinaryMetrics, binary_metrics, quantile_linear};
 
 use crate::error::PipelineError;
@@ -122,12 +122,20 @@ pub fn cross_validate(
     let y: Vec<bool> = data.y.iter().map(|&v| v == 1.0).collect();
     let pooled = binary_metrics(&y, &p, threshold)?;
     let sizes: Vec<usize> = fold_data.iter().map(|f| f.0.len()).collect();
-    let boot = bootstrap_folds(&sizes, BinaryMetrics::NAMES.len(), spec.bootstrap, &mut rng.fork(), |f, idx| {
-        let (y, p, t) = &fold_data[f];
-        let yb: Vec<bool> = idx.iter().map(|&i| y[i]).collect();
-        let pb: Vec<f64> = idx.iter().map(|&i| p[i]).collect();
-        binary_metrics(&yb, &pb, *t).ok().map(|m| m.values().into_iter().map(|(_, v)| v).collect())
-    });
+    let boot = bootstrap_folds(
+        &sizes,
+        BinaryMetrics::NAMES.len(),
+        spec.bootstrap,
+        &mut rng.fork(),
+        |f, idx| {
+            let (y, p, t) = &fold_data[f];
+            let yb: Vec<bool> = idx.iter().map(|&i| y[i]).collect();
+            let pb: Vec<f64> = idx.iter().map(|&i| p[i]).collect();
+            binary_metrics(&yb, &pb, *t)
+                .ok()
+                .map(|m| m.values().into_iter().map(|(_, v)| v).collect())
+        },
+    );
     let fold_values: Vec<Vec<f64>> =
         per_fold.iter().map(|b| b.values().into_iter().map(|(_, v)| v).collect()).collect();
     let pooled: Vec<f64> = pooled.values().into_iter().map(|(_, v)| v).collect();

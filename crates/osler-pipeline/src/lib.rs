@@ -17,7 +17,9 @@ pub mod survival_data;
 pub mod survival_train;
 pub mod train;
 
-pub use apply::{Explanation, Predictions, SurvivalPredictions, build_artifact, build_survival_artifact};
+pub use apply::{
+    Explanation, Predictions, SurvivalPredictions, build_artifact, build_survival_artifact,
+};
 pub use artifact::{Artifact, DataInfo, Manifest};
 pub use cv::{CvSummary, MetricSummary, OutOfFold};
 pub use error::PipelineError;

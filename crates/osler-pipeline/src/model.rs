@@ -114,10 +114,18 @@ impl ModelSpec {
     }
 
     /// Fits a survival model on `x` and the survival outcome.
-    pub fn fit_survival(&self, x: &Matrix, outcome: &SurvivalOutcome) -> Result<FittedModel, ModelError> {
+    pub fn fit_survival(
+        &self,
+        x: &Matrix,
+        outcome: &SurvivalOutcome,
+    ) -> Result<FittedModel, ModelError> {
         match self {
             ModelSpec::Cox { ties } => {
-                let opts = CoxOptions { ties: *ties, start: outcome.start.clone(), ..CoxOptions::default() };
+                let opts = CoxOptions {
+                    ties: *ties,
+                    start: outcome.start.clone(),
+                    ..CoxOptions::default()
+                };
                 Ok(FittedModel::Cox(CoxModel::fit(x, &outcome.time, &outcome.event, &opts)?))
             }
             ModelSpec::Rsf { options } => {
@@ -141,8 +149,9 @@ impl ModelSpec {
                     Some(l) => CoxnetModel::fit(x, time, event, None, *l, &opts)?,
                     None => {
                         let mut rng = osler_data::SplitMix64::new(*seed);
-                        let folds = osler_data::split::stratified_kfold(event, *inner_folds, &mut rng)
-                            .map_err(|e| ModelError::InvalidOption(e.to_string()))?;
+                        let folds =
+                            osler_data::split::stratified_kfold(event, *inner_folds, &mut rng)
+                                .map_err(|e| ModelError::InvalidOption(e.to_string()))?;
                         let cv = cv_coxnet(x, time, event, None, &folds, &opts)?;
                         cv.path.model(cv.index_min, x, time, event, None)?
                     }
@@ -167,7 +176,9 @@ pub fn name_features(e: &ModelError, names: &[String]) -> String {
                 (Some(a), Some(b)) if a < b => {
                     let listed: Vec<String> = reason[a + 1..b]
                         .split(',')
-                        .map(|t| t.trim().parse::<usize>().map_or_else(|_| t.trim().to_string(), name))
+                        .map(|t| {
+                            t.trim().parse::<usize>().map_or_else(|_| t.trim().to_string(), name)
+                        })
                         .collect();
                     format!("{}{}{}", &reason[..a], listed.join(", "), &reason[b + 1..])
                 }
@@ -190,7 +201,9 @@ impl FittedModel {
         match self {
             FittedModel::Logistic(m) => m.predict_proba(x),
             FittedModel::Gbdt(m) => m.predict_proba(x),
-            FittedModel::Cox(_) | FittedModel::Rsf(_) | FittedModel::Coxnet(_) => Err(survival_only()),
+            FittedModel::Cox(_) | FittedModel::Rsf(_) | FittedModel::Coxnet(_) => {
+                Err(survival_only())
+            }
         }
     }
 
@@ -207,8 +220,12 @@ impl FittedModel {
     /// Survival probabilities `S(t | x)`: one row per patient, one column per time.
     pub fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         match self {
-            FittedModel::Cox(m) => Ok(rows_to_matrix(m.predict_survival(x, times)?, x.rows(), times.len())),
-            FittedModel::Coxnet(m) => Ok(rows_to_matrix(m.predict_survival(x, times)?, x.rows(), times.len())),
+            FittedModel::Cox(m) => {
+                Ok(rows_to_matrix(m.predict_survival(x, times)?, x.rows(), times.len()))
+            }
+            FittedModel::Coxnet(m) => {
+                Ok(rows_to_matrix(m.predict_survival(x, times)?, x.rows(), times.len()))
+            }
             FittedModel::Rsf(m) => m.predict_survival(x, times),
             _ => Err(classifier_only()),
         }
@@ -222,7 +239,9 @@ impl FittedModel {
             FittedModel::Logistic(m) => m.contributions(x),
             FittedModel::Gbdt(m) => m.shap_values(x),
             FittedModel::Cox(m) => Ok(linear_contributions(m.coefficients(), m.means(), x)),
-            FittedModel::Coxnet(m) => Ok(linear_contributions(m.coefficients(), &vec![0.0; x.cols()], x)),
+            FittedModel::Coxnet(m) => {
+                Ok(linear_contributions(m.coefficients(), &vec![0.0; x.cols()], x))
+            }
             FittedModel::Rsf(_) => Err(ModelError::InvalidOption(
                 "--explain is not available for random survival forests".into(),
             )),
@@ -236,7 +255,11 @@ impl FittedModel {
             FittedModel::Rsf(m) => {
                 let c = m.split_counts();
                 let total: usize = c.iter().sum();
-                Some(c.iter().map(|&v| if total > 0 { v as f64 / total as f64 } else { 0.0 }).collect())
+                Some(
+                    c.iter()
+                        .map(|&v| if total > 0 { v as f64 / total as f64 } else { 0.0 })
+                        .collect(),
+                )
             }
             FittedModel::Gbdt(m) => {
                 let g = m.feature_importance(ImportanceKind::Gain);

@@ -51,7 +51,11 @@ impl Prepared {
 /// Conforms `table` to `schema` (missing codes, types, ranges), then resolves the
 /// outcome and predictors. The schema is updated so the chosen outcome has role
 /// `target` and the group column role `group` (it is saved in the artifact).
-pub fn prepare(table: Table, mut schema: Schema, spec: &DataSpec) -> Result<Prepared, PipelineError> {
+pub fn prepare(
+    table: Table,
+    mut schema: Schema,
+    spec: &DataSpec,
+) -> Result<Prepared, PipelineError> {
     let target = match &spec.target {
         Some(t) => t.clone(),
         None => schema

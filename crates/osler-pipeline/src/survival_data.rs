@@ -1,7 +1,9 @@
 //! Survival outcomes from a table: follow-up time (optionally with a start
 //! time, counting-process style) and an event indicator.
 
-use osler_data::{BinaryLevels, ColumnData, Matrix, PreprocessOptions, Preprocessor, Schema, Table};
+use osler_data::{
+    BinaryLevels, ColumnData, Matrix, PreprocessOptions, Preprocessor, Schema, Table,
+};
 
 use crate::error::PipelineError;
 
@@ -46,7 +48,11 @@ impl SurvivalOutcome {
     }
 }
 
-fn numeric_column<'a>(table: &'a Table, name: &str, what: &str) -> Result<&'a [f64], PipelineError> {
+fn numeric_column<'a>(
+    table: &'a Table,
+    name: &str,
+    what: &str,
+) -> Result<&'a [f64], PipelineError> {
     let col = table.column(name).ok_or_else(|| {
         PipelineError::Usage(format!("{}: no {what} column named '{name}'", table.source))
     })?;
@@ -67,15 +73,27 @@ pub fn survival_outcome(
     spec: &SurvivalSpec,
 ) -> Result<SurvivalOutcome, PipelineError> {
     let bad = |i: usize, col: &str, problem: String| {
-        PipelineError::Usage(format!("{}: {}, column '{col}': {problem}", table.source, table.locate(i)))
+        PipelineError::Usage(format!(
+            "{}: {}, column '{col}': {problem}",
+            table.source,
+            table.locate(i)
+        ))
     };
     let time = numeric_column(table, &spec.time, "time")?.to_vec();
     for (i, &t) in time.iter().enumerate() {
         if t.is_nan() {
-            return Err(bad(i, &spec.time, "the time is missing; remove rows without follow-up".into()));
+            return Err(bad(
+                i,
+                &spec.time,
+                "the time is missing; remove rows without follow-up".into(),
+            ));
         }
         if t < 0.0 {
-            return Err(bad(i, &spec.time, format!("time {t} is negative; times count from the start of follow-up")));
+            return Err(bad(
+                i,
+                &spec.time,
+                format!("time {t} is negative; times count from the start of follow-up"),
+            ));
         }
     }
     let start = match &spec.start {
@@ -89,7 +107,10 @@ pub fn survival_outcome(
                     return Err(bad(
                         i,
                         &spec.time,
-                        format!("stop {} is not after start {}: intervals must have positive length", time[i], v[i]),
+                        format!(
+                            "stop {} is not after start {}: intervals must have positive length",
+                            time[i], v[i]
+                        ),
                     ));
                 }
             }
@@ -145,7 +166,9 @@ fn event_indicator(
                     "event column '{name}' is coded 1/2 (R's 1 = censored, 2 = event?); say which value is the event with --event-level"
                 )));
             } else if let Some(l) = levels.iter().find(|l| {
-                !numeric && ["true", "yes", "dead", "died", "event", "1"].contains(&l.to_lowercase().as_str())
+                !numeric
+                    && ["true", "yes", "dead", "died", "event", "1"]
+                        .contains(&l.to_lowercase().as_str())
             }) {
                 l.clone()
             } else {
@@ -159,12 +182,17 @@ fn event_indicator(
     if levels.len() > 2 {
         let i = (0..n).find(|&i| {
             let t = col.data.text_at(i).unwrap_or_default();
-            t != positive && levels.iter().filter(|l| **l != positive).nth(1).is_some_and(|x| *x == t)
+            t != positive
+                && levels.iter().filter(|l| **l != positive).nth(1).is_some_and(|x| *x == t)
         });
         return Err(bad(
             i.unwrap_or(0),
             name,
-            format!("the event indicator has {} distinct values ({}); expected two", levels.len(), levels.join(", ")),
+            format!(
+                "the event indicator has {} distinct values ({}); expected two",
+                levels.len(),
+                levels.join(", ")
+            ),
         ));
     }
     let negative = levels.iter().find(|l| **l != positive).cloned().unwrap_or_else(|| "0".into());
@@ -186,7 +214,8 @@ pub fn complete_case_design(
     let opts = PreprocessOptions { impute: false, missing_indicators: false, standardize: false };
     let pre = Preprocessor::fit(table, schema, covariates, &all, opts)?;
     let x = pre.transform(table, None)?;
-    let kept: Vec<usize> = all.into_iter().filter(|&i| (0..x.cols()).all(|j| !x.get(i, j).is_nan())).collect();
+    let kept: Vec<usize> =
+        all.into_iter().filter(|&i| (0..x.cols()).all(|j| !x.get(i, j).is_nan())).collect();
     let x = if kept.len() == x.rows() { x } else { x.select_rows(&kept) };
     Ok((x, pre.output_names(), kept))
 }

@@ -59,7 +59,9 @@ pub fn prepare_survival(
     let features = match &data.features {
         Some(f) => {
             if let Some(bad) = f.iter().find(|c| outcome_cols.contains(c)) {
-                return Err(PipelineError::Usage(format!("'{bad}' is part of the survival outcome; it cannot be a predictor")));
+                return Err(PipelineError::Usage(format!(
+                    "'{bad}' is part of the survival outcome; it cannot be a predictor"
+                )));
             }
             osler_data::target::select_features(&table, &schema, &surv.time, Some(f), &data.drop)?
         }
@@ -96,14 +98,23 @@ pub fn fit_survival_on_rows(
     spec: &TrainSpec,
     rows: &[usize],
 ) -> Result<FittedSurvival, PipelineError> {
-    let preprocessor =
-        Preprocessor::fit(&data.table, &data.schema, &data.features, rows, preprocess_options(spec))?;
+    let preprocessor = Preprocessor::fit(
+        &data.table,
+        &data.schema,
+        &data.features,
+        rows,
+        preprocess_options(spec),
+    )?;
     let x = preprocessor.transform(&data.table, Some(rows))?;
     let names = preprocessor.output_names();
     let outcome = data.outcome.select(rows);
     let t0 = Instant::now();
     let model = spec.model.fit_survival(&x, &outcome).map_err(|e| {
-        PipelineError::Usage(format!("fitting {}: {}", spec.model.name(), crate::model::name_features(&e, &names)))
+        PipelineError::Usage(format!(
+            "fitting {}: {}",
+            spec.model.name(),
+            crate::model::name_features(&e, &names)
+        ))
     })?;
     Ok(FittedSurvival { preprocessor, model, model_seconds: t0.elapsed().as_secs_f64() })
 }
@@ -113,10 +124,8 @@ pub fn fit_survival_on_rows(
 pub fn eval_grid(outcome: &SurvivalOutcome) -> Vec<f64> {
     let mut t: Vec<f64> = outcome.time.clone();
     t.sort_by(f64::total_cmp);
-    let mut grid: Vec<f64> = GRID_QUANTILES
-        .iter()
-        .filter_map(|q| osler_eval::quantile_linear(&t, *q))
-        .collect();
+    let mut grid: Vec<f64> =
+        GRID_QUANTILES.iter().filter_map(|q| osler_eval::quantile_linear(&t, *q)).collect();
     grid.dedup();
     grid
 }
@@ -124,11 +133,18 @@ pub fn eval_grid(outcome: &SurvivalOutcome) -> Vec<f64> {
 /// Harrell's C, Uno's C (censoring weights at T-, no tau) and the integrated
 /// Brier score over `grid` (restricted to the data's follow-up range) of
 /// risk scores and survival predictions; undefined metrics are NaN.
-pub fn survival_metrics(time: &[f64], event: &[bool], risk: &[f64], surv: &Matrix, grid: &[f64]) -> Vec<f64> {
+pub fn survival_metrics(
+    time: &[f64],
+    event: &[bool],
+    risk: &[f64],
+    surv: &Matrix,
+    grid: &[f64],
+) -> Vec<f64> {
     let conv = CensoringConvention::LeftLimit;
     let c = harrell_c(time, event, risk).map_or(f64::NAN, |c| c.c);
     let u = uno_c(time, event, risk, None, conv).map_or(f64::NAN, |c| c.c);
-    let (lo, hi) = time.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &t| (a.min(t), b.max(t)));
+    let (lo, hi) =
+        time.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &t| (a.min(t), b.max(t)));
     let keep: Vec<usize> = (0..grid.len()).filter(|&k| grid[k] >= lo && grid[k] < hi).collect();
     let ibs = if keep.len() >= 2 {
         let times: Vec<f64> = keep.iter().map(|&k| grid[k]).collect();
@@ -158,14 +174,26 @@ pub fn train_survival(
     on_fold: &mut dyn FnMut(),
 ) -> Result<SurvivalOutcomeRun, PipelineError> {
     if spec.cv_folds == 1 {
-        return Err(PipelineError::Usage("--cv must be 0 (no cross-validation) or at least 2".into()));
+        return Err(PipelineError::Usage(
+            "--cv must be 0 (no cross-validation) or at least 2".into(),
+        ));
     }
     let t0 = Instant::now();
-    let cv = if spec.cv_folds >= 2 { Some(cross_validate_survival(data, spec, on_fold)?) } else { None };
+    let cv =
+        if spec.cv_folds >= 2 { Some(cross_validate_survival(data, spec, on_fold)?) } else { None };
     let cv_seconds = t0.elapsed().as_secs_f64();
     let all: Vec<usize> = (0..data.outcome.time.len()).collect();
     let fitted = fit_survival_on_rows(data, spec, &all)?;
     Ok(SurvivalOutcomeRun { fit_seconds: fitted.model_seconds, fitted, cv, cv_seconds })
+}
+
+/// A test fold's outcomes and out-of-fold predictions.
+struct FoldPredictions {
+    time: Vec<f64>,
+    event: Vec<bool>,
+    risk: Vec<f64>,
+    /// `S(t | x)` on the evaluation grid, one row per patient.
+    surv: Matrix,
 }
 
 fn cross_validate_survival(
@@ -182,7 +210,7 @@ fn cross_validate_survival(
     let mut surv_sum = vec![vec![0.0; grid.len()]; n];
     let mut first_fold = Vec::new();
     let mut per_fold: Vec<Vec<f64>> = Vec::new();
-    let mut fold_data: Vec<(Vec<f64>, Vec<bool>, Vec<f64>, Matrix)> = Vec::new();
+    let mut fold_data: Vec<FoldPredictions> = Vec::new();
     for r in 0..repeats {
         let mut split_rng = rng.fork();
         let fold = match &data.groups {
@@ -194,7 +222,8 @@ fn cross_validate_survival(
             let fitted = fit_survival_on_rows(data, spec, &train)?;
             let x = fitted.design(data, &test)?;
             let risk = fitted.model.risk(&x).map_err(|e| PipelineError::model("predict", e))?;
-            let surv = fitted.model.survival(&x, &grid).map_err(|e| PipelineError::model("predict", e))?;
+            let surv =
+                fitted.model.survival(&x, &grid).map_err(|e| PipelineError::model("predict", e))?;
             let time: Vec<f64> = test.iter().map(|&i| o.time[i]).collect();
             let event: Vec<bool> = test.iter().map(|&i| o.event[i] == 1.0).collect();
             per_fold.push(survival_metrics(&time, &event, &risk, &surv, &grid));
@@ -204,7 +233,7 @@ fn cross_validate_survival(
                     *acc += surv.get(r, k);
                 }
             }
-            fold_data.push((time, event, risk, surv));
+            fold_data.push(FoldPredictions { time, event, risk, surv });
             on_fold();
         }
         if r == 0 {
@@ -216,17 +245,24 @@ fn cross_validate_survival(
     // Pooled risk scores are comparable across folds only for the rank metrics.
     let pooled = vec![
         harrell_c(&o.time, &event, &risk).map_or(f64::NAN, |c| c.c),
-        uno_c(&o.time, &event, &risk, None, CensoringConvention::LeftLimit).map_or(f64::NAN, |c| c.c),
+        uno_c(&o.time, &event, &risk, None, CensoringConvention::LeftLimit)
+            .map_or(f64::NAN, |c| c.c),
         f64::NAN,
     ];
-    let sizes: Vec<usize> = fold_data.iter().map(|f| f.0.len()).collect();
-    let boot = bootstrap_folds(&sizes, SURVIVAL_METRICS.len(), spec.bootstrap, &mut rng.fork(), |f, idx| {
-        let (t, e, r, s) = &fold_data[f];
-        let tb: Vec<f64> = idx.iter().map(|&i| t[i]).collect();
-        let eb: Vec<bool> = idx.iter().map(|&i| e[i]).collect();
-        let rb: Vec<f64> = idx.iter().map(|&i| r[i]).collect();
-        Some(survival_metrics(&tb, &eb, &rb, &s.select_rows(idx), &grid))
-    });
+    let sizes: Vec<usize> = fold_data.iter().map(|f| f.time.len()).collect();
+    let boot = bootstrap_folds(
+        &sizes,
+        SURVIVAL_METRICS.len(),
+        spec.bootstrap,
+        &mut rng.fork(),
+        |f, idx| {
+            let FoldPredictions { time: t, event: e, risk: r, surv: s } = &fold_data[f];
+            let tb: Vec<f64> = idx.iter().map(|&i| t[i]).collect();
+            let eb: Vec<bool> = idx.iter().map(|&i| e[i]).collect();
+            let rb: Vec<f64> = idx.iter().map(|&i| r[i]).collect();
+            Some(survival_metrics(&tb, &eb, &rb, &s.select_rows(idx), &grid))
+        },
+    );
     let summary = CvSummary {
         folds: k,
         repeats,
@@ -238,7 +274,10 @@ fn cross_validate_survival(
         metrics: summarize(&SURVIVAL_METRICS, &per_fold, &pooled, &boot),
         fallbacks: 0,
     };
-    let survival = surv_sum.into_iter().map(|row| row.into_iter().map(|v| v / repeats as f64).collect()).collect();
+    let survival = surv_sum
+        .into_iter()
+        .map(|row| row.into_iter().map(|v| v / repeats as f64).collect())
+        .collect();
     let oof = OutOfFold {
         y: o.event.clone(),
         p: risk,

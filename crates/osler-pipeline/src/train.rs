@@ -68,15 +68,28 @@ pub fn preprocess_options(spec: &TrainSpec) -> PreprocessOptions {
 }
 
 /// Fits preprocessing then the model on `rows` only (no leakage from other rows).
-pub fn fit_on_rows(data: &Prepared, spec: &TrainSpec, rows: &[usize]) -> Result<FittedPipeline, PipelineError> {
-    let preprocessor =
-        Preprocessor::fit(&data.table, &data.schema, &data.features, rows, preprocess_options(spec))?;
+pub fn fit_on_rows(
+    data: &Prepared,
+    spec: &TrainSpec,
+    rows: &[usize],
+) -> Result<FittedPipeline, PipelineError> {
+    let preprocessor = Preprocessor::fit(
+        &data.table,
+        &data.schema,
+        &data.features,
+        rows,
+        preprocess_options(spec),
+    )?;
     let x = preprocessor.transform(&data.table, Some(rows))?;
     let y: Vec<f64> = rows.iter().map(|&i| data.y[i]).collect();
     let names = preprocessor.output_names();
     let t0 = Instant::now();
     let fit = spec.model.fit(&x, &y, &names).map_err(|e| {
-        PipelineError::Usage(format!("fitting {}: {}", spec.model.name(), crate::model::name_features(&e, &names)))
+        PipelineError::Usage(format!(
+            "fitting {}: {}",
+            spec.model.name(),
+            crate::model::name_features(&e, &names)
+        ))
     })?;
     let model_seconds = t0.elapsed().as_secs_f64();
     let threshold = match spec.threshold {
@@ -87,7 +100,13 @@ pub fn fit_on_rows(data: &Prepared, spec: &TrainSpec, rows: &[usize]) -> Result<
             youden_threshold(&yb, &p)?
         }
     };
-    Ok(FittedPipeline { preprocessor, model: fit.model, threshold, fallback: fit.fallback, model_seconds })
+    Ok(FittedPipeline {
+        preprocessor,
+        model: fit.model,
+        threshold,
+        fallback: fit.fallback,
+        model_seconds,
+    })
 }
 
 /// Result of a full training run.
@@ -108,7 +127,9 @@ pub fn train(
     on_fold: &mut dyn FnMut(),
 ) -> Result<TrainOutcome, PipelineError> {
     if spec.cv_folds == 1 {
-        return Err(PipelineError::Usage("--cv must be 0 (no cross-validation) or at least 2".into()));
+        return Err(PipelineError::Usage(
+            "--cv must be 0 (no cross-validation) or at least 2".into(),
+        ));
     }
     let t0 = Instant::now();
     let cv = if spec.cv_folds >= 2 { Some(cross_validate(data, spec, on_fold)?) } else { None };

@@ -31,7 +31,11 @@ fn models() -> Vec<ModelSpec> {
     vec![
         ModelSpec::Logistic { options: LogisticOptions::default(), auto_penalty: true },
         ModelSpec::Gbdt {
-            options: GbdtOptions { n_trees: 40, early_stopping_rounds: Some(5), ..GbdtOptions::default() },
+            options: GbdtOptions {
+                n_trees: 40,
+                early_stopping_rounds: Some(5),
+                ..GbdtOptions::default()
+            },
         },
     ]
 }

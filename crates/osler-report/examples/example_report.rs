@@ -6,9 +6,8 @@
 mod common;
 
 fn main() -> std::io::Result<()> {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "/tmp/osler_report_example.html".to_string());
+    let path =
+        std::env::args().nth(1).unwrap_or_else(|| "/tmp/osler_report_example.html".to_string());
     std::fs::write(&path, common::example_report())?;
     println!("wrote {path}");
     Ok(())

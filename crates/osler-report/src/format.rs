@@ -32,21 +32,13 @@ pub fn fmt_num(x: f64, sig_digits: usize) -> String {
     // Round to `sig` significant digits first, so that e.g. 9.996 -> 10.0
     // picks its decimals from the rounded magnitude.
     let sci = format!("{:.*e}", sig - 1, x);
-    let exp: i32 = sci
-        .rsplit('e')
-        .next()
-        .and_then(|e| e.parse().ok())
-        .unwrap_or(0);
+    let exp: i32 = sci.rsplit('e').next().and_then(|e| e.parse().ok()).unwrap_or(0);
     if !(-4..6).contains(&exp) {
         return sci;
     }
     let decimals = (sig as i32 - 1 - exp).max(0) as usize;
     // Keep every integer digit (no "123000" for 123456).
-    let rounded: f64 = if decimals == 0 {
-        x
-    } else {
-        sci.parse().unwrap_or(x)
-    };
+    let rounded: f64 = if decimals == 0 { x } else { sci.parse().unwrap_or(x) };
     let s = format!("{rounded:.decimals$}");
     // Avoid "-0.00" for values that round to zero at this precision.
     if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
@@ -97,11 +89,7 @@ pub fn fmt_ci(estimate: f64, lower: f64, upper: f64, sig_digits: usize) -> Strin
 
 /// Shortest readable representation of a threshold like `1e-16` or `0.001`.
 fn trim_float(x: f64) -> String {
-    if x >= 1e-4 {
-        format!("{x}")
-    } else {
-        format!("{x:e}")
-    }
+    if x >= 1e-4 { format!("{x}") } else { format!("{x:e}") }
 }
 
 #[cfg(test)]

@@ -8,19 +8,14 @@ use osler_report::svg::{ErrorPoint, Plot, bar_chart_horizontal, histogram};
 
 fn coords_are_finite(svg: &str) -> bool {
     // Rust prints non-finite floats as NaN / inf / -inf.
-    !["NaN", "inf\"", "inf,", "inf ", "\"inf", ",inf"]
-        .iter()
-        .any(|bad| svg.contains(bad))
+    !["NaN", "inf\"", "inf,", "inf ", "\"inf", ",inf"].iter().any(|bad| svg.contains(bad))
 }
 
 #[test]
 fn script_in_title_is_escaped_in_svg_and_html() {
     let evil = "<script>alert('x')</script> & co";
-    let svg = Plot::new(evil)
-        .x_label(evil)
-        .y_label(evil)
-        .line(evil, &[(0.0, 0.0), (1.0, 1.0)])
-        .render();
+    let svg =
+        Plot::new(evil).x_label(evil).y_label(evil).line(evil, &[(0.0, 0.0), (1.0, 1.0)]).render();
     assert!(!svg.contains("<script>"));
     assert!(svg.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
     check_balanced(&svg).expect("balanced svg");
@@ -54,24 +49,9 @@ fn non_finite_points_are_skipped() {
         (f64::NEG_INFINITY, 2.0),
     ];
     let err = [
-        ErrorPoint {
-            x: 0.2,
-            y: 0.2,
-            lo: f64::NAN,
-            hi: 0.3,
-        },
-        ErrorPoint {
-            x: f64::NAN,
-            y: 0.2,
-            lo: 0.1,
-            hi: 0.3,
-        },
-        ErrorPoint {
-            x: 0.4,
-            y: 0.4,
-            lo: 0.3,
-            hi: 0.5,
-        },
+        ErrorPoint { x: 0.2, y: 0.2, lo: f64::NAN, hi: 0.3 },
+        ErrorPoint { x: f64::NAN, y: 0.2, lo: 0.1, hi: 0.3 },
+        ErrorPoint { x: 0.4, y: 0.4, lo: 0.3, hi: 0.5 },
     ];
     let svg = Plot::new("t")
         .line("l", &pts)
@@ -85,31 +65,15 @@ fn non_finite_points_are_skipped() {
     // Auto range comes from finite data only: 0..1.
     assert!(svg.contains(">1.0</text>") && !svg.contains(">2.0</text>"));
     // Two markers for "p" (points 0, 0.6, 1.0 -> 3 circles) and 2 for "e".
-    assert_eq!(
-        svg.matches("<circle").count(),
-        3 + 1,
-        "circles: p (3) + legend (1)"
-    );
-    let bars = bar_chart_horizontal(
-        "b",
-        &["a".into(), "b".into()],
-        &[f64::NAN, f64::INFINITY],
-        "x",
-    );
+    assert_eq!(svg.matches("<circle").count(), 3 + 1, "circles: p (3) + legend (1)");
+    let bars =
+        bar_chart_horizontal("b", &["a".into(), "b".into()], &[f64::NAN, f64::INFINITY], "x");
     assert!(coords_are_finite(&bars));
     assert!(bars.contains(">—</text>") && bars.contains(">∞</text>"));
-    assert!(
-        !bars.contains("<rect x=\"") || bars.matches("<rect").count() == 1,
-        "no bars drawn"
-    );
-    let h = histogram(
-        "h",
-        "p",
-        &[("g".into(), vec![0.1, f64::NAN, 0.9, 1.0, 2.0])],
-        10,
-        (0.0, 1.0),
-    )
-    .render();
+    assert!(!bars.contains("<rect x=\"") || bars.matches("<rect").count() == 1, "no bars drawn");
+    let h =
+        histogram("h", "p", &[("g".into(), vec![0.1, f64::NAN, 0.9, 1.0, 2.0])], 10, (0.0, 1.0))
+            .render();
     assert!(coords_are_finite(&h));
     assert!(h.contains("g (n = 3)"));
 }
@@ -124,11 +88,7 @@ fn bar_chart_negative_values_go_left_of_zero() {
         .split("<rect x=\"")
         .skip(2) // skip the background rect
         .map(|s| {
-            let x: f64 = s
-                .split('"')
-                .next()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(f64::NAN);
+            let x: f64 = s.split('"').next().and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
             let w: f64 = s
                 .split("width=\"")
                 .nth(1)
@@ -167,10 +127,7 @@ fn output_is_deterministic_and_well_formed() {
     ] {
         assert!(a.contains(needle), "missing {needle}");
     }
-    assert!(
-        !a.contains("<script"),
-        "no scripts, and the hostile label is escaped"
-    );
+    assert!(!a.contains("<script"), "no scripts, and the hostile label is escaped");
     assert!(
         !a.contains("http://")
             || a.matches("http://").count() == a.matches("http://www.w3.org/2000/svg").count(),
@@ -201,24 +158,12 @@ fn checker_rejects_unbalanced_markup() {
 /// an `x`/`y`/`x1`/... coordinate attribute.
 fn coordinates(svg: &str) -> Vec<f64> {
     let mut out = Vec::new();
-    for attr in [
-        "points=\"",
-        " x=\"",
-        " y=\"",
-        " x1=\"",
-        " x2=\"",
-        " y1=\"",
-        " y2=\"",
-        " cx=\"",
-        " cy=\"",
-    ] {
+    for attr in
+        ["points=\"", " x=\"", " y=\"", " x1=\"", " x2=\"", " y1=\"", " y2=\"", " cx=\"", " cy=\""]
+    {
         for chunk in svg.split(attr).skip(1) {
             let value = chunk.split('"').next().unwrap_or("");
-            out.extend(
-                value
-                    .split([' ', ','])
-                    .filter_map(|v| v.parse::<f64>().ok()),
-            );
+            out.extend(value.split([' ', ',']).filter_map(|v| v.parse::<f64>().ok()));
         }
     }
     out
@@ -237,10 +182,7 @@ fn fixed_ranges_clip_data_to_the_plot_area() {
     check_balanced(&svg).expect("balanced");
     let coords = coordinates(&svg);
     assert!(!coords.is_empty());
-    assert!(
-        coords.iter().all(|&c| (0.0..=400.0).contains(&c)),
-        "{coords:?}"
-    );
+    assert!(coords.iter().all(|&c| (0.0..=400.0).contains(&c)), "{coords:?}");
     // Only the in-range point gets a marker (plus the legend sample).
     assert_eq!(svg.matches("<circle").count(), 2);
     // Fixed ranges keep their bounds: ticks at 0 and 1 only ends.
@@ -249,9 +191,7 @@ fn fixed_ranges_clip_data_to_the_plot_area() {
 
 #[test]
 fn auto_range_uses_nice_ticks() {
-    let svg = Plot::new("Counts")
-        .points("n", &[(0.0, 0.0), (1.0, 1627.0)])
-        .render();
+    let svg = Plot::new("Counts").points("n", &[(0.0, 0.0), (1.0, 1627.0)]).render();
     for label in [">0</text>", ">500</text>", ">1000</text>", ">1500</text>"] {
         assert!(svg.contains(label), "missing {label}");
     }
@@ -278,33 +218,20 @@ fn svg_has_accessibility_and_size_attributes() {
 
 #[test]
 fn histogram_counts_edges_and_normalises() {
-    let plot = histogram(
-        "h",
-        "p",
-        &[("g".into(), vec![0.0, 0.05, 0.5, 1.0])],
-        2,
-        (0.0, 1.0),
-    );
+    let plot = histogram("h", "p", &[("g".into(), vec![0.0, 0.05, 0.5, 1.0])], 2, (0.0, 1.0));
     let svg = plot.render();
     // Two bins: [0, 0.5) holds 2 of 4 values, [0.5, 1] holds 2 of 4 (1.0 included).
     assert!(svg.contains("g (n = 4)"));
     check_balanced(&svg).expect("balanced");
     // Both bins hold 0.5, so the automatic y axis ends exactly at 0.5; had
     // 1.0 been dropped the first bin would be 2/3 and the axis would go higher.
-    assert!(
-        svg.contains("y axis: Proportion of group from 0.0 to 0.5."),
-        "{svg}"
-    );
+    assert!(svg.contains("y axis: Proportion of group from 0.0 to 0.5."), "{svg}");
 }
 
 #[test]
 fn table_numeric_columns_are_right_aligned() {
     let mut r = Report::new("T");
-    r.section("S").table(
-        Table::new(["Name", "Value"])
-            .row(["a", "0.5"])
-            .numeric_columns([1]),
-    );
+    r.section("S").table(Table::new(["Name", "Value"]).row(["a", "0.5"]).numeric_columns([1]));
     let html = r.render();
     assert!(html.contains("<th scope=\"col\" class=\"num\">Value</th>"));
     assert!(html.contains("<td>a</td><td class=\"num\">0.5</td>"));

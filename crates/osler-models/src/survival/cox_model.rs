@@ -24,7 +24,10 @@ pub struct BaselineStratum {
 }
 
 /// The baseline stratum `label` of a fitted proportional-hazards model.
-pub(crate) fn stratum_of(baseline: &[BaselineStratum], label: u32) -> Result<&BaselineStratum, ModelError> {
+pub(crate) fn stratum_of(
+    baseline: &[BaselineStratum],
+    label: u32,
+) -> Result<&BaselineStratum, ModelError> {
     baseline.iter().find(|b| b.label == label).ok_or_else(|| {
         ModelError::InvalidOption(format!("stratum {label} was not in the training data"))
     })
@@ -56,7 +59,11 @@ pub(crate) fn survival_curves(
         }
     };
     if strata.len() != eta.len() {
-        return Err(ModelError::LengthMismatch { what: "strata", found: strata.len(), expected: eta.len() });
+        return Err(ModelError::LengthMismatch {
+            what: "strata",
+            found: strata.len(),
+            expected: eta.len(),
+        });
     }
     eta.iter()
         .zip(strata)
@@ -67,7 +74,6 @@ pub(crate) fn survival_curves(
         })
         .collect()
 }
-
 
 impl BaselineStratum {
     /// Step-function value at `t` (0 before the first event time).
@@ -266,7 +272,13 @@ impl CoxModel {
     /// `S(t | x) = exp(-H_0(t) exp(x'b))` for every row (outer) and time
     /// (inner), Breslow-type baseline; the model must be unstratified.
     pub fn predict_survival(&self, x: &Matrix, times: &[f64]) -> Result<Vec<Vec<f64>>, ModelError> {
-        survival_curves(&self.baseline, &self.linear_predictor(x)?, times, None, BaselineType::Breslow)
+        survival_curves(
+            &self.baseline,
+            &self.linear_predictor(x)?,
+            times,
+            None,
+            BaselineType::Breslow,
+        )
     }
 
     /// [`Self::predict_survival`] with per-row strata and a choice of baseline.

@@ -348,7 +348,13 @@ impl CoxnetModel {
     /// `S(t | x) = exp(-H_0(t) exp(x'b))` for every row (outer) and time
     /// (inner), Breslow-type baseline; the model must be unstratified.
     pub fn predict_survival(&self, x: &Matrix, times: &[f64]) -> Result<Vec<Vec<f64>>, ModelError> {
-        survival_curves(&self.baseline, &self.linear_predictor(x)?, times, None, BaselineType::Breslow)
+        survival_curves(
+            &self.baseline,
+            &self.linear_predictor(x)?,
+            times,
+            None,
+            BaselineType::Breslow,
+        )
     }
 
     /// [`Self::predict_survival`] with per-row strata and a choice of baseline.

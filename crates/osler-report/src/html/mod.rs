@@ -78,12 +78,7 @@ impl Section {
         K: Into<String>,
         V: Into<String>,
     {
-        self.add(Block::KeyValues(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        ))
+        self.add(Block::KeyValues(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect()))
     }
 
     /// Adds a table, numbered "Table N." across the report.
@@ -96,10 +91,7 @@ impl Section {
     /// `svg` is inserted verbatim as **trusted markup** (see the
     /// [module docs](self)); `caption` is escaped.
     pub fn figure(&mut self, svg: impl Into<String>, caption: impl Into<String>) -> &mut Self {
-        self.add(Block::Figure {
-            svg: svg.into(),
-            caption: caption.into(),
-        })
+        self.add(Block::Figure { svg: svg.into(), caption: caption.into() })
     }
 
     /// Adds a "Note:" callout box.
@@ -166,10 +158,7 @@ impl Report {
 
     /// Appends a new section and returns it for adding content.
     pub fn section(&mut self, heading: impl Into<String>) -> &mut Section {
-        self.sections.push(Section {
-            heading: heading.into(),
-            blocks: Vec::new(),
-        });
+        self.sections.push(Section { heading: heading.into(), blocks: Vec::new() });
         let last = self.sections.len() - 1;
         &mut self.sections[last]
     }
@@ -194,12 +183,8 @@ impl Report {
         if !self.sections.is_empty() {
             out.push_str("<nav class=\"toc\" aria-labelledby=\"toc-h\">\n<h2 id=\"toc-h\">Contents</h2>\n<ol>\n");
             for (i, s) in self.sections.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "<li><a href=\"#sec-{}\">{}</a></li>",
-                    i + 1,
-                    escape(&s.heading)
-                );
+                let _ =
+                    writeln!(out, "<li><a href=\"#sec-{}\">{}</a></li>", i + 1, escape(&s.heading));
             }
             out.push_str("</ol>\n</nav>\n");
         }

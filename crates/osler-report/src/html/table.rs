@@ -28,10 +28,7 @@ impl Table {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        Table {
-            headers: headers.into_iter().map(Into::into).collect(),
-            ..Table::default()
-        }
+        Table { headers: headers.into_iter().map(Into::into).collect(), ..Table::default() }
     }
 
     /// Appends a row.
@@ -85,10 +82,7 @@ impl Table {
 
     /// Number of columns (headers or widest row).
     fn width(&self) -> usize {
-        self.rows
-            .iter()
-            .map(Vec::len)
-            .fold(self.headers.len(), usize::max)
+        self.rows.iter().map(Vec::len).fold(self.headers.len(), usize::max)
     }
 
     /// Renders the `<table>` (wrapped for horizontal scrolling on screens);
@@ -96,11 +90,7 @@ impl Table {
     pub(crate) fn render(&self, number: usize, out: &mut String) {
         let width = self.width();
         let class = |c: usize| {
-            if self.numeric_columns.contains(&c) {
-                " class=\"num\""
-            } else {
-                ""
-            }
+            if self.numeric_columns.contains(&c) { " class=\"num\"" } else { "" }
         };
         out.push_str("<div class=\"table-wrap\">\n<table>\n");
         let _ = write!(out, "<caption><span class=\"label\">Table {number}.</span>");
@@ -138,9 +128,7 @@ fn looks_numeric(s: &str) -> bool {
     if !rest.trim().is_empty() && !rest.trim_start().starts_with('(') {
         return false;
     }
-    let core = first
-        .trim_start_matches(['<', '>', '≤', '≥', '~'])
-        .trim_end_matches('%');
+    let core = first.trim_start_matches(['<', '>', '≤', '≥', '~']).trim_end_matches('%');
     !core.is_empty() && core.parse::<f64>().is_ok_and(|v| !v.is_nan())
 }
 
@@ -160,10 +148,7 @@ mod tests {
 
     #[test]
     fn pads_ragged_rows_and_escapes() {
-        let t = Table::new(["A", "B"])
-            .row(["<b>"])
-            .row(["1", "2", "3"])
-            .numeric_columns([1]);
+        let t = Table::new(["A", "B"]).row(["<b>"]).row(["1", "2", "3"]).numeric_columns([1]);
         let mut s = String::new();
         t.render(3, &mut s);
         assert!(s.contains("<td>&lt;b&gt;</td><td class=\"num\"></td><td></td>"));

@@ -32,11 +32,8 @@ impl Ticks {
     /// Non-finite bounds fall back to `0..1`; reversed bounds are swapped; an
     /// empty range (`lo == hi`) is padded around the value.
     pub fn nice(lo: f64, hi: f64, target: usize, expand: bool) -> Ticks {
-        let (mut lo, mut hi) = if lo.is_finite() && hi.is_finite() {
-            (lo.min(hi), lo.max(hi))
-        } else {
-            (0.0, 1.0)
-        };
+        let (mut lo, mut hi) =
+            if lo.is_finite() && hi.is_finite() { (lo.min(hi), lo.max(hi)) } else { (0.0, 1.0) };
         let scale = lo.abs().max(hi.abs());
         if hi - lo <= scale * 1e-12 {
             let pad = if scale == 0.0 { 1.0 } else { scale * 0.1 };
@@ -102,11 +99,7 @@ fn nice_step(span: f64, target: usize) -> (i64, i32) {
 /// floating point allows (dividing by an exact power of ten for exp < 0).
 fn step_value(mult: i64, exp: i32, i: i64) -> f64 {
     let n = (i * mult) as f64;
-    if exp >= 0 {
-        n * 10f64.powi(exp)
-    } else {
-        n / 10f64.powi(-exp)
-    }
+    if exp >= 0 { n * 10f64.powi(exp) } else { n / 10f64.powi(-exp) }
 }
 
 /// Linear map from a data interval onto a pixel interval.
@@ -134,11 +127,7 @@ impl Scale {
 pub(crate) fn px(v: f64) -> String {
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
+    if s == "-0" { "0".to_string() } else { s.to_string() }
 }
 
 #[cfg(test)]

@@ -48,19 +48,11 @@ pub fn bar_chart_horizontal(
     let bottom = if x_label.is_empty() { 34.0 } else { 54.0 };
     let height = top + row * n.max(1) as f64 + 8.0 + bottom;
     let shown: Vec<String> = (0..n).map(|i| truncate(label(i), 40)).collect();
-    let label_w = shown
-        .iter()
-        .map(|l| text_width(l, 11.5))
-        .fold(0.0, f64::max);
+    let label_w = shown.iter().map(|l| text_width(l, 11.5)).fold(0.0, f64::max);
     let left = (label_w + 18.0).clamp(40.0, width * 0.45);
     let (x0, x1) = (left, width - 22.0);
     let (y0, y1) = (top, height - bottom);
-    let sx = Scale {
-        d0: ticks.min,
-        d1: ticks.max,
-        r0: x0,
-        r1: x1,
-    };
+    let sx = Scale { d0: ticks.min, d1: ticks.max, r0: x0, r1: x1 };
 
     let desc = format!(
         "Horizontal bar chart with {n} bars; x axis: {} from {} to {}.",
@@ -80,12 +72,7 @@ pub fn bar_chart_horizontal(
     out.push_str("<g stroke=\"#e2e2e2\">\n");
     for &v in &ticks.values {
         let x = px(sx.map(v));
-        let _ = writeln!(
-            out,
-            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\"/>",
-            px(y0),
-            px(y1)
-        );
+        let _ = writeln!(out, "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\"/>", px(y0), px(y1));
     }
     out.push_str("</g>\n<g font-size=\"11\" fill=\"#333333\" text-anchor=\"middle\">\n");
     for &v in &ticks.values {
@@ -195,10 +182,7 @@ pub fn histogram(
         (0.0, 1.0)
     };
     let w = (hi - lo) / bins as f64;
-    let mut plot = Plot::new(title)
-        .x_label(x_label)
-        .y_label("Proportion of group")
-        .x_range(lo, hi);
+    let mut plot = Plot::new(title).x_label(x_label).y_label("Proportion of group").x_range(lo, hi);
     for (name, values) in groups {
         let mut counts = vec![0usize; bins];
         for &v in values {
@@ -211,12 +195,7 @@ pub fn histogram(
         let denom = total.max(1) as f64;
         let edge = |i: usize| lo + w * i as f64;
         let mut pts = vec![(lo, 0.0)];
-        pts.extend(
-            counts
-                .iter()
-                .enumerate()
-                .map(|(i, &c)| (edge(i), c as f64 / denom)),
-        );
+        pts.extend(counts.iter().enumerate().map(|(i, &c)| (edge(i), c as f64 / denom)));
         pts.push((hi, counts[bins - 1] as f64 / denom));
         pts.push((hi, 0.0));
         plot = plot.step_area(format!("{name} (n = {total})"), &pts);

@@ -131,11 +131,7 @@ pub(super) struct Style {
 }
 
 fn dash_attr(dash: &str) -> String {
-    if dash.is_empty() {
-        String::new()
-    } else {
-        format!(" stroke-dasharray=\"{dash}\"")
-    }
+    if dash.is_empty() { String::new() } else { format!(" stroke-dasharray=\"{dash}\"") }
 }
 
 pub(super) fn draw_series(
@@ -148,11 +144,8 @@ pub(super) fn draw_series(
 ) {
     let to_px = |p: &(f64, f64)| -> Pt { (sx.map(p.0), sy.map(p.1)) };
     let width = if s.kind == Kind::Reference { 1.3 } else { 2.0 };
-    let line_attrs = format!(
-        "stroke=\"{}\" stroke-width=\"{width}\"{}",
-        st.colour,
-        dash_attr(st.dash)
-    );
+    let line_attrs =
+        format!("stroke=\"{}\" stroke-width=\"{width}\"{}", st.colour, dash_attr(st.dash));
     match s.kind {
         Kind::Line | Kind::Step | Kind::StepArea | Kind::Reference => {
             for run in finite_runs(&s.points) {
@@ -220,10 +213,7 @@ fn error_bar(out: &mut String, x: f64, lo: f64, hi: f64, a: &Rect, colour: &str)
             let _ = write!(d, "M{} {}H{}", px(x - 3.5), px(end), px(x + 3.5));
         }
     }
-    let _ = writeln!(
-        out,
-        "<path d=\"{d}\" stroke=\"{colour}\" stroke-width=\"1.4\"/>"
-    );
+    let _ = writeln!(out, "<path d=\"{d}\" stroke=\"{colour}\" stroke-width=\"1.4\"/>");
 }
 
 pub(super) fn legend_entry(out: &mut String, s: &Series, st: &Style, x: f64, y: f64, text: &str) {

@@ -34,12 +34,7 @@ pub(crate) fn clip_segment(p: Pt, q: Pt, r: &Rect) -> Option<(Pt, Pt)> {
     let (dx, dy) = (q.0 - p.0, q.1 - p.1);
     let mut t0 = 0.0_f64;
     let mut t1 = 1.0_f64;
-    for (pk, qk) in [
-        (-dx, p.0 - r.x0),
-        (dx, r.x1 - p.0),
-        (-dy, p.1 - r.y0),
-        (dy, r.y1 - p.1),
-    ] {
+    for (pk, qk) in [(-dx, p.0 - r.x0), (dx, r.x1 - p.0), (-dy, p.1 - r.y0), (dy, r.y1 - p.1)] {
         if pk == 0.0 {
             if qk < 0.0 {
                 return None;
@@ -56,16 +51,8 @@ pub(crate) fn clip_segment(p: Pt, q: Pt, r: &Rect) -> Option<(Pt, Pt)> {
     if t0 > t1 {
         return None;
     }
-    let a = if t0 == 0.0 {
-        p
-    } else {
-        (p.0 + t0 * dx, p.1 + t0 * dy)
-    };
-    let b = if t1 == 1.0 {
-        q
-    } else {
-        (p.0 + t1 * dx, p.1 + t1 * dy)
-    };
+    let a = if t0 == 0.0 { p } else { (p.0 + t0 * dx, p.1 + t0 * dy) };
+    let b = if t1 == 1.0 { q } else { (p.0 + t1 * dx, p.1 + t1 * dy) };
     Some((a, b))
 }
 
@@ -148,12 +135,7 @@ pub(crate) enum Marker {
 impl Marker {
     /// The marker for the `i`-th point series.
     pub fn nth(i: usize) -> Marker {
-        [
-            Marker::Circle,
-            Marker::Square,
-            Marker::Triangle,
-            Marker::Diamond,
-        ][i % 4]
+        [Marker::Circle, Marker::Square, Marker::Triangle, Marker::Diamond][i % 4]
     }
 
     /// SVG element drawing this marker centred on `c`.
@@ -162,11 +144,7 @@ impl Marker {
         let style = format!("fill=\"{colour}\" stroke=\"#ffffff\" stroke-width=\"0.8\"");
         match self {
             Marker::Circle => {
-                format!(
-                    "<circle cx=\"{}\" cy=\"{}\" r=\"3.8\" {style}/>",
-                    px(x),
-                    px(y)
-                )
+                format!("<circle cx=\"{}\" cy=\"{}\" r=\"3.8\" {style}/>", px(x), px(y))
             }
             Marker::Square => format!(
                 "<rect x=\"{}\" y=\"{}\" width=\"7\" height=\"7\" {style}/>",
@@ -204,24 +182,14 @@ pub(crate) fn truncate(text: &str, max_chars: usize) -> String {
 mod tests {
     use super::*;
 
-    const R: Rect = Rect {
-        x0: 0.0,
-        y0: 0.0,
-        x1: 10.0,
-        y1: 10.0,
-    };
+    const R: Rect = Rect { x0: 0.0, y0: 0.0, x1: 10.0, y1: 10.0 };
 
     #[test]
     fn clipping() {
-        assert_eq!(
-            clip_segment((5.0, 5.0), (15.0, 5.0), &R),
-            Some(((5.0, 5.0), (10.0, 5.0)))
-        );
+        assert_eq!(clip_segment((5.0, 5.0), (15.0, 5.0), &R), Some(((5.0, 5.0), (10.0, 5.0))));
         assert_eq!(clip_segment((11.0, 0.0), (15.0, 5.0), &R), None);
-        let runs = clip_polyline(
-            &[(1.0, 1.0), (5.0, 5.0), (5.0, 20.0), (6.0, 20.0), (6.0, 2.0)],
-            &R,
-        );
+        let runs =
+            clip_polyline(&[(1.0, 1.0), (5.0, 5.0), (5.0, 20.0), (6.0, 20.0), (6.0, 2.0)], &R);
         assert_eq!(runs.len(), 2);
         assert_eq!(runs[0], vec![(1.0, 1.0), (5.0, 5.0), (5.0, 10.0)]);
         assert_eq!(runs[1], vec![(6.0, 10.0), (6.0, 2.0)]);
@@ -233,12 +201,7 @@ mod tests {
             post_step(&[(0.0, 0.0), (1.0, 2.0), (3.0, 1.0)]),
             vec![(0.0, 0.0), (1.0, 0.0), (1.0, 2.0), (3.0, 2.0), (3.0, 1.0)]
         );
-        let runs = finite_runs(&[
-            (0.0, 0.0),
-            (f64::NAN, 1.0),
-            (1.0, 1.0),
-            (2.0, f64::INFINITY),
-        ]);
+        let runs = finite_runs(&[(0.0, 0.0), (f64::NAN, 1.0), (1.0, 1.0), (2.0, f64::INFINITY)]);
         assert_eq!(runs, vec![vec![(0.0, 0.0)], vec![(1.0, 1.0)]]);
         assert_eq!(truncate("abcdef", 4), "abc…");
     }

@@ -20,15 +20,13 @@ pub use plot::{ErrorPoint, Plot};
 
 /// The Okabe–Ito colour-blind-safe palette, in its canonical order (black,
 /// orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple).
-pub const OKABE_ITO: [&str; 8] = [
-    "#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-];
+pub const OKABE_ITO: [&str; 8] =
+    ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"];
 
 /// Order in which series take Okabe–Ito colours: high-contrast colours first;
 /// yellow (poor contrast on white) is left out.
-const SERIES_ORDER: [&str; 7] = [
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
-];
+const SERIES_ORDER: [&str; 7] =
+    ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
 
 /// Colour of the `i`-th data series (cycles through the Okabe–Ito palette,
 /// skipping yellow).
@@ -46,11 +44,7 @@ pub(crate) const FONT_FAMILY: &str =
 /// Opening `<svg>` tag plus `<title>` and `<desc>` for accessibility.
 pub(crate) fn svg_open(width: f64, height: f64, title: &str, desc: &str) -> String {
     let t = crate::escape(title);
-    let label = if title.is_empty() {
-        "Chart".to_string()
-    } else {
-        t.clone()
-    };
+    let label = if title.is_empty() { "Chart".to_string() } else { t.clone() };
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" \
          viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{label}\" \

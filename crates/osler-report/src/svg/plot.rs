@@ -105,16 +105,8 @@ impl Plot {
 
     /// Sets the size in pixels (clamped to at least 200×150).
     pub fn size(mut self, width: f64, height: f64) -> Self {
-        self.width = if width.is_finite() {
-            width.max(200.0)
-        } else {
-            640.0
-        };
-        self.height = if height.is_finite() {
-            height.max(150.0)
-        } else {
-            420.0
-        };
+        self.width = if width.is_finite() { width.max(200.0) } else { 640.0 };
+        self.height = if height.is_finite() { height.max(150.0) } else { 420.0 };
         self
     }
 
@@ -222,55 +214,24 @@ impl Plot {
             }
         };
         let styles = self.styles();
-        let legend = if self.legend {
-            self.legend_rows(self.width - 24.0)
-        } else {
-            Vec::new()
-        };
-        let legend_h = if legend.is_empty() {
-            0.0
-        } else {
-            20.0 * legend.len() as f64 + 6.0
-        };
+        let legend = if self.legend { self.legend_rows(self.width - 24.0) } else { Vec::new() };
+        let legend_h = if legend.is_empty() { 0.0 } else { 20.0 * legend.len() as f64 + 6.0 };
         let top = if self.title.is_empty() { 16.0 } else { 44.0 };
         let axis_h = if self.x_label.is_empty() { 30.0 } else { 50.0 };
         let bottom = axis_h + legend_h;
         let plot_h = (self.height - top - bottom).max(40.0);
         let yt = ticks(self.y_range, ye, ((plot_h / 60.0) as usize).clamp(2, 8));
-        let y_tick_w = yt
-            .values
-            .iter()
-            .map(|&v| text_width(&yt.label(v), 11.0))
-            .fold(0.0, f64::max);
+        let y_tick_w =
+            yt.values.iter().map(|&v| text_width(&yt.label(v), 11.0)).fold(0.0, f64::max);
         let left = 14.0 + y_tick_w + if self.y_label.is_empty() { 8.0 } else { 26.0 };
         let right = 18.0;
         let plot_w = (self.width - left - right).max(40.0);
         let xt = ticks(self.x_range, xe, ((plot_w / 90.0) as usize).clamp(2, 10));
-        let area = Rect {
-            x0: left,
-            y0: top,
-            x1: left + plot_w,
-            y1: top + plot_h,
-        };
-        let sx = Scale {
-            d0: xt.min,
-            d1: xt.max,
-            r0: area.x0,
-            r1: area.x1,
-        };
-        let sy = Scale {
-            d0: yt.min,
-            d1: yt.max,
-            r0: area.y1,
-            r1: area.y0,
-        };
+        let area = Rect { x0: left, y0: top, x1: left + plot_w, y1: top + plot_h };
+        let sx = Scale { d0: xt.min, d1: xt.max, r0: area.x0, r1: area.x1 };
+        let sy = Scale { d0: yt.min, d1: yt.max, r0: area.y1, r1: area.y0 };
 
-        let mut out = svg_open(
-            self.width,
-            self.height,
-            &self.title,
-            &self.describe(&xt, &yt),
-        );
+        let mut out = svg_open(self.width, self.height, &self.title, &self.describe(&xt, &yt));
         if !self.title.is_empty() {
             let _ = writeln!(
                 out,
@@ -290,14 +251,7 @@ impl Plot {
             let total: f64 = row.iter().map(|e| e.width).sum();
             let mut x = ((self.width - total) / 2.0).max(4.0);
             for e in row {
-                legend_entry(
-                    &mut out,
-                    &self.series[e.series],
-                    &styles[e.series],
-                    x,
-                    y,
-                    &e.text,
-                );
+                legend_entry(&mut out, &self.series[e.series], &styles[e.series], x, y, &e.text);
                 x += e.width;
             }
         }
@@ -311,26 +265,15 @@ impl Plot {
     fn legend_rows(&self, avail: f64) -> Vec<Vec<LegendEntry>> {
         let mut rows: Vec<Vec<LegendEntry>> = Vec::new();
         let mut used = 0.0;
-        for (i, s) in self
-            .series
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| !s.name.is_empty())
-        {
+        for (i, s) in self.series.iter().enumerate().filter(|(_, s)| !s.name.is_empty()) {
             let text = truncate(&s.name, 60);
             let width = 32.0 + text_width(&text, 12.0) + 22.0;
             match rows.last_mut() {
-                Some(row) if used + width <= avail => row.push(LegendEntry {
-                    series: i,
-                    text,
-                    width,
-                }),
+                Some(row) if used + width <= avail => {
+                    row.push(LegendEntry { series: i, text, width })
+                }
                 _ => {
-                    rows.push(vec![LegendEntry {
-                        series: i,
-                        text,
-                        width,
-                    }]);
+                    rows.push(vec![LegendEntry { series: i, text, width }]);
                     used = 0.0;
                 }
             }
@@ -346,19 +289,11 @@ impl Plot {
             .iter()
             .map(|s| {
                 if s.kind == Kind::Reference {
-                    return Style {
-                        colour: REFERENCE_COLOUR,
-                        dash: "5 4",
-                        marker: Marker::Circle,
-                    };
+                    return Style { colour: REFERENCE_COLOUR, dash: "5 4", marker: Marker::Circle };
                 }
                 let colour = series_colour(data_i);
                 data_i += 1;
-                let mut st = Style {
-                    colour,
-                    dash: "",
-                    marker: Marker::Circle,
-                };
+                let mut st = Style { colour, dash: "", marker: Marker::Circle };
                 if s.kind == Kind::Points {
                     st.marker = Marker::nth(point_i);
                     point_i += 1;
@@ -377,11 +312,8 @@ impl Plot {
             let name = if name.is_empty() { "unlabelled" } else { name };
             format!("{name} from {} to {}", t.label(t.min), t.label(t.max))
         };
-        let mut d = format!(
-            "x axis: {}; y axis: {}.",
-            axis(&self.x_label, xt),
-            axis(&self.y_label, yt)
-        );
+        let mut d =
+            format!("x axis: {}; y axis: {}.", axis(&self.x_label, xt), axis(&self.y_label, yt));
         for s in &self.series {
             let kind = match (s.kind, s.errors.is_empty()) {
                 (Kind::Line, _) => "line",
@@ -390,16 +322,8 @@ impl Plot {
                 (Kind::Points, false) => "points with error bars",
                 (Kind::Reference, _) => "reference line",
             };
-            let n = s
-                .points
-                .iter()
-                .filter(|p| p.0.is_finite() && p.1.is_finite())
-                .count();
-            let name = if s.name.is_empty() {
-                "unnamed"
-            } else {
-                &s.name
-            };
+            let n = s.points.iter().filter(|p| p.0.is_finite() && p.1.is_finite()).count();
+            let name = if s.name.is_empty() { "unnamed" } else { &s.name };
             let _ = write!(d, " Series {name}: {kind}, {n} points.");
         }
         d

@@ -54,10 +54,7 @@ pub fn check_balanced(doc: &str) -> Result<Vec<String>, String> {
             }
             continue;
         }
-        let name: String = inner
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
+        let name: String = inner.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
         if name.is_empty() {
             return Err(format!("raw '<' near {:?}", &tag[..tag.len().min(30)]));
         }
@@ -75,11 +72,7 @@ pub fn check_balanced(doc: &str) -> Result<Vec<String>, String> {
         }
         stack.push(name);
     }
-    if stack.is_empty() {
-        Ok(seen)
-    } else {
-        Err(format!("unclosed: {stack:?}"))
-    }
+    if stack.is_empty() { Ok(seen) } else { Err(format!("unclosed: {stack:?}")) }
 }
 
 /// A deterministic pseudo-random sequence in [0, 1) (xorshift).
@@ -108,15 +101,8 @@ pub fn example_report() -> String {
         (0.75, 0.97),
         (1.0, 1.0),
     ];
-    let roc_b = [
-        (0.0, 0.0),
-        (0.05, 0.2),
-        (0.15, 0.45),
-        (0.3, 0.66),
-        (0.5, 0.8),
-        (0.7, 0.9),
-        (1.0, 1.0),
-    ];
+    let roc_b =
+        [(0.0, 0.0), (0.05, 0.2), (0.15, 0.45), (0.3, 0.66), (0.5, 0.8), (0.7, 0.9), (1.0, 1.0)];
     let roc = Plot::new("ROC curve (test set, n = 1 627)")
         .x_label("1 − specificity (false-positive rate)")
         .y_label("Sensitivity (true-positive rate)")
@@ -132,12 +118,7 @@ pub fn example_report() -> String {
             let x = 0.05 + 0.09 * i as f64;
             let y = (x * 1.1 - 0.03).clamp(0.0, 1.0);
             let h = 0.04 + 0.02 * (i % 3) as f64;
-            ErrorPoint {
-                x,
-                y,
-                lo: y - h,
-                hi: y + h,
-            }
+            ErrorPoint { x, y, lo: y - h, hi: y + h }
         })
         .collect();
     let calibration = Plot::new("Calibration (deciles of predicted risk)")
@@ -150,13 +131,7 @@ pub fn example_report() -> String {
         .points_with_error_bars("Gradient boosting (95% CI)", &cal)
         .line(
             "LOESS smooth",
-            &[
-                (0.05, 0.02),
-                (0.3, 0.29),
-                (f64::NAN, 0.4),
-                (0.6, 0.64),
-                (0.9, 0.97),
-            ],
+            &[(0.05, 0.02), (0.3, 0.29), (f64::NAN, 0.4), (0.6, 0.64), (0.9, 0.97)],
         )
         .render();
     let km = Plot::new("Time to ICU admission")
@@ -165,25 +140,11 @@ pub fn example_report() -> String {
         .y_range(0.0, 1.0)
         .step(
             "Low risk",
-            &[
-                (0.0, 1.0),
-                (2.0, 0.97),
-                (5.0, 0.95),
-                (9.0, 0.93),
-                (14.0, 0.92),
-                (30.0, 0.92),
-            ],
+            &[(0.0, 1.0), (2.0, 0.97), (5.0, 0.95), (9.0, 0.93), (14.0, 0.92), (30.0, 0.92)],
         )
         .step(
             "High risk",
-            &[
-                (0.0, 1.0),
-                (1.0, 0.88),
-                (3.0, 0.79),
-                (6.0, 0.70),
-                (12.0, 0.64),
-                (30.0, 0.61),
-            ],
+            &[(0.0, 1.0), (1.0, 0.88), (3.0, 0.79), (6.0, 0.70), (12.0, 0.64), (30.0, 0.61)],
         )
         .render();
     let labels: Vec<String> = [
@@ -222,36 +183,30 @@ pub fn example_report() -> String {
         .paragraph("This report summarises the discrimination and calibration of two models predicting sepsis within 48 hours of admission, evaluated on a held-out test set.")
         .key_values([("Dataset", "adult_admissions_2019_2023.csv"), ("Rows (train / test)", "6 508 / 1 627"), ("Outcome prevalence", "23.4%"), ("Random seed", "42")])
         .warning("The test set comes from the same hospital as the training data; external validation is still required before clinical use.");
-    let t = Table::new([
-        "Model",
-        "AUC (95% CI)",
-        "Brier score",
-        "Calibration slope",
-        "p (vs. LR)",
-    ])
-    .caption("Discrimination and calibration on the test set.")
-    .row([
-        "Gradient boosting",
-        &fmt_ci(0.8412, 0.8203, 0.8621, 3),
-        &fmt_num(0.1321, 3),
-        &fmt_num(0.94, 3),
-        &fmt_p(0.000012),
-    ])
-    .row([
-        "Logistic regression",
-        &fmt_ci(0.7803, 0.7551, 0.8055, 3),
-        &fmt_num(0.1522, 3),
-        &fmt_num(1.02, 3),
-        "—",
-    ])
-    .row([
-        "Null model",
-        &fmt_ci(0.5, f64::NAN, f64::NAN, 3),
-        &fmt_num(0.1793, 3),
-        &fmt_num(f64::NAN, 3),
-        &fmt_p(1e-300),
-    ])
-    .detect_numeric_columns();
+    let t = Table::new(["Model", "AUC (95% CI)", "Brier score", "Calibration slope", "p (vs. LR)"])
+        .caption("Discrimination and calibration on the test set.")
+        .row([
+            "Gradient boosting",
+            &fmt_ci(0.8412, 0.8203, 0.8621, 3),
+            &fmt_num(0.1321, 3),
+            &fmt_num(0.94, 3),
+            &fmt_p(0.000012),
+        ])
+        .row([
+            "Logistic regression",
+            &fmt_ci(0.7803, 0.7551, 0.8055, 3),
+            &fmt_num(0.1522, 3),
+            &fmt_num(1.02, 3),
+            "—",
+        ])
+        .row([
+            "Null model",
+            &fmt_ci(0.5, f64::NAN, f64::NAN, 3),
+            &fmt_num(0.1793, 3),
+            &fmt_num(f64::NAN, 3),
+            &fmt_p(1e-300),
+        ])
+        .detect_numeric_columns();
     r.section("Discrimination")
         .table(t)
         .figure(roc, "Receiver operating characteristic curves. The dashed diagonal is a classifier with no discrimination.")
@@ -260,14 +215,8 @@ pub fn example_report() -> String {
         .figure(calibration, "Observed vs predicted risk by decile with 95% confidence intervals; one smoothed value was missing and is skipped.")
         .note("Calibration slope < 1 indicates predictions that are too extreme.");
     r.section("Model details")
-        .figure(
-            coefs,
-            "Standardised coefficients; negative values lower the predicted risk.",
-        )
-        .figure(
-            km,
-            "Kaplan–Meier curves for patients above vs below the alert threshold.",
-        )
+        .figure(coefs, "Standardised coefficients; negative values lower the predicted risk.")
+        .figure(km, "Kaplan–Meier curves for patients above vs below the alert threshold.")
         .subheading("Limitations")
         .list([
             "Single-centre retrospective data.",
