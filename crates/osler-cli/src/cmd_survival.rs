@@ -109,6 +109,9 @@ struct CoxArgs {
     /// Cluster column for robust (sandwich) standard errors.
     #[arg(long, value_name = "COL")]
     cluster: Option<String>,
+    /// Case-weight column (finite, >= 0), as R's `coxph(weights = )`.
+    #[arg(long, value_name = "COL")]
+    weights: Option<String>,
     #[arg(long, value_enum, default_value = "efron")]
     ties: TiesArg,
     /// Also test proportional hazards (scaled Schoenfeld residuals vs KM-transformed time, like R cox.zph).
@@ -292,6 +295,7 @@ fn cox(a: CoxArgs) -> CliResult {
     exclude.extend(o.start.as_deref());
     exclude.extend(a.strata.as_deref());
     exclude.extend(a.cluster.as_deref());
+    exclude.extend(a.weights.as_deref());
     exclude.extend(a.group.as_deref());
     let l = load(o, &exclude[2..])?;
     let covariates = match &a.covariates {
@@ -320,6 +324,21 @@ fn cox(a: CoxArgs) -> CliResult {
         },
         strata: pick(&a.strata)?,
         cluster: pick(&a.cluster)?,
+        weights: a
+            .weights
+            .as_ref()
+            .map(|w| -> Result<Vec<f64>, CliError> {
+                let col = l.table.column(w).map(|c| &c.data);
+                match col {
+                    Some(osler_data::ColumnData::Numeric(v)) => {
+                        Ok(kept.iter().map(|&i| v[i]).collect())
+                    }
+                    _ => Err(CliError::user(format!(
+                        "weights column '{w}' must exist and be numeric"
+                    ))),
+                }
+            })
+            .transpose()?,
         start: outcome.start.clone(),
         ..CoxOptions::default()
     };
