@@ -145,6 +145,65 @@ fn whas500_cox_cross_validated_harrell_c() {
 }
 
 #[test]
+fn case_weights_equal_duplicated_rows() {
+    // With Breslow ties, weight 2 on a row is the same as listing it twice (R's definition).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rows = [
+        (5.0, 1, 1.2),
+        (6.0, 0, 2.0),
+        (7.0, 1, 0.3),
+        (8.0, 0, 4.1),
+        (9.0, 1, 2.2),
+        (3.0, 1, 5.0),
+        (4.5, 0, 1.0),
+    ];
+    let (mut weighted, mut duplicated) =
+        (String::from("time,event,x,w\n"), String::from("time,event,x\n"));
+    for (i, (t, e, x)) in rows.iter().enumerate() {
+        let w = 1 + i % 2;
+        weighted.push_str(&format!("{t},{e},{x},{w}\n"));
+        for _ in 0..w {
+            duplicated.push_str(&format!("{t},{e},{x}\n"));
+        }
+    }
+    let a = json_ok(&[
+        "survival",
+        "cox",
+        "--data",
+        &write(dir.path(), "w.csv", &weighted),
+        "--time",
+        "time",
+        "--event",
+        "event",
+        "--covariates",
+        "x",
+        "--weights",
+        "w",
+        "--ties",
+        "breslow",
+        "--json",
+    ]);
+    let b = json_ok(&[
+        "survival",
+        "cox",
+        "--data",
+        &write(dir.path(), "d.csv", &duplicated),
+        "--time",
+        "time",
+        "--event",
+        "event",
+        "--ties",
+        "breslow",
+        "--json",
+    ]);
+    for k in ["coef", "se"] {
+        let (x, y) = (f(&a["coefficients"][0][k]), f(&b["coefficients"][0][k]));
+        assert!((x - y).abs() < 1e-9, "{k}: {x} vs {y}");
+    }
+    assert!((f(&a["loglik"]) - f(&b["loglik"])).abs() < 1e-9);
+}
+
+#[test]
 fn coxnet_and_rsf_train_as_artifacts() {
     let dir = tempfile::tempdir().expect("tempdir");
     for (model, extra) in [("coxnet", vec!["--alpha", "0.5"]), ("rsf", vec!["--trees", "50"])] {
