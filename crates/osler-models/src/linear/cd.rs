@@ -142,9 +142,9 @@ impl Cd<'_> {
     }
 }
 
-/// `sign(u) max(|u| - t, 0)`.
+/// `sign(u) max(|u| - t, 0)`: the lasso's proximal operator (also used by the penalised Cox solver).
 #[inline]
-fn soft_threshold(u: f64, t: f64) -> f64 {
+pub(crate) fn soft_threshold(u: f64, t: f64) -> f64 {
     if u > t {
         u - t
     } else if u < -t {

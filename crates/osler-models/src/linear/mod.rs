@@ -9,7 +9,7 @@
 //! All solvers work on internally standardised features (weighted mean,
 //! population SD) and report coefficients on the original scale.
 
-mod cd;
+pub(crate) mod cd;
 mod data;
 mod model;
 mod newton;

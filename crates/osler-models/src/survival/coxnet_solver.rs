@@ -44,6 +44,7 @@
 use super::coxnet_active::active_newton;
 use super::coxnet_data::{Prep, Sweep, axpy, dot};
 use crate::ModelError;
+use crate::linear::cd::soft_threshold;
 
 /// Inner coordinate-descent sweeps allowed per Newton step.
 const MAX_SWEEPS: usize = 10_000;
@@ -79,17 +80,6 @@ pub(crate) struct Solver<'a> {
     newton_c: f64,
     pub lambda_max: f64,
     pub loglik_null: f64,
-}
-
-#[inline]
-fn soft_threshold(u: f64, t: f64) -> f64 {
-    if u > t {
-        u - t
-    } else if u < -t {
-        u + t
-    } else {
-        0.0
-    }
 }
 
 impl<'a> Solver<'a> {
