@@ -81,6 +81,9 @@ pub(crate) struct Engine<'a> {
     a: Vec<f64>,
     pub loglik: f64,
     pub grad: Vec<f64>,
+    /// `sum_D w x` over all deaths (the same at every `beta`), from the
+    /// first evaluation on.
+    xdeath: Option<Vec<f64>>,
     /// Information matrix (negative Hessian), full symmetric, row-major.
     pub info: Vec<f64>,
 }
@@ -206,6 +209,7 @@ impl<'a> Engine<'a> {
             a: vec![0.0; p],
             loglik: 0.0,
             grad: vec![0.0; p],
+            xdeath: None,
             info: vec![0.0; p * p],
         }
     }
@@ -254,6 +258,11 @@ impl<'a> Engine<'a> {
             };
         }
         let mut loglik = 0.0;
+        // The deaths' `sum w x` is summed on the first evaluation only; the
+        // risk-set terms go into `grad` and the sum is added at the end.
+        let mut xdeath = if self.xdeath.is_none() { Some(vec![0.0; p]) } else { None };
+        // Breslow steps need `a` itself only for the information or `stats`.
+        let need_a = self.hessian || stats.is_some();
         for s in &d.strata {
             let mut s0 = 0.0;
             self.s1.iter_mut().for_each(|v| *v = 0.0);
@@ -291,7 +300,9 @@ impl<'a> Engine<'a> {
                         e0 += ri;
                         dw += wi;
                         loglik += wi * eta;
-                        axpy(&mut self.grad, wi, x);
+                        if let Some(xd) = xdeath.as_mut() {
+                            axpy(xd, wi, x);
+                        }
                         if g.deaths > 1 {
                             axpy(&mut self.e1, ri, x);
                         }
@@ -311,6 +322,12 @@ impl<'a> Engine<'a> {
                     let f = j as f64 / g.deaths as f64;
                     let d2 = if efron { s0 - f * e0 } else { s0 };
                     let inv = 1.0 / d2;
+                    loglik -= mw * d2.ln();
+                    self.c[gi] += mw / d2;
+                    if !efron && !need_a {
+                        axpy(&mut self.grad, -(mw * inv), &self.s1);
+                        continue;
+                    }
                     if efron {
                         for ((a, s), e) in self.a.iter_mut().zip(&self.s1).zip(&self.e1) {
                             *a = (s - f * e) * inv;
@@ -320,9 +337,7 @@ impl<'a> Engine<'a> {
                             *a = s * inv;
                         }
                     }
-                    loglik -= mw * d2.ln();
                     axpy(&mut self.grad, -mw, &self.a);
-                    self.c[gi] += mw / d2;
                     self.e[gi] += mw * f / d2;
                     if let Some(st) = stats.as_deref_mut() {
                         let (h, hd) = (mw / d2, mw * (1.0 - f) / d2);
@@ -352,6 +367,14 @@ impl<'a> Engine<'a> {
         }
         if self.npend > 0 {
             self.flush_aa();
+        }
+        if let Some(xd) = xdeath {
+            self.xdeath = Some(xd);
+        }
+        if let Some(xd) = &self.xdeath {
+            for (g, x) in self.grad.iter_mut().zip(xd) {
+                *g += x;
+            }
         }
         self.loglik = loglik;
         loglik

@@ -22,6 +22,7 @@
 use osler_data::Matrix;
 
 use super::concordance::concordance_sorted;
+use super::cox_accel::Anderson;
 use super::cox_data::CoxData;
 use super::cox_engine::{Engine, GroupStats};
 use super::cox_model::{BaselineStratum, CoxModel};
@@ -166,9 +167,10 @@ const WARM_MAX_STEPS: usize = 8;
 /// level of the optimum, reached cheaply: the optimum of a subsample
 /// (started from the first full-data Newton step `beta1`), then
 /// gradient-only steps on the full data with the subsample's information
-/// (scaled) in place of the exact one. Such steps converge linearly at a
-/// rate of the information's sampling error (~1e-2), so a few of them reach
-/// ~1e-12 SDs, where one exact evaluation confirms the optimum. The start
+/// (scaled) in place of the exact one, Anderson-accelerated
+/// ([`Anderson`]). Such steps converge linearly at a rate of the
+/// information's sampling error (~1e-2), so a few of them reach ~1e-12 SDs,
+/// where one exact evaluation confirms the optimum. The start
 /// only saves passes: the optimum and every reported quantity come from
 /// full-data evaluations. `None` when not worthwhile or not well-defined.
 fn warm_start(eng: &mut Engine<'_>, opts: &CoxOptions, null: &State) -> Option<Vec<f64>> {
@@ -193,17 +195,17 @@ fn warm_start(eng: &mut Engine<'_>, opts: &CoxOptions, null: &State) -> Option<V
     if loglik.is_nan() || loglik < null.loglik {
         return None;
     }
+    let mut acc = Anderson::new(&d.sd);
     let mut prev = f64::INFINITY;
     for _ in 0..WARM_MAX_STEPS {
         let step = ch.solve(&eng.grad);
         let m = step_sds(&step, &d.sd);
-        let rate = m / prev;
-        // At rounding level, or the next step would be: an exact
-        // evaluation (the caller's) finishes. Not contracting: stop too.
-        if m <= 1e-12 || (rate > 0.5 && prev.is_finite()) {
+        // At rounding level: an exact evaluation (the caller's) finishes.
+        // Not contracting: stop too.
+        if m <= 1e-12 || m > 0.5 * prev {
             break;
         }
-        let trial: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
+        let (trial, lsq) = acc.next(&beta, &step);
         let l_new = eng.evaluate(&trial, None);
         // A fall beyond rounding: keep `beta` (the caller evaluates there).
         if l_new.is_nan() || l_new < loglik - 1e-12 * loglik.abs() {
@@ -211,7 +213,11 @@ fn warm_start(eng: &mut Engine<'_>, opts: &CoxOptions, null: &State) -> Option<V
         }
         beta = trial;
         loglik = l_new;
-        if prev.is_finite() && m * rate.min(0.1) <= 1e-12 {
+        // The next residual is about `rate` times the part of this one the
+        // accelerated step left (`lsq`, `m` on a plain step): at rounding
+        // level already, leave it to the caller's exact evaluation.
+        let rate = if prev.is_finite() { (m / prev).min(0.1) } else { 0.1 };
+        if lsq.min(m) * rate <= 1e-12 {
             break;
         }
         prev = m;

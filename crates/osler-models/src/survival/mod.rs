@@ -12,6 +12,7 @@
 //! * [`harrell_c`], [`chi2_sf`], [`gamma_q`] — building blocks.
 
 mod concordance;
+mod cox_accel;
 mod cox_data;
 mod cox_engine;
 mod cox_fit;
