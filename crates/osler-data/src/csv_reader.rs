@@ -11,7 +11,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::error::DataError;
-use crate::table::{Column, ColumnData, MISSING_CODE, Table};
+use crate::table::{Column, ColumnData, MISSING_CODE, Table, numbers_to_text};
 
 /// Cell texts read as a missing value (after trimming spaces).
 pub const MISSING_TOKENS: [&str; 6] = ["", "NA", "N/A", "na", "NULL", "null"];
@@ -116,21 +116,7 @@ impl Builder {
 
     fn convert_to_text(&mut self) {
         if let Builder::Numeric(v) = self {
-            let mut levels = Vec::new();
-            let mut index = HashMap::new();
-            let codes = v
-                .iter()
-                .map(|x| {
-                    if x.is_nan() {
-                        return MISSING_CODE;
-                    }
-                    let s = x.to_string();
-                    *index.entry(s.clone()).or_insert_with(|| {
-                        levels.push(s);
-                        (levels.len() - 1) as u32
-                    })
-                })
-                .collect();
+            let (codes, levels, index) = numbers_to_text(v);
             *self = Builder::Text { codes, levels, index };
         }
     }

@@ -371,23 +371,7 @@ fn conform_column(
     }
     // Text kinds: numbers read as numbers become their text form.
     if let ColumnData::Numeric(v) = &*data {
-        let mut levels: Vec<String> = Vec::new();
-        let codes = v
-            .iter()
-            .map(|x| {
-                if x.is_nan() {
-                    return MISSING_CODE;
-                }
-                let s = x.to_string();
-                match levels.iter().position(|l| *l == s) {
-                    Some(k) => k as u32,
-                    None => {
-                        levels.push(s);
-                        (levels.len() - 1) as u32
-                    }
-                }
-            })
-            .collect();
+        let (codes, levels, _) = crate::table::numbers_to_text(v);
         *data = ColumnData::Text { codes, levels };
     }
     if let ColumnData::Text { codes, levels } = data {

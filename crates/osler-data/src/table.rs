@@ -1,6 +1,8 @@
 //! In-memory table: named columns, each numeric (`f64`, NaN = missing) or
 //! dictionary-encoded text.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 /// Code of a missing text cell in [`ColumnData::Text`].
@@ -36,6 +38,27 @@ pub struct Table {
     pub sha256: Option<String>,
     /// Whether `lines` are file lines or JSON record numbers.
     pub rows_are_records: bool,
+}
+
+/// Dictionary-encodes numbers as their shortest round-trip text (NaN = missing):
+/// `(codes, levels, index of each level)`, levels in first-seen order.
+pub(crate) fn numbers_to_text(v: &[f64]) -> (Vec<u32>, Vec<String>, HashMap<String, u32>) {
+    let mut levels = Vec::new();
+    let mut index = HashMap::new();
+    let codes = v
+        .iter()
+        .map(|x| {
+            if x.is_nan() {
+                return MISSING_CODE;
+            }
+            let s = x.to_string();
+            *index.entry(s.clone()).or_insert_with(|| {
+                levels.push(s);
+                (levels.len() - 1) as u32
+            })
+        })
+        .collect();
+    (codes, levels, index)
 }
 
 impl ColumnData {
