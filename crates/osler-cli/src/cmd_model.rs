@@ -33,17 +33,8 @@ fn predict_survival(a: &PredictArgs, art: &Artifact, table: osler_data::Table) -
     let pred = art.predict_survival(table, &a.times, a.explain)?;
     let rows: Vec<_> = (0..pred.risk.len())
         .map(|i| {
-            let mut r = json!({"row": i + 1, "risk": pred.risk[i], "survival": pred.survival[i]});
-            if let Some(e) = &pred.explanation {
-                let c: serde_json::Map<String, serde_json::Value> = e
-                    .feature_names
-                    .iter()
-                    .zip(&e.contributions[i])
-                    .map(|(n, v)| (n.clone(), json!(v)))
-                    .collect();
-                r["contributions"] = serde_json::Value::Object(c);
-            }
-            r
+            let r = json!({"row": i + 1, "risk": pred.risk[i], "survival": pred.survival[i]});
+            with_contributions(r, pred.explanation.as_ref(), i)
         })
         .collect();
     if a.json {
@@ -69,18 +60,9 @@ pub fn predict(a: PredictArgs) -> CliResult {
     if a.json {
         let rows: Vec<_> = (0..pred.probability.len())
             .map(|i| {
-                let mut r = json!({"row": i + 1, "probability": pred.probability[i],
-                                   "predicted_class": pred.predicted_class[i]});
-                if let Some(e) = &pred.explanation {
-                    let c: serde_json::Map<String, serde_json::Value> = e
-                        .feature_names
-                        .iter()
-                        .zip(&e.contributions[i])
-                        .map(|(n, v)| (n.clone(), json!(v)))
-                        .collect();
-                    r["contributions"] = serde_json::Value::Object(c);
-                }
-                r
+                let r = json!({"row": i + 1, "probability": pred.probability[i],
+                               "predicted_class": pred.predicted_class[i]});
+                with_contributions(r, pred.explanation.as_ref(), i)
             })
             .collect();
         let mut out = json!({"predictions": rows, "threshold": pred.threshold,
@@ -145,4 +127,22 @@ pub fn evaluate(a: EvaluateArgs) -> CliResult {
     }
     crate::cmd_metrics::print_metrics(&m);
     Ok(())
+}
+
+/// Adds row `i`'s per-feature contributions, if explained, to its JSON object.
+fn with_contributions(
+    mut row: serde_json::Value,
+    explanation: Option<&osler_pipeline::Explanation>,
+    i: usize,
+) -> serde_json::Value {
+    if let Some(e) = explanation {
+        let c: serde_json::Map<String, serde_json::Value> = e
+            .feature_names
+            .iter()
+            .zip(&e.contributions[i])
+            .map(|(n, v)| (n.clone(), json!(v)))
+            .collect();
+        row["contributions"] = serde_json::Value::Object(c);
+    }
+    row
 }

@@ -201,16 +201,7 @@ fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
         if cv.grouped { " with patient groups kept together" } else { "" },
         cv.repeats
     ));
-    let mut t = Table::new(["metric", "mean", "SD", "95% CI", "pooled"]).numeric_columns([1, 2, 4]);
-    for (name, ms) in &cv.metrics {
-        t = t.row([
-            name.clone(),
-            fmt_num(ms.mean, 4),
-            fmt_num(ms.sd, 2),
-            interval(ms.ci95, 4),
-            fmt_num(ms.pooled, 4),
-        ]);
-    }
+    let t = cv_metric_table(cv);
     s.table(t.caption(format!(
         "Threshold-dependent metrics use threshold {}.",
         fmt_num(cv.threshold.unwrap_or(f64::NAN), 3)
@@ -293,18 +284,13 @@ fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
     let s = r.section("Decision curve");
     let thresholds: Vec<f64> = (1..=95).map(|k| f64::from(k) / 100.0).collect();
     let nb = decision_curve(&y, p, &thresholds)?;
-    let model: Vec<(f64, f64)> = nb.iter().map(|b| (b.threshold, b.model)).collect();
-    let all: Vec<(f64, f64)> = nb.iter().map(|b| (b.threshold, b.treat_all)).collect();
-    let ymax = prev.max(0.01) * 1.1;
-    let svg = Plot::new("Net benefit (out-of-fold)")
-        .x_label("Threshold probability")
-        .y_label("Net benefit")
-        .x_range(0.0, 1.0)
-        .y_range(-0.05 * ymax.max(0.2), ymax)
-        .line("model", &model)
-        .line("treat all", &all)
-        .reference_line("treat none", (0.0, 0.0), (1.0, 0.0))
-        .render();
+    let svg = net_benefit_plot(
+        "Net benefit (out-of-fold)",
+        "Threshold probability",
+        &nb,
+        1.0,
+        prev.max(0.01) * 1.1,
+    );
     s.figure(svg, "Net benefit = TP/n − FP/n · t/(1 − t) (Vickers & Elkin 2006) against treating everyone or no one.");
     Ok(())
 }
@@ -350,4 +336,40 @@ fn model_section(r: &mut Report, art: &Artifact) {
             );
         }
     }
+}
+
+/// The cross-validated metric table: mean and SD over folds, bootstrap CI, pooled value.
+pub fn cv_metric_table(cv: &osler_pipeline::CvSummary) -> Table {
+    let mut t = Table::new(["metric", "mean", "SD", "95% CI", "pooled"]).numeric_columns([1, 2, 4]);
+    for (name, ms) in &cv.metrics {
+        t = t.row([
+            name.clone(),
+            fmt_num(ms.mean, 4),
+            fmt_num(ms.sd, 2),
+            interval(ms.ci95, 4),
+            fmt_num(ms.pooled, 4),
+        ]);
+    }
+    t
+}
+
+/// Net benefit of the model against treat-all and treat-none over thresholds up to `x_max`.
+pub fn net_benefit_plot(
+    title: &str,
+    x_label: &str,
+    nb: &[osler_eval::NetBenefit],
+    x_max: f64,
+    top: f64,
+) -> String {
+    let model: Vec<(f64, f64)> = nb.iter().map(|b| (b.threshold, b.model)).collect();
+    let all: Vec<(f64, f64)> = nb.iter().map(|b| (b.threshold, b.treat_all)).collect();
+    Plot::new(title)
+        .x_label(x_label)
+        .y_label("Net benefit")
+        .x_range(0.0, x_max)
+        .y_range(-0.05 * top.max(0.2), top)
+        .line("model", &model)
+        .line("treat all", &all)
+        .reference_line("treat none", (0.0, 0.0), (x_max, 0.0))
+        .render()
 }

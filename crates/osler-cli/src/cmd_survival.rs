@@ -289,6 +289,19 @@ fn logrank(a: LogrankArgs) -> CliResult {
     Ok(())
 }
 
+fn memtrace(tag: &str, reset: bool) {
+    // MEMTRACE-TEMP
+    if std::env::var_os("OSLER_MEMTRACE").is_none() {
+        return;
+    }
+    let st = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let f = |k: &str| st.lines().find(|l| l.starts_with(k)).unwrap_or("").split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0) / 1024;
+    eprintln!("MEM {tag}: rss {} MB, hwm {} MB", f("VmRSS:"), f("VmHWM:"));
+    if reset {
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+    }
+}
+
 fn cox(a: CoxArgs) -> CliResult {
     let o = &a.outcome;
     let mut exclude: Vec<&str> = vec![&o.time, &o.event];
@@ -298,6 +311,7 @@ fn cox(a: CoxArgs) -> CliResult {
     exclude.extend(a.weights.as_deref());
     exclude.extend(a.group.as_deref());
     let l = load(o, &exclude[2..])?;
+    memtrace("after load", true);
     let covariates = match &a.covariates {
         Some(c) => c.clone(),
         None => default_covariates(&l.table, &l.schema, &exclude),
@@ -342,10 +356,12 @@ fn cox(a: CoxArgs) -> CliResult {
         start: outcome.start.clone(),
         ..CoxOptions::default()
     };
+    memtrace("before fit", false);
     let t0 = Instant::now();
     let fit = CoxModel::fit(&x, &outcome.time, &outcome.event, &opts)
         .map_err(|e| model_err(e, &names))?;
     let fit_seconds = t0.elapsed().as_secs_f64();
+    memtrace("after fit", false);
     let rows: Vec<Value> = fit
         .summary()
         .iter()

@@ -33,16 +33,7 @@ pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
         cv.repeats,
         grid.iter().map(|t| fmt_num(*t, 4)).collect::<Vec<_>>().join(", ")
     ));
-    let mut t = Table::new(["metric", "mean", "SD", "95% CI", "pooled"]).numeric_columns([1, 2, 4]);
-    for (name, ms) in &cv.metrics {
-        t = t.row([
-            name.clone(),
-            fmt_num(ms.mean, 4),
-            fmt_num(ms.sd, 2),
-            interval(ms.ci95, 4),
-            fmt_num(ms.pooled, 4),
-        ]);
-    }
+    let t = crate::cmd_report::cv_metric_table(cv);
     s.table(t.caption("Mean and SD over test folds; 95% CI by bootstrap of the fold means; pooled = all out-of-fold risk scores together."));
 
     // Kaplan-Meier by tertile of out-of-fold risk.
@@ -117,18 +108,9 @@ pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
         }
         let thresholds: Vec<f64> = (1..=90).map(|t| f64::from(t) / 100.0).collect();
         if let Ok(nb) = decision_curve_at_horizon(time, &event, &risk_at, horizon, &thresholds) {
-            let model: Vec<(f64, f64)> = nb.iter().map(|b| (b.threshold, b.model)).collect();
-            let all: Vec<(f64, f64)> = nb.iter().map(|b| (b.threshold, b.treat_all)).collect();
             let top = nb.first().map_or(0.5, |b| b.treat_all.max(b.model)).max(0.05) * 1.1;
-            let svg = Plot::new(format!("Net benefit at t = {}", fmt_num(horizon, 4)))
-                .x_label("Threshold risk")
-                .y_label("Net benefit")
-                .x_range(0.0, 0.9)
-                .y_range(-0.05 * top.max(0.2), top)
-                .line("model", &model)
-                .line("treat all", &all)
-                .reference_line("treat none", (0.0, 0.0), (0.9, 0.0))
-                .render();
+            let title = format!("Net benefit at t = {}", fmt_num(horizon, 4));
+            let svg = crate::cmd_report::net_benefit_plot(&title, "Threshold risk", &nb, 0.9, top);
             s.figure(svg, "Net benefit with Kaplan-Meier risk among those above the threshold (Vickers et al. 2008).");
         }
     }
