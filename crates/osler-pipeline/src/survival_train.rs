@@ -12,7 +12,7 @@ use crate::error::PipelineError;
 use crate::model::FittedModel;
 use crate::prepare::DataSpec;
 use crate::survival_data::{SurvivalOutcome, SurvivalSpec, survival_outcome};
-use crate::train::{TrainSpec, preprocess_options};
+use crate::train::{TrainSpec, preprocess_options, timed_cv};
 
 /// Metrics of a survival model, in this order.
 pub const SURVIVAL_METRICS: [&str; 3] = ["harrell_c", "uno_c", "integrated_brier"];
@@ -173,15 +173,7 @@ pub fn train_survival(
     spec: &TrainSpec,
     on_fold: &mut dyn FnMut(),
 ) -> Result<SurvivalOutcomeRun, PipelineError> {
-    if spec.cv_folds == 1 {
-        return Err(PipelineError::Usage(
-            "--cv must be 0 (no cross-validation) or at least 2".into(),
-        ));
-    }
-    let t0 = Instant::now();
-    let cv =
-        if spec.cv_folds >= 2 { Some(cross_validate_survival(data, spec, on_fold)?) } else { None };
-    let cv_seconds = t0.elapsed().as_secs_f64();
+    let (cv, cv_seconds) = timed_cv(spec, || cross_validate_survival(data, spec, on_fold))?;
     let all: Vec<usize> = (0..data.outcome.time.len()).collect();
     let fitted = fit_survival_on_rows(data, spec, &all)?;
     Ok(SurvivalOutcomeRun { fit_seconds: fitted.model_seconds, fitted, cv, cv_seconds })

@@ -120,20 +120,28 @@ pub struct TrainOutcome {
     pub cv_seconds: f64,
 }
 
-/// Cross-validates (unless `cv_folds == 0`), then fits the final model on all rows.
-pub fn train(
-    data: &Prepared,
+/// Runs `cv` when `spec.cv_folds >= 2` (0 skips it; 1 is an error) and times it.
+pub(crate) fn timed_cv<T>(
     spec: &TrainSpec,
-    on_fold: &mut dyn FnMut(),
-) -> Result<TrainOutcome, PipelineError> {
+    cv: impl FnOnce() -> Result<T, PipelineError>,
+) -> Result<(Option<T>, f64), PipelineError> {
     if spec.cv_folds == 1 {
         return Err(PipelineError::Usage(
             "--cv must be 0 (no cross-validation) or at least 2".into(),
         ));
     }
     let t0 = Instant::now();
-    let cv = if spec.cv_folds >= 2 { Some(cross_validate(data, spec, on_fold)?) } else { None };
-    let cv_seconds = t0.elapsed().as_secs_f64();
+    let result = if spec.cv_folds >= 2 { Some(cv()?) } else { None };
+    Ok((result, t0.elapsed().as_secs_f64()))
+}
+
+/// Cross-validates (unless `cv_folds == 0`), then fits the final model on all rows.
+pub fn train(
+    data: &Prepared,
+    spec: &TrainSpec,
+    on_fold: &mut dyn FnMut(),
+) -> Result<TrainOutcome, PipelineError> {
+    let (cv, cv_seconds) = timed_cv(spec, || cross_validate(data, spec, on_fold))?;
     let t1 = Instant::now();
     let all: Vec<usize> = (0..data.y.len()).collect();
     let fitted = fit_on_rows(data, spec, &all)?;
