@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use osler_data::{Schema, Table};
 use osler_models::survival::{ConfType, CoxModel, CoxOptions, KaplanMeier, Ties, logrank_test};
 use osler_pipeline::survival_data::{
-    SurvivalOutcome, SurvivalSpec, complete_case_design, default_covariates, survival_outcome,
+    SurvivalOutcome, SurvivalSpec, complete_case_design_owned, default_covariates, survival_outcome,
 };
 
 use crate::input::DataArgs;
@@ -183,6 +183,18 @@ fn codes(labels: &[String]) -> Vec<u32> {
     labels.iter().map(|l| levels.iter().position(|x| *x == l).unwrap_or(0) as u32).collect()
 }
 
+/// Dense codes 0..k of codes already in label order (a subset of the rows
+/// of [`codes`]' output gives the codes of those rows' labels).
+fn recode(v: Vec<u32>) -> Vec<u32> {
+    let mut levels = v.clone();
+    levels.sort_unstable();
+    levels.dedup();
+    if levels.last().is_none_or(|&l| l as usize + 1 == levels.len()) {
+        return v;
+    }
+    v.into_iter().map(|c| levels.binary_search(&c).unwrap_or(0) as u32).collect()
+}
+
 fn model_err(e: osler_models::ModelError, names: &[String]) -> CliError {
     CliError::user(osler_pipeline::model::name_features(&e, names))
 }
@@ -289,19 +301,6 @@ fn logrank(a: LogrankArgs) -> CliResult {
     Ok(())
 }
 
-fn memtrace(tag: &str, reset: bool) {
-    // MEMTRACE-TEMP
-    if std::env::var_os("OSLER_MEMTRACE").is_none() {
-        return;
-    }
-    let st = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let f = |k: &str| st.lines().find(|l| l.starts_with(k)).unwrap_or("").split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0) / 1024;
-    eprintln!("MEM {tag}: rss {} MB, hwm {} MB", f("VmRSS:"), f("VmHWM:"));
-    if reset {
-        let _ = std::fs::write("/proc/self/clear_refs", "5");
-    }
-}
-
 fn cox(a: CoxArgs) -> CliResult {
     let o = &a.outcome;
     let mut exclude: Vec<&str> = vec![&o.time, &o.event];
@@ -310,58 +309,59 @@ fn cox(a: CoxArgs) -> CliResult {
     exclude.extend(a.cluster.as_deref());
     exclude.extend(a.weights.as_deref());
     exclude.extend(a.group.as_deref());
-    let l = load(o, &exclude[2..])?;
-    memtrace("after load", true);
+    let Loaded { table, schema, outcome: full, read_seconds } = load(o, &exclude[2..])?;
     let covariates = match &a.covariates {
         Some(c) => c.clone(),
-        None => default_covariates(&l.table, &l.schema, &exclude),
+        None => default_covariates(&table, &schema, &exclude),
     };
     if covariates.is_empty() {
         return Err(CliError::user("no covariates: give --covariates A,B,..."));
     }
-    let (x, names, kept) = complete_case_design(&l.table, &l.schema, &covariates)?;
-    let dropped = l.outcome.time.len() - kept.len();
-    let outcome = l.outcome.select(&kept);
-    let pick = |col: &Option<String>| -> Result<Option<Vec<u32>>, CliError> {
-        col.as_ref()
-            .map(|c| {
-                labels(&l.table, c)
-                    .map(|v| kept.iter().map(|&i| v[i].clone()).collect::<Vec<_>>())
-                    .map(|v| codes(&v))
-            })
-            .transpose()
+    // Everything else the fit needs comes out of the table before the design
+    // matrix consumes it (errors are reported after the design's, as before).
+    let all_codes = |col: &Option<String>| -> Option<Result<Vec<u32>, CliError>> {
+        col.as_ref().map(|c| labels(&table, c).map(|v| codes(&v)))
+    };
+    let strata = all_codes(&a.strata);
+    let cluster = all_codes(&a.cluster);
+    let weights = a.weights.as_ref().map(|w| -> Result<Vec<f64>, CliError> {
+        match table.column(w).map(|c| &c.data) {
+            Some(osler_data::ColumnData::Numeric(v)) => Ok(v.clone()),
+            _ => Err(CliError::user(format!("weights column '{w}' must exist and be numeric"))),
+        }
+    });
+    let (x, names, kept) = complete_case_design_owned(table, &schema, &covariates)?;
+    drop(schema);
+    let dropped = full.time.len() - kept.len();
+    let mut outcome = if dropped == 0 { full } else { full.select(&kept) };
+    // Codes of the kept rows, dense in label order (as `codes` of their labels).
+    let pick = |c: Option<Result<Vec<u32>, CliError>>| -> Result<Option<Vec<u32>>, CliError> {
+        c.map(|r| r.map(|v| recode(kept.iter().map(|&i| v[i]).collect()))).transpose()
     };
     let opts = CoxOptions {
         ties: match a.ties {
             TiesArg::Efron => Ties::Efron,
             TiesArg::Breslow => Ties::Breslow,
         },
-        strata: pick(&a.strata)?,
-        cluster: pick(&a.cluster)?,
-        weights: a
-            .weights
-            .as_ref()
-            .map(|w| -> Result<Vec<f64>, CliError> {
-                let col = l.table.column(w).map(|c| &c.data);
-                match col {
-                    Some(osler_data::ColumnData::Numeric(v)) => {
-                        Ok(kept.iter().map(|&i| v[i]).collect())
-                    }
-                    _ => Err(CliError::user(format!(
-                        "weights column '{w}' must exist and be numeric"
-                    ))),
-                }
-            })
+        strata: pick(strata)?,
+        cluster: pick(cluster)?,
+        weights: weights
+            .map(|r| r.map(|v| if dropped == 0 { v } else { kept.iter().map(|&i| v[i]).collect() }))
             .transpose()?,
-        start: outcome.start.clone(),
+        start: outcome.start.take(),
         ..CoxOptions::default()
     };
-    memtrace("before fit", false);
+    drop(kept);
     let t0 = Instant::now();
-    let fit = CoxModel::fit(&x, &outcome.time, &outcome.event, &opts)
-        .map_err(|e| model_err(e, &names))?;
+    // The proportional-hazards test needs the covariates after the fit;
+    // otherwise the fit takes them over (about half the peak memory).
+    let (fit, x) = if a.ph_test {
+        (CoxModel::fit(&x, &outcome.time, &outcome.event, &opts), Some(x))
+    } else {
+        (CoxModel::fit_owned(x, &outcome.time, &outcome.event, &opts), None)
+    };
+    let fit = fit.map_err(|e| model_err(e, &names))?;
     let fit_seconds = t0.elapsed().as_secs_f64();
-    memtrace("after fit", false);
     let rows: Vec<Value> = fit
         .summary()
         .iter()
@@ -374,8 +374,13 @@ fn cox(a: CoxArgs) -> CliResult {
     let test = |t: &osler_models::survival::ChiSquareTest| json!({"statistic": t.statistic, "df": t.df, "p": t.p_value});
     let ph = if a.ph_test {
         Some(
-            fit.proportional_hazards_test(&x, &outcome.time, &outcome.event, &opts)
-                .map_err(|e| model_err(e, &names))?,
+            fit.proportional_hazards_test(
+                x.as_ref().expect("kept for the test"),
+                &outcome.time,
+                &outcome.event,
+                &opts,
+            )
+            .map_err(|e| model_err(e, &names))?,
         )
     } else {
         None
@@ -386,7 +391,7 @@ fn cox(a: CoxArgs) -> CliResult {
         "concordance": c.c_index, "n": fit.n_obs(), "events": fit.n_events(), "n_dropped_missing": dropped,
         "ties": format!("{:?}", opts.ties).to_lowercase(), "iterations": fit.iterations(),
         "likelihood_ratio_test": test(&lr), "wald_test": test(&wald), "score_test": test(&score),
-        "timing": {"read_seconds": l.read_seconds, "fit_seconds": fit_seconds},
+        "timing": {"read_seconds": read_seconds, "fit_seconds": fit_seconds},
         "ph_test": ph.as_ref().map(|p| json!({
             "covariates": p.covariates.iter().zip(&names).map(|(r, n)| json!({"name": n, "rho": r.rho,
                 "chisq": r.test.statistic, "df": r.test.df, "p": r.test.p_value})).collect::<Vec<_>>(),

@@ -57,6 +57,21 @@ impl Matrix {
         m
     }
 
+    /// Takes a column-major buffer of `rows * cols` values without copying.
+    ///
+    /// # Panics
+    /// If `data.len() != rows * cols` (a programming error, not user data).
+    pub fn from_column_major(rows: usize, cols: usize, data: Vec<f64>) -> Self {
+        assert_eq!(data.len(), rows * cols, "column-major buffer has the wrong length");
+        Matrix { rows, cols, data }
+    }
+
+    /// The column-major buffer (column `j` is `[j * rows, (j + 1) * rows)`),
+    /// without copying: lets a consumer reuse the memory.
+    pub fn into_column_major(self) -> Vec<f64> {
+        self.data
+    }
+
     pub fn rows(&self) -> usize {
         self.rows
     }
@@ -121,6 +136,8 @@ mod tests {
         assert_eq!(a.col(1), &[2.0, 5.0]);
         assert_eq!(a.row(1), vec![4.0, 5.0, 6.0]);
         assert_eq!(a.select_rows(&[1, 0]).row(0), vec![4.0, 5.0, 6.0]);
+        let c = Matrix::from_column_major(2, 3, a.clone().into_column_major());
+        assert_eq!(a, c);
     }
 
     #[test]

@@ -220,6 +220,60 @@ pub fn complete_case_design(
     Ok((x, pre.output_names(), kept))
 }
 
+/// [`complete_case_design`] consuming the table, with the same result:
+/// numeric covariates are moved into the matrix one column at a time (each
+/// freed as soon as it is copied), so the table and the matrix never both
+/// hold the covariates in full.
+pub fn complete_case_design_owned(
+    mut table: Table,
+    schema: &Schema,
+    covariates: &[String],
+) -> Result<(Matrix, Vec<String>, Vec<usize>), PipelineError> {
+    let n = table.n_rows();
+    let all: Vec<usize> = (0..n).collect();
+    let opts = PreprocessOptions { impute: false, missing_indicators: false, standardize: false };
+    let pre = Preprocessor::fit(&table, schema, covariates, &all, opts)?;
+    let names = pre.output_names();
+    let mut unique: Vec<&String> = covariates.iter().collect();
+    unique.sort();
+    unique.dedup();
+    // Numbers are taken as they are (no imputation, no scaling): the matrix
+    // is the columns themselves.
+    let plain = unique.len() == covariates.len()
+        && names.len() == covariates.len()
+        && covariates
+            .iter()
+            .all(|c| matches!(table.column(c).map(|c| &c.data), Some(ColumnData::Numeric(_))));
+    if !plain {
+        return complete_case_design(&table, schema, covariates);
+    }
+    let mut data = Vec::with_capacity(n * covariates.len());
+    for c in covariates {
+        let k = table.columns.iter().position(|col| col.name == *c).expect("checked above");
+        let col = std::mem::replace(&mut table.columns[k].data, ColumnData::Numeric(Vec::new()));
+        if let ColumnData::Numeric(v) = col {
+            data.extend_from_slice(&v);
+        }
+    }
+    drop(table);
+    let p = covariates.len();
+    let kept: Vec<usize> =
+        all.into_iter().filter(|&i| (0..p).all(|j| !data[j * n + i].is_nan())).collect();
+    let k = kept.len();
+    if k < n {
+        // Drop the incomplete rows in place: the kept values of column j go
+        // to `j * k + r <= j * n + i`, at or before where they are read.
+        for j in 0..p {
+            for (r, &i) in kept.iter().enumerate() {
+                data[j * k + r] = data[j * n + i];
+            }
+        }
+        data.truncate(k * p);
+        data.shrink_to_fit();
+    }
+    Ok((Matrix::from_column_major(k, p, data), names, kept))
+}
+
 /// Default covariates: every numeric or binary column that is a feature, i.e. not
 /// the time, event, start, group or strata column, not an id and not ignored.
 pub fn default_covariates(table: &Table, schema: &Schema, exclude: &[&str]) -> Vec<String> {
@@ -247,6 +301,23 @@ mod tests {
             start: None,
         };
         survival_outcome(&t, &s, &spec)
+    }
+
+    #[test]
+    fn owned_design_matches() {
+        let csv = "time,status,a,b,g\n5,1,1.5,,x\n3,0,2,4,y\n4,1,-1,2,x\n";
+        let t = osler_data::read_csv_bytes(csv.as_bytes(), "t.csv").expect("csv");
+        let s = Schema::infer(&t).expect("schema");
+        for cov in [vec!["a", "b"], vec!["b", "a", "g"], vec!["a", "a"]] {
+            let cov: Vec<String> = cov.into_iter().map(String::from).collect();
+            let want = complete_case_design(&t, &s, &cov).expect("borrowed");
+            let got = complete_case_design_owned(t.clone(), &s, &cov).expect("owned");
+            assert_eq!(want, got);
+        }
+        let cov = vec!["a".to_string(), "nope".to_string()];
+        let want = complete_case_design(&t, &s, &cov).expect_err("missing").to_string();
+        let got = complete_case_design_owned(t.clone(), &s, &cov).expect_err("missing").to_string();
+        assert_eq!(want, got);
     }
 
     #[test]

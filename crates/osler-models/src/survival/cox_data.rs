@@ -56,11 +56,172 @@ pub(crate) struct CoxData {
     pub sd: Vec<f64>,
     pub w: Vec<f64>,
     pub status: Vec<bool>,
-    /// Sorted position -> original row.
+    /// Sorted position -> original row (emptied by a fit without clusters).
     pub order: Vec<usize>,
     pub strata: Vec<Stratum>,
     pub groups: Vec<Group>,
     pub entry: Option<Entry>,
+}
+
+/// Checks the inputs of [`CoxData::new`].
+fn validate(x: &Matrix, time: &[f64], event: &[f64], opts: &CoxOptions) -> Result<(), ModelError> {
+    let n = x.rows();
+    let p = x.cols();
+    if n == 0 {
+        return Err(ModelError::Empty);
+    }
+    check_lengths("time", time.len(), n)?;
+    check_lengths("event", event.len(), n)?;
+    check_times(time)?;
+    check_event(event)?;
+    for j in 0..p {
+        if let Some(row) = x.col(j).iter().position(|v| !v.is_finite()) {
+            return Err(ModelError::NonFinite { feature: j, row, value: x.get(row, j) });
+        }
+    }
+    if let Some(w) = &opts.weights {
+        check_lengths("weights", w.len(), n)?;
+        check_weights(w)?;
+    }
+    if let Some(s) = &opts.strata {
+        check_lengths("strata", s.len(), n)?;
+    }
+    if let Some(c) = &opts.cluster {
+        check_lengths("cluster", c.len(), n)?;
+    }
+    if let Some(st) = &opts.start {
+        check_lengths("start", st.len(), n)?;
+        for (row, (&a, &b)) in st.iter().zip(time).enumerate() {
+            if !(a.is_finite() && a < b) {
+                return Err(ModelError::BadInterval { row, start: a, stop: b });
+            }
+        }
+    }
+    if (0..n).all(|i| event[i] == 0.0 || opts.weights.as_ref().is_some_and(|w| w[i] == 0.0)) {
+        return Err(ModelError::NoEvents);
+    }
+    if n >= 1 << 31 {
+        return Err(ModelError::InvalidOption("at most 2^31 - 1 rows".into()));
+    }
+    Ok(())
+}
+
+/// Sort: stratum ascending, stop descending, deaths first, then row
+/// (stable LSD radix sorts: by time and status, then by stratum).
+/// Times are positive, so `!bits` (sign bit dropped) orders them
+/// descending, with the status below it. Returns the rows in sorted order.
+fn sorted_rows(time: &[f64], event: &[f64], opts: &CoxOptions) -> Vec<(u64, u32)> {
+    let n = time.len();
+    let keys = (0..n)
+        .map(|i| (((!time[i].to_bits()) << 1) | u64::from(event[i] == 0.0), i as u32))
+        .collect();
+    let mut sorted = radix_sort(keys, 64);
+    if let Some(s) = opts.strata.as_ref().filter(|s| s.iter().any(|&v| v != s[0])) {
+        let keys = sorted.iter().map(|&(_, i)| (u64::from(s[i as usize]), i)).collect();
+        sorted = radix_sort(keys, 32);
+    }
+    sorted
+}
+
+/// Weighted column means.
+fn centers(x: &Matrix, w: Option<&[f64]>, wsum: f64) -> Vec<f64> {
+    let wt = |i: usize| w.map_or(1.0, |w| w[i]);
+    (0..x.cols())
+        .map(|j| x.col(j).iter().enumerate().map(|(i, v)| wt(i) * v).sum::<f64>() / wsum)
+        .collect()
+}
+
+/// Weighted sum of squares about `c` of one column in original row order,
+/// summed by blocks of [`BLOCK`] rows exactly as [`CoxData::new`] does.
+fn column_ss(col: &[f64], c: f64, w: Option<&[f64]>) -> f64 {
+    let mut ss = 0.0;
+    for b in (0..col.len()).step_by(BLOCK) {
+        let e = (b + BLOCK).min(col.len());
+        let mut acc = 0.0;
+        for (i, v) in col.iter().enumerate().take(e).skip(b) {
+            let wi = w.map_or(1.0, |w| w[i]);
+            let d = v - c;
+            acc += wi * d * d;
+        }
+        ss += acc;
+    }
+    ss
+}
+
+/// Turns the column-major `n x p` buffer `a` into row-major, in place.
+///
+/// With `B` a divisor of `n` in `256..=1024` (else `B = 1024` and the last
+/// `n mod B` rows are set aside in a small buffer, the columns compacted,
+/// and those rows written back at the end), `n = nb * B`: the `B`-row
+/// chunks of the columns are first moved (cycle following over the `p * nb`
+/// chunks) so that the `p` chunks of each block of `B` rows lie together,
+/// then each block (column-major `B x p`) is transposed through a small
+/// buffer. Memory: `O(p * B)` values and a bitmap of `p * nb` bits.
+pub(crate) fn transpose_in_place(a: &mut [f64], n: usize, p: usize) {
+    assert_eq!(a.len(), n * p);
+    if n <= 1 || p <= 1 {
+        return;
+    }
+    if n < 1024 {
+        let t = a.to_vec();
+        for (i, row) in a.chunks_exact_mut(p).enumerate() {
+            for (j, v) in row.iter_mut().enumerate() {
+                *v = t[j * n + i];
+            }
+        }
+        return;
+    }
+    let bsz = (256..=1024).rev().find(|&b| n.is_multiple_of(b)).unwrap_or(1024);
+    let n0 = n - n % bsz;
+    // The rows past `n0`, row-major; then the columns' first `n0` rows packed.
+    let mut tail = vec![0.0; (n - n0) * p];
+    if n0 < n {
+        for j in 0..p {
+            for (i, v) in a[j * n + n0..(j + 1) * n].iter().enumerate() {
+                tail[i * p + j] = *v;
+            }
+        }
+        for j in 1..p {
+            a.copy_within(j * n..j * n + n0, j * n0);
+        }
+    }
+    let nb = n0 / bsz;
+    let m = p * nb;
+    let body = &mut a[..n0 * p];
+    if nb > 1 {
+        // Chunk `j * nb + b` (column j, row block b) goes to `b * p + j`; the
+        // chunk that lands at `t` comes from `src(t)`.
+        let src = |t: usize| (t % p) * nb + t / p;
+        let mut done = vec![0u64; m.div_ceil(64)];
+        let mut tmp = vec![0.0; bsz];
+        for start in 0..m {
+            if done[start / 64] >> (start % 64) & 1 == 1 {
+                continue;
+            }
+            tmp.copy_from_slice(&body[start * bsz..(start + 1) * bsz]);
+            let mut cur = start;
+            loop {
+                done[cur / 64] |= 1 << (cur % 64);
+                let s = src(cur);
+                if s == start {
+                    body[cur * bsz..(cur + 1) * bsz].copy_from_slice(&tmp);
+                    break;
+                }
+                body.copy_within(s * bsz..(s + 1) * bsz, cur * bsz);
+                cur = s;
+            }
+        }
+    }
+    let mut blk = vec![0.0; bsz * p];
+    for chunk in body.chunks_exact_mut(bsz * p) {
+        for j in 0..p {
+            for (i, v) in chunk[j * bsz..(j + 1) * bsz].iter().enumerate() {
+                blk[i * p + j] = *v;
+            }
+        }
+        chunk.copy_from_slice(&blk);
+    }
+    a[n0 * p..].copy_from_slice(&tail);
 }
 
 impl CoxData {
@@ -70,59 +231,9 @@ impl CoxData {
         event: &[f64],
         opts: &CoxOptions,
     ) -> Result<Self, ModelError> {
-        let n = x.rows();
-        let p = x.cols();
-        if n == 0 {
-            return Err(ModelError::Empty);
-        }
-        check_lengths("time", time.len(), n)?;
-        check_lengths("event", event.len(), n)?;
-        check_times(time)?;
-        check_event(event)?;
-        for j in 0..p {
-            if let Some(row) = x.col(j).iter().position(|v| !v.is_finite()) {
-                return Err(ModelError::NonFinite { feature: j, row, value: x.get(row, j) });
-            }
-        }
-        if let Some(w) = &opts.weights {
-            check_lengths("weights", w.len(), n)?;
-            check_weights(w)?;
-        }
-        if let Some(s) = &opts.strata {
-            check_lengths("strata", s.len(), n)?;
-        }
-        if let Some(c) = &opts.cluster {
-            check_lengths("cluster", c.len(), n)?;
-        }
-        if let Some(st) = &opts.start {
-            check_lengths("start", st.len(), n)?;
-            for (row, (&a, &b)) in st.iter().zip(time).enumerate() {
-                if !(a.is_finite() && a < b) {
-                    return Err(ModelError::BadInterval { row, start: a, stop: b });
-                }
-            }
-        }
-        if (0..n).all(|i| event[i] == 0.0 || opts.weights.as_ref().is_some_and(|w| w[i] == 0.0)) {
-            return Err(ModelError::NoEvents);
-        }
-        let wt = |i: usize| opts.weights.as_ref().map_or(1.0, |w| w[i]);
-        let slab = |i: usize| opts.strata.as_ref().map_or(0, |s| s[i]);
-
-        // Sort: stratum ascending, stop descending, deaths first, then row
-        // (stable LSD radix sorts: by time and status, then by stratum).
-        // Times are positive, so `!bits` (sign bit dropped) orders them
-        // descending, with the status below it.
-        if n >= 1 << 31 {
-            return Err(ModelError::InvalidOption("at most 2^31 - 1 rows".into()));
-        }
-        let keys = (0..n)
-            .map(|i| (((!time[i].to_bits()) << 1) | u64::from(event[i] == 0.0), i as u32))
-            .collect();
-        let mut sorted = radix_sort(keys, 64);
-        if let Some(s) = opts.strata.as_ref().filter(|s| s.iter().any(|&v| v != s[0])) {
-            let keys = sorted.iter().map(|&(_, i)| (u64::from(s[i as usize]), i)).collect();
-            sorted = radix_sort(keys, 32);
-        }
+        validate(x, time, event, opts)?;
+        let (n, p) = (x.rows(), x.cols());
+        let sorted = sorted_rows(time, event, opts);
         let order: Vec<usize> = sorted.iter().map(|&(_, i)| i as usize).collect();
         // Sorted position of each row.
         let mut pos = vec![0u32; n];
@@ -131,11 +242,10 @@ impl CoxData {
         }
         drop(sorted);
 
+        let wt = |i: usize| opts.weights.as_ref().map_or(1.0, |w| w[i]);
         let w: Vec<f64> = order.iter().map(|&i| wt(i)).collect();
         let wsum: f64 = w.iter().sum();
-        let center: Vec<f64> = (0..p)
-            .map(|j| x.col(j).iter().enumerate().map(|(i, v)| wt(i) * v).sum::<f64>() / wsum)
-            .collect();
+        let center = centers(x, opts.weights.as_deref(), wsum);
         // Transpose blocks of rows (sequential reads of the columns) into a
         // cache-resident row-major buffer, centred, then copy each row whole
         // to its sorted position. The weighted sums of squares give the SDs.
@@ -162,11 +272,68 @@ impl CoxData {
             }
         }
         drop(pos);
+        Self::finish(n, p, xs, center, &ss, w, order, time, event, opts)
+    }
+
+    /// [`Self::new`] taking the covariates by value: the sorted, centred
+    /// row-major layout is built in the matrix's own buffer, so the peak
+    /// memory is one copy of the covariates (plus `O(n)` bookkeeping).
+    /// The result is identical to [`Self::new`].
+    pub(crate) fn new_owned(
+        x: Matrix,
+        time: &[f64],
+        event: &[f64],
+        opts: &CoxOptions,
+    ) -> Result<Self, ModelError> {
+        validate(&x, time, event, opts)?;
+        let (n, p) = (x.rows(), x.cols());
+        let order: Vec<usize> =
+            sorted_rows(time, event, opts).into_iter().map(|(_, i)| i as usize).collect();
+        let wt = |i: usize| opts.weights.as_ref().map_or(1.0, |w| w[i]);
+        let w: Vec<f64> = order.iter().map(|&i| wt(i)).collect();
+        let wsum: f64 = w.iter().sum();
+        let center = centers(&x, opts.weights.as_deref(), wsum);
+        let mut xs = x.into_column_major();
+        let mut ss = vec![0.0; p];
+        // Each column: SS in the original order, then centred and permuted
+        // to sorted order in place (through one column of scratch).
+        let mut tmp = vec![0.0; n];
+        for j in 0..p {
+            let col = &mut xs[j * n..(j + 1) * n];
+            let c = center[j];
+            ss[j] = column_ss(col, c, opts.weights.as_deref());
+            for (t, &i) in tmp.iter_mut().zip(&order) {
+                *t = col[i] - c;
+            }
+            col.copy_from_slice(&tmp);
+        }
+        drop(tmp);
+        transpose_in_place(&mut xs, n, p);
+        Self::finish(n, p, xs, center, &ss, w, order, time, event, opts)
+    }
+
+    /// The time groups and the rest, from the sorted covariates `xs`.
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        n: usize,
+        p: usize,
+        xs: Vec<f64>,
+        center: Vec<f64>,
+        ss: &[f64],
+        w: Vec<f64>,
+        order: Vec<usize>,
+        time: &[f64],
+        event: &[f64],
+        opts: &CoxOptions,
+    ) -> Result<Self, ModelError> {
+        let wsum: f64 = w.iter().sum();
+        let slab = |i: usize| opts.strata.as_ref().map_or(0, |s| s[i]);
         let sd = ss.iter().map(|s| (s / wsum).sqrt()).collect();
         let status: Vec<bool> = order.iter().map(|&i| event[i] == 1.0).collect();
         let stop: Vec<f64> = order.iter().map(|&i| time[i]).collect();
         let labels: Vec<u32> = order.iter().map(|&i| slab(i)).collect();
         let (strata, groups) = time_groups(&labels, &stop, &status);
+        drop((stop, labels));
         let entry = opts.start.as_ref().map(|st| entry_info(st, &order, &strata, &groups));
         let data = CoxData { n, p, x: xs, center, sd, w, status, order, strata, groups, entry };
         data.check_constant(opts.strata.is_some())?;
@@ -214,7 +381,11 @@ impl CoxData {
             sd: self.sd.clone(),
             w: pick(&self.w),
             status,
-            order: rows.iter().map(|&i| self.order[i]).collect(),
+            order: if self.order.is_empty() {
+                Vec::new()
+            } else {
+                rows.iter().map(|&i| self.order[i]).collect()
+            },
             strata,
             groups,
             entry: None,
@@ -290,4 +461,58 @@ fn entry_info(st: &[f64], order: &[usize], strata: &[Stratum], groups: &[Group])
         }
     }
     Entry { by_start, start, start_group }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transpose_in_place_matches_a_copy() {
+        for (n, p) in [
+            (1, 3),
+            (5, 1),
+            (7, 3),
+            (1000, 20),
+            (1024, 3),
+            (2048, 5),
+            (3001, 4),
+            (2 * 1031, 3),
+            (999_983, 2),
+            (1_000_000, 3),
+        ] {
+            let a: Vec<f64> = (0..n * p).map(|v| v as f64).collect();
+            let mut b = a.clone();
+            transpose_in_place(&mut b, n, p);
+            for i in 0..n {
+                for j in 0..p {
+                    assert_eq!(b[i * p + j], a[j * n + i], "n {n} p {p} ({i}, {j})");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn owned_layout_is_identical() {
+        let n = 3001;
+        let s = osler_data::synth::survival(n, 4, 3);
+        let time: Vec<f64> = s.time.iter().map(|t| (t * 20.0).ceil() / 20.0).collect();
+        let event: Vec<f64> = s.event.iter().map(|&e| f64::from(e)).collect();
+        for weighted in [false, true] {
+            let opts = CoxOptions {
+                strata: Some((0..n).map(|i| (i % 3) as u32).collect()),
+                weights: weighted.then(|| (0..n).map(|i| 0.5 + (i % 4) as f64).collect()),
+                ..CoxOptions::default()
+            };
+            let a = CoxData::new(&s.x, &time, &event, &opts).expect("borrowed");
+            let b = CoxData::new_owned(s.x.clone(), &time, &event, &opts).expect("owned");
+            assert_eq!(a.x, b.x);
+            assert_eq!(a.center, b.center);
+            assert_eq!(a.sd, b.sd);
+            assert_eq!(a.w, b.w);
+            assert_eq!(a.order, b.order);
+            assert_eq!(a.status, b.status);
+            assert_eq!(a.groups.len(), b.groups.len());
+        }
+    }
 }

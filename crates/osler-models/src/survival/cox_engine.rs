@@ -418,6 +418,16 @@ impl<'a> Engine<'a> {
         st
     }
 
+    /// [`Self::scalar_stats`] and the linear predictor, freeing the rest of
+    /// the engine first (lower peak memory at the end of a fit).
+    pub(crate) fn into_scalar_stats(mut self) -> (GroupStats, Vec<f64>) {
+        for v in [&mut self.r, &mut self.cum, &mut self.e, &mut self.pend] {
+            *v = Vec::new();
+        }
+        let stats = self.scalar_stats();
+        (stats, self.eta)
+    }
+
     /// Pass 2: the information matrix at the coefficients of the last
     /// [`Self::evaluate`] (which must have had [`Self::hessian`]), into `info`.
     pub(crate) fn information(&mut self) {
