@@ -1,11 +1,13 @@
 //! Where data comes from: `--data FILE` (CSV, CSV.gz, JSON records, `-` = stdin)
 //! or `--dataset NAME`, with an optional `--schema` file.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
+
+use sha2::Digest;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use osler_data::{Schema, Table, datasets, json_input, read_csv_bytes};
+use osler_data::{Schema, Table, datasets, json_input};
 
 use crate::CliError;
 
@@ -36,34 +38,32 @@ pub struct Loaded {
     pub stem: String,
 }
 
-/// Reads a file or stdin; JSON (first non-space byte `[` or `{`) becomes records, else CSV.
+/// Reads a file or stdin; JSON (first non-space byte `[` or `{`) becomes records,
+/// anything else is streamed through the CSV reader.
 pub fn read_table(path: &Path) -> Result<Table, CliError> {
-    let (bytes, name) = if path == Path::new("-") {
-        let mut b = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut b)
-            .map_err(|e| CliError::user(format!("cannot read standard input: {e}")))?;
-        (b, "<stdin>".to_string())
-    } else {
-        let b = std::fs::read(path).map_err(|e| {
-            CliError::user(format!("cannot read {}: {}", path.display(), io_reason(&e)))
-        })?;
-        (b, path.display().to_string())
-    };
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    if matches!(first, Some(b'[' | b'{')) {
-        let text = String::from_utf8(bytes)
-            .map_err(|_| CliError::user(format!("{name}: JSON input is not valid UTF-8")))?;
-        let mut t = json_input::read_json_records(&text, &name)?;
-        t.sha256 = Some(osler_data::csv_reader::hex(&sha2_digest(text.as_bytes())));
-        return Ok(t);
+    if path == Path::new("-") {
+        return read_from(std::io::stdin().lock(), "<stdin>");
     }
-    Ok(read_csv_bytes(&bytes, &name)?)
+    let file = std::fs::File::open(path).map_err(|e| {
+        CliError::user(format!("cannot read {}: {}", path.display(), io_reason(&e)))
+    })?;
+    read_from(file, &path.display().to_string())
 }
 
-fn sha2_digest(b: &[u8]) -> Vec<u8> {
-    use sha2::Digest;
-    sha2::Sha256::digest(b).to_vec()
+fn read_from<R: Read>(reader: R, name: &str) -> Result<Table, CliError> {
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let head = reader.fill_buf().map_err(|e| CliError::user(format!("cannot read {name}: {e}")))?;
+    let first = head.iter().find(|b| !b.is_ascii_whitespace());
+    if matches!(first, Some(b'[' | b'{')) {
+        let mut text = String::new();
+        reader
+            .read_to_string(&mut text)
+            .map_err(|_| CliError::user(format!("{name}: JSON input is not valid UTF-8")))?;
+        let mut t = json_input::read_json_records(&text, name)?;
+        t.sha256 = Some(osler_data::csv_reader::hex(&sha2::Sha256::digest(text.as_bytes())));
+        return Ok(t);
+    }
+    Ok(osler_data::csv_reader::read_csv_reader(reader, name)?)
 }
 
 /// A short reason for an I/O error ("no such file", "permission denied").

@@ -5,7 +5,7 @@
 //! numeric file never allocates a string per cell.
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -16,32 +16,63 @@ use crate::table::{Column, ColumnData, MISSING_CODE, Table, numbers_to_text};
 /// Cell texts read as a missing value (after trimming spaces).
 pub const MISSING_TOKENS: [&str; 6] = ["", "NA", "N/A", "na", "NULL", "null"];
 
-/// Reads a CSV (or gzip-compressed CSV, detected by its magic bytes) from a file.
+/// Reads a CSV (or gzip-compressed CSV, detected by its magic bytes) from a file,
+/// streaming: the file is never held in memory whole.
 pub fn read_csv_path(path: &Path) -> Result<Table, DataError> {
-    let bytes =
-        std::fs::read(path).map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
-    read_csv_bytes(&bytes, &path.display().to_string())
+    let file = std::fs::File::open(path)
+        .map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
+    read_csv_reader(file, &path.display().to_string())
 }
 
 /// Reads CSV text from memory; `source_name` is used in error messages.
 pub fn read_csv_bytes(bytes: &[u8], source_name: &str) -> Result<Table, DataError> {
-    let sha256 = hex(&Sha256::digest(bytes));
-    let text = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out).map_err(|e| {
-            DataError::Csv {
-                source_name: source_name.into(),
-                line: 0,
-                detail: format!("gzip: {e}"),
-            }
-        })?;
-        std::borrow::Cow::Owned(out)
-    } else {
-        std::borrow::Cow::Borrowed(bytes)
+    read_csv_reader(bytes, source_name)
+}
+
+/// Reads CSV (or gzip-compressed CSV) from any reader, hashing the raw bytes
+/// (SHA-256, for the artifact's data hash) as they stream past.
+pub fn read_csv_reader<R: Read>(reader: R, source_name: &str) -> Result<Table, DataError> {
+    let io_err = |e: std::io::Error| DataError::Csv {
+        source_name: source_name.into(),
+        line: 0,
+        detail: format!("read failed: {e}"),
     };
-    let mut table = parse(&text, source_name)?;
-    table.sha256 = Some(sha256);
+    let mut raw = BufReader::with_capacity(1 << 20, Hashing { inner: reader, hash: Sha256::new() });
+    let gzip = raw.fill_buf().map_err(io_err)?.starts_with(&[0x1f, 0x8b]);
+    let mut table = if gzip {
+        let text =
+            BufReader::with_capacity(1 << 20, flate2::bufread::MultiGzDecoder::new(&mut raw));
+        parse(text, source_name).map_err(|e| match e {
+            DataError::Csv { line: 0, detail, .. } if detail.starts_with("read failed") => {
+                DataError::Csv {
+                    source_name: source_name.into(),
+                    line: 0,
+                    detail: format!("gzip: {detail}"),
+                }
+            }
+            e => e,
+        })?
+    } else {
+        parse(&mut raw, source_name)?
+    };
+    // Hash any bytes the parser did not need (e.g. a gzip trailer), so the hash covers the file.
+    std::io::copy(&mut raw, &mut std::io::sink()).map_err(io_err)?;
+    table.sha256 = Some(hex(&raw.into_inner().hash.finalize()));
     Ok(table)
+}
+
+/// A reader that feeds every byte it returns into a SHA-256.
+struct Hashing<R> {
+    inner: R,
+    hash: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
 }
 
 /// Lowercase hexadecimal encoding of a digest.
@@ -129,13 +160,21 @@ impl Builder {
     }
 }
 
-fn parse(text: &[u8], source_name: &str) -> Result<Table, DataError> {
-    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
-    if text.iter().all(|b| b.is_ascii_whitespace()) {
+fn parse<R: BufRead>(mut text: R, source_name: &str) -> Result<Table, DataError> {
+    let io_err = |e: std::io::Error| DataError::Csv {
+        source_name: source_name.into(),
+        line: 0,
+        detail: format!("read failed: {e}"),
+    };
+    if text.fill_buf().map_err(io_err)?.starts_with(b"\xEF\xBB\xBF") {
+        text.consume(3);
+    }
+    let head = text.fill_buf().map_err(io_err)?;
+    if head.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(DataError::EmptyFile { source_name: source_name.into() });
     }
     let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(text))
+        .delimiter(sniff_delimiter(head))
         .has_headers(true)
         .flexible(false)
         .from_reader(text);
@@ -243,6 +282,21 @@ mod tests {
         let e = read("a,b\n1,2\n3\n").expect_err("ragged").to_string();
         assert!(e.contains("line 3") && e.contains("expected 2 fields"), "{e}");
         assert!(matches!(read("a,a\n1,2\n"), Err(DataError::DuplicateColumn { .. })));
+    }
+
+    #[test]
+    fn hash_is_the_sha256_of_the_raw_bytes_plain_or_gzip() {
+        use std::io::Write;
+        let text = b"a,b\n1,2\n";
+        let t = read_csv_bytes(text, "t.csv").expect("csv");
+        assert_eq!(t.sha256, Some(hex(&Sha256::digest(text))));
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(text).expect("gzip write");
+        let gz = enc.finish().expect("gzip finish");
+        let t = read_csv_bytes(&gz, "t.csv.gz").expect("gz csv");
+        assert_eq!(t.sha256, Some(hex(&Sha256::digest(&gz))));
+        let bom = read_csv_bytes(b"\xEF\xBB\xBFa,b\n1,2\n", "bom.csv").expect("bom");
+        assert_eq!(bom.columns[0].name, "a");
     }
 
     #[test]
