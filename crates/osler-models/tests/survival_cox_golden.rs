@@ -8,7 +8,9 @@ mod common;
 
 use common::{Csv, check, check_rel, floats, golden, strings};
 use osler_data::Matrix;
-use osler_models::survival::{BaselineType, CoxModel, CoxOptions, Ties, harrell_c};
+use osler_models::survival::{
+    BaselineType, CoxModel, CoxOptions, ProportionalHazards, Ties, harrell_c,
+};
 use serde_json::Value;
 
 fn design(csv: &Csv, names: &[String]) -> Matrix {

@@ -8,7 +8,9 @@ mod common;
 
 use common::{Csv, check, check_rel, floats, golden, strings};
 use osler_data::Matrix;
-use osler_models::survival::{CoxnetModel, CoxnetOptions, cv_coxnet, fit_path};
+use osler_models::survival::{
+    CoxnetModel, CoxnetOptions, ProportionalHazards, cv_coxnet, fit_path,
+};
 use serde_json::Value;
 
 /// Raw design, population-standardised design, time, event, sd.

@@ -9,7 +9,9 @@ mod common;
 use common::Csv;
 use osler_data::Matrix;
 use osler_models::ModelError;
-use osler_models::survival::{BaselineType, CoxModel, CoxOptions, KaplanMeier, Ties, logrank_test};
+use osler_models::survival::{
+    BaselineType, CoxModel, CoxOptions, KaplanMeier, ProportionalHazards, Ties, logrank_test,
+};
 
 fn whas() -> (Matrix, Vec<f64>, Vec<f64>) {
     let c = Csv::read("sksurv_whas500.csv");

@@ -8,7 +8,9 @@ use osler_models::ModelError;
 use osler_models::gbdt::{GbdtModel, GbdtOptions, ImportanceKind};
 use osler_models::linear::{LogisticModel, LogisticOptions, Penalty};
 use osler_models::rsf::{RandomSurvivalForest, RsfOptions};
-use osler_models::survival::{CoxModel, CoxOptions, CoxnetModel, CoxnetOptions, Ties, cv_coxnet};
+use osler_models::survival::{
+    CoxModel, CoxOptions, CoxnetModel, CoxnetOptions, ProportionalHazards, Ties, cv_coxnet,
+};
 
 use crate::survival_data::SurvivalOutcome;
 

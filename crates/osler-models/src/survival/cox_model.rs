@@ -257,38 +257,53 @@ impl CoxModel {
         }
         Ok(eta)
     }
+}
+
+/// The predictions shared by proportional-hazards models ([`CoxModel`],
+/// [`super::CoxnetModel`]): `S(t | x) = exp(-H_0s(t) exp(x'b))` from the
+/// per-stratum baseline cumulative hazards at `x = 0`.
+pub trait ProportionalHazards {
+    /// Per-stratum baseline cumulative hazards at `x = 0`.
+    fn baselines(&self) -> &[BaselineStratum];
+
+    /// `x'b` for every row (reference point `x = 0`).
+    fn risk_score(&self, x: &Matrix) -> Result<Vec<f64>, ModelError>;
 
     /// Baseline cumulative hazard of stratum `label` at `times`, `x = 0`.
-    pub fn baseline_cumhaz(
+    fn baseline_cumhaz(
         &self,
         label: u32,
         times: &[f64],
         kind: BaselineType,
     ) -> Result<Vec<f64>, ModelError> {
-        let b = stratum_of(&self.baseline, label)?;
+        let b = stratum_of(self.baselines(), label)?;
         Ok(times.iter().map(|&t| b.at(t, kind)).collect())
     }
 
-    /// `S(t | x) = exp(-H_0(t) exp(x'b))` for every row (outer) and time
-    /// (inner), Breslow-type baseline; the model must be unstratified.
-    pub fn predict_survival(&self, x: &Matrix, times: &[f64]) -> Result<Vec<Vec<f64>>, ModelError> {
-        survival_curves(
-            &self.baseline,
-            &self.linear_predictor(x)?,
-            times,
-            None,
-            BaselineType::Breslow,
-        )
+    /// `S(t | x)` for every row (outer) and time (inner), Breslow-type
+    /// baseline; the model must be unstratified.
+    fn predict_survival(&self, x: &Matrix, times: &[f64]) -> Result<Vec<Vec<f64>>, ModelError> {
+        survival_curves(self.baselines(), &self.risk_score(x)?, times, None, BaselineType::Breslow)
     }
 
     /// [`Self::predict_survival`] with per-row strata and a choice of baseline.
-    pub fn predict_survival_in(
+    fn predict_survival_in(
         &self,
         x: &Matrix,
         times: &[f64],
         strata: &[u32],
         kind: BaselineType,
     ) -> Result<Vec<Vec<f64>>, ModelError> {
-        survival_curves(&self.baseline, &self.linear_predictor(x)?, times, Some(strata), kind)
+        survival_curves(self.baselines(), &self.risk_score(x)?, times, Some(strata), kind)
+    }
+}
+
+impl ProportionalHazards for CoxModel {
+    fn baselines(&self) -> &[BaselineStratum] {
+        &self.baseline
+    }
+
+    fn risk_score(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
+        self.linear_predictor(x)
     }
 }

@@ -34,8 +34,7 @@
 use osler_data::Matrix;
 use serde::{Deserialize, Serialize};
 
-use super::cox_model::{BaselineStratum, stratum_of, survival_curves};
-use super::cox_options::BaselineType;
+use super::cox_model::BaselineStratum;
 use super::coxnet_data::{Prep, baseline, linear_predictor, unscaled};
 use super::coxnet_solver::Solver;
 use crate::ModelError;
@@ -333,38 +332,14 @@ impl CoxnetModel {
         }
         Ok(linear_predictor(x, &self.coef))
     }
+}
 
-    /// Baseline cumulative hazard of stratum `label` at `times`, `x = 0`.
-    pub fn baseline_cumhaz(
-        &self,
-        label: u32,
-        times: &[f64],
-        kind: BaselineType,
-    ) -> Result<Vec<f64>, ModelError> {
-        let b = stratum_of(&self.baseline, label)?;
-        Ok(times.iter().map(|&t| b.at(t, kind)).collect())
+impl super::cox_model::ProportionalHazards for CoxnetModel {
+    fn baselines(&self) -> &[BaselineStratum] {
+        &self.baseline
     }
 
-    /// `S(t | x) = exp(-H_0(t) exp(x'b))` for every row (outer) and time
-    /// (inner), Breslow-type baseline; the model must be unstratified.
-    pub fn predict_survival(&self, x: &Matrix, times: &[f64]) -> Result<Vec<Vec<f64>>, ModelError> {
-        survival_curves(
-            &self.baseline,
-            &self.linear_predictor(x)?,
-            times,
-            None,
-            BaselineType::Breslow,
-        )
-    }
-
-    /// [`Self::predict_survival`] with per-row strata and a choice of baseline.
-    pub fn predict_survival_in(
-        &self,
-        x: &Matrix,
-        times: &[f64],
-        strata: &[u32],
-        kind: BaselineType,
-    ) -> Result<Vec<Vec<f64>>, ModelError> {
-        survival_curves(&self.baseline, &self.linear_predictor(x)?, times, Some(strata), kind)
+    fn risk_score(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
+        self.linear_predictor(x)
     }
 }

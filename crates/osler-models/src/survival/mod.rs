@@ -32,7 +32,9 @@ mod logrank;
 mod validate;
 
 pub use concordance::{Concordance, harrell_c};
-pub use cox_model::{BaselineStratum, ChiSquareTest, CoxCoefficient, CoxModel};
+pub use cox_model::{
+    BaselineStratum, ChiSquareTest, CoxCoefficient, CoxModel, ProportionalHazards,
+};
 pub use cox_options::{BaselineType, CoxOptions, Ties};
 pub use cox_zph::{PhTest, PhTestRow};
 pub use coxnet::{CoxnetModel, CoxnetOptions, CoxnetPath, fit_path};
