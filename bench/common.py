@@ -127,3 +127,19 @@ def emit(obj: dict) -> None:
     json.dump(obj, sys.stdout)
     sys.stdout.write("\n")
     sys.stdout.flush()
+
+
+def survival_peer_setup():
+    """Parse the survival peers' shared arguments and load the data once.
+
+    Returns (args, x, time, event, column names, load seconds, fingerprint ok)."""
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--key", default=None)
+    ap.add_argument("--skip-cox", action="store_true")
+    ap.add_argument("--skip-concordance", action="store_true")
+    args = ap.parse_args()
+    x, t, e, names, load_s = load_survival(args.data)
+    return args, x, t, e, names, load_s, survival_fingerprint_matches(args.key, x, t, e)

@@ -13,7 +13,6 @@ Prints one JSON object.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import warnings
 from pathlib import Path
@@ -31,16 +30,7 @@ import common  # noqa: E402
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--key", default=None)
-    ap.add_argument("--skip-cox", action="store_true")
-    ap.add_argument("--skip-concordance", action="store_true")
-    args = ap.parse_args()
-
-    x, t, e, names, load_s = common.load_survival(args.data)
-    fp = common.survival_fingerprint_matches(args.key, x, t, e)
+    args, x, t, e, names, load_s, fp = common.survival_peer_setup()
     y = Surv.from_arrays(event=e.astype(bool), time=t)
     out = {"peer": "scikit-survival", "version": sksurv.__version__, "n": int(x.shape[0]),
            "p": int(x.shape[1]), "load_seconds": load_s, "fingerprint_ok": fp}
