@@ -429,19 +429,20 @@ pub fn print_human(art: &Artifact, v: &Value) {
     );
     println!("artifact: {}\n", v["artifact"].as_str().unwrap_or_default());
     if let Some(cv) = &m.cv {
+        let threshold =
+            cv.threshold.map(|t| format!(", threshold {}", num(t, 3))).unwrap_or_default();
         println!(
-            "{}-fold cross-validation x {} (threshold {}): mean over folds, bootstrap 95% CI of pooled out-of-fold predictions",
-            cv.folds,
-            cv.repeats,
-            num(cv.threshold.unwrap_or(f64::NAN), 3)
+            "{}-fold cross-validation x {}{threshold}: mean and SD over folds, bootstrap 95% CI of the mean, pooled out-of-fold value",
+            cv.folds, cv.repeats
         );
-        println!("{:<24} {:>10} {:>10} {:>24}", "metric", "mean", "sd", "95% CI");
+        println!("{:<24} {:>10} {:>10} {:>24} {:>10}", "metric", "mean", "sd", "95% CI", "pooled");
         for (name, s) in &cv.metrics {
             println!(
-                "{name:<24} {:>10} {:>10} {:>24}",
+                "{name:<24} {:>10} {:>10} {:>24} {:>10}",
                 num(s.mean, 4),
                 num(s.sd, 2),
-                interval(s.ci95, 4)
+                interval(s.ci95, 4),
+                num(s.pooled, 4)
             );
         }
         println!();
