@@ -1,22 +1,20 @@
 //! `osler metrics`: the metric panel of any saved predictions.
 
-use std::path::PathBuf;
-
 use clap::Args;
 use serde_json::json;
 
 use osler_data::ColumnData;
 use osler_eval::{BinaryMetrics, auroc_ci_delong, binary_metrics};
 
-use crate::input::read_table;
 use crate::output::{num, print_json};
 use crate::{CliError, CliResult};
 
 #[derive(Args)]
 pub struct MetricsArgs {
-    /// CSV with a label column and a score column.
-    #[arg(long, value_name = "FILE")]
-    pub data: PathBuf,
+    /// A file (CSV, CSV.gz or JSON records) with a label column and a score column,
+    /// or a shipped dataset with `--dataset`.
+    #[command(flatten)]
+    pub data: crate::input::DataArgs,
     /// Outcome column (0/1, or two levels with --positive).
     #[arg(long, value_name = "COL")]
     pub label: String,
@@ -34,8 +32,8 @@ pub struct MetricsArgs {
 }
 
 pub fn metrics(a: MetricsArgs) -> CliResult {
-    let table = read_table(&a.data)?;
-    let schema = osler_data::Schema::infer(&table)?;
+    let crate::input::Loaded { table, schema, .. } = a.data.load()?;
+    let table = schema.conform(table, &[&a.label, &a.score], false)?;
     let (y, _) =
         osler_data::target::binary_target(&table, &schema, &a.label, a.positive.as_deref())?;
     let col = table.column(&a.score).ok_or_else(|| {

@@ -244,7 +244,18 @@ pub(crate) fn fit_prepared(d: &Prep, opts: &CoxnetOptions) -> Result<CoxnetPath,
         n_events: d.n_events,
     };
     let mut prev = lmax;
+    let generated = opts.lambdas.is_none();
     for &lambda in &lambdas {
+        // glmnet's path stopping rules (devmax = 0.999, fdev = 1e-5, after at least
+        // mnlam = 5 penalties) for generated paths: past saturation (p > n) the
+        // remaining penalties add nothing and the problem becomes ill-posed.
+        if generated && path.coefs.len() >= 5 {
+            if let [.., before, last] = path.dev_ratio[..] {
+                if last > 0.999 || (last - before) < 1e-5 * last.abs() {
+                    break;
+                }
+            }
+        }
         let sol = solver.solve(lambda, prev.max(lambda))?;
         prev = lambda;
         let coef: Vec<f64> = sol
@@ -260,6 +271,7 @@ pub(crate) fn fit_prepared(d: &Prep, opts: &CoxnetOptions) -> Result<CoxnetPath,
         path.kkt.push(sol.kkt);
         path.iterations.push(sol.iterations);
     }
+    path.lambdas.truncate(path.coefs.len());
     Ok(path)
 }
 
