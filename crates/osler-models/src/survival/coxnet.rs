@@ -249,12 +249,12 @@ pub(crate) fn fit_prepared(d: &Prep, opts: &CoxnetOptions) -> Result<CoxnetPath,
         // glmnet's path stopping rules (devmax = 0.999, fdev = 1e-5, after at least
         // mnlam = 5 penalties) for generated paths: past saturation (p > n) the
         // remaining penalties add nothing and the problem becomes ill-posed.
-        if generated && path.coefs.len() >= 5 {
-            if let [.., before, last] = path.dev_ratio[..] {
-                if last > 0.999 || (last - before) < 1e-5 * last.abs() {
-                    break;
-                }
-            }
+        if generated
+            && path.coefs.len() >= 5
+            && let [.., before, last] = path.dev_ratio[..]
+            && (last > 0.999 || (last - before) < 1e-5 * last.abs())
+        {
+            break;
         }
         let sol = solver.solve(lambda, prev.max(lambda))?;
         prev = lambda;
