@@ -352,16 +352,22 @@ fn cox(a: CoxArgs) -> CliResult {
         ..CoxOptions::default()
     };
     drop(kept);
-    let t0 = Instant::now();
     // The proportional-hazards test needs the covariates after the fit;
     // otherwise the fit takes them over (about half the peak memory).
-    let (fit, x) = if a.ph_test {
-        (CoxModel::fit(&x, &outcome.time, &outcome.event, &opts), Some(x))
+    let t0 = Instant::now();
+    let (fit, fit_seconds, ph) = if a.ph_test {
+        let fit = CoxModel::fit(&x, &outcome.time, &outcome.event, &opts)
+            .map_err(|e| model_err(e, &names))?;
+        let fit_seconds = t0.elapsed().as_secs_f64();
+        let ph = fit
+            .proportional_hazards_test(&x, &outcome.time, &outcome.event, &opts)
+            .map_err(|e| model_err(e, &names))?;
+        (fit, fit_seconds, Some(ph))
     } else {
-        (CoxModel::fit_owned(x, &outcome.time, &outcome.event, &opts), None)
+        let fit = CoxModel::fit_owned(x, &outcome.time, &outcome.event, &opts)
+            .map_err(|e| model_err(e, &names))?;
+        (fit, t0.elapsed().as_secs_f64(), None)
     };
-    let fit = fit.map_err(|e| model_err(e, &names))?;
-    let fit_seconds = t0.elapsed().as_secs_f64();
     let rows: Vec<Value> = fit
         .summary()
         .iter()
@@ -372,19 +378,6 @@ fn cox(a: CoxArgs) -> CliResult {
         .collect();
     let (lr, wald, score) = (fit.likelihood_ratio_test(), fit.wald_test(), fit.score_test());
     let test = |t: &osler_models::survival::ChiSquareTest| json!({"statistic": t.statistic, "df": t.df, "p": t.p_value});
-    let ph = if a.ph_test {
-        Some(
-            fit.proportional_hazards_test(
-                x.as_ref().expect("kept for the test"),
-                &outcome.time,
-                &outcome.event,
-                &opts,
-            )
-            .map_err(|e| model_err(e, &names))?,
-        )
-    } else {
-        None
-    };
     let c = fit.concordance();
     let v = json!({
         "coefficients": rows, "loglik": fit.loglik(), "loglik_null": fit.loglik_null(),

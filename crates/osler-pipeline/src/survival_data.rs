@@ -239,17 +239,17 @@ pub fn complete_case_design_owned(
     unique.dedup();
     // Numbers are taken as they are (no imputation, no scaling): the matrix
     // is the columns themselves.
-    let plain = unique.len() == covariates.len()
-        && names.len() == covariates.len()
-        && covariates
-            .iter()
-            .all(|c| matches!(table.column(c).map(|c| &c.data), Some(ColumnData::Numeric(_))));
-    if !plain {
+    let numeric_index = |c: &String| {
+        table.index_of(c).filter(|&k| matches!(table.columns[k].data, ColumnData::Numeric(_)))
+    };
+    let index: Option<Vec<usize>> = covariates.iter().map(numeric_index).collect();
+    let Some(index) =
+        index.filter(|_| unique.len() == covariates.len() && names.len() == covariates.len())
+    else {
         return complete_case_design(&table, schema, covariates);
-    }
+    };
     let mut data = Vec::with_capacity(n * covariates.len());
-    for c in covariates {
-        let k = table.columns.iter().position(|col| col.name == *c).expect("checked above");
+    for k in index {
         let col = std::mem::replace(&mut table.columns[k].data, ColumnData::Numeric(Vec::new()));
         if let ColumnData::Numeric(v) = col {
             data.extend_from_slice(&v);

@@ -112,17 +112,16 @@ impl Grower {
 
         while self.leaves.len() < p.max_leaves {
             // Best-first: the leaf whose best split gains most (first one on ties).
-            let mut pick: Option<(usize, f64)> = None;
+            let mut pick = None;
             for (i, l) in self.leaves.iter().enumerate() {
-                if let Some(s) = &l.best
-                    && pick.is_none_or(|(_, g)| s.gain > g)
+                if let Some(s) = l.best
+                    && pick.is_none_or(|(_, best): (usize, SplitInfo)| s.gain > best.gain)
                 {
-                    pick = Some((i, s.gain));
+                    pick = Some((i, s));
                 }
             }
-            let Some((li, _)) = pick else { break };
+            let Some((li, split)) = pick else { break };
             let leaf = self.leaves[li];
-            let split = leaf.best.expect("picked leaf has a split");
             let mid = self.partition(data, &leaf, &split);
 
             let (ln, rn) = (nodes.len(), nodes.len() + 1);

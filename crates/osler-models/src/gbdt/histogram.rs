@@ -43,14 +43,14 @@ const GROUP: usize = 4;
 
 /// Disjoint histograms of `W` distinct, increasing features.
 fn hists_mut<'a, const W: usize>(hist: &'a mut [Bin], js: &[usize]) -> [&'a mut [Bin; STRIDE]; W] {
-    let mut rest = hist;
+    let mut rest = hist.as_chunks_mut::<STRIDE>().0;
     let mut at = 0;
     std::array::from_fn(|k| {
-        let tail = std::mem::take(&mut rest).split_at_mut((js[k] - at) * STRIDE).1;
-        let (h, tail) = tail.split_at_mut(STRIDE);
+        let tail = std::mem::take(&mut rest).split_at_mut(js[k] - at).1;
+        let (h, tail) = tail.split_at_mut(1);
         rest = tail;
         at = js[k] + 1;
-        h.try_into().expect("histogram stride")
+        &mut h[0]
     })
 }
 

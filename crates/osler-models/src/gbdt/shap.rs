@@ -108,8 +108,10 @@ impl Walk<'_> {
             for i in 1..=depth {
                 let w = unwound_path_sum(path, depth, i);
                 let el = path[i];
-                let f = el.feature.expect("path elements below the root have a feature");
-                self.phi[f] += w * (el.one_fraction - el.zero_fraction) * n.value;
+                // Only the root element has no feature, and it is skipped (i >= 1).
+                if let Some(f) = el.feature {
+                    self.phi[f] += w * (el.one_fraction - el.zero_fraction) * n.value;
+                }
             }
             return;
         }
