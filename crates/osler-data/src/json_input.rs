@@ -55,6 +55,8 @@ pub fn read_json_records(text: &str, source_name: &str) -> Result<Table, DataErr
             )
         } else {
             let mut levels: Vec<String> = Vec::new();
+            let mut index: std::collections::HashMap<String, u32> =
+                std::collections::HashMap::new();
             let mut codes = Vec::with_capacity(cells.len());
             for (r, c) in cells.iter().enumerate() {
                 let s = match c {
@@ -72,11 +74,11 @@ pub fn read_json_records(text: &str, source_name: &str) -> Result<Table, DataErr
                         )));
                     }
                 };
-                let code = levels.iter().position(|l| *l == s).unwrap_or_else(|| {
+                let code = *index.entry(s.clone()).or_insert_with(|| {
                     levels.push(s);
-                    levels.len() - 1
+                    (levels.len() - 1) as u32
                 });
-                codes.push(code as u32);
+                codes.push(code);
             }
             ColumnData::Text { codes, levels }
         };

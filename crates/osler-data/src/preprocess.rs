@@ -227,19 +227,38 @@ impl Preprocessor {
                 }
                 FeatureStep::Levels { column: name, levels, impute, indicator } => {
                     let data = column(table, name)?;
-                    let text: Vec<Option<String>> = rows.iter().map(|&i| data.text_at(i)).collect();
-                    for level in levels.iter().skip(1) {
-                        cols.push(
-                            text.iter()
-                                .map(|t| match t.as_ref().or(impute.as_ref()) {
-                                    Some(t) => f64::from(u8::from(t == level)),
-                                    None => f64::NAN,
+                    // Each row's position among the kept levels (unseen levels get
+                    // `levels.len()`, coded like the reference); `None` = missing.
+                    let unseen = levels.len();
+                    let find = |t: &str| levels.iter().position(|l| l == t).unwrap_or(unseen);
+                    let imputed = impute.as_deref().map(find);
+                    let pos: Vec<Option<usize>> = match data {
+                        ColumnData::Text { codes, levels: table_levels } => {
+                            let by_code: Vec<usize> =
+                                table_levels.iter().map(|l| find(l)).collect();
+                            rows.iter()
+                                .map(|&i| match codes[i] {
+                                    MISSING_CODE => imputed,
+                                    c => Some(by_code[c as usize]),
                                 })
+                                .collect()
+                        }
+                        ColumnData::Numeric(_) => rows
+                            .iter()
+                            .map(|&i| data.text_at(i).map(|t| find(&t)).or(imputed))
+                            .collect(),
+                    };
+                    for k in 1..levels.len() {
+                        cols.push(
+                            pos.iter()
+                                .map(|p| p.map_or(f64::NAN, |p| f64::from(u8::from(p == k))))
                                 .collect(),
                         );
                     }
                     if *indicator {
-                        cols.push(text.iter().map(|t| f64::from(u8::from(t.is_none()))).collect());
+                        cols.push(
+                            rows.iter().map(|&i| f64::from(u8::from(data.is_missing(i)))).collect(),
+                        );
                     }
                 }
             }

@@ -2,7 +2,7 @@
 
 use crate::error::{DataError, did_you_mean};
 use crate::schema::{Role, Schema};
-use crate::table::{ColumnData, Table};
+use crate::table::{ColumnData, MISSING_CODE, Table};
 
 /// How the two levels of a binary outcome map to 0 and 1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -46,12 +46,12 @@ pub fn binary_target(
             l.iter().map(f64::to_string).collect()
         }
         ColumnData::Text { levels, codes } => {
-            let mut used: Vec<String> = levels
-                .iter()
-                .enumerate()
-                .filter(|(k, _)| codes.contains(&(*k as u32)))
-                .map(|(_, l)| l.clone())
-                .collect();
+            let mut seen = vec![false; levels.len()];
+            for &c in codes.iter().filter(|&&c| c != MISSING_CODE) {
+                seen[c as usize] = true;
+            }
+            let mut used: Vec<String> =
+                levels.iter().zip(&seen).filter(|(_, s)| **s).map(|(l, _)| l.clone()).collect();
             used.sort();
             used
         }
