@@ -12,7 +12,7 @@ use crate::error::PipelineError;
 use crate::model::FittedModel;
 use crate::prepare::DataSpec;
 use crate::survival_data::{SurvivalOutcome, SurvivalSpec, survival_outcome};
-use crate::train::{TrainSpec, preprocess_options, timed_cv};
+use crate::train::{TrainSpec, fit_preprocessing, timed_cv};
 
 /// Metrics of a survival model, in this order.
 pub const SURVIVAL_METRICS: [&str; 3] = ["harrell_c", "uno_c", "integrated_brier"];
@@ -98,15 +98,8 @@ pub fn fit_survival_on_rows(
     spec: &TrainSpec,
     rows: &[usize],
 ) -> Result<FittedSurvival, PipelineError> {
-    let preprocessor = Preprocessor::fit(
-        &data.table,
-        &data.schema,
-        &data.features,
-        rows,
-        preprocess_options(spec),
-    )?;
-    let x = preprocessor.transform(&data.table, Some(rows))?;
-    let names = preprocessor.output_names();
+    let (preprocessor, x, names) =
+        fit_preprocessing(&data.table, &data.schema, &data.features, spec, rows)?;
     let outcome = data.outcome.select(rows);
     let t0 = Instant::now();
     let model = spec.model.fit_survival(&x, &outcome).map_err(|e| {

@@ -67,22 +67,30 @@ pub fn preprocess_options(spec: &TrainSpec) -> PreprocessOptions {
     }
 }
 
+/// Fits the model's preprocessing on `rows` of `table` and applies it to them:
+/// the fitted steps, the design matrix and the model feature names.
+pub(crate) fn fit_preprocessing(
+    table: &osler_data::Table,
+    schema: &osler_data::Schema,
+    features: &[String],
+    spec: &TrainSpec,
+    rows: &[usize],
+) -> Result<(Preprocessor, osler_data::Matrix, Vec<String>), PipelineError> {
+    let preprocessor = Preprocessor::fit(table, schema, features, rows, preprocess_options(spec))?;
+    let x = preprocessor.transform(table, Some(rows))?;
+    let names = preprocessor.output_names();
+    Ok((preprocessor, x, names))
+}
+
 /// Fits preprocessing then the model on `rows` only (no leakage from other rows).
 pub fn fit_on_rows(
     data: &Prepared,
     spec: &TrainSpec,
     rows: &[usize],
 ) -> Result<FittedPipeline, PipelineError> {
-    let preprocessor = Preprocessor::fit(
-        &data.table,
-        &data.schema,
-        &data.features,
-        rows,
-        preprocess_options(spec),
-    )?;
-    let x = preprocessor.transform(&data.table, Some(rows))?;
+    let (preprocessor, x, names) =
+        fit_preprocessing(&data.table, &data.schema, &data.features, spec, rows)?;
     let y: Vec<f64> = rows.iter().map(|&i| data.y[i]).collect();
-    let names = preprocessor.output_names();
     let t0 = Instant::now();
     let fit = spec.model.fit(&x, &y, &names).map_err(|e| {
         PipelineError::Usage(format!(
