@@ -13,6 +13,7 @@ pub mod matrix;
 pub mod preprocess;
 pub mod rng;
 pub mod schema;
+pub mod sort;
 pub mod split;
 pub mod synth;
 pub mod table;

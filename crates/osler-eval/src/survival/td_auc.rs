@@ -1,11 +1,12 @@
 //! Cumulative/dynamic time-dependent AUC (IPCW).
 
 use osler_data::Matrix;
+use osler_data::sort::f64_key;
 use serde::Serialize;
 
 use super::censoring::{CensoringConvention, CensoringKm, RiskTable};
 use super::error::SurvivalError;
-use super::{input, sort};
+use super::input;
 use crate::error::EvalError;
 
 /// Result of [`cumulative_dynamic_auc`]: `AUC(t)` at each requested time and
@@ -112,7 +113,7 @@ fn auc_at(
     t: f64,
 ) -> Result<f64, EvalError> {
     let mut controls: Vec<u64> =
-        time.iter().zip(risk).filter(|&(&ti, _)| ti > t).map(|(_, &r)| sort::key(r)).collect();
+        time.iter().zip(risk).filter(|&(&ti, _)| ti > t).map(|(_, &r)| f64_key(r)).collect();
     controls.sort_unstable();
     let (mut num, mut den, mut cases) = (0.0, 0.0, 0usize);
     let n_controls = controls.len() as f64;
@@ -120,7 +121,7 @@ fn auc_at(
         if weight[i].is_infinite() {
             return Err(SurvivalError::CensoringSurvivalZero { time: time[i] }.into());
         }
-        let k = sort::key(risk[i]);
+        let k = f64_key(risk[i]);
         let below = controls.partition_point(|&c| c < k);
         let tied = controls[below..].partition_point(|&c| c == k);
         num += weight[i] * (below as f64 + 0.5 * tied as f64);

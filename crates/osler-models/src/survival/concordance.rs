@@ -16,7 +16,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::cox_sort::{dense_ranks, f64_key, radix_sort};
+use osler_data::sort::{f64_key, radix_sort};
+
+use super::cox_sort::dense_ranks;
 
 /// Weighted pair counts and `C = (concordant + tied/2) / (all comparable)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

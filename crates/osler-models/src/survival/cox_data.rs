@@ -9,9 +9,9 @@
 use osler_data::Matrix;
 
 use super::cox_options::CoxOptions;
-use super::cox_sort::radix_sort;
 use super::validate::{check_event, check_lengths, check_times, check_weights};
 use crate::ModelError;
+use osler_data::sort::radix_sort;
 
 /// Rows `begin..end` (sorted positions) sharing one stop time; the first
 /// `deaths` of them are events.
