@@ -338,23 +338,13 @@ impl CoxModel {
             .strata
             .iter()
             .map(|s| {
-                let mut b = BaselineStratum {
-                    label: s.label,
-                    time: Vec::new(),
-                    breslow: Vec::new(),
-                    efron: Vec::new(),
-                };
-                let (mut hb, mut he) = (0.0, 0.0);
-                for gi in (s.g_begin..s.g_end).rev() {
-                    if data.groups[gi].deaths > 0 && stats.breslow[gi] > 0.0 {
-                        hb += stats.breslow[gi] / shift;
-                        he += stats.efron[gi] / shift;
-                        b.time.push(data.groups[gi].time);
-                        b.breslow.push(hb);
-                        b.efron.push(he);
-                    }
-                }
-                b
+                let events = (s.g_begin..s.g_end)
+                    .rev()
+                    .filter(|&gi| data.groups[gi].deaths > 0 && stats.breslow[gi] > 0.0)
+                    .map(|gi| {
+                        (data.groups[gi].time, stats.breslow[gi] / shift, stats.efron[gi] / shift)
+                    });
+                BaselineStratum::accumulate(s.label, events)
             })
             .collect();
         let n_events = (0..data.n).filter(|&i| data.status[i]).map(|i| data.w[i]).sum();

@@ -76,6 +76,25 @@ pub(crate) fn survival_curves(
 }
 
 impl BaselineStratum {
+    /// Cumulative hazards from per-event-time increments `(time, dH_Breslow,
+    /// dH_Efron)` given in ascending time.
+    pub(crate) fn accumulate(
+        label: u32,
+        increments: impl Iterator<Item = (f64, f64, f64)>,
+    ) -> Self {
+        let mut b =
+            BaselineStratum { label, time: Vec::new(), breslow: Vec::new(), efron: Vec::new() };
+        let (mut hb, mut he) = (0.0, 0.0);
+        for (t, db, de) in increments {
+            hb += db;
+            he += de;
+            b.time.push(t);
+            b.breslow.push(hb);
+            b.efron.push(he);
+        }
+        b
+    }
+
     /// Step-function value at `t` (0 before the first event time).
     pub fn at(&self, t: f64, kind: BaselineType) -> f64 {
         let k = self.time.partition_point(|&u| u <= t);

@@ -316,24 +316,14 @@ pub(crate) fn baseline(d: &Prep, x: &Matrix, beta: &[f64]) -> Vec<BaselineStratu
     d.strata
         .iter()
         .map(|s| {
-            let mut b = BaselineStratum {
-                label: s.label,
-                time: Vec::new(),
-                breslow: Vec::new(),
-                efron: Vec::new(),
-            };
-            let (mut hb, mut he) = (0.0, 0.0);
-            for k in (s.ev_begin..s.ev_end).rev() {
+            let events = (s.ev_begin..s.ev_end).rev().map(|k| {
                 let ev = d.events[k];
                 let (s0, dk) = (sw.s0[k], ev.deaths as f64);
                 let e0: f64 = sw.r[ev.dstart..ev.dstart + ev.deaths].iter().sum();
-                hb += dk / s0 * scale;
-                he += (0..ev.deaths).map(|j| 1.0 / (s0 - j as f64 / dk * e0)).sum::<f64>() * scale;
-                b.time.push(ev.time);
-                b.breslow.push(hb);
-                b.efron.push(he);
-            }
-            b
+                let efron = (0..ev.deaths).map(|j| 1.0 / (s0 - j as f64 / dk * e0)).sum::<f64>();
+                (ev.time, dk / s0 * scale, efron * scale)
+            });
+            BaselineStratum::accumulate(s.label, events)
         })
         .collect()
 }
