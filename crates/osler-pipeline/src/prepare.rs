@@ -82,13 +82,17 @@ pub fn prepare(
     }
     let (y, levels) = binary_target(&table, &schema, &target, spec.positive.as_deref())?;
     let features = select_features(&table, &schema, &target, spec.features.as_deref(), &spec.drop)?;
-    let groups = match &spec.group {
-        Some(g) => {
-            let col = table.column(g).map(|c| &c.data);
-            let col = col.ok_or_else(|| PipelineError::Usage(format!("no group column '{g}'")))?;
-            Some((0..table.n_rows()).map(|i| col.text_at(i).unwrap_or_default()).collect())
-        }
-        None => None,
-    };
+    let groups = group_labels(&table, spec.group.as_deref())?;
     Ok(Prepared { table, schema, target, levels, features, y, groups })
+}
+
+/// The patient/cluster label of every row, when a `--group` column is given.
+pub(crate) fn group_labels(
+    table: &Table,
+    group: Option<&str>,
+) -> Result<Option<Vec<String>>, PipelineError> {
+    let Some(g) = group else { return Ok(None) };
+    let col = table.column(g).map(|c| &c.data);
+    let col = col.ok_or_else(|| PipelineError::Usage(format!("no group column '{g}'")))?;
+    Ok(Some((0..table.n_rows()).map(|i| col.text_at(i).unwrap_or_default()).collect()))
 }

@@ -67,14 +67,7 @@ pub fn prepare_survival(
         }
         None => osler_data::target::select_features(&table, &schema, &surv.time, None, &drop)?,
     };
-    let groups = match &data.group {
-        Some(g) => {
-            let col = table.column(g).map(|c| &c.data);
-            let col = col.ok_or_else(|| PipelineError::Usage(format!("no group column '{g}'")))?;
-            Some((0..table.n_rows()).map(|i| col.text_at(i).unwrap_or_default()).collect())
-        }
-        None => None,
-    };
+    let groups = crate::prepare::group_labels(&table, data.group.as_deref())?;
     Ok(PreparedSurvival { table, schema, spec: surv.clone(), features, outcome, groups })
 }
 
