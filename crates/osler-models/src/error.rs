@@ -18,8 +18,10 @@ pub enum ModelError {
     SingleClass { class: f64 },
     #[error("invalid option: {0}")]
     InvalidOption(String),
-    #[error("feature {feature} {reason}")]
-    Degenerate { feature: usize, reason: String },
+    /// A feature makes the fit impossible; `with` lists other features involved
+    /// (e.g. those that separate the outcome jointly with it).
+    #[error("feature {feature} {reason}{}", together(.with))]
+    Degenerate { feature: usize, reason: String, with: Vec<usize> },
     #[error("model did not converge after {iterations} iterations ({detail})")]
     NotConverged { iterations: usize, detail: String },
     #[error("model expects {expected} features, got {found}")]
@@ -40,4 +42,9 @@ pub enum ModelError {
     Diverges { feature: usize, direction: &'static str },
     #[error("prediction time must be finite, found {value} at position {index}")]
     BadPredictionTime { index: usize, value: f64 },
+}
+
+/// `" (together with features [..])"`, or nothing when `with` is empty.
+fn together(with: &[usize]) -> String {
+    if with.is_empty() { String::new() } else { format!(" (together with features {with:?})") }
 }

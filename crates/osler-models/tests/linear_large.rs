@@ -120,7 +120,7 @@ fn degenerate_large_inputs_are_still_reported() {
     cols.push(sum);
     let e = LogisticModel::fit(&matrix(&cols), &y, None, &LogisticOptions::default()).unwrap_err();
     assert!(
-        matches!(&e, ModelError::Degenerate { feature: 2, reason } if reason.contains("collinear")),
+        matches!(&e, ModelError::Degenerate { feature: 2, reason, .. } if reason.contains("collinear")),
         "{e}"
     );
 

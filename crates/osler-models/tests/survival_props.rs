@@ -127,7 +127,10 @@ fn errors_are_named() {
     let mut c2 = cols.clone();
     c2[3] = vec![1.0; t.len()];
     let err = CoxModel::fit(&Matrix::from_columns(&c2).unwrap(), &t, &e, &o).unwrap_err();
-    assert_eq!(err, ModelError::Degenerate { feature: 3, reason: "is constant".into() });
+    assert_eq!(
+        err,
+        ModelError::Degenerate { feature: 3, reason: "is constant".into(), with: Vec::new() }
+    );
     let mut c3 = cols.clone();
     c3.push(cols[0].iter().zip(&cols[2]).map(|(a, b)| 2.0 * a - b).collect());
     let err = CoxModel::fit(&Matrix::from_columns(&c3).unwrap(), &t, &e, &o).unwrap_err();

@@ -172,21 +172,16 @@ impl ModelSpec {
 pub fn name_features(e: &ModelError, names: &[String]) -> String {
     let name = |j: usize| names.get(j).map_or_else(|| format!("#{j}"), |n| format!("'{n}'"));
     match e {
-        ModelError::Degenerate { feature, reason } => {
-            // Reasons may list further features as "[2, 3, 5]".
-            let reason = match (reason.find('['), reason.find(']')) {
-                (Some(a), Some(b)) if a < b => {
-                    let listed: Vec<String> = reason[a + 1..b]
-                        .split(',')
-                        .map(|t| {
-                            t.trim().parse::<usize>().map_or_else(|_| t.trim().to_string(), name)
-                        })
-                        .collect();
-                    format!("{}{}{}", &reason[..a], listed.join(", "), &reason[b + 1..])
-                }
-                _ => reason.clone(),
-            };
+        ModelError::Degenerate { feature, reason, with } if with.is_empty() => {
             format!("feature {} {reason}", name(*feature))
+        }
+        ModelError::Degenerate { feature, reason, with } => {
+            let others: Vec<String> = with.iter().map(|&j| name(j)).collect();
+            format!(
+                "feature {} {reason} (together with features {})",
+                name(*feature),
+                others.join(", ")
+            )
         }
         ModelError::Diverges { feature, direction } => format!(
             "coefficient for feature {} diverges to {direction}infinity (monotone likelihood: \

@@ -240,7 +240,7 @@ pub(crate) fn fit_prepared(
         if let (true, Some(feature)) = (unpenalised, first_constant) {
             let reason =
                 "is constant: its coefficient cannot be estimated alongside the intercept".into();
-            return Err(ModelError::Degenerate { feature, reason });
+            return Err(ModelError::Degenerate { feature, reason, with: Vec::new() });
         }
         let active: Vec<usize> = (0..p).filter(|&j| !prep.is_constant(j)).collect();
         let ridge = if unpenalised { 0.0 } else { opts.lambda * prep.wsum };
@@ -257,7 +257,7 @@ pub(crate) fn fit_prepared(
                         let reason = format!(
                             "separates the outcome: coefficient diverges ({kind} separation)"
                         );
-                        ModelError::Degenerate { feature, reason }
+                        ModelError::Degenerate { feature, reason, with: Vec::new() }
                     }
                     _ => newton_error(e, &active),
                 }
@@ -370,6 +370,7 @@ fn newton_error(e: NewtonFail, active: &[usize]) -> ModelError {
             reason:
                 "is collinear: a linear combination of the intercept and the features before it"
                     .into(),
+            with: Vec::new(),
         },
         NewtonFail::Separated { direction } => {
             let big = direction.iter().skip(1).map(|v| v.abs()).fold(0.0, f64::max);
@@ -378,14 +379,11 @@ fn newton_error(e: NewtonFail, active: &[usize]) -> ModelError {
                 .filter(|&i| i != k + 1 && direction[i].abs() > 0.1 * big)
                 .map(|i| active[i - 1])
                 .collect();
-            let reason = if others.is_empty() {
-                "separates the outcome: coefficient diverges (separation)".to_string()
-            } else {
-                format!(
-                    "separates the outcome together with features {others:?}: coefficient diverges (separation)"
-                )
-            };
-            ModelError::Degenerate { feature: active[k], reason }
+            ModelError::Degenerate {
+                feature: active[k],
+                reason: "separates the outcome: coefficient diverges (separation)".into(),
+                with: others,
+            }
         }
         NewtonFail::NotConverged { iterations, step } => ModelError::NotConverged {
             iterations,

@@ -409,7 +409,11 @@ impl CoxData {
                 } else {
                     "is constant"
                 };
-                return Err(ModelError::Degenerate { feature: j, reason: reason.into() });
+                return Err(ModelError::Degenerate {
+                    feature: j,
+                    reason: reason.into(),
+                    with: Vec::new(),
+                });
             }
         }
         Ok(())

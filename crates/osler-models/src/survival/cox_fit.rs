@@ -39,7 +39,11 @@ fn factor(info: &[f64], p: usize) -> Result<Cholesky, usize> {
 }
 
 fn collinear(j: usize) -> ModelError {
-    ModelError::Degenerate { feature: j, reason: "is collinear with the features before it".into() }
+    ModelError::Degenerate {
+        feature: j,
+        reason: "is collinear with the features before it".into(),
+        with: Vec::new(),
+    }
 }
 
 fn diverges(j: usize, b: f64) -> ModelError {
