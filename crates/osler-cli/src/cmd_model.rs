@@ -100,11 +100,7 @@ pub struct EvaluateArgs {
 
 pub fn evaluate(a: EvaluateArgs) -> CliResult {
     let art = Artifact::load(&a.artifact)?;
-    let table = match (&a.data.data, &a.data.dataset) {
-        (Some(p), _) => read_table(p)?,
-        (None, Some(name)) => osler_data::datasets::find(name)?.table()?,
-        (None, None) => return Err(crate::CliError::user("give --data FILE or --dataset NAME")),
-    };
+    let (table, _) = a.data.table()?;
     if art.manifest.survival.is_some() {
         let osler_pipeline::apply::SurvivalEvaluation { metrics, n, events } =
             art.evaluate_survival(table)?;

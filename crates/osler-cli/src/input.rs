@@ -78,19 +78,14 @@ pub fn io_reason(e: &std::io::Error) -> String {
 impl DataArgs {
     /// Loads the table and picks the schema: `--schema`, else the dataset's, else inferred.
     pub fn load(&self) -> Result<Loaded, CliError> {
-        let (table, shipped_schema, stem) = match (&self.data, &self.dataset) {
-            (_, Some(name)) => {
-                let d = datasets::find(name)?;
-                (d.table()?, Some(d.schema()?), name.clone())
-            }
-            (Some(path), None) => {
-                let stem = path
-                    .file_name()
-                    .map(|s| s.to_string_lossy().split('.').next().unwrap_or("data").to_string())
-                    .unwrap_or_else(|| "data".into());
-                (read_table(path)?, None, stem)
-            }
-            (None, None) => return Err(CliError::user("give --data FILE or --dataset NAME")),
+        let (table, shipped_schema) = self.table()?;
+        let stem = match (&self.dataset, &self.data) {
+            (Some(name), _) => name.clone(),
+            (None, path) => path
+                .as_ref()
+                .and_then(|p| p.file_name())
+                .map(|s| s.to_string_lossy().split('.').next().unwrap_or("data").to_string())
+                .unwrap_or_else(|| "data".into()),
         };
         let schema = match (&self.schema, shipped_schema) {
             (Some(p), _) => Schema::from_file(p)?,
@@ -98,5 +93,17 @@ impl DataArgs {
             (None, None) => Schema::infer(&table)?,
         };
         Ok(Loaded { table, schema, stem })
+    }
+
+    /// The raw table (not yet conformed) and, for a shipped dataset, its schema.
+    pub fn table(&self) -> Result<(Table, Option<Schema>), CliError> {
+        match (&self.data, &self.dataset) {
+            (_, Some(name)) => {
+                let d = datasets::find(name)?;
+                Ok((d.table()?, Some(d.schema()?)))
+            }
+            (Some(path), None) => Ok((read_table(path)?, None)),
+            (None, None) => Err(CliError::user("give --data FILE or --dataset NAME")),
+        }
     }
 }
