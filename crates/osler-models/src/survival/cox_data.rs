@@ -341,7 +341,7 @@ impl CoxData {
     }
 
     /// Centred covariate row at sorted position `i`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn row(&self, i: usize) -> &[f64] {
         &self.x[i * self.p..(i + 1) * self.p]
     }

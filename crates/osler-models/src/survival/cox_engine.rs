@@ -27,9 +27,16 @@
 //! register tiles ([`gram_upper`]); the `a a'` terms are buffered during
 //! pass 1 and added a block at a time by the same kernel. Without
 //! [`Engine::hessian`] pass 1 skips the `a a'` terms (gradient-only steps).
+//!
+//! Both passes run through [`pulp::Arch::dispatch`], which compiles them for
+//! the CPU's SIMD level (AVX2 or AVX-512 where present) and picks one at run
+//! time, without `unsafe` here; `exp` and `ln` are the vectorisable ones of
+//! [`super::fast_math`]. The summation order does not depend on the SIMD
+//! width, so results are the same on every CPU.
 
 use super::cox_data::CoxData;
 use super::cox_options::Ties;
+use super::fast_math::{weighted_exp, weighted_ln_sum};
 
 /// Per-group quantities at the final coefficients (baseline hazard, residuals).
 #[derive(Debug, Clone, Default)]
@@ -79,6 +86,8 @@ pub(crate) struct Engine<'a> {
     s1: Vec<f64>,
     e1: Vec<f64>,
     a: Vec<f64>,
+    /// Pending `ln D2` terms of the log-likelihood.
+    logs: LogTerms,
     pub loglik: f64,
     pub grad: Vec<f64>,
     /// `sum_D w x` over all deaths (the same at every `beta`), from the
@@ -88,7 +97,7 @@ pub(crate) struct Engine<'a> {
     pub info: Vec<f64>,
 }
 
-#[inline]
+#[inline(always)]
 fn dot(x: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0; 4];
     let mut cx = x.chunks_exact(4);
@@ -103,7 +112,7 @@ fn dot(x: &[f64], b: &[f64]) -> f64 {
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
-#[inline]
+#[inline(always)]
 fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
     for (yv, xv) in y.iter_mut().zip(x) {
         *yv += a * xv;
@@ -112,12 +121,42 @@ fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
 
 /// Rows per block of the Gram kernel (20 KiB at `p = 20`: stays in L1).
 const BLOCK: usize = 128;
+/// Rows whose linear predictor is computed ahead of the sweep (vectorised
+/// `exp`; the block stays in cache for the sweep).
+const ROWS_AHEAD: usize = 256;
+
+/// Buffered `w ln D2` terms, summed a block at a time with the vectorised
+/// logarithm.
+#[derive(Default)]
+struct LogTerms {
+    d2: Vec<f64>,
+    w: Vec<f64>,
+}
+
+impl LogTerms {
+    #[inline(always)]
+    fn push(&mut self, d2: f64, w: f64, loglik: &mut f64) {
+        self.d2.push(d2);
+        self.w.push(w);
+        if self.d2.len() == ROWS_AHEAD {
+            self.flush(loglik);
+        }
+    }
+
+    #[inline(always)]
+    fn flush(&mut self, loglik: &mut f64) {
+        *loglik -= weighted_ln_sum(&self.d2, &self.w);
+        self.d2.clear();
+        self.w.clear();
+    }
+}
 
 /// `acc[j][k] += sum_i h_i x_i[j] x_i[k]` for `j <= k < p` (upper triangle,
 /// row-major `p x p`; tiles on the diagonal also write the entry below it),
 /// over the rows of `x` (row-major, width `p`). Two rows of `acc` and up to
 /// eight columns are accumulated in registers over all the rows, which
-/// compiles to packed SSE2 code; the summation order is fixed.
+/// compiles to packed SIMD code; the summation order is fixed.
+#[inline(always)]
 pub(crate) fn gram_upper(acc: &mut [f64], x: &[f64], h: &[f64], p: usize) {
     let mut a = 0;
     while a < p {
@@ -146,6 +185,7 @@ pub(crate) fn gram_upper(acc: &mut [f64], x: &[f64], h: &[f64], p: usize) {
     }
 }
 
+#[inline(always)]
 fn add_tile<const R: usize, const C: usize>(
     acc: &mut [f64],
     p: usize,
@@ -184,6 +224,33 @@ fn tile<const R: usize, const C: usize>(
     out
 }
 
+/// [`Engine::evaluate`] as a [`pulp::WithSimd`]: its body is inlined into
+/// code built for the CPU's SIMD level (chosen at run time).
+struct Sweep<'e, 'a> {
+    eng: &'e mut Engine<'a>,
+    beta: &'e [f64],
+    stats: Option<&'e mut GroupStats>,
+}
+
+impl pulp::WithSimd for Sweep<'_, '_> {
+    type Output = f64;
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) -> f64 {
+        self.eng.sweep(self.beta, self.stats)
+    }
+}
+
+/// [`Engine::gram_pass`] at the CPU's SIMD level.
+struct GramPass<'e, 'a>(&'e mut Engine<'a>);
+
+impl pulp::WithSimd for GramPass<'_, '_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        self.0.gram_pass()
+    }
+}
+
 impl<'a> Engine<'a> {
     pub(crate) fn new(d: &'a CoxData, ties: Ties) -> Self {
         let (p, g) = (d.p, d.groups.len());
@@ -207,6 +274,7 @@ impl<'a> Engine<'a> {
             s1: vec![0.0; p],
             e1: vec![0.0; p],
             a: vec![0.0; p],
+            logs: LogTerms::default(),
             loglik: 0.0,
             grad: vec![0.0; p],
             xdeath: None,
@@ -214,6 +282,7 @@ impl<'a> Engine<'a> {
         }
     }
 
+    #[inline(always)]
     fn push_aa(&mut self, m: f64) {
         let p = self.d.p;
         let k = self.npend;
@@ -225,6 +294,7 @@ impl<'a> Engine<'a> {
         }
     }
 
+    #[inline(always)]
     fn flush_aa(&mut self) {
         let (p, k) = (self.d.p, self.npend);
         gram_upper(&mut self.haa, &self.pend[..k * p], &self.pend_c[..k], p);
@@ -234,7 +304,29 @@ impl<'a> Engine<'a> {
     /// Pass 1 at `beta`: log partial likelihood and score into `loglik`,
     /// `grad`; hazard increments and the `a a'` sum for [`Self::information`].
     /// With `stats`, also records the per-group quantities.
-    pub(crate) fn evaluate(&mut self, beta: &[f64], mut stats: Option<&mut GroupStats>) -> f64 {
+    pub(crate) fn evaluate(&mut self, beta: &[f64], stats: Option<&mut GroupStats>) -> f64 {
+        pulp::Arch::new().dispatch(Sweep { eng: self, beta, stats })
+    }
+
+    /// `eta = x'beta` and `r = w exp(eta)` of the sorted rows `rows`.
+    #[inline(always)]
+    fn linear_predictor(&mut self, beta: &[f64], rows: std::ops::Range<usize>) {
+        let d = self.d;
+        let eta = &mut self.eta[rows.clone()];
+        if beta.iter().all(|&b| b == 0.0) {
+            eta.iter_mut().for_each(|e| *e = 0.0);
+            self.r[rows.clone()].copy_from_slice(&d.w[rows]);
+            return;
+        }
+        for (e, i) in eta.iter_mut().zip(rows.clone()) {
+            *e = dot(d.row(i), beta);
+        }
+        weighted_exp(eta, &d.w[rows.clone()], &mut self.r[rows]);
+    }
+
+    /// [`Self::evaluate`], inlined into code built for the CPU's SIMD level.
+    #[inline(always)]
+    fn sweep(&mut self, beta: &[f64], mut stats: Option<&mut GroupStats>) -> f64 {
         let d = self.d;
         let p = d.p;
         self.beta.clear();
@@ -258,6 +350,8 @@ impl<'a> Engine<'a> {
             };
         }
         let mut loglik = 0.0;
+        // Rows whose `eta` and `r` are computed.
+        let mut ready = 0;
         // The deaths' `sum w x` is summed on the first evaluation only; the
         // risk-set terms go into `grad` and the sum is added at the end.
         let mut xdeath = if self.xdeath.is_none() { Some(vec![0.0; p]) } else { None };
@@ -287,19 +381,21 @@ impl<'a> Engine<'a> {
                 if g.deaths > 1 {
                     self.e1.iter_mut().for_each(|v| *v = 0.0);
                 }
+                if g.end > ready {
+                    let to = g.end.max(ready + ROWS_AHEAD).min(d.n);
+                    self.linear_predictor(beta, ready..to);
+                    ready = to;
+                }
                 for i in g.begin..g.end {
                     let x = d.row(i);
-                    let eta = dot(x, beta);
-                    self.eta[i] = eta;
-                    let ri = d.w[i] * eta.exp();
-                    self.r[i] = ri;
+                    let ri = self.r[i];
                     s0 += ri;
                     axpy(&mut self.s1, ri, x);
                     if i < g.begin + g.deaths {
                         let wi = d.w[i];
                         e0 += ri;
                         dw += wi;
-                        loglik += wi * eta;
+                        loglik += wi * self.eta[i];
                         if let Some(xd) = xdeath.as_mut() {
                             axpy(xd, wi, x);
                         }
@@ -322,7 +418,7 @@ impl<'a> Engine<'a> {
                     let f = j as f64 / g.deaths as f64;
                     let d2 = if efron { s0 - f * e0 } else { s0 };
                     let inv = 1.0 / d2;
-                    loglik -= mw * d2.ln();
+                    self.logs.push(d2, mw, &mut loglik);
                     self.c[gi] += mw / d2;
                     if !efron && !need_a {
                         axpy(&mut self.grad, -(mw * inv), &self.s1);
@@ -368,6 +464,7 @@ impl<'a> Engine<'a> {
         if self.npend > 0 {
             self.flush_aa();
         }
+        self.logs.flush(&mut loglik);
         if let Some(xd) = xdeath {
             self.xdeath = Some(xd);
         }
@@ -433,8 +530,7 @@ impl<'a> Engine<'a> {
     pub(crate) fn information(&mut self) {
         let d = self.d;
         let p = d.p;
-        let h = &mut self.info;
-        h.iter_mut().for_each(|v| *v = 0.0);
+        self.info.iter_mut().for_each(|v| *v = 0.0);
         for s in &d.strata {
             let mut cum = 0.0;
             for gi in (s.g_begin..s.g_end).rev() {
@@ -442,6 +538,23 @@ impl<'a> Engine<'a> {
                 self.cum[gi] = cum;
             }
         }
+        pulp::Arch::new().dispatch(GramPass(self));
+        let h = &mut self.info;
+        for j in 0..p {
+            for l in j..p {
+                let v = h[j * p + l] - self.haa[j * p + l];
+                h[j * p + l] = v;
+                h[l * p + j] = v;
+            }
+        }
+    }
+
+    /// `info += X' diag(w r (C - delta e)) X` (upper triangle).
+    #[inline(always)]
+    fn gram_pass(&mut self) {
+        let d = self.d;
+        let p = d.p;
+        let h = &mut self.info;
         // Weights `w r (C - delta e)` of a block of consecutive sorted rows.
         let mut hw = [0.0; BLOCK];
         let mut b0 = 0;
@@ -464,13 +577,6 @@ impl<'a> Engine<'a> {
         }
         if b0 < d.n {
             gram_upper(h, &d.x[b0 * p..d.n * p], &hw[..d.n - b0], p);
-        }
-        for j in 0..p {
-            for l in j..p {
-                let v = h[j * p + l] - self.haa[j * p + l];
-                h[j * p + l] = v;
-                h[l * p + j] = v;
-            }
         }
     }
 }

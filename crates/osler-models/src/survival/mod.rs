@@ -26,6 +26,7 @@ mod coxnet_active;
 mod coxnet_cv;
 mod coxnet_data;
 mod coxnet_solver;
+mod fast_math;
 mod gamma;
 mod km;
 mod logrank;
