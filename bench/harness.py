@@ -292,6 +292,8 @@ def main() -> None:
     ap.add_argument("--survival-budget", type=float, default=300.0,
                     help="skip a survival peer at a size where one fit is predicted to take "
                          "longer than this many seconds")
+    ap.add_argument("--no-python-peers", dest="python_peers", action="store_false",
+                    help="skip lifelines and scikit-survival (survival)")
     ap.add_argument("--rscript", default=shutil.which("Rscript"),
                     help="Rscript of the R survival peer (skipped when absent)")
     ap.add_argument("--survival-bench", default=None,

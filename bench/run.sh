@@ -10,7 +10,7 @@
 #
 # Environment: N (rows, default 1000000), N_TEST (GBDT test rows, default N), REPS (default 3),
 # ONLY (logistic | gbdt | survival), SURV_N (survival sizes, default 10000,100000,1000000),
-# SURV_BUDGET (skip a survival peer where one run would take longer, default 300 s), PYTHON (interpreter for the venv, default python3, needs >= 3.11),
+# SURV_BUDGET (skip a survival peer where one run would take longer, default 300 s), SURV_PYTHON_PEERS=0 (skip lifelines/sksurv), PYTHON (interpreter for the venv, default python3, needs >= 3.11),
 # PIN_CPU (pin every process to this CPU number), OSLER_BIN (skip the build, use this binary).
 # Results: bench/out/results.json and bench/out/results.md (table for docs/benchmarks.md).
 set -euo pipefail
@@ -82,5 +82,6 @@ args=(--osler "$OSLER" --python "$VENV/bin/python" --n "$N" --n-test "$N_TEST" -
 [[ -n "${ONLY:-}" ]] && args+=(--only "$ONLY")
 [[ -n "${SURV_N:-}" ]] && args+=(--survival-n "$SURV_N")
 [[ -n "${SURV_BUDGET:-}" ]] && args+=(--survival-budget "$SURV_BUDGET")
+[[ "${SURV_PYTHON_PEERS:-1}" == 0 ]] && args+=(--no-python-peers)
 [[ -n "$SURV_BENCH" ]] && args+=(--survival-bench "$SURV_BENCH")
 exec "$VENV/bin/python" "$BENCH/harness.py" "${args[@]}"

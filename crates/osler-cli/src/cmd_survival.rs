@@ -355,6 +355,7 @@ fn cox(a: CoxArgs) -> CliResult {
     // The proportional-hazards test needs the covariates after the fit;
     // otherwise the fit takes them over (about half the peak memory).
     let t0 = Instant::now();
+    let cpu0 = crate::cpu_time::thread_cpu_seconds();
     let (fit, fit_seconds, ph) = if a.ph_test {
         let fit = CoxModel::fit(&x, &outcome.time, &outcome.event, &opts)
             .map_err(|e| model_err(e, &names))?;
@@ -368,6 +369,9 @@ fn cox(a: CoxArgs) -> CliResult {
             .map_err(|e| model_err(e, &names))?;
         (fit, t0.elapsed().as_secs_f64(), None)
     };
+    // Only meaningful without the PH test (which runs after the fit).
+    let fit_cpu_seconds =
+        cpu0.zip(crate::cpu_time::thread_cpu_seconds()).filter(|_| !a.ph_test).map(|(a, b)| b - a);
     let rows: Vec<Value> = fit
         .summary()
         .iter()
@@ -384,7 +388,8 @@ fn cox(a: CoxArgs) -> CliResult {
         "concordance": c.c_index, "n": fit.n_obs(), "events": fit.n_events(), "n_dropped_missing": dropped,
         "ties": format!("{:?}", opts.ties).to_lowercase(), "iterations": fit.iterations(),
         "likelihood_ratio_test": test(&lr), "wald_test": test(&wald), "score_test": test(&score),
-        "timing": {"read_seconds": read_seconds, "fit_seconds": fit_seconds},
+        "timing": {"read_seconds": read_seconds, "fit_seconds": fit_seconds,
+                   "fit_cpu_seconds": fit_cpu_seconds},
         "ph_test": ph.as_ref().map(|p| json!({
             "covariates": p.covariates.iter().zip(&names).map(|(r, n)| json!({"name": n, "rho": r.rho,
                 "chisq": r.test.statistic, "df": r.test.df, "p": r.test.p_value})).collect::<Vec<_>>(),

@@ -9,6 +9,7 @@ mod cmd_report;
 mod cmd_survival;
 mod cmd_train;
 mod cmd_train_survival;
+mod cpu_time;
 mod input;
 mod output;
 mod progress;
