@@ -66,8 +66,15 @@ pub fn datasets(args: DatasetsArgs) -> CliResult {
 
 fn show(name: &str, json: bool) -> CliResult {
     let d = datasets::find(name)?;
+    // Columns covered by the schema's `[defaults]` (e.g. genes) are summarised, not listed.
     let schema = d.schema()?;
-    let table = schema.conform(d.table()?, &[], false)?;
+    let (table, full) = d.load()?;
+    let table = full.conform(table, &[], false)?;
+    let listed: std::collections::HashSet<&str> =
+        schema.columns.iter().map(|c| c.name.as_str()).collect();
+    let unlisted: Vec<&osler_data::Column> =
+        table.columns.iter().filter(|c| !listed.contains(c.name.as_str())).collect();
+    let unlisted_missing: usize = unlisted.iter().map(|c| c.data.missing_count()).sum();
     let meta = schema.dataset.clone().ok_or_else(|| CliError::user("dataset has no metadata"))?;
     let cols: Vec<_> = schema
         .columns
@@ -91,12 +98,16 @@ fn show(name: &str, json: bool) -> CliResult {
             "name": meta.name, "title": meta.title, "task": meta.task, "rows": table.n_rows(),
             "columns": columns, "citation": meta.citation, "licence": meta.licence,
             "source": meta.source, "positive": meta.positive, "sha256": table.sha256,
+            "n_columns": table.columns.len(),
+            "defaults": schema.defaults.as_ref().map(|d| json!({
+                "kind": d.kind, "role": d.role, "unit": d.unit, "description": d.description,
+                "columns": unlisted.len(), "missing": unlisted_missing})),
         }));
     }
     println!("{}\n{}\n", meta.name, meta.title);
     println!("task:     {}", meta.task);
     println!("rows:     {}", table.n_rows());
-    println!("columns:  {}\n", schema.columns.len());
+    println!("columns:  {}\n", table.columns.len());
     println!(
         "{:<26} {:<12} {:<8} {:>7}  {:<10} valid range / levels",
         "column", "kind", "role", "missing", "unit"
@@ -127,6 +138,19 @@ fn show(name: &str, json: bool) -> CliResult {
             role,
             m,
             c.unit.clone().unwrap_or_default()
+        );
+    }
+    if let Some(d) = schema.defaults.as_ref().filter(|_| !unlisted.is_empty()) {
+        let word = |v: serde_json::Result<serde_json::Value>| {
+            v.ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+        };
+        println!(
+            "... and {} more columns ({}, {}) with {unlisted_missing} missing values{}: {}",
+            unlisted.len(),
+            word(serde_json::to_value(d.kind)),
+            word(serde_json::to_value(d.role)),
+            d.unit.as_ref().map(|u| format!(", unit {u}")).unwrap_or_default(),
+            d.description.clone().unwrap_or_default()
         );
     }
     println!(

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::error::DataError;
+use crate::error::{DataError, did_you_mean};
 use crate::table::{Column, ColumnData, MISSING_CODE, Table, numbers_to_text};
 
 /// Cell texts read as a missing value (after trimming spaces).
@@ -32,6 +32,47 @@ pub fn read_csv_bytes(bytes: &[u8], source_name: &str) -> Result<Table, DataErro
 /// Reads CSV (or gzip-compressed CSV) from any reader, hashing the raw bytes
 /// (SHA-256, for the artifact's data hash) as they stream past.
 pub fn read_csv_reader<R: Read>(reader: R, source_name: &str) -> Result<Table, DataError> {
+    read_csv_reader_with(reader, source_name, &CsvOptions::default())
+}
+
+/// Which column of a table holds the sample (patient) ids.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum IdColumn {
+    /// The first column of the file.
+    #[default]
+    First,
+    /// The column with this header name.
+    Named(String),
+}
+
+/// Options of [`read_csv_reader_with`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// A column read as text whatever it holds, so sample ids such as `01005`
+    /// keep their leading zeros (instead of becoming the number 1005).
+    pub text_column: Option<IdColumn>,
+}
+
+/// [`read_csv_reader`] with options (e.g. an id column kept as text).
+pub fn read_csv_reader_with<R: Read>(
+    reader: R,
+    source_name: &str,
+    options: &CsvOptions,
+) -> Result<Table, DataError> {
+    let (mut table, sha) =
+        read_decoded(reader, source_name, |text| parse(text, source_name, options))?;
+    table.sha256 = Some(sha);
+    Ok(table)
+}
+
+/// Runs `parse` on the text of a plain or gzip-compressed stream (gzip is
+/// detected by its magic bytes) and returns its result with the SHA-256 (hex)
+/// of the raw bytes, hashed as they stream past.
+pub(crate) fn read_decoded<R: Read, T>(
+    reader: R,
+    source_name: &str,
+    parse: impl FnOnce(&mut dyn BufRead) -> Result<T, DataError>,
+) -> Result<(T, String), DataError> {
     let io_err = |e: std::io::Error| DataError::Csv {
         source_name: source_name.into(),
         line: 0,
@@ -39,10 +80,10 @@ pub fn read_csv_reader<R: Read>(reader: R, source_name: &str) -> Result<Table, D
     };
     let mut raw = BufReader::with_capacity(1 << 20, Hashing { inner: reader, hash: Sha256::new() });
     let gzip = raw.fill_buf().map_err(io_err)?.starts_with(&[0x1f, 0x8b]);
-    let mut table = if gzip {
-        let text =
+    let value = if gzip {
+        let mut text =
             BufReader::with_capacity(1 << 20, flate2::bufread::MultiGzDecoder::new(&mut raw));
-        parse(text, source_name).map_err(|e| match e {
+        parse(&mut text).map_err(|e| match e {
             DataError::Csv { line: 0, detail, .. } if detail.starts_with("read failed") => {
                 DataError::Csv {
                     source_name: source_name.into(),
@@ -53,12 +94,11 @@ pub fn read_csv_reader<R: Read>(reader: R, source_name: &str) -> Result<Table, D
             e => e,
         })?
     } else {
-        parse(&mut raw, source_name)?
+        parse(&mut raw)?
     };
     // Hash any bytes the parser did not need (e.g. a gzip trailer), so the hash covers the file.
     std::io::copy(&mut raw, &mut std::io::sink()).map_err(io_err)?;
-    table.sha256 = Some(hex(&raw.into_inner().hash.finalize()));
-    Ok(table)
+    Ok((value, hex(&raw.into_inner().hash.finalize())))
 }
 
 /// A reader that feeds every byte it returns into a SHA-256.
@@ -160,7 +200,11 @@ impl Builder {
     }
 }
 
-fn parse<R: BufRead>(mut text: R, source_name: &str) -> Result<Table, DataError> {
+fn parse(
+    text: &mut dyn BufRead,
+    source_name: &str,
+    options: &CsvOptions,
+) -> Result<Table, DataError> {
     let io_err = |e: std::io::Error| DataError::Csv {
         source_name: source_name.into(),
         line: 0,
@@ -206,7 +250,28 @@ fn parse<R: BufRead>(mut text: R, source_name: &str) -> Result<Table, DataError>
             });
         }
     }
-    let mut builders: Vec<Builder> = headers.iter().map(|_| Builder::Numeric(Vec::new())).collect();
+    let text_column = match &options.text_column {
+        None => None,
+        Some(IdColumn::First) => Some(0),
+        Some(IdColumn::Named(name)) => {
+            Some(headers.iter().position(|h| h == name).ok_or_else(|| {
+                DataError::MissingColumn {
+                    source_name: source_name.into(),
+                    column: name.clone(),
+                    hint: did_you_mean(name, headers.iter().map(String::as_str)),
+                }
+            })?)
+        }
+    };
+    let mut builders: Vec<Builder> = (0..headers.len())
+        .map(|j| {
+            if text_column == Some(j) {
+                Builder::Text { codes: Vec::new(), levels: Vec::new(), index: HashMap::new() }
+            } else {
+                Builder::Numeric(Vec::new())
+            }
+        })
+        .collect();
     let mut lines = Vec::new();
     let mut record = csv::StringRecord::new();
     while rdr.read_record(&mut record).map_err(csv_err)? {
@@ -249,6 +314,20 @@ mod tests {
         assert!(t.columns[2].data.is_missing(0) && t.columns[2].data.is_missing(1));
         assert_eq!(t.lines, vec![2, 3]);
         assert_eq!(t.sha256.as_deref().map(str::len), Some(64));
+    }
+
+    #[test]
+    fn an_id_column_can_be_kept_as_text() {
+        let opts = CsvOptions { text_column: Some(IdColumn::First) };
+        let t =
+            read_csv_reader_with(b"id,x\n007,1\n010,2\n".as_slice(), "t.csv", &opts).expect("csv");
+        assert_eq!(t.columns[0].data.text_at(0).as_deref(), Some("007"));
+        assert_eq!(t.columns[1].data, ColumnData::Numeric(vec![1.0, 2.0]));
+        let opts = CsvOptions { text_column: Some(IdColumn::Named("sampel_id".into())) };
+        let e = read_csv_reader_with(b"sample_id,x\n1,2\n".as_slice(), "t.csv", &opts)
+            .expect_err("unknown")
+            .to_string();
+        assert!(e.contains("'sampel_id'") && e.contains("did you mean 'sample_id'"), "{e}");
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! reference (drop-first) one-hot encoding with unseen-level handling, and
 //! optional standardisation.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::DataError;
@@ -55,6 +57,29 @@ pub struct Preprocessor {
     pub steps: Vec<FeatureStep>,
 }
 
+/// Column lookups by name in O(1) (wide tables have thousands of columns).
+struct Columns<'a> {
+    table: &'a Table,
+    index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Columns<'a> {
+    fn new(table: &'a Table) -> Self {
+        let mut index = HashMap::with_capacity(table.columns.len());
+        for (k, c) in table.columns.iter().enumerate() {
+            index.entry(c.name.as_str()).or_insert(k);
+        }
+        Columns { table, index }
+    }
+
+    fn get(&self, name: &str) -> Result<&'a ColumnData, DataError> {
+        match self.index.get(name) {
+            Some(&k) => Ok(&self.table.columns[k].data),
+            None => column(self.table, name),
+        }
+    }
+}
+
 fn column<'a>(table: &'a Table, name: &str) -> Result<&'a ColumnData, DataError> {
     table.column(name).map(|c| &c.data).ok_or_else(|| DataError::MissingColumn {
         source_name: table.source.clone(),
@@ -90,9 +115,11 @@ impl Preprocessor {
         options: PreprocessOptions,
     ) -> Result<Preprocessor, DataError> {
         let mut steps = Vec::with_capacity(features.len());
+        let (columns, specs) = (Columns::new(table), schema.by_name());
         for name in features {
-            let data = column(table, name)?;
-            let kind = schema.get(name).map_or(Kind::Numeric, |s| s.kind);
+            let data = columns.get(name)?;
+            let spec = specs.get(name.as_str());
+            let kind = spec.map_or(Kind::Numeric, |s| s.kind);
             let has_missing = rows.iter().any(|&i| data.is_missing(i));
             let indicator = options.missing_indicators && has_missing;
             let step = match data {
@@ -124,7 +151,7 @@ impl Preprocessor {
                             counts[codes[i] as usize] += 1;
                         }
                     }
-                    let declared = schema.get(name).and_then(|s| s.levels.clone());
+                    let declared = spec.and_then(|s| s.levels.clone());
                     let mut kept: Vec<String> = match declared {
                         Some(d) if kind == Kind::Binary => d,
                         _ => {
@@ -200,10 +227,11 @@ impl Preprocessor {
             }
         };
         let mut cols: Vec<Vec<f64>> = Vec::new();
+        let columns = Columns::new(table);
         for s in &self.steps {
             match s {
                 FeatureStep::Numeric { column: name, impute, indicator, scale } => {
-                    let data = column(table, name)?;
+                    let data = columns.get(name)?;
                     let ColumnData::Numeric(v) = data else {
                         return Err(DataError::Invalid(format!(
                             "column '{name}' holds text but the model was trained on numbers"
@@ -226,7 +254,7 @@ impl Preprocessor {
                     }
                 }
                 FeatureStep::Levels { column: name, levels, impute, indicator } => {
-                    let data = column(table, name)?;
+                    let data = columns.get(name)?;
                     // Each row's position among the kept levels (unseen levels get
                     // `levels.len()`, coded like the reference); `None` = missing.
                     let unseen = levels.len();

@@ -4,10 +4,12 @@
 //! hand and passed back; it is saved inside every model artifact, and inputs
 //! given to a saved model are checked against it.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{DataError, did_you_mean};
-use crate::table::{ColumnData, MISSING_CODE, Table};
+use crate::table::{Column, ColumnData, MISSING_CODE, Table};
 
 /// Statistical type of a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,11 +82,56 @@ pub struct DatasetMeta {
     pub positive: Option<String>,
 }
 
+/// Kind and role of every column a schema does not list (`[defaults]` in TOML),
+/// e.g. the thousands of gene columns of an expression dataset:
+///
+/// ```toml
+/// [defaults]
+/// kind = "numeric"
+/// role = "feature"
+/// unit = "log2 expression"
+/// ```
+///
+/// [`Schema::expand_defaults`] lists the table's unlisted columns with these
+/// properties; [`Schema::conform`] applies them to unlisted columns too. A model
+/// input is still refused if it has a column the (expanded) schema does not list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnDefaults {
+    /// Kind of every unlisted column.
+    pub kind: Kind,
+    /// Role of every unlisted column.
+    pub role: Role,
+    /// Unit of every unlisted column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// What the unlisted columns are (e.g. "RMA log2 expression of one probe set").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl ColumnDefaults {
+    /// Defaults with no unit or description.
+    pub fn new(kind: Kind, role: Role) -> Self {
+        ColumnDefaults { kind, role, unit: None, description: None }
+    }
+
+    /// The spec of an unlisted column called `name` (kind, role and unit; the
+    /// description stays in `[defaults]` rather than being repeated per column).
+    pub fn spec(&self, name: &str) -> ColumnSpec {
+        let mut spec = ColumnSpec::new(name, self.kind, self.role);
+        spec.unit.clone_from(&self.unit);
+        spec
+    }
+}
+
 /// A table's schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset: Option<DatasetMeta>,
+    /// Kind and role of columns not listed in `columns`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<ColumnDefaults>,
     pub columns: Vec<ColumnSpec>,
 }
 
@@ -137,14 +184,31 @@ fn looks_like_id(name: &str) -> bool {
 }
 
 impl Schema {
+    /// A schema listing `columns`, with no dataset metadata or defaults.
+    pub fn new(columns: Vec<ColumnSpec>) -> Self {
+        Schema { dataset: None, defaults: None, columns }
+    }
+
     /// Infers a schema: numeric columns with only 0/1 values are binary, text
     /// columns with two levels binary, other text columns categorical. A text
     /// column that is mostly numbers is refused (a typo in a numeric column is
     /// far more likely than a categorical column of numbers).
     pub fn infer(table: &Table) -> Result<Schema, DataError> {
-        let mut columns = Vec::with_capacity(table.columns.len());
-        for c in &table.columns {
-            let role = if looks_like_id(&c.name) { Role::Id } else { Role::Feature };
+        Self::infer_columns(table, &table.columns, &[])
+    }
+
+    /// Infers the specs of `columns` (columns of `table`, which names the source
+    /// and lines in messages) as [`Schema::infer`] does; the columns named in
+    /// `ids` get role `id` (and are never refused for looking numeric).
+    pub fn infer_columns(
+        table: &Table,
+        columns: &[Column],
+        ids: &[&str],
+    ) -> Result<Schema, DataError> {
+        let mut specs = Vec::with_capacity(columns.len());
+        for c in columns {
+            let is_id = ids.contains(&c.name.as_str());
+            let role = if is_id || looks_like_id(&c.name) { Role::Id } else { Role::Feature };
             let spec = match &c.data {
                 ColumnData::Numeric(v) => {
                     let binary = v.iter().all(|x| x.is_nan() || *x == 0.0 || *x == 1.0)
@@ -156,21 +220,48 @@ impl Schema {
                     )
                 }
                 ColumnData::Text { codes, levels } => {
-                    check_not_mostly_numeric(table, &c.name, codes, levels)?;
-                    let mut spec = ColumnSpec::new(
-                        &c.name,
-                        if levels.len() <= 2 { Kind::Binary } else { Kind::Categorical },
-                        role,
-                    );
-                    let mut sorted = levels.clone();
-                    sorted.sort();
-                    spec.levels = Some(sorted);
-                    spec
+                    if !is_id {
+                        check_not_mostly_numeric(table, &c.name, codes, levels)?;
+                    }
+                    if is_id {
+                        // Ids are labels, never numbers or levels to encode.
+                        ColumnSpec::new(&c.name, Kind::Categorical, Role::Id)
+                    } else {
+                        let mut spec = ColumnSpec::new(
+                            &c.name,
+                            if levels.len() <= 2 { Kind::Binary } else { Kind::Categorical },
+                            role,
+                        );
+                        let mut sorted = levels.clone();
+                        sorted.sort();
+                        spec.levels = Some(sorted);
+                        spec
+                    }
                 }
             };
-            columns.push(spec);
+            specs.push(spec);
         }
-        Ok(Schema { dataset: None, columns })
+        Ok(Schema::new(specs))
+    }
+
+    /// Lists every column of `table` that the schema does not, with the
+    /// properties of `[defaults]` (a no-op without defaults), in table order.
+    pub fn expand_defaults(&mut self, table: &Table) {
+        let Some(defaults) = &self.defaults else { return };
+        let listed: HashSet<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
+        let extra: Vec<ColumnSpec> = table
+            .columns
+            .iter()
+            .filter(|c| !listed.contains(c.name.as_str()))
+            .map(|c| defaults.spec(&c.name))
+            .collect();
+        self.columns.extend(extra);
+    }
+
+    /// The listed specs by name: O(1) lookups for loops over many columns
+    /// ([`Schema::get`] scans the list).
+    pub fn by_name(&self) -> HashMap<&str, &ColumnSpec> {
+        self.columns.iter().map(|c| (c.name.as_str(), c)).collect()
     }
 
     pub fn get(&self, name: &str) -> Option<&ColumnSpec> {
@@ -208,8 +299,9 @@ impl Schema {
 
     /// Internal consistency: unique names, sane ranges, levels for text binaries.
     pub fn check(&self) -> Result<(), DataError> {
-        for (i, c) in self.columns.iter().enumerate() {
-            if self.columns[..i].iter().any(|o| o.name == c.name) {
+        let mut names = HashSet::with_capacity(self.columns.len());
+        for c in &self.columns {
+            if !names.insert(c.name.as_str()) {
                 return Err(DataError::Schema(format!("column '{}' is declared twice", c.name)));
             }
             if let (Some(lo), Some(hi)) = (c.min, c.max)
@@ -235,9 +327,10 @@ impl Schema {
     /// missing codes become missing, numeric columns are numeric, values lie in
     /// their valid range, binary columns have at most their two levels.
     ///
-    /// `required` lists the columns that must be present; a table column not in
-    /// the schema is an error when `refuse_unknown` is set (model inputs), and
-    /// is kept untouched otherwise.
+    /// `required` lists the columns that must be present; a table column not
+    /// listed in the schema is an error when `refuse_unknown` is set (model
+    /// inputs, even with `[defaults]`), and otherwise is checked against the
+    /// `[defaults]` if there are any, else kept untouched.
     pub fn conform(
         &self,
         mut table: Table,
@@ -253,8 +346,9 @@ impl Schema {
                 });
             }
         }
+        let specs = self.by_name();
         if refuse_unknown
-            && let Some(c) = table.columns.iter().find(|c| self.get(&c.name).is_none())
+            && let Some(c) = table.columns.iter().find(|c| !specs.contains_key(c.name.as_str()))
         {
             let known: Vec<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
             return Err(DataError::UnknownColumn {
@@ -267,7 +361,15 @@ impl Schema {
         let (lines, records) = (table.lines.clone(), table.rows_are_records);
         let locate = |i: usize| crate::table::locate(&lines, records, i);
         for col in &mut table.columns {
-            let Some(spec) = self.get(&col.name) else { continue };
+            let default_spec;
+            let spec = match (specs.get(col.name.as_str()), &self.defaults) {
+                (Some(spec), _) => *spec,
+                (None, Some(d)) => {
+                    default_spec = d.spec(&col.name);
+                    &default_spec
+                }
+                (None, None) => continue,
+            };
             if spec.role == Role::Ignore {
                 continue;
             }
@@ -453,10 +555,7 @@ mod tests {
 
     #[test]
     fn text_in_numeric_column_is_named() {
-        let s = Schema {
-            dataset: None,
-            columns: vec![ColumnSpec::new("bp", Kind::Numeric, Role::Feature)],
-        };
+        let s = Schema::new(vec![ColumnSpec::new("bp", Kind::Numeric, Role::Feature)]);
         let e = s.conform(table("bp\n80\nhigh\n"), &[], false).expect_err("text").to_string();
         assert!(e.contains("line 3") && e.contains("'high'") && e.contains("'bp'"), "{e}");
         let mostly = format!("bp\n{}abc\n", "80\n".repeat(20));
@@ -465,11 +564,30 @@ mod tests {
     }
 
     #[test]
+    fn defaults_cover_unlisted_columns() {
+        let text = "[defaults]\nkind = \"numeric\"\nrole = \"feature\"\nunit = \"log2\"\n\n\
+                    [[columns]]\nname = \"id\"\nkind = \"categorical\"\nrole = \"id\"\n";
+        let mut s = Schema::from_toml(text).expect("schema with defaults");
+        let t = table("id,g1,g2\na,1.5,NA\nb,2,3\n");
+        let conformed = s.conform(t.clone(), &[], false).expect("defaults applied");
+        assert_eq!(conformed.columns[2].data.missing_count(), 1);
+        s.expand_defaults(&t);
+        let names: Vec<&str> = s.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, vec!["id", "g1", "g2"]);
+        assert_eq!(s.get("g2").map(|c| (c.kind, c.role)), Some((Kind::Numeric, Role::Feature)));
+        assert_eq!(s.get("g2").and_then(|c| c.unit.as_deref()), Some("log2"));
+        assert_eq!(Schema::from_toml(&s.to_toml()).expect("round trip"), s);
+        // Text in a column the defaults declare numeric is named.
+        let e = s.conform(table("id,g1,g2\na,1,x\n"), &[], false).expect_err("text").to_string();
+        assert!(e.contains("'g2'") && e.contains("'x'"), "{e}");
+        // Model inputs still refuse columns the expanded schema does not list.
+        let e = s.conform(table("id,g1,g2,g3\na,1,2,3\n"), &[], true).expect_err("unknown");
+        assert!(e.to_string().contains("unexpected column 'g3'"), "{e}");
+    }
+
+    #[test]
     fn missing_and_unknown_columns_are_errors() {
-        let s = Schema {
-            dataset: None,
-            columns: vec![ColumnSpec::new("glucose", Kind::Numeric, Role::Feature)],
-        };
+        let s = Schema::new(vec![ColumnSpec::new("glucose", Kind::Numeric, Role::Feature)]);
         let e =
             s.conform(table("glucos\n1\n"), &["glucose"], false).expect_err("missing").to_string();
         assert!(

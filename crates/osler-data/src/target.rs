@@ -149,14 +149,20 @@ pub fn select_features(
             }
             f.to_vec()
         }
-        None => table
-            .columns
-            .iter()
-            .map(|c| c.name.clone())
-            .filter(|n| n != target && schema.get(n).is_some_and(|s| s.role == Role::Feature))
-            .collect(),
+        None => {
+            let specs = schema.by_name();
+            table
+                .columns
+                .iter()
+                .map(|c| c.name.clone())
+                .filter(|n| {
+                    n != target && specs.get(n.as_str()).is_some_and(|s| s.role == Role::Feature)
+                })
+                .collect()
+        }
     };
-    let out: Vec<String> = chosen.into_iter().filter(|c| !drop.contains(c)).collect();
+    let dropped: std::collections::HashSet<&str> = drop.iter().map(String::as_str).collect();
+    let out: Vec<String> = chosen.into_iter().filter(|c| !dropped.contains(c.as_str())).collect();
     if out.is_empty() {
         return Err(DataError::Invalid("no predictor columns left to train on".into()));
     }
