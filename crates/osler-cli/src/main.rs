@@ -9,11 +9,13 @@ mod cmd_report;
 mod cmd_survival;
 mod cmd_train;
 mod cmd_train_survival;
+mod cmd_treatment;
 mod cpu_time;
 mod input;
 mod output;
 mod progress;
 mod report_survival;
+mod report_treatment;
 
 use std::process::ExitCode;
 
@@ -47,6 +49,8 @@ enum Command {
     Synth(cmd_data::SynthArgs),
     /// Survival analyses: Kaplan-Meier, log-rank, Cox.
     Survival(cmd_survival::SurvivalArgs),
+    /// Treatment effects in a two-arm randomised trial: KM, log-rank, HR, RMST, benefit.
+    Treatment(Box<cmd_treatment::TreatmentArgs>),
 }
 
 /// An error with its exit code: user errors (2) or internal errors (1).
@@ -93,6 +97,7 @@ fn main() -> ExitCode {
         Command::Metrics(a) => cmd_metrics::metrics(a),
         Command::Synth(a) => cmd_data::synth(a),
         Command::Survival(a) => cmd_survival::survival(a),
+        Command::Treatment(a) => cmd_treatment::treatment(*a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

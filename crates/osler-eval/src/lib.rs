@@ -5,6 +5,7 @@
 //! scores (`score`, any finite values) or probabilities (`p`, in `[0, 1]`).
 //! Inputs are validated in one place and problems come back as [`EvalError`].
 
+mod benefit;
 mod bootstrap;
 mod calibration;
 mod counts;
@@ -21,6 +22,7 @@ pub mod survival;
 mod threshold;
 mod validate;
 
+pub use benefit::{CForBenefit, c_for_benefit, concordance_uncensored, match_by_benefit};
 pub use bootstrap::{bootstrap_ci, quantile_linear};
 pub use calibration::{Calibration, calibration};
 pub use curves::{PrCurve, RocCurve, precision_recall_curve, roc_curve};

@@ -16,6 +16,7 @@ pub mod prepare;
 pub mod survival_data;
 pub mod survival_train;
 pub mod train;
+pub mod treatment;
 
 pub use apply::{
     Explanation, Predictions, SurvivalPredictions, build_artifact, build_survival_artifact,

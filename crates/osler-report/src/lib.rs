@@ -7,8 +7,8 @@
 //!
 //! * [`svg`]: a [`Plot`] builder for 2-D charts (lines, step
 //!   curves, points with error bars, reference lines), plus
-//!   [`bar_chart_horizontal`] and
-//!   [`histogram`].
+//!   [`bar_chart_horizontal`],
+//!   [`histogram`] and [`forest_plot`].
 //! * [`html`]: a [`Report`] builder that assembles sections,
 //!   tables, figures and callouts into a complete, printable HTML5 document.
 //! * [`format`](mod@format): number formatting for tables ([`fmt_num`],
@@ -48,7 +48,7 @@ pub mod svg;
 
 pub use format::{fmt_ci, fmt_num, fmt_p};
 pub use html::{CalloutKind, Report, Section, Table};
-pub use svg::{ErrorPoint, Plot, bar_chart_horizontal, histogram};
+pub use svg::{ErrorPoint, ForestRow, Plot, bar_chart_horizontal, forest_plot, histogram};
 
 /// Escapes text for use in HTML or XML content and attribute values.
 ///

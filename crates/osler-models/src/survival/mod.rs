@@ -1,7 +1,9 @@
 //! Survival analysis matching R `survival` to many digits.
 //!
 //! * [`KaplanMeier`] — product-limit curve, Greenwood SEs, `log`/`log-log`/
-//!   `plain` intervals, Nelson-Aalen, medians with R's interval, number at risk.
+//!   `plain` intervals, Nelson-Aalen, medians with R's interval, number at risk;
+//!   restricted mean survival time with R's SE ([`KaplanMeier::rmst`],
+//!   [`rmst_difference`]).
 //! * [`logrank_test`] — log-rank and `G^rho` tests, k groups, strata (R `survdiff`).
 //! * [`CoxModel`] — Cox regression (Efron/Breslow ties, strata, weights,
 //!   counting-process data, robust SEs) by Newton-Raphson on a one-sweep
@@ -30,6 +32,7 @@ mod fast_math;
 mod gamma;
 mod km;
 mod logrank;
+mod rmst;
 mod validate;
 
 pub use concordance::{Concordance, harrell_c};
@@ -43,3 +46,4 @@ pub use coxnet_cv::{CvCoxnet, cv_coxnet};
 pub use gamma::{chi2_sf, gamma_p, gamma_q, ln_gamma};
 pub use km::{ConfType, KaplanMeier};
 pub use logrank::{LogRankTest, logrank_test};
+pub use rmst::{RmstComparison, WaldEstimate, rmst_difference};

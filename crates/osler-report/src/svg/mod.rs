@@ -1,5 +1,5 @@
 //! Hand-written SVG charts: [`Plot`] for 2-D line/step/point charts,
-//! [`bar_chart_horizontal`] and [`histogram`].
+//! [`bar_chart_horizontal`], [`histogram`] and [`forest_plot`].
 //!
 //! Output is a standalone `<svg>` element (with `xmlns`, `width`, `height`,
 //! `viewBox`, `role="img"`, `aria-label`, `<title>` and `<desc>`) that can be
@@ -11,11 +11,13 @@
 mod axis;
 mod charts;
 mod draw;
+mod forest;
 mod geom;
 mod plot;
 
 pub use axis::Ticks;
 pub use charts::{bar_chart_horizontal, histogram};
+pub use forest::{ForestRow, forest_plot};
 pub use plot::{ErrorPoint, Plot};
 
 /// The Okabe–Ito colour-blind-safe palette, in its canonical order (black,

@@ -1,0 +1,332 @@
+//! Reading a two-arm trial from a conformed table: the arm, the outcome
+//! (survival or binary), the covariate design and the subgroups.
+
+use osler_data::{BinaryLevels, ColumnData, Kind, Matrix, PreprocessOptions, Preprocessor};
+use osler_data::{Schema, Table};
+
+use super::{OutcomeSpec, TreatmentSpec};
+use crate::error::PipelineError;
+use crate::survival_data::survival_outcome;
+
+/// The two arms: `reference` is compared against `treated`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arms {
+    /// The arm column.
+    pub column: String,
+    pub reference: String,
+    pub treated: String,
+}
+
+/// The outcome of every patient (rows in table order).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Follow-up time and event indicator (1 = event).
+    Survival { time: Vec<f64>, event: Vec<f64> },
+    /// 0/1 outcome (1 = the unfavourable event).
+    Binary { y: Vec<f64>, levels: BinaryLevels },
+}
+
+impl Outcome {
+    /// Number of patients.
+    pub fn len(&self) -> usize {
+        match self {
+            Outcome::Survival { time, .. } => time.len(),
+            Outcome::Binary { y, .. } => y.len(),
+        }
+    }
+
+    /// True when there are no patients.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The rows listed, in order.
+    pub fn select(&self, rows: &[usize]) -> Outcome {
+        let pick = |v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+        match self {
+            Outcome::Survival { time, event } => {
+                Outcome::Survival { time: pick(time), event: pick(event) }
+            }
+            Outcome::Binary { y, levels } => Outcome::Binary { y: pick(y), levels: levels.clone() },
+        }
+    }
+
+    /// Events (or positive outcomes) among `rows`.
+    pub fn events(&self, rows: &[usize]) -> usize {
+        let v = match self {
+            Outcome::Survival { event, .. } => event,
+            Outcome::Binary { y, .. } => y,
+        };
+        rows.iter().filter(|&&i| v[i] == 1.0).count()
+    }
+}
+
+/// The covariate design on the complete cases.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Covariates {
+    /// Input covariate names, as given.
+    pub names: Vec<String>,
+    /// Design columns (indices into `x`) of each covariate.
+    pub columns: Vec<Vec<usize>>,
+    /// Name of each design column (`tgrade=II` for a level of a categorical).
+    pub design_names: Vec<String>,
+    /// Covariates of the complete cases (numbers as they are, categorical
+    /// columns one-hot against their first level).
+    pub x: Matrix,
+    /// Table rows of the complete cases.
+    pub rows: Vec<usize>,
+}
+
+/// One subgroup of a covariate: its label and table rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Subgroup {
+    pub covariate: String,
+    pub label: String,
+    pub rows: Vec<usize>,
+}
+
+/// Everything the analyses need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrialData {
+    pub arms: Arms,
+    /// 1 = treated arm, 0 = reference arm, per table row.
+    pub treated: Vec<f64>,
+    pub outcome: Outcome,
+    /// `None` when no covariates were given.
+    pub covariates: Option<Covariates>,
+    /// Subgroups of every covariate, in covariate order.
+    pub subgroups: Vec<Subgroup>,
+}
+
+fn usage(msg: String) -> PipelineError {
+    PipelineError::Usage(msg)
+}
+
+/// Reads the arm, outcome and covariates of a conformed table.
+pub fn read_trial(
+    table: &Table,
+    schema: &Schema,
+    spec: &TreatmentSpec,
+) -> Result<TrialData, PipelineError> {
+    let (arms, treated) = read_arms(table, &spec.arm, spec.reference.as_deref())?;
+    let outcome = match &spec.outcome {
+        OutcomeSpec::Survival(s) => {
+            if s.start.is_some() {
+                return Err(usage(
+                    "treatment effects take right-censored (time, event) data, not start/stop rows"
+                        .into(),
+                ));
+            }
+            let o = survival_outcome(table, schema, s)?;
+            Outcome::Survival { time: o.time, event: o.event }
+        }
+        OutcomeSpec::Binary { column, positive } => {
+            let (y, levels) =
+                osler_data::target::binary_target(table, schema, column, positive.as_deref())?;
+            Outcome::Binary { y, levels }
+        }
+    };
+    let outcome_columns: Vec<&str> = match &spec.outcome {
+        OutcomeSpec::Survival(s) => vec![&s.time, &s.event],
+        OutcomeSpec::Binary { column, .. } => vec![column],
+    };
+    for c in &spec.covariates {
+        if *c == spec.arm || outcome_columns.contains(&c.as_str()) {
+            return Err(usage(format!(
+                "covariate '{c}' is the arm or the outcome column; list only baseline covariates"
+            )));
+        }
+    }
+    let covariates = if spec.covariates.is_empty() {
+        None
+    } else {
+        Some(design(table, schema, &spec.covariates)?)
+    };
+    let subgroups = spec
+        .covariates
+        .iter()
+        .map(|c| subgroups_of(table, schema, c))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok(TrialData { arms, treated, outcome, covariates, subgroups })
+}
+
+/// The arm of every row (1 = treated), with the two levels.
+fn read_arms(
+    table: &Table,
+    name: &str,
+    reference: Option<&str>,
+) -> Result<(Arms, Vec<f64>), PipelineError> {
+    let col = table
+        .column(name)
+        .ok_or_else(|| usage(format!("{}: no arm column named '{name}'", table.source)))?;
+    let n = table.n_rows();
+    if let Some(i) = (0..n).find(|&i| col.data.is_missing(i)) {
+        let missing = (0..n).filter(|&i| col.data.is_missing(i)).count();
+        return Err(usage(format!(
+            "{}: {}, column '{name}': the arm is missing ({missing} of {n} rows have no arm); every patient needs the arm they were randomised to",
+            table.source,
+            table.locate(i)
+        )));
+    }
+    // Numeric arms in numeric order (2 before 10), text arms in text order.
+    let levels: Vec<String> = if let ColumnData::Numeric(v) = &col.data {
+        let mut u = v.clone();
+        u.sort_by(f64::total_cmp);
+        u.dedup();
+        u.iter().map(f64::to_string).collect()
+    } else {
+        let mut l: Vec<String> = (0..n).filter_map(|i| col.data.text_at(i)).collect();
+        l.sort();
+        l.dedup();
+        l
+    };
+    match levels.len() {
+        0 => return Err(usage(format!("{}: no rows", table.source))),
+        1 => {
+            return Err(usage(format!(
+                "arm column '{name}' has a single level ('{}') in all {n} rows; a treatment comparison needs two arms",
+                levels[0]
+            )));
+        }
+        2 => {}
+        k => {
+            return Err(usage(format!(
+                "arm column '{name}' has {k} levels ({}); osler treatment compares exactly two arms: keep the rows of two of them",
+                levels.join(", ")
+            )));
+        }
+    }
+    let r = match reference {
+        Some(r) => levels.iter().position(|l| l == r).ok_or_else(|| {
+            usage(format!(
+                "--reference '{r}' is not a level of arm column '{name}' (levels: {})",
+                levels.join(", ")
+            ))
+        })?,
+        None => 0,
+    };
+    let arms =
+        Arms { column: name.into(), reference: levels[r].clone(), treated: levels[1 - r].clone() };
+    let treated = (0..n)
+        .map(|i| f64::from(u8::from(col.data.text_at(i).as_deref() == Some(arms.treated.as_str()))))
+        .collect();
+    Ok((arms, treated))
+}
+
+/// Complete-case design of the covariates, remembering each one's columns.
+fn design(
+    table: &Table,
+    schema: &Schema,
+    covariates: &[String],
+) -> Result<Covariates, PipelineError> {
+    let mut seen: Vec<&String> = covariates.iter().collect();
+    seen.sort();
+    if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
+        return Err(usage(format!("covariate '{}' is listed twice", w[0])));
+    }
+    let all: Vec<usize> = (0..table.n_rows()).collect();
+    let opts = PreprocessOptions { impute: false, missing_indicators: false, standardize: false };
+    let pre = Preprocessor::fit(table, schema, covariates, &all, opts)?;
+    let mut columns = Vec::with_capacity(covariates.len());
+    let mut next = 0;
+    for (name, step) in covariates.iter().zip(&pre.steps) {
+        let width = match step {
+            osler_data::preprocess::FeatureStep::Numeric { .. } => 1,
+            osler_data::preprocess::FeatureStep::Levels { levels, .. } => {
+                levels.len().saturating_sub(1)
+            }
+        };
+        if width == 0 {
+            return Err(usage(format!(
+                "covariate '{name}' has a single level: it cannot explain or modify anything"
+            )));
+        }
+        columns.push((next..next + width).collect());
+        next += width;
+    }
+    let x = pre.transform(table, None)?;
+    let rows: Vec<usize> =
+        all.into_iter().filter(|&i| (0..x.cols()).all(|j| !x.get(i, j).is_nan())).collect();
+    if rows.len() < 10 {
+        return Err(usage(format!(
+            "only {} patients have every covariate ({}); too few for adjusted or heterogeneity analyses",
+            rows.len(),
+            covariates.join(", ")
+        )));
+    }
+    let x = if rows.len() == x.rows() { x } else { x.select_rows(&rows) };
+    Ok(Covariates {
+        names: covariates.to_vec(),
+        columns,
+        design_names: pre.output_names(),
+        x,
+        rows,
+    })
+}
+
+/// Subgroups of one covariate: one per level of a categorical or binary
+/// column (or a numeric column with at most two distinct values, in numeric
+/// order); otherwise `<= median` and `> median` of the non-missing values.
+fn subgroups_of(
+    table: &Table,
+    schema: &Schema,
+    name: &str,
+) -> Result<Vec<Subgroup>, PipelineError> {
+    let col = table
+        .column(name)
+        .ok_or_else(|| usage(format!("{}: no covariate column named '{name}'", table.source)))?;
+    let n = table.n_rows();
+    let kind = schema.get(name).map_or(Kind::Numeric, |s| s.kind);
+    let by_level = |levels: Vec<String>| -> Vec<Subgroup> {
+        levels
+            .into_iter()
+            .map(|l| Subgroup {
+                covariate: name.into(),
+                rows: (0..n)
+                    .filter(|&i| col.data.text_at(i).as_deref() == Some(l.as_str()))
+                    .collect(),
+                label: format!("{name}={l}"),
+            })
+            .collect()
+    };
+    match &col.data {
+        ColumnData::Numeric(v) => {
+            let mut distinct: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
+            distinct.sort_by(f64::total_cmp);
+            distinct.dedup();
+            if kind != Kind::Numeric || distinct.len() <= 2 {
+                return Ok(by_level(distinct.iter().map(f64::to_string).collect()));
+            }
+            let Some(m) = osler_data::preprocess::median(v.iter().copied()) else {
+                return Ok(Vec::new());
+            };
+            let pick = |f: &dyn Fn(f64) -> bool| (0..n).filter(|&i| f(v[i])).collect::<Vec<_>>();
+            Ok(vec![
+                Subgroup {
+                    covariate: name.into(),
+                    label: format!("{name} <= {m} (median)"),
+                    rows: pick(&|x| x <= m),
+                },
+                Subgroup {
+                    covariate: name.into(),
+                    label: format!("{name} > {m}"),
+                    rows: pick(&|x| x > m),
+                },
+            ])
+        }
+        ColumnData::Text { .. } => {
+            let declared = schema.get(name).and_then(|s| s.levels.clone());
+            let mut present: Vec<String> = (0..n).filter_map(|i| col.data.text_at(i)).collect();
+            present.sort();
+            present.dedup();
+            let levels = match declared {
+                Some(d) => d.into_iter().filter(|l| present.contains(l)).collect(),
+                None => present,
+            };
+            Ok(by_level(levels))
+        }
+    }
+}
