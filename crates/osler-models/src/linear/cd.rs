@@ -1,27 +1,39 @@
-//! Lasso / elastic-net logistic regression by coordinate descent on the IRLS
-//! quadratic approximation (glmnet's `lognet`; Friedman, Hastie & Tibshirani
-//! 2010, section 3), run to the KKT conditions of the exact objective.
+//! Lasso / elastic-net logistic regression at one penalty (glmnet's `lognet`;
+//! Friedman, Hastie & Tibshirani 2010, section 3), run to the KKT conditions
+//! of the exact objective, over a working set (see [`super::working`]).
 //!
 //! Objective, on standardised features `z` and weights `v_i = w_i / W`:
 //! `F(g0, g) = -sum_i v_i [y_i eta_i - log(1 + exp(eta_i))] + l1 |g|_1 + l2/2 |g|^2`,
 //! `l1 = lambda alpha`, `l2 = lambda (1 - alpha)`.
 //!
 //! Each outer iteration builds the quadratic model of the smooth part at the
-//! current point (gradient exact, curvature `v_i max(p_i (1-p_i), 1e-5)` as
-//! glmnet's `pmin`), minimises model + penalty by cyclic coordinate descent
-//! with an active set, then backtracks on `F` along the resulting direction
-//! (a proximal Newton step). The fixed point satisfies the exact KKT
-//! conditions, which are the stopping rule:
-//! `|sum_i v_i (y_i - p_i)| <= tol` and, for each feature with gradient
-//! `G_j = sum_i v_i (y_i - p_i) z_ij`,
-//! `|G_j - l2 g_j - l1 sign(g_j)| <= tol` if `g_j != 0`, `|G_j| <= l1 + tol` if `g_j = 0`.
+//! current point (gradient exact, curvature `h_i = v_i max(p_i (1-p_i), 1e-5)`
+//! as glmnet's `pmin`), minimises model + penalty over the working set by
+//! cyclic coordinate descent with *naive* updates (the model residual
+//! `rho = r - h * D eta` is kept up to date, `O(n)` per coordinate; glmnet's
+//! covariance updates do not pay off when the weights change every
+//! iteration), alternating full sweeps with sweeps over the non-zero
+//! coefficients, then backtracks on `F` along the resulting direction (a
+//! proximal Newton step). The fixed point satisfies the exact KKT
+//! conditions, which are the stopping rule: `|sum_i v_i (y_i - p_i)| <= tol`
+//! and, for each feature with gradient `G_j = sum_i v_i (y_i - p_i) z_ij`,
+//! `|G_j - l2 g_j - l1 sign(g_j)| <= tol` if `g_j != 0`, `|G_j| <= l1 + tol`
+//! if `g_j = 0`. When the working set satisfies them, every other feature is
+//! checked (one pass over `x`) and violators join the set.
 
 use osler_data::Matrix;
 
 use super::data::Prepared;
-use super::numeric::{log1pexp, sigmoid};
+use super::numeric::{centred_dot, dot, log1pexp, sigmoid};
+use super::working::{WorkingSet, violation};
 
-/// Solution on the standardised scale.
+/// Inner sweeps allowed per outer iteration.
+const MAX_SWEEPS: usize = 100_000;
+
+/// Floor of `p (1 - p)` in the curvature (glmnet's `pmin` region).
+const MIN_CURVATURE: f64 = 1e-5;
+
+/// Solution at one penalty, on the standardised scale.
 #[derive(Debug, Clone)]
 pub(crate) struct CdFit {
     pub g0: f64,
@@ -29,117 +41,10 @@ pub(crate) struct CdFit {
     pub g: Vec<f64>,
     /// `sum_i w_i log p(y_i)` at the solution.
     pub loglik: f64,
+    /// Outer (proximal Newton) iterations.
     pub iterations: usize,
-    /// Largest KKT violation at the solution.
+    /// Largest KKT violation at the solution (all features).
     pub kkt: f64,
-}
-
-/// Inner sweeps allowed per outer iteration.
-const MAX_SWEEPS: usize = 100_000;
-
-struct Cd<'a> {
-    x: &'a Matrix,
-    y: &'a [f64],
-    prep: &'a Prepared,
-    wn: Vec<f64>,
-    feats: Vec<usize>,
-    l1: f64,
-    l2: f64,
-}
-
-impl Cd<'_> {
-    #[inline]
-    fn z(&self, j: usize) -> impl Iterator<Item = f64> + '_ {
-        let (m, inv) = (self.prep.mean[j], 1.0 / self.prep.sd[j]);
-        self.x.col(j).iter().map(move |v| (v - m) * inv)
-    }
-
-    fn eta(&self, g0: f64, g: &[f64], eta: &mut [f64]) {
-        eta.iter_mut().for_each(|e| *e = g0);
-        for &j in &self.feats {
-            if g[j] != 0.0 {
-                for (e, z) in eta.iter_mut().zip(self.z(j)) {
-                    *e += g[j] * z;
-                }
-            }
-        }
-    }
-
-    fn penalty(&self, g: &[f64]) -> f64 {
-        self.l1 * g.iter().map(|v| v.abs()).sum::<f64>()
-            + 0.5 * self.l2 * g.iter().map(|v| v * v).sum::<f64>()
-    }
-
-    /// `-sum_i wn_i log p(y_i | eta_i)`.
-    fn nll(&self, eta: &[f64], wts: &[f64]) -> f64 {
-        eta.iter()
-            .zip(self.y)
-            .zip(wts)
-            .map(|((&e, &y), &w)| w * log1pexp(if y == 1.0 { -e } else { e }))
-            .sum()
-    }
-
-    /// Largest KKT violation; also fills the curvatures `xv`.
-    fn kkt(&self, r: &[f64], v: &[f64], g: &[f64], xv: &mut [f64]) -> f64 {
-        let mut worst = r.iter().sum::<f64>().abs();
-        for &j in &self.feats {
-            let (mut grad, mut curv) = (0.0, 0.0);
-            for ((z, r), v) in self.z(j).zip(r).zip(v) {
-                grad += r * z;
-                curv += v * z * z;
-            }
-            xv[j] = curv;
-            let viol = if g[j] != 0.0 {
-                (grad - self.l2 * g[j] - self.l1 * g[j].signum()).abs()
-            } else {
-                (grad.abs() - self.l1).max(0.0)
-            };
-            worst = worst.max(viol);
-        }
-        worst
-    }
-
-    /// One cyclic pass over `set`, then the intercept; returns the largest
-    /// `|change| * curvature`.
-    #[allow(clippy::too_many_arguments)]
-    fn sweep(
-        &self,
-        set: &[usize],
-        xv: &[f64],
-        v: &[f64],
-        vsum: f64,
-        gn: &mut [f64],
-        g0n: &mut f64,
-        rho: &mut [f64],
-        deta: &mut [f64],
-    ) -> f64 {
-        let mut worst = 0.0f64;
-        for &j in set {
-            let u = self.z(j).zip(rho.iter()).map(|(z, r)| z * r).sum::<f64>() + xv[j] * gn[j];
-            let denom = xv[j] + self.l2;
-            let new = soft_threshold(u, self.l1) / denom;
-            let d = new - gn[j];
-            if d != 0.0 {
-                for (((z, r), de), vi) in self.z(j).zip(rho.iter_mut()).zip(deta.iter_mut()).zip(v)
-                {
-                    *r -= vi * z * d;
-                    *de += z * d;
-                }
-                gn[j] = new;
-                worst = worst.max(d.abs() * denom);
-            }
-        }
-        let d0 = rho.iter().sum::<f64>() / vsum;
-        if d0 != 0.0 {
-            for ((r, de), vi) in rho.iter_mut().zip(deta.iter_mut()).zip(v) {
-                *r -= vi * d0;
-                *de += d0;
-            }
-            *g0n += d0;
-            worst = worst.max(d0.abs() * vsum);
-        }
-        worst
-    }
 }
 
 /// `sign(u) max(|u| - t, 0)`: the lasso's proximal operator (also used by the penalised Cox solver).
@@ -154,7 +59,348 @@ pub(crate) fn soft_threshold(u: f64, t: f64) -> f64 {
     }
 }
 
-/// Minimises the elastic-net objective from the warm start `(g0, g)`.
+/// Warm-started elastic-net logistic solver: one instance follows a path.
+pub(crate) struct Binomial<'a> {
+    x: &'a Matrix,
+    y: &'a [f64],
+    prep: &'a Prepared,
+    /// `w_i / W`.
+    v: Vec<f64>,
+    alpha: f64,
+    max_iter: usize,
+    tol: f64,
+    /// Non-constant features.
+    feats: Vec<usize>,
+    ws: WorkingSet,
+    g0: f64,
+    g: Vec<f64>,
+    eta: Vec<f64>,
+    /// `v_i (y_i - p_i)` at the current point.
+    r: Vec<f64>,
+    /// `v_i max(p_i (1 - p_i), 1e-5)` at the current point.
+    h: Vec<f64>,
+    /// `G_j` at the current point (every feature after a completed solve).
+    grad: Vec<f64>,
+    loglik: f64,
+    /// Smallest penalty with every coefficient 0 (glmnet's, `alpha` floored at 1e-3).
+    pub lambda_max: f64,
+    /// Log-likelihood of the intercept-only model.
+    pub loglik_null: f64,
+}
+
+impl<'a> Binomial<'a> {
+    /// Starts at the intercept-only model `g0 = logit(ybar)`, `g = 0`.
+    pub(crate) fn new(
+        x: &'a Matrix,
+        y: &'a [f64],
+        prep: &'a Prepared,
+        alpha: f64,
+        max_iter: usize,
+        tol: f64,
+    ) -> Self {
+        let n = x.rows();
+        let g0 = (prep.ybar / (1.0 - prep.ybar)).ln();
+        let mut s = Binomial {
+            x,
+            y,
+            prep,
+            v: prep.w.iter().map(|w| w / prep.wsum).collect(),
+            alpha,
+            max_iter,
+            tol,
+            feats: (0..x.cols()).filter(|&j| !prep.is_constant(j)).collect(),
+            ws: WorkingSet::new(n, x.cols()),
+            g0,
+            g: vec![0.0; x.cols()],
+            eta: vec![g0; n],
+            r: vec![0.0; n],
+            h: vec![0.0; n],
+            grad: vec![0.0; x.cols()],
+            loglik: 0.0,
+            lambda_max: 0.0,
+            loglik_null: 0.0,
+        };
+        s.refresh();
+        s.full_gradient();
+        s.loglik_null = s.loglik;
+        let gmax = s.feats.iter().map(|&j| s.grad[j].abs()).fold(0.0, f64::max);
+        s.lambda_max = gmax / alpha.max(1e-3);
+        s
+    }
+
+    /// Moves the starting point to `(g0, g)` (standardised scale).
+    pub(crate) fn warm(&mut self, g0: f64, g: &[f64]) {
+        self.g0 = g0;
+        self.eta.iter_mut().for_each(|e| *e = g0);
+        for &j in &self.feats {
+            self.g[j] = g[j];
+            if g[j] != 0.0 {
+                self.ws.add(j, self.x, self.prep);
+            }
+        }
+        for (k, &j) in self.ws.features().iter().enumerate() {
+            let (b, z) = (self.g[j], self.ws.col(k));
+            for (e, zv) in self.eta.iter_mut().zip(z) {
+                *e += b * zv;
+            }
+        }
+        self.refresh();
+        self.full_gradient();
+    }
+
+    /// `r`, `h` and the log-likelihood from `eta`.
+    fn refresh(&mut self) {
+        let mut ll = 0.0;
+        for i in 0..self.eta.len() {
+            let (e, yi) = (self.eta[i], self.y[i]);
+            let p = sigmoid(e);
+            self.r[i] = self.v[i] * (yi - p);
+            self.h[i] = self.v[i] * (p * (1.0 - p)).max(MIN_CURVATURE);
+            ll -= self.prep.w[i] * log1pexp(if yi == 1.0 { -e } else { e });
+        }
+        self.loglik = ll;
+    }
+
+    /// `G_j` of every feature outside the working set (one pass over `x`).
+    fn full_gradient(&mut self) {
+        for &j in &self.feats {
+            if !self.ws.contains(j) {
+                let (m, s) = (self.prep.mean[j], self.prep.sd[j]);
+                self.grad[j] = centred_dot(self.x.col(j), m, &self.r) / s;
+            }
+        }
+    }
+
+    /// `sum_i v_i log p(y_i | eta_i)` negated, plus the penalty of `g`.
+    fn objective(&self, eta: &[f64], g: &[f64], l1: f64, l2: f64) -> f64 {
+        let nll: f64 = eta
+            .iter()
+            .zip(self.y)
+            .zip(&self.v)
+            .map(|((&e, &y), &v)| v * log1pexp(if y == 1.0 { -e } else { e }))
+            .sum();
+        let (a, s) = g.iter().fold((0.0, 0.0), |(a, s), b| (a + b.abs(), s + b * b));
+        nll + l1 * a + 0.5 * l2 * s
+    }
+
+    /// Solves at `lambda`, warm-started from the current point; `lambda_prev`
+    /// is the penalty of that point (for the strong rule). After `max_iter`
+    /// outer iterations the current point is returned with its violation
+    /// (`kkt > tol`), for the caller to judge.
+    pub(crate) fn solve(&mut self, lambda: f64, lambda_prev: f64) -> CdFit {
+        let (l1, l2) = (lambda * self.alpha, lambda * (1.0 - self.alpha));
+        let strong = self.alpha * (2.0 * lambda - lambda_prev);
+        for &j in &self.feats {
+            if self.g[j] != 0.0 || self.grad[j].abs() >= strong {
+                self.ws.add(j, self.x, self.prep);
+            }
+        }
+        let (mut iterations, mut stalled) = (0, false);
+        loop {
+            let mut kkt = self.r.iter().sum::<f64>().abs();
+            for (k, &j) in self.ws.features().iter().enumerate() {
+                self.grad[j] = dot(self.ws.col(k), &self.r);
+                kkt = kkt.max(violation(self.grad[j], self.g[j], l1, l2));
+            }
+            let out_of_budget = iterations >= self.max_iter;
+            if kkt <= self.tol || stalled || out_of_budget {
+                self.full_gradient();
+                let mut added = false;
+                for &j in &self.feats {
+                    if !self.ws.contains(j) {
+                        let v = violation(self.grad[j], 0.0, l1, l2);
+                        kkt = kkt.max(v);
+                        if v > self.tol {
+                            self.ws.add(j, self.x, self.prep);
+                            added = true;
+                        }
+                    }
+                }
+                // Out of iterations: the caller judges the reported violation.
+                if !added || out_of_budget {
+                    return CdFit {
+                        g0: self.g0,
+                        g: self.g.clone(),
+                        loglik: self.loglik,
+                        iterations,
+                        kkt,
+                    };
+                }
+                stalled = false;
+                continue;
+            }
+            iterations += 1;
+            let inner_tol = (0.1 * self.tol).max(0.01 * kkt * kkt.min(1.0));
+            let (g0n, b, deta) = self.inner(l1, l2, inner_tol);
+            stalled = !self.line_search(g0n, &b, &deta, l1, l2);
+        }
+    }
+
+    /// Minimises the quadratic model plus penalty over the working set;
+    /// returns the new intercept, working-set coefficients and `D eta`.
+    fn inner(&self, l1: f64, l2: f64, tol: f64) -> (f64, Vec<f64>, Vec<f64>) {
+        let b: Vec<f64> = self.ws.features().iter().map(|&j| self.g[j]).collect();
+        let model = Quadratic { ws: &self.ws, h: &self.h, r: &self.r, l1, l2 };
+        model.minimise(self.g0, b, tol)
+    }
+
+    /// Backtracking on `F` from the current point towards `(g0n, b)`;
+    /// false when no step makes representable progress.
+    fn line_search(&mut self, g0n: f64, b: &[f64], deta: &[f64], l1: f64, l2: f64) -> bool {
+        let feats = self.ws.features();
+        let cur: Vec<f64> = feats.iter().map(|&j| self.g[j]).collect();
+        if cur == b && g0n == self.g0 {
+            return false;
+        }
+        let f_old = self.objective(&self.eta, &cur, l1, l2);
+        let slack = 1e-13 * (1.0 + f_old.abs());
+        let mut cand_eta = vec![0.0; self.eta.len()];
+        let mut s = 1.0;
+        while s >= 1e-10 {
+            let cand: Vec<f64> = cur.iter().zip(b).map(|(a, b)| a + s * (b - a)).collect();
+            for ((c, e), d) in cand_eta.iter_mut().zip(&self.eta).zip(deta) {
+                *c = e + s * d;
+            }
+            if self.objective(&cand_eta, &cand, l1, l2) <= f_old + slack {
+                let g0 = self.g0 + s * (g0n - self.g0);
+                if cand == cur && g0 == self.g0 {
+                    return false;
+                }
+                for (&j, &c) in feats.iter().zip(&cand) {
+                    self.g[j] = c;
+                }
+                self.g0 = g0;
+                std::mem::swap(&mut self.eta, &mut cand_eta);
+                self.refresh();
+                return true;
+            }
+            s *= 0.5;
+        }
+        false
+    }
+}
+
+/// The second-order model of a log-likelihood in one linear predictor
+/// `eta = g0 + Z_W b` over the working set `W`: gradient `r` (in `eta`),
+/// curvature `h` (diagonal), elastic-net penalty `l1 |b|_1 + l2/2 |b|^2`, the
+/// intercept unpenalised. Shared by the binomial solver and each class of
+/// the multinomial one.
+pub(crate) struct Quadratic<'a> {
+    pub ws: &'a WorkingSet,
+    pub h: &'a [f64],
+    pub r: &'a [f64],
+    pub l1: f64,
+    pub l2: f64,
+}
+
+impl Quadratic<'_> {
+    /// Minimises the model plus penalty by cyclic coordinate descent from
+    /// `(g0, b)` (`b` over the working set), alternating sweeps over the whole
+    /// set with sweeps over its non-zero coefficients, until a whole sweep
+    /// changes no coordinate by more than `tol` (in `|change| * curvature`).
+    /// Returns the new intercept, coefficients and `D eta`.
+    pub(crate) fn minimise(&self, g0: f64, b: Vec<f64>, tol: f64) -> (f64, Vec<f64>, Vec<f64>) {
+        let ws = self.ws;
+        let n = self.h.len();
+        // h * z_k per working-set column, and the curvatures z_k' H z_k.
+        let mut hz = Vec::with_capacity(n * ws.len());
+        for k in 0..ws.len() {
+            hz.extend(ws.col(k).iter().zip(self.h).map(|(z, h)| h * z));
+        }
+        let xv: Vec<f64> = (0..ws.len()).map(|k| dot(&hz[k * n..(k + 1) * n], ws.col(k))).collect();
+        let hsum: f64 = self.h.iter().sum();
+        let (b_start, g0_start) = (b.clone(), g0);
+        let mut st = Inner { rho: self.r.to_vec(), b, g0, hz };
+        let all: Vec<usize> = (0..ws.len()).collect();
+        let (mut sweeps, mut since, mut budget) = (0, 0, 0);
+        loop {
+            sweeps += 1;
+            if st.sweep(self, &all, &xv, hsum) <= tol || sweeps >= MAX_SWEEPS {
+                break;
+            }
+            let active: Vec<usize> = all.iter().copied().filter(|&k| st.b[k] != 0.0).collect();
+            // A direct solve of the active block costs some tens of sweeps
+            // (Gram matrix and factorisation of size min(|A|, n)): try one when
+            // the sweeps stall for 10 + min(|A|, n)/8 of them, with a doubled
+            // budget after each attempt.
+            budget = budget.max(10 + active.len().min(self.h.len()) / 8);
+            while sweeps < MAX_SWEEPS {
+                sweeps += 1;
+                since += 1;
+                if st.sweep(self, &active, &xv, hsum) <= tol {
+                    break;
+                }
+                if since >= budget {
+                    since = 0;
+                    budget *= 2;
+                    if st.active_newton(self, &active) {
+                        break;
+                    }
+                }
+            }
+        }
+        let mut deta = vec![st.g0 - g0_start; n];
+        for (k, (b, b0)) in st.b.iter().zip(&b_start).enumerate() {
+            if b != b0 {
+                for (d, z) in deta.iter_mut().zip(ws.col(k)) {
+                    *d += (b - b0) * z;
+                }
+            }
+        }
+        (st.g0, st.b, deta)
+    }
+}
+
+/// State of the inner coordinate descent on the quadratic model.
+pub(crate) struct Inner {
+    /// Model residual `r - h * D eta`.
+    pub rho: Vec<f64>,
+    /// Working-set coefficients.
+    pub b: Vec<f64>,
+    pub g0: f64,
+    /// `h * z_k` per working-set position, column-major.
+    hz: Vec<f64>,
+}
+
+impl Inner {
+    /// One cyclic pass over working-set positions `set`, then the intercept;
+    /// returns the largest `|change| * curvature`.
+    fn sweep(&mut self, q: &Quadratic<'_>, set: &[usize], xv: &[f64], hsum: f64) -> f64 {
+        let mut worst = 0.0f64;
+        for &k in set {
+            let denom = xv[k] + q.l2;
+            if denom <= 0.0 {
+                continue;
+            }
+            let n = self.rho.len();
+            let u = dot(q.ws.col(k), &self.rho) + xv[k] * self.b[k];
+            let new = soft_threshold(u, q.l1) / denom;
+            let d = new - self.b[k];
+            if d != 0.0 {
+                for (r, hz) in self.rho.iter_mut().zip(&self.hz[k * n..(k + 1) * n]) {
+                    *r -= d * hz;
+                }
+                self.b[k] = new;
+                worst = worst.max(d.abs() * denom);
+            }
+        }
+        if hsum > 0.0 {
+            let d0 = self.rho.iter().sum::<f64>() / hsum;
+            if d0 != 0.0 {
+                for (r, hi) in self.rho.iter_mut().zip(q.h) {
+                    *r -= hi * d0;
+                }
+                self.g0 += d0;
+                worst = worst.max(d0.abs() * hsum);
+            }
+        }
+        worst
+    }
+}
+
+/// Minimises the elastic-net objective at one `lambda` from the warm start
+/// `(g0, g)` (or the intercept-only model): the solver of
+/// [`super::LogisticModel::fit`] for lasso and elastic-net penalties.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn elastic_net(
     x: &Matrix,
@@ -162,85 +408,18 @@ pub(crate) fn elastic_net(
     prep: &Prepared,
     lambda: f64,
     alpha: f64,
-    (mut g0, mut g): (f64, Vec<f64>),
+    warm: Option<(f64, &[f64])>,
     max_iter: usize,
     tol: f64,
 ) -> CdFit {
-    let n = x.rows();
-    let cd = Cd {
-        x,
-        y,
-        prep,
-        wn: prep.w.iter().map(|w| w / prep.wsum).collect(),
-        feats: (0..x.cols()).filter(|&j| !prep.is_constant(j)).collect(),
-        l1: lambda * alpha,
-        l2: lambda * (1.0 - alpha),
+    let mut s = Binomial::new(x, y, prep, alpha, max_iter, tol);
+    // Cold start: the strong rule from lambda_max, as on a path.
+    let prev = match warm {
+        Some((g0, g)) => {
+            s.warm(g0, g);
+            lambda
+        }
+        None => s.lambda_max.max(lambda),
     };
-    let mut eta = vec![0.0; n];
-    let (mut r, mut v, mut rho, mut deta, mut cand) =
-        (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-    let mut xv = vec![0.0; x.cols()];
-    let (mut iterations, mut kkt);
-    iterations = 0;
-    loop {
-        cd.eta(g0, &g, &mut eta);
-        for i in 0..n {
-            let p = sigmoid(eta[i]);
-            r[i] = cd.wn[i] * (y[i] - p);
-            v[i] = cd.wn[i] * (p * (1.0 - p)).max(1e-5);
-        }
-        kkt = cd.kkt(&r, &v, &g, &mut xv);
-        if kkt <= tol || iterations >= max_iter {
-            break;
-        }
-        iterations += 1;
-        let f_old = cd.nll(&eta, &cd.wn) + cd.penalty(&g);
-        // Quadratic model: minimise by coordinate descent.
-        rho.copy_from_slice(&r);
-        deta.iter_mut().for_each(|d| *d = 0.0);
-        let (mut gn, mut g0n) = (g.clone(), g0);
-        let vsum: f64 = v.iter().sum();
-        let inner_tol = (0.1 * tol).max(0.01 * kkt * kkt.min(1.0));
-        let mut sweeps = 0;
-        loop {
-            sweeps += 1;
-            if cd.sweep(&cd.feats, &xv, &v, vsum, &mut gn, &mut g0n, &mut rho, &mut deta)
-                <= inner_tol
-                || sweeps >= MAX_SWEEPS
-            {
-                break;
-            }
-            let active: Vec<usize> = cd.feats.iter().copied().filter(|&j| gn[j] != 0.0).collect();
-            while sweeps < MAX_SWEEPS {
-                sweeps += 1;
-                if cd.sweep(&active, &xv, &v, vsum, &mut gn, &mut g0n, &mut rho, &mut deta)
-                    <= inner_tol
-                {
-                    break;
-                }
-            }
-        }
-        // Backtrack on the exact objective along the proximal Newton direction.
-        let slack = 1e-13 * (1.0 + f_old.abs());
-        let mut s = 1.0;
-        let trial = loop {
-            let gs: Vec<f64> = g.iter().zip(&gn).map(|(a, b)| a + s * (b - a)).collect();
-            for ((c, e), d) in cand.iter_mut().zip(&eta).zip(&deta) {
-                *c = e + s * d;
-            }
-            let f_new = cd.nll(&cand, &cd.wn) + cd.penalty(&gs);
-            if f_new <= f_old + slack || s < 1e-10 {
-                break gs;
-            }
-            s *= 0.5;
-        };
-        let g0_new = g0 + s * (g0n - g0);
-        if trial == g && g0_new == g0 {
-            break; // no representable progress: at the numerical optimum
-        }
-        g = trial;
-        g0 = g0_new;
-    }
-    let loglik = -cd.nll(&eta, &prep.w);
-    CdFit { g0, g, loglik, iterations, kkt }
+    s.solve(lambda, prev)
 }

@@ -40,6 +40,22 @@ pub(crate) fn prepare(x: &Matrix, y: &[f64], w: Option<&[f64]>) -> Result<Prepar
     if y.len() != n {
         return Err(ModelError::LengthMismatch { what: "outcome y", found: y.len(), expected: n });
     }
+    let (w, wsum) = case_weights(n, w)?;
+    if let Some((row, &value)) = y.iter().enumerate().find(|(_, v)| !(**v == 0.0 || **v == 1.0)) {
+        return Err(ModelError::BadLabel { row, value });
+    }
+    let ysum: f64 = y.iter().zip(&w).map(|(y, w)| y * w).sum();
+    let (mean, sd) = standardisation(x, &w, wsum)?;
+    if ysum == 0.0 || ysum == wsum {
+        let class = if ysum == 0.0 { 0.0 } else { 1.0 };
+        return Err(ModelError::SingleClass { class });
+    }
+    Ok(Prepared { w, wsum, mean, sd, ybar: ysum / wsum })
+}
+
+/// Case weights (all 1 when `w` is `None`) and their sum, checked: the
+/// length, each weight finite and non-negative, a positive finite sum.
+pub(crate) fn case_weights(n: usize, w: Option<&[f64]>) -> Result<(Vec<f64>, f64), ModelError> {
     let w: Vec<f64> = match w {
         Some(w) if w.len() != n => {
             return Err(ModelError::LengthMismatch {
@@ -59,34 +75,37 @@ pub(crate) fn prepare(x: &Matrix, y: &[f64], w: Option<&[f64]>) -> Result<Prepar
     if !(wsum > 0.0 && wsum.is_finite()) {
         return Err(ModelError::ZeroWeights);
     }
-    if let Some((row, &value)) = y.iter().enumerate().find(|(_, v)| !(**v == 0.0 || **v == 1.0)) {
-        return Err(ModelError::BadLabel { row, value });
-    }
-    let ysum: f64 = y.iter().zip(&w).map(|(y, w)| y * w).sum();
+    Ok((w, wsum))
+}
+
+/// Weighted means and population SDs of the columns of `x` (SD 0 and mean
+/// equal to the common value for a column constant over the weighted rows);
+/// a non-finite value is an error naming its feature and row.
+pub(crate) fn standardisation(
+    x: &Matrix,
+    w: &[f64],
+    wsum: f64,
+) -> Result<(Vec<f64>, Vec<f64>), ModelError> {
     // One pass per column checks the values and sums them, a second (from
     // cache) gives the SD; sums use four interleaved accumulators.
     let mut mean = Vec::with_capacity(x.cols());
     let mut sd = Vec::with_capacity(x.cols());
     for feature in 0..x.cols() {
         let c = x.col(feature);
-        let (sum, finite) = weighted_sum(c, &w);
+        let (sum, finite) = weighted_sum(c, w);
         if !finite {
             let (row, &value) =
                 c.iter().enumerate().find(|(_, v)| !v.is_finite()).unwrap_or((0, &f64::NAN));
             return Err(ModelError::NonFinite { feature, row, value });
         }
         let m = sum / wsum;
-        let first = c.iter().zip(&w).find(|(_, w)| **w > 0.0).map_or(0.0, |(x, _)| *x);
-        let constant = c.iter().zip(&w).all(|(x, w)| *w == 0.0 || *x == first);
-        let s = if constant { 0.0 } else { (weighted_sq_dev(c, &w, m) / wsum).sqrt() };
+        let first = c.iter().zip(w).find(|(_, w)| **w > 0.0).map_or(0.0, |(x, _)| *x);
+        let constant = c.iter().zip(w).all(|(x, w)| *w == 0.0 || *x == first);
+        let s = if constant { 0.0 } else { (weighted_sq_dev(c, w, m) / wsum).sqrt() };
         mean.push(if constant { first } else { m });
         sd.push(s);
     }
-    if ysum == 0.0 || ysum == wsum {
-        let class = if ysum == 0.0 { 0.0 } else { 1.0 };
-        return Err(ModelError::SingleClass { class });
-    }
-    Ok(Prepared { w, wsum, mean, sd, ybar: ysum / wsum })
+    Ok((mean, sd))
 }
 
 /// `(sum_i w_i x_i, all x_i finite)`, in four interleaved partial sums.

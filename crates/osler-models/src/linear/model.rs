@@ -217,6 +217,35 @@ impl LogisticModel {
     }
 }
 
+impl LogisticModel {
+    /// A penalised model from original-scale coefficients (one penalty of a path).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn from_penalised(
+        intercept: f64,
+        coefficients: Vec<f64>,
+        feature_means: Vec<f64>,
+        options: LogisticOptions,
+        loglik: f64,
+        loglik_null: f64,
+        iterations: usize,
+        converged: bool,
+        n_obs: f64,
+    ) -> Self {
+        LogisticModel {
+            intercept,
+            coefficients,
+            feature_means,
+            options,
+            loglik,
+            loglik_null,
+            iterations,
+            converged,
+            n_obs,
+            covariance: None,
+        }
+    }
+}
+
 /// Fits on validated data; returns the model and its standardised solution.
 pub(crate) fn fit_prepared(
     x: &Matrix,
@@ -269,7 +298,8 @@ pub(crate) fn fit_prepared(
         let cov = if unpenalised { Some(covariance(&fit, prep)?) } else { None };
         ((fit.theta[0], gs), fit.loglik, fit.iterations, fit.converged, cov)
     } else {
-        let fit = elastic_net(x, y, prep, opts.lambda, alpha, (g0, g), opts.max_iter, opts.tol);
+        let start = warm.map(|(g0, g)| (*g0, g.as_slice()));
+        let fit = elastic_net(x, y, prep, opts.lambda, alpha, start, opts.max_iter, opts.tol);
         if fit.kkt > opts.tol.max(1e-6) {
             let detail =
                 format!("largest KKT violation {:e} exceeds {:e}", fit.kkt, opts.tol.max(1e-6));

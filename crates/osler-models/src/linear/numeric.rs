@@ -221,6 +221,37 @@ pub(crate) fn ln_1p_unit(x: f64) -> f64 {
     k + (two_s + (two_s * s2 * p + c / t))
 }
 
+/// `sum_i a_i b_i` with four interleaved accumulators (fixed summation order).
+#[inline]
+pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let (ac, at) = a[..n].as_chunks::<4>();
+    let (bc, bt) = b[..n].as_chunks::<4>();
+    let mut acc = [0.0; 4];
+    for (x, y) in ac.iter().zip(bc) {
+        for l in 0..4 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    at.iter().zip(bt).fold((acc[0] + acc[1]) + (acc[2] + acc[3]), |s, (x, y)| s + x * y)
+}
+
+/// `sum_i (a_i - m) b_i` with four interleaved accumulators: the inner product
+/// of a centred column with `b` without forming the centred copy.
+#[inline]
+pub(crate) fn centred_dot(a: &[f64], m: f64, b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let (ac, at) = a[..n].as_chunks::<4>();
+    let (bc, bt) = b[..n].as_chunks::<4>();
+    let mut acc = [0.0; 4];
+    for (x, y) in ac.iter().zip(bc) {
+        for l in 0..4 {
+            acc[l] += (x[l] - m) * y[l];
+        }
+    }
+    at.iter().zip(bt).fold((acc[0] + acc[1]) + (acc[2] + acc[3]), |s, (x, y)| s + (x - m) * y)
+}
+
 /// The logistic function `1 / (1 + exp(-t))`, stable for any `t`.
 #[inline]
 pub fn sigmoid(t: f64) -> f64 {

@@ -95,3 +95,92 @@ impl LogisticOptions {
         Ok(())
     }
 }
+
+/// Options of the glmnet-style regularisation paths ([`super::binomial_path`],
+/// [`super::multinomial_path`]) and of their cross-validation.
+///
+/// Each penalty's coefficients minimise glmnet's objective on standardised
+/// features (weighted mean, population SD; coefficients reported on the
+/// original scale, intercepts unpenalised)
+///
+/// `-(1/W) sum_i w_i log p(y_i | x_i) + lambda * (alpha |g|_1 + (1-alpha)/2 |g|^2)`
+///
+/// to the KKT conditions within `tol` (Friedman, Hastie & Tibshirani 2010).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElasticNetOptions {
+    /// Elastic-net mixing in `[0, 1]`: 1 lasso, 0 ridge (glmnet `alpha`).
+    pub alpha: f64,
+    /// Penalties to fit, in the order given (normally decreasing); `None`
+    /// builds glmnet's path. Given penalties are all fitted (no stopping rule).
+    pub lambdas: Option<Vec<f64>>,
+    /// Length of the automatic path (glmnet `nlambda`).
+    pub n_lambda: usize,
+    /// Smallest automatic penalty as a fraction of `lambda_max`; `None`:
+    /// 0.01 when `n < p`, else 1e-4 (glmnet `lambda.min.ratio`).
+    pub lambda_min_ratio: Option<f64>,
+    /// Outer (proximal Newton) iterations per penalty at most.
+    pub max_iter: usize,
+    /// KKT tolerance on the gradient of the `1/W`-scaled objective.
+    pub tol: f64,
+}
+
+impl Default for ElasticNetOptions {
+    /// Lasso, automatic 100-penalty path, 100 iterations, `tol = 1e-10`.
+    fn default() -> Self {
+        ElasticNetOptions {
+            alpha: 1.0,
+            lambdas: None,
+            n_lambda: 100,
+            lambda_min_ratio: None,
+            max_iter: 100,
+            tol: 1e-10,
+        }
+    }
+}
+
+impl ElasticNetOptions {
+    /// Checks the options, saying which one is wrong.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        let bad = |m: String| Err(ModelError::InvalidOption(m));
+        if !(0.0..=1.0).contains(&self.alpha) {
+            return bad(format!("alpha must lie in [0, 1], got {}", self.alpha));
+        }
+        if let Some(l) = &self.lambdas {
+            if l.is_empty() {
+                return bad("lambdas is empty: give at least one penalty".into());
+            }
+            if let Some(v) = l.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
+                return bad(format!("every lambda must be finite and >= 0, got {v}"));
+            }
+        } else if self.n_lambda == 0 {
+            return bad("n_lambda must be at least 1".into());
+        }
+        if let Some(r) = self.lambda_min_ratio
+            && !(r > 0.0 && r < 1.0)
+        {
+            return bad(format!("lambda_min_ratio must lie in (0, 1), got {r}"));
+        }
+        if !(self.tol.is_finite() && self.tol > 0.0) {
+            return bad(format!("tol must be finite and > 0, got {}", self.tol));
+        }
+        if self.max_iter == 0 {
+            return bad("max_iter must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// The penalties of a path with `lambda_max` on `n` rows and `p` features:
+    /// the given ones, or `n_lambda` log-spaced from `lambda_max` down to
+    /// `lambda_min_ratio * lambda_max`. `None` when the path is automatic and
+    /// `lambda_max = 0` (every feature constant).
+    pub(crate) fn penalties(&self, lambda_max: f64, n: usize, p: usize) -> Option<Vec<f64>> {
+        match &self.lambdas {
+            Some(l) => Some(l.clone()),
+            None if lambda_max > 0.0 => {
+                let ratio = self.lambda_min_ratio.unwrap_or(if n < p { 0.01 } else { 1e-4 });
+                Some(super::working::log_spaced(lambda_max, ratio, self.n_lambda))
+            }
+            None => None,
+        }
+    }
+}

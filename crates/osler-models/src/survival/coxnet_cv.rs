@@ -20,7 +20,13 @@
 //! (every risk set uses all rows at risk, so small folds are not penalised
 //! for their own small risk sets). `lambda_min` is the largest penalty
 //! with the smallest `cvm`; `lambda_1se` the largest with `cvm <=
-//! cvm_min + cvsd_min` (glmnet's `getOptcv.glmnet`).
+//! cvm_min + cvsd_min` (glmnet's `getOptcv.glmnet`). The curve and the
+//! choice are [`crate::cv::CvCurve`]'s, shared with the binomial and
+//! multinomial cross-validation.
+//!
+//! [`CvCoxnet::fit`] optionally pre-filters the features inside each
+//! training fold ([`Prefilter`], e.g. the univariate Cox score), fitting
+//! the full-data path on the features kept on all rows.
 
 use osler_data::Matrix;
 use serde::{Deserialize, Serialize};
@@ -28,8 +34,10 @@ use serde::{Deserialize, Serialize};
 use super::coxnet::{CoxnetOptions, CoxnetPath, fit_path};
 use super::coxnet_data::{sorted_eta, unscaled};
 use crate::ModelError;
+use crate::cv::{CvCurve, distinct_folds, submatrix};
+use crate::selection::{Outcome, Prefilter};
 
-/// Result of [`cv_coxnet`].
+/// Result of [`cv_coxnet`] and [`CvCoxnet::fit`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CvCoxnet {
     pub lambdas: Vec<f64>,
@@ -47,8 +55,10 @@ pub struct CvCoxnet {
     pub fold_deviance: Vec<Vec<f64>>,
     /// Events per fold (the weights `E_k`).
     pub fold_events: Vec<usize>,
-    /// The path fitted on all rows.
+    /// The path fitted on all rows (coefficients over all columns of `x`).
     pub path: CoxnetPath,
+    /// Features kept by the pre-filter on all rows (all features without one).
+    pub features: Vec<usize>,
 }
 
 /// Cross-validates the elastic-net Cox path; `folds` is a fold id per row
@@ -61,84 +71,109 @@ pub fn cv_coxnet(
     folds: &[usize],
     opts: &CoxnetOptions,
 ) -> Result<CvCoxnet, ModelError> {
-    let n = x.rows();
-    if folds.len() != n {
-        return Err(ModelError::LengthMismatch { what: "folds", found: folds.len(), expected: n });
-    }
-    let mut fold_ids = folds.to_vec();
-    fold_ids.sort_unstable();
-    fold_ids.dedup();
-    if fold_ids.len() < 2 {
-        return Err(ModelError::InvalidOption(
-            "cross-validation needs at least two distinct fold ids".into(),
-        ));
-    }
-    let path = fit_path(x, time, event, strata, opts)?;
-    let all = unscaled(x, time, event, strata)?;
-    let fold_opts = CoxnetOptions { lambdas: Some(path.lambdas.clone()), ..opts.clone() };
-    let nl = path.lambdas.len();
-    let mut fold_deviance = Vec::with_capacity(fold_ids.len());
-    let mut fold_events = Vec::with_capacity(fold_ids.len());
-    for &k in &fold_ids {
-        let events = (0..n).filter(|&i| folds[i] == k && event[i] == 1.0).count();
-        if events == 0 {
-            return Err(ModelError::InvalidOption(format!(
-                "fold {k} has no events: the grouped partial-likelihood deviance weights folds by their events"
-            )));
-        }
-        let rows: Vec<usize> = (0..n).filter(|&i| folds[i] != k).collect();
-        let pick = |v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
-        let st: Option<Vec<u32>> = strata.map(|s| rows.iter().map(|&i| s[i]).collect());
-        let fit =
-            fit_path(&x.select_rows(&rows), &pick(time), &pick(event), st.as_deref(), &fold_opts)?;
-        let raw: Vec<f64> = (0..nl)
-            .map(|l| {
-                let d_all =
-                    2.0 * (all.loglik_sat - all.loglik(&sorted_eta(&all, x, &fit.coefs[l])));
-                (d_all - fit.deviance(l)) / events as f64
-            })
-            .collect();
-        fold_deviance.push(raw);
-        fold_events.push(events);
-    }
-    let wsum: f64 = fold_events.iter().sum::<usize>() as f64;
-    let kf = fold_ids.len() as f64;
-    let mut mean_deviance = Vec::with_capacity(nl);
-    let mut se = Vec::with_capacity(nl);
-    for l in 0..nl {
-        let m = fold_deviance.iter().zip(&fold_events).map(|(r, &e)| e as f64 * r[l]).sum::<f64>()
-            / wsum;
-        let v = fold_deviance
-            .iter()
-            .zip(&fold_events)
-            .map(|(r, &e)| e as f64 * (r[l] - m) * (r[l] - m))
-            .sum::<f64>()
-            / wsum;
-        mean_deviance.push(m);
-        se.push((v / (kf - 1.0)).sqrt());
-    }
-    let lambdas = path.lambdas.clone();
-    // Largest lambda among those satisfying `ok` (glmnet's max(lambda[id])).
-    let largest = |ok: &dyn Fn(usize) -> bool| {
-        (0..nl).filter(|&l| ok(l)).max_by(|&a, &b| lambdas[a].total_cmp(&lambdas[b]))
+    CvCoxnet::fit(x, time, event, strata, folds, opts, None)
+}
+
+/// The Cox path on rows `rows` and columns `cols` of `x`, its coefficients
+/// spread back over all columns.
+fn fit_on(
+    x: &Matrix,
+    (time, event, strata): (&[f64], &[f64], Option<&[u32]>),
+    rows: &[usize],
+    cols: &[usize],
+    opts: &CoxnetOptions,
+) -> Result<CoxnetPath, ModelError> {
+    let pick = |v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+    let st: Option<Vec<u32>> = strata.map(|s| rows.iter().map(|&i| s[i]).collect());
+    let xs = if cols.len() == x.cols() && rows.len() == x.rows() {
+        x.clone()
+    } else {
+        submatrix(x, rows, cols)
     };
-    let cvmin = mean_deviance.iter().copied().filter(|v| !v.is_nan()).fold(f64::INFINITY, f64::min);
-    let index_min = largest(&|l| mean_deviance[l] <= cvmin).ok_or_else(|| {
-        ModelError::InvalidOption("cross-validated deviance is undefined at every penalty".into())
-    })?;
-    let bound = mean_deviance[index_min] + se[index_min];
-    let index_1se = largest(&|l| mean_deviance[l] <= bound).unwrap_or(index_min);
-    Ok(CvCoxnet {
-        lambda_min: lambdas[index_min],
-        lambda_1se: lambdas[index_1se],
-        lambdas,
-        mean_deviance,
-        se,
-        index_min,
-        index_1se,
-        fold_ids,
-        fold_deviance,
-        fold_events,
-        path,
-    })
+    let mut path = fit_path(&xs, &pick(time), &pick(event), st.as_deref(), opts)?;
+    if cols.len() != x.cols() {
+        for c in &mut path.coefs {
+            let mut full = vec![0.0; x.cols()];
+            for (&j, &b) in cols.iter().zip(c.iter()) {
+                full[j] = b;
+            }
+            *c = full;
+        }
+    }
+    Ok(path)
+}
+
+impl CvCoxnet {
+    /// [`cv_coxnet`] with an optional univariate pre-filter applied to each
+    /// training fold (and to all rows for the reported path).
+    #[allow(clippy::too_many_arguments)]
+    pub fn fit(
+        x: &Matrix,
+        time: &[f64],
+        event: &[f64],
+        strata: Option<&[u32]>,
+        folds: &[usize],
+        opts: &CoxnetOptions,
+        prefilter: Option<&Prefilter>,
+    ) -> Result<CvCoxnet, ModelError> {
+        let n = x.rows();
+        if folds.len() != n {
+            return Err(ModelError::LengthMismatch {
+                what: "folds",
+                found: folds.len(),
+                expected: n,
+            });
+        }
+        let fold_ids = distinct_folds(folds)?;
+        let data = (time, event, strata);
+        let outcome = Outcome::Survival { time, event };
+        let select = |rows: &[usize]| match prefilter {
+            Some(f) => f.select_rows(x, rows, outcome),
+            None => Ok((0..x.cols()).collect()),
+        };
+        let all_rows: Vec<usize> = (0..n).collect();
+        let features = select(&all_rows)?;
+        let path = fit_on(x, data, &all_rows, &features, opts)?;
+        let all = unscaled(x, time, event, strata)?;
+        let fold_opts = CoxnetOptions { lambdas: Some(path.lambdas.clone()), ..opts.clone() };
+        let nl = path.lambdas.len();
+        let mut fold_deviance = Vec::with_capacity(fold_ids.len());
+        let mut fold_events = Vec::with_capacity(fold_ids.len());
+        for &k in &fold_ids {
+            let events = (0..n).filter(|&i| folds[i] == k && event[i] == 1.0).count();
+            if events == 0 {
+                return Err(ModelError::InvalidOption(format!(
+                    "fold {k} has no events: the grouped partial-likelihood deviance weights folds by their events"
+                )));
+            }
+            let rows: Vec<usize> = (0..n).filter(|&i| folds[i] != k).collect();
+            let fit = fit_on(x, data, &rows, &select(&rows)?, &fold_opts)?;
+            let raw: Vec<f64> = (0..nl)
+                .map(|l| {
+                    let d_all =
+                        2.0 * (all.loglik_sat - all.loglik(&sorted_eta(&all, x, &fit.coefs[l])));
+                    (d_all - fit.deviance(l)) / events as f64
+                })
+                .collect();
+            fold_deviance.push(raw);
+            fold_events.push(events);
+        }
+        let weights = fold_events.iter().map(|&e| e as f64).collect();
+        let curve =
+            CvCurve::from_folds(path.lambdas.clone(), fold_ids, fold_deviance, weights, false)?;
+        Ok(CvCoxnet {
+            lambdas: curve.lambdas,
+            mean_deviance: curve.cvm,
+            se: curve.cvsd,
+            lambda_min: curve.lambda_min,
+            lambda_1se: curve.lambda_1se,
+            index_min: curve.index_min,
+            index_1se: curve.index_1se,
+            fold_ids: curve.fold_ids,
+            fold_deviance: curve.fold_values,
+            fold_events,
+            path,
+            features,
+        })
+    }
 }
