@@ -96,8 +96,27 @@ fn render(art: &Artifact, dir: &Path) -> Result<String, CliError> {
         "median (IQR)",
     ])
     .numeric_columns([6]);
-    for c in &m.schema.columns {
-        let summary = m.data.columns.iter().find(|s| s.name == c.name);
+    let summaries: std::collections::HashMap<&str, &osler_data::ColumnSummary> =
+        m.data.columns.iter().map(|s| (s.name.as_str(), s)).collect();
+    // Wide data (gene expression): every non-feature column, the first
+    // feature columns, and a count of the rest.
+    let wide = m.schema.columns.len() > MAX_SCHEMA_ROWS;
+    let mut features_shown = 0;
+    let shown: Vec<&osler_data::ColumnSpec> = m
+        .schema
+        .columns
+        .iter()
+        .filter(|c| {
+            let keep = !wide
+                || c.role != osler_data::Role::Feature
+                || features_shown < WIDE_FEATURES_SHOWN;
+            features_shown += usize::from(keep && c.role == osler_data::Role::Feature);
+            keep
+        })
+        .collect();
+    let omitted = m.schema.columns.len() - shown.len();
+    for c in shown {
+        let summary = summaries.get(c.name.as_str());
         let missing = summary.map_or(String::new(), |s| {
             format!("{} ({:.1}%)", s.missing, 100.0 * s.missing as f64 / m.data.rows.max(1) as f64)
         });
@@ -120,7 +139,14 @@ fn render(art: &Artifact, dir: &Path) -> Result<String, CliError> {
             median.unwrap_or_default(),
         ]);
     }
-    s.table(t.caption("Schema saved in the artifact (inputs are validated against it), with missing counts after applying the missing codes and quartiles of the training data."));
+    let more = if omitted > 0 {
+        format!(
+            " {omitted} further feature columns are not listed here (all are in the artifact's schema)."
+        )
+    } else {
+        String::new()
+    };
+    s.table(t.caption(format!("Schema saved in the artifact (inputs are validated against it), with missing counts after applying the missing codes and quartiles of the training data.{more}")));
     let p = &m.preprocessing.options;
     s.paragraph(format!(
         "Preprocessing is part of the model and was fitted inside each training fold only: imputation {}, missing indicators {}, categorical columns one-hot encoded against their first level (unseen levels coded as the reference).",
@@ -131,6 +157,9 @@ fn render(art: &Artifact, dir: &Path) -> Result<String, CliError> {
     if art.manifest.survival.is_some() {
         crate::report_survival::performance(&mut r, art)?;
         crate::report_survival::model_section(&mut r, art);
+        if let Some(svg) = crate::cmd_train_nn::loss_curves(&art.model) {
+            r.section("Training").figure(svg, "Training and validation loss (Cox partial likelihood per row) per epoch of the final model; the kept weights are those of the best validation epoch.");
+        }
     } else {
         performance(&mut r, art)?;
         model_section(&mut r, art);
@@ -145,6 +174,11 @@ fn render(art: &Artifact, dir: &Path) -> Result<String, CliError> {
     ]);
     Ok(r.render())
 }
+
+/// Schemas longer than this are listed in part in the report.
+const MAX_SCHEMA_ROWS: usize = 80;
+/// Feature columns listed for such wide schemas.
+const WIDE_FEATURES_SHOWN: usize = 30;
 
 fn enum_name<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
@@ -161,6 +195,7 @@ fn model_description(art: &Artifact) -> String {
                 fmt_num(o.effective_alpha(), 2)
             )
         }
+        FittedModel::Enet(e) => crate::cmd_train_enet::description(e),
         FittedModel::Cox(m) => format!("Cox proportional hazards, {:?} ties", m.ties()),
         FittedModel::Coxnet(c) => format!(
             "elastic-net Cox (Breslow ties), alpha {}, lambda {} ({} of {} features selected)",
@@ -176,6 +211,7 @@ fn model_description(art: &Artifact) -> String {
                 o.n_trees, o.min_leaf
             )
         }
+        FittedModel::Mlp(_) | FittedModel::DeepSurv(_) => crate::cmd_train_nn::describe(&art.model),
         FittedModel::Gbdt(g) => {
             let o = g.options();
             format!(
@@ -323,7 +359,13 @@ fn model_section(r: &mut Report, art: &Artifact) {
                 "Coefficient of each model feature. Units differ between features, so compare within a feature only.",
             );
         }
+        FittedModel::Enet(e) => crate::cmd_train_enet::report_section(s, art, e),
         FittedModel::Cox(_) | FittedModel::Rsf(_) | FittedModel::Coxnet(_) => {}
+        FittedModel::Mlp(_) | FittedModel::DeepSurv(_) => {
+            if let Some(svg) = crate::cmd_train_nn::loss_curves(&art.model) {
+                s.figure(svg, "Training and validation loss per epoch of the final model (training_log.jsonl in the artifact); the kept weights are those of the best validation epoch.");
+            }
+        }
         FittedModel::Gbdt(_) => {
             let imp = art.model.importance().unwrap_or_default();
             let mut order: Vec<usize> = (0..imp.len()).collect();

@@ -38,6 +38,13 @@ pub enum ModelKind {
     Rsf,
     /// Elastic-net Cox (survival; lambda by inner 5-fold CV unless --lambda).
     Coxnet,
+    /// Elastic-net logistic regression for wide data (gene expression): penalty by
+    /// inner CV on the training rows, optional in-fold pre-filter, stability selection.
+    Enet,
+    /// Multilayer perceptron (burn; --hidden, --epochs, --lr, ...).
+    Mlp,
+    /// DeepSurv: neural Cox model (survival; burn).
+    Deepsurv,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -81,9 +88,13 @@ pub struct TrainArgs {
     /// Cox: handling of tied event times.
     #[arg(long, value_enum, default_value = "efron")]
     pub ties: TiesArg,
-    /// Level of the outcome that is the event (e.g. `pos`, `malignant`).
-    #[arg(long, value_name = "LEVEL")]
+    /// Level of the outcome that is the event (e.g. `pos`, `malignant`), or several
+    /// separated by commas (e.g. `T,T1,T2,T3,T4`: every other level is the non-event).
+    #[arg(long, value_name = "LEVEL[,LEVEL...]")]
     pub positive: Option<String>,
+    /// Keep only the rows whose outcome is one of these levels (e.g. `BCR/ABL,NEG`).
+    #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
+    pub levels: Option<Vec<String>>,
     /// Predictors (comma-separated); default: every column with role `feature`.
     #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
     pub features: Option<Vec<String>>,
@@ -155,6 +166,12 @@ pub struct TrainArgs {
     /// Also write the HTML report here.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Penalised models for wide data (enet, coxnet): options.
+    #[command(flatten)]
+    pub enet: crate::cmd_train_enet::EnetArgs,
+    /// Neural networks (mlp, deepsurv): options.
+    #[command(flatten)]
+    pub nn: crate::cmd_train_nn::NnArgs,
     /// Print one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -214,8 +231,17 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
             if !(0.0..=1.0).contains(&a.alpha) {
                 return Err(CliError::user(format!("--alpha must lie in [0, 1], got {}", a.alpha)));
             }
-            ModelSpec::Coxnet { alpha: a.alpha, lambda: a.lambda, inner_folds: 5, seed: a.seed }
+            ModelSpec::Coxnet {
+                alpha: a.alpha,
+                lambda: a.lambda,
+                inner_folds: a.enet.inner_cv,
+                seed: a.seed,
+                prefilter: crate::cmd_train_enet::prefilter(&a.enet, true)?,
+            }
         }
+        ModelKind::Enet => crate::cmd_train_enet::enet_spec(a)?,
+        ModelKind::Mlp => crate::cmd_train_nn::mlp_spec(a)?,
+        ModelKind::Deepsurv => crate::cmd_train_nn::deepsurv_spec(a)?,
         ModelKind::Cox => ModelSpec::Cox {
             ties: match a.ties {
                 TiesArg::Efron => Ties::Efron,
@@ -259,6 +285,7 @@ pub fn train(a: TrainArgs) -> CliResult {
     let data_spec = DataSpec {
         target: a.target.clone(),
         positive: a.positive.clone(),
+        levels: a.levels.clone(),
         features: a.features.clone(),
         drop: a.drop.clone(),
         group: a.group.clone(),
@@ -400,6 +427,13 @@ pub fn summary_json(art: &Artifact, out: &std::path::Path, timing: Value) -> Val
             v["trees"] = json!(f.trees().len());
             v["oob_concordance"] = json!(f.oob_concordance());
             v["survival"] = json!(m.survival);
+        }
+        FittedModel::Enet(e) => crate::cmd_train_enet::summary_fields(e, &m.feature_names, &mut v),
+        FittedModel::Mlp(_) | FittedModel::DeepSurv(_) => {
+            crate::cmd_train_nn::summary_fields(&art.model, &mut v);
+            if m.survival.is_some() {
+                v["survival"] = json!(m.survival);
+            }
         }
         FittedModel::Gbdt(g) => {
             let imp = art.model.importance().unwrap_or_default();

@@ -8,6 +8,8 @@ mod cmd_model;
 mod cmd_report;
 mod cmd_survival;
 mod cmd_train;
+mod cmd_train_enet;
+mod cmd_train_nn;
 mod cmd_train_survival;
 mod cmd_treatment;
 mod cpu_time;

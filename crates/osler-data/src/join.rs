@@ -116,7 +116,7 @@ pub fn join_expression(
     let Table { source, mut columns, lines, sha256, rows_are_records } = clinical;
     if !all_rows {
         for c in &mut columns {
-            c.data = take_rows(&c.data, &kept);
+            c.data = c.data.take_rows(&kept);
         }
     }
     let lines = if all_rows { lines } else { kept.iter().map(|&r| lines[r]).collect() };
@@ -218,17 +218,6 @@ fn id_list(what: &str, ids: &[&str]) -> String {
         shown.join(", "),
         if ids.len() > SHOWN_IDS { ", ..." } else { "" }
     )
-}
-
-/// The given rows of a column.
-fn take_rows(data: &ColumnData, rows: &[usize]) -> ColumnData {
-    match data {
-        ColumnData::Numeric(v) => ColumnData::Numeric(rows.iter().map(|&r| v[r]).collect()),
-        ColumnData::Text { codes, levels } => ColumnData::Text {
-            codes: rows.iter().map(|&r| codes[r]).collect(),
-            levels: levels.clone(),
-        },
-    }
 }
 
 #[cfg(test)]

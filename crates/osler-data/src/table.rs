@@ -62,6 +62,17 @@ pub(crate) fn numbers_to_text(v: &[f64]) -> (Vec<u32>, Vec<String>, HashMap<Stri
 }
 
 impl ColumnData {
+    /// The values of `rows`, in that order.
+    pub fn take_rows(&self, rows: &[usize]) -> ColumnData {
+        match self {
+            ColumnData::Numeric(v) => ColumnData::Numeric(rows.iter().map(|&r| v[r]).collect()),
+            ColumnData::Text { codes, levels } => ColumnData::Text {
+                codes: rows.iter().map(|&r| codes[r]).collect(),
+                levels: levels.clone(),
+            },
+        }
+    }
+
     pub fn len(&self) -> usize {
         match self {
             ColumnData::Numeric(v) => v.len(),
@@ -98,6 +109,21 @@ impl ColumnData {
 }
 
 impl Table {
+    /// The table restricted to `rows` (in that order), lines and hash kept.
+    pub fn take_rows(&self, rows: &[usize]) -> Table {
+        Table {
+            source: self.source.clone(),
+            columns: self
+                .columns
+                .iter()
+                .map(|c| Column { name: c.name.clone(), data: c.data.take_rows(rows) })
+                .collect(),
+            lines: rows.iter().map(|&r| self.lines[r]).collect(),
+            sha256: self.sha256.clone(),
+            rows_are_records: self.rows_are_records,
+        }
+    }
+
     /// Where row `i` is in the input, as a user would look for it: `line 12` or `record 3`.
     pub fn locate(&self, i: usize) -> String {
         locate(&self.lines, self.rows_are_records, i)

@@ -16,9 +16,12 @@ const POSITIVE_WORDS: [&str; 7] = ["1", "true", "yes", "y", "pos", "positive", "
 
 /// Encodes a binary outcome column as 0/1.
 ///
-/// Accepts numeric 0/1 or two text levels; the event level is `positive` when
-/// given, else the dataset's declared positive level, else a conventional name
-/// (1, true, yes, pos, positive). Missing outcomes and a single class are errors.
+/// Accepts numeric 0/1 or text levels. The event is `positive` when given
+/// (one level, or several separated by commas, all other levels being the
+/// non-event: `--positive T,T1,T2,T3,T4`), else the dataset's declared
+/// positive level, else a conventional name (1, true, yes, pos, positive);
+/// without `positive` there must be exactly two levels. The returned labels
+/// join grouped levels with `|`. Missing outcomes and a single class are errors.
 pub fn binary_target(
     table: &Table,
     schema: &Schema,
@@ -57,56 +60,97 @@ pub fn binary_target(
         }
     };
     levels.dedup();
-    match levels.len() {
-        1 => {
-            return Err(DataError::Invalid(format!(
-                "{}: outcome '{target}' has a single class ('{}') in all {} rows; a classifier needs both classes",
-                table.source,
-                levels[0],
-                table.n_rows()
-            )));
-        }
-        2 => {}
-        n => {
-            let shown: Vec<&str> = levels.iter().take(6).map(String::as_str).collect();
-            return Err(DataError::Invalid(format!(
-                "{}: outcome '{target}' has {n} distinct values ({}{}); binary classification needs exactly 2",
-                table.source,
-                shown.join(", "),
-                if n > 6 { ", ..." } else { "" }
-            )));
-        }
+    if levels.len() == 1 {
+        return Err(DataError::Invalid(format!(
+            "{}: outcome '{target}' has a single class ('{}') in all {} rows; a classifier needs both classes",
+            table.source,
+            levels[0],
+            table.n_rows()
+        )));
     }
-    let declared = schema.dataset.as_ref().and_then(|d| d.positive.as_deref());
-    let pos = match positive.or(declared) {
-        Some(p) => levels.iter().position(|l| l == p).ok_or_else(|| {
-            DataError::Invalid(format!(
-                "--positive '{p}' is not a level of outcome '{target}' (levels: {})",
-                levels.join(", ")
-            ))
-        })?,
+    let event = event_levels(&levels, target, schema, positive)?;
+    let level_set = |inside: bool| {
+        let v: Vec<&str> = (0..levels.len())
+            .filter(|k| event.contains(k) == inside)
+            .map(|k| levels[k].as_str())
+            .collect();
+        v.join("|")
+    };
+    let is_event: Vec<bool> = (0..levels.len()).map(|k| event.contains(&k)).collect();
+    let y = (0..table.n_rows())
+        .map(|i| {
+            let v = col.data.text_at(i);
+            let k = v.and_then(|v| levels.iter().position(|l| *l == v));
+            f64::from(u8::from(k.is_some_and(|k| is_event[k])))
+        })
+        .collect();
+    Ok((y, BinaryLevels { negative: level_set(false), positive: level_set(true) }))
+}
+
+/// Indices into `levels` (sorted, at least two) of the levels that count as
+/// the event: `positive` (one level, or several separated by commas: the
+/// rest are the non-event), else the dataset's declared positive level when it
+/// is one of these, else a conventional name (1, true, yes, pos, ...) when
+/// there are exactly two levels.
+fn event_levels(
+    levels: &[String],
+    target: &str,
+    schema: &Schema,
+    positive: Option<&str>,
+) -> Result<Vec<usize>, DataError> {
+    let find = |p: &str| levels.iter().position(|l| l == p);
+    let event: Vec<usize> = match positive {
+        Some(p) if find(p).is_some() => find(p).into_iter().collect(),
+        Some(p) => p
+            .split(',')
+            .map(|q| {
+                find(q.trim()).ok_or_else(|| {
+                    DataError::Invalid(format!(
+                        "--positive '{}' is not a level of outcome '{target}' (levels: {})",
+                        q.trim(),
+                        levels.join(", ")
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?,
         None => {
-            let conventional: Vec<usize> = (0..2)
-                .filter(|&k| POSITIVE_WORDS.contains(&levels[k].to_lowercase().as_str()))
-                .collect();
-            match conventional.as_slice() {
-                [k] => *k,
-                _ => {
+            let declared = schema.dataset.as_ref().and_then(|d| d.positive.as_deref());
+            match declared.and_then(find) {
+                Some(k) if levels.len() == 2 => vec![k],
+                _ if levels.len() > 2 => {
+                    let shown: Vec<&str> = levels.iter().take(8).map(String::as_str).collect();
                     return Err(DataError::Invalid(format!(
-                        "outcome '{target}' has levels '{}' and '{}'; say which one is the event with --positive",
-                        levels[0], levels[1]
+                        "outcome '{target}' has {} distinct values ({}{}); binary classification needs two: keep two with --levels A,B or name the event level(s) with --positive A[,B...] (the others become the non-event)",
+                        levels.len(),
+                        shown.join(", "),
+                        if levels.len() > 8 { ", ..." } else { "" }
                     )));
+                }
+                _ => {
+                    let conventional: Vec<usize> = (0..2)
+                        .filter(|&k| POSITIVE_WORDS.contains(&levels[k].to_lowercase().as_str()))
+                        .collect();
+                    if conventional.len() != 1 {
+                        return Err(DataError::Invalid(format!(
+                            "outcome '{target}' has levels '{}' and '{}'; say which one is the event with --positive",
+                            levels[0], levels[1]
+                        )));
+                    }
+                    conventional
                 }
             }
         }
     };
-    let positive_level = levels[pos].clone();
-    let y = (0..table.n_rows())
-        .map(|i| {
-            f64::from(u8::from(col.data.text_at(i).as_deref() == Some(positive_level.as_str())))
-        })
-        .collect();
-    Ok((y, BinaryLevels { negative: levels[1 - pos].clone(), positive: positive_level }))
+    let mut event = event;
+    event.sort_unstable();
+    event.dedup();
+    if event.len() == levels.len() {
+        return Err(DataError::Invalid(format!(
+            "--positive names every level of outcome '{target}' ({}); at least one must be the non-event",
+            levels.join(", ")
+        )));
+    }
+    Ok(event)
 }
 
 /// The predictor columns: `features` if given (each must exist and must not be

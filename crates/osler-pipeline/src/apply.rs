@@ -234,7 +234,7 @@ impl Artifact {
                 self.model.explain(&x).map_err(|e| PipelineError::model("explain", e))?;
             Some(Explanation {
                 method: match self.model {
-                    crate::model::FittedModel::Logistic(_) => {
+                    crate::model::FittedModel::Logistic(_) | crate::model::FittedModel::Enet(_) => {
                         "exact linear (coef x (value - training mean))"
                     }
                     crate::model::FittedModel::Gbdt(_) => {
@@ -243,7 +243,9 @@ impl Artifact {
                     crate::model::FittedModel::Cox(_) => {
                         "exact log-hazard (coef x (value - training mean))"
                     }
-                    crate::model::FittedModel::Rsf(_) => "none",
+                    crate::model::FittedModel::Rsf(_)
+                    | crate::model::FittedModel::Mlp(_)
+                    | crate::model::FittedModel::DeepSurv(_) => "none",
                     crate::model::FittedModel::Coxnet(_) => {
                         "exact log-hazard (coef x value, reference x = 0)"
                     }

@@ -108,12 +108,13 @@ impl Artifact {
                 dir.display()
             )));
         }
-        let mut files: Vec<(&str, Vec<u8>)> = vec![(WEIGHTS, to_json(&self.model)?)];
+        let mut files: Vec<(String, Vec<u8>)> = vec![(WEIGHTS.into(), to_json(&self.model)?)];
         if let Some(oof) = &self.out_of_fold {
-            files.push((OOF, to_json(oof)?));
+            files.push((OOF.into(), to_json(oof)?));
         }
+        files.extend(self.model.side_files());
         self.manifest.files = files.iter().map(|(n, b)| (n.to_string(), sha256_hex(b))).collect();
-        files.push((MANIFEST, to_json(&self.manifest)?));
+        files.push((MANIFEST.into(), to_json(&self.manifest)?));
 
         let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(|e| werr(parent, e))?;
@@ -185,8 +186,9 @@ impl Artifact {
             }
             Ok(bytes)
         };
-        let model: FittedModel = serde_json::from_slice(&checked(WEIGHTS)?)
+        let mut model: FittedModel = serde_json::from_slice(&checked(WEIGHTS)?)
             .map_err(|e| bad(format!("{WEIGHTS} cannot be read: {e}")))?;
+        model.attach_side_files(&checked)?;
         let out_of_fold = if manifest.files.contains_key(OOF) {
             Some(serde_json::from_slice(&checked(OOF)?).map_err(|e| bad(format!("{OOF}: {e}")))?)
         } else {

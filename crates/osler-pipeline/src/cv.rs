@@ -78,6 +78,7 @@ pub fn cross_validate(
     on_fold: &mut dyn FnMut(),
 ) -> Result<(CvSummary, OutOfFold), PipelineError> {
     let (k, repeats) = (spec.cv_folds, spec.cv_repeats.max(1));
+    let cv_spec = TrainSpec { model: spec.model.for_cv(), ..spec.clone() };
     let n = data.y.len();
     let mut rng = SplitMix64::new(spec.seed);
     let mut p_sum = vec![0.0; n];
@@ -94,7 +95,7 @@ pub fn cross_validate(
         };
         for f in 0..k {
             let (train, test) = fold_rows(&fold, f);
-            let fitted = fit_on_rows(data, spec, &train)?;
+            let fitted = fit_on_rows(data, &cv_spec, &train)?;
             fallbacks += usize::from(fitted.fallback.is_some());
             let p = fitted.predict_rows(data, &test)?;
             let y: Vec<bool> = test.iter().map(|&i| data.y[i] == 1.0).collect();

@@ -9,6 +9,7 @@
 pub mod apply;
 pub mod artifact;
 pub mod cv;
+pub mod enet;
 pub mod error;
 pub mod model;
 mod nan_json;

@@ -9,9 +9,12 @@ use osler_models::gbdt::{GbdtModel, GbdtOptions, ImportanceKind};
 use osler_models::linear::{LogisticModel, LogisticOptions, Penalty};
 use osler_models::rsf::{RandomSurvivalForest, RsfOptions};
 use osler_models::survival::{
-    CoxModel, CoxOptions, CoxnetModel, CoxnetOptions, ProportionalHazards, Ties, cv_coxnet,
+    CoxModel, CoxOptions, CoxnetModel, CoxnetOptions, CvCoxnet, ProportionalHazards, Ties,
 };
 
+use osler_nn::{DeepSurv, DeepSurvOptions, MlpClassifier, MlpOptions};
+
+use crate::enet::{EnetModel, EnetSpec};
 use crate::survival_data::SurvivalOutcome;
 
 /// Which model to train, with its hyperparameters.
@@ -31,7 +34,22 @@ pub enum ModelSpec {
     /// Elastic-net Cox (glmnet objective, Breslow ties). Without `lambda`, the
     /// penalty is chosen by `inner_folds`-fold cross-validation of the partial-
     /// likelihood deviance on the training rows (`lambda_min`, as glmnet's cv.glmnet).
-    Coxnet { alpha: f64, lambda: Option<f64>, inner_folds: usize, seed: u64 },
+    Coxnet {
+        alpha: f64,
+        lambda: Option<f64>,
+        inner_folds: usize,
+        seed: u64,
+        /// Univariate pre-filter applied inside each inner training fold.
+        #[serde(default)]
+        prefilter: Option<osler_models::selection::Prefilter>,
+    },
+    /// Multilayer perceptron classifier (osler-nn, burn).
+    Mlp { options: MlpOptions },
+    /// Elastic-net logistic regression for wide data (penalty by inner CV,
+    /// optional in-fold pre-filter and stability selection).
+    Enet(EnetSpec),
+    /// DeepSurv: MLP risk score on the Cox partial likelihood (osler-nn, burn).
+    DeepSurv { options: DeepSurvOptions },
 }
 
 /// A fitted estimator.
@@ -43,6 +61,9 @@ pub enum FittedModel {
     Cox(CoxModel),
     Rsf(RandomSurvivalForest),
     Coxnet(CoxnetModel),
+    Mlp(MlpClassifier),
+    Enet(EnetModel),
+    DeepSurv(DeepSurv),
 }
 
 /// Result of [`ModelSpec::fit`]: the model plus why a fallback happened, if it did.
@@ -60,12 +81,30 @@ impl ModelSpec {
             ModelSpec::Cox { .. } => "cox",
             ModelSpec::Rsf { .. } => "rsf",
             ModelSpec::Coxnet { .. } => "coxnet",
+            ModelSpec::Mlp { .. } => "mlp",
+            ModelSpec::Enet(_) => "enet",
+            ModelSpec::DeepSurv { .. } => "deepsurv",
+        }
+    }
+
+    /// The spec an outer CV fold fits: the final-fit extras (stability
+    /// selection) left out.
+    pub fn for_cv(&self) -> ModelSpec {
+        match self {
+            ModelSpec::Enet(e) => ModelSpec::Enet(e.for_cv()),
+            other => other.clone(),
         }
     }
 
     /// True for models of a survival outcome.
     pub fn is_survival(&self) -> bool {
-        matches!(self, ModelSpec::Cox { .. } | ModelSpec::Rsf { .. } | ModelSpec::Coxnet { .. })
+        matches!(
+            self,
+            ModelSpec::Cox { .. }
+                | ModelSpec::Rsf { .. }
+                | ModelSpec::Coxnet { .. }
+                | ModelSpec::DeepSurv { .. }
+        )
     }
 
     /// Whether the preprocessing must impute (GBDT routes missing values itself).
@@ -109,7 +148,17 @@ impl ModelSpec {
             ModelSpec::Gbdt { options } => {
                 Ok(Fit { model: FittedModel::Gbdt(GbdtModel::fit(x, y, None, options)?), fallback: None })
             }
-            ModelSpec::Cox { .. } | ModelSpec::Rsf { .. } | ModelSpec::Coxnet { .. } => Err(ModelError::InvalidOption(
+            ModelSpec::Enet(spec) => {
+                Ok(Fit { model: FittedModel::Enet(spec.fit(x, y)?), fallback: None })
+            }
+            ModelSpec::Mlp { options } => Ok(Fit {
+                model: FittedModel::Mlp(MlpClassifier::fit(x, y, options).map_err(nn_error)?),
+                fallback: None,
+            }),
+            ModelSpec::Cox { .. }
+            | ModelSpec::Rsf { .. }
+            | ModelSpec::Coxnet { .. }
+            | ModelSpec::DeepSurv { .. } => Err(ModelError::InvalidOption(
                 "a survival model needs a survival outcome (--task survival --time COL --event COL)".into(),
             )),
         }
@@ -139,7 +188,7 @@ impl ModelSpec {
                 let event: Vec<bool> = outcome.event.iter().map(|&e| e == 1.0).collect();
                 Ok(FittedModel::Rsf(RandomSurvivalForest::fit(x, &outcome.time, &event, options)?))
             }
-            ModelSpec::Coxnet { alpha, lambda, inner_folds, seed } => {
+            ModelSpec::Coxnet { alpha, lambda, inner_folds, seed, prefilter } => {
                 if outcome.start.is_some() {
                     return Err(ModelError::InvalidOption(
                         "the penalised Cox model takes right-censored data, not (start, stop] rows; use --model cox".into(),
@@ -154,14 +203,25 @@ impl ModelSpec {
                         let folds =
                             osler_data::split::stratified_kfold(event, *inner_folds, &mut rng)
                                 .map_err(|e| ModelError::InvalidOption(e.to_string()))?;
-                        let cv = cv_coxnet(x, time, event, None, &folds, &opts)?;
+                        let cv =
+                            CvCoxnet::fit(x, time, event, None, &folds, &opts, prefilter.as_ref())?;
                         cv.path.model(cv.index_min, x, time, event, None)?
                     }
                 };
                 Ok(FittedModel::Coxnet(model))
             }
+            ModelSpec::DeepSurv { options } => {
+                if outcome.start.is_some() {
+                    return Err(ModelError::InvalidOption(
+                        "DeepSurv takes right-censored data, not (start, stop] rows; use --model cox".into(),
+                    ));
+                }
+                let m =
+                    DeepSurv::fit(x, &outcome.time, &outcome.event, options).map_err(nn_error)?;
+                Ok(FittedModel::DeepSurv(m))
+            }
             other => Err(ModelError::InvalidOption(format!(
-                "model '{}' is a classifier; survival outcomes need --model cox or rsf",
+                "model '{}' is a classifier; survival outcomes need --model cox, coxnet, rsf or deepsurv",
                 other.name()
             ))),
         }
@@ -198,9 +258,12 @@ impl FittedModel {
         match self {
             FittedModel::Logistic(m) => m.predict_proba(x),
             FittedModel::Gbdt(m) => m.predict_proba(x),
-            FittedModel::Cox(_) | FittedModel::Rsf(_) | FittedModel::Coxnet(_) => {
-                Err(survival_only())
-            }
+            FittedModel::Mlp(m) => m.predict_proba(x).map_err(nn_error),
+            FittedModel::Enet(m) => m.model.predict_proba(x),
+            FittedModel::Cox(_)
+            | FittedModel::Rsf(_)
+            | FittedModel::Coxnet(_)
+            | FittedModel::DeepSurv(_) => Err(survival_only()),
         }
     }
 
@@ -210,6 +273,7 @@ impl FittedModel {
             FittedModel::Cox(m) => m.linear_predictor(x),
             FittedModel::Rsf(m) => m.predict_risk(x),
             FittedModel::Coxnet(m) => m.linear_predictor(x),
+            FittedModel::DeepSurv(m) => m.risk(x).map_err(nn_error),
             _ => Err(classifier_only()),
         }
     }
@@ -224,6 +288,11 @@ impl FittedModel {
                 Ok(rows_to_matrix(m.predict_survival(x, times)?, x.rows(), times.len()))
             }
             FittedModel::Rsf(m) => m.predict_survival(x, times),
+            FittedModel::DeepSurv(m) => Ok(rows_to_matrix(
+                m.predict_survival(x, times).map_err(nn_error)?,
+                x.rows(),
+                times.len(),
+            )),
             _ => Err(classifier_only()),
         }
     }
@@ -234,6 +303,7 @@ impl FittedModel {
     pub fn explain(&self, x: &Matrix) -> Result<(f64, Matrix), ModelError> {
         match self {
             FittedModel::Logistic(m) => m.contributions(x),
+            FittedModel::Enet(m) => m.model.contributions(x),
             FittedModel::Gbdt(m) => m.shap_values(x),
             FittedModel::Cox(m) => Ok(linear_contributions(m.coefficients(), m.means(), x)),
             FittedModel::Coxnet(m) => {
@@ -242,13 +312,21 @@ impl FittedModel {
             FittedModel::Rsf(_) => Err(ModelError::InvalidOption(
                 "--explain is not available for random survival forests".into(),
             )),
+            FittedModel::Mlp(_) | FittedModel::DeepSurv(_) => Err(ModelError::InvalidOption(
+                "--explain is not available for neural networks".into(),
+            )),
         }
     }
 
     /// Gain importance per feature for trees (normalised to sum 1); `None` for linear models.
     pub fn importance(&self) -> Option<Vec<f64>> {
         match self {
-            FittedModel::Logistic(_) | FittedModel::Cox(_) | FittedModel::Coxnet(_) => None,
+            FittedModel::Logistic(_)
+            | FittedModel::Enet(_)
+            | FittedModel::Cox(_)
+            | FittedModel::Coxnet(_)
+            | FittedModel::Mlp(_)
+            | FittedModel::DeepSurv(_) => None,
             FittedModel::Rsf(m) => {
                 let c = m.split_counts();
                 let total: usize = c.iter().sum();
@@ -266,6 +344,57 @@ impl FittedModel {
         }
     }
 }
+
+/// An osler-nn error as a model error (the message names the problem).
+fn nn_error(e: osler_nn::NnError) -> ModelError {
+    ModelError::InvalidOption(e.to_string())
+}
+
+impl FittedModel {
+    /// Binary files stored beside `model.json` in an artifact: a network's
+    /// safetensors weights and its JSON-lines training log.
+    pub fn side_files(&self) -> Vec<(String, Vec<u8>)> {
+        let (weights, log) = match self {
+            FittedModel::Mlp(m) => (&m.weights, &m.log),
+            FittedModel::DeepSurv(m) => (&m.weights, &m.log),
+            _ => return Vec::new(),
+        };
+        vec![
+            (NN_WEIGHTS.to_string(), weights.clone()),
+            (NN_LOG.to_string(), osler_nn::trainer::log_to_jsonl(log).into_bytes()),
+        ]
+    }
+
+    /// Restores what [`Self::side_files`] wrote; `read` returns a verified file's bytes.
+    pub fn attach_side_files(
+        &mut self,
+        read: &dyn Fn(&str) -> Result<Vec<u8>, crate::error::PipelineError>,
+    ) -> Result<(), crate::error::PipelineError> {
+        let (weights, log) = match self {
+            FittedModel::Mlp(m) => (&mut m.weights, &mut m.log),
+            FittedModel::DeepSurv(m) => (&mut m.weights, &mut m.log),
+            _ => return Ok(()),
+        };
+        *weights = read(NN_WEIGHTS)?;
+        let text = String::from_utf8_lossy(&read(NN_LOG)?).into_owned();
+        *log = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+        Ok(())
+    }
+
+    /// The training log of a neural network (empty for other models).
+    pub fn training_log(&self) -> &[osler_nn::EpochLog] {
+        match self {
+            FittedModel::Mlp(m) => &m.log,
+            FittedModel::DeepSurv(m) => &m.log,
+            _ => &[],
+        }
+    }
+}
+
+/// Artifact file of a network's weights (safetensors, burn-store).
+pub const NN_WEIGHTS: &str = "weights.safetensors";
+/// Artifact file of a network's training log (JSON lines).
+pub const NN_LOG: &str = "training_log.jsonl";
 
 fn survival_only() -> ModelError {
     ModelError::InvalidOption("this is a survival model: it predicts risk scores and survival curves, not class probabilities".into())

@@ -10,8 +10,10 @@ use crate::error::PipelineError;
 pub struct DataSpec {
     /// Outcome column; when `None`, the schema's column with role `target`.
     pub target: Option<String>,
-    /// Event level of a text outcome (`--positive`).
+    /// Event level(s) of a text outcome (`--positive A` or `A,B,...`).
     pub positive: Option<String>,
+    /// Keep only the rows whose outcome is one of these levels (`--levels`).
+    pub levels: Option<Vec<String>>,
     /// Predictors; when `None`, every column with role `feature`.
     pub features: Option<Vec<String>>,
     /// Columns removed from the predictors.
@@ -70,6 +72,10 @@ pub fn prepare(
         required.push(g);
     }
     let table = schema.conform(table, &required, false)?;
+    let table = match &spec.levels {
+        Some(keep) => keep_levels(table, &target, keep)?,
+        None => table,
+    };
     for c in &mut schema.columns {
         if c.name == target {
             c.role = osler_data::Role::Target;
@@ -84,6 +90,27 @@ pub fn prepare(
     let features = select_features(&table, &schema, &target, spec.features.as_deref(), &spec.drop)?;
     let groups = group_labels(&table, spec.group.as_deref())?;
     Ok(Prepared { table, schema, target, levels, features, y, groups })
+}
+
+/// The rows whose `target` is one of `keep` (each must occur).
+fn keep_levels(table: Table, target: &str, keep: &[String]) -> Result<Table, PipelineError> {
+    let col = table
+        .column(target)
+        .ok_or_else(|| PipelineError::Usage(format!("no outcome column '{target}'")))?;
+    let values: Vec<Option<String>> = (0..table.n_rows()).map(|i| col.data.text_at(i)).collect();
+    if let Some(absent) = keep.iter().find(|l| !values.iter().any(|v| v.as_ref() == Some(*l))) {
+        let mut seen: Vec<&str> = values.iter().flatten().map(String::as_str).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        return Err(PipelineError::Usage(format!(
+            "--levels: '{absent}' is not a value of outcome '{target}' (values: {})",
+            seen.join(", ")
+        )));
+    }
+    let rows: Vec<usize> = (0..table.n_rows())
+        .filter(|&i| values[i].as_ref().is_some_and(|v| keep.contains(v)))
+        .collect();
+    Ok(table.take_rows(&rows))
 }
 
 /// The patient/cluster label of every row, when a `--group` column is given.

@@ -1,0 +1,183 @@
+//! `osler train --model mlp|deepsurv`: the neural-network options and output.
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use osler_models::survival::Ties;
+use osler_nn::layers::Norm;
+use osler_nn::{
+    DeepSurvOptions, DeviceChoice, LrSchedule, MlpOptions, OptimizerKind, StopOn, TrainOptions,
+};
+use osler_pipeline::{FittedModel, ModelSpec};
+use osler_report::Plot;
+
+use crate::CliError;
+use crate::cmd_train::{TiesArg, TrainArgs};
+
+/// Options of the neural networks (`--model mlp`, `--model deepsurv`).
+#[derive(Args, Debug, Clone)]
+pub struct NnArgs {
+    /// Training epochs at most (early stopping may end sooner).
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Rows per mini-batch (0 = all rows in one batch).
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    /// Learning rate.
+    #[arg(long)]
+    pub lr: Option<f64>,
+    /// Hidden layer widths, e.g. 32,32.
+    #[arg(long, value_delimiter = ',', value_name = "W,W,...")]
+    pub hidden: Option<Vec<usize>>,
+    /// Dropout probability after each hidden layer.
+    #[arg(long)]
+    pub dropout: Option<f64>,
+    /// Early stopping: epochs without improvement of the validation loss (0 = off).
+    #[arg(long)]
+    pub patience: Option<usize>,
+    /// Optimiser: adam, adamw or sgd (with momentum 0.9).
+    #[arg(long, default_value = "adam")]
+    pub optimizer: String,
+    /// Weight decay (L2 for adam/sgd, decoupled for adamw).
+    #[arg(long)]
+    pub weight_decay: Option<f64>,
+    /// Normalisation after hidden layers: none, batch or layer.
+    #[arg(long, default_value = "none")]
+    pub norm: String,
+    /// Learning-rate schedule: constant, step, cosine or plateau.
+    #[arg(long, default_value = "constant")]
+    pub schedule: String,
+    /// Share of the training rows held out for validation / early stopping.
+    #[arg(long, default_value_t = 0.2)]
+    pub validation: f64,
+    /// Device: cpu (default, deterministic) or gpu (needs the `gpu` build feature).
+    #[arg(long, default_value = "cpu")]
+    pub device: String,
+}
+
+fn train_options(a: &TrainArgs, defaults: TrainOptions) -> Result<TrainOptions, CliError> {
+    let n = &a.nn;
+    let bad = |e: osler_nn::NnError| CliError::user(e.to_string());
+    let epochs = n.epochs.unwrap_or(defaults.epochs);
+    let schedule = match n.schedule.as_str() {
+        "constant" => LrSchedule::Constant,
+        "step" => LrSchedule::Step { every: (epochs / 3).max(1), gamma: 0.1 },
+        "cosine" => LrSchedule::Cosine { min_lr: 0.0 },
+        "plateau" => LrSchedule::Plateau { factor: 0.5, patience: 5, min_lr: 1e-6 },
+        o => {
+            return Err(CliError::user(format!(
+                "--schedule must be constant, step, cosine or plateau, got '{o}'"
+            )));
+        }
+    };
+    if !(0.0..0.9).contains(&n.validation) {
+        return Err(CliError::user(format!(
+            "--validation must lie in [0, 0.9), got {}",
+            n.validation
+        )));
+    }
+    Ok(TrainOptions {
+        epochs,
+        batch_size: n.batch_size.unwrap_or(defaults.batch_size),
+        lr: n.lr.unwrap_or(defaults.lr),
+        optimizer: n.optimizer.parse::<OptimizerKind>().map_err(bad)?,
+        weight_decay: n.weight_decay.unwrap_or(defaults.weight_decay),
+        schedule,
+        patience: n.patience.unwrap_or(defaults.patience),
+        validation_fraction: n.validation,
+        stop_on: StopOn::Loss,
+        seed: a.seed,
+        device: n.device.parse::<DeviceChoice>().map_err(bad)?,
+        ..defaults
+    })
+}
+
+fn norm(s: &str) -> Result<Norm, CliError> {
+    match s {
+        "none" => Ok(Norm::None),
+        "batch" => Ok(Norm::Batch),
+        "layer" => Ok(Norm::Layer),
+        o => Err(CliError::user(format!("--norm must be none, batch or layer, got '{o}'"))),
+    }
+}
+
+pub fn mlp_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
+    let d = MlpOptions::default();
+    let options = MlpOptions {
+        hidden: a.nn.hidden.clone().unwrap_or(d.hidden.clone()),
+        dropout: a.nn.dropout.unwrap_or(d.dropout),
+        norm: norm(&a.nn.norm)?,
+        train: train_options(a, d.train.clone())?,
+        ..d
+    };
+    Ok(ModelSpec::Mlp { options })
+}
+
+pub fn deepsurv_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
+    let d = DeepSurvOptions::default();
+    let options = DeepSurvOptions {
+        hidden: a.nn.hidden.clone().unwrap_or(d.hidden.clone()),
+        dropout: a.nn.dropout.unwrap_or(d.dropout),
+        norm: norm(&a.nn.norm)?,
+        ties: match a.ties {
+            TiesArg::Efron => Ties::Efron,
+            TiesArg::Breslow => Ties::Breslow,
+        },
+        train: train_options(a, d.train.clone())?,
+    };
+    Ok(ModelSpec::DeepSurv { options })
+}
+
+/// The training summary and log of a network in the `--json` output.
+pub fn summary_fields(model: &FittedModel, v: &mut Value) {
+    let summary = match model {
+        FittedModel::Mlp(m) => json!(m.summary),
+        FittedModel::DeepSurv(m) => json!(m.summary),
+        _ => return,
+    };
+    v["training"] = summary;
+    v["training_log"] = json!(model.training_log());
+}
+
+/// One line describing a network (report).
+pub fn describe(model: &FittedModel) -> String {
+    let (kind, hidden, t, s) = match model {
+        FittedModel::Mlp(m) => ("MLP classifier", &m.options.hidden, &m.options.train, &m.summary),
+        FittedModel::DeepSurv(m) => {
+            ("DeepSurv (Cox partial likelihood)", &m.options.hidden, &m.options.train, &m.summary)
+        }
+        _ => return String::new(),
+    };
+    format!(
+        "{kind}: hidden layers {:?}, {:?} optimiser, learning rate {}, batch {}, {} of at most {} epochs (best epoch {}), burn {} on {:?}",
+        hidden,
+        t.optimizer,
+        t.lr,
+        t.batch_size,
+        s.epochs_run,
+        t.epochs,
+        s.best_epoch,
+        "0.22.1",
+        t.device
+    )
+}
+
+/// SVG of the training and validation loss per epoch.
+pub fn loss_curves(model: &FittedModel) -> Option<String> {
+    let log = model.training_log();
+    if log.is_empty() {
+        return None;
+    }
+    let train: Vec<(f64, f64)> = log.iter().map(|e| (e.epoch as f64, e.train_loss)).collect();
+    let val: Vec<(f64, f64)> = log
+        .iter()
+        .filter(|e| e.val_loss.is_finite())
+        .map(|e| (e.epoch as f64, e.val_loss))
+        .collect();
+    let mut plot =
+        Plot::new("Loss per epoch").x_label("epoch").y_label("loss").line("training", &train);
+    if !val.is_empty() {
+        plot = plot.line("validation", &val);
+    }
+    Some(plot.render())
+}

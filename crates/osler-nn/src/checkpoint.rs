@@ -1,0 +1,36 @@
+//! Weights as safetensors bytes (burn-store), without timestamps or
+//! hash-map-ordered metadata, so the same weights always give the same bytes.
+
+use burn::module::Module;
+use burn::store::{ModuleSnapshot, SafetensorsStore};
+
+use crate::error::NnError;
+
+/// Version of the weight layout written by this crate.
+pub const WEIGHTS_FORMAT_VERSION: &str = "1";
+
+/// Serialises a module's parameters and buffers to safetensors bytes.
+pub fn to_bytes<M: Module + ModuleSnapshot>(model: &M) -> Result<Vec<u8>, NnError> {
+    let mut store = SafetensorsStore::from_bytes(None)
+        .clear_metadata()
+        .metadata("osler_nn_weights", WEIGHTS_FORMAT_VERSION);
+    model.save_into(&mut store).map_err(|e| NnError::Weights(format!("cannot serialise: {e}")))?;
+    store.get_bytes().map_err(|e| NnError::Weights(format!("cannot serialise: {e}")))
+}
+
+/// Loads safetensors bytes into a module of the same architecture.
+pub fn load<M: Module + ModuleSnapshot>(mut model: M, bytes: &[u8]) -> Result<M, NnError> {
+    let mut store =
+        SafetensorsStore::from_bytes(Some(bytes.to_vec())).validate(true).allow_partial(false);
+    let result = model.load_from(&mut store).map_err(|e| {
+        NnError::Weights(format!("cannot load (corrupt file or other architecture): {e}"))
+    })?;
+    if !result.missing.is_empty() || !result.errors.is_empty() {
+        return Err(NnError::Weights(format!(
+            "the weights do not fit the architecture ({} missing tensors, {} errors)",
+            result.missing.len(),
+            result.errors.len()
+        )));
+    }
+    Ok(model)
+}

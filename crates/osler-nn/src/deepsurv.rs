@@ -1,0 +1,264 @@
+//! DeepSurv (Katzman et al., "DeepSurv: personalized treatment recommender
+//! system using a Cox proportional hazards deep neural network", BMC Medical
+//! Research Methodology 18:24, 2018): an MLP risk score `g(x)` trained on the
+//! Cox negative partial log-likelihood (mini-batch risk sets), with survival
+//! curves `S(t | x) = exp(-H0(t) e^{g(x)})` from the Breslow estimate of the
+//! baseline cumulative hazard on the training rows, stored as an
+//! `osler_models::survival::BaselineStratum` (the Cox model's conventions:
+//! baseline at risk score 0, Breslow-type increments for predictions).
+
+use burn::prelude::*;
+use osler_data::{Matrix, SplitMix64};
+use osler_models::survival::{BaselineStratum, BaselineType, Ties};
+use serde::{Deserialize, Serialize};
+
+use crate::device::{device, fit_lock, scalar, to_vec};
+use crate::error::NnError;
+use crate::layers::{MlpArch, MlpNet, Norm};
+use crate::loss::{CoxRiskSets, cox_nll};
+use crate::tabular::{Standardizer, index, load_mlp};
+use crate::trainer::{
+    EpochLog, Fitted, Objective, StopOn, TrainOptions, TrainSummary, fit, holdout,
+};
+
+/// Hyperparameters of [`DeepSurv`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeepSurvOptions {
+    pub hidden: Vec<usize>,
+    pub dropout: f64,
+    pub norm: Norm,
+    pub ties: Ties,
+    pub train: TrainOptions,
+}
+
+impl Default for DeepSurvOptions {
+    fn default() -> Self {
+        DeepSurvOptions {
+            hidden: vec![32, 32],
+            dropout: 0.1,
+            norm: Norm::None,
+            ties: Ties::Efron,
+            train: TrainOptions {
+                batch_size: 256,
+                lr: 1e-3,
+                weight_decay: 1e-4,
+                stop_on: StopOn::Loss,
+                patience: 20,
+                epochs: 200,
+                ..TrainOptions::default()
+            },
+        }
+    }
+}
+
+/// A fitted DeepSurv model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeepSurv {
+    pub options: DeepSurvOptions,
+    pub arch: MlpArch,
+    pub standardizer: Standardizer,
+    /// Breslow baseline cumulative hazard at risk score 0 (label 0).
+    pub baseline: BaselineStratum,
+    pub summary: TrainSummary,
+    #[serde(skip)]
+    pub weights: Vec<u8>,
+    #[serde(skip)]
+    pub log: Vec<EpochLog>,
+}
+
+struct CoxObjective {
+    x: Tensor<2>,
+    time: Vec<f64>,
+    event: Vec<f64>,
+    ties: Ties,
+    x_val: Tensor<2>,
+    val_time: Vec<f64>,
+    val_event: Vec<f64>,
+}
+
+impl Objective<MlpNet> for CoxObjective {
+    fn rows(&self) -> usize {
+        self.time.len()
+    }
+    fn batch_loss(&self, net: &MlpNet, rows: &[usize]) -> Result<Tensor<1>, NnError> {
+        let device = self.x.device();
+        let x = self.x.clone().select(0, index(rows, &device));
+        let t: Vec<f64> = rows.iter().map(|&i| self.time[i]).collect();
+        let e: Vec<f64> = rows.iter().map(|&i| self.event[i]).collect();
+        let sets = CoxRiskSets::new(&t, &e, self.ties)?;
+        cox_nll(net.forward(x).reshape([rows.len()]), &sets)
+    }
+    fn validate(&self, net: &MlpNet) -> Result<(f64, f64), NnError> {
+        let n = self.val_time.len();
+        let eta = net.forward(self.x_val.clone()).reshape([n]);
+        let sets = CoxRiskSets::new(&self.val_time, &self.val_event, self.ties)?;
+        let loss = scalar(cox_nll(eta.clone(), &sets)?)?;
+        let risk = to_vec(eta)?;
+        let ev: Vec<bool> = self.val_event.iter().map(|&e| e == 1.0).collect();
+        let c =
+            osler_eval::survival::harrell_c(&self.val_time, &ev, &risk).map_or(f64::NAN, |c| c.c);
+        Ok((loss, c))
+    }
+    fn min_batch(&self) -> usize {
+        2
+    }
+}
+
+/// Breslow (and Efron) baseline cumulative hazard at risk score 0 from risk
+/// scores `eta`: `dH(t_k) = d_k / sum_{t_j >= t_k} e^{eta_j}` (R `basehaz`,
+/// `ctype = 1`), Efron-type `sum_{l<d_k} (1/d_k) / (S0_k - (l/d_k) D_k)`.
+pub fn breslow_baseline(time: &[f64], event: &[f64], eta: &[f64]) -> BaselineStratum {
+    let mut order: Vec<usize> = (0..time.len()).collect();
+    order.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
+    let shift = eta.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let shift = if shift.is_finite() { shift } else { 0.0 };
+    let w: Vec<f64> = eta.iter().map(|e| (e - shift).exp()).collect();
+    let mut at_risk: f64 = w.iter().sum();
+    let scale = (-shift).exp();
+    let mut incs = Vec::new();
+    let mut r = 0;
+    while r < order.len() {
+        let t = time[order[r]];
+        let mut end = r;
+        let (mut d, mut dw, mut leaving) = (0usize, 0.0, 0.0);
+        while end < order.len() && time[order[end]] == t {
+            let i = order[end];
+            leaving += w[i];
+            if event[i] == 1.0 {
+                d += 1;
+                dw += w[i];
+            }
+            end += 1;
+        }
+        if d > 0 {
+            let db = d as f64 / at_risk * scale;
+            let de: f64 =
+                (0..d).map(|l| 1.0 / (at_risk - l as f64 / d as f64 * dw)).sum::<f64>() * scale;
+            incs.push((t, db, de));
+        }
+        at_risk -= leaving;
+        r = end;
+    }
+    let (mut hb, mut he) = (0.0, 0.0);
+    let mut b =
+        BaselineStratum { label: 0, time: Vec::new(), breslow: Vec::new(), efron: Vec::new() };
+    for (t, db, de) in incs {
+        hb += db;
+        he += de;
+        b.time.push(t);
+        b.breslow.push(hb);
+        b.efron.push(he);
+    }
+    b
+}
+
+impl DeepSurv {
+    /// Fits on `x`, follow-up times and 0/1 event indicators.
+    pub fn fit(
+        x: &Matrix,
+        time: &[f64],
+        event: &[f64],
+        options: &DeepSurvOptions,
+    ) -> Result<Self, NnError> {
+        Self::fit_logged(x, time, event, options, &mut |_| {})
+    }
+
+    /// [`Self::fit`] with a callback after every epoch.
+    pub fn fit_logged(
+        x: &Matrix,
+        time: &[f64],
+        event: &[f64],
+        options: &DeepSurvOptions,
+        on_epoch: &mut dyn FnMut(&EpochLog),
+    ) -> Result<Self, NnError> {
+        let n = x.rows();
+        if time.len() != n || event.len() != n {
+            return Err(NnError::BadData(format!(
+                "{n} rows but {} times and {} events",
+                time.len(),
+                event.len()
+            )));
+        }
+        CoxRiskSets::new(time, event, options.ties)?;
+        if !event.contains(&1.0) {
+            return Err(NnError::BadData("no events in the training rows".into()));
+        }
+        if !(0.0..1.0).contains(&options.dropout) || options.hidden.contains(&0) {
+            return Err(NnError::InvalidOption(
+                "--dropout must lie in [0, 1) and --hidden widths be >= 1".into(),
+            ));
+        }
+        let standardizer = Standardizer::fit(x)?;
+        let arch = MlpArch {
+            inputs: x.cols(),
+            hidden: options.hidden.clone(),
+            outputs: 1,
+            dropout: options.dropout,
+            norm: options.norm,
+            output_bias: false,
+            residual_blocks: 0,
+        };
+        let t = &options.train;
+        let _guard = fit_lock();
+        let plain = device(t.device)?;
+        let ad = plain.clone().autodiff();
+        ad.seed(t.seed);
+        let mut rng = SplitMix64::new(t.seed);
+        let strata: Vec<usize> = event.iter().map(|&e| e as usize).collect();
+        let (tr, va) = holdout(&strata, t.validation_fraction, &mut rng);
+        let pick = |v: &[f64], rows: &[usize]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+        let objective = CoxObjective {
+            x: standardizer.tensor(x, Some(&tr), &ad)?,
+            time: pick(time, &tr),
+            event: pick(event, &tr),
+            ties: options.ties,
+            x_val: standardizer.tensor(x, Some(&va), &plain)?,
+            val_time: pick(time, &va),
+            val_event: pick(event, &va),
+        };
+        let net = MlpNet::new(&arch, &ad);
+        let Fitted { model, log, summary } = fit(net, &objective, t, va.len(), on_epoch)?;
+        let weights = crate::checkpoint::to_bytes(&model)?;
+        drop(_guard);
+        let mut m = DeepSurv {
+            options: options.clone(),
+            arch,
+            standardizer,
+            baseline: BaselineStratum { label: 0, time: vec![], breslow: vec![], efron: vec![] },
+            summary,
+            weights,
+            log,
+        };
+        let eta = m.risk(x)?;
+        m.baseline = breslow_baseline(time, event, &eta);
+        Ok(m)
+    }
+
+    /// Risk scores `g(x)` (log relative hazard; higher = earlier event).
+    pub fn risk(&self, x: &Matrix) -> Result<Vec<f64>, NnError> {
+        if x.rows() == 0 {
+            return Ok(Vec::new());
+        }
+        let dev = device(self.options.train.device)?;
+        let net = load_mlp(&self.arch, &self.weights, &dev)?;
+        to_vec(net.forward(self.standardizer.tensor(x, None, &dev)?).reshape([x.rows()]))
+    }
+
+    /// `S(t | x) = exp(-H0(t) exp(g(x)))`, one row per patient, one column per time.
+    pub fn predict_survival(&self, x: &Matrix, times: &[f64]) -> Result<Vec<Vec<f64>>, NnError> {
+        if let Some(t) = times.iter().find(|t| !t.is_finite()) {
+            return Err(NnError::BadData(format!("prediction time {t} is not finite")));
+        }
+        let eta = self.risk(x)?;
+        Ok(eta
+            .iter()
+            .map(|e| {
+                let r = e.exp();
+                times
+                    .iter()
+                    .map(|&t| (-self.baseline.at(t, BaselineType::Breslow) * r).exp())
+                    .collect()
+            })
+            .collect())
+    }
+}

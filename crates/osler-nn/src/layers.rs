@@ -1,0 +1,234 @@
+//! Network building blocks on burn's layers: a tabular MLP body with batch or
+//! layer normalisation, dropout and optional residual blocks; a small
+//! convolutional network (conv2d + max/average pooling); a recurrent
+//! (LSTM/GRU) sequence encoder with an optional embedding of a token channel.
+
+use burn::module::Module;
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::pool::{AdaptiveAvgPool2d, AdaptiveAvgPool2dConfig, MaxPool2d, MaxPool2dConfig};
+use burn::nn::{
+    BatchNorm, BatchNormConfig, Dropout, DropoutConfig, Embedding, EmbeddingConfig, Gru, GruConfig,
+    LayerNorm, LayerNormConfig, Linear, LinearConfig, Lstm, LstmConfig, PaddingConfig2d,
+};
+use burn::prelude::*;
+use burn::tensor::activation::relu;
+use serde::{Deserialize, Serialize};
+
+/// Normalisation after each hidden linear layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Norm {
+    #[default]
+    None,
+    /// Batch normalisation (Ioffe & Szegedy 2015); running statistics at prediction.
+    Batch,
+    /// Layer normalisation (Ba et al. 2016).
+    Layer,
+}
+
+/// Architecture of a multilayer perceptron.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MlpArch {
+    pub inputs: usize,
+    /// Widths of the hidden layers (e.g. `[32, 32]`).
+    pub hidden: Vec<usize>,
+    pub outputs: usize,
+    pub dropout: f64,
+    pub norm: Norm,
+    /// Bias of the output layer (DeepSurv has none: a constant cancels in the partial likelihood).
+    pub output_bias: bool,
+    /// Residual blocks appended after the hidden layers (width = last hidden width).
+    pub residual_blocks: usize,
+}
+
+/// Pre-norm residual block `x + W2 relu(W1 LN(x))` (He et al. 2016, pre-activation form).
+#[derive(Module, Debug)]
+pub struct ResidualBlock {
+    pub norm: LayerNorm,
+    pub fc1: Linear,
+    pub fc2: Linear,
+    pub dropout: Dropout,
+}
+
+impl ResidualBlock {
+    pub fn new(width: usize, dropout: f64, device: &Device) -> Self {
+        ResidualBlock {
+            norm: LayerNormConfig::new(width).init(device),
+            fc1: LinearConfig::new(width, width).init(device),
+            fc2: LinearConfig::new(width, width).init(device),
+            dropout: DropoutConfig::new(dropout).init(),
+        }
+    }
+
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        let h = relu(self.fc1.forward(self.norm.forward(x.clone())));
+        x + self.fc2.forward(self.dropout.forward(h))
+    }
+}
+
+/// MLP: `[Linear -> (BatchNorm | LayerNorm) -> ReLU -> Dropout]*` then residual blocks, then a linear output.
+#[derive(Module, Debug)]
+pub struct MlpNet {
+    pub hidden: Vec<Linear>,
+    pub batch_norms: Vec<BatchNorm>,
+    pub layer_norms: Vec<LayerNorm>,
+    pub blocks: Vec<ResidualBlock>,
+    pub dropout: Dropout,
+    pub output: Linear,
+}
+
+impl MlpNet {
+    /// A freshly initialised network (burn's Kaiming-uniform weights, drawn from the device RNG).
+    pub fn new(arch: &MlpArch, device: &Device) -> Self {
+        let mut width = arch.inputs;
+        let (mut hidden, mut batch_norms, mut layer_norms) = (Vec::new(), Vec::new(), Vec::new());
+        for &h in &arch.hidden {
+            hidden.push(LinearConfig::new(width, h).init(device));
+            match arch.norm {
+                Norm::Batch => batch_norms.push(BatchNormConfig::new(h).init(device)),
+                Norm::Layer => layer_norms.push(LayerNormConfig::new(h).init(device)),
+                Norm::None => {}
+            }
+            width = h;
+        }
+        let blocks = (0..arch.residual_blocks)
+            .map(|_| ResidualBlock::new(width, arch.dropout, device))
+            .collect();
+        MlpNet {
+            hidden,
+            batch_norms,
+            layer_norms,
+            blocks,
+            dropout: DropoutConfig::new(arch.dropout).init(),
+            output: LinearConfig::new(width, arch.outputs).with_bias(arch.output_bias).init(device),
+        }
+    }
+
+    /// Logits (or risk scores) `[n, outputs]` of inputs `[n, inputs]`.
+    pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
+        let mut h = x;
+        for (i, layer) in self.hidden.iter().enumerate() {
+            h = layer.forward(h);
+            if let Some(bn) = self.batch_norms.get(i) {
+                h = bn.forward(h);
+            }
+            if let Some(ln) = self.layer_norms.get(i) {
+                h = ln.forward(h);
+            }
+            h = self.dropout.forward(relu(h));
+        }
+        for block in &self.blocks {
+            h = block.forward(h);
+        }
+        self.output.forward(h)
+    }
+}
+
+/// Small CNN for `[n, channels, H, W]` images: two `conv3x3 -> ReLU -> maxpool 2x2`
+/// stages, global average pooling, a linear head.
+#[derive(Module, Debug)]
+pub struct ConvNet {
+    pub conv1: Conv2d,
+    pub conv2: Conv2d,
+    pub pool: MaxPool2d,
+    pub gap: AdaptiveAvgPool2d,
+    pub head: Linear,
+}
+
+impl ConvNet {
+    pub fn new(channels: usize, width: usize, outputs: usize, device: &Device) -> Self {
+        let conv = |i, o| {
+            Conv2dConfig::new([i, o], [3, 3])
+                .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+                .init(device)
+        };
+        ConvNet {
+            conv1: conv(channels, width),
+            conv2: conv(width, width),
+            pool: MaxPool2dConfig::new([2, 2]).with_strides([2, 2]).init(),
+            gap: AdaptiveAvgPool2dConfig::new([1, 1]).init(),
+            head: LinearConfig::new(width, outputs).init(device),
+        }
+    }
+
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        let h = self.pool.forward(relu(self.conv1.forward(x)));
+        let h = self.pool.forward(relu(self.conv2.forward(h)));
+        let [n, c, _, _] = h.dims();
+        self.head.forward(self.gap.forward(h).reshape([n, c]))
+    }
+}
+
+/// Recurrent cell of a [`SeqNet`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cell {
+    /// Long short-term memory (Hochreiter & Schmidhuber 1997).
+    Lstm,
+    /// Gated recurrent unit (Cho et al. 2014).
+    Gru,
+}
+
+/// Architecture of a sequence classifier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeqArch {
+    pub cell: Cell,
+    /// Continuous features per time step.
+    pub features: usize,
+    /// Vocabulary size of an optional token channel (0 = none) and its embedding width.
+    pub vocabulary: usize,
+    pub embedding: usize,
+    pub hidden: usize,
+    pub outputs: usize,
+    pub dropout: f64,
+}
+
+/// Sequence classifier: `[embed(tokens) ; x_t] -> LSTM|GRU -> last hidden state -> dropout -> linear`.
+#[derive(Module, Debug)]
+pub struct SeqNet {
+    pub embedding: Option<Embedding>,
+    pub lstm: Option<Lstm>,
+    pub gru: Option<Gru>,
+    pub dropout: Dropout,
+    pub head: Linear,
+}
+
+impl SeqNet {
+    pub fn new(arch: &SeqArch, device: &Device) -> Self {
+        let embedding = (arch.vocabulary > 0)
+            .then(|| EmbeddingConfig::new(arch.vocabulary, arch.embedding).init(device));
+        let d_in = arch.features + if arch.vocabulary > 0 { arch.embedding } else { 0 };
+        let (lstm, gru) = match arch.cell {
+            Cell::Lstm => (Some(LstmConfig::new(d_in, arch.hidden, true).init(device)), None),
+            Cell::Gru => (None, Some(GruConfig::new(d_in, arch.hidden, true).init(device))),
+        };
+        SeqNet {
+            embedding,
+            lstm,
+            gru,
+            dropout: DropoutConfig::new(arch.dropout).init(),
+            head: LinearConfig::new(arch.hidden, arch.outputs).init(device),
+        }
+    }
+
+    /// Hidden states `[n, T, hidden]` of `x: [n, T, features]` and optional tokens `[n, T]`.
+    pub fn encode(&self, x: Tensor<3>, tokens: Option<Tensor<2, Int>>) -> Tensor<3> {
+        let input = match (&self.embedding, tokens) {
+            (Some(e), Some(t)) => Tensor::cat(vec![x, e.forward(t)], 2),
+            _ => x,
+        };
+        match (&self.lstm, &self.gru) {
+            (Some(l), _) => l.forward(input, None).0,
+            (None, Some(g)) => g.forward(input, None),
+            (None, None) => input,
+        }
+    }
+
+    /// Logits `[n, outputs]` from the last time step's hidden state.
+    pub fn forward(&self, x: Tensor<3>, tokens: Option<Tensor<2, Int>>) -> Tensor<2> {
+        let h = self.encode(x, tokens);
+        let [n, t, d] = h.dims();
+        let last = h.slice([0..n, t - 1..t, 0..d]).reshape([n, d]);
+        self.head.forward(self.dropout.forward(last))
+    }
+}

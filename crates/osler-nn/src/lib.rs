@@ -1,0 +1,36 @@
+//! osler-nn: neural networks for clinical data on burn 0.22 (pure-Rust `flex`
+//! CPU backend with autodiff; an optional `gpu` feature adds burn's wgpu backend).
+//!
+//! * [`mlp::MlpClassifier`]: tabular MLP classifier (binary or multiclass;
+//!   cross-entropy with class weights, or focal loss).
+//! * [`deepsurv::DeepSurv`]: DeepSurv (Katzman et al. 2018), an MLP risk score trained on
+//!   the Cox negative partial log-likelihood ([`loss::cox_nll`], Efron or Breslow ties),
+//!   survival curves from the Breslow baseline hazard of the training rows.
+//! * [`sequence::SequenceClassifier`]: LSTM/GRU classifier of sequences.
+//! * [`trainer::fit`]: the shared loop (seeded shuffling, validation, early stopping
+//!   with best-checkpoint restore, clipping, schedules, JSON-lines log, NaN guard).
+//!
+//! Determinism: on the CPU every kernel runs on the calling thread, the weight
+//! initialisation and dropout draw from burn's RNG seeded at the start of each
+//! fit (under a process-wide lock, [`device::fit_lock`]), and the mini-batch
+//! order comes from `osler_data::SplitMix64`; the same seed gives bitwise the
+//! same weights.
+
+pub mod checkpoint;
+pub mod deepsurv;
+pub mod device;
+pub mod error;
+pub mod layers;
+pub mod loss;
+pub mod mlp;
+pub mod optim;
+pub mod sequence;
+pub mod tabular;
+pub mod trainer;
+
+pub use deepsurv::{DeepSurv, DeepSurvOptions};
+pub use device::DeviceChoice;
+pub use error::NnError;
+pub use mlp::{MlpClassifier, MlpOptions};
+pub use optim::{LrSchedule, OptimizerKind};
+pub use trainer::{EpochLog, StopOn, TrainOptions};

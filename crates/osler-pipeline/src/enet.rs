@@ -1,0 +1,333 @@
+//! Elastic-net logistic regression for wide data (gene expression, p >> n):
+//! the glmnet binomial path with the penalty chosen by an inner
+//! cross-validation on the training rows only, an optional univariate
+//! pre-filter inside each inner fold, and optional stability selection on
+//! the final fit.
+//!
+//! Inside an outer CV fold the whole procedure (pre-filter, inner CV, refit)
+//! sees only that fold's training rows, so the outer CV estimate is a nested
+//! CV estimate of the procedure, not of one penalty picked with the test rows.
+
+use serde::{Deserialize, Serialize};
+
+use osler_data::Matrix;
+use osler_models::ModelError;
+use osler_models::cv::Folds;
+use osler_models::linear::{
+    CvMeasure, ElasticNetOptions, LogisticModel, binomial_path, cv_binomial,
+};
+use osler_models::selection::{Prefilter, StabilityOptions, StabilityTarget, stability_selection};
+
+/// Which penalty of the cross-validated curve the model uses (cv.glmnet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LambdaRule {
+    /// The penalty with the smallest mean CV deviance (`lambda.min`).
+    #[default]
+    Min,
+    /// The largest penalty within one standard error of it (`lambda.1se`):
+    /// sparser, and the usual choice for gene signatures.
+    OneSe,
+}
+
+/// How to fit [`EnetModel`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnetSpec {
+    /// Elastic-net mixing (1 lasso, 0 ridge).
+    pub alpha: f64,
+    /// A fixed penalty; `None`: chosen by `inner_folds`-fold CV with `rule`.
+    pub lambda: Option<f64>,
+    pub rule: LambdaRule,
+    pub inner_folds: usize,
+    /// Keep only the top features by a univariate statistic, chosen on each
+    /// (inner) training fold.
+    pub prefilter: Option<Prefilter>,
+    /// Stability-selection subsamples on the final fit (0: none).
+    pub stability: usize,
+    pub seed: u64,
+}
+
+/// The cross-validated deviance curve of the final fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnetCv {
+    pub lambdas: Vec<f64>,
+    /// Mean and standard error of the held-out binomial deviance per penalty.
+    pub cvm: Vec<f64>,
+    pub cvsd: Vec<f64>,
+    pub lambda_min: f64,
+    pub lambda_1se: f64,
+    /// Non-zero coefficients at each penalty (full-data path).
+    pub nonzero: Vec<usize>,
+    pub folds: usize,
+}
+
+/// The coefficient path over the features that are non-zero somewhere on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SparsePath {
+    pub lambdas: Vec<f64>,
+    /// Feature indices (columns of the design).
+    pub features: Vec<usize>,
+    /// `coefs[l][k]`: coefficient of `features[k]` at `lambdas[l]` (original scale).
+    pub coefs: Vec<Vec<f64>>,
+}
+
+/// Selection frequencies of stability selection (features selected at least once).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionFrequency {
+    pub subsamples: usize,
+    pub subsample_size: usize,
+    /// Feature indices with a non-zero maximum frequency.
+    pub features: Vec<usize>,
+    /// Maximum over the penalty grid of the fraction of subsamples selecting it.
+    pub max_frequency: Vec<f64>,
+    /// Fraction of subsamples selecting it at the model's penalty (when the
+    /// model's penalty is on the grid).
+    pub at_lambda: Option<Vec<f64>>,
+    /// Average number of features selected somewhere on the grid (`q`).
+    pub mean_union: f64,
+}
+
+/// A fitted elastic-net logistic regression with its selection record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnetModel {
+    /// The model at the chosen penalty (coefficients over all columns).
+    pub model: LogisticModel,
+    pub alpha: f64,
+    pub lambda: f64,
+    pub rule: Option<LambdaRule>,
+    pub cv: Option<EnetCv>,
+    pub path: SparsePath,
+    pub prefilter: Option<Prefilter>,
+    /// Features the pre-filter kept on the full training rows (all without one).
+    pub n_screened: usize,
+    pub stability: Option<SelectionFrequency>,
+}
+
+impl EnetSpec {
+    /// The same procedure without the final-fit extras (stability selection),
+    /// for the outer CV folds.
+    pub fn for_cv(&self) -> EnetSpec {
+        EnetSpec { stability: 0, ..self.clone() }
+    }
+
+    /// Fits on `x` and 0/1 outcomes `y`.
+    pub fn fit(&self, x: &Matrix, y: &[f64]) -> Result<EnetModel, ModelError> {
+        let opts = ElasticNetOptions { alpha: self.alpha, ..ElasticNetOptions::default() };
+        let (path, index, cv, features) = match self.lambda {
+            Some(lambda) => {
+                let (xs, features) = self.screen(x, y)?;
+                // The path from lambda_max down to `lambda`, warm-started.
+                let auto = binomial_path(&xs, y, None, &opts)?;
+                let lambdas: Vec<f64> = auto
+                    .lambdas
+                    .iter()
+                    .copied()
+                    .take_while(|&l| l > lambda)
+                    .chain(std::iter::once(lambda))
+                    .collect();
+                let fixed = ElasticNetOptions { lambdas: Some(lambdas), ..opts.clone() };
+                let path = binomial_path(&xs, y, None, &fixed)?;
+                let last = path.lambdas.len() - 1;
+                (expand_path(&path, &features, x.cols()), last, None, features.len())
+            }
+            None => {
+                let folds = Folds::Stratified { k: self.inner_folds, seed: self.seed };
+                let cv = cv_binomial(
+                    x,
+                    y,
+                    None,
+                    &opts,
+                    &folds,
+                    CvMeasure::Deviance,
+                    self.prefilter.as_ref(),
+                )?;
+                let index = match self.rule {
+                    LambdaRule::Min => cv.curve.index_min,
+                    LambdaRule::OneSe => cv.curve.index_1se,
+                };
+                let summary = EnetCv {
+                    lambdas: cv.curve.lambdas.clone(),
+                    cvm: cv.curve.cvm.clone(),
+                    cvsd: cv.curve.cvsd.clone(),
+                    lambda_min: cv.curve.lambda_min,
+                    lambda_1se: cv.curve.lambda_1se,
+                    nonzero: cv.path.df.clone(),
+                    folds: self.inner_folds,
+                };
+                let n = cv.features.len();
+                (cv.path, index, Some(summary), n)
+            }
+        };
+        let model = path.model(index)?;
+        let stability =
+            (self.stability > 0).then(|| self.stability(x, y, &path.lambdas, index)).transpose()?;
+        Ok(EnetModel {
+            model,
+            alpha: self.alpha,
+            lambda: path.lambdas[index],
+            rule: self.lambda.is_none().then_some(self.rule),
+            cv,
+            path: sparse_path(&path.lambdas, &path.coefs),
+            prefilter: self.prefilter,
+            n_screened: features,
+            stability,
+        })
+    }
+
+    /// The design restricted to the pre-filtered features, and their indices.
+    fn screen(&self, x: &Matrix, y: &[f64]) -> Result<(Matrix, Vec<usize>), ModelError> {
+        let features = match &self.prefilter {
+            Some(pf) => pf.select(x, osler_models::selection::Outcome::Binary(y))?,
+            None => (0..x.cols()).collect(),
+        };
+        let data: Vec<f64> = features.iter().flat_map(|&j| x.col(j).iter().copied()).collect();
+        Ok((Matrix::from_column_major(x.rows(), features.len(), data), features))
+    }
+
+    /// Stability selection on the penalty grid of the fit.
+    fn stability(
+        &self,
+        x: &Matrix,
+        y: &[f64],
+        lambdas: &[f64],
+        index: usize,
+    ) -> Result<SelectionFrequency, ModelError> {
+        let opts = StabilityOptions {
+            subsamples: self.stability,
+            seed: self.seed,
+            path: ElasticNetOptions {
+                alpha: self.alpha,
+                lambdas: Some(lambdas.to_vec()),
+                ..ElasticNetOptions::default()
+            },
+            prefilter: self.prefilter,
+            ..StabilityOptions::default()
+        };
+        let s = stability_selection(x, StabilityTarget::Binomial(y), &opts)?;
+        let features: Vec<usize> =
+            (0..s.max_frequency.len()).filter(|&j| s.max_frequency[j] > 0.0).collect();
+        let at = s.frequency_at(index);
+        Ok(SelectionFrequency {
+            subsamples: s.subsamples,
+            subsample_size: s.subsample_size,
+            max_frequency: features.iter().map(|&j| s.max_frequency[j]).collect(),
+            at_lambda: (!at.is_empty()).then(|| features.iter().map(|&j| at[j]).collect()),
+            features,
+            mean_union: s.mean_union,
+        })
+    }
+}
+
+/// A path fitted on a subset of columns, with coefficients over all `p`.
+fn expand_path(
+    path: &osler_models::linear::BinomialPath,
+    features: &[usize],
+    p: usize,
+) -> osler_models::linear::BinomialPath {
+    let mut full = path.clone();
+    full.coefs = path
+        .coefs
+        .iter()
+        .map(|c| {
+            let mut v = vec![0.0; p];
+            for (&j, &b) in features.iter().zip(c) {
+                v[j] = b;
+            }
+            v
+        })
+        .collect();
+    let mut means = vec![0.0; p];
+    for (&j, &m) in features.iter().zip(&path.feature_means) {
+        means[j] = m;
+    }
+    full.feature_means = means;
+    full
+}
+
+/// The columns of `coefs[l][j]` that are non-zero at some penalty.
+fn sparse_path(lambdas: &[f64], coefs: &[Vec<f64>]) -> SparsePath {
+    let p = coefs.first().map_or(0, Vec::len);
+    let features: Vec<usize> = (0..p).filter(|&j| coefs.iter().any(|c| c[j] != 0.0)).collect();
+    SparsePath {
+        lambdas: lambdas.to_vec(),
+        coefs: coefs.iter().map(|c| features.iter().map(|&j| c[j]).collect()).collect(),
+        features,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use osler_models::selection::PrefilterMethod;
+
+    /// 60 rows, 300 noise features; features 0 and 1 carry the signal.
+    fn wide() -> (Matrix, Vec<f64>) {
+        let (n, p) = (60, 300);
+        let mut rng = osler_data::SplitMix64::new(3);
+        let cols: Vec<Vec<f64>> =
+            (0..p).map(|_| (0..n).map(|_| rng.next_f64() * 2.0 - 1.0).collect()).collect();
+        let y = (0..n).map(|i| f64::from(u8::from(cols[0][i] - 0.8 * cols[1][i] > 0.0))).collect();
+        (Matrix::from_columns(&cols).expect("matrix"), y)
+    }
+
+    #[test]
+    fn cv_choice_finds_the_signal_and_1se_is_sparser() {
+        let (x, y) = wide();
+        let spec = EnetSpec {
+            alpha: 1.0,
+            lambda: None,
+            rule: LambdaRule::Min,
+            inner_folds: 5,
+            prefilter: None,
+            stability: 0,
+            seed: 1,
+        };
+        let m = spec.fit(&x, &y).expect("fit");
+        let cv = m.cv.as_ref().expect("cv");
+        assert_eq!(m.lambda, cv.lambda_min);
+        let b = m.model.coefficients();
+        assert!(b[0] > 0.0 && b[1] < 0.0, "{} {}", b[0], b[1]);
+        let se = EnetSpec { rule: LambdaRule::OneSe, ..spec }.fit(&x, &y).expect("1se");
+        assert!(se.lambda >= m.lambda);
+        let nz = |m: &EnetModel| m.model.coefficients().iter().filter(|&&v| v != 0.0).count();
+        assert!(nz(&se) <= nz(&m));
+        // The sparse path holds every coefficient that is non-zero anywhere.
+        for (l, c) in m.path.coefs.iter().enumerate() {
+            assert_eq!(c.len(), m.path.features.len());
+            if (m.path.lambdas[l] - m.lambda).abs() == 0.0 {
+                for (k, &j) in m.path.features.iter().enumerate() {
+                    assert_eq!(c[k], b[j]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn prefilter_and_fixed_lambda_keep_all_columns() {
+        let (x, y) = wide();
+        let spec = EnetSpec {
+            alpha: 0.5,
+            lambda: Some(0.05),
+            rule: LambdaRule::Min,
+            inner_folds: 5,
+            prefilter: Some(Prefilter { method: PrefilterMethod::TTest, keep: 20 }),
+            stability: 10,
+            seed: 2,
+        };
+        let m = spec.fit(&x, &y).expect("fit");
+        assert_eq!(m.lambda, 0.05);
+        assert_eq!(m.n_screened, 20);
+        assert_eq!(m.model.coefficients().len(), 300);
+        let nz: Vec<usize> = (0..300).filter(|&j| m.model.coefficients()[j] != 0.0).collect();
+        assert!(nz.contains(&0) && nz.len() <= 20);
+        let p = m.model.predict_proba(&x).expect("predict");
+        assert_eq!(p.len(), 60);
+        let st = m.stability.as_ref().expect("stability");
+        assert_eq!(st.subsamples, 10);
+        let k0 = st.features.iter().position(|&j| j == 0).expect("feature 0 selected");
+        assert!(st.max_frequency[k0] >= 0.9, "{}", st.max_frequency[k0]);
+        // Same seed, same model.
+        assert_eq!(spec.fit(&x, &y).expect("again"), m);
+        assert_eq!(spec.for_cv().stability, 0);
+    }
+}
