@@ -26,7 +26,7 @@ pub enum Task {
     Survival,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ModelKind {
     /// Logistic regression (unpenalised with SEs and odds ratios, or elastic net).
     Logistic,
@@ -185,6 +185,14 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
         Task::Binary => ModelKind::Logistic,
         Task::Survival => ModelKind::Cox,
     });
+    if kind != ModelKind::Enet
+        && (a.enet.stability > 0 || a.enet.lambda_rule != crate::cmd_train_enet::LambdaRuleArg::Min)
+    {
+        return Err(CliError::user("--stability and --lambda-rule are options of --model enet"));
+    }
+    if a.enet.prefilter.is_some() && !matches!(kind, ModelKind::Enet | ModelKind::Coxnet) {
+        return Err(CliError::user("--prefilter is an option of --model enet and coxnet"));
+    }
     Ok(match kind {
         ModelKind::Logistic => {
             let penalty = match a.penalty {

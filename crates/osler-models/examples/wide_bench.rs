@@ -5,12 +5,12 @@
 //! ```sh
 //! cargo run --release -p osler-models --example wide_bench              # synthetic, seed 20240602
 //! cargo run --release -p osler-models --example wide_bench -- --alpha 0.5
-//! cargo run --release -p osler-models --example wide_bench -- --all ../shared/datasets/genomics_all_leukemia
+//! cargo run --release -p osler-models --example wide_bench -- --all datasets/all-leukemia
 //! cargo run --release -p osler-models --example wide_bench -- --stability 100   # also B = 100 subsamples
 //! ```
 //!
-//! `--all DIR` reads `ALL_exprs_hgu95av2_rma.csv.gz` (probes x samples) and
-//! `ALL_pheno.csv` (same sample order) from DIR and predicts T- vs B-lineage
+//! `--all DIR` reads `expression.csv.gz` (probes x samples) and `data.csv`
+//! (same sample order) from DIR (the shipped `datasets/all-leukemia`) and predicts T- vs B-lineage
 //! (`BT` starting with "T"). Peak memory: run under `/usr/bin/time -v`.
 
 use std::path::Path;
@@ -58,9 +58,8 @@ fn synthetic(n: usize, p: usize, seed: u64) -> (Matrix, Vec<f64>) {
 }
 
 fn read_all(dir: &Path) -> Result<(Matrix, Vec<f64>), String> {
-    let expr =
-        read_csv_path(&dir.join("ALL_exprs_hgu95av2_rma.csv.gz")).map_err(|e| e.to_string())?;
-    let pheno = read_csv_path(&dir.join("ALL_pheno.csv")).map_err(|e| e.to_string())?;
+    let expr = read_csv_path(&dir.join("expression.csv.gz")).map_err(|e| e.to_string())?;
+    let pheno = read_csv_path(&dir.join("data.csv")).map_err(|e| e.to_string())?;
     let samples: Vec<String> = expr.names().skip(1).map(str::to_string).collect();
     let (n, p) = (samples.len(), expr.n_rows());
     let mut data = vec![0.0; n * p];
