@@ -200,11 +200,15 @@ impl Builder {
     }
 }
 
-fn parse(
-    text: &mut dyn BufRead,
+/// A CSV reader over `text` after a UTF-8 byte-order mark, with the
+/// delimiter sniffed from the first buffered bytes: with a header row and
+/// equal field counts when `header`, else headerless and flexible. Errors:
+/// a read failure, or text that is empty or all white space.
+pub(crate) fn csv_records<'a>(
+    text: &'a mut dyn BufRead,
     source_name: &str,
-    options: &CsvOptions,
-) -> Result<Table, DataError> {
+    header: bool,
+) -> Result<csv::Reader<&'a mut dyn BufRead>, DataError> {
     let io_err = |e: std::io::Error| DataError::Csv {
         source_name: source_name.into(),
         line: 0,
@@ -217,11 +221,20 @@ fn parse(
     if head.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(DataError::EmptyFile { source_name: source_name.into() });
     }
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(head))
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(text);
+    let delimiter = sniff_delimiter(head);
+    Ok(csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(header)
+        .flexible(!header)
+        .from_reader(text))
+}
+
+fn parse(
+    text: &mut dyn BufRead,
+    source_name: &str,
+    options: &CsvOptions,
+) -> Result<Table, DataError> {
+    let mut rdr = csv_records(text, source_name, true)?;
     let csv_err = |e: csv::Error| {
         let line = e.position().map_or(0, |p| p.line());
         let detail = match e.kind() {

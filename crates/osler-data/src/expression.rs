@@ -19,7 +19,7 @@ use std::collections::hash_map::Entry;
 use std::io::{BufRead, Read};
 use std::path::Path;
 
-use crate::csv_reader::{MISSING_TOKENS, read_decoded, sniff_delimiter};
+use crate::csv_reader::{MISSING_TOKENS, csv_records, read_decoded};
 use crate::error::DataError;
 
 /// How genes and samples are laid out in an expression file.
@@ -128,19 +128,7 @@ fn parse(
         line,
         detail,
     };
-    let io_err = |e: std::io::Error| csv_err(0, format!("read failed: {e}"));
-    if text.fill_buf().map_err(io_err)?.starts_with(b"\xEF\xBB\xBF") {
-        text.consume(3);
-    }
-    let head = text.fill_buf().map_err(io_err)?;
-    if head.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(DataError::EmptyFile { source_name: source_name.into() });
-    }
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(head))
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text);
+    let mut rdr = csv_records(text, source_name, false)?;
     let from_csv = |e: csv::Error| {
         let line = e.position().map_or(0, csv::Position::line);
         csv_err(line, e.to_string())

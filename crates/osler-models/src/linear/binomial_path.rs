@@ -5,12 +5,12 @@
 use osler_data::Matrix;
 use serde::{Deserialize, Serialize};
 
-use super::cd::Binomial;
+use super::cd::{Binomial, CdFit};
 use super::data::{Prepared, prepare};
 use super::model::LogisticModel;
 use super::numeric::sigmoid;
 use super::options::{ElasticNetOptions, LogisticOptions, Penalty};
-use super::working::path_should_stop;
+use super::working::follow_path;
 use crate::ModelError;
 
 /// A fitted binomial elastic-net path; coefficients on the original scale.
@@ -176,45 +176,24 @@ pub(crate) fn binomial_path_prepared(
     opts: &ElasticNetOptions,
 ) -> Result<BinomialPath, ModelError> {
     let mut solver = Binomial::new(x, y, prep, opts.alpha, opts.max_iter, opts.tol);
-    let lmax = solver.lambda_max;
-    let lambdas = opts.penalties(lmax, x.rows(), x.cols()).ok_or_else(|| {
-        ModelError::InvalidOption("every feature is constant: there is no path to fit".into())
-    })?;
-    let m = lambdas.len();
+    let (lmax, ll0) = (solver.lambda_max, solver.loglik_null);
     let mut path = BinomialPath {
-        lambdas: Vec::with_capacity(m),
-        intercepts: Vec::with_capacity(m),
-        coefs: Vec::with_capacity(m),
-        df: Vec::with_capacity(m),
-        dev_ratio: Vec::with_capacity(m),
-        loglik: Vec::with_capacity(m),
-        loglik_null: solver.loglik_null,
+        lambdas: Vec::new(),
+        intercepts: Vec::new(),
+        coefs: Vec::new(),
+        df: Vec::new(),
+        dev_ratio: Vec::new(),
+        loglik: Vec::new(),
+        loglik_null: ll0,
         lambda_max: lmax,
         alpha: opts.alpha,
-        kkt: Vec::with_capacity(m),
-        iterations: Vec::with_capacity(m),
+        kkt: Vec::new(),
+        iterations: Vec::new(),
         feature_means: prep.mean.clone(),
         n_obs: prep.wsum,
         tol: opts.tol,
     };
-    let generated = opts.lambdas.is_none();
-    let mut prev = lmax;
-    for &lambda in &lambdas {
-        if generated && path_should_stop(&path.dev_ratio) {
-            break;
-        }
-        let fit = solver.solve(lambda, prev.max(lambda));
-        prev = lambda;
-        if fit.kkt > opts.tol.max(1e-6) {
-            return Err(ModelError::NotConverged {
-                iterations: fit.iterations,
-                detail: format!(
-                    "elastic-net logistic at lambda = {lambda}: largest KKT violation {:e} > {:e}",
-                    fit.kkt,
-                    opts.tol.max(1e-6)
-                ),
-            });
-        }
+    let record = |lambda: f64, fit: CdFit| {
         let coef: Vec<f64> = fit
             .g
             .iter()
@@ -226,10 +205,12 @@ pub(crate) fn binomial_path_prepared(
         path.intercepts.push(b0);
         path.df.push(coef.iter().filter(|b| **b != 0.0).count());
         path.coefs.push(coef);
-        path.dev_ratio.push(1.0 - fit.loglik / solver.loglik_null);
         path.loglik.push(fit.loglik);
         path.kkt.push(fit.kkt);
         path.iterations.push(fit.iterations);
-    }
+    };
+    let shape = (x.rows(), x.cols());
+    let solve = |lambda, prev| solver.solve(lambda, prev);
+    path.dev_ratio = follow_path(opts, shape, lmax, ll0, "elastic-net logistic", solve, record)?;
     Ok(path)
 }

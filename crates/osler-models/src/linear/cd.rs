@@ -25,7 +25,7 @@ use osler_data::Matrix;
 
 use super::data::Prepared;
 use super::numeric::{centred_dot, dot, log1pexp, sigmoid};
-use super::working::{WorkingSet, violation};
+use super::working::{PenaltyFit, WorkingSet, violation};
 
 /// Inner sweeps allowed per outer iteration.
 const MAX_SWEEPS: usize = 100_000;
@@ -34,18 +34,7 @@ const MAX_SWEEPS: usize = 100_000;
 const MIN_CURVATURE: f64 = 1e-5;
 
 /// Solution at one penalty, on the standardised scale.
-#[derive(Debug, Clone)]
-pub(crate) struct CdFit {
-    pub g0: f64,
-    /// One entry per feature (0 for constant features).
-    pub g: Vec<f64>,
-    /// `sum_i w_i log p(y_i)` at the solution.
-    pub loglik: f64,
-    /// Outer (proximal Newton) iterations.
-    pub iterations: usize,
-    /// Largest KKT violation at the solution (all features).
-    pub kkt: f64,
-}
+pub(crate) type CdFit = PenaltyFit<f64>;
 
 /// `sign(u) max(|u| - t, 0)`: the lasso's proximal operator (also used by the penalised Cox solver).
 #[inline]
@@ -249,35 +238,62 @@ impl<'a> Binomial<'a> {
     fn line_search(&mut self, g0n: f64, b: &[f64], deta: &[f64], l1: f64, l2: f64) -> bool {
         let feats = self.ws.features();
         let cur: Vec<f64> = feats.iter().map(|&j| self.g[j]).collect();
-        if cur == b && g0n == self.g0 {
+        let objective = |eta: &[f64], g: &[f64]| self.objective(eta, g, l1, l2);
+        let Some(step) = backtrack((self.g0, &cur), (g0n, b), &self.eta, deta, objective) else {
             return false;
+        };
+        for (&j, &c) in feats.iter().zip(&step.b) {
+            self.g[j] = c;
         }
-        let f_old = self.objective(&self.eta, &cur, l1, l2);
-        let slack = 1e-13 * (1.0 + f_old.abs());
-        let mut cand_eta = vec![0.0; self.eta.len()];
-        let mut s = 1.0;
-        while s >= 1e-10 {
-            let cand: Vec<f64> = cur.iter().zip(b).map(|(a, b)| a + s * (b - a)).collect();
-            for ((c, e), d) in cand_eta.iter_mut().zip(&self.eta).zip(deta) {
-                *c = e + s * d;
-            }
-            if self.objective(&cand_eta, &cand, l1, l2) <= f_old + slack {
-                let g0 = self.g0 + s * (g0n - self.g0);
-                if cand == cur && g0 == self.g0 {
-                    return false;
-                }
-                for (&j, &c) in feats.iter().zip(&cand) {
-                    self.g[j] = c;
-                }
-                self.g0 = g0;
-                std::mem::swap(&mut self.eta, &mut cand_eta);
-                self.refresh();
-                return true;
-            }
-            s *= 0.5;
-        }
-        false
+        self.g0 = step.g0;
+        self.eta = step.eta;
+        self.refresh();
+        true
     }
+}
+
+/// A point accepted by [`backtrack`]: intercept, working-set coefficients
+/// and linear predictor.
+pub(crate) struct Step {
+    pub g0: f64,
+    pub b: Vec<f64>,
+    pub eta: Vec<f64>,
+}
+
+/// Backtracking line search (steps 1, 1/2, ... down to 1e-10) from the
+/// point `(g0, cur)` with linear predictor `eta` towards `(g0n, b)`, whose
+/// linear predictor is `eta + deta`: the first step whose `objective(eta,
+/// coefficients)` is within a relative `1e-13` of the current value. `None`
+/// when no step is accepted or the accepted point equals the current one.
+pub(crate) fn backtrack(
+    (g0, cur): (f64, &[f64]),
+    (g0n, b): (f64, &[f64]),
+    eta: &[f64],
+    deta: &[f64],
+    objective: impl Fn(&[f64], &[f64]) -> f64,
+) -> Option<Step> {
+    if cur == b && g0n == g0 {
+        return None;
+    }
+    let f_old = objective(eta, cur);
+    let slack = 1e-13 * (1.0 + f_old.abs());
+    let mut cand_eta = vec![0.0; eta.len()];
+    let mut s = 1.0;
+    while s >= 1e-10 {
+        let cand: Vec<f64> = cur.iter().zip(b).map(|(a, b)| a + s * (b - a)).collect();
+        for ((c, e), d) in cand_eta.iter_mut().zip(eta).zip(deta) {
+            *c = e + s * d;
+        }
+        if objective(&cand_eta, &cand) <= f_old + slack {
+            let g0_new = g0 + s * (g0n - g0);
+            if cand == cur && g0_new == g0 {
+                return None;
+            }
+            return Some(Step { g0: g0_new, b: cand, eta: cand_eta });
+        }
+        s *= 0.5;
+    }
+    None
 }
 
 /// The second-order model of a log-likelihood in one linear predictor

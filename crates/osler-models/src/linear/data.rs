@@ -2,6 +2,7 @@
 
 use osler_data::Matrix;
 
+use super::numeric::sum_of_terms;
 use crate::ModelError;
 
 /// Validated training data summary: weights, weighted means and population
@@ -33,14 +34,7 @@ impl Prepared {
 /// weight, weights summing to zero, a label other than 0/1, a non-finite
 /// feature value, a single class among the rows with positive weight.
 pub(crate) fn prepare(x: &Matrix, y: &[f64], w: Option<&[f64]>) -> Result<Prepared, ModelError> {
-    let n = x.rows();
-    if n == 0 {
-        return Err(ModelError::Empty);
-    }
-    if y.len() != n {
-        return Err(ModelError::LengthMismatch { what: "outcome y", found: y.len(), expected: n });
-    }
-    let (w, wsum) = case_weights(n, w)?;
+    let (w, wsum) = rows_and_weights(x, y.len(), w)?;
     if let Some((row, &value)) = y.iter().enumerate().find(|(_, v)| !(**v == 0.0 || **v == 1.0)) {
         return Err(ModelError::BadLabel { row, value });
     }
@@ -51,6 +45,23 @@ pub(crate) fn prepare(x: &Matrix, y: &[f64], w: Option<&[f64]>) -> Result<Prepar
         return Err(ModelError::SingleClass { class });
     }
     Ok(Prepared { w, wsum, mean, sd, ybar: ysum / wsum })
+}
+
+/// Checks that `x` has rows and the outcome (of length `y_len`) one entry
+/// per row, then returns the checked [`case_weights`] and their sum.
+pub(crate) fn rows_and_weights(
+    x: &Matrix,
+    y_len: usize,
+    w: Option<&[f64]>,
+) -> Result<(Vec<f64>, f64), ModelError> {
+    let n = x.rows();
+    if n == 0 {
+        return Err(ModelError::Empty);
+    }
+    if y_len != n {
+        return Err(ModelError::LengthMismatch { what: "outcome y", found: y_len, expected: n });
+    }
+    case_weights(n, w)
 }
 
 /// Case weights (all 1 when `w` is `None`) and their sum, checked: the
@@ -131,18 +142,7 @@ fn weighted_sum(x: &[f64], w: &[f64]) -> (f64, bool) {
 
 /// `sum_i w_i (x_i - m)^2`, in four interleaved partial sums.
 fn weighted_sq_dev(x: &[f64], w: &[f64], m: f64) -> f64 {
-    let n = x.len().min(w.len());
-    let (xc, xt) = x[..n].as_chunks::<4>();
-    let (wc, wt) = w[..n].as_chunks::<4>();
-    let mut acc = [0.0; 4];
-    for (xv, wv) in xc.iter().zip(wc) {
-        for l in 0..4 {
-            acc[l] += wv[l] * (xv[l] - m) * (xv[l] - m);
-        }
-    }
-    xt.iter()
-        .zip(wt)
-        .fold((acc[0] + acc[1]) + (acc[2] + acc[3]), |s, (xv, wv)| s + wv * (xv - m) * (xv - m))
+    sum_of_terms(x, w, |xv, wv| wv * (xv - m) * (xv - m))
 }
 
 /// A single feature that (quasi-)completely separates the outcome among the

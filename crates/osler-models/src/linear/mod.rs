@@ -37,5 +37,6 @@ pub use cv::{CvBinomial, CvMeasure, CvMultinomial, cv_binomial, cv_multinomial};
 pub use model::{CoefficientRow, LogisticModel};
 pub use multinomial_path::{MultinomialModel, MultinomialPath, multinomial_path};
 pub use numeric::{erfc, sigmoid, two_sided_p};
+pub(crate) use options::PathSettings;
 pub use options::{ElasticNetOptions, LogisticOptions, Penalty};
 pub use path::{lambda_max, logistic_path};

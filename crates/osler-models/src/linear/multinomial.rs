@@ -31,26 +31,17 @@
 
 use osler_data::Matrix;
 
-use super::cd::Quadratic;
+use super::cd::{Quadratic, backtrack};
 use super::data::Prepared;
 use super::numeric::{centred_dot, dot};
-use super::working::{WorkingSet, violation};
+use super::working::{PenaltyFit, WorkingSet, violation};
 
 /// Floor of `p (1 - p)` in the curvature (glmnet's `pmin` region).
 const MIN_CURVATURE: f64 = 1e-5;
 
-/// Solution at one penalty, on the standardised scale.
-#[derive(Debug, Clone)]
-pub(crate) struct MultiFit {
-    /// Intercepts, centred to sum to 0.
-    pub g0: Vec<f64>,
-    /// Coefficients, feature-major: `g[j * K + k]`.
-    pub g: Vec<f64>,
-    /// `sum_i w_i log p_{i y_i}`.
-    pub loglik: f64,
-    pub iterations: usize,
-    pub kkt: f64,
-}
+/// Solution at one penalty, on the standardised scale (intercepts centred to
+/// sum to 0, coefficients feature-major `g[j * K + k]`).
+pub(crate) type MultiFit = PenaltyFit<Vec<f64>>;
 
 /// Warm-started multinomial solver: one instance follows a path.
 pub(crate) struct Multinomial<'a> {
@@ -274,36 +265,19 @@ impl<'a> Multinomial<'a> {
         let cur: Vec<f64> = feats.iter().map(|&j| self.g[j * k + c]).collect();
         let model = Quadratic { ws: &self.ws, h: &h, r: &r, l1, l2 };
         let (g0n, b, deta) = model.minimise(self.g0[c], cur.clone(), tol);
-        if b == cur && g0n == self.g0[c] {
-            return false;
-        }
         let eta_c = &self.eta[c * n..(c + 1) * n];
-        let f_old = self.nll_with(c, eta_c) + self.penalty_with(c, &cur, l1, l2);
-        let slack = 1e-13 * (1.0 + f_old.abs());
-        let mut cand_eta = vec![0.0; n];
-        let mut s = 1.0;
-        while s >= 1e-10 {
-            let cand: Vec<f64> = cur.iter().zip(&b).map(|(a, b)| a + s * (b - a)).collect();
-            for ((o, e), d) in cand_eta.iter_mut().zip(eta_c).zip(&deta) {
-                *o = e + s * d;
-            }
-            let f_new = self.nll_with(c, &cand_eta) + self.penalty_with(c, &cand, l1, l2);
-            if f_new <= f_old + slack {
-                let g0 = self.g0[c] + s * (g0n - self.g0[c]);
-                if cand == cur && g0 == self.g0[c] {
-                    return false;
-                }
-                for (&j, &v) in feats.iter().zip(&cand) {
-                    self.g[j * k + c] = v;
-                }
-                self.g0[c] = g0;
-                self.eta[c * n..(c + 1) * n].copy_from_slice(&cand_eta);
-                self.refresh();
-                return true;
-            }
-            s *= 0.5;
+        let objective =
+            |eta: &[f64], bc: &[f64]| self.nll_with(c, eta) + self.penalty_with(c, bc, l1, l2);
+        let Some(step) = backtrack((self.g0[c], &cur), (g0n, &b), eta_c, &deta, objective) else {
+            return false;
+        };
+        for (&j, &v) in feats.iter().zip(&step.b) {
+            self.g[j * k + c] = v;
         }
-        false
+        self.g0[c] = step.g0;
+        self.eta[c * n..(c + 1) * n].copy_from_slice(&step.eta);
+        self.refresh();
+        true
     }
 
     /// Shifts each working-set feature's class vector to its

@@ -5,10 +5,10 @@ use osler_data::Matrix;
 use serde::{Deserialize, Serialize};
 
 use super::binomial_path::sparse_eta;
-use super::data::{Prepared, case_weights, standardisation};
-use super::multinomial::Multinomial;
+use super::data::{Prepared, rows_and_weights, standardisation};
+use super::multinomial::{MultiFit, Multinomial};
 use super::options::ElasticNetOptions;
-use super::working::path_should_stop;
+use super::working::follow_path;
 use crate::ModelError;
 
 /// A fitted multinomial elastic-net path; coefficients on the original scale.
@@ -174,14 +174,7 @@ pub(crate) fn prepare_multinomial(
     y: &[usize],
     w: Option<&[f64]>,
 ) -> Result<(Prepared, Vec<f64>), ModelError> {
-    let n = x.rows();
-    if n == 0 {
-        return Err(ModelError::Empty);
-    }
-    if y.len() != n {
-        return Err(ModelError::LengthMismatch { what: "outcome y", found: y.len(), expected: n });
-    }
-    let (w, wsum) = case_weights(n, w)?;
+    let (w, wsum) = rows_and_weights(x, y.len(), w)?;
     let k = y.iter().copied().max().map_or(0, |m| m + 1);
     let mut ybar = vec![0.0; k];
     for (&c, &wi) in y.iter().zip(&w) {
@@ -233,10 +226,7 @@ pub(crate) fn multinomial_path_prepared(
 ) -> Result<MultinomialPath, ModelError> {
     let (p, k) = (x.cols(), ybar.len());
     let mut solver = Multinomial::new(x, y, prep, ybar, opts.alpha, opts.max_iter, opts.tol);
-    let lmax = solver.lambda_max;
-    let lambdas = opts.penalties(lmax, x.rows(), p).ok_or_else(|| {
-        ModelError::InvalidOption("every feature is constant: there is no path to fit".into())
-    })?;
+    let (lmax, ll0) = (solver.lambda_max, solver.loglik_null);
     let mut path = MultinomialPath {
         lambdas: Vec::new(),
         intercepts: Vec::new(),
@@ -244,31 +234,14 @@ pub(crate) fn multinomial_path_prepared(
         df: Vec::new(),
         dev_ratio: Vec::new(),
         loglik: Vec::new(),
-        loglik_null: solver.loglik_null,
+        loglik_null: ll0,
         lambda_max: lmax,
         alpha: opts.alpha,
         n_classes: k,
         kkt: Vec::new(),
         iterations: Vec::new(),
     };
-    let generated = opts.lambdas.is_none();
-    let mut prev = lmax;
-    for &lambda in &lambdas {
-        if generated && path_should_stop(&path.dev_ratio) {
-            break;
-        }
-        let fit = solver.solve(lambda, prev.max(lambda));
-        prev = lambda;
-        if fit.kkt > opts.tol.max(1e-6) {
-            return Err(ModelError::NotConverged {
-                iterations: fit.iterations,
-                detail: format!(
-                    "multinomial elastic net at lambda = {lambda}: largest KKT violation {:e} > {:e}",
-                    fit.kkt,
-                    opts.tol.max(1e-6)
-                ),
-            });
-        }
+    let record = |lambda: f64, fit: MultiFit| {
         let coefs: Vec<Vec<f64>> = (0..k)
             .map(|c| {
                 (0..p)
@@ -285,10 +258,12 @@ pub(crate) fn multinomial_path_prepared(
         path.intercepts.push(b0);
         path.df.push((0..p).filter(|&j| coefs.iter().any(|c| c[j] != 0.0)).count());
         path.coefs.push(coefs);
-        path.dev_ratio.push(1.0 - fit.loglik / solver.loglik_null);
         path.loglik.push(fit.loglik);
         path.kkt.push(fit.kkt);
         path.iterations.push(fit.iterations);
-    }
+    };
+    let solve = |lambda, prev| solver.solve(lambda, prev);
+    let model = "multinomial elastic net";
+    path.dev_ratio = follow_path(opts, (x.rows(), p), lmax, ll0, model, solve, record)?;
     Ok(path)
 }

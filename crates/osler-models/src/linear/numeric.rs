@@ -224,32 +224,30 @@ pub(crate) fn ln_1p_unit(x: f64) -> f64 {
 /// `sum_i a_i b_i` with four interleaved accumulators (fixed summation order).
 #[inline]
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    let (ac, at) = a[..n].as_chunks::<4>();
-    let (bc, bt) = b[..n].as_chunks::<4>();
-    let mut acc = [0.0; 4];
-    for (x, y) in ac.iter().zip(bc) {
-        for l in 0..4 {
-            acc[l] += x[l] * y[l];
-        }
-    }
-    at.iter().zip(bt).fold((acc[0] + acc[1]) + (acc[2] + acc[3]), |s, (x, y)| s + x * y)
+    sum_of_terms(a, b, |x, y| x * y)
 }
 
 /// `sum_i (a_i - m) b_i` with four interleaved accumulators: the inner product
 /// of a centred column with `b` without forming the centred copy.
 #[inline]
 pub(crate) fn centred_dot(a: &[f64], m: f64, b: &[f64]) -> f64 {
+    sum_of_terms(a, b, |x, y| (x - m) * y)
+}
+
+/// `sum_i term(a_i, b_i)` over the common length, in four interleaved
+/// accumulators (fixed summation order), the tail added last.
+#[inline(always)]
+pub(crate) fn sum_of_terms(a: &[f64], b: &[f64], term: impl Fn(f64, f64) -> f64) -> f64 {
     let n = a.len().min(b.len());
     let (ac, at) = a[..n].as_chunks::<4>();
     let (bc, bt) = b[..n].as_chunks::<4>();
     let mut acc = [0.0; 4];
     for (x, y) in ac.iter().zip(bc) {
         for l in 0..4 {
-            acc[l] += (x[l] - m) * y[l];
+            acc[l] += term(x[l], y[l]);
         }
     }
-    at.iter().zip(bt).fold((acc[0] + acc[1]) + (acc[2] + acc[3]), |s, (x, y)| s + (x - m) * y)
+    at.iter().zip(bt).fold((acc[0] + acc[1]) + (acc[2] + acc[3]), |s, (x, y)| s + term(*x, *y))
 }
 
 /// The logistic function `1 / (1 + exp(-t))`, stable for any `t`.

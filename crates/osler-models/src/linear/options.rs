@@ -141,11 +141,46 @@ impl Default for ElasticNetOptions {
 impl ElasticNetOptions {
     /// Checks the options, saying which one is wrong.
     pub fn validate(&self) -> Result<(), ModelError> {
+        self.settings().validate()
+    }
+
+    /// The penalties of a path with `lambda_max` on `n` rows and `p` features
+    /// (see [`PathSettings::penalties`]).
+    pub(crate) fn penalties(&self, lambda_max: f64, n: usize, p: usize) -> Option<Vec<f64>> {
+        self.settings().penalties(lambda_max, n, p)
+    }
+
+    fn settings(&self) -> PathSettings<'_> {
+        PathSettings {
+            alpha: self.alpha,
+            lambdas: self.lambdas.as_deref(),
+            n_lambda: self.n_lambda,
+            lambda_min_ratio: self.lambda_min_ratio,
+            max_iter: self.max_iter,
+            tol: self.tol,
+        }
+    }
+}
+
+/// The penalty-path settings shared by glmnet-style paths ([`ElasticNetOptions`]
+/// and [`crate::survival::CoxnetOptions`]): their checks and their penalties.
+pub(crate) struct PathSettings<'a> {
+    pub alpha: f64,
+    pub lambdas: Option<&'a [f64]>,
+    pub n_lambda: usize,
+    pub lambda_min_ratio: Option<f64>,
+    pub max_iter: usize,
+    pub tol: f64,
+}
+
+impl PathSettings<'_> {
+    /// Checks the settings, saying which one is wrong.
+    pub(crate) fn validate(&self) -> Result<(), ModelError> {
         let bad = |m: String| Err(ModelError::InvalidOption(m));
         if !(0.0..=1.0).contains(&self.alpha) {
             return bad(format!("alpha must lie in [0, 1], got {}", self.alpha));
         }
-        if let Some(l) = &self.lambdas {
+        if let Some(l) = self.lambdas {
             if l.is_empty() {
                 return bad("lambdas is empty: give at least one penalty".into());
             }
@@ -171,11 +206,12 @@ impl ElasticNetOptions {
 
     /// The penalties of a path with `lambda_max` on `n` rows and `p` features:
     /// the given ones, or `n_lambda` log-spaced from `lambda_max` down to
-    /// `lambda_min_ratio * lambda_max`. `None` when the path is automatic and
-    /// `lambda_max = 0` (every feature constant).
+    /// `lambda_min_ratio * lambda_max` (default 0.01 when `n < p`, else
+    /// 1e-4). `None` when the path is automatic and `lambda_max` is not
+    /// positive (every feature constant).
     pub(crate) fn penalties(&self, lambda_max: f64, n: usize, p: usize) -> Option<Vec<f64>> {
-        match &self.lambdas {
-            Some(l) => Some(l.clone()),
+        match self.lambdas {
+            Some(l) => Some(l.to_vec()),
             None if lambda_max > 0.0 => {
                 let ratio = self.lambda_min_ratio.unwrap_or(if n < p { 0.01 } else { 1e-4 });
                 Some(super::working::log_spaced(lambda_max, ratio, self.n_lambda))

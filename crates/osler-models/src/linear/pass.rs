@@ -15,7 +15,7 @@
 //! shuffles. The summation order is fixed, so every result is bit-reproducible.
 
 use super::newton::Problem;
-use super::numeric::ln_1p_unit;
+use super::numeric::{dot, ln_1p_unit};
 
 /// Scratch buffers reused across passes (no per-pass O(n) allocation).
 pub(crate) struct Work {
@@ -196,21 +196,6 @@ fn sum4(a: &[f64]) -> f64 {
         }
     }
     tail.iter().fold((acc[0] + acc[1]) + (acc[2] + acc[3]), |s, v| s + v)
-}
-
-/// `sum_i a_i b_i` with four independent accumulators.
-#[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    let (ac, at) = a[..n].as_chunks::<4>();
-    let (bc, bt) = b[..n].as_chunks::<4>();
-    let mut acc = [0.0; 4];
-    for (x, y) in ac.iter().zip(bc) {
-        for l in 0..4 {
-            acc[l] += x[l] * y[l];
-        }
-    }
-    at.iter().zip(bt).fold((acc[0] + acc[1]) + (acc[2] + acc[3]), |s, (x, y)| s + x * y)
 }
 
 /// `acc[a][b] += sum_i u[i][a] u[i][b]` for `a <= b < q` (rows of `u` have

@@ -14,6 +14,8 @@
 use osler_data::Matrix;
 
 use super::data::Prepared;
+use super::options::ElasticNetOptions;
+use crate::ModelError;
 
 /// Marks a feature outside the working set.
 const ABSENT: usize = usize::MAX;
@@ -97,6 +99,66 @@ pub(crate) fn path_should_stop(dev_ratio: &[f64]) -> bool {
         [.., before, last] if dev_ratio.len() >= 5 => *last > 0.999 || last - before < 1e-5,
         _ => false,
     }
+}
+
+/// Solution of an elastic-net solver at one penalty, on the standardised
+/// scale: `I` is the intercept (`f64`) or the per-class intercepts.
+#[derive(Debug, Clone)]
+pub(crate) struct PenaltyFit<I> {
+    pub g0: I,
+    /// Coefficients (0 for constant features).
+    pub g: Vec<f64>,
+    /// `sum_i w_i log p(y_i)` at the solution.
+    pub loglik: f64,
+    /// Outer iterations.
+    pub iterations: usize,
+    /// Largest KKT violation at the solution (all features).
+    pub kkt: f64,
+}
+
+/// Follows a glmnet path over `opts`' penalties (an error when the path is
+/// automatic and `lambda_max` is not positive): each penalty solved by
+/// `solve(lambda, lambda_prev)` warm-started from the previous one (the
+/// strong rule's `lambda_prev` is `max(previous, lambda)`), generated paths
+/// stopped by [`path_should_stop`], a solution whose KKT violation exceeds
+/// `max(tol, 1e-6)` an error naming `model`. Each solution goes to
+/// `record(lambda, fit)`; returns the deviance ratios
+/// `1 - loglik / loglik_null`, one per recorded penalty.
+pub(crate) fn follow_path<I>(
+    opts: &ElasticNetOptions,
+    (n, p): (usize, usize),
+    lambda_max: f64,
+    loglik_null: f64,
+    model: &str,
+    mut solve: impl FnMut(f64, f64) -> PenaltyFit<I>,
+    mut record: impl FnMut(f64, PenaltyFit<I>),
+) -> Result<Vec<f64>, ModelError> {
+    let lambdas = opts.penalties(lambda_max, n, p).ok_or_else(|| {
+        ModelError::InvalidOption("every feature is constant: there is no path to fit".into())
+    })?;
+    let mut dev_ratio = Vec::with_capacity(lambdas.len());
+    let generated = opts.lambdas.is_none();
+    let mut prev = lambda_max;
+    for &lambda in &lambdas {
+        if generated && path_should_stop(&dev_ratio) {
+            break;
+        }
+        let fit = solve(lambda, prev.max(lambda));
+        prev = lambda;
+        let limit = opts.tol.max(1e-6);
+        if fit.kkt > limit {
+            return Err(ModelError::NotConverged {
+                iterations: fit.iterations,
+                detail: format!(
+                    "{model} at lambda = {lambda}: largest KKT violation {:e} > {limit:e}",
+                    fit.kkt
+                ),
+            });
+        }
+        dev_ratio.push(1.0 - fit.loglik / loglik_null);
+        record(lambda, fit);
+    }
+    Ok(dev_ratio)
 }
 
 #[cfg(test)]

@@ -38,6 +38,7 @@ use super::cox_model::BaselineStratum;
 use super::coxnet_data::{Prep, baseline, linear_predictor, unscaled};
 use super::coxnet_solver::Solver;
 use crate::ModelError;
+use crate::linear::PathSettings;
 
 /// Options of [`fit_path`] (and [`CoxnetModel::fit`], [`super::cv_coxnet`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,33 +77,15 @@ impl Default for CoxnetOptions {
 }
 
 impl CoxnetOptions {
-    fn validate(&self) -> Result<(), ModelError> {
-        let bad = |m: String| Err(ModelError::InvalidOption(m));
-        if !(0.0..=1.0).contains(&self.alpha) {
-            return bad(format!("alpha must lie in [0, 1], got {}", self.alpha));
+    fn settings(&self) -> PathSettings<'_> {
+        PathSettings {
+            alpha: self.alpha,
+            lambdas: self.lambdas.as_deref(),
+            n_lambda: self.n_lambda,
+            lambda_min_ratio: self.lambda_min_ratio,
+            max_iter: self.max_iter,
+            tol: self.tol,
         }
-        if let Some(l) = &self.lambdas {
-            if l.is_empty() {
-                return bad("lambdas is empty: give at least one penalty".into());
-            }
-            if let Some(v) = l.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
-                return bad(format!("every lambda must be finite and >= 0, got {v}"));
-            }
-        } else if self.n_lambda == 0 {
-            return bad("n_lambda must be at least 1".into());
-        }
-        if let Some(r) = self.lambda_min_ratio
-            && !(r > 0.0 && r < 1.0)
-        {
-            return bad(format!("lambda_min_ratio must lie in (0, 1), got {r}"));
-        }
-        if !(self.tol.is_finite() && self.tol > 0.0) {
-            return bad(format!("tol must be positive, got {}", self.tol));
-        }
-        if self.max_iter == 0 {
-            return bad("max_iter must be at least 1".into());
-        }
-        Ok(())
     }
 }
 
@@ -203,7 +186,7 @@ pub fn fit_path(
     strata: Option<&[u32]>,
     opts: &CoxnetOptions,
 ) -> Result<CoxnetPath, ModelError> {
-    opts.validate()?;
+    opts.settings().validate()?;
     let d = Prep::new(x, time, event, strata, opts.standardize)?;
     fit_prepared(&d, opts)
 }
@@ -211,22 +194,12 @@ pub fn fit_path(
 pub(crate) fn fit_prepared(d: &Prep, opts: &CoxnetOptions) -> Result<CoxnetPath, ModelError> {
     let mut solver = Solver::new(d, opts.alpha, opts.max_iter, opts.tol);
     let lmax = solver.lambda_max;
-    let lambdas = match &opts.lambdas {
-        Some(l) => l.clone(),
-        None => {
-            if lmax <= 0.0 {
-                return Err(ModelError::InvalidOption(
-                    "every feature is constant (or constant within every risk set): there is no path to fit"
-                        .into(),
-                ));
-            }
-            let ratio = opts.lambda_min_ratio.unwrap_or(if d.n < d.p { 0.01 } else { 1e-4 });
-            let m = opts.n_lambda;
-            (0..m)
-                .map(|k| if k == 0 { lmax } else { lmax * ratio.powf(k as f64 / (m - 1) as f64) })
-                .collect()
-        }
-    };
+    let lambdas = opts.settings().penalties(lmax, d.n, d.p).ok_or_else(|| {
+        ModelError::InvalidOption(
+            "every feature is constant (or constant within every risk set): there is no path to fit"
+                .into(),
+        )
+    })?;
     let ll0 = solver.loglik_null;
     let mut path = CoxnetPath {
         lambdas: lambdas.clone(),

@@ -2,7 +2,7 @@
 
 use super::axis::{Scale, Ticks, px};
 use super::geom::{text_width, truncate};
-use super::{Plot, svg_open};
+use super::{Plot, finish_with_x_label, svg_open, write_title, write_x_axis};
 use crate::escape;
 use crate::format::fmt_num;
 use std::fmt::Write as _;
@@ -61,38 +61,10 @@ pub fn bar_chart_horizontal(
         ticks.label(ticks.max)
     );
     let mut out = svg_open(width, height, title, &desc);
-    if !title.is_empty() {
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"26\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"600\" fill=\"#1a1a1a\">{}</text>",
-            px(width / 2.0),
-            escape(title)
-        );
-    }
-    out.push_str("<g stroke=\"#e2e2e2\">\n");
-    for &v in &ticks.values {
-        let x = px(sx.map(v));
-        let _ = writeln!(out, "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\"/>", px(y0), px(y1));
-    }
-    out.push_str("</g>\n<g font-size=\"11\" fill=\"#333333\" text-anchor=\"middle\">\n");
-    for &v in &ticks.values {
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\">{}</text>",
-            px(sx.map(v)),
-            px(y1 + 16.0),
-            escape(&ticks.label(v))
-        );
-    }
-    out.push_str("</g>\n");
-    let _ = writeln!(
-        out,
-        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#8c8c8c\"/>",
-        px(x0),
-        px(y1),
-        px(x1),
-        px(y1)
-    );
+    write_title(&mut out, width, title);
+    let tick_marks: Vec<(f64, String)> =
+        ticks.values.iter().map(|&v| (sx.map(v), ticks.label(v))).collect();
+    write_x_axis(&mut out, &tick_marks, (x0, x1), (y0, y1));
     let zero = sx.map(0.0);
     out.push_str("<g font-size=\"11.5\">\n");
     for (i, shown_label) in shown.iter().enumerate() {
@@ -144,17 +116,7 @@ pub fn bar_chart_horizontal(
         px(y1),
         z = px(zero)
     );
-    if !x_label.is_empty() {
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12.5\" fill=\"#1a1a1a\">{}</text>",
-            px((x0 + x1) / 2.0),
-            px(y1 + 38.0),
-            escape(x_label)
-        );
-    }
-    out.push_str("</svg>");
-    out
+    finish_with_x_label(out, x_label, (x0, x1), y1)
 }
 
 /// Histogram of values (e.g. predicted probabilities) per group (e.g. true

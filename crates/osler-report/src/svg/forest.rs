@@ -3,7 +3,7 @@
 
 use super::axis::{Scale, px};
 use super::geom::{text_width, truncate};
-use super::{REFERENCE_COLOUR, svg_open};
+use super::{REFERENCE_COLOUR, finish_with_x_label, svg_open, write_title, write_x_axis};
 use crate::escape;
 use std::fmt::Write as _;
 
@@ -117,38 +117,10 @@ pub fn forest_plot(title: &str, x_label: &str, rows: &[ForestRow], reference: f6
         crate::format::fmt_num(reference, 3)
     );
     let mut out = svg_open(width, height, title, &desc);
-    if !title.is_empty() {
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"26\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"600\" fill=\"#1a1a1a\">{}</text>",
-            px(width / 2.0),
-            escape(title)
-        );
-    }
-    out.push_str("<g stroke=\"#e2e2e2\">\n");
-    for &v in &ticks {
-        let x = px(map(v));
-        let _ = writeln!(out, "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\"/>", px(y0), px(y1));
-    }
-    out.push_str("</g>\n<g font-size=\"11\" fill=\"#333333\" text-anchor=\"middle\">\n");
-    for &v in &ticks {
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\">{}</text>",
-            px(map(v)),
-            px(y1 + 16.0),
-            v // shortest round trip: the ticks are exact decimals (0.3, 1, 2.5)
-        );
-    }
-    out.push_str("</g>\n");
-    let _ = writeln!(
-        out,
-        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#8c8c8c\"/>",
-        px(x0),
-        px(y1),
-        px(x1),
-        px(y1)
-    );
+    write_title(&mut out, width, title);
+    // Shortest round trip: the ticks are exact decimals (0.3, 1, 2.5).
+    let tick_marks: Vec<(f64, String)> = ticks.iter().map(|&v| (map(v), v.to_string())).collect();
+    write_x_axis(&mut out, &tick_marks, (x0, x1), (y0, y1));
     if ok(reference) {
         let _ = writeln!(
             out,
@@ -216,17 +188,7 @@ pub fn forest_plot(title: &str, x_label: &str, rows: &[ForestRow], reference: f6
         }
     }
     out.push_str("</g>\n");
-    if !x_label.is_empty() {
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12.5\" fill=\"#1a1a1a\">{}</text>",
-            px((x0 + x1) / 2.0),
-            px(y1 + 38.0),
-            escape(x_label)
-        );
-    }
-    out.push_str("</svg>");
-    out
+    finish_with_x_label(out, x_label, (x0, x1), y1)
 }
 
 #[cfg(test)]

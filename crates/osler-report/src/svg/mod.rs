@@ -15,6 +15,8 @@ mod forest;
 mod geom;
 mod plot;
 
+use std::fmt::Write as _;
+
 pub use axis::Ticks;
 pub use charts::{bar_chart_horizontal, histogram};
 pub use forest::{ForestRow, forest_plot};
@@ -56,4 +58,78 @@ pub(crate) fn svg_open(width: f64, height: f64, title: &str, desc: &str) -> Stri
         h = axis::px(height),
         d = crate::escape(desc),
     )
+}
+
+/// Writes the centred chart title of a chart `width` wide (nothing for an
+/// empty title).
+pub(crate) fn write_title(out: &mut String, width: f64, title: &str) {
+    if !title.is_empty() {
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"26\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"600\" fill=\"#1a1a1a\">{}</text>",
+            axis::px(width / 2.0),
+            crate::escape(title)
+        );
+    }
+}
+
+/// Writes a horizontal value axis on the plot area `x0..x1` by `y0..y1`:
+/// a vertical grid line and a label below `y1` at each `(pixel x, label)`
+/// tick, then the axis line along `y1`.
+pub(crate) fn write_x_axis(
+    out: &mut String,
+    ticks: &[(f64, String)],
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+) {
+    out.push_str("<g stroke=\"#e2e2e2\">\n");
+    for (x, _) in ticks {
+        let x = axis::px(*x);
+        let _ = writeln!(
+            out,
+            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\"/>",
+            axis::px(y0),
+            axis::px(y1)
+        );
+    }
+    out.push_str("</g>\n<g font-size=\"11\" fill=\"#333333\" text-anchor=\"middle\">\n");
+    for (x, label) in ticks {
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\">{}</text>",
+            axis::px(*x),
+            axis::px(y1 + 16.0),
+            crate::escape(label)
+        );
+    }
+    out.push_str("</g>\n");
+    let _ = writeln!(
+        out,
+        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#8c8c8c\"/>",
+        axis::px(x0),
+        axis::px(y1),
+        axis::px(x1),
+        axis::px(y1)
+    );
+}
+
+/// Writes the x-axis label centred under `x0..x1` below the axis at `y1`
+/// (nothing for an empty label) and closes the `<svg>`.
+pub(crate) fn finish_with_x_label(
+    mut out: String,
+    x_label: &str,
+    (x0, x1): (f64, f64),
+    y1: f64,
+) -> String {
+    if !x_label.is_empty() {
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12.5\" fill=\"#1a1a1a\">{}</text>",
+            axis::px((x0 + x1) / 2.0),
+            axis::px(y1 + 38.0),
+            crate::escape(x_label)
+        );
+    }
+    out.push_str("</svg>");
+    out
 }
