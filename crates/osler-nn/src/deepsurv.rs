@@ -22,26 +22,52 @@ use crate::trainer::{
 };
 
 /// Hyperparameters of [`DeepSurv`].
+///
+/// The defaults are chosen for small clinical survival data (hundreds to a few
+/// thousand patients, tens to hundreds of events, a handful of covariates):
+///
+/// * **Full-batch training** (`batch_size` 0). The Cox partial likelihood of a
+///   mini-batch uses the batch as the risk set, a noisy and biased stand-in for
+///   the real one; with a few hundred events the whole training set is one cheap
+///   batch, so every step uses the exact risk sets (Katzman et al. and pycox use
+///   mini-batches because their data are larger).
+/// * **One hidden layer of 32 units, dropout 0.1, L2 weight decay 0.1.** With tens
+///   of events per covariate a deep network only adds variance; a single,
+///   strongly penalised hidden layer stays close to the Cox model where the
+///   hazard is log-linear and can bend where it is not. On whas500, rossi, gbsg2
+///   and veterans (5-fold CV, seeds 1-3) it was within 0.004 of the Cox model's
+///   Harrell C or above it, where two layers of 32 at batch 256 and lr 1e-3 lost
+///   0.013 on whas500 and two layers of 16 collapsed on some rossi seeds.
+/// * **Adam, learning rate 0.01** (one step per epoch at full batch, so a larger
+///   rate than the usual 1e-3), at most 200 epochs, early stopping on the
+///   validation partial likelihood (20% of the training rows, stratified by
+///   event) after 20 epochs without improvement, restoring the best epoch.
+/// * Efron ties, as the Cox model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeepSurvOptions {
+    /// Hidden layer widths.
     pub hidden: Vec<usize>,
+    /// Dropout probability after each hidden layer (training only).
     pub dropout: f64,
+    /// Normalisation after each hidden layer.
     pub norm: Norm,
+    /// Handling of tied event times in the partial likelihood.
     pub ties: Ties,
+    /// The training loop's options.
     pub train: TrainOptions,
 }
 
 impl Default for DeepSurvOptions {
     fn default() -> Self {
         DeepSurvOptions {
-            hidden: vec![32, 32],
+            hidden: vec![32],
             dropout: 0.1,
             norm: Norm::None,
             ties: Ties::Efron,
             train: TrainOptions {
-                batch_size: 256,
-                lr: 1e-3,
-                weight_decay: 1e-4,
+                batch_size: 0,
+                lr: 0.01,
+                weight_decay: 0.1,
                 stop_on: StopOn::Loss,
                 patience: 20,
                 epochs: 200,

@@ -84,6 +84,9 @@ pub struct EpochLog {
     #[serde(with = "nan_as_null")]
     pub val_metric: f64,
     pub lr: f64,
+    /// Wall time of the epoch. Reported by `osler train --json`, not saved:
+    /// an artifact is byte-identical for a given seed.
+    #[serde(skip)]
     pub seconds: f64,
 }
 
@@ -175,6 +178,8 @@ where
     let mut last_good: Option<(usize, M)> = None;
     let mut since_best = 0;
     let mut stopped_early = false;
+    // Loss of the first batch at initialisation, for the explosion check.
+    let mut initial: Option<f64> = None;
     for epoch in 1..=opts.epochs {
         let t0 = Instant::now();
         let lr = scheduler.lr(epoch);
@@ -185,12 +190,20 @@ where
             if !value.is_finite() {
                 return Err(diverged(epoch, lr, value, last_good));
             }
+            initial.get_or_insert(value);
             total += value * batch.len() as f64;
             count += batch.len();
             let grads = GradientsParams::from_grads(loss.backward(), &model);
             model = optim.step(lr, model, grads);
         }
         let train_loss = total / count.max(1) as f64;
+        if let Some(start) = initial
+            && exploded(train_loss, start)
+        {
+            let value =
+                format!("{train_loss:.4} (mean over the epoch; {start:.4} at initialisation)");
+            return Err(diverged_with(epoch, lr, value, last_good));
+        }
         let valid = model.valid();
         let (val_loss, val_metric) =
             if validation_rows > 0 { objective.validate(&valid)? } else { (f64::NAN, f64::NAN) };
@@ -240,10 +253,29 @@ where
     Ok(Fitted { model, log, summary })
 }
 
+/// Whether an epoch's mean training loss shows divergence although it is
+/// finite: more than `10 * |initial| + 1`, where `initial` is the loss of the
+/// first batch at initialisation. Training lowers the loss; a stable loss
+/// (logits-based cross-entropy, clipped gradients) can otherwise saturate at a
+/// large finite value when the learning rate is far too high.
+pub fn exploded(train_loss: f64, initial: f64) -> bool {
+    train_loss > 10.0 * initial.abs() + 1.0
+}
+
 fn diverged<M: Module + ModuleSnapshot>(
     epoch: usize,
     lr: f64,
     value: f64,
+    last_good: Option<(usize, M)>,
+) -> NnError {
+    let value = if value.is_nan() { "NaN".into() } else { format!("{value}") };
+    diverged_with(epoch, lr, value, last_good)
+}
+
+fn diverged_with<M: Module + ModuleSnapshot>(
+    epoch: usize,
+    lr: f64,
+    value: String,
     last_good: Option<(usize, M)>,
 ) -> NnError {
     let last_good = last_good.and_then(|(e, m)| {
@@ -251,13 +283,7 @@ fn diverged<M: Module + ModuleSnapshot>(
             .ok()
             .map(|weights| Box::new(Checkpoint { epoch: e, weights }))
     });
-    NnError::NonFiniteLoss {
-        epoch,
-        lr,
-        suggested: lr / 10.0,
-        value: if value.is_nan() { "NaN".into() } else { format!("{value}") },
-        last_good,
-    }
+    NnError::NonFiniteLoss { epoch, lr, suggested: lr / 10.0, value, last_good }
 }
 
 /// Stratified hold-out split of `0..n` by a class label: about `fraction` of each

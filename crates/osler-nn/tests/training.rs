@@ -101,6 +101,18 @@ fn multiclass_focal_and_batch_norm_options_train() {
 }
 
 #[test]
+fn a_finite_but_exploding_loss_is_caught_as_divergence() {
+    // Adam with clipped gradients keeps the (logits-based) loss finite at lr 1e6,
+    // but it ends the first epoch far above its value at initialisation.
+    let (x, y) = toy(200, 3);
+    let mut o = quick();
+    o.train.lr = 1e6;
+    let msg = MlpClassifier::fit(&x, &y, &o).unwrap_err().to_string();
+    assert!(msg.contains("at initialisation") && msg.contains("lower --lr"), "{msg}");
+    assert!(osler_nn::trainer::exploded(9.0, 0.7) && !osler_nn::trainer::exploded(7.9, 0.7));
+}
+
+#[test]
 fn deepsurv_on_whas500_is_deterministic_and_concordant() {
     let (x, time, event) = common::whas500();
     let mut o = DeepSurvOptions::default();
