@@ -313,7 +313,7 @@ pub fn train(a: TrainArgs) -> CliResult {
     let (out, overwrite) = output_dir(&a, &loaded.stem, spec.model.name())?;
     let steps = (spec.cv_folds * spec.cv_repeats) as u64;
     let bar = crate::progress::bar(steps, "cross-validating", a.quiet || a.json || steps == 0);
-    let outcome = osler_pipeline::train(&prepared, &spec, &mut || bar.inc(1))?;
+    let outcome = osler_pipeline::train(&prepared, &spec, &mut || crate::progress::step(&bar))?;
     bar.finish_and_clear();
     let (fit_seconds, cv_seconds, prep_seconds) =
         (outcome.fit_seconds, outcome.cv_seconds, outcome.preprocess_seconds);

@@ -35,7 +35,7 @@ pub fn train_survival(
     let (out, overwrite) = output_dir(a, &loaded.stem, spec.model.name())?;
     let steps = (spec.cv_folds * spec.cv_repeats) as u64;
     let bar = crate::progress::bar(steps, "cross-validating", a.quiet || a.json || steps == 0);
-    let outcome = run(&prepared, &spec, &mut || bar.inc(1))?;
+    let outcome = run(&prepared, &spec, &mut || crate::progress::step(&bar))?;
     bar.finish_and_clear();
     let timing = json!({"read_seconds": read_seconds, "fit_seconds": outcome.fit_seconds, "cv_seconds": outcome.cv_seconds});
     let all: Vec<String> =

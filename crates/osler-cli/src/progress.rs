@@ -5,6 +5,15 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+/// Advances `bar` by one step, clearing it after the last (so that what
+/// follows, e.g. the final fit's epoch bar, has the line).
+pub fn step(bar: &ProgressBar) {
+    bar.inc(1);
+    if bar.length().is_some_and(|n| bar.position() >= n) {
+        bar.finish_and_clear();
+    }
+}
+
 /// Creates a bar of `total` steps, or a hidden one.
 pub fn bar(total: u64, message: &str, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {

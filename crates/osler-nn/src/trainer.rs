@@ -40,6 +40,10 @@ pub struct TrainOptions {
     pub stop_on: StopOn,
     pub seed: u64,
     pub device: DeviceChoice,
+    /// Show a progress bar on stderr (epoch, training loss, validation
+    /// loss/metric). A display choice, not a hyperparameter: not saved.
+    #[serde(skip)]
+    pub progress: bool,
 }
 
 impl Default for TrainOptions {
@@ -58,6 +62,7 @@ impl Default for TrainOptions {
             stop_on: StopOn::Loss,
             seed: 1,
             device: DeviceChoice::Cpu,
+            progress: false,
         }
     }
 }
@@ -155,6 +160,20 @@ pub fn batches(n: usize, size: usize, min: usize, rng: &mut SplitMix64) -> Vec<V
     out
 }
 
+/// The epoch progress bar (hidden unless `opts.progress`; cleared when dropped).
+fn progress_bar(opts: &TrainOptions) -> indicatif::ProgressBar {
+    if !opts.progress {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(opts.epochs as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("training [{bar:30}] epoch {pos}/{len} {msg}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.with_finish(indicatif::ProgressFinish::AndClear)
+}
+
 /// Trains `model` (already on the autodiff device, seeded by the caller) on `objective`.
 pub fn fit<M>(
     mut model: M,
@@ -178,6 +197,7 @@ where
     let mut last_good: Option<(usize, M)> = None;
     let mut since_best = 0;
     let mut stopped_early = false;
+    let bar = progress_bar(opts);
     // Loss of the first batch at initialisation, for the explosion check.
     let mut initial: Option<f64> = None;
     for epoch in 1..=opts.epochs {
@@ -220,6 +240,11 @@ where
             seconds: t0.elapsed().as_secs_f64(),
         };
         on_epoch(&entry);
+        bar.set_position(epoch as u64);
+        bar.set_message(format!(
+            "loss {:.4}  val loss {:.4}  val metric {:.4}",
+            entry.train_loss, entry.val_loss, entry.val_metric
+        ));
         log.push(entry);
         last_good = Some((epoch, model.clone()));
         let score = match opts.stop_on {

@@ -88,12 +88,16 @@ impl ModelSpec {
     }
 
     /// The spec an outer CV fold fits: the final-fit extras (stability
-    /// selection) left out.
+    /// selection, the epoch progress bar) left out.
     pub fn for_cv(&self) -> ModelSpec {
-        match self {
-            ModelSpec::Enet(e) => ModelSpec::Enet(e.for_cv()),
-            other => other.clone(),
+        let mut spec = self.clone();
+        match &mut spec {
+            ModelSpec::Enet(e) => *e = e.for_cv(),
+            ModelSpec::Mlp { options } => options.train.progress = false,
+            ModelSpec::DeepSurv { options } => options.train.progress = false,
+            _ => {}
         }
+        spec
     }
 
     /// True for models of a survival outcome.

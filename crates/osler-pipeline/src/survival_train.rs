@@ -180,6 +180,8 @@ fn cross_validate_survival(
     on_fold: &mut dyn FnMut(),
 ) -> Result<(CvSummary, OutOfFold), PipelineError> {
     let (k, repeats) = (spec.cv_folds, spec.cv_repeats.max(1));
+    let cv_spec = TrainSpec { model: spec.model.for_cv(), ..spec.clone() };
+    let spec = &cv_spec;
     let o = &data.outcome;
     let n = o.time.len();
     let grid = eval_grid(o);
