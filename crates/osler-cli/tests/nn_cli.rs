@@ -56,7 +56,7 @@ fn deepsurv_defaults_match_the_cox_model_on_whas500() {
     let cox = mean(&train(&WHAS, "cox", "5", None), "harrell_c");
     let v = train(&WHAS, "deepsurv", "5", None);
     let deep = mean(&v, "harrell_c");
-    // Measured: Cox 0.7694, DeepSurv 0.7661 (seed 1).
+    // Measured: Cox 0.7694, DeepSurv 0.7647 (seed 1).
     assert!(deep >= cox - 0.01, "DeepSurv 5-fold Harrell C {deep}, Cox {cox}");
     assert!(v["training"]["best_epoch"].as_u64().is_some_and(|e| e >= 1));
 }

@@ -97,9 +97,14 @@ struct CoxObjective {
     time: Vec<f64>,
     event: Vec<f64>,
     ties: Ties,
+    /// Risk sets of all training rows in their stored order: a full batch
+    /// (any order of all rows gives the same loss) reuses them instead of
+    /// sorting the times again every epoch.
+    full: CoxRiskSets,
     x_val: Tensor<2>,
     val_time: Vec<f64>,
     val_event: Vec<f64>,
+    val_sets: Option<CoxRiskSets>,
 }
 
 impl Objective<MlpNet> for CoxObjective {
@@ -107,6 +112,9 @@ impl Objective<MlpNet> for CoxObjective {
         self.time.len()
     }
     fn batch_loss(&self, net: &MlpNet, rows: &[usize]) -> Result<Tensor<1>, NnError> {
+        if rows.len() == self.time.len() {
+            return cox_nll(net.forward(self.x.clone()).reshape([rows.len()]), &self.full);
+        }
         let device = self.x.device();
         let x = self.x.clone().select(0, index(rows, &device));
         let t: Vec<f64> = rows.iter().map(|&i| self.time[i]).collect();
@@ -117,8 +125,11 @@ impl Objective<MlpNet> for CoxObjective {
     fn validate(&self, net: &MlpNet) -> Result<(f64, f64), NnError> {
         let n = self.val_time.len();
         let eta = net.forward(self.x_val.clone()).reshape([n]);
-        let sets = CoxRiskSets::new(&self.val_time, &self.val_event, self.ties)?;
-        let loss = scalar(cox_nll(eta.clone(), &sets)?)?;
+        let sets = self
+            .val_sets
+            .as_ref()
+            .ok_or_else(|| NnError::InvalidOption("validation without validation rows".into()))?;
+        let loss = scalar(cox_nll(eta.clone(), sets)?)?;
         let risk = to_vec(eta)?;
         let ev: Vec<bool> = self.val_event.iter().map(|&e| e == 1.0).collect();
         let c =
@@ -233,14 +244,23 @@ impl DeepSurv {
         let strata: Vec<usize> = event.iter().map(|&e| e as usize).collect();
         let (tr, va) = holdout(&strata, t.validation_fraction, &mut rng);
         let pick = |v: &[f64], rows: &[usize]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+        let (time_tr, event_tr) = (pick(time, &tr), pick(event, &tr));
+        let (val_time, val_event) = (pick(time, &va), pick(event, &va));
+        let val_sets = if va.is_empty() {
+            None
+        } else {
+            Some(CoxRiskSets::new(&val_time, &val_event, options.ties)?)
+        };
         let objective = CoxObjective {
             x: standardizer.tensor(x, Some(&tr), &ad)?,
-            time: pick(time, &tr),
-            event: pick(event, &tr),
+            full: CoxRiskSets::new(&time_tr, &event_tr, options.ties)?,
+            time: time_tr,
+            event: event_tr,
             ties: options.ties,
             x_val: standardizer.tensor(x, Some(&va), &plain)?,
-            val_time: pick(time, &va),
-            val_event: pick(event, &va),
+            val_time,
+            val_event,
+            val_sets,
         };
         let net = MlpNet::new(&arch, &ad);
         let Fitted { model, log, summary } = fit(net, &objective, t, va.len(), on_epoch)?;
