@@ -176,17 +176,7 @@ pub fn breslow_baseline(time: &[f64], event: &[f64], eta: &[f64]) -> BaselineStr
         at_risk -= leaving;
         r = end;
     }
-    let (mut hb, mut he) = (0.0, 0.0);
-    let mut b =
-        BaselineStratum { label: 0, time: Vec::new(), breslow: Vec::new(), efron: Vec::new() };
-    for (t, db, de) in incs {
-        hb += db;
-        he += de;
-        b.time.push(t);
-        b.breslow.push(hb);
-        b.efron.push(he);
-    }
-    b
+    BaselineStratum::accumulate(0, incs.into_iter())
 }
 
 impl DeepSurv {

@@ -78,10 +78,7 @@ pub(crate) fn survival_curves(
 impl BaselineStratum {
     /// Cumulative hazards from per-event-time increments `(time, dH_Breslow,
     /// dH_Efron)` given in ascending time.
-    pub(crate) fn accumulate(
-        label: u32,
-        increments: impl Iterator<Item = (f64, f64, f64)>,
-    ) -> Self {
+    pub fn accumulate(label: u32, increments: impl Iterator<Item = (f64, f64, f64)>) -> Self {
         let mut b =
             BaselineStratum { label, time: Vec::new(), breslow: Vec::new(), efron: Vec::new() };
         let (mut hb, mut he) = (0.0, 0.0);
