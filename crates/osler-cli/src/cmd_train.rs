@@ -185,10 +185,13 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
         Task::Binary => ModelKind::Logistic,
         Task::Survival => ModelKind::Cox,
     });
-    if kind != ModelKind::Enet
-        && (a.enet.stability > 0 || a.enet.lambda_rule != crate::cmd_train_enet::LambdaRuleArg::Min)
+    if kind != ModelKind::Enet && a.enet.stability > 0 {
+        return Err(CliError::user("--stability is an option of --model enet"));
+    }
+    if !matches!(kind, ModelKind::Enet | ModelKind::Coxnet)
+        && a.enet.lambda_rule != crate::cmd_train_enet::LambdaRuleArg::Min
     {
-        return Err(CliError::user("--stability and --lambda-rule are options of --model enet"));
+        return Err(CliError::user("--lambda-rule is an option of --model enet and coxnet"));
     }
     if a.enet.prefilter.is_some() && !matches!(kind, ModelKind::Enet | ModelKind::Coxnet) {
         return Err(CliError::user("--prefilter is an option of --model enet and coxnet"));
@@ -245,6 +248,7 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
                 inner_folds: a.enet.inner_cv,
                 seed: a.seed,
                 prefilter: crate::cmd_train_enet::prefilter(&a.enet, true)?,
+                rule: crate::cmd_train_enet::lambda_rule(&a.enet),
             }
         }
         ModelKind::Enet => crate::cmd_train_enet::enet_spec(a)?,

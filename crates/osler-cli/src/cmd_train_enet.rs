@@ -38,7 +38,7 @@ pub enum PrefilterArg {
 /// Options of the penalised models for wide data (`enet`, `coxnet`).
 #[derive(Args, Debug, Clone)]
 pub struct EnetArgs {
-    /// enet: which cross-validated penalty to use.
+    /// enet, coxnet: which cross-validated penalty to use.
     #[arg(long, value_enum, default_value = "min")]
     pub lambda_rule: LambdaRuleArg,
     /// enet, coxnet: folds of the inner CV that chooses the penalty on the training rows.
@@ -73,15 +73,20 @@ pub fn enet_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
     Ok(ModelSpec::Enet(EnetSpec {
         alpha: a.alpha,
         lambda: a.lambda,
-        rule: match e.lambda_rule {
-            LambdaRuleArg::Min => LambdaRule::Min,
-            LambdaRuleArg::OneSe => LambdaRule::OneSe,
-        },
+        rule: lambda_rule(e),
         inner_folds: e.inner_cv,
         prefilter,
         stability: e.stability,
         seed: a.seed,
     }))
+}
+
+/// `--lambda-rule`.
+pub fn lambda_rule(e: &EnetArgs) -> LambdaRule {
+    match e.lambda_rule {
+        LambdaRuleArg::Min => LambdaRule::Min,
+        LambdaRuleArg::OneSe => LambdaRule::OneSe,
+    }
 }
 
 /// `--prefilter METHOD --keep K` (`survival`: for the Cox model).

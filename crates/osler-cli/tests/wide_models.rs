@@ -189,7 +189,43 @@ fn outcome_level_options_are_checked() {
     let e = pima("enet", &["--prefilter", "cox", "--keep", "3"]);
     assert!(e.contains("--prefilter cox needs a survival outcome"), "{e}");
     let e = pima("logistic", &["--stability", "5"]);
-    assert!(e.contains("options of --model enet"), "{e}");
+    assert!(e.contains("--stability is an option of --model enet"), "{e}");
+    let e = pima("gbdt", &["--lambda-rule", "1se"]);
+    assert!(e.contains("--lambda-rule is an option of --model enet and coxnet"), "{e}");
     let e = pima("gbdt", &["--prefilter", "ttest", "--keep", "3"]);
     assert!(e.contains("--prefilter is an option of --model enet and coxnet"), "{e}");
+}
+
+#[test]
+fn coxnet_lambda_1se_is_a_larger_sparser_penalty() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fit = |rule: &str| {
+        let out = dir.path().join(rule);
+        json_ok(&[
+            "train",
+            "--dataset",
+            "whas500",
+            "--task",
+            "survival",
+            "--time",
+            "lenfol",
+            "--event",
+            "fstat",
+            "--model",
+            "coxnet",
+            "--lambda-rule",
+            rule,
+            "--cv",
+            "0",
+            "--seed",
+            "1",
+            "--json",
+            "--out",
+            out.to_str().expect("path"),
+        ])
+    };
+    let (min, se) = (fit("min"), fit("1se"));
+    assert!(f(&se["lambda"]) > f(&min["lambda"]), "{} vs {}", se["lambda"], min["lambda"]);
+    assert!(se["selected"].as_u64() <= min["selected"].as_u64());
+    assert_eq!(se["model_spec"]["rule"], "one_se");
 }

@@ -33,7 +33,8 @@ pub enum ModelSpec {
     Rsf { options: RsfOptions },
     /// Elastic-net Cox (glmnet objective, Breslow ties). Without `lambda`, the
     /// penalty is chosen by `inner_folds`-fold cross-validation of the partial-
-    /// likelihood deviance on the training rows (`lambda_min`, as glmnet's cv.glmnet).
+    /// likelihood deviance on the training rows (`lambda_min` or `lambda_1se`,
+    /// as glmnet's cv.glmnet).
     Coxnet {
         alpha: f64,
         lambda: Option<f64>,
@@ -42,6 +43,9 @@ pub enum ModelSpec {
         /// Univariate pre-filter applied inside each inner training fold.
         #[serde(default)]
         prefilter: Option<osler_models::selection::Prefilter>,
+        /// Which cross-validated penalty (`lambda_min` or `lambda_1se`).
+        #[serde(default)]
+        rule: crate::enet::LambdaRule,
     },
     /// Multilayer perceptron classifier (osler-nn, burn).
     Mlp { options: MlpOptions },
@@ -192,7 +196,7 @@ impl ModelSpec {
                 let event: Vec<bool> = outcome.event.iter().map(|&e| e == 1.0).collect();
                 Ok(FittedModel::Rsf(RandomSurvivalForest::fit(x, &outcome.time, &event, options)?))
             }
-            ModelSpec::Coxnet { alpha, lambda, inner_folds, seed, prefilter } => {
+            ModelSpec::Coxnet { alpha, lambda, inner_folds, seed, prefilter, rule } => {
                 if outcome.start.is_some() {
                     return Err(ModelError::InvalidOption(
                         "the penalised Cox model takes right-censored data, not (start, stop] rows; use --model cox".into(),
@@ -209,7 +213,11 @@ impl ModelSpec {
                                 .map_err(|e| ModelError::InvalidOption(e.to_string()))?;
                         let cv =
                             CvCoxnet::fit(x, time, event, None, &folds, &opts, prefilter.as_ref())?;
-                        cv.path.model(cv.index_min, x, time, event, None)?
+                        let index = match rule {
+                            crate::enet::LambdaRule::Min => cv.index_min,
+                            crate::enet::LambdaRule::OneSe => cv.index_1se,
+                        };
+                        cv.path.model(index, x, time, event, None)?
                     }
                 };
                 Ok(FittedModel::Coxnet(model))
