@@ -14,7 +14,7 @@ use osler_data::Matrix;
 use osler_models::ModelError;
 use osler_models::cv::Folds;
 use osler_models::linear::{
-    CvMeasure, ElasticNetOptions, LogisticModel, binomial_path, cv_binomial,
+    CvMeasure, ElasticNetOptions, LogisticModel, binomial_path_screened, cv_binomial,
 };
 use osler_models::selection::{Prefilter, StabilityOptions, StabilityTarget, stability_selection};
 
@@ -115,20 +115,11 @@ impl EnetSpec {
         let opts = ElasticNetOptions { alpha: self.alpha, ..ElasticNetOptions::default() };
         let (path, index, cv, features) = match self.lambda {
             Some(lambda) => {
-                let (xs, features) = self.screen(x, y)?;
-                // The path from lambda_max down to `lambda`, warm-started.
-                let auto = binomial_path(&xs, y, None, &opts)?;
-                let lambdas: Vec<f64> = auto
-                    .lambdas
-                    .iter()
-                    .copied()
-                    .take_while(|&l| l > lambda)
-                    .chain(std::iter::once(lambda))
-                    .collect();
-                let fixed = ElasticNetOptions { lambdas: Some(lambdas), ..opts.clone() };
-                let path = binomial_path(&xs, y, None, &fixed)?;
-                let last = path.lambdas.len() - 1;
-                (expand_path(&path, &features, x.cols()), last, None, features.len())
+                // One penalty, the user's: no grid, no inner CV.
+                let fixed = ElasticNetOptions { lambdas: Some(vec![lambda]), ..opts };
+                let (path, kept) =
+                    binomial_path_screened(x, y, None, &fixed, self.prefilter.as_ref())?;
+                (path, 0, None, kept.len())
             }
             None => {
                 let folds = Folds::Stratified { k: self.inner_folds, seed: self.seed };
@@ -174,16 +165,6 @@ impl EnetSpec {
         })
     }
 
-    /// The design restricted to the pre-filtered features, and their indices.
-    fn screen(&self, x: &Matrix, y: &[f64]) -> Result<(Matrix, Vec<usize>), ModelError> {
-        let features = match &self.prefilter {
-            Some(pf) => pf.select(x, osler_models::selection::Outcome::Binary(y))?,
-            None => (0..x.cols()).collect(),
-        };
-        let data: Vec<f64> = features.iter().flat_map(|&j| x.col(j).iter().copied()).collect();
-        Ok((Matrix::from_column_major(x.rows(), features.len(), data), features))
-    }
-
     /// Stability selection on the penalty grid of the fit.
     fn stability(
         &self,
@@ -216,32 +197,6 @@ impl EnetSpec {
             mean_union: s.mean_union,
         })
     }
-}
-
-/// A path fitted on a subset of columns, with coefficients over all `p`.
-fn expand_path(
-    path: &osler_models::linear::BinomialPath,
-    features: &[usize],
-    p: usize,
-) -> osler_models::linear::BinomialPath {
-    let mut full = path.clone();
-    full.coefs = path
-        .coefs
-        .iter()
-        .map(|c| {
-            let mut v = vec![0.0; p];
-            for (&j, &b) in features.iter().zip(c) {
-                v[j] = b;
-            }
-            v
-        })
-        .collect();
-    let mut means = vec![0.0; p];
-    for (&j, &m) in features.iter().zip(&path.feature_means) {
-        means[j] = m;
-    }
-    full.feature_means = means;
-    full
 }
 
 /// The columns of `coefs[l][j]` that are non-zero at some penalty.

@@ -161,9 +161,8 @@ pub fn cv_binomial(
 ) -> Result<CvBinomial, ModelError> {
     let prep = prepare(x, y, w)?;
     let s = setup(x.rows(), folds, y, &prep.w, opts)?;
+    let (path, kept) = screened_path(x, y, &s.w, opts, prefilter)?;
     let all: Vec<usize> = (0..x.rows()).collect();
-    let kept = features(prefilter, x, &all, Outcome::Binary(y))?;
-    let path = fit_binomial_on(x, y, &s.w, &all, &kept, opts)?;
     let fixed = ElasticNetOptions { lambdas: Some(path.lambdas.clone()), ..opts.clone() };
     let (mut values, mut weights) = (Vec::new(), Vec::new());
     for &f in &s.ids {
@@ -215,6 +214,34 @@ pub fn cv_binomial(
         measure == CvMeasure::Auc,
     )?;
     Ok(CvBinomial { measure, curve, path, folds: s.folds, features: kept })
+}
+
+/// The binomial path on the features `prefilter` keeps on all rows (every
+/// feature without one), with its coefficients over all columns of `x` (0
+/// for the features not kept); returns the path and the kept features.
+pub fn binomial_path_screened(
+    x: &Matrix,
+    y: &[f64],
+    w: Option<&[f64]>,
+    opts: &ElasticNetOptions,
+    prefilter: Option<&Prefilter>,
+) -> Result<(BinomialPath, Vec<usize>), ModelError> {
+    opts.validate()?;
+    let prep = prepare(x, y, w)?;
+    screened_path(x, y, &prep.w, opts, prefilter)
+}
+
+/// [`binomial_path_screened`] with prepared case weights `w`.
+fn screened_path(
+    x: &Matrix,
+    y: &[f64],
+    w: &[f64],
+    opts: &ElasticNetOptions,
+    prefilter: Option<&Prefilter>,
+) -> Result<(BinomialPath, Vec<usize>), ModelError> {
+    let all: Vec<usize> = (0..x.rows()).collect();
+    let kept = features(prefilter, x, &all, Outcome::Binary(y))?;
+    Ok((fit_binomial_on(x, y, w, &all, &kept, opts)?, kept))
 }
 
 /// The binomial path on rows `rows` and columns `cols` of `x`, with its

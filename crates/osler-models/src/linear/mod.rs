@@ -33,7 +33,9 @@ mod path;
 mod working;
 
 pub use binomial_path::{BinomialPath, binomial_path};
-pub use cv::{CvBinomial, CvMeasure, CvMultinomial, cv_binomial, cv_multinomial};
+pub use cv::{
+    CvBinomial, CvMeasure, CvMultinomial, binomial_path_screened, cv_binomial, cv_multinomial,
+};
 pub use model::{CoefficientRow, LogisticModel};
 pub use multinomial_path::{MultinomialModel, MultinomialPath, multinomial_path};
 pub use numeric::{erfc, sigmoid, two_sided_p};
