@@ -354,24 +354,25 @@ fn cox(a: CoxArgs) -> CliResult {
     drop(kept);
     // The proportional-hazards test needs the covariates after the fit;
     // otherwise the fit takes them over (about half the peak memory).
-    let t0 = Instant::now();
-    let cpu0 = crate::cpu_time::thread_cpu_seconds();
-    let (fit, fit_seconds, ph) = if a.ph_test {
+    // Wall and CPU seconds of the fit alone (the PH test runs after it).
+    let (t0, cpu0) = (Instant::now(), crate::cpu_time::thread_cpu_seconds());
+    let fit_time = || {
+        let cpu = cpu0.zip(crate::cpu_time::thread_cpu_seconds()).map(|(a, b)| b - a);
+        (t0.elapsed().as_secs_f64(), cpu)
+    };
+    let (fit, (fit_seconds, fit_cpu_seconds), ph) = if a.ph_test {
         let fit = CoxModel::fit(&x, &outcome.time, &outcome.event, &opts)
             .map_err(|e| model_err(e, &names))?;
-        let fit_seconds = t0.elapsed().as_secs_f64();
+        let time = fit_time();
         let ph = fit
             .proportional_hazards_test(&x, &outcome.time, &outcome.event, &opts)
             .map_err(|e| model_err(e, &names))?;
-        (fit, fit_seconds, Some(ph))
+        (fit, time, Some(ph))
     } else {
         let fit = CoxModel::fit_owned(x, &outcome.time, &outcome.event, &opts)
             .map_err(|e| model_err(e, &names))?;
-        (fit, t0.elapsed().as_secs_f64(), None)
+        (fit, fit_time(), None)
     };
-    // Only meaningful without the PH test (which runs after the fit).
-    let fit_cpu_seconds =
-        cpu0.zip(crate::cpu_time::thread_cpu_seconds()).filter(|_| !a.ph_test).map(|(a, b)| b - a);
     let rows: Vec<Value> = fit
         .summary()
         .iter()

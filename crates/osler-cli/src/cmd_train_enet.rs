@@ -5,7 +5,7 @@ use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
 use osler_models::selection::{Prefilter, PrefilterMethod};
-use osler_pipeline::enet::{EnetModel, EnetSpec, LambdaRule};
+use osler_pipeline::enet::{EnetModel, EnetSpec, LambdaRule, SelectionFrequency};
 use osler_pipeline::{Artifact, ModelSpec};
 use osler_report::{Plot, Section, Table, bar_chart_horizontal, fmt_num};
 
@@ -116,6 +116,20 @@ pub fn prefilter(e: &EnetArgs, survival: bool) -> Result<Option<Prefilter>, CliE
     Ok(e.keep.map(|keep| Prefilter { method, keep }))
 }
 
+/// Feature `j`'s name (`#j` if the artifact has none for it).
+fn feature_name(names: &[String], j: usize) -> String {
+    names.get(j).cloned().unwrap_or_else(|| format!("#{j}"))
+}
+
+/// The selected features with their maximum selection frequency, most
+/// frequent first (ties by feature index).
+fn by_frequency(s: &SelectionFrequency) -> Vec<(usize, f64)> {
+    let mut top: Vec<(usize, f64)> =
+        s.features.iter().copied().zip(s.max_frequency.iter().copied()).collect();
+    top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    top
+}
+
 /// Non-zero coefficients, largest first, with odds ratios and (when run)
 /// selection frequencies.
 fn selected(m: &EnetModel, names: &[String]) -> Vec<(String, f64, Option<f64>)> {
@@ -127,7 +141,7 @@ fn selected(m: &EnetModel, names: &[String]) -> Vec<(String, f64, Option<f64>)> 
     };
     let mut rows: Vec<(String, f64, Option<f64>)> = (0..b.len())
         .filter(|&j| b[j] != 0.0)
-        .map(|j| (names.get(j).cloned().unwrap_or_else(|| format!("#{j}")), b[j], freq(j)))
+        .map(|j| (feature_name(names, j), b[j], freq(j)))
         .collect();
     rows.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
     rows
@@ -153,16 +167,13 @@ pub fn summary_fields(m: &EnetModel, names: &[String], v: &mut Value) {
     v["prefilter"] = json!(m.prefilter);
     v["n_screened"] = json!(m.n_screened);
     if let Some(s) = &m.stability {
-        let mut top: Vec<(usize, f64)> =
-            s.features.iter().copied().zip(s.max_frequency.iter().copied()).collect();
-        top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let name = |j: usize| names.get(j).cloned().unwrap_or_else(|| format!("#{j}"));
+        let top = by_frequency(s);
         v["stability"] = json!({
             "subsamples": s.subsamples,
             "subsample_size": s.subsample_size,
             "mean_selected_anywhere": s.mean_union,
             "features": top.iter().take(50)
-                .map(|&(j, f)| json!({"name": name(j), "max_frequency": f}))
+                .map(|&(j, f)| json!({"name": feature_name(names, j), "max_frequency": f}))
                 .collect::<Vec<_>>(),
         });
     }
@@ -216,7 +227,7 @@ pub fn report_section(s: &mut Section, art: &Artifact, m: &EnetModel) {
     for &k in order.iter().take(20) {
         let pts: Vec<(f64, f64)> =
             p.lambdas.iter().zip(&p.coefs).map(|(&l, c)| (log(l), c[k])).collect();
-        plot = plot.line(names.get(p.features[k]).cloned().unwrap_or_default(), &pts);
+        plot = plot.line(feature_name(names, p.features[k]), &pts);
     }
     let (lo, hi) =
         p.coefs.iter().flatten().fold((0.0f64, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
@@ -246,12 +257,9 @@ pub fn report_section(s: &mut Section, art: &Artifact, m: &EnetModel) {
         s.figure(plot.render(), format!("Mean held-out deviance ± 1 SE over {} inner folds of the final fit's training rows (cv.glmnet's curve).", cv.folds));
     }
     if let Some(st) = &m.stability {
-        let mut top: Vec<(usize, f64)> =
-            st.features.iter().copied().zip(st.max_frequency.iter().copied()).collect();
-        top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut top = by_frequency(st);
         top.truncate(30);
-        let labels: Vec<String> =
-            top.iter().map(|&(j, _)| names.get(j).cloned().unwrap_or_default()).collect();
+        let labels: Vec<String> = top.iter().map(|&(j, _)| feature_name(names, j)).collect();
         let values: Vec<f64> = top.iter().map(|&(_, f)| f).collect();
         s.figure(
             bar_chart_horizontal("Selection frequency", &labels, &values, "max frequency over the penalty path"),
