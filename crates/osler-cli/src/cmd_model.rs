@@ -8,7 +8,7 @@ use serde_json::json;
 use osler_pipeline::Artifact;
 
 use crate::CliResult;
-use crate::input::{DataArgs, read_table};
+use crate::input::{DataArgs, ExpressionArgs, read_table};
 use crate::output::{num, print_json};
 
 #[derive(Args)]
@@ -18,15 +18,8 @@ pub struct PredictArgs {
     /// Patients to predict: CSV, or JSON (a list of objects or {"records": [...]}); `-` = stdin.
     #[arg(long, value_name = "FILE")]
     pub input: PathBuf,
-    /// Gene-expression matrix joined to --input on the sample id (as for `train`).
-    #[arg(long, value_name = "FILE")]
-    pub expression: Option<PathBuf>,
-    /// The --expression matrix has one row per gene.
-    #[arg(long, requires = "expression")]
-    pub transpose: bool,
-    /// Sample-id column of --input (default: its first column).
-    #[arg(long, value_name = "COL", requires = "expression")]
-    pub id: Option<String>,
+    #[command(flatten)]
+    pub genes: ExpressionArgs,
     /// Add per-feature contributions (exact for linear models, TreeSHAP for trees).
     #[arg(long)]
     pub explain: bool,
@@ -61,20 +54,16 @@ fn predict_survival(a: &PredictArgs, art: &Artifact, table: osler_data::Table) -
 
 pub fn predict(a: PredictArgs) -> CliResult {
     let art = Artifact::load(&a.artifact)?;
-    let table = match &a.expression {
-        None => read_table(&a.input)?,
-        Some(matrix) => {
-            let data = DataArgs {
-                data: Some(a.input.clone()),
-                dataset: None,
-                schema: None,
-                expression: Some(matrix.clone()),
-                transpose: a.transpose,
-                id: a.id.clone(),
-                allow_unmatched: false,
-            };
-            data.table()?.0
-        }
+    let table = if a.genes.expression.is_some() {
+        let data = DataArgs {
+            data: Some(a.input.clone()),
+            dataset: None,
+            schema: None,
+            genes: a.genes.clone(),
+        };
+        data.table()?.0
+    } else {
+        read_table(&a.input)?
     };
     if art.manifest.survival.is_some() {
         return predict_survival(&a, &art, table);

@@ -37,14 +37,23 @@ pub struct DataArgs {
     /// Schema file (TOML or JSON) declaring types, roles, missing codes and valid ranges.
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
-    /// Gene-expression matrix (CSV or CSV.gz) joined to the --data table on the sample id:
+    #[command(flatten)]
+    pub genes: ExpressionArgs,
+}
+
+/// `--expression FILE [--transpose] [--id COL] [--allow-unmatched]`: a
+/// gene-expression matrix joined to a clinical table (`--data`, or
+/// `predict`'s `--input`) on the sample id.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ExpressionArgs {
+    /// Gene-expression matrix (CSV or CSV.gz) joined to the clinical table on the sample id:
     /// one row per sample (first column = sample id, header = gene names) unless --transpose.
-    #[arg(long, value_name = "FILE", requires = "data")]
+    #[arg(long, value_name = "FILE")]
     pub expression: Option<PathBuf>,
     /// The --expression matrix has one row per gene (first column = gene id, header = sample ids).
     #[arg(long, requires = "expression")]
     pub transpose: bool,
-    /// Sample-id column of the --data table (default: its first column); matched as text.
+    /// Sample-id column of the clinical table (default: its first column); matched as text.
     #[arg(long, value_name = "COL", requires = "expression")]
     pub id: Option<String>,
     /// Keep only the samples present in both files (a warning gives the counts) instead of
@@ -172,11 +181,14 @@ impl DataArgs {
 
     fn raw(&self) -> Result<Raw, CliError> {
         match (&self.data, &self.dataset) {
+            (_, Some(_)) if self.genes.expression.is_some() => Err(CliError::user(
+                "--expression joins a matrix to a --data file; a shipped --dataset has its own",
+            )),
             (_, Some(name)) => {
                 let (table, schema) = datasets::find(name)?.load()?;
                 Ok(Raw::Shipped(table, schema))
             }
-            (Some(path), None) => match &self.expression {
+            (Some(path), None) => match &self.genes.expression {
                 None => Ok(Raw::File(read_table(path)?)),
                 Some(matrix) => Ok(Raw::Joined(self.join(path, matrix)?)),
             },
@@ -186,10 +198,11 @@ impl DataArgs {
 
     /// Reads `--data` (id column as text) and the `--expression` matrix, and joins them.
     fn join(&self, clinical: &Path, matrix: &Path) -> Result<osler_data::Joined, CliError> {
-        let id = self.id.clone().map_or(IdColumn::First, IdColumn::Named);
+        let g = &self.genes;
+        let id = g.id.clone().map_or(IdColumn::First, IdColumn::Named);
         let table = read_table_with(clinical, &CsvOptions { text_column: Some(id.clone()) })?;
         let orientation =
-            if self.transpose { Orientation::GenesAsRows } else { Orientation::SamplesAsRows };
+            if g.transpose { Orientation::GenesAsRows } else { Orientation::SamplesAsRows };
         let file = std::fs::File::open(matrix).map_err(|e| {
             CliError::user(format!("cannot read {}: {}", matrix.display(), io_reason(&e)))
         })?;
@@ -198,7 +211,7 @@ impl DataArgs {
             &matrix.display().to_string(),
             orientation,
         )?;
-        let joined = osler_data::join_expression(table, &id, m, self.allow_unmatched)?;
+        let joined = osler_data::join_expression(table, &id, m, g.allow_unmatched)?;
         if let Some(note) = joined.unmatched_note() {
             eprintln!("warning: {note}");
         }
