@@ -218,8 +218,10 @@ pub fn report_section(s: &mut Section, art: &Artifact, m: &EnetModel) {
     // Coefficient path of the features with the largest |coef| anywhere.
     let p = &m.path;
     let mut order: Vec<usize> = (0..p.features.len()).collect();
-    let peak = |k: usize| p.coefs.iter().map(|c| c[k].abs()).fold(0.0, f64::max);
-    order.sort_by(|&a, &b| peak(b).total_cmp(&peak(a)));
+    let peak: Vec<f64> = (0..p.features.len())
+        .map(|k| p.coefs.iter().map(|c| c[k].abs()).fold(0.0, f64::max))
+        .collect();
+    order.sort_by(|&a, &b| peak[b].total_cmp(&peak[a]));
     let mut plot = Plot::new("Coefficient path")
         .x_label("log10(lambda)")
         .y_label("coefficient (log-odds per unit)")

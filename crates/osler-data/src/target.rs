@@ -76,14 +76,24 @@ pub fn binary_target(
             .collect();
         v.join("|")
     };
-    let is_event: Vec<bool> = (0..levels.len()).map(|k| event.contains(&k)).collect();
-    let y = (0..table.n_rows())
-        .map(|i| {
-            let v = col.data.text_at(i);
-            let k = v.and_then(|v| levels.iter().position(|l| *l == v));
-            f64::from(u8::from(k.is_some_and(|k| is_event[k])))
-        })
-        .collect();
+    let events: std::collections::HashSet<&str> =
+        event.iter().map(|&k| levels[k].as_str()).collect();
+    let y = match &col.data {
+        // Text: whether each dictionary code is an event level, once.
+        ColumnData::Text { codes, levels: dict } => {
+            let by_code: Vec<bool> = dict.iter().map(|l| events.contains(l.as_str())).collect();
+            codes
+                .iter()
+                .map(|&c| f64::from(u8::from(by_code.get(c as usize) == Some(&true))))
+                .collect()
+        }
+        ColumnData::Numeric(_) => (0..table.n_rows())
+            .map(|i| {
+                let v = col.data.text_at(i).unwrap_or_default();
+                f64::from(u8::from(events.contains(v.as_str())))
+            })
+            .collect(),
+    };
     Ok((y, BinaryLevels { negative: level_set(false), positive: level_set(true) }))
 }
 
