@@ -9,7 +9,8 @@
 
 use burn::prelude::*;
 use osler_data::{Matrix, SplitMix64};
-use osler_models::survival::{BaselineStratum, BaselineType, Ties};
+use osler_models::ModelError;
+use osler_models::survival::{BaselineStratum, ProportionalHazards, Ties};
 use serde::{Deserialize, Serialize};
 
 use crate::device::{device, fit_lock, scalar, to_vec};
@@ -279,22 +280,16 @@ impl DeepSurv {
         let net = load_mlp(&self.arch, &self.weights, &dev)?;
         to_vec(net.forward(self.standardizer.tensor(x, None, &dev)?).reshape([x.rows()]))
     }
+}
 
-    /// `S(t | x) = exp(-H0(t) exp(g(x)))`, one row per patient, one column per time.
-    pub fn predict_survival(&self, x: &Matrix, times: &[f64]) -> Result<Vec<Vec<f64>>, NnError> {
-        if let Some(t) = times.iter().find(|t| !t.is_finite()) {
-            return Err(NnError::BadData(format!("prediction time {t} is not finite")));
-        }
-        let eta = self.risk(x)?;
-        Ok(eta
-            .iter()
-            .map(|e| {
-                let r = e.exp();
-                times
-                    .iter()
-                    .map(|&t| (-self.baseline.at(t, BaselineType::Breslow) * r).exp())
-                    .collect()
-            })
-            .collect())
+/// Survival curves as for every proportional-hazards model:
+/// `S(t | x) = exp(-H0(t) exp(g(x)))` from the training baseline.
+impl ProportionalHazards for DeepSurv {
+    fn baselines(&self) -> &[BaselineStratum] {
+        std::slice::from_ref(&self.baseline)
+    }
+
+    fn risk_score(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
+        self.risk(x).map_err(|e| ModelError::InvalidOption(e.to_string()))
     }
 }

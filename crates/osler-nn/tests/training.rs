@@ -5,6 +5,7 @@
 mod common;
 
 use osler_data::{Matrix, SplitMix64};
+use osler_models::survival::ProportionalHazards;
 use osler_nn::layers::{Cell, SeqArch};
 use osler_nn::sequence::{SequenceClassifier, Sequences};
 use osler_nn::{DeepSurv, DeepSurvOptions, MlpClassifier, MlpOptions, NnError, TrainOptions};

@@ -300,11 +300,9 @@ impl FittedModel {
                 Ok(rows_to_matrix(m.predict_survival(x, times)?, x.rows(), times.len()))
             }
             FittedModel::Rsf(m) => m.predict_survival(x, times),
-            FittedModel::DeepSurv(m) => Ok(rows_to_matrix(
-                m.predict_survival(x, times).map_err(nn_error)?,
-                x.rows(),
-                times.len(),
-            )),
+            FittedModel::DeepSurv(m) => {
+                Ok(rows_to_matrix(m.predict_survival(x, times)?, x.rows(), times.len()))
+            }
             _ => Err(classifier_only()),
         }
     }
