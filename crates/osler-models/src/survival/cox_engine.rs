@@ -23,10 +23,12 @@
 //! ```
 //!
 //! (`C` taken over `(start, stop]` for counting-process rows). Pass 2 forms
-//! the weighted Gram matrix over blocks of the row-major copy with `2 x 8`
+//! the weighted Gram matrix over blocks of the row-major copy with `4 x 8`
 //! register tiles ([`gram_upper`]); the `a a'` terms are buffered during
 //! pass 1 and added a block at a time by the same kernel. Without
-//! [`Engine::hessian`] pass 1 skips the `a a'` terms (gradient-only steps).
+//! [`Engine::hessian`] (the warm start's gradient-only steps) pass 1 exchanges
+//! sums the same way within blocks of whole time groups and never forms
+//! `S1` at each death ([`Engine::gradient_sweep`]).
 //!
 //! Both passes run through [`pulp::Arch::dispatch`], which compiles them for
 //! the CPU's SIMD level (AVX2 or AVX-512 where present) and picks one at run
@@ -35,8 +37,10 @@
 //! width, so results are the same on every CPU.
 
 use super::cox_data::CoxData;
+use super::cox_groups::{BLOCK, Block, DEATH, GROUP_END, LogTerms, plan_blocks, tie_terms};
+use super::cox_kernels::{axpy, dot, gram_upper, two_products};
 use super::cox_options::Ties;
-use super::fast_math::{weighted_exp, weighted_ln_sum};
+use super::fast_math::weighted_exp;
 
 /// Per-group quantities at the final coefficients (baseline hazard, residuals).
 #[derive(Debug, Clone, Default)]
@@ -85,6 +89,12 @@ pub(crate) struct Engine<'a> {
     npend: usize,
     s1: Vec<f64>,
     e1: Vec<f64>,
+    /// Row weights of a block of [`Self::gradient_sweep`].
+    v: Vec<f64>,
+    /// The blocks and row flags of [`Self::gradient_sweep`] (planned on
+    /// its first call).
+    blocks: Vec<Block>,
+    flags: Vec<u8>,
     a: Vec<f64>,
     /// Pending `ln D2` terms of the log-likelihood.
     logs: LogTerms,
@@ -97,132 +107,9 @@ pub(crate) struct Engine<'a> {
     pub info: Vec<f64>,
 }
 
-#[inline(always)]
-fn dot(x: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0; 4];
-    let mut cx = x.chunks_exact(4);
-    let mut cb = b.chunks_exact(4);
-    for (u, v) in (&mut cx).zip(&mut cb) {
-        acc[0] += u[0] * v[0];
-        acc[1] += u[1] * v[1];
-        acc[2] += u[2] * v[2];
-        acc[3] += u[3] * v[3];
-    }
-    let tail: f64 = cx.remainder().iter().zip(cb.remainder()).map(|(u, v)| u * v).sum();
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
-}
-
-#[inline(always)]
-fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
-    for (yv, xv) in y.iter_mut().zip(x) {
-        *yv += a * xv;
-    }
-}
-
-/// Rows per block of the Gram kernel (20 KiB at `p = 20`: stays in L1).
-const BLOCK: usize = 128;
 /// Rows whose linear predictor is computed ahead of the sweep (vectorised
 /// `exp`; the block stays in cache for the sweep).
 const ROWS_AHEAD: usize = 256;
-
-/// Buffered `w ln D2` terms, summed a block at a time with the vectorised
-/// logarithm.
-#[derive(Default)]
-struct LogTerms {
-    d2: Vec<f64>,
-    w: Vec<f64>,
-}
-
-impl LogTerms {
-    #[inline(always)]
-    fn push(&mut self, d2: f64, w: f64, loglik: &mut f64) {
-        self.d2.push(d2);
-        self.w.push(w);
-        if self.d2.len() == ROWS_AHEAD {
-            self.flush(loglik);
-        }
-    }
-
-    #[inline(always)]
-    fn flush(&mut self, loglik: &mut f64) {
-        *loglik -= weighted_ln_sum(&self.d2, &self.w);
-        self.d2.clear();
-        self.w.clear();
-    }
-}
-
-/// `acc[j][k] += sum_i h_i x_i[j] x_i[k]` for `j <= k < p` (upper triangle,
-/// row-major `p x p`; tiles on the diagonal also write the entry below it),
-/// over the rows of `x` (row-major, width `p`). Two rows of `acc` and up to
-/// eight columns are accumulated in registers over all the rows, which
-/// compiles to packed SIMD code; the summation order is fixed.
-#[inline(always)]
-pub(crate) fn gram_upper(acc: &mut [f64], x: &[f64], h: &[f64], p: usize) {
-    let mut a = 0;
-    while a < p {
-        let rows = if a + 1 < p { 2 } else { 1 };
-        let mut b = a;
-        while b < p {
-            let width = match p - b {
-                8.. => 8,
-                4..=7 => 4,
-                2 | 3 => 2,
-                _ => 1,
-            };
-            match (rows, width) {
-                (2, 8) => add_tile(acc, p, a, b, &tile::<2, 8>(x, h, p, a, b)),
-                (2, 4) => add_tile(acc, p, a, b, &tile::<2, 4>(x, h, p, a, b)),
-                (2, 2) => add_tile(acc, p, a, b, &tile::<2, 2>(x, h, p, a, b)),
-                (2, _) => add_tile(acc, p, a, b, &tile::<2, 1>(x, h, p, a, b)),
-                (_, 8) => add_tile(acc, p, a, b, &tile::<1, 8>(x, h, p, a, b)),
-                (_, 4) => add_tile(acc, p, a, b, &tile::<1, 4>(x, h, p, a, b)),
-                (_, 2) => add_tile(acc, p, a, b, &tile::<1, 2>(x, h, p, a, b)),
-                _ => add_tile(acc, p, a, b, &tile::<1, 1>(x, h, p, a, b)),
-            }
-            b += width;
-        }
-        a += rows;
-    }
-}
-
-#[inline(always)]
-fn add_tile<const R: usize, const C: usize>(
-    acc: &mut [f64],
-    p: usize,
-    a: usize,
-    b: usize,
-    t: &[[f64; C]; R],
-) {
-    for (r, row) in t.iter().enumerate() {
-        // Below-diagonal cells of a diagonal tile (b = a, r = 1, c = 0) are
-        // harmless: the caller mirrors the upper triangle.
-        for (c, v) in row.iter().enumerate() {
-            acc[(a + r) * p + b + c] += v;
-        }
-    }
-}
-
-/// `out[r][c] = sum_i h_i x_i[a + r] x_i[b + c]`.
-#[inline(always)]
-fn tile<const R: usize, const C: usize>(
-    x: &[f64],
-    h: &[f64],
-    p: usize,
-    a: usize,
-    b: usize,
-) -> [[f64; C]; R] {
-    let mut out = [[0.0f64; C]; R];
-    for (row, &hi) in x.chunks_exact(p).zip(h) {
-        let y = &row[b..b + C];
-        for r in 0..R {
-            let s = hi * row[a + r];
-            for c in 0..C {
-                out[r][c] += s * y[c];
-            }
-        }
-    }
-    out
-}
 
 /// [`Engine::evaluate`] as a [`pulp::WithSimd`]: its body is inlined into
 /// code built for the CPU's SIMD level (chosen at run time).
@@ -273,8 +160,11 @@ impl<'a> Engine<'a> {
             npend: 0,
             s1: vec![0.0; p],
             e1: vec![0.0; p],
+            v: vec![0.0; BLOCK],
+            blocks: Vec::new(),
+            flags: Vec::new(),
             a: vec![0.0; p],
-            logs: LogTerms::default(),
+            logs: LogTerms::new(),
             loglik: 0.0,
             grad: vec![0.0; p],
             xdeath: None,
@@ -324,29 +214,139 @@ impl<'a> Engine<'a> {
         weighted_exp(eta, &d.w[rows.clone()], &mut self.r[rows]);
     }
 
+    /// Records the scalars of time group `gi` once its rows are in the risk
+    /// set (`S0`, `E0`, the deaths' weight), its hazard increments `c`, `e`
+    /// and its `ln D2` terms of the log-likelihood.
+    #[inline(always)]
+    fn group_hazard(
+        &mut self,
+        gi: usize,
+        deaths: usize,
+        s0: f64,
+        e0: f64,
+        dw: f64,
+        loglik: &mut f64,
+    ) {
+        (self.s0g[gi], self.e0g[gi], self.dwg[gi]) = (s0, e0, dw);
+        let (mut c, mut e) = (0.0, 0.0);
+        let (mw, terms) = tie_terms(self.ties, deaths, s0, e0, dw);
+        for (f, d2) in terms {
+            self.logs.push(d2, mw, loglik);
+            c += mw / d2;
+            if f != 0.0 {
+                e += mw * f / d2;
+            }
+        }
+        self.c[gi] = c;
+        self.e[gi] = e;
+    }
+
     /// [`Self::evaluate`], inlined into code built for the CPU's SIMD level.
     #[inline(always)]
-    fn sweep(&mut self, beta: &[f64], mut stats: Option<&mut GroupStats>) -> f64 {
-        let d = self.d;
-        let p = d.p;
+    fn sweep(&mut self, beta: &[f64], stats: Option<&mut GroupStats>) -> f64 {
         self.beta.clear();
         self.beta.extend_from_slice(beta);
-        self.loglik = 0.0;
         self.grad.iter_mut().for_each(|v| *v = 0.0);
+        let loglik = if !self.hessian
+            && stats.is_none()
+            && self.d.entry.is_none()
+            && self.xdeath.is_some()
+        {
+            self.gradient_sweep(beta)
+        } else {
+            self.full_sweep(beta, stats)
+        };
+        let mut loglik = loglik;
+        self.logs.flush(&mut loglik);
+        if let Some(xd) = &self.xdeath {
+            for (g, x) in self.grad.iter_mut().zip(xd) {
+                *g += x;
+            }
+        }
+        self.loglik = loglik;
+        loglik
+    }
+
+    /// Gradient-only evaluation (no counting-process rows) by blocks of
+    /// whole time groups: the block's scalars first, then its rows in two
+    /// streaming products. Exchanging sums as for the information, the
+    /// risk-set terms of the block's deaths are
+    /// `sum_k (c_k S1(t_k) - e_k E1_k) = C S1_prev + sum_i v_i x_i` with
+    /// `v_i = r_i (C_i - delta_i e_i)`, `C_i` the sum of `c_k` over the
+    /// block's groups from row `i`'s on, `C` over all of them and `S1_prev`
+    /// the risk-set sum before the block; so each row costs two
+    /// multiply-adds per covariate instead of an update of `S1` and one more
+    /// per death.
+    #[inline(always)]
+    fn gradient_sweep(&mut self, beta: &[f64]) -> f64 {
+        let d = self.d;
+        let p = d.p;
+        if self.blocks.is_empty() {
+            (self.blocks, self.flags) = plan_blocks(d);
+        }
+        let mut loglik = 0.0;
+        let mut s0 = 0.0;
+        for k in 0..self.blocks.len() {
+            let Block { rows, g0, opens_stratum } = self.blocks[k].clone();
+            let (b0, b1) = (rows.start, rows.end);
+            if opens_stratum {
+                s0 = 0.0;
+                self.s1.iter_mut().for_each(|v| *v = 0.0);
+            }
+            self.linear_predictor(beta, rows);
+            let (mut gi, mut e0, mut dw, mut deaths) = (g0, 0.0, 0.0, 0);
+            for i in b0..b1 {
+                let (f, ri) = (self.flags[i], self.r[i]);
+                s0 += ri;
+                if f & DEATH != 0 {
+                    e0 += ri;
+                    dw += d.w[i];
+                    loglik += d.w[i] * self.eta[i];
+                    deaths += 1;
+                }
+                if f & GROUP_END != 0 {
+                    self.group_hazard(gi, deaths, s0, e0, dw, &mut loglik);
+                    (gi, e0, dw, deaths) = (gi + 1, 0.0, 0.0, 0);
+                }
+            }
+            if self.v.len() < b1 - b0 {
+                self.v.resize(b1 - b0, 0.0);
+            }
+            // `v` negated, so that the product adds straight into `grad`.
+            let mut csuf = 0.0;
+            for i in (b0..b1).rev() {
+                let f = self.flags[i];
+                if f & GROUP_END != 0 {
+                    gi -= 1;
+                    csuf += self.c[gi];
+                }
+                let h = if f & DEATH != 0 { csuf - self.e[gi] } else { csuf };
+                self.v[i - b0] = -(self.r[i] * h);
+            }
+            axpy(&mut self.grad, -csuf, &self.s1);
+            let (v, r) = (&self.v[..b1 - b0], &self.r[b0..b1]);
+            two_products(&d.x[b0 * p..b1 * p], v, r, p, &mut self.grad, &mut self.s1);
+        }
+        loglik
+    }
+
+    /// The general evaluation, row by row in descending time with the
+    /// risk-set sum `S1` itself: counting-process rows leave it at their
+    /// start time, and the information and `stats` need every `a_j`.
+    #[inline(always)]
+    fn full_sweep(&mut self, beta: &[f64], mut stats: Option<&mut GroupStats>) -> f64 {
+        let d = self.d;
+        let p = d.p;
         self.haa.iter_mut().for_each(|v| *v = 0.0);
         self.npend = 0;
         if let Some(st) = stats.as_deref_mut() {
-            let g = d.groups.len();
-            let gp = if st.vectors { g * p } else { 0 };
+            let gp = if st.vectors { d.groups.len() * p } else { 0 };
             *st = GroupStats {
                 vectors: st.vectors,
-                breslow: vec![0.0; g],
-                efron: vec![0.0; g],
-                c: vec![0.0; g],
-                c_death: vec![0.0; g],
                 m: vec![0.0; gp],
                 m_death: vec![0.0; gp],
                 abar: vec![0.0; gp],
+                ..GroupStats::default()
             };
         }
         let mut loglik = 0.0;
@@ -405,26 +405,16 @@ impl<'a> Engine<'a> {
                     }
                 }
                 count += g.end - g.begin;
-                (self.s0g[gi], self.e0g[gi], self.dwg[gi]) = (s0, e0, dw);
-                self.c[gi] = 0.0;
-                self.e[gi] = 0.0;
-                if g.deaths == 0 || dw == 0.0 {
-                    continue;
-                }
-                let efron = self.ties == Ties::Efron && g.deaths > 1;
-                let nd = if efron { g.deaths } else { 1 };
-                let mw = dw / nd as f64;
-                for j in 0..nd {
-                    let f = j as f64 / g.deaths as f64;
-                    let d2 = if efron { s0 - f * e0 } else { s0 };
+                self.group_hazard(gi, g.deaths, s0, e0, dw, &mut loglik);
+                let (mw, terms) = tie_terms(self.ties, g.deaths, s0, e0, dw);
+                let nd = terms.len();
+                for (f, d2) in terms {
                     let inv = 1.0 / d2;
-                    self.logs.push(d2, mw, &mut loglik);
-                    self.c[gi] += mw / d2;
-                    if !efron && !need_a {
+                    if nd == 1 && !need_a {
                         axpy(&mut self.grad, -(mw * inv), &self.s1);
                         continue;
                     }
-                    if efron {
+                    if nd > 1 {
                         for ((a, s), e) in self.a.iter_mut().zip(&self.s1).zip(&self.e1) {
                             *a = (s - f * e) * inv;
                         }
@@ -434,46 +424,35 @@ impl<'a> Engine<'a> {
                         }
                     }
                     axpy(&mut self.grad, -mw, &self.a);
-                    self.e[gi] += mw * f / d2;
-                    if let Some(st) = stats.as_deref_mut() {
+                    if let Some(st) = stats.as_deref_mut().filter(|st| st.vectors) {
                         let (h, hd) = (mw / d2, mw * (1.0 - f) / d2);
-                        st.c_death[gi] += hd;
-                        if st.vectors {
-                            let r = gi * p..(gi + 1) * p;
-                            axpy(&mut st.m[r.clone()], h, &self.a);
-                            axpy(&mut st.m_death[r.clone()], hd, &self.a);
-                            axpy(&mut st.abar[r], 1.0 / nd as f64, &self.a);
-                        }
+                        let r = gi * p..(gi + 1) * p;
+                        axpy(&mut st.m[r.clone()], h, &self.a);
+                        axpy(&mut st.m_death[r.clone()], hd, &self.a);
+                        axpy(&mut st.abar[r], 1.0 / nd as f64, &self.a);
                     }
                     if self.hessian {
                         self.push_aa(mw);
                     }
-                }
-                if let Some(st) = stats.as_deref_mut() {
-                    st.c[gi] = self.c[gi];
-                    st.breslow[gi] = dw / s0;
-                    st.efron[gi] = if self.ties == Ties::Efron {
-                        self.c[gi]
-                    } else {
-                        let m = dw / g.deaths as f64;
-                        (0..g.deaths).map(|j| m / (s0 - j as f64 / g.deaths as f64 * e0)).sum()
-                    };
                 }
             }
         }
         if self.npend > 0 {
             self.flush_aa();
         }
-        self.logs.flush(&mut loglik);
         if let Some(xd) = xdeath {
             self.xdeath = Some(xd);
         }
-        if let Some(xd) = &self.xdeath {
-            for (g, x) in self.grad.iter_mut().zip(xd) {
-                *g += x;
-            }
+        if let Some(st) = stats {
+            let vectors = std::mem::take(st);
+            *st = GroupStats {
+                vectors: vectors.vectors,
+                m: vectors.m,
+                m_death: vectors.m_death,
+                abar: vectors.abar,
+                ..self.scalar_stats()
+            };
         }
-        self.loglik = loglik;
         loglik
     }
 
@@ -495,22 +474,12 @@ impl<'a> Engine<'a> {
             if grp.deaths == 0 || dw == 0.0 {
                 continue;
             }
-            let efron = self.ties == Ties::Efron && grp.deaths > 1;
-            let nd = if efron { grp.deaths } else { 1 };
-            let mw = dw / nd as f64;
-            for j in 0..nd {
-                let f = j as f64 / grp.deaths as f64;
-                let d2 = if efron { s0 - f * e0 } else { s0 };
-                st.c_death[gi] += mw * (1.0 - f) / d2;
-            }
+            let (mw, terms) = tie_terms(self.ties, grp.deaths, s0, e0, dw);
+            st.c_death[gi] = terms.map(|(f, d2)| mw * (1.0 - f) / d2).sum();
             st.c[gi] = self.c[gi];
             st.breslow[gi] = dw / s0;
-            st.efron[gi] = if self.ties == Ties::Efron {
-                self.c[gi]
-            } else {
-                let m = dw / grp.deaths as f64;
-                (0..grp.deaths).map(|j| m / (s0 - j as f64 / grp.deaths as f64 * e0)).sum()
-            };
+            let (m, efron) = tie_terms(Ties::Efron, grp.deaths, s0, e0, dw);
+            st.efron[gi] = efron.map(|(_, d2)| m / d2).sum();
         }
         st
     }

@@ -5,14 +5,21 @@
 //! Converged when the predicted gain `U'I^{-1}U / 2` of the next step is
 //! below `tol |l|` and that step is below 1e-6 covariate SDs; unless it is
 //! already at rounding level (1e-12 SDs) it is then taken as one last full
-//! iteration (quadratic convergence leaves ~1e-12). The information is
-//! evaluated at the returned `beta`, so the standard errors
-//! `sqrt(diag I^{-1})` are those of the optimum.
+//! iteration (quadratic convergence leaves ~1e-12). That last step is added
+//! to the returned coefficients without another evaluation (it leaves an
+//! error of the order of its square); the log-likelihood, the information
+//! (so the standard errors `sqrt(diag I^{-1})`), the baseline hazard and
+//! the concordance are those of the last evaluation, within that step of
+//! the optimum.
 //!
 //! On large data (at least 100,000 rows) the iterations start near the
-//! optimum instead, see [`warm_start`]; the null evaluation (the log
-//! likelihood at 0 and the score test `U(0)' I(0)^{-1} U(0)`) is the first
-//! full-data pass either way.
+//! optimum instead, see [`warm_start`], and a final step up to
+//! [`WARM_ACCEPT`] SDs is accepted without another evaluation: the returned
+//! coefficients are still exact to ~1e-16, the other quantities are
+//! evaluated within 1e-8 SDs of them (relative differences of that order,
+//! far below their sampling error at that size). The null evaluation (the
+//! log likelihood at 0 and the score test `U(0)' I(0)^{-1} U(0)`) is the
+//! first full-data pass either way.
 //!
 //! Monotone likelihood (a coefficient running to infinity, e.g. when all
 //! events fall in one group of a binary covariate): the Newton step of that
@@ -21,7 +28,7 @@
 
 use osler_data::Matrix;
 
-use super::concordance::concordance_sorted;
+use super::concordance::{Concordance, concordance_sorted};
 use super::cox_accel::Anderson;
 use super::cox_data::CoxData;
 use super::cox_engine::{Engine, GroupStats};
@@ -83,24 +90,37 @@ fn state_at(
     Ok(State { beta, loglik, ch, step })
 }
 
-/// Result of [`newton`]: the final state, iterations, convergence.
+/// Result of [`newton`]: the final state, iterations, convergence, and
+/// whether the final step `st.step` belongs to the solution (converged on
+/// the gain; not after a failed ascent).
 struct Newton {
     st: State,
     iterations: usize,
     converged: bool,
+    final_step: bool,
 }
 
-/// Newton-Raphson from `st` (see the module documentation). With `loose`,
-/// stops as soon as the step is below `loose` SDs (the warm-start subsample).
+/// Final steps up to this many SDs need no further evaluation on the
+/// Newton iterations of a fit without warm start.
+const COLD_ACCEPT: f64 = 1e-12;
+/// The same after a warm start ([`warm_start`] aims below 1e-9 SDs).
+const WARM_ACCEPT: f64 = 1e-8;
+
+/// Newton-Raphson from `st` (see the module documentation); converged
+/// steps up to `accept` SDs are final without another evaluation. With
+/// `loose`, stops as soon as the step is below `loose` SDs (the warm-start
+/// subsample).
 fn newton(
     eng: &mut Engine<'_>,
     opts: &CoxOptions,
     mut st: State,
     loose: Option<f64>,
+    accept: f64,
 ) -> Result<Newton, ModelError> {
     let sd = &eng.d.sd;
     let p = eng.d.p;
     let (mut iterations, mut converged, mut polished) = (0, false, false);
+    let mut final_step = false;
     loop {
         let dec = dot(&st.step, &eng.grad);
         let m = step_sds(&st.step, sd);
@@ -109,10 +129,11 @@ fn newton(
             break;
         }
         if dec <= opts.tol * st.loglik.abs().max(1.0) {
-            // Converged; unless the step is at rounding level, take it as
-            // one last full iteration so that b and I(b) are exact.
-            if m <= 1e-12 || polished {
+            // Converged; unless the step is small enough to need no new
+            // information, take it as one last full iteration.
+            if m <= accept || polished {
                 converged = true;
+                final_step = true;
                 break;
             }
             // A step of 1e-6 SDs leaves an error of ~1e-12 after it.
@@ -156,7 +177,7 @@ fn newton(
         st.loglik = l_new;
         st.step = st.ch.solve(&eng.grad);
     }
-    Ok(Newton { st, iterations, converged })
+    Ok(Newton { st, iterations, converged, final_step })
 }
 
 /// Warm starts need at least this many rows (and `1000 p`).
@@ -166,6 +187,10 @@ const SUB_RUN: usize = 8;
 const SUB_EVERY: usize = 10;
 /// Gradient-only steps from the subsample's optimum.
 const WARM_MAX_STEPS: usize = 8;
+/// Distance to the optimum (SDs) at which the warm start hands over to the
+/// exact evaluation; its Newton step then needs no further one
+/// ([`WARM_ACCEPT`]).
+const WARM_TARGET: f64 = 1e-9;
 
 /// A starting point for the full-data Newton iterations within rounding
 /// level of the optimum, reached cheaply: the optimum of a subsample
@@ -186,7 +211,7 @@ fn warm_start(eng: &mut Engine<'_>, opts: &CoxOptions, null: &State) -> Option<V
     let beta1: Vec<f64> = null.beta.iter().zip(&null.step).map(|(b, s)| b + s).collect();
     let mut se = Engine::new(&sub, opts.ties);
     let st = state_at(&mut se, beta1, |j, _| collinear(j)).ok()?;
-    let fit = newton(&mut se, opts, st, Some(1e-4)).ok()?;
+    let fit = newton(&mut se, opts, st, Some(1e-4), COLD_ACCEPT).ok()?;
     if !fit.converged {
         return None;
     }
@@ -204,9 +229,9 @@ fn warm_start(eng: &mut Engine<'_>, opts: &CoxOptions, null: &State) -> Option<V
     for _ in 0..WARM_MAX_STEPS {
         let step = ch.solve(&eng.grad);
         let m = step_sds(&step, &d.sd);
-        // At rounding level: an exact evaluation (the caller's) finishes.
+        // Close enough: an exact evaluation (the caller's) finishes.
         // Not contracting: stop too.
-        if m <= 1e-12 || m > 0.5 * prev {
+        if m <= WARM_TARGET || m > 0.5 * prev {
             break;
         }
         let (trial, lsq) = acc.next(&beta, &step);
@@ -218,10 +243,10 @@ fn warm_start(eng: &mut Engine<'_>, opts: &CoxOptions, null: &State) -> Option<V
         beta = trial;
         loglik = l_new;
         // The next residual is about `rate` times the part of this one the
-        // accelerated step left (`lsq`, `m` on a plain step): at rounding
-        // level already, leave it to the caller's exact evaluation.
+        // accelerated step left (`lsq`, `m` on a plain step): close enough
+        // already, leave it to the caller's exact evaluation.
         let rate = if prev.is_finite() { (m / prev).min(0.1) } else { 0.1 };
-        if lsq.min(m) * rate <= 1e-12 {
+        if lsq.min(m) * rate <= WARM_TARGET {
             break;
         }
         prev = m;
@@ -247,7 +272,7 @@ impl CoxModel {
         event: &[f64],
         opts: &CoxOptions,
     ) -> Result<CoxModel, ModelError> {
-        Self::fit_with(x, time, event, opts, true)
+        Self::fit_deferred(x, time, event, opts).map(CoxFit::with_concordance)
     }
 
     /// [`Self::fit`] taking the covariates by value: their memory is reused
@@ -259,25 +284,45 @@ impl CoxModel {
         event: &[f64],
         opts: &CoxOptions,
     ) -> Result<CoxModel, ModelError> {
+        Self::fit_owned_deferred(x, time, event, opts).map(CoxFit::with_concordance)
+    }
+
+    /// [`Self::fit`] up to the model's concordance ([`CoxFit`]).
+    pub fn fit_deferred(
+        x: &Matrix,
+        time: &[f64],
+        event: &[f64],
+        opts: &CoxOptions,
+    ) -> Result<CoxFit, ModelError> {
+        Self::fit_with(x, time, event, opts, true)
+    }
+
+    /// [`Self::fit_owned`] up to the model's concordance ([`CoxFit`]).
+    pub fn fit_owned_deferred(
+        x: Matrix,
+        time: &[f64],
+        event: &[f64],
+        opts: &CoxOptions,
+    ) -> Result<CoxFit, ModelError> {
         check_tol(opts)?;
         let data = CoxData::new_owned(x, time, event, opts)?;
         Self::fit_data(data, opts, true)
     }
 
-    /// [`Self::fit`]; `warm`: allow the subsample warm start.
+    /// [`Self::fit_deferred`]; `warm`: allow the subsample warm start.
     fn fit_with(
         x: &Matrix,
         time: &[f64],
         event: &[f64],
         opts: &CoxOptions,
         warm: bool,
-    ) -> Result<CoxModel, ModelError> {
+    ) -> Result<CoxFit, ModelError> {
         check_tol(opts)?;
         let data = CoxData::new(x, time, event, opts)?;
         Self::fit_data(data, opts, warm)
     }
 
-    fn fit_data(mut data: CoxData, opts: &CoxOptions, warm: bool) -> Result<CoxModel, ModelError> {
+    fn fit_data(mut data: CoxData, opts: &CoxOptions, warm: bool) -> Result<CoxFit, ModelError> {
         // The original row of each sorted position is only needed for the
         // clusters of the robust variance.
         if opts.cluster.is_none() {
@@ -289,14 +334,15 @@ impl CoxModel {
         let loglik_null = null.loglik;
         // Score test U(0)' I(0)^{-1} U(0).
         let score_test = dot(&null.step, &eng.grad);
-        let start = match warm.then(|| warm_start(&mut eng, opts, &null)).flatten() {
+        let (start, accept) = match warm.then(|| warm_start(&mut eng, opts, &null)).flatten() {
             Some(beta) => {
                 let sd = &data.sd;
-                state_at(&mut eng, beta, |j, b| diverges(j, b[j] * sd[j]))?
+                (state_at(&mut eng, beta, |j, b| diverges(j, b[j] * sd[j]))?, WARM_ACCEPT)
             }
-            None => null,
+            None => (null, COLD_ACCEPT),
         };
-        let Newton { st, iterations, converged } = newton(&mut eng, opts, start, None)?;
+        let Newton { st, iterations, converged, final_step } =
+            newton(&mut eng, opts, start, None, accept)?;
         let State { beta, loglik, ch, step } = st;
         let sd = &data.sd;
         for j in 0..p {
@@ -310,23 +356,25 @@ impl CoxModel {
                 detail: "the Newton steps did not settle; try a larger max_iter".into(),
             });
         }
+        let coef = if final_step {
+            beta.iter().zip(&step).map(|(b, s)| b + s).collect()
+        } else {
+            beta.clone()
+        };
         let covariance = ch.inverse();
         let robust = opts.cluster.is_some();
         // The last evaluation is normally at `beta`: reuse its sums.
         if eng.beta != beta {
             eng.evaluate(&beta, None);
         }
-        // Harrell's C on the sorted data (eta at `beta`, sorted order).
-        let (concordance, stats, robust_covariance) = if robust {
-            // Before the per-group statistics, to keep the peak memory down.
-            let concordance = concordance_sorted(&data, &eng.eta);
+        let (stats, robust_covariance, eta) = if robust {
             let mut stats = GroupStats { vectors: true, ..GroupStats::default() };
             eng.evaluate(&beta, Some(&mut stats));
             debug_assert!((eng.loglik - loglik).abs() <= 1e-9 * loglik.abs().max(1.0));
             let resid = score_residuals(&eng, &stats);
             let robust_covariance =
                 Some(sandwich(&data, &resid, &covariance, opts.cluster.as_deref()));
-            (concordance, stats, robust_covariance)
+            (stats, robust_covariance, std::mem::take(&mut eng.eta))
         } else {
             debug_assert!((eng.loglik - loglik).abs() <= 1e-9 * loglik.abs().max(1.0));
             // The engine's scratch goes before the statistics are formed and
@@ -334,7 +382,7 @@ impl CoxModel {
             let (mut stats, eta) = eng.into_scalar_stats();
             stats.c = Vec::new();
             stats.c_death = Vec::new();
-            (concordance_sorted(&data, &eta), stats, None)
+            (stats, None, eta)
         };
         // Centring shift: exp(eta_centred) = exp(x'b) exp(-m'b).
         let shift: f64 = data.center.iter().zip(&beta).map(|(m, b)| m * b).sum::<f64>().exp();
@@ -352,8 +400,8 @@ impl CoxModel {
             })
             .collect();
         let n_events = (0..data.n).filter(|&i| data.status[i]).map(|i| data.w[i]).sum();
-        Ok(CoxModel {
-            coef: beta,
+        let model = CoxModel {
+            coef,
             covariance,
             robust_covariance,
             center: data.center.clone(),
@@ -364,9 +412,38 @@ impl CoxModel {
             iterations,
             n: data.n,
             n_events,
-            concordance,
+            // Set by `CoxFit::with_concordance`, the only way to the model.
+            concordance: Concordance {
+                concordant: 0.0,
+                discordant: 0.0,
+                tied_risk: 0.0,
+                c_index: f64::NAN,
+            },
             baseline,
-        })
+        };
+        Ok(CoxFit { model, data, eta })
+    }
+}
+
+/// A fitted Cox model before its concordance: everything R `coxph.fit`
+/// returns (coefficients, variance, log-likelihoods, score test) and the
+/// baseline hazard, with the sorted data and linear predictor that Harrell's
+/// C of the training data still needs. Lets callers time the fit and the
+/// concordance apart; [`CoxFit::with_concordance`] completes the model.
+pub struct CoxFit {
+    model: CoxModel,
+    data: CoxData,
+    /// Linear predictor of the sorted rows (centred).
+    eta: Vec<f64>,
+}
+
+impl CoxFit {
+    /// The model with Harrell's C of its linear predictor on the training
+    /// data ([`CoxModel::concordance`]).
+    pub fn with_concordance(self) -> CoxModel {
+        let CoxFit { mut model, data, eta } = self;
+        model.concordance = concordance_sorted(&data, &eta);
+        model
     }
 }
 
@@ -464,6 +541,7 @@ mod tests {
             };
             let w = CoxModel::fit_with(&s.x, &time, &event, &opts, true).expect("warm");
             let c = CoxModel::fit_with(&s.x, &time, &event, &opts, false).expect("cold");
+            let (w, c) = (w.with_concordance(), c.with_concordance());
             for (a, b) in w.coefficients().iter().zip(c.coefficients()) {
                 assert!((a - b).abs() < 1e-10, "{a} vs {b}");
             }

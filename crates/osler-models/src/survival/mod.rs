@@ -18,6 +18,8 @@ mod cox_accel;
 mod cox_data;
 mod cox_engine;
 mod cox_fit;
+mod cox_groups;
+mod cox_kernels;
 mod cox_model;
 mod cox_options;
 mod cox_residuals;
@@ -36,6 +38,7 @@ mod rmst;
 mod validate;
 
 pub use concordance::{Concordance, harrell_c};
+pub use cox_fit::CoxFit;
 pub use cox_model::{
     BaselineStratum, ChiSquareTest, CoxCoefficient, CoxModel, ProportionalHazards,
 };
