@@ -41,6 +41,7 @@ fn cox_on_whas500_matches_r_efron_and_breslow() {
         }
         assert_eq!(v["n"], 500);
         assert!(v["timing"]["fit_seconds"].is_number() && v["timing"]["read_seconds"].is_number());
+        assert!(v["timing"]["concordance_seconds"].as_f64().is_some_and(|t| t >= 0.0));
         assert!(
             (f(&v["concordance"]) - f(&e["concordance_R"])).abs() < 1e-12,
             "{ties} concordance"
