@@ -20,17 +20,24 @@ pub fn f64_key(x: f64) -> u64 {
 
 /// Sorts `items` stably by the low `bits` bits of their keys (higher bits
 /// must be zero).
-pub fn radix_sort(mut items: Vec<(u64, u32)>, bits: u32) -> Vec<(u64, u32)> {
+pub fn radix_sort(items: Vec<(u64, u32)>, bits: u32) -> Vec<(u64, u32)> {
+    radix_sort_bits(items, 0, bits)
+}
+
+/// Sorts `items` stably by bits `lo..hi` of their keys (bits at and above
+/// `hi` must be zero; bits below `lo` are ignored, so items equal on
+/// `lo..hi` keep their input order).
+pub fn radix_sort_bits(mut items: Vec<(u64, u32)>, lo: u32, hi: u32) -> Vec<(u64, u32)> {
     let n = items.len();
     if n <= SMALL {
-        items.sort_by_key(|e| e.0);
+        items.sort_by_key(|e| e.0 >> lo);
         return items;
     }
-    let passes = bits.div_ceil(BITS) as usize;
+    let passes = (hi - lo).div_ceil(BITS) as usize;
     let mut count = vec![[0u32; RADIX]; passes];
     for &(k, _) in &items {
         for (p, c) in count.iter_mut().enumerate() {
-            c[((k >> (p as u32 * BITS)) as usize) & (RADIX - 1)] += 1;
+            c[((k >> (lo + p as u32 * BITS)) as usize) & (RADIX - 1)] += 1;
         }
     }
     let mut buf = vec![(0u64, 0u32); n];
@@ -44,7 +51,7 @@ pub fn radix_sort(mut items: Vec<(u64, u32)>, bits: u32) -> Vec<(u64, u32)> {
             *m = sum;
             sum += here;
         }
-        let shift = p as u32 * BITS;
+        let shift = lo + p as u32 * BITS;
         for &e in &items {
             let d = ((e.0 >> shift) as usize) & (RADIX - 1);
             buf[c[d] as usize] = e;
@@ -58,6 +65,18 @@ pub fn radix_sort(mut items: Vec<(u64, u32)>, bits: u32) -> Vec<(u64, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn high_bits_sort_keeps_input_order_below() {
+        let mut s = 11u64;
+        for n in [100usize, 5000] {
+            let items: Vec<(u64, u32)> =
+                (0..n).map(|i| (lcg(&mut s) << 20 ^ lcg(&mut s), i as u32)).collect();
+            let mut expect = items.clone();
+            expect.sort_by_key(|e| e.0 >> 40);
+            assert_eq!(radix_sort_bits(items, 40, 64), expect);
+        }
+    }
 
     fn lcg(state: &mut u64) -> u64 {
         *state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);

@@ -11,7 +11,7 @@ use osler_data::Matrix;
 use super::cox_options::CoxOptions;
 use super::validate::{check_event, check_lengths, check_times, check_weights};
 use crate::ModelError;
-use osler_data::sort::radix_sort;
+use osler_data::sort::{radix_sort, radix_sort_bits};
 
 /// Rows `begin..end` (sorted positions) sharing one stop time; the first
 /// `deaths` of them are events.
@@ -116,26 +116,29 @@ fn sorted_rows(time: &[f64], event: &[f64], opts: &CoxOptions) -> SortedRows {
     let keys = (0..n)
         .map(|i| (((!time[i].to_bits()) << 1) | u64::from(event[i] == 0.0), i as u32))
         .collect();
-    let by_time = radix_sort(keys, 64);
-    // Positions in `by_time` in the final order.
-    let at: Vec<u32> = match opts.strata.as_ref().filter(|s| s.iter().any(|&v| v != s[0])) {
-        Some(s) => {
-            let keys =
-                by_time.iter().enumerate().map(|(k, &(_, i))| (u64::from(s[i as usize]), k as u32));
-            radix_sort(keys.collect(), 32).into_iter().map(|(_, k)| k).collect()
-        }
-        None => (0..n as u32).collect(),
-    };
+    // Radix passes over the top 33 key bits (exponent and 22 mantissa bits)
+    // only; the runs they leave tied, rare for continuous times, are sorted
+    // by the whole key and then row.
+    let mut by_time = radix_sort_bits(keys, 31, 64);
+    by_time.chunk_by_mut(|a, b| a.0 >> 31 == b.0 >> 31).for_each(|run| run.sort_unstable());
     let mut rows = SortedRows {
         order: Vec::with_capacity(n),
         stop: Vec::with_capacity(n),
         status: Vec::with_capacity(n),
     };
-    for &k in &at {
-        let (key, i) = by_time[k as usize];
+    let mut push = |&(key, i): &(u64, u32)| {
         rows.order.push(i as usize);
         rows.stop.push(f64::from_bits(!(key >> 1) & (u64::MAX >> 1)));
         rows.status.push(key & 1 == 0);
+    };
+    match opts.strata.as_ref().filter(|s| s.iter().any(|&v| v != s[0])) {
+        Some(s) => {
+            // Positions in `by_time`, by stratum.
+            let keys =
+                by_time.iter().enumerate().map(|(k, &(_, i))| (u64::from(s[i as usize]), k as u32));
+            radix_sort(keys.collect(), 32).iter().for_each(|&(_, k)| push(&by_time[k as usize]));
+        }
+        None => by_time.iter().for_each(push),
     }
     rows
 }
@@ -365,9 +368,8 @@ impl CoxData {
         let wsum: f64 = w.iter().sum();
         let slab = |i: usize| opts.strata.as_ref().map_or(0, |s| s[i]);
         let sd = ss.iter().map(|s| (s / wsum).sqrt()).collect();
-        let labels: Vec<u32> = order.iter().map(|&i| slab(i)).collect();
-        let (strata, groups) = time_groups(&labels, &stop, &status);
-        drop((stop, labels));
+        let (strata, groups) = time_groups(|k| slab(order[k]), &stop, &status);
+        drop(stop);
         let entry = opts.start.as_ref().map(|st| entry_info(st, &order, &strata, &groups));
         let data = CoxData { n, p, x: xs, center, sd, w, status, order, strata, groups, entry };
         data.check_constant(opts.strata.is_some())?;
@@ -408,7 +410,7 @@ impl CoxData {
             x.extend_from_slice(self.row(i));
         }
         let status: Vec<bool> = rows.iter().map(|&i| self.status[i]).collect();
-        let (strata, groups) = time_groups(&labels, &stop, &status);
+        let (strata, groups) = time_groups(|k| labels[k], &stop, &status);
         Some(CoxData {
             n: rows.len(),
             p,
@@ -460,25 +462,29 @@ impl CoxData {
 const BLOCK: usize = 256;
 
 /// Strata and time groups of rows sorted by stratum and descending time.
-fn time_groups(labels: &[u32], stop: &[f64], status: &[bool]) -> (Vec<Stratum>, Vec<Group>) {
-    let n = labels.len();
+fn time_groups(
+    label: impl Fn(usize) -> u32,
+    stop: &[f64],
+    status: &[bool],
+) -> (Vec<Stratum>, Vec<Group>) {
+    let n = stop.len();
     let mut strata = Vec::new();
     let mut groups = Vec::with_capacity(n);
     let mut i = 0;
     while i < n {
-        let label = labels[i];
+        let lab = label(i);
         let (begin, g_begin) = (i, groups.len());
-        while i < n && labels[i] == label {
+        while i < n && label(i) == lab {
             let t = stop[i];
             let gb = i;
             let mut deaths = 0;
-            while i < n && labels[i] == label && stop[i] == t {
+            while i < n && label(i) == lab && stop[i] == t {
                 deaths += usize::from(status[i]);
                 i += 1;
             }
             groups.push(Group { begin: gb, end: i, deaths, time: t });
         }
-        strata.push(Stratum { label, begin, end: i, g_begin, g_end: groups.len() });
+        strata.push(Stratum { label: lab, begin, end: i, g_begin, g_end: groups.len() });
     }
     groups.shrink_to_fit();
     (strata, groups)

@@ -75,8 +75,6 @@ pub(crate) struct Engine<'a> {
     pub beta: Vec<f64>,
     /// Per group of the last evaluation: `S0`, `E0` and the deaths' weight.
     s0g: Vec<f64>,
-    e0g: Vec<f64>,
-    dwg: Vec<f64>,
     /// Whether [`Self::evaluate`] prepares [`Self::information`] (the `a a'` sum).
     pub hessian: bool,
     c: Vec<f64>,
@@ -148,8 +146,6 @@ impl<'a> Engine<'a> {
             eta: vec![0.0; d.n],
             beta: Vec::new(),
             s0g: vec![0.0; g],
-            e0g: vec![0.0; g],
-            dwg: vec![0.0; g],
             hessian: true,
             c: vec![0.0; g],
             e: vec![0.0; g],
@@ -193,7 +189,9 @@ impl<'a> Engine<'a> {
 
     /// Pass 1 at `beta`: log partial likelihood and score into `loglik`,
     /// `grad`; hazard increments and the `a a'` sum for [`Self::information`].
-    /// With `stats`, also records the per-group quantities.
+    /// With `stats`, also records the per-group quantities. Without
+    /// [`Self::hessian`] and `stats` (the warm start's steps), the gradient
+    /// alone: the log-likelihood is NaN.
     pub(crate) fn evaluate(&mut self, beta: &[f64], stats: Option<&mut GroupStats>) -> f64 {
         pulp::Arch::new().dispatch(Sweep { eng: self, beta, stats })
     }
@@ -208,15 +206,16 @@ impl<'a> Engine<'a> {
             self.r[rows.clone()].copy_from_slice(&d.w[rows]);
             return;
         }
-        for (e, i) in eta.iter_mut().zip(rows.clone()) {
-            *e = dot(d.row(i), beta);
+        for (e, row) in eta.iter_mut().zip(d.x[rows.start * d.p..rows.end * d.p].chunks_exact(d.p))
+        {
+            *e = dot(row, beta);
         }
         weighted_exp(eta, &d.w[rows.clone()], &mut self.r[rows]);
     }
 
     /// Records the scalars of time group `gi` once its rows are in the risk
     /// set (`S0`, `E0`, the deaths' weight), its hazard increments `c`, `e`
-    /// and its `ln D2` terms of the log-likelihood.
+    /// and, with `loglik`, its `ln D2` terms of the log-likelihood.
     #[inline(always)]
     fn group_hazard(
         &mut self,
@@ -225,13 +224,15 @@ impl<'a> Engine<'a> {
         s0: f64,
         e0: f64,
         dw: f64,
-        loglik: &mut f64,
+        mut loglik: Option<&mut f64>,
     ) {
-        (self.s0g[gi], self.e0g[gi], self.dwg[gi]) = (s0, e0, dw);
+        self.s0g[gi] = s0;
         let (mut c, mut e) = (0.0, 0.0);
         let (mw, terms) = tie_terms(self.ties, deaths, s0, e0, dw);
         for (f, d2) in terms {
-            self.logs.push(d2, mw, loglik);
+            if let Some(l) = loglik.as_deref_mut() {
+                self.logs.push(d2, mw, l);
+            }
             c += mw / d2;
             if f != 0.0 {
                 e += mw * f / d2;
@@ -247,16 +248,16 @@ impl<'a> Engine<'a> {
         self.beta.clear();
         self.beta.extend_from_slice(beta);
         self.grad.iter_mut().for_each(|v| *v = 0.0);
-        let loglik = if !self.hessian
+        let mut loglik = if !self.hessian
             && stats.is_none()
             && self.d.entry.is_none()
             && self.xdeath.is_some()
         {
-            self.gradient_sweep(beta)
+            self.gradient_sweep(beta);
+            f64::NAN
         } else {
             self.full_sweep(beta, stats)
         };
-        let mut loglik = loglik;
         self.logs.flush(&mut loglik);
         if let Some(xd) = &self.xdeath {
             for (g, x) in self.grad.iter_mut().zip(xd) {
@@ -278,13 +279,12 @@ impl<'a> Engine<'a> {
     /// multiply-adds per covariate instead of an update of `S1` and one more
     /// per death.
     #[inline(always)]
-    fn gradient_sweep(&mut self, beta: &[f64]) -> f64 {
+    fn gradient_sweep(&mut self, beta: &[f64]) {
         let d = self.d;
         let p = d.p;
         if self.blocks.is_empty() {
             (self.blocks, self.flags) = plan_blocks(d);
         }
-        let mut loglik = 0.0;
         let mut s0 = 0.0;
         for k in 0..self.blocks.len() {
             let Block { rows, g0, opens_stratum } = self.blocks[k].clone();
@@ -301,11 +301,10 @@ impl<'a> Engine<'a> {
                 if f & DEATH != 0 {
                     e0 += ri;
                     dw += d.w[i];
-                    loglik += d.w[i] * self.eta[i];
                     deaths += 1;
                 }
                 if f & GROUP_END != 0 {
-                    self.group_hazard(gi, deaths, s0, e0, dw, &mut loglik);
+                    self.group_hazard(gi, deaths, s0, e0, dw, None);
                     (gi, e0, dw, deaths) = (gi + 1, 0.0, 0.0, 0);
                 }
             }
@@ -327,7 +326,6 @@ impl<'a> Engine<'a> {
             let (v, r) = (&self.v[..b1 - b0], &self.r[b0..b1]);
             two_products(&d.x[b0 * p..b1 * p], v, r, p, &mut self.grad, &mut self.s1);
         }
-        loglik
     }
 
     /// The general evaluation, row by row in descending time with the
@@ -405,7 +403,7 @@ impl<'a> Engine<'a> {
                     }
                 }
                 count += g.end - g.begin;
-                self.group_hazard(gi, g.deaths, s0, e0, dw, &mut loglik);
+                self.group_hazard(gi, g.deaths, s0, e0, dw, Some(&mut loglik));
                 let (mw, terms) = tie_terms(self.ties, g.deaths, s0, e0, dw);
                 let nd = terms.len();
                 for (f, d2) in terms {
@@ -456,6 +454,26 @@ impl<'a> Engine<'a> {
         loglik
     }
 
+    /// The deaths' `E0 = sum_D r` and weight `sum_D w` of group `gi` at the
+    /// last evaluation, summed in the sweeps' order (so the same bits).
+    fn death_sums(&self, gi: usize) -> (f64, f64) {
+        let g = self.d.groups[gi];
+        (g.begin..g.begin + g.deaths)
+            .fold((0.0, 0.0), |(e0, dw), i| (e0 + self.r[i], dw + self.d.w[i]))
+    }
+
+    /// Group `gi`'s Breslow-type `d_w / S0` and Efron-type increments of the
+    /// baseline hazard at the last evaluation (zero without deaths).
+    fn increments(&self, gi: usize) -> (f64, f64) {
+        let (s0, deaths) = (self.s0g[gi], self.d.groups[gi].deaths);
+        let (e0, dw) = self.death_sums(gi);
+        if deaths == 0 || dw == 0.0 {
+            return (0.0, 0.0);
+        }
+        let (m, efron) = tie_terms(Ties::Efron, deaths, s0, e0, dw);
+        (dw / s0, efron.map(|(_, d2)| m / d2).sum())
+    }
+
     /// The scalar [`GroupStats`] (no vectors) of the last [`Self::evaluate`],
     /// as `evaluate(beta, Some(..))` would record them, without a pass over
     /// the rows.
@@ -465,33 +483,31 @@ impl<'a> Engine<'a> {
             vectors: false,
             breslow: vec![0.0; g],
             efron: vec![0.0; g],
-            c: vec![0.0; g],
+            c: self.c.clone(),
             c_death: vec![0.0; g],
             ..GroupStats::default()
         };
         for (gi, grp) in self.d.groups.iter().enumerate() {
-            let (s0, e0, dw) = (self.s0g[gi], self.e0g[gi], self.dwg[gi]);
-            if grp.deaths == 0 || dw == 0.0 {
-                continue;
-            }
-            let (mw, terms) = tie_terms(self.ties, grp.deaths, s0, e0, dw);
+            let (e0, dw) = self.death_sums(gi);
+            let (mw, terms) = tie_terms(self.ties, grp.deaths, self.s0g[gi], e0, dw);
             st.c_death[gi] = terms.map(|(f, d2)| mw * (1.0 - f) / d2).sum();
-            st.c[gi] = self.c[gi];
-            st.breslow[gi] = dw / s0;
-            let (m, efron) = tie_terms(Ties::Efron, grp.deaths, s0, e0, dw);
-            st.efron[gi] = efron.map(|(_, d2)| m / d2).sum();
+            (st.breslow[gi], st.efron[gi]) = self.increments(gi);
         }
         st
     }
 
-    /// [`Self::scalar_stats`] and the linear predictor, freeing the rest of
-    /// the engine first (lower peak memory at the end of a fit).
-    pub(crate) fn into_scalar_stats(mut self) -> (GroupStats, Vec<f64>) {
-        for v in [&mut self.r, &mut self.cum, &mut self.e, &mut self.pend] {
+    /// The per-group Breslow and Efron increments of the baseline hazard
+    /// ([`GroupStats::breslow`], [`GroupStats::efron`]) and the linear
+    /// predictor of the last evaluation, written over the engine's own
+    /// buffers (no new memory at the end of a fit).
+    pub(crate) fn into_increments(mut self) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        for v in [&mut self.cum, &mut self.e, &mut self.pend] {
             *v = Vec::new();
         }
-        let stats = self.scalar_stats();
-        (stats, self.eta)
+        for gi in 0..self.d.groups.len() {
+            (self.s0g[gi], self.c[gi]) = self.increments(gi);
+        }
+        (self.s0g, self.c, self.eta)
     }
 
     /// Pass 2: the information matrix at the coefficients of the last

@@ -219,37 +219,37 @@ fn warm_start(eng: &mut Engine<'_>, opts: &CoxOptions, null: &State) -> Option<V
     let info: Vec<f64> = se.info.iter().map(|v| v * scale).collect();
     let ch = factor(&info, d.p).ok()?;
     let mut beta: Vec<f64> = fit.st.beta.iter().zip(&fit.st.step).map(|(b, s)| b + s).collect();
+    // Gradient-only evaluations (no log-likelihood): a step that does not
+    // contract is the safeguard, and the exact Newton iterations after the
+    // start keep their own (step halving on the log-likelihood).
     eng.hessian = false;
-    let mut loglik = eng.evaluate(&beta, None);
-    if loglik.is_nan() || loglik < null.loglik {
-        return None;
-    }
+    eng.evaluate(&beta, None);
     let mut acc = Anderson::new(&d.sd);
-    let mut prev = f64::INFINITY;
+    // The previous iterate and the size of its step (SDs).
+    let mut prev: Option<(Vec<f64>, f64)> = None;
     for _ in 0..WARM_MAX_STEPS {
         let step = ch.solve(&eng.grad);
         let m = step_sds(&step, &d.sd);
+        match &prev {
+            // Not contracting (or not finite): back to the previous iterate.
+            Some((b, pm)) if m.is_nan() || m > 0.5 * pm => return Some(b.clone()),
+            None if !m.is_finite() => return None,
+            _ => {}
+        }
         // Close enough: an exact evaluation (the caller's) finishes.
-        // Not contracting: stop too.
-        if m <= WARM_TARGET || m > 0.5 * prev {
+        if m <= WARM_TARGET {
             break;
         }
         let (trial, lsq) = acc.next(&beta, &step);
-        let l_new = eng.evaluate(&trial, None);
-        // A fall beyond rounding: keep `beta` (the caller evaluates there).
-        if l_new.is_nan() || l_new < loglik - 1e-12 * loglik.abs() {
-            break;
-        }
-        beta = trial;
-        loglik = l_new;
         // The next residual is about `rate` times the part of this one the
         // accelerated step left (`lsq`, `m` on a plain step): close enough
         // already, leave it to the caller's exact evaluation.
-        let rate = if prev.is_finite() { (m / prev).min(0.1) } else { 0.1 };
+        let rate = prev.as_ref().map_or(0.1, |(_, pm)| (m / pm).min(0.1));
+        eng.evaluate(&trial, None);
+        prev = Some((std::mem::replace(&mut beta, trial), m));
         if lsq.min(m) * rate <= WARM_TARGET {
             break;
         }
-        prev = m;
     }
     Some(beta)
 }
@@ -367,22 +367,18 @@ impl CoxModel {
         if eng.beta != beta {
             eng.evaluate(&beta, None);
         }
-        let (stats, robust_covariance, eta) = if robust {
+        let (breslow, efron, robust_covariance, eta) = if robust {
             let mut stats = GroupStats { vectors: true, ..GroupStats::default() };
             eng.evaluate(&beta, Some(&mut stats));
             debug_assert!((eng.loglik - loglik).abs() <= 1e-9 * loglik.abs().max(1.0));
             let resid = score_residuals(&eng, &stats);
             let robust_covariance =
                 Some(sandwich(&data, &resid, &covariance, opts.cluster.as_deref()));
-            (stats, robust_covariance, std::mem::take(&mut eng.eta))
+            (stats.breslow, stats.efron, robust_covariance, std::mem::take(&mut eng.eta))
         } else {
             debug_assert!((eng.loglik - loglik).abs() <= 1e-9 * loglik.abs().max(1.0));
-            // The engine's scratch goes before the statistics are formed and
-            // the rest with them; only the baseline increments are kept.
-            let (mut stats, eta) = eng.into_scalar_stats();
-            stats.c = Vec::new();
-            stats.c_death = Vec::new();
-            (stats, None, eta)
+            let (breslow, efron, eta) = eng.into_increments();
+            (breslow, efron, None, eta)
         };
         // Centring shift: exp(eta_centred) = exp(x'b) exp(-m'b).
         let shift: f64 = data.center.iter().zip(&beta).map(|(m, b)| m * b).sum::<f64>().exp();
@@ -392,10 +388,8 @@ impl CoxModel {
             .map(|s| {
                 let events = (s.g_begin..s.g_end)
                     .rev()
-                    .filter(|&gi| data.groups[gi].deaths > 0 && stats.breslow[gi] > 0.0)
-                    .map(|gi| {
-                        (data.groups[gi].time, stats.breslow[gi] / shift, stats.efron[gi] / shift)
-                    });
+                    .filter(|&gi| data.groups[gi].deaths > 0 && breslow[gi] > 0.0)
+                    .map(|gi| (data.groups[gi].time, breslow[gi] / shift, efron[gi] / shift));
                 BaselineStratum::accumulate(s.label, events)
             })
             .collect();
