@@ -73,13 +73,17 @@ pub(crate) struct Engine<'a> {
     pub eta: Vec<f64>,
     /// Coefficients of the last evaluation.
     pub beta: Vec<f64>,
-    /// Per group of the last evaluation: `S0`, `E0` and the deaths' weight.
+    /// Per group of the last evaluation: `S0`.
     s0g: Vec<f64>,
     /// Whether [`Self::evaluate`] prepares [`Self::information`] (the `a a'` sum).
     pub hessian: bool,
+    /// Per group: the hazard increment `c` of the last evaluation, replaced
+    /// by its cumulative sums `C` (over later groups of the stratum) in
+    /// [`Self::information`].
     c: Vec<f64>,
+    /// Per group: `e` (Efron); empty when no group has tied deaths under
+    /// Efron's method (then every `e` is 0).
     e: Vec<f64>,
-    cum: Vec<f64>,
     haa: Vec<f64>,
     /// Pending `a` vectors (`BLOCK x p`) and their weights.
     pend: Vec<f64>,
@@ -148,8 +152,11 @@ impl<'a> Engine<'a> {
             s0g: vec![0.0; g],
             hessian: true,
             c: vec![0.0; g],
-            e: vec![0.0; g],
-            cum: vec![0.0; g],
+            e: if ties == Ties::Efron && d.groups.iter().any(|g| g.deaths > 1) {
+                vec![0.0; g]
+            } else {
+                Vec::new()
+            },
             haa: vec![0.0; p * p],
             pend: vec![0.0; BLOCK * p],
             pend_c: vec![0.0; BLOCK],
@@ -239,7 +246,9 @@ impl<'a> Engine<'a> {
             }
         }
         self.c[gi] = c;
-        self.e[gi] = e;
+        if let Some(v) = self.e.get_mut(gi) {
+            *v = e;
+        }
     }
 
     /// [`Self::evaluate`], inlined into code built for the CPU's SIMD level.
@@ -319,7 +328,10 @@ impl<'a> Engine<'a> {
                     gi -= 1;
                     csuf += self.c[gi];
                 }
-                let h = if f & DEATH != 0 { csuf - self.e[gi] } else { csuf };
+                let h = match self.e.get(gi) {
+                    Some(e) if f & DEATH != 0 => csuf - e,
+                    _ => csuf,
+                };
                 self.v[i - b0] = -(self.r[i] * h);
             }
             axpy(&mut self.grad, -csuf, &self.s1);
@@ -501,7 +513,7 @@ impl<'a> Engine<'a> {
     /// predictor of the last evaluation, written over the engine's own
     /// buffers (no new memory at the end of a fit).
     pub(crate) fn into_increments(mut self) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-        for v in [&mut self.cum, &mut self.e, &mut self.pend] {
+        for v in [&mut self.e, &mut self.pend] {
             *v = Vec::new();
         }
         for gi in 0..self.d.groups.len() {
@@ -512,6 +524,8 @@ impl<'a> Engine<'a> {
 
     /// Pass 2: the information matrix at the coefficients of the last
     /// [`Self::evaluate`] (which must have had [`Self::hessian`]), into `info`.
+    /// The increments `c` become their cumulative sums (a new evaluation
+    /// sets them again).
     pub(crate) fn information(&mut self) {
         let d = self.d;
         let p = d.p;
@@ -520,7 +534,7 @@ impl<'a> Engine<'a> {
             let mut cum = 0.0;
             for gi in (s.g_begin..s.g_end).rev() {
                 cum += self.c[gi];
-                self.cum[gi] = cum;
+                self.c[gi] = cum;
             }
         }
         pulp::Arch::new().dispatch(GramPass(self));
@@ -546,12 +560,12 @@ impl<'a> Engine<'a> {
         for g in d.groups.iter().enumerate() {
             let (gi, g) = (g.0, *g.1);
             for i in g.begin..g.end {
-                let mut ci = self.cum[gi];
+                let mut ci = self.c[gi];
                 if let Some(sg) = d.entry.as_ref().and_then(|en| en.start_group[i]) {
-                    ci -= self.cum[sg];
+                    ci -= self.c[sg];
                 }
-                if i < g.begin + g.deaths {
-                    ci -= self.e[gi];
+                if let Some(e) = self.e.get(gi).filter(|_| i < g.begin + g.deaths) {
+                    ci -= e;
                 }
                 hw[i - b0] = self.r[i] * ci;
                 if i + 1 - b0 == BLOCK {
