@@ -220,9 +220,10 @@ impl<'a> Engine<'a> {
         weighted_exp(eta, &d.w[rows.clone()], &mut self.r[rows]);
     }
 
-    /// Records the scalars of time group `gi` once its rows are in the risk
-    /// set (`S0`, `E0`, the deaths' weight), its hazard increments `c`, `e`
-    /// and, with `loglik`, its `ln D2` terms of the log-likelihood.
+    /// Records `S0` of time group `gi` once its rows are in the risk set
+    /// (`E0` and `dw` are its deaths' `sum r` and `sum w`), its hazard
+    /// increments `c`, `e` and, with `loglik`, its `ln D2` terms of the
+    /// log-likelihood.
     #[inline(always)]
     fn group_hazard(
         &mut self,
