@@ -38,7 +38,7 @@
 
 use super::cox_data::CoxData;
 use super::cox_groups::{BLOCK, Block, DEATH, GROUP_END, LogTerms, plan_blocks, tie_terms};
-use super::cox_kernels::{axpy, dot, gram_upper, two_products};
+use super::cox_kernels::{axpy, dot2, gram_upper, two_products};
 use super::cox_options::Ties;
 use super::fast_math::weighted_exp;
 
@@ -213,9 +213,15 @@ impl<'a> Engine<'a> {
             self.r[rows.clone()].copy_from_slice(&d.w[rows]);
             return;
         }
-        for (e, row) in eta.iter_mut().zip(d.x[rows.start * d.p..rows.end * d.p].chunks_exact(d.p))
-        {
-            *e = dot(row, beta);
+        let x = &d.x[rows.start * d.p..rows.end * d.p];
+        let mut pairs = eta.chunks_exact_mut(2);
+        for (e, two) in (&mut pairs).zip(x.chunks_exact(2 * d.p)) {
+            let (r0, r1) = two.split_at(d.p);
+            (e[0], e[1]) = dot2(r0, r1, beta);
+        }
+        if let Some(e) = pairs.into_remainder().first_mut() {
+            let last = &x[x.len() - d.p..];
+            *e = dot2(last, last, beta).0;
         }
         weighted_exp(eta, &d.w[rows.clone()], &mut self.r[rows]);
     }

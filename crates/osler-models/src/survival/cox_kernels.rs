@@ -4,23 +4,32 @@
 //! terms in a fixed order, so results do not depend on the SIMD width the
 //! callers are compiled for.
 
-/// `x'b` with eight partial sums (`j mod 8`) added in a fixed tree: one
-/// vector multiply-add per eight covariates at any SIMD width.
+/// `x0'b` and `x1'b`, each with eight partial sums (`j mod 8`) added in a
+/// fixed tree: one vector multiply-add per eight covariates at any SIMD
+/// width, two rows interleaved to keep the FMA units busy.
 #[inline(always)]
-pub(crate) fn dot(x: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0; 8];
-    let mut cx = x.chunks_exact(8);
+pub(crate) fn dot2(x0: &[f64], x1: &[f64], b: &[f64]) -> (f64, f64) {
+    let (mut a0, mut a1) = ([0.0; 8], [0.0; 8]);
+    let mut c0 = x0.chunks_exact(8);
+    let mut c1 = x1.chunks_exact(8);
     let mut cb = b.chunks_exact(8);
-    for (u, v) in (&mut cx).zip(&mut cb) {
+    for ((u0, u1), v) in (&mut c0).zip(&mut c1).zip(&mut cb) {
         for k in 0..8 {
-            acc[k] += u[k] * v[k];
+            a0[k] += u0[k] * v[k];
+            a1[k] += u1[k] * v[k];
         }
     }
-    for (k, (u, v)) in cx.remainder().iter().zip(cb.remainder()).enumerate() {
-        acc[k] += u * v;
+    for (k, ((u0, u1), v)) in
+        c0.remainder().iter().zip(c1.remainder()).zip(cb.remainder()).enumerate()
+    {
+        a0[k] += u0 * v;
+        a1[k] += u1 * v;
     }
-    let h = [acc[0] + acc[4], acc[1] + acc[5], acc[2] + acc[6], acc[3] + acc[7]];
-    (h[0] + h[2]) + (h[1] + h[3])
+    let tree = |a: [f64; 8]| {
+        let h = [a[0] + a[4], a[1] + a[5], a[2] + a[6], a[3] + a[7]];
+        (h[0] + h[2]) + (h[1] + h[3])
+    };
+    (tree(a0), tree(a1))
 }
 
 #[inline(always)]
