@@ -109,11 +109,16 @@ fn tile<const R: usize, const C: usize>(
 ) -> [[f64; C]; R] {
     let mut out = [[0.0f64; C]; R];
     for (row, &hi) in x.chunks_exact(p).zip(h) {
-        let y = &row[b..b + C];
+        // Scaling the tile's columns once (`h_i x_i[b + c]`) leaves each of
+        // its rows a broadcast straight from memory.
+        let mut hy = [0.0; C];
+        for (v, y) in hy.iter_mut().zip(&row[b..b + C]) {
+            *v = hi * y;
+        }
         for r in 0..R {
-            let s = hi * row[a + r];
+            let s = row[a + r];
             for c in 0..C {
-                out[r][c] += s * y[c];
+                out[r][c] += s * hy[c];
             }
         }
     }
