@@ -91,8 +91,12 @@ pub(crate) struct Engine<'a> {
     npend: usize,
     s1: Vec<f64>,
     e1: Vec<f64>,
-    /// Row weights of a block of [`Self::gradient_sweep`].
+    /// Row weights, and the groups' `c` and `e`, of a block of
+    /// [`Self::gradient_sweep`] (kept there: nothing after the block
+    /// needs them).
     v: Vec<f64>,
+    cb: Vec<f64>,
+    eb: Vec<f64>,
     /// The blocks and row flags of [`Self::gradient_sweep`] (planned on
     /// its first call).
     blocks: Vec<Block>,
@@ -164,6 +168,8 @@ impl<'a> Engine<'a> {
             s1: vec![0.0; p],
             e1: vec![0.0; p],
             v: vec![0.0; BLOCK],
+            cb: vec![0.0; BLOCK],
+            eb: vec![0.0; BLOCK],
             blocks: Vec::new(),
             flags: Vec::new(),
             a: vec![0.0; p],
@@ -226,21 +232,18 @@ impl<'a> Engine<'a> {
         weighted_exp(eta, &d.w[rows.clone()], &mut self.r[rows]);
     }
 
-    /// Records `S0` of time group `gi` once its rows are in the risk set
-    /// (`E0` and `dw` are its deaths' `sum r` and `sum w`), its hazard
-    /// increments `c`, `e` and, with `loglik`, its `ln D2` terms of the
-    /// log-likelihood.
+    /// The hazard increments `(c, e)` of a time group once its rows are in
+    /// the risk set (`S0`; `E0` and `dw` are its deaths' `sum r` and
+    /// `sum w`) and, with `loglik`, its `ln D2` terms of the log-likelihood.
     #[inline(always)]
     fn group_hazard(
         &mut self,
-        gi: usize,
         deaths: usize,
         s0: f64,
         e0: f64,
         dw: f64,
         mut loglik: Option<&mut f64>,
-    ) {
-        self.s0g[gi] = s0;
+    ) -> (f64, f64) {
         let (mut c, mut e) = (0.0, 0.0);
         let (mw, terms) = tie_terms(self.ties, deaths, s0, e0, dw);
         for (f, d2) in terms {
@@ -252,10 +255,7 @@ impl<'a> Engine<'a> {
                 e += mw * f / d2;
             }
         }
-        self.c[gi] = c;
-        if let Some(v) = self.e.get_mut(gi) {
-            *v = e;
-        }
+        (c, e)
     }
 
     /// [`Self::evaluate`], inlined into code built for the CPU's SIMD level.
@@ -320,7 +320,8 @@ impl<'a> Engine<'a> {
                     deaths += 1;
                 }
                 if f & GROUP_END != 0 {
-                    self.group_hazard(gi, deaths, s0, e0, dw, None);
+                    (self.cb[gi - g0], self.eb[gi - g0]) =
+                        self.group_hazard(deaths, s0, e0, dw, None);
                     (gi, e0, dw, deaths) = (gi + 1, 0.0, 0.0, 0);
                 }
             }
@@ -333,12 +334,9 @@ impl<'a> Engine<'a> {
                 let f = self.flags[i];
                 if f & GROUP_END != 0 {
                     gi -= 1;
-                    csuf += self.c[gi];
+                    csuf += self.cb[gi - g0];
                 }
-                let h = match self.e.get(gi) {
-                    Some(e) if f & DEATH != 0 => csuf - e,
-                    _ => csuf,
-                };
+                let h = if f & DEATH != 0 { csuf - self.eb[gi - g0] } else { csuf };
                 self.v[i - b0] = -(self.r[i] * h);
             }
             axpy(&mut self.grad, -csuf, &self.s1);
@@ -422,7 +420,11 @@ impl<'a> Engine<'a> {
                     }
                 }
                 count += g.end - g.begin;
-                self.group_hazard(gi, g.deaths, s0, e0, dw, Some(&mut loglik));
+                let (c, e) = self.group_hazard(g.deaths, s0, e0, dw, Some(&mut loglik));
+                (self.s0g[gi], self.c[gi]) = (s0, c);
+                if let Some(v) = self.e.get_mut(gi) {
+                    *v = e;
+                }
                 let (mw, terms) = tie_terms(self.ties, g.deaths, s0, e0, dw);
                 let nd = terms.len();
                 for (f, d2) in terms {
