@@ -12,7 +12,7 @@ pub(crate) const BLOCK: usize = 128;
 /// Buffered `ln D2` terms per vectorised logarithm.
 const LOG_BUFFER: usize = 256;
 
-/// Row flags of [`Engine::gradient_sweep`]: the row is a death; it is the
+/// Row flags of `Engine::gradient_sweep`: the row is a death; it is the
 /// last of its time group.
 pub(crate) const DEATH: u8 = 1;
 pub(crate) const GROUP_END: u8 = 2;
@@ -28,7 +28,7 @@ pub(crate) struct Block {
     pub opens_stratum: bool,
 }
 
-/// The blocks and row flags of [`Engine::gradient_sweep`]; they depend on
+/// The blocks and row flags of `Engine::gradient_sweep`; they depend on
 /// the data's structure only, not on the coefficients.
 pub(crate) fn plan_blocks(d: &CoxData) -> (Vec<Block>, Vec<u8>) {
     let mut flags = vec![0u8; d.n];
