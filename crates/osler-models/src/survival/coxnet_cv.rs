@@ -85,12 +85,15 @@ fn fit_on(
 ) -> Result<CoxnetPath, ModelError> {
     let pick = |v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
     let st: Option<Vec<u32>> = strata.map(|s| rows.iter().map(|&i| s[i]).collect());
+    // All rows and columns: the matrix itself, not a copy.
+    let sub;
     let xs = if cols.len() == x.cols() && rows.len() == x.rows() {
-        x.clone()
+        x
     } else {
-        submatrix(x, rows, cols)
+        sub = submatrix(x, rows, cols);
+        &sub
     };
-    let mut path = fit_path(&xs, &pick(time), &pick(event), st.as_deref(), opts)?;
+    let mut path = fit_path(xs, &pick(time), &pick(event), st.as_deref(), opts)?;
     if cols.len() != x.cols() {
         for c in &mut path.coefs {
             let mut full = vec![0.0; x.cols()];
