@@ -11,6 +11,7 @@ use osler_data::Matrix;
 use super::cox_options::CoxOptions;
 use super::validate::{check_event, check_lengths, check_times, check_weights};
 use crate::ModelError;
+use crate::linear::numeric::sum_of_terms;
 use osler_data::sort::{radix_sort, radix_sort_bits};
 
 /// Rows `begin..end` (sorted positions) sharing one stop time; the first
@@ -164,36 +165,14 @@ fn column_ss(col: &[f64], c: f64, w: Option<&[f64]>) -> f64 {
     lane_sum(col, w, |v| (v - c) * (v - c))
 }
 
-/// `sum_i w_i f(v_i)` (`w_i = 1` without weights) in eight partial sums
-/// (`i mod 8`) added in a fixed tree: vectorised, and the same at every SIMD
-/// width.
+/// `sum_i w_i f(v_i)` (`w_i = 1` without weights) in the fixed-order
+/// interleaved sums of [`sum_of_terms`].
 #[inline]
 fn lane_sum(col: &[f64], w: Option<&[f64]>, f: impl Fn(f64) -> f64) -> f64 {
-    let mut acc = [0.0; 8];
-    let mut chunks = col.chunks_exact(8);
     match w {
-        None => {
-            for c in &mut chunks {
-                for k in 0..8 {
-                    acc[k] += f(c[k]);
-                }
-            }
-        }
-        Some(w) => {
-            let mut wc = w.chunks_exact(8);
-            for (c, wk) in (&mut chunks).zip(&mut wc) {
-                for k in 0..8 {
-                    acc[k] += wk[k] * f(c[k]);
-                }
-            }
-        }
+        None => sum_of_terms(col, col, |v, _| f(v)),
+        Some(w) => sum_of_terms(col, w, |v, wi| wi * f(v)),
     }
-    let done = col.len() - chunks.remainder().len();
-    for (k, &v) in chunks.remainder().iter().enumerate() {
-        acc[k] += w.map_or(1.0, |w| w[done + k]) * f(v);
-    }
-    let h = [acc[0] + acc[4], acc[1] + acc[5], acc[2] + acc[6], acc[3] + acc[7]];
-    (h[0] + h[2]) + (h[1] + h[3])
 }
 
 /// Turns the column-major `n x p` buffer `a` into row-major, in place.

@@ -39,7 +39,7 @@ use super::cox_model::{BaselineStratum, CoxModel};
 use super::cox_options::CoxOptions;
 use super::cox_residuals::score_residuals;
 use crate::ModelError;
-use crate::linear::numeric::Cholesky;
+use crate::linear::numeric::{Cholesky, dot};
 
 /// Relative pivot below which a column of the information counts as collinear.
 const COLLINEAR_TOL: f64 = 1e-12;
@@ -72,10 +72,6 @@ struct State {
 /// Largest step component in covariate SDs.
 fn step_sds(step: &[f64], sd: &[f64]) -> f64 {
     step.iter().zip(sd).map(|(s, d)| (s * d).abs()).fold(0.0, f64::max)
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(a, b)| a * b).sum()
 }
 
 /// Evaluation with information at `beta`; a singular information is
@@ -418,8 +414,7 @@ impl CoxModel {
             },
             baseline,
         };
-        let step = if final_step { step } else { vec![0.0; p] };
-        Ok(CoxFit { model, data, eta, step })
+        Ok(CoxFit { model, data, eta, step: final_step.then_some(step) })
     }
 }
 
@@ -433,8 +428,9 @@ pub struct CoxFit {
     data: CoxData,
     /// Linear predictor of the sorted rows (centred) at the last evaluation.
     eta: Vec<f64>,
-    /// The final Newton step from there to the model's coefficients.
-    step: Vec<f64>,
+    /// The final Newton step from there to the model's coefficients, when
+    /// one was taken.
+    step: Option<Vec<f64>>,
 }
 
 impl CoxFit {
@@ -442,9 +438,9 @@ impl CoxFit {
     /// data ([`CoxModel::concordance`]), at the model's coefficients.
     pub fn with_concordance(self) -> CoxModel {
         let CoxFit { mut model, data, mut eta, step } = self;
-        if step.iter().any(|&s| s != 0.0) {
+        if let Some(step) = step.filter(|s| s.iter().any(|&v| v != 0.0)) {
             for (e, row) in eta.iter_mut().zip(data.x.chunks_exact(data.p)) {
-                *e += row.iter().zip(&step).map(|(x, s)| x * s).sum::<f64>();
+                *e += dot(row, &step);
             }
         }
         model.concordance = concordance_sorted(&data, &eta);

@@ -32,6 +32,7 @@ pub(crate) fn dot2(x0: &[f64], x1: &[f64], b: &[f64]) -> (f64, f64) {
     (tree(a0), tree(a1))
 }
 
+/// `y += a x`.
 #[inline(always)]
 pub(crate) fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
     for (yv, xv) in y.iter_mut().zip(x) {

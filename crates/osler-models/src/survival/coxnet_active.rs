@@ -17,8 +17,9 @@
 //! flips; the caller's next full sweep then checks the other coordinates
 //! (if the guess of `A` or `s_A` was right, nothing moves).
 
-use super::coxnet_data::{Prep, Sweep, dot};
+use super::coxnet_data::{Prep, Sweep};
 use crate::linear::numeric::Cholesky;
+use crate::linear::numeric::dot;
 
 /// Moves the active coefficients `b[act]` towards the exact minimiser of
 /// the model with fixed signs, updating the model gradient state `q`, `tc`.

@@ -25,6 +25,7 @@
 use osler_data::Matrix;
 
 use super::cox_data::CoxData;
+use super::cox_kernels::axpy;
 use super::cox_model::BaselineStratum;
 use super::cox_options::{CoxOptions, Ties};
 use crate::ModelError;
@@ -241,27 +242,6 @@ impl Sweep {
         for ((g, a), &st) in self.g.iter_mut().zip(&self.a).zip(&d.status) {
             *g = if st { a - 1.0 / nf } else { *a };
         }
-    }
-}
-
-#[inline]
-pub(crate) fn dot(x: &[f64], y: &[f64]) -> f64 {
-    let (xc, xt) = x.as_chunks::<4>();
-    let (yc, yt) = y[..x.len()].as_chunks::<4>();
-    let mut acc = [0.0; 4];
-    for (u, v) in xc.iter().zip(yc) {
-        for l in 0..4 {
-            acc[l] += u[l] * v[l];
-        }
-    }
-    let tail: f64 = xt.iter().zip(yt).map(|(u, v)| u * v).sum();
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
-}
-
-#[inline]
-pub(crate) fn axpy(y: &mut [f64], a: f64, x: &[f64]) {
-    for (yv, xv) in y.iter_mut().zip(x) {
-        *yv += a * xv;
     }
 }
 

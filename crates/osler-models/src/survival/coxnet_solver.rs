@@ -41,10 +41,12 @@
 //! lambda_prev)`; after convergence on it every other feature is checked
 //! and violators are added, so the rule only saves work, never accuracy.
 
+use super::cox_kernels::axpy;
 use super::coxnet_active::active_newton;
-use super::coxnet_data::{Prep, Sweep, axpy, dot};
+use super::coxnet_data::{Prep, Sweep};
 use crate::ModelError;
 use crate::linear::cd::soft_threshold;
+use crate::linear::numeric::dot;
 
 /// Inner coordinate-descent sweeps allowed per Newton step.
 const MAX_SWEEPS: usize = 10_000;
