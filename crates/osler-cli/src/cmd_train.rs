@@ -4,14 +4,14 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use osler_models::gbdt::GbdtOptions;
 use osler_models::linear::{LogisticOptions, Penalty};
 use osler_models::rsf::RsfOptions;
 use osler_models::survival::Ties;
 use osler_pipeline::{
-    Artifact, DataInfo, DataSpec, FittedModel, ModelSpec, ThresholdRule, TrainSpec,
+    Artifact, DataInfo, DataSpec, ModelSpec, ThresholdRule, Timing, TrainSpec, TrainingReport,
 };
 
 use crate::input::DataArgs;
@@ -333,9 +333,9 @@ pub fn train(a: TrainArgs) -> CliResult {
     if let Some(path) = &a.report {
         crate::cmd_report::write_report(&artifact, &out, path)?;
     }
-    let timing = json!({"read_seconds": read_seconds, "preprocess_seconds": prep_seconds,
-                        "fit_seconds": fit_seconds, "cv_seconds": cv_seconds});
-    let summary = summary_json(&artifact, &out, timing);
+    let timing =
+        Timing { read_seconds, preprocess_seconds: Some(prep_seconds), fit_seconds, cv_seconds };
+    let summary = report_json(&artifact, &out, timing)?;
     if a.json {
         return print_json(&summary);
     }
@@ -363,103 +363,15 @@ pub fn output_dir(a: &TrainArgs, stem: &str, model: &str) -> Result<(PathBuf, bo
     Ok((out, overwrite))
 }
 
-/// The `--json` object of `osler train` (the JSON contract in the README).
-pub fn summary_json(art: &Artifact, out: &std::path::Path, timing: Value) -> Value {
-    let m = &art.manifest;
-    let mut v = json!({
-        "artifact": out.display().to_string(),
-        "task": m.task,
-        "model": m.model.name(),
-        "model_spec": m.model,
-        "model_note": m.model_note,
-        "target": m.target,
-        "positive": m.levels.positive,
-        "features": m.features,
-        "data": m.data,
-        "threshold": m.threshold,
-        "seed": m.seed,
-        "cv": m.cv,
-        "timing": timing,
-    });
-    match &art.model {
-        FittedModel::Logistic(lm) => {
-            let names = &m.feature_names;
-            let rows: Vec<Value> = lm
-                .summary()
-                .iter()
-                .map(|r| {
-                    let name = r.index.map_or("(Intercept)".to_string(), |j| names[j].clone());
-                    json!({"name": name, "coef": r.coef, "se": r.se, "z": r.z, "p": r.p_value,
-                           "ci95": r.ci95, "odds_ratio": r.odds_ratio, "odds_ratio_ci95": r.odds_ratio_ci95})
-                })
-                .collect();
-            v["coefficients"] = Value::Array(rows);
-            v["penalty"] = json!(lm.options().penalty);
-            v["lambda"] = json!(lm.options().lambda);
-            v["loglik"] = json!(lm.loglik());
-            v["loglik_null"] = json!(lm.loglik_null());
-        }
-        FittedModel::Cox(c) => {
-            let names = &m.feature_names;
-            let rows: Vec<Value> = c
-                .summary()
-                .iter()
-                .map(|r| {
-                    json!({"name": names[r.index], "coef": r.coef, "se": r.se, "z": r.z, "p": r.p_value,
-                           "hazard_ratio": r.hazard_ratio, "hazard_ratio_ci95": r.hr_ci95})
-                })
-                .collect();
-            v["coefficients"] = Value::Array(rows);
-            v["loglik"] = json!(c.loglik());
-            v["loglik_null"] = json!(c.loglik_null());
-            v["survival"] = json!(m.survival);
-        }
-        FittedModel::Coxnet(c) => {
-            let rows: Vec<Value> = m
-                .feature_names
-                .iter()
-                .zip(c.coefficients())
-                .map(|(n, b)| json!({"name": n, "coef": b, "hazard_ratio": b.exp()}))
-                .collect();
-            v["coefficients"] = Value::Array(rows);
-            v["lambda"] = json!(c.lambda());
-            v["alpha"] = json!(c.alpha());
-            v["selected"] = json!(c.selected().len());
-            v["survival"] = json!(m.survival);
-        }
-        FittedModel::Rsf(f) => {
-            let imp = art.model.importance().unwrap_or_default();
-            let rows: Vec<Value> = m
-                .feature_names
-                .iter()
-                .zip(imp)
-                .map(|(n, g)| json!({"name": n, "split_share": g}))
-                .collect();
-            v["importance"] = Value::Array(rows);
-            v["trees"] = json!(f.trees().len());
-            v["oob_concordance"] = json!(f.oob_concordance());
-            v["survival"] = json!(m.survival);
-        }
-        FittedModel::Enet(e) => crate::cmd_train_enet::summary_fields(e, &m.feature_names, &mut v),
-        FittedModel::Mlp(_) | FittedModel::DeepSurv(_) => {
-            crate::cmd_train_nn::summary_fields(&art.model, &mut v);
-            if m.survival.is_some() {
-                v["survival"] = json!(m.survival);
-            }
-        }
-        FittedModel::Gbdt(g) => {
-            let imp = art.model.importance().unwrap_or_default();
-            let rows: Vec<Value> = m
-                .feature_names
-                .iter()
-                .zip(imp)
-                .map(|(n, g)| json!({"name": n, "gain": g}))
-                .collect();
-            v["importance"] = Value::Array(rows);
-            v["trees"] = json!(g.n_trees());
-        }
-    }
-    v
+/// The `--json` object of `osler train` (the JSON contract in the README):
+/// the serde form of the library's [`TrainingReport`].
+pub fn report_json(
+    art: &Artifact,
+    out: &std::path::Path,
+    timing: Timing,
+) -> Result<Value, CliError> {
+    serde_json::to_value(TrainingReport::new(art, out, timing))
+        .map_err(|e| CliError { code: 1, message: format!("cannot render JSON: {e}") })
 }
 
 pub fn print_human(art: &Artifact, v: &Value) {

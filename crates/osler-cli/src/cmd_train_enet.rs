@@ -2,10 +2,10 @@
 //! (gene expression), its options, JSON fields and report section.
 
 use clap::{Args, ValueEnum};
-use serde_json::{Value, json};
 
 use osler_models::selection::{Prefilter, PrefilterMethod};
-use osler_pipeline::enet::{EnetModel, EnetSpec, LambdaRule, SelectionFrequency};
+use osler_pipeline::enet::{EnetModel, EnetSpec, LambdaRule};
+use osler_pipeline::summary::feature_name;
 use osler_pipeline::{Artifact, ModelSpec};
 use osler_report::{Plot, Section, Table, bar_chart_horizontal, fmt_num};
 
@@ -116,69 +116,6 @@ pub fn prefilter(e: &EnetArgs, survival: bool) -> Result<Option<Prefilter>, CliE
     Ok(e.keep.map(|keep| Prefilter { method, keep }))
 }
 
-/// Feature `j`'s name (`#j` if the artifact has none for it).
-fn feature_name(names: &[String], j: usize) -> String {
-    names.get(j).cloned().unwrap_or_else(|| format!("#{j}"))
-}
-
-/// The selected features with their maximum selection frequency, most
-/// frequent first (ties by feature index).
-fn by_frequency(s: &SelectionFrequency) -> Vec<(usize, f64)> {
-    let mut top: Vec<(usize, f64)> =
-        s.features.iter().copied().zip(s.max_frequency.iter().copied()).collect();
-    top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    top
-}
-
-/// Non-zero coefficients, largest first, with odds ratios and (when run)
-/// selection frequencies.
-fn selected(m: &EnetModel, names: &[String]) -> Vec<(String, f64, Option<f64>)> {
-    let b = m.model.coefficients();
-    let freq = |j: usize| {
-        m.stability
-            .as_ref()
-            .map(|s| s.features.iter().position(|&k| k == j).map_or(0.0, |k| s.max_frequency[k]))
-    };
-    let mut rows: Vec<(String, f64, Option<f64>)> = (0..b.len())
-        .filter(|&j| b[j] != 0.0)
-        .map(|j| (feature_name(names, j), b[j], freq(j)))
-        .collect();
-    rows.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-    rows
-}
-
-/// `osler train --json` fields of an elastic-net model.
-pub fn summary_fields(m: &EnetModel, names: &[String], v: &mut Value) {
-    let rows: Vec<Value> = selected(m, names)
-        .into_iter()
-        .map(|(name, coef, f)| {
-            json!({"name": name, "coef": coef, "odds_ratio": coef.exp(), "selection_frequency": f})
-        })
-        .collect();
-    v["intercept"] = json!(m.model.intercept());
-    v["selected"] = json!(rows.len());
-    v["coefficients"] = Value::Array(rows);
-    v["alpha"] = json!(m.alpha);
-    v["lambda"] = json!(m.lambda);
-    v["lambda_rule"] = json!(m.rule);
-    v["inner_cv"] = json!(m.cv.as_ref().map(|c| json!({
-        "folds": c.folds, "lambda_min": c.lambda_min, "lambda_1se": c.lambda_1se,
-    })));
-    v["prefilter"] = json!(m.prefilter);
-    v["n_screened"] = json!(m.n_screened);
-    if let Some(s) = &m.stability {
-        let top = by_frequency(s);
-        v["stability"] = json!({
-            "subsamples": s.subsamples,
-            "subsample_size": s.subsample_size,
-            "mean_selected_anywhere": s.mean_union,
-            "features": top.iter().take(50)
-                .map(|&(j, f)| json!({"name": feature_name(names, j), "max_frequency": f}))
-                .collect::<Vec<_>>(),
-        });
-    }
-}
-
 /// One-line description for the report header.
 pub fn description(m: &EnetModel) -> String {
     let nz = m.model.coefficients().iter().filter(|&&b| b != 0.0).count();
@@ -199,7 +136,7 @@ pub fn description(m: &EnetModel) -> String {
 /// curve and selection frequencies.
 pub fn report_section(s: &mut Section, art: &Artifact, m: &EnetModel) {
     let names = &art.manifest.feature_names;
-    let rows = selected(m, names);
+    let rows = m.selected(names);
     let mut t = Table::new(["feature", "coef", "odds ratio", "selection frequency"])
         .numeric_columns([1, 2, 3]);
     for (name, coef, f) in rows.iter().take(60) {
@@ -259,7 +196,7 @@ pub fn report_section(s: &mut Section, art: &Artifact, m: &EnetModel) {
         s.figure(plot.render(), format!("Mean held-out deviance ± 1 SE over {} inner folds of the final fit's training rows (cv.glmnet's curve).", cv.folds));
     }
     if let Some(st) = &m.stability {
-        let mut top = by_frequency(st);
+        let mut top = st.by_frequency();
         top.truncate(30);
         let labels: Vec<String> = top.iter().map(|&(j, _)| feature_name(names, j)).collect();
         let values: Vec<f64> = top.iter().map(|&(_, f)| f).collect();

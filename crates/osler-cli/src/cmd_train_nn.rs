@@ -1,7 +1,6 @@
 //! `osler train --model mlp|deepsurv`: the neural-network options and output.
 
 use clap::Args;
-use serde_json::{Value, json};
 
 use osler_models::survival::Ties;
 use osler_nn::layers::Norm;
@@ -136,19 +135,6 @@ pub fn deepsurv_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
         train: train_options(a, d.train.clone())?,
     };
     Ok(ModelSpec::DeepSurv { options })
-}
-
-/// The training summary and log of a network in the `--json` output.
-pub fn summary_fields(model: &FittedModel, v: &mut Value) {
-    let summary = match model {
-        FittedModel::Mlp(m) => json!(m.summary),
-        FittedModel::DeepSurv(m) => json!(m.summary),
-        _ => return,
-    };
-    v["training"] = summary;
-    let log = model.training_log();
-    v["training_log"] = json!(log);
-    v["epoch_seconds"] = json!(log.iter().map(|e| e.seconds).collect::<Vec<_>>());
 }
 
 /// One line describing a network (report).

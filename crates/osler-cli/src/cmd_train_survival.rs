@@ -2,13 +2,11 @@
 
 use std::time::Instant;
 
-use serde_json::json;
-
 use osler_pipeline::survival_data::SurvivalSpec;
 use osler_pipeline::survival_train::{prepare_survival, train_survival as run};
-use osler_pipeline::{DataInfo, DataSpec, TrainSpec, build_survival_artifact};
+use osler_pipeline::{DataInfo, DataSpec, Timing, TrainSpec, build_survival_artifact};
 
-use crate::cmd_train::{TrainArgs, output_dir, print_human, summary_json};
+use crate::cmd_train::{TrainArgs, output_dir, print_human, report_json};
 use crate::input::Loaded;
 use crate::output::print_json;
 use crate::{CliError, CliResult};
@@ -37,7 +35,12 @@ pub fn train_survival(
     let bar = crate::progress::bar(steps, "cross-validating", a.quiet || a.json || steps == 0);
     let outcome = run(&prepared, &spec, &mut || crate::progress::step(&bar))?;
     bar.finish_and_clear();
-    let timing = json!({"read_seconds": read_seconds, "fit_seconds": outcome.fit_seconds, "cv_seconds": outcome.cv_seconds});
+    let timing = Timing {
+        read_seconds,
+        preprocess_seconds: None,
+        fit_seconds: outcome.fit_seconds,
+        cv_seconds: outcome.cv_seconds,
+    };
     let all: Vec<String> =
         std::iter::once(surv.time.clone()).chain(prepared.features.iter().cloned()).collect();
     let info = DataInfo {
@@ -55,7 +58,7 @@ pub fn train_survival(
     if let Some(path) = &a.report {
         crate::cmd_report::write_report(&artifact, &out, path)?;
     }
-    let summary = summary_json(&artifact, &out, timing);
+    let summary = report_json(&artifact, &out, timing)?;
     if a.json {
         return print_json(&summary);
     }

@@ -103,6 +103,37 @@ pub struct EnetModel {
     pub stability: Option<SelectionFrequency>,
 }
 
+impl SelectionFrequency {
+    /// The selected features with their maximum selection frequency, most
+    /// frequent first (ties by feature index).
+    pub fn by_frequency(&self) -> Vec<(usize, f64)> {
+        let mut top: Vec<(usize, f64)> =
+            self.features.iter().copied().zip(self.max_frequency.iter().copied()).collect();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        top
+    }
+}
+
+impl EnetModel {
+    /// Non-zero coefficients, largest |coef| first, named by `names` (the
+    /// design columns), with their maximum selection frequency when
+    /// stability selection ran.
+    pub fn selected(&self, names: &[String]) -> Vec<(String, f64, Option<f64>)> {
+        let b = self.model.coefficients();
+        let freq = |j: usize| {
+            self.stability.as_ref().map(|s| {
+                s.features.iter().position(|&k| k == j).map_or(0.0, |k| s.max_frequency[k])
+            })
+        };
+        let mut rows: Vec<(String, f64, Option<f64>)> = (0..b.len())
+            .filter(|&j| b[j] != 0.0)
+            .map(|j| (crate::summary::feature_name(names, j), b[j], freq(j)))
+            .collect();
+        rows.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        rows
+    }
+}
+
 impl EnetSpec {
     /// The same procedure without the final-fit extras (stability selection),
     /// for the outer CV folds.

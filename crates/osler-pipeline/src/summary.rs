@@ -1,0 +1,395 @@
+//! What a training run reports, as typed values: the run itself
+//! ([`TrainingReport`]) and, per model kind, the fitted model's description
+//! ([`ModelSummary`]: coefficients with SEs and odds or hazard ratios,
+//! importances, the elastic net's selection, a network's training record).
+//! `osler train --json` prints the serde form of a [`TrainingReport`], so every
+//! front end reports the same fields.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use osler_models::linear::Penalty;
+use osler_models::selection::Prefilter;
+use osler_nn::EpochLog;
+use osler_nn::trainer::TrainSummary;
+
+use crate::artifact::{Artifact, DataInfo, SurvivalColumns};
+use crate::cv::CvSummary;
+use crate::enet::{EnetModel, LambdaRule};
+use crate::model::{FittedModel, ModelSpec};
+
+/// Wall-clock seconds of the steps of a training run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Timing {
+    /// Reading and conforming the data (measured by the front end).
+    pub read_seconds: f64,
+    /// Fitting and applying the final model's preprocessing (classifiers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preprocess_seconds: Option<f64>,
+    /// The final model's estimator fit alone.
+    pub fit_seconds: f64,
+    /// The whole cross-validation.
+    pub cv_seconds: f64,
+}
+
+/// The outcome of `osler train`: where the artifact is, what was fitted on
+/// which data, the CV metrics, timings and the model's own summary
+/// (flattened into the same object).
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainingReport {
+    /// Artifact directory.
+    pub artifact: String,
+    /// `binary` or `survival`.
+    pub task: String,
+    /// Model kind name (`logistic`, `cox`, ...).
+    pub model: &'static str,
+    /// The model kind with its hyperparameters.
+    pub model_spec: ModelSpec,
+    /// Why the model differs from the one asked for (e.g. a ridge fallback).
+    pub model_note: Option<String>,
+    /// Outcome column (the time column of a survival model).
+    pub target: String,
+    /// Event level of the outcome.
+    pub positive: String,
+    /// Input columns the model reads.
+    pub features: Vec<String>,
+    pub data: DataInfo,
+    /// Decision threshold of a classifier (null for survival models).
+    pub threshold: f64,
+    pub seed: u64,
+    pub cv: Option<CvSummary>,
+    pub timing: Timing,
+    #[serde(flatten)]
+    pub summary: ModelSummary,
+}
+
+impl TrainingReport {
+    /// The report of a trained artifact saved at `dir`.
+    pub fn new(art: &Artifact, dir: &Path, timing: Timing) -> TrainingReport {
+        let m = &art.manifest;
+        TrainingReport {
+            artifact: dir.display().to_string(),
+            task: m.task.clone(),
+            model: m.model.name(),
+            model_spec: m.model.clone(),
+            model_note: m.model_note.clone(),
+            target: m.target.clone(),
+            positive: m.levels.positive.clone(),
+            features: m.features.clone(),
+            data: m.data.clone(),
+            threshold: m.threshold,
+            seed: m.seed,
+            cv: m.cv.clone(),
+            timing,
+            summary: ModelSummary::of(art),
+        }
+    }
+}
+
+/// The fitted model's description, one shape per model kind.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum ModelSummary {
+    /// Logistic regression: coefficients with Wald SEs (unpenalised fits) and odds ratios.
+    Logistic {
+        coefficients: Vec<LogisticCoefficient>,
+        penalty: Penalty,
+        /// Penalty strength on glmnet's scale (0 unpenalised).
+        lambda: f64,
+        /// Log-likelihood at the estimate and of the intercept-only model.
+        loglik: f64,
+        loglik_null: f64,
+    },
+    /// Cox model: coefficients with SEs and hazard ratios, partial likelihoods.
+    Cox {
+        coefficients: Vec<CoxCoefficient>,
+        /// Log partial likelihood at the estimate and at `b = 0`.
+        loglik: f64,
+        loglik_null: f64,
+        survival: Option<SurvivalColumns>,
+    },
+    /// Elastic-net Cox: coefficients at the chosen penalty.
+    Coxnet {
+        coefficients: Vec<PenalisedCoxCoefficient>,
+        lambda: f64,
+        alpha: f64,
+        /// Number of non-zero coefficients.
+        selected: usize,
+        survival: Option<SurvivalColumns>,
+    },
+    /// Random survival forest: split shares and the out-of-bag concordance.
+    Rsf {
+        importance: Vec<SplitShare>,
+        trees: usize,
+        /// Harrell's C of the out-of-bag ensemble predictions.
+        oob_concordance: Option<f64>,
+        survival: Option<SurvivalColumns>,
+    },
+    /// Gradient-boosted trees: gain shares and the number of trees kept.
+    Gbdt { importance: Vec<GainShare>, trees: usize },
+    /// Elastic-net logistic regression: the selected features and how the penalty was chosen.
+    Enet(Box<EnetSummary>),
+    /// A neural network: its training summary and per-epoch log.
+    Network {
+        training: TrainSummary,
+        training_log: Vec<EpochLog>,
+        /// Wall time of each epoch (in the report only: the artifact stays byte-identical per seed).
+        epoch_seconds: Vec<f64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        survival: Option<SurvivalColumns>,
+    },
+}
+
+/// One row of a logistic regression's coefficient table (`(Intercept)` first).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogisticCoefficient {
+    pub name: String,
+    /// Log-odds per unit of the feature.
+    pub coef: f64,
+    pub se: Option<f64>,
+    /// Wald statistic `coef / se`.
+    pub z: Option<f64>,
+    /// Two-sided Wald p-value.
+    pub p: Option<f64>,
+    /// `coef -+ 1.959964 se`.
+    pub ci95: Option<[f64; 2]>,
+    /// `exp(coef)`.
+    pub odds_ratio: f64,
+    pub odds_ratio_ci95: Option<[f64; 2]>,
+}
+
+/// One row of a Cox model's coefficient table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoxCoefficient {
+    pub name: String,
+    /// Log hazard ratio per unit of the feature.
+    pub coef: f64,
+    pub se: f64,
+    pub z: f64,
+    pub p: f64,
+    /// `exp(coef)`.
+    pub hazard_ratio: f64,
+    /// `exp(coef -+ 1.959964 se)`.
+    pub hazard_ratio_ci95: [f64; 2],
+}
+
+/// One coefficient of an elastic-net Cox model (no SEs: penalised estimates have none).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PenalisedCoxCoefficient {
+    pub name: String,
+    pub coef: f64,
+    /// `exp(coef)`.
+    pub hazard_ratio: f64,
+}
+
+/// A feature's share of a random survival forest's splits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SplitShare {
+    pub name: String,
+    pub split_share: f64,
+}
+
+/// A feature's share of a boosted model's total split gain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GainShare {
+    pub name: String,
+    pub gain: f64,
+}
+
+/// The summary of an elastic-net logistic regression.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnetSummary {
+    pub intercept: f64,
+    /// Number of non-zero coefficients.
+    pub selected: usize,
+    /// Non-zero coefficients, largest |coef| first.
+    pub coefficients: Vec<EnetCoefficient>,
+    pub alpha: f64,
+    pub lambda: f64,
+    /// How the penalty was chosen (`None`: fixed by the user).
+    pub lambda_rule: Option<LambdaRule>,
+    pub inner_cv: Option<InnerCv>,
+    pub prefilter: Option<Prefilter>,
+    /// Features the pre-filter kept on all training rows.
+    pub n_screened: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stability: Option<StabilitySummary>,
+}
+
+/// A selected feature of an elastic net.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnetCoefficient {
+    pub name: String,
+    pub coef: f64,
+    pub odds_ratio: f64,
+    /// Maximum selection frequency over the penalty path (with stability selection).
+    pub selection_frequency: Option<f64>,
+}
+
+/// The penalties the inner cross-validation found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InnerCv {
+    pub folds: usize,
+    pub lambda_min: f64,
+    pub lambda_1se: f64,
+}
+
+/// Stability selection (Meinshausen & Bühlmann 2010) of an elastic net.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StabilitySummary {
+    pub subsamples: usize,
+    pub subsample_size: usize,
+    /// Average number of features selected somewhere on the penalty path.
+    pub mean_selected_anywhere: f64,
+    /// The 50 most frequently selected features.
+    pub features: Vec<SelectionShare>,
+}
+
+/// A feature's maximum selection frequency.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SelectionShare {
+    pub name: String,
+    pub max_frequency: f64,
+}
+
+/// Feature `j`'s name (`#j` if there is none for it).
+pub fn feature_name(names: &[String], j: usize) -> String {
+    names.get(j).cloned().unwrap_or_else(|| format!("#{j}"))
+}
+
+impl ModelSummary {
+    /// The summary of an artifact's model, with its features named.
+    pub fn of(art: &Artifact) -> ModelSummary {
+        let m = &art.manifest;
+        let names = &m.feature_names;
+        let named = |values: Vec<f64>| names.iter().cloned().zip(values);
+        match &art.model {
+            FittedModel::Logistic(lm) => ModelSummary::Logistic {
+                coefficients: lm
+                    .summary()
+                    .into_iter()
+                    .map(|r| LogisticCoefficient {
+                        name: r
+                            .index
+                            .map_or_else(|| "(Intercept)".to_string(), |j| feature_name(names, j)),
+                        coef: r.coef,
+                        se: r.se,
+                        z: r.z,
+                        p: r.p_value,
+                        ci95: r.ci95,
+                        odds_ratio: r.odds_ratio,
+                        odds_ratio_ci95: r.odds_ratio_ci95,
+                    })
+                    .collect(),
+                penalty: lm.options().penalty,
+                lambda: lm.options().lambda,
+                loglik: lm.loglik(),
+                loglik_null: lm.loglik_null(),
+            },
+            FittedModel::Cox(c) => ModelSummary::Cox {
+                coefficients: c
+                    .summary()
+                    .into_iter()
+                    .map(|r| CoxCoefficient {
+                        name: feature_name(names, r.index),
+                        coef: r.coef,
+                        se: r.se,
+                        z: r.z,
+                        p: r.p_value,
+                        hazard_ratio: r.hazard_ratio,
+                        hazard_ratio_ci95: r.hr_ci95,
+                    })
+                    .collect(),
+                loglik: c.loglik(),
+                loglik_null: c.loglik_null(),
+                survival: m.survival.clone(),
+            },
+            FittedModel::Coxnet(c) => ModelSummary::Coxnet {
+                coefficients: named(c.coefficients().to_vec())
+                    .map(|(name, coef)| PenalisedCoxCoefficient {
+                        name,
+                        coef,
+                        hazard_ratio: coef.exp(),
+                    })
+                    .collect(),
+                lambda: c.lambda(),
+                alpha: c.alpha(),
+                selected: c.selected().len(),
+                survival: m.survival.clone(),
+            },
+            FittedModel::Rsf(f) => ModelSummary::Rsf {
+                importance: named(art.model.importance().unwrap_or_default())
+                    .map(|(name, split_share)| SplitShare { name, split_share })
+                    .collect(),
+                trees: f.trees().len(),
+                oob_concordance: f.oob_concordance(),
+                survival: m.survival.clone(),
+            },
+            FittedModel::Gbdt(g) => ModelSummary::Gbdt {
+                importance: named(art.model.importance().unwrap_or_default())
+                    .map(|(name, gain)| GainShare { name, gain })
+                    .collect(),
+                trees: g.n_trees(),
+            },
+            FittedModel::Enet(e) => ModelSummary::Enet(Box::new(EnetSummary::of(e, names))),
+            FittedModel::Mlp(n) => network(&n.summary, &n.log, None),
+            FittedModel::DeepSurv(n) => network(&n.summary, &n.log, m.survival.clone()),
+        }
+    }
+}
+
+fn network(
+    summary: &TrainSummary,
+    log: &[EpochLog],
+    survival: Option<SurvivalColumns>,
+) -> ModelSummary {
+    ModelSummary::Network {
+        training: summary.clone(),
+        training_log: log.to_vec(),
+        epoch_seconds: log.iter().map(|e| e.seconds).collect(),
+        survival,
+    }
+}
+
+impl EnetSummary {
+    /// The summary of `m`, whose design columns are called `names`.
+    pub fn of(m: &EnetModel, names: &[String]) -> EnetSummary {
+        let coefficients: Vec<EnetCoefficient> = m
+            .selected(names)
+            .into_iter()
+            .map(|(name, coef, f)| EnetCoefficient {
+                name,
+                coef,
+                odds_ratio: coef.exp(),
+                selection_frequency: f,
+            })
+            .collect();
+        EnetSummary {
+            intercept: m.model.intercept(),
+            selected: coefficients.len(),
+            coefficients,
+            alpha: m.alpha,
+            lambda: m.lambda,
+            lambda_rule: m.rule,
+            inner_cv: m.cv.as_ref().map(|c| InnerCv {
+                folds: c.folds,
+                lambda_min: c.lambda_min,
+                lambda_1se: c.lambda_1se,
+            }),
+            prefilter: m.prefilter.clone(),
+            n_screened: m.n_screened,
+            stability: m.stability.as_ref().map(|s| StabilitySummary {
+                subsamples: s.subsamples,
+                subsample_size: s.subsample_size,
+                mean_selected_anywhere: s.mean_union,
+                features: s
+                    .by_frequency()
+                    .into_iter()
+                    .take(50)
+                    .map(|(j, f)| SelectionShare { name: feature_name(names, j), max_frequency: f })
+                    .collect(),
+            }),
+        }
+    }
+}
