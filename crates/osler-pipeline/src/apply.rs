@@ -233,23 +233,7 @@ impl Artifact {
             let (base, c) =
                 self.model.explain(&x).map_err(|e| PipelineError::model("explain", e))?;
             Some(Explanation {
-                method: match self.model {
-                    crate::model::FittedModel::Logistic(_) | crate::model::FittedModel::Enet(_) => {
-                        "exact linear (coef x (value - training mean))"
-                    }
-                    crate::model::FittedModel::Gbdt(_) => {
-                        "TreeSHAP (path-dependent, Lundberg 2018)"
-                    }
-                    crate::model::FittedModel::Cox(_) => {
-                        "exact log-hazard (coef x (value - training mean))"
-                    }
-                    crate::model::FittedModel::Rsf(_)
-                    | crate::model::FittedModel::Mlp(_)
-                    | crate::model::FittedModel::DeepSurv(_) => "none",
-                    crate::model::FittedModel::Coxnet(_) => {
-                        "exact log-hazard (coef x value, reference x = 0)"
-                    }
-                },
+                method: self.model.explanation_method(),
                 base,
                 feature_names: self.manifest.feature_names.clone(),
                 contributions: (0..c.rows()).map(|i| c.row(i)).collect(),

@@ -8,6 +8,7 @@
 
 pub mod apply;
 pub mod artifact;
+pub mod contract;
 pub mod cv;
 pub mod enet;
 pub mod error;
@@ -25,9 +26,10 @@ pub use apply::{
     Explanation, Predictions, SurvivalPredictions, build_artifact, build_survival_artifact,
 };
 pub use artifact::{Artifact, DataInfo, Manifest};
+pub use contract::{BinaryClassifier, SurvivalModel};
 pub use cv::{CvSummary, MetricSummary, OutOfFold};
 pub use error::PipelineError;
-pub use model::{FittedModel, ModelSpec};
+pub use model::{Contract, FittedModel, ModelSpec};
 pub use prepare::{DataSpec, Prepared, prepare};
 pub use registry::{Capabilities, ModelKind, Task, kinds};
 pub use summary::{ModelSummary, Timing, TrainingReport};

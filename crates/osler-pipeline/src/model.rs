@@ -5,15 +5,14 @@ use serde::{Deserialize, Serialize};
 
 use osler_data::Matrix;
 use osler_models::ModelError;
-use osler_models::gbdt::{GbdtModel, GbdtOptions, ImportanceKind};
+use osler_models::gbdt::{GbdtModel, GbdtOptions};
 use osler_models::linear::{LogisticModel, LogisticOptions, Penalty};
 use osler_models::rsf::{RandomSurvivalForest, RsfOptions};
-use osler_models::survival::{
-    CoxModel, CoxOptions, CoxnetModel, CoxnetOptions, CvCoxnet, ProportionalHazards, Ties,
-};
+use osler_models::survival::{CoxModel, CoxOptions, CoxnetModel, CoxnetOptions, CvCoxnet, Ties};
 
 use osler_nn::{DeepSurv, DeepSurvOptions, MlpClassifier, MlpOptions};
 
+use crate::contract::{BinaryClassifier, SurvivalModel, nn_error};
 use crate::enet::{EnetModel, EnetSpec};
 use crate::survival_data::SurvivalOutcome;
 
@@ -264,100 +263,81 @@ pub fn name_features(e: &ModelError, names: &[String]) -> String {
     }
 }
 
+/// A fitted model seen through its task's contract.
+pub enum Contract<'a> {
+    /// A classifier of a 0/1 outcome.
+    Binary(&'a dyn BinaryClassifier),
+    /// A model of a censored time to event.
+    Survival(&'a dyn SurvivalModel),
+}
+
 impl FittedModel {
+    /// The model as its task's trait object: the one place a fitted model's
+    /// kind is matched for prediction.
+    pub fn contract(&self) -> Contract<'_> {
+        match self {
+            FittedModel::Logistic(m) => Contract::Binary(m),
+            FittedModel::Gbdt(m) => Contract::Binary(m),
+            FittedModel::Enet(m) => Contract::Binary(m),
+            FittedModel::Mlp(m) => Contract::Binary(m),
+            FittedModel::Cox(m) => Contract::Survival(m),
+            FittedModel::Coxnet(m) => Contract::Survival(m),
+            FittedModel::Rsf(m) => Contract::Survival(m),
+            FittedModel::DeepSurv(m) => Contract::Survival(m),
+        }
+    }
+
     /// Predicted probability of the event for each row.
     pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
-        match self {
-            FittedModel::Logistic(m) => m.predict_proba(x),
-            FittedModel::Gbdt(m) => m.predict_proba(x),
-            FittedModel::Mlp(m) => m.predict_proba(x).map_err(nn_error),
-            FittedModel::Enet(m) => m.model.predict_proba(x),
-            FittedModel::Cox(_)
-            | FittedModel::Rsf(_)
-            | FittedModel::Coxnet(_)
-            | FittedModel::DeepSurv(_) => Err(survival_only()),
+        match self.contract() {
+            Contract::Binary(m) => m.predict_proba(x),
+            Contract::Survival(_) => Err(survival_only()),
         }
     }
 
     /// Risk score of a survival model (higher = earlier event): the linear predictor `x'b` for Cox.
     pub fn risk(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
-        match self {
-            FittedModel::Cox(m) => m.linear_predictor(x),
-            FittedModel::Rsf(m) => m.predict_risk(x),
-            FittedModel::Coxnet(m) => m.linear_predictor(x),
-            FittedModel::DeepSurv(m) => m.risk(x).map_err(nn_error),
-            _ => Err(classifier_only()),
+        match self.contract() {
+            Contract::Survival(m) => m.risk(x),
+            Contract::Binary(_) => Err(classifier_only()),
         }
     }
 
     /// Survival probabilities `S(t | x)`: one row per patient, one column per time.
     pub fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
-        match self {
-            FittedModel::Cox(m) => {
-                Ok(rows_to_matrix(m.predict_survival(x, times)?, x.rows(), times.len()))
-            }
-            FittedModel::Coxnet(m) => {
-                Ok(rows_to_matrix(m.predict_survival(x, times)?, x.rows(), times.len()))
-            }
-            FittedModel::Rsf(m) => m.predict_survival(x, times),
-            FittedModel::DeepSurv(m) => {
-                Ok(rows_to_matrix(m.predict_survival(x, times)?, x.rows(), times.len()))
-            }
-            _ => Err(classifier_only()),
+        match self.contract() {
+            Contract::Survival(m) => m.survival(x, times),
+            Contract::Binary(_) => Err(classifier_only()),
         }
     }
 
-    /// Additive explanation on the log-odds scale: `(base, n x p contributions)`
-    /// with `base + sum_j c_ij = logit(p_i)`. Exact for logistic regression
-    /// (contributions relative to the training means), TreeSHAP for trees.
+    /// Additive explanation: `(base, n x p contributions)` with
+    /// `base + sum_j c_ij` = the log-odds of a classifier or the risk score of a
+    /// survival model. Exact for linear models (contributions relative to the
+    /// training means, or to `x = 0` for the penalised Cox model), TreeSHAP for trees.
     pub fn explain(&self, x: &Matrix) -> Result<(f64, Matrix), ModelError> {
-        match self {
-            FittedModel::Logistic(m) => m.contributions(x),
-            FittedModel::Enet(m) => m.model.contributions(x),
-            FittedModel::Gbdt(m) => m.shap_values(x),
-            FittedModel::Cox(m) => Ok(linear_contributions(m.coefficients(), m.means(), x)),
-            FittedModel::Coxnet(m) => {
-                Ok(linear_contributions(m.coefficients(), &vec![0.0; x.cols()], x))
-            }
-            FittedModel::Rsf(_) => Err(ModelError::InvalidOption(
-                "--explain is not available for random survival forests".into(),
-            )),
-            FittedModel::Mlp(_) | FittedModel::DeepSurv(_) => Err(ModelError::InvalidOption(
-                "--explain is not available for neural networks".into(),
-            )),
+        match self.contract() {
+            Contract::Binary(m) => m.explain(x),
+            Contract::Survival(m) => m.explain(x),
         }
     }
 
-    /// Gain importance per feature for trees (normalised to sum 1); `None` for linear models.
+    /// How [`Self::explain`] computes its contributions (`none` without explanations).
+    pub fn explanation_method(&self) -> &'static str {
+        match self.contract() {
+            Contract::Binary(m) => m.explanation_method(),
+            Contract::Survival(m) => m.explanation_method(),
+        }
+    }
+
+    /// Importance per design column, normalised to sum 1: gain shares for
+    /// boosted trees, split shares for forests; `None` for other models.
     pub fn importance(&self) -> Option<Vec<f64>> {
-        match self {
-            FittedModel::Logistic(_)
-            | FittedModel::Enet(_)
-            | FittedModel::Cox(_)
-            | FittedModel::Coxnet(_)
-            | FittedModel::Mlp(_)
-            | FittedModel::DeepSurv(_) => None,
-            FittedModel::Rsf(m) => {
-                let c = m.split_counts();
-                let total: usize = c.iter().sum();
-                Some(
-                    c.iter()
-                        .map(|&v| if total > 0 { v as f64 / total as f64 } else { 0.0 })
-                        .collect(),
-                )
-            }
-            FittedModel::Gbdt(m) => {
-                let g = m.feature_importance(ImportanceKind::Gain);
-                let total: f64 = g.iter().sum();
-                Some(g.iter().map(|v| if total > 0.0 { v / total } else { 0.0 }).collect())
-            }
+        match self.contract() {
+            Contract::Binary(m) => m.importance(),
+            Contract::Survival(m) => m.importance(),
         }
     }
-}
-
-/// An osler-nn error as a model error (the message names the problem).
-fn nn_error(e: osler_nn::NnError) -> ModelError {
-    ModelError::InvalidOption(e.to_string())
 }
 
 impl FittedModel {
@@ -412,22 +392,4 @@ fn survival_only() -> ModelError {
 
 fn classifier_only() -> ModelError {
     ModelError::InvalidOption("this is a classifier: it has no risk score or survival curve".into())
-}
-
-fn rows_to_matrix(rows: Vec<Vec<f64>>, n: usize, k: usize) -> Matrix {
-    let flat: Vec<f64> = rows.into_iter().flatten().collect();
-    Matrix::from_row_major(n, k, &flat)
-}
-
-/// Log-hazard contributions `b_j (x_j - m_j)` around reference means `m`,
-/// with `base = sum_j b_j m_j`, so `base + sum_j c_ij = x_i'b`.
-fn linear_contributions(b: &[f64], means: &[f64], x: &Matrix) -> (f64, Matrix) {
-    let base: f64 = b.iter().zip(means).map(|(b, m)| b * m).sum();
-    let mut c = Matrix::zeros(x.rows(), x.cols());
-    for j in 0..x.cols() {
-        for i in 0..x.rows() {
-            c.set(i, j, b[j] * (x.get(i, j) - means[j]));
-        }
-    }
-    (base, c)
 }
