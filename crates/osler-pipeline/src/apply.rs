@@ -10,6 +10,7 @@ use crate::artifact::{Artifact, DataInfo, Manifest};
 use crate::cv::{CvSummary, OutOfFold};
 use crate::error::PipelineError;
 use crate::prepare::Prepared;
+use crate::registry::Task;
 use crate::survival_data::{SurvivalSpec, survival_outcome};
 use crate::survival_train::{
     PreparedSurvival, SURVIVAL_METRICS, SurvivalOutcomeRun, eval_grid, survival_metrics,
@@ -36,6 +37,54 @@ pub struct Explanation {
     pub contributions: Vec<Vec<f64>>,
 }
 
+/// What distinguishes one task's artifact from another's; everything else in
+/// the manifest comes from the training run the same way for every task.
+struct TaskFields {
+    task: Task,
+    target: String,
+    levels: osler_data::BinaryLevels,
+    threshold: f64,
+    model_note: Option<String>,
+    survival: Option<SurvivalColumns>,
+    schema: osler_data::Schema,
+    /// Input columns the model reads.
+    features: Vec<String>,
+}
+
+/// The one artifact builder: the manifest of a fitted preprocessing + model,
+/// with the CV summary and out-of-fold predictions when CV ran.
+fn assemble(
+    fields: TaskFields,
+    spec: &TrainSpec,
+    preprocessor: &osler_data::Preprocessor,
+    model: crate::model::FittedModel,
+    cv: Option<(CvSummary, OutOfFold)>,
+    data_info: DataInfo,
+) -> Artifact {
+    let (cv, oof) = cv.map_or((None, None), |(s, o)| (Some(s), Some(o)));
+    let manifest = Manifest {
+        format: crate::artifact::FORMAT.into(),
+        format_version: crate::artifact::FORMAT_VERSION,
+        osler_version: env!("CARGO_PKG_VERSION").into(),
+        task: fields.task.name().into(),
+        model: spec.model.clone(),
+        model_note: fields.model_note,
+        target: fields.target,
+        levels: fields.levels,
+        features: fields.features,
+        feature_names: preprocessor.output_names(),
+        schema: fields.schema,
+        preprocessing: preprocessor.clone(),
+        threshold: fields.threshold,
+        seed: spec.seed,
+        data: data_info,
+        cv,
+        survival: fields.survival,
+        files: Default::default(),
+    };
+    Artifact { manifest, model, out_of_fold: oof }
+}
+
 /// Builds the artifact of a finished training run.
 pub fn build_artifact(
     data: &Prepared,
@@ -43,32 +92,18 @@ pub fn build_artifact(
     outcome: TrainOutcome,
     data_info: DataInfo,
 ) -> Artifact {
-    let (cv, oof): (Option<CvSummary>, Option<OutOfFold>) = match outcome.cv {
-        Some((s, o)) => (Some(s), Some(o)),
-        None => (None, None),
-    };
     let fitted = outcome.fitted;
-    let manifest = Manifest {
-        format: crate::artifact::FORMAT.into(),
-        format_version: crate::artifact::FORMAT_VERSION,
-        osler_version: env!("CARGO_PKG_VERSION").into(),
-        task: "binary".into(),
-        model: spec.model.clone(),
-        model_note: fitted.fallback.clone(),
+    let fields = TaskFields {
+        task: Task::Binary,
         target: data.target.clone(),
         levels: data.levels.clone(),
-        features: data.features.clone(),
-        feature_names: fitted.preprocessor.output_names(),
-        schema: data.schema.clone(),
-        preprocessing: fitted.preprocessor.clone(),
         threshold: fitted.threshold,
-        seed: spec.seed,
-        data: data_info,
-        cv,
+        model_note: fitted.fallback,
         survival: None,
-        files: Default::default(),
+        schema: data.schema.clone(),
+        features: data.features.clone(),
     };
-    Artifact { manifest, model: fitted.model, out_of_fold: oof }
+    assemble(fields, spec, &fitted.preprocessor, fitted.model, outcome.cv, data_info)
 }
 
 /// Builds the artifact of a finished survival training run.
@@ -78,36 +113,22 @@ pub fn build_survival_artifact(
     run: SurvivalOutcomeRun,
     data_info: DataInfo,
 ) -> Artifact {
-    let (cv, oof) = match run.cv {
-        Some((s, o)) => (Some(s), Some(o)),
-        None => (None, None),
-    };
-    let manifest = Manifest {
-        format: crate::artifact::FORMAT.into(),
-        format_version: crate::artifact::FORMAT_VERSION,
-        osler_version: env!("CARGO_PKG_VERSION").into(),
-        task: "survival".into(),
-        model: spec.model.clone(),
-        model_note: None,
+    let fields = TaskFields {
+        task: Task::Survival,
         target: data.spec.time.clone(),
         levels: data.outcome.levels.clone(),
-        features: data.features.clone(),
-        feature_names: run.fitted.preprocessor.output_names(),
-        schema: data.schema.clone(),
-        preprocessing: run.fitted.preprocessor.clone(),
         threshold: f64::NAN,
-        seed: spec.seed,
-        data: data_info,
-        cv,
+        model_note: None,
         survival: Some(SurvivalColumns {
             time: data.spec.time.clone(),
             event: data.spec.event.clone(),
             start: data.spec.start.clone(),
             eval_times: eval_grid(&data.outcome),
         }),
-        files: Default::default(),
+        schema: data.schema.clone(),
+        features: data.features.clone(),
     };
-    Artifact { manifest, model: run.fitted.model, out_of_fold: oof }
+    assemble(fields, spec, &run.fitted.preprocessor, run.fitted.model, run.cv, data_info)
 }
 
 /// Metrics of a survival artifact on labelled data.

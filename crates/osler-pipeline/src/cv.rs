@@ -82,22 +82,20 @@ pub fn cross_validate(
     let n = data.y.len();
     let mut rng = SplitMix64::new(spec.seed);
     let mut p_sum = vec![0.0; n];
-    let mut first_fold = Vec::new();
     let mut per_fold: Vec<BinaryMetrics> = Vec::new();
     let mut fold_data: Vec<(Vec<bool>, Vec<f64>, f64)> = Vec::new();
     let mut thresholds = Vec::new();
     let mut fallbacks = 0;
-    for r in 0..repeats {
-        let mut split_rng = rng.fork();
-        let fold = match &data.groups {
-            Some(g) => grouped_stratified_kfold(&data.y, g, k, &mut split_rng)?,
-            None => stratified_kfold(&data.y, k, &mut split_rng)?,
-        };
-        for f in 0..k {
-            let (train, test) = fold_rows(&fold, f);
-            let fitted = fit_on_rows(data, &cv_spec, &train)?;
+    let first_fold = repeated_folds(
+        &data.y,
+        data.groups.as_deref(),
+        k,
+        repeats,
+        &mut rng,
+        |f, train, test| {
+            let fitted = fit_on_rows(data, &cv_spec, train)?;
             fallbacks += usize::from(fitted.fallback.is_some());
-            let p = fitted.predict_rows(data, &test)?;
+            let p = fitted.predict_rows(data, test)?;
             let y: Vec<bool> = test.iter().map(|&i| data.y[i] == 1.0).collect();
             if y.iter().all(|&b| b) || !y.iter().any(|&b| b) {
                 return Err(PipelineError::Usage(format!(
@@ -113,11 +111,9 @@ pub fn cross_validate(
             }
             fold_data.push((y, p, fitted.threshold));
             on_fold();
-        }
-        if r == 0 {
-            first_fold = fold;
-        }
-    }
+            Ok(())
+        },
+    )?;
     let p: Vec<f64> = p_sum.iter().map(|s| s / repeats as f64).collect();
     let threshold = thresholds.iter().sum::<f64>() / thresholds.len() as f64;
     let y: Vec<bool> = data.y.iter().map(|&v| v == 1.0).collect();
@@ -152,6 +148,37 @@ pub fn cross_validate(
         fallbacks,
     };
     Ok((summary, OutOfFold { y: data.y.clone(), p, time: None, survival: None, fold: first_fold }))
+}
+
+/// The one loop of repeated (grouped) stratified k-fold cross-validation:
+/// each repeat draws its split from its own fork of `rng` (stratified by
+/// `strata`, all rows of a group in one fold when `groups` is given), and
+/// `visit(fold index, training rows, test rows)` runs on every fold. Returns
+/// the first repeat's fold of each row.
+pub(crate) fn repeated_folds(
+    strata: &[f64],
+    groups: Option<&[String]>,
+    k: usize,
+    repeats: usize,
+    rng: &mut SplitMix64,
+    mut visit: impl FnMut(usize, &[usize], &[usize]) -> Result<(), PipelineError>,
+) -> Result<Vec<usize>, PipelineError> {
+    let mut first_fold = Vec::new();
+    for r in 0..repeats {
+        let mut split_rng = rng.fork();
+        let fold = match groups {
+            Some(g) => grouped_stratified_kfold(strata, g, k, &mut split_rng)?,
+            None => stratified_kfold(strata, k, &mut split_rng)?,
+        };
+        for f in 0..k {
+            let (train, test) = fold_rows(&fold, f);
+            visit(f, &train, &test)?;
+        }
+        if r == 0 {
+            first_fold = fold;
+        }
+    }
+    Ok(first_fold)
 }
 
 /// Mean, SD (ddof 1) over folds of each metric (undefined values skipped),

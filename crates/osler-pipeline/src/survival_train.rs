@@ -3,11 +3,10 @@
 
 use std::time::Instant;
 
-use osler_data::split::{fold_rows, grouped_stratified_kfold, stratified_kfold};
 use osler_data::{Matrix, Preprocessor, Schema, SplitMix64, Table};
 use osler_eval::survival::{CensoringConvention, harrell_c, integrated_brier_score, uno_c};
 
-use crate::cv::{CvSummary, OutOfFold, bootstrap_folds, summarize};
+use crate::cv::{CvSummary, OutOfFold, bootstrap_folds, repeated_folds, summarize};
 use crate::error::PipelineError;
 use crate::model::FittedModel;
 use crate::prepare::DataSpec;
@@ -188,19 +187,17 @@ fn cross_validate_survival(
     let mut rng = SplitMix64::new(spec.seed);
     let mut risk_sum = vec![0.0; n];
     let mut surv_sum = vec![vec![0.0; grid.len()]; n];
-    let mut first_fold = Vec::new();
     let mut per_fold: Vec<Vec<f64>> = Vec::new();
     let mut fold_data: Vec<FoldPredictions> = Vec::new();
-    for r in 0..repeats {
-        let mut split_rng = rng.fork();
-        let fold = match &data.groups {
-            Some(g) => grouped_stratified_kfold(&o.event, g, k, &mut split_rng)?,
-            None => stratified_kfold(&o.event, k, &mut split_rng)?,
-        };
-        for f in 0..k {
-            let (train, test) = fold_rows(&fold, f);
-            let fitted = fit_survival_on_rows(data, spec, &train)?;
-            let x = fitted.design(data, &test)?;
+    let first_fold = repeated_folds(
+        &o.event,
+        data.groups.as_deref(),
+        k,
+        repeats,
+        &mut rng,
+        |_, train, test| {
+            let fitted = fit_survival_on_rows(data, spec, train)?;
+            let x = fitted.design(data, test)?;
             let risk = fitted.model.risk(&x).map_err(|e| PipelineError::model("predict", e))?;
             let surv =
                 fitted.model.survival(&x, &grid).map_err(|e| PipelineError::model("predict", e))?;
@@ -215,11 +212,9 @@ fn cross_validate_survival(
             }
             fold_data.push(FoldPredictions { time, event, risk, surv });
             on_fold();
-        }
-        if r == 0 {
-            first_fold = fold;
-        }
-    }
+            Ok(())
+        },
+    )?;
     let risk: Vec<f64> = risk_sum.iter().map(|s| s / repeats as f64).collect();
     let event: Vec<bool> = o.event.iter().map(|&e| e == 1.0).collect();
     // Pooled risk scores are comparable across folds only for the rank metrics.
