@@ -377,7 +377,7 @@ impl EnetSummary {
                 lambda_min: c.lambda_min,
                 lambda_1se: c.lambda_1se,
             }),
-            prefilter: m.prefilter.clone(),
+            prefilter: m.prefilter,
             n_screened: m.n_screened,
             stability: m.stability.as_ref().map(|s| StabilitySummary {
                 subsamples: s.subsamples,
