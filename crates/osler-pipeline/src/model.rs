@@ -103,20 +103,15 @@ impl ModelSpec {
         spec
     }
 
-    /// True for models of a survival outcome.
+    /// True for models of a survival outcome (the registered kind's task).
     pub fn is_survival(&self) -> bool {
-        matches!(
-            self,
-            ModelSpec::Cox { .. }
-                | ModelSpec::Rsf { .. }
-                | ModelSpec::Coxnet { .. }
-                | ModelSpec::DeepSurv { .. }
-        )
+        self.kind().is_some_and(|k| k.task == crate::registry::Task::Survival)
     }
 
-    /// Whether the preprocessing must impute (GBDT routes missing values itself).
+    /// Whether the preprocessing must impute: every kind but those that route
+    /// missing values themselves (the registered kind's `native_missing`).
     pub fn needs_imputation(&self) -> bool {
-        !matches!(self, ModelSpec::Gbdt { .. })
+        !self.kind().is_some_and(|k| k.capabilities.native_missing)
     }
 
     /// Fits on `x` (rows = patients) and 0/1 outcomes `y`.
