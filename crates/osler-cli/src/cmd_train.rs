@@ -452,3 +452,22 @@ pub fn print_human(art: &Artifact, v: &Value) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_model_value_is_a_registered_kind_and_back() {
+        let values: Vec<String> = ModelKind::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        let registered: Vec<String> =
+            osler_pipeline::kinds().iter().map(|k| k.name.to_string()).collect();
+        let (mut a, mut b) = (values.clone(), registered.clone());
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "--model values {values:?} vs registered kinds {registered:?}");
+    }
+}
