@@ -1,8 +1,6 @@
 //! Survival models through the same pipeline as classifiers: preparation,
 //! cross-validation with in-fold preprocessing, final fit.
 
-use std::time::Instant;
-
 use osler_data::{Matrix, Preprocessor, Schema, SplitMix64, Table};
 use osler_eval::survival::{CensoringConvention, harrell_c, integrated_brier_score, uno_c};
 
@@ -11,7 +9,7 @@ use crate::error::PipelineError;
 use crate::model::FittedModel;
 use crate::prepare::DataSpec;
 use crate::survival_data::{SurvivalOutcome, SurvivalSpec, survival_outcome};
-use crate::train::{TrainSpec, fit_preprocessing, timed_cv};
+use crate::train::{TrainSpec, fit_preprocessing, timed_cv, timed_fit};
 
 /// Metrics of a survival model, in this order.
 pub const SURVIVAL_METRICS: [&str; 3] = ["harrell_c", "uno_c", "integrated_brier"];
@@ -93,15 +91,8 @@ pub fn fit_survival_on_rows(
     let (preprocessor, x, names) =
         fit_preprocessing(&data.table, &data.schema, &data.features, spec, rows)?;
     let outcome = data.outcome.select(rows);
-    let t0 = Instant::now();
-    let model = spec.model.fit_survival(&x, &outcome).map_err(|e| {
-        PipelineError::Usage(format!(
-            "fitting {}: {}",
-            spec.model.name(),
-            crate::model::name_features(&e, &names)
-        ))
-    })?;
-    Ok(FittedSurvival { preprocessor, model, model_seconds: t0.elapsed().as_secs_f64() })
+    let (model, model_seconds) = timed_fit(spec, &names, || spec.model.fit_survival(&x, &outcome))?;
+    Ok(FittedSurvival { preprocessor, model, model_seconds })
 }
 
 /// The integrated-Brier-score grid: the 10%, 20%, ..., 80% quantiles of the

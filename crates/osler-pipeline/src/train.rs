@@ -91,15 +91,7 @@ pub fn fit_on_rows(
     let (preprocessor, x, names) =
         fit_preprocessing(&data.table, &data.schema, &data.features, spec, rows)?;
     let y: Vec<f64> = rows.iter().map(|&i| data.y[i]).collect();
-    let t0 = Instant::now();
-    let fit = spec.model.fit(&x, &y, &names).map_err(|e| {
-        PipelineError::Usage(format!(
-            "fitting {}: {}",
-            spec.model.name(),
-            crate::model::name_features(&e, &names)
-        ))
-    })?;
-    let model_seconds = t0.elapsed().as_secs_f64();
+    let (fit, model_seconds) = timed_fit(spec, &names, || spec.model.fit(&x, &y, &names))?;
     let threshold = match spec.threshold {
         ThresholdRule::Fixed(t) => t,
         ThresholdRule::Youden => {
@@ -115,6 +107,24 @@ pub fn fit_on_rows(
         fallback: fit.fallback,
         model_seconds,
     })
+}
+
+/// Runs an estimator's fit and times it; a failure names the model and the
+/// features involved (`names` are the design columns).
+pub(crate) fn timed_fit<T>(
+    spec: &TrainSpec,
+    names: &[String],
+    fit: impl FnOnce() -> Result<T, osler_models::ModelError>,
+) -> Result<(T, f64), PipelineError> {
+    let t0 = Instant::now();
+    let fitted = fit().map_err(|e| {
+        PipelineError::Usage(format!(
+            "fitting {}: {}",
+            spec.model.name(),
+            crate::model::name_features(&e, names)
+        ))
+    })?;
+    Ok((fitted, t0.elapsed().as_secs_f64()))
 }
 
 /// Result of a full training run.
