@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use osler_data::sort::{f64_key, radix_sort};
 
-use super::cox_sort::dense_ranks;
+use super::cox::sort::dense_ranks;
 
 /// Weighted pair counts and `C = (concordant + tied/2) / (all comparable)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -164,7 +164,7 @@ pub fn harrell_c(
 
 /// Harrell's C on Cox data already sorted by stratum and descending time
 /// (`score` in that sorted order, weights from the data).
-pub(crate) fn concordance_sorted(d: &super::cox_data::CoxData, score: &[f64]) -> Concordance {
+pub(crate) fn concordance_sorted(d: &super::cox::data::CoxData, score: &[f64]) -> Concordance {
     let (rank, nranks) = dense_ranks(score);
     let mut tree = RankWeights::new(nranks);
     let mut acc = [0.0; 3];

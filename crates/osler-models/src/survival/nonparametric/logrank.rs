@@ -19,10 +19,10 @@ use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
-use super::gamma::chi2_sf;
-use super::validate::{check_event, check_lengths, check_times};
 use crate::ModelError;
 use crate::linear::numeric::Cholesky;
+use crate::survival::gamma::chi2_sf;
+use crate::survival::validate::{check_event, check_lengths, check_times};
 
 /// Result of [`logrank_test`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -36,11 +36,11 @@
 //! [`super::fast_math`]. The summation order does not depend on the SIMD
 //! width, so results are the same on every CPU.
 
-use super::cox_data::CoxData;
-use super::cox_groups::{BLOCK, Block, DEATH, GROUP_END, LogTerms, plan_blocks, tie_terms};
-use super::cox_kernels::{axpy, dot2, gram_upper, two_products};
-use super::cox_options::Ties;
+use super::data::CoxData;
 use super::fast_math::weighted_exp;
+use super::groups::{BLOCK, Block, DEATH, GROUP_END, LogTerms, plan_blocks, tie_terms};
+use super::kernels::{axpy, dot2, gram_upper, two_products};
+use super::options::Ties;
 
 /// Per-group quantities at the final coefficients (baseline hazard, residuals).
 #[derive(Debug, Clone, Default)]

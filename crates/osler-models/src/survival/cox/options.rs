@@ -1,4 +1,4 @@
-//! Options of [`super::CoxModel::fit`].
+//! Options of [`crate::survival::CoxModel::fit`].
 
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +21,7 @@ pub enum BaselineType {
     Efron,
 }
 
-/// Everything [`super::CoxModel::fit`] accepts besides the data.
+/// Everything [`crate::survival::CoxModel::fit`] accepts besides the data.
 ///
 /// `strata`, `weights`, `start` and `cluster` are per-row and are not kept
 /// in the fitted model.

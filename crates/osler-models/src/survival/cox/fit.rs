@@ -31,15 +31,15 @@
 
 use osler_data::Matrix;
 
-use super::concordance::{Concordance, concordance_sorted};
-use super::cox_accel::Anderson;
-use super::cox_data::CoxData;
-use super::cox_engine::{Engine, GroupStats};
-use super::cox_model::{BaselineStratum, CoxModel};
-use super::cox_options::CoxOptions;
-use super::cox_residuals::score_residuals;
+use super::accel::Anderson;
+use super::data::CoxData;
+use super::engine::{Engine, GroupStats};
+use super::model::{BaselineStratum, CoxModel};
+use super::options::CoxOptions;
+use super::residuals::score_residuals;
 use crate::ModelError;
 use crate::linear::numeric::{Cholesky, dot};
+use crate::survival::concordance::{Concordance, concordance_sorted};
 
 /// Relative pivot below which a column of the information counts as collinear.
 const COLLINEAR_TOL: f64 = 1e-12;

@@ -8,10 +8,10 @@
 
 use osler_data::Matrix;
 
-use super::cox_options::CoxOptions;
-use super::validate::{check_event, check_lengths, check_times, check_weights};
+use super::options::CoxOptions;
 use crate::ModelError;
 use crate::linear::numeric::sum_of_terms;
+use crate::survival::validate::{check_event, check_lengths, check_times, check_weights};
 use osler_data::sort::{radix_sort, radix_sort_bits};
 
 /// Rows `begin..end` (sorted positions) sharing one stop time; the first

@@ -2,9 +2,9 @@
 //! of a group's deaths, the buffered `ln D2` terms of the log-likelihood and
 //! the blocks of whole groups a gradient-only sweep walks.
 
-use super::cox_data::CoxData;
-use super::cox_options::Ties;
+use super::data::CoxData;
 use super::fast_math::weighted_ln_sum;
+use super::options::Ties;
 
 /// Rows per block of the Gram kernel and of a gradient-only sweep (20 KiB at
 /// `p = 20`: stays in L1).

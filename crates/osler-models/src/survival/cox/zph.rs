@@ -17,10 +17,10 @@
 use osler_data::Matrix;
 use serde::{Deserialize, Serialize};
 
-use super::cox_data::CoxData;
-use super::cox_engine::{Engine, GroupStats};
-use super::cox_model::{ChiSquareTest, CoxModel};
-use super::cox_options::CoxOptions;
+use super::data::CoxData;
+use super::engine::{Engine, GroupStats};
+use super::model::{ChiSquareTest, CoxModel};
+use super::options::CoxOptions;
 use crate::ModelError;
 
 /// Per-covariate result of [`CoxModel::proportional_hazards_test`].

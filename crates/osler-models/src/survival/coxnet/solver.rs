@@ -8,7 +8,7 @@
 //!
 //! Each outer iteration builds the second-order model of `f` at the current
 //! point with the **exact** Hessian `Z' H Z`,
-//! `H = diag(r C) - sum_k c2_k r_{R_k} r_{R_k}'` (see `coxnet_data`), not
+//! `H = diag(r C) - sum_k c2_k r_{R_k} r_{R_k}'` (see `data`), not
 //! only its diagonal as glmnet does: then the outer loop is Newton's and
 //! converges quadratically. The model plus penalty is minimised over the
 //! working set by cyclic coordinate descent. The product `Z' H Z d` is never
@@ -33,7 +33,7 @@
 //!
 //! When the sweeps stall (ill-conditioned active block, e.g. `p` near the
 //! number of events), the active block of the model is solved directly with
-//! the signs fixed (`coxnet_active`); the inner solve is inexact Newton, to
+//! the signs fixed (`active`); the inner solve is inexact Newton, to
 //! `~ c kkt^2` with `c` the observed constant of quadratic convergence.
 //!
 //! Working set: the ever-active features plus the sequential strong set of
@@ -41,12 +41,12 @@
 //! lambda_prev)`; after convergence on it every other feature is checked
 //! and violators are added, so the rule only saves work, never accuracy.
 
-use super::cox_kernels::axpy;
-use super::coxnet_active::active_newton;
-use super::coxnet_data::{Prep, Sweep};
+use super::active::active_newton;
+use super::data::{Prep, Sweep};
 use crate::ModelError;
 use crate::linear::cd::soft_threshold;
 use crate::linear::numeric::dot;
+use crate::survival::cox::kernels::axpy;
 
 /// Inner coordinate-descent sweeps allowed per Newton step.
 const MAX_SWEEPS: usize = 10_000;
@@ -203,7 +203,7 @@ impl<'a> Solver<'a> {
     /// working set alternate with sweeps over its non-zero part; when the
     /// latter stall (more sweeps than about half the active-set size, the
     /// cost of a direct solve), the active block is solved directly
-    /// (`coxnet_active`), with a doubled budget after each attempt.
+    /// (`active`), with a doubled budget after each attempt.
     fn inner(&self, l1: f64, l2: f64, tol: f64) -> Vec<f64> {
         let mut q = self.sw.g.clone();
         let mut tc = vec![0.0; self.d.events.len()];

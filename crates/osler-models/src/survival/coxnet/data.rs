@@ -24,11 +24,11 @@
 
 use osler_data::Matrix;
 
-use super::cox_data::CoxData;
-use super::cox_kernels::axpy;
-use super::cox_model::BaselineStratum;
-use super::cox_options::{CoxOptions, Ties};
 use crate::ModelError;
+use crate::survival::cox::data::CoxData;
+use crate::survival::cox::kernels::axpy;
+use crate::survival::cox::model::BaselineStratum;
+use crate::survival::cox::options::{CoxOptions, Ties};
 
 /// An event time: risk set `stratum begin..end` (sorted positions), `deaths` events.
 #[derive(Debug, Clone, Copy)]

@@ -17,7 +17,7 @@
 //! flips; the caller's next full sweep then checks the other coordinates
 //! (if the guess of `A` or `s_A` was right, nothing moves).
 
-use super::coxnet_data::{Prep, Sweep};
+use super::data::{Prep, Sweep};
 use crate::linear::numeric::Cholesky;
 use crate::linear::numeric::dot;
 

@@ -18,8 +18,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::validate::{check_event, check_lengths, check_times, check_weights};
 use crate::ModelError;
+use crate::survival::validate::{check_event, check_lengths, check_times, check_weights};
 
 /// `Phi^{-1}(0.975)`.
 pub(crate) const Z975: f64 = 1.959_963_984_540_054;

@@ -4,7 +4,7 @@
 //! scikit-survival's `CoxnetSurvivalAnalysis`.
 //!
 //! For each penalty `lambda` the coefficients minimise, exactly (KKT
-//! conditions to `tol`, see `coxnet_solver`),
+//! conditions to `tol`, see `solver`),
 //!
 //! ```text
 //! -(1/n) logPL_Breslow(beta) + lambda (alpha |beta|_1 + (1 - alpha)/2 |beta|_2^2)
@@ -34,13 +34,13 @@
 use osler_data::Matrix;
 use serde::{Deserialize, Serialize};
 
-use super::cox_model::BaselineStratum;
-use super::coxnet_data::{Prep, baseline, linear_predictor, unscaled};
-use super::coxnet_solver::Solver;
+use super::data::{Prep, baseline, linear_predictor, unscaled};
+use super::solver::Solver;
 use crate::ModelError;
 use crate::linear::PathSettings;
+use crate::survival::cox::model::BaselineStratum;
 
-/// Options of [`fit_path`] (and [`CoxnetModel::fit`], [`super::cv_coxnet`]).
+/// Options of [`fit_path`] (and [`CoxnetModel::fit`], [`crate::survival::cv_coxnet`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CoxnetOptions {
     /// Elastic-net mixing in `[0, 1]`: 1 lasso, 0 ridge (glmnet `alpha`,
@@ -251,7 +251,7 @@ pub(crate) fn fit_prepared(d: &Prep, opts: &CoxnetOptions) -> Result<CoxnetPath,
 /// An elastic-net Cox model at one penalty: `h(t | x) = h_0s(t) exp(x'beta)`
 /// with the Breslow baseline `H_0s(t) = sum_{t_k <= t} d_k / sum_{R_k}
 /// exp(x_i'beta)` at the penalised `beta` (reference point `x = 0`, as
-/// [`super::CoxModel`]).
+/// [`crate::survival::CoxModel`]).
 ///
 /// With serde_json's `float_roundtrip`, predictions after a JSON round trip
 /// are bit-identical.
@@ -319,7 +319,7 @@ impl CoxnetModel {
     }
 }
 
-impl super::cox_model::ProportionalHazards for CoxnetModel {
+impl crate::survival::cox::model::ProportionalHazards for CoxnetModel {
     fn baselines(&self) -> &[BaselineStratum] {
         &self.baseline
     }

@@ -12,7 +12,7 @@
 //! (Efron: the row's own tied deaths enter with the fractions `1 - j/d`).
 //! `sum_i w_i L_i = U(beta) = 0` at the optimum.
 
-use super::cox_engine::{Engine, GroupStats};
+use super::engine::{Engine, GroupStats};
 
 /// Score residuals `L_i`, row-major `n x p`, in the engine's sorted order.
 pub(crate) fn score_residuals(eng: &Engine<'_>, st: &GroupStats) -> Vec<f64> {

@@ -4,12 +4,12 @@
 use osler_data::Matrix;
 use serde::{Deserialize, Serialize};
 
-use super::concordance::Concordance;
-use super::cox_options::{BaselineType, Ties};
-use super::gamma::chi2_sf;
-use super::km::Z975;
+use super::options::{BaselineType, Ties};
 use crate::ModelError;
 use crate::linear::two_sided_p;
+use crate::survival::concordance::Concordance;
+use crate::survival::gamma::chi2_sf;
+use crate::survival::nonparametric::Z975;
 
 /// Baseline cumulative hazard of one stratum at covariates `x = 0`, at its
 /// event times (ascending), with both increment types.
@@ -276,7 +276,7 @@ impl CoxModel {
 }
 
 /// The predictions shared by proportional-hazards models ([`CoxModel`],
-/// [`super::CoxnetModel`]): `S(t | x) = exp(-H_0s(t) exp(x'b))` from the
+/// [`crate::survival::CoxnetModel`]): `S(t | x) = exp(-H_0s(t) exp(x'b))` from the
 /// per-stratum baseline cumulative hazards at `x = 0`.
 pub trait ProportionalHazards {
     /// Per-stratum baseline cumulative hazards at `x = 0`.

@@ -31,8 +31,8 @@
 use osler_data::Matrix;
 use serde::{Deserialize, Serialize};
 
-use super::coxnet::{CoxnetOptions, CoxnetPath, fit_path};
-use super::coxnet_data::{sorted_eta, unscaled};
+use super::data::{sorted_eta, unscaled};
+use super::model::{CoxnetOptions, CoxnetPath, fit_path};
 use crate::ModelError;
 use crate::cv::{CvCurve, distinct_folds, submatrix};
 use crate::selection::{Outcome, Prefilter};
