@@ -39,7 +39,9 @@ use super::options::CoxOptions;
 use super::residuals::score_residuals;
 use crate::ModelError;
 use crate::linear::numeric::{Cholesky, dot};
-use crate::survival::concordance::{Concordance, concordance_sorted};
+use osler_eval::survival::{TieGroup, harrell_c_presorted};
+
+use crate::survival::concordance::Concordance;
 
 /// Relative pivot below which a column of the information counts as collinear.
 const COLLINEAR_TOL: f64 = 1e-12;
@@ -446,6 +448,20 @@ impl CoxFit {
         model.concordance = concordance_sorted(&data, &eta);
         model
     }
+}
+
+/// Harrell's C on the Cox layout (sorted by stratum and descending time,
+/// events first within a time), which spares the concordance its own sort;
+/// `score` and the weights are in that sorted order.
+fn concordance_sorted(d: &CoxData, score: &[f64]) -> Concordance {
+    let strata = d.strata.iter().map(|s| {
+        d.groups[s.g_begin..s.g_end].iter().map(|g| TieGroup {
+            begin: g.begin,
+            events: g.deaths,
+            end: g.end,
+        })
+    });
+    harrell_c_presorted(score, &d.w, strata)
 }
 
 /// Lin & Wei (1989) robust variance `V (sum_c D_c D_c') V` with

@@ -14,7 +14,6 @@ pub(crate) mod kernels;
 pub(crate) mod model;
 pub(crate) mod options;
 mod residuals;
-pub(crate) mod sort;
 mod zph;
 
 pub use fit::CoxFit;
