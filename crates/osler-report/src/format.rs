@@ -48,6 +48,15 @@ pub fn fmt_num(x: f64, sig_digits: usize) -> String {
     }
 }
 
+/// Formats an interval `[lo, hi]` as `"lo to hi"` with `sig_digits`
+/// significant digits each ([`fmt_num`]); `None` gives `"-"`.
+pub fn fmt_interval(ci: Option<[f64; 2]>, sig_digits: usize) -> String {
+    ci.map_or_else(
+        || "-".to_string(),
+        |[lo, hi]| format!("{} to {}", fmt_num(lo, sig_digits), fmt_num(hi, sig_digits)),
+    )
+}
+
 /// Formats a p-value with 2 significant digits and a floor of `1e-16`,
 /// in the style of R's `format.pval`: `0.032`, `0.00012`, `1.2e-7`,
 /// `<1e-16`.
