@@ -146,4 +146,11 @@ mod tests {
         assert_eq!(fmt_ci(0.8, f64::NAN, 0.9, 2), "0.80 (—–0.90)");
         assert_eq!(fmt_ci(0.5, f64::NAN, f64::NAN, 3), "0.500 (no CI)");
     }
+
+    #[test]
+    fn fmt_interval_case() {
+        assert_eq!(fmt_interval(Some([0.7273, 0.79241]), 4), "0.7273 to 0.7924");
+        assert_eq!(fmt_interval(Some([-1.0, f64::NAN]), 2), "-1.0 to —");
+        assert_eq!(fmt_interval(None, 3), "-");
+    }
 }

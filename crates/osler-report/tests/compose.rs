@@ -90,8 +90,8 @@ fn diagnosis_report_has_every_section() {
     {
         assert!(html.contains(figure), "missing figure {figure}");
     }
-    // Every input column of the schema is listed, with the model's terms.
-    for column in ["glucose", "bmi", "(Intercept)"] {
+    // Schema columns, model terms and CV metrics appear as table rows.
+    for column in ["glucose", "mass", "(Intercept)", "auroc"] {
         assert!(html.contains(&format!("<td>{column}</td>")), "missing row {column}");
     }
     let again = artifact_report(&art, Path::new("models/pima-logistic")).expect("report");
