@@ -123,7 +123,7 @@ pub fn treatment(a: TreatmentArgs) -> CliResult {
     let t = analyse(&table, &loaded.schema, &spec)?;
     let v = to_json(&t, &spec);
     if let Some(path) = &a.report {
-        let html = crate::report_treatment::render(&t, &spec, &table.source);
+        let html = osler_report::treatment_report(&t, &spec, &table.source);
         write_atomic(path, html.as_bytes())?;
     }
     if a.json {
@@ -141,12 +141,6 @@ fn ratio(r: &Ratio) -> Value {
     json!({"estimate": r.estimate, "ci95": r.ci95, "p": r.p_value, "coef": r.coef, "se": r.se})
 }
 
-/// Times for number-at-risk tables: nice ticks from 0 to the last follow-up.
-pub fn at_risk_times(max_time: f64) -> Vec<f64> {
-    let ticks = osler_report::svg::Ticks::nice(0.0, max_time, 6, false);
-    ticks.values.into_iter().filter(|&t| t >= 0.0 && t <= max_time).collect()
-}
-
 /// The JSON object of `--json` (contract in README: `hazard_ratio`, `rmst`, ...).
 pub fn to_json(t: &TreatmentAnalysis, spec: &TreatmentSpec) -> Value {
     let mut v = json!({
@@ -158,7 +152,7 @@ pub fn to_json(t: &TreatmentAnalysis, spec: &TreatmentSpec) -> Value {
     match &t.effects {
         Effects::Survival(s) => {
             let max_t = s.arms[0].km.max_time().max(s.arms[1].km.max_time());
-            let grid = at_risk_times(max_t);
+            let grid = osler_report::compose::at_risk_times(max_t);
             let mut arms = serde_json::Map::new();
             let mut rmst_arms = serde_json::Map::new();
             for (k, a) in s.arms.iter().enumerate() {

@@ -16,8 +16,6 @@ mod cpu_time;
 mod input;
 mod output;
 mod progress;
-mod report_survival;
-mod report_treatment;
 
 use std::process::ExitCode;
 

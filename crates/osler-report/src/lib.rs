@@ -1,10 +1,14 @@
 //! osler-report: self-contained HTML reports with inline SVG plots.
 //!
 //! Everything here produces plain strings: no JavaScript, no external assets,
-//! no network access, and no dependencies beyond the standard library. The
-//! output is deterministic (the same input always gives the same bytes), so
-//! reports can be hashed and diffed.
+//! no network access. The output is deterministic (the same input always
+//! gives the same bytes), so reports can be hashed and diffed.
 //!
+//! * [`compose`]: whole reports of osler's results, for every front end:
+//!   [`artifact_report`] (a trained diagnosis or survival artifact) and
+//!   [`treatment_report`] (a two-arm trial analysis). This layer reads the
+//!   pipeline's types; the building blocks below depend on nothing but the
+//!   standard library.
 //! * [`svg`]: a [`Plot`] builder for 2-D charts (lines, step
 //!   curves, points with error bars, reference lines), plus
 //!   [`bar_chart_horizontal`],
@@ -42,11 +46,13 @@
 
 #![warn(missing_docs)]
 
+pub mod compose;
 pub mod format;
 pub mod html;
 pub mod svg;
 
-pub use format::{fmt_ci, fmt_num, fmt_p};
+pub use compose::{ReportError, artifact_report, treatment_report};
+pub use format::{fmt_ci, fmt_interval, fmt_num, fmt_p};
 pub use html::{CalloutKind, Report, Section, Table};
 pub use svg::{ErrorPoint, ForestRow, Plot, bar_chart_horizontal, forest_plot, histogram};
 

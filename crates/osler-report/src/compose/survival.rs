@@ -1,5 +1,5 @@
-//! Report sections of survival artifacts: Kaplan-Meier curves by predicted
-//! risk group with numbers at risk, time-dependent AUC, calibration and net
+//! Sections of a survival artifact: Kaplan-Meier curves by predicted risk
+//! group with numbers at risk, time-dependent AUC, calibration and net
 //! benefit at a horizon (all from out-of-fold predictions), and the model.
 
 use osler_eval::survival::{
@@ -7,13 +7,17 @@ use osler_eval::survival::{
 };
 use osler_models::survival::KaplanMeier;
 use osler_pipeline::{Artifact, FittedModel};
-use osler_report::{ErrorPoint, Plot, Report, Table, bar_chart_horizontal, fmt_num, fmt_p};
 
-use crate::CliError;
-use crate::output::interval;
+use super::ReportError;
+use super::shared::{cv_metric_table, descending, feature_name, net_benefit_plot};
+use crate::{ErrorPoint, Plot, Report, Table, bar_chart_horizontal, fmt_interval, fmt_num, fmt_p};
+
+/// Risk groups of the Kaplan-Meier figure: thirds of the patients ranked by
+/// out-of-fold risk score, lowest first.
+const RISK_GROUPS: [&str; 3] = ["low risk", "middle risk", "high risk"];
 
 /// Sections built from the out-of-fold predictions of a survival artifact.
-pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
+pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportError> {
     let (Some(cv), Some(oof)) = (&art.manifest.cv, &art.out_of_fold) else {
         r.section("Performance").note(
             "Trained without cross-validation (--cv 0): use `osler evaluate` on held-out data.",
@@ -21,7 +25,7 @@ pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
         return Ok(());
     };
     let (Some(time), Some(surv)) = (&oof.time, &oof.survival) else {
-        return Err(CliError::user("artifact lacks out-of-fold survival predictions"));
+        return Err(ReportError::MissingSurvivalPredictions);
     };
     let grid = cv.eval_times.clone().unwrap_or_default();
     let event: Vec<bool> = oof.y.iter().map(|&e| e == 1.0).collect();
@@ -33,13 +37,11 @@ pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
         cv.repeats,
         grid.iter().map(|t| fmt_num(*t, 4)).collect::<Vec<_>>().join(", ")
     ));
-    let t = crate::cmd_report::cv_metric_table(cv);
+    let t = cv_metric_table(cv);
     s.table(t.caption("Mean and SD over test folds; 95% CI by bootstrap of the fold means; pooled = all out-of-fold risk scores together."));
 
-    // Kaplan-Meier by tertile of out-of-fold risk.
     let mut order: Vec<usize> = (0..oof.p.len()).collect();
     order.sort_by(|&a, &b| oof.p[a].total_cmp(&oof.p[b]));
-    let names = ["low risk", "middle risk", "high risk"];
     let mut plot = Plot::new("Kaplan-Meier by predicted risk tertile (out-of-fold)")
         .x_label("Time")
         .y_label("Survival")
@@ -49,16 +51,18 @@ pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
         std::iter::once("group".to_string())
             .chain(horizon_marks.iter().map(|t| format!("t = {}", fmt_num(*t, 4)))),
     );
-    for (g, name) in names.iter().enumerate() {
-        let rows: Vec<usize> = order[g * order.len() / 3..(g + 1) * order.len() / 3].to_vec();
+    let groups = RISK_GROUPS.len();
+    for (g, group) in RISK_GROUPS.into_iter().enumerate() {
+        let rows = &order[g * order.len() / groups..(g + 1) * order.len() / groups];
         let tt: Vec<f64> = rows.iter().map(|&i| time[i]).collect();
         let ee: Vec<f64> = rows.iter().map(|&i| oof.y[i]).collect();
-        let km = KaplanMeier::fit(&tt, &ee, None).map_err(|e| CliError::user(e.to_string()))?;
+        let km = KaplanMeier::fit(&tt, &ee, None)
+            .map_err(|source| ReportError::KaplanMeier { group, source })?;
         let mut pts = vec![(0.0, 1.0)];
         pts.extend(km.time.iter().copied().zip(km.surv.iter().copied()));
-        plot = plot.step(format!("{name} (n = {})", rows.len()), &pts);
+        plot = plot.step(format!("{group} (n = {})", rows.len()), &pts);
         at_risk = at_risk.row(
-            std::iter::once(name.to_string())
+            std::iter::once(group.to_string())
                 .chain(km.n_at_risk(&horizon_marks).iter().map(|n| format!("{n}"))),
         );
     }
@@ -70,6 +74,8 @@ pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
         let max_t = time.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         grid.iter().copied().filter(|t| *t < max_t).collect()
     };
+    // The time-dependent figures are optional: a grid the data cannot
+    // support (e.g. no events before a time) leaves them out.
     if let Ok(auc) =
         cumulative_dynamic_auc(time, &event, &oof.p, &ok_times, CensoringConvention::LeftLimit)
     {
@@ -84,7 +90,8 @@ pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
     }
     let k = grid.len() / 2;
     if let Some(&horizon) = grid.get(k) {
-        let risk_at: Vec<f64> = surv.iter().map(|row| 1.0 - row[k]).collect();
+        let risk_at: Vec<f64> =
+            surv.iter().map(|row| row.get(k).map_or(f64::NAN, |s| 1.0 - s)).collect();
         if let Ok(cal) = calibration_at_horizon(time, &event, &risk_at, horizon, 10) {
             let pts: Vec<ErrorPoint> = cal
                 .groups
@@ -110,7 +117,7 @@ pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
         if let Ok(nb) = decision_curve_at_horizon(time, &event, &risk_at, horizon, &thresholds) {
             let top = nb.first().map_or(0.5, |b| b.treat_all.max(b.model)).max(0.05) * 1.1;
             let title = format!("Net benefit at t = {}", fmt_num(horizon, 4));
-            let svg = crate::cmd_report::net_benefit_plot(&title, "Threshold risk", &nb, 0.9, top);
+            let svg = net_benefit_plot(&title, "Threshold risk", &nb, 0.9, top);
             s.figure(svg, "Net benefit with Kaplan-Meier risk among those above the threshold (Vickers et al. 2008).");
         }
     }
@@ -118,7 +125,7 @@ pub fn performance(r: &mut Report, art: &Artifact) -> Result<(), CliError> {
 }
 
 /// The model section of a survival artifact.
-pub fn model_section(r: &mut Report, art: &Artifact) {
+pub(crate) fn model_section(r: &mut Report, art: &Artifact) {
     let names = &art.manifest.feature_names;
     let s = r.section("Model");
     if let FittedModel::Cox(m) = &art.model {
@@ -127,13 +134,13 @@ pub fn model_section(r: &mut Report, art: &Artifact) {
             .numeric_columns([1, 2, 3, 4, 5]);
         for row in &rows {
             t = t.row([
-                names[row.index].clone(),
+                feature_name(names, row.index),
                 fmt_num(row.coef, 4),
                 fmt_num(row.se, 3),
                 fmt_num(row.z, 3),
                 fmt_p(row.p_value),
                 fmt_num(row.hazard_ratio, 4),
-                interval(Some(row.hr_ci95), 3),
+                fmt_interval(Some(row.hr_ci95), 3),
             ]);
         }
         s.table(t.caption(format!(
@@ -166,9 +173,8 @@ pub fn model_section(r: &mut Report, art: &Artifact) {
         )));
     }
     if let (FittedModel::Rsf(f), Some(imp)) = (&art.model, art.model.importance()) {
-        let mut order: Vec<usize> = (0..imp.len()).collect();
-        order.sort_by(|&a, &b| imp[b].total_cmp(&imp[a]));
-        let labels: Vec<String> = order.iter().map(|&j| names[j].clone()).collect();
+        let order = descending(&imp);
+        let labels: Vec<String> = order.iter().map(|&j| feature_name(names, j)).collect();
         let vals: Vec<f64> = order.iter().map(|&j| imp[j]).collect();
         s.figure(
             bar_chart_horizontal("Share of splits per feature", &labels, &vals, "share of splits"),

@@ -1,18 +1,25 @@
-//! The HTML report of `osler treatment --report`: Kaplan-Meier curves by arm
+//! The report of a two-arm treatment analysis: Kaplan-Meier curves by arm
 //! with numbers at risk, the average effects, interaction tests with a forest
 //! plot of subgroup ratios, and the calibration of predicted benefit. Only
 //! aggregates are shown (no patient-level values).
 
+use crate::svg::Ticks;
+use crate::{ErrorPoint, ForestRow, Plot, Report, Table, fmt_ci, fmt_num, fmt_p, forest_plot};
 use osler_models::survival::WaldEstimate;
 use osler_pipeline::treatment::{
     BenefitEvaluation, Effects, Heterogeneity, OutcomeSpec, Ratio, SurvivalEffects,
     TreatmentAnalysis, TreatmentSpec,
 };
-use osler_report::{
-    ErrorPoint, ForestRow, Plot, Report, Table, fmt_ci, fmt_num, fmt_p, forest_plot,
-};
 
-use crate::cmd_treatment::at_risk_times;
+/// Ticks wanted on the time axis of the number-at-risk tables.
+const AT_RISK_TICKS: usize = 6;
+
+/// Times for number-at-risk tables: "nice" round ticks from 0 to the last
+/// follow-up time `max_time` (the ticks of a time axis over that range).
+pub fn at_risk_times(max_time: f64) -> Vec<f64> {
+    let ticks = Ticks::nice(0.0, max_time, AT_RISK_TICKS, false);
+    ticks.values.into_iter().filter(|&t| t >= 0.0 && t <= max_time).collect()
+}
 
 /// A time: whole numbers without decimals, others with 6 significant digits.
 fn fmt_time(t: f64) -> String {
@@ -27,8 +34,17 @@ fn wald_text(w: &WaldEstimate, sig: usize) -> String {
     fmt_ci(w.estimate, w.ci95[0], w.ci95[1], sig)
 }
 
-/// Renders the whole report.
-pub fn render(t: &TreatmentAnalysis, spec: &TreatmentSpec, source: &str) -> String {
+/// The self-contained HTML report of a two-arm treatment analysis `t`, run
+/// as `spec` on the data named `source` (shown in the subtitle).
+///
+/// Sections: the trial (arms, outcome, covariates); the average treatment
+/// effect (survival: Kaplan-Meier by arm with numbers at risk, median
+/// survival, RMST, Cox hazard ratio, log-rank test and risk difference at the
+/// horizon; binary: risks per arm, risk difference and odds ratio, all with
+/// Wald 95% intervals); heterogeneity (interaction tests and a forest plot
+/// of subgroup ratios) and the calibration and C-for-benefit of predicted
+/// individual benefit, when the analysis has them. Only aggregates appear.
+pub fn treatment_report(t: &TreatmentAnalysis, spec: &TreatmentSpec, source: &str) -> String {
     let (outcome, ratio_name) = match &spec.outcome {
         OutcomeSpec::Survival(s) => (format!("time to {} ({})", s.event, s.time), "Hazard ratio"),
         OutcomeSpec::Binary { column, .. } => (format!("binary outcome {column}"), "Odds ratio"),
