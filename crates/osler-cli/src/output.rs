@@ -44,5 +44,5 @@ pub fn pval(p: f64) -> String {
 
 /// `[lo, hi]` as "lo to hi".
 pub fn interval(ci: Option<[f64; 2]>, sig: usize) -> String {
-    ci.map_or_else(|| "-".to_string(), |[a, b]| format!("{} to {}", num(a, sig), num(b, sig)))
+    osler_report::fmt_interval(ci, sig)
 }
