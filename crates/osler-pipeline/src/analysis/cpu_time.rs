@@ -2,6 +2,8 @@
 //! meaningful on a loaded machine (wall time counts time spent waiting for
 //! a core; CPU time does not).
 
+use std::time::Instant;
+
 /// Seconds this thread has run on a CPU, from Linux's
 /// `/proc/thread-self/schedstat` (nanoseconds; first field). `None` where
 /// that file does not exist (other systems).
@@ -9,6 +11,25 @@ pub fn thread_cpu_seconds() -> Option<f64> {
     let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
     Some(ns as f64 * 1e-9)
+}
+
+/// A started stopwatch of wall and thread CPU time.
+pub(crate) struct Stopwatch {
+    wall: Instant,
+    cpu: Option<f64>,
+}
+
+impl Stopwatch {
+    /// Starts both clocks now.
+    pub(crate) fn start() -> Self {
+        Stopwatch { wall: Instant::now(), cpu: thread_cpu_seconds() }
+    }
+
+    /// Wall seconds and CPU seconds (`None` without a CPU clock) since the start.
+    pub(crate) fn stop(self) -> (f64, Option<f64>) {
+        let cpu = self.cpu.zip(thread_cpu_seconds()).map(|(a, b)| b - a);
+        (self.wall.elapsed().as_secs_f64(), cpu)
+    }
 }
 
 #[cfg(test)]
