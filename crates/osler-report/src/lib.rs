@@ -21,6 +21,14 @@
 //! All caller-provided text is escaped with [`escape`]; SVG markup passed to
 //! [`Section::figure`](html::Section::figure) is inserted verbatim (trusted).
 //!
+//! Three runnable examples go from data to a report through the libraries
+//! alone (`cargo run --release -p osler-report --example NAME [DIR]`):
+//! `artifact_report` (diagnosis: logistic regression on the Pima data),
+//! `survival_report` (a Cox model on WHAS500, survival at one and two years)
+//! and `expression_report` (an elastic net on the ALL expression profiles
+//! joined to their clinical table). Each trains with cross-validation, saves
+//! the artifact, loads it back, predicts from it and writes the report.
+//!
 //! ```
 //! use osler_report::html::{Report, Table};
 //! use osler_report::svg::Plot;
