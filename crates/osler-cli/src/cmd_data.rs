@@ -3,10 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde_json::json;
 
-use osler_data::datasets::{self, DATASETS};
-use osler_data::synth;
+use osler_data::{catalog, synth};
 
 use crate::input::DataArgs;
 use crate::output::{print_json, write_atomic};
@@ -36,27 +34,19 @@ enum DatasetsCommand {
 pub fn datasets(args: DatasetsArgs) -> CliResult {
     match args.command {
         DatasetsCommand::List { json } => {
-            let mut rows = Vec::new();
-            for d in &DATASETS {
-                let s = d.schema()?;
-                let t = d.table()?;
-                let meta = s.dataset.clone();
-                rows.push((d.name, t.n_rows(), t.columns.len(), meta));
-            }
+            let list = catalog::list()?;
             if json {
-                let list: Vec<_> = rows
-                    .iter()
-                    .map(|(n, r, c, m)| {
-                        json!({"name": n, "rows": r, "columns": c,
-                               "task": m.as_ref().map(|m| m.task.clone()),
-                               "title": m.as_ref().map(|m| m.title.clone())})
-                    })
-                    .collect();
-                return print_json(&json!({ "datasets": list }));
+                return print_json(&list);
             }
             println!("{:<26} {:>6} {:>8}  task", "name", "rows", "columns");
-            for (n, r, c, m) in rows {
-                println!("{n:<26} {r:>6} {c:>8}  {}", m.map(|m| m.task).unwrap_or_default());
+            for d in list.datasets {
+                println!(
+                    "{:<26} {:>6} {:>8}  {}",
+                    d.name,
+                    d.rows,
+                    d.columns,
+                    d.task.unwrap_or_default()
+                );
             }
             Ok(())
         }
@@ -64,99 +54,53 @@ pub fn datasets(args: DatasetsArgs) -> CliResult {
     }
 }
 
+/// A kind or role as its schema word (`numeric`, `feature`).
+fn word<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}
+
 fn show(name: &str, json: bool) -> CliResult {
-    let d = datasets::find(name)?;
-    // Columns covered by the schema's `[defaults]` (e.g. genes) are summarised, not listed.
-    let schema = d.schema()?;
-    let (table, full) = d.load()?;
-    let table = full.conform(table, &[], false)?;
-    let listed: std::collections::HashSet<&str> =
-        schema.columns.iter().map(|c| c.name.as_str()).collect();
-    let unlisted: Vec<&osler_data::Column> =
-        table.columns.iter().filter(|c| !listed.contains(c.name.as_str())).collect();
-    let unlisted_missing: usize = unlisted.iter().map(|c| c.data.missing_count()).sum();
-    let meta = schema.dataset.clone().ok_or_else(|| CliError::user("dataset has no metadata"))?;
-    let cols: Vec<_> = schema
-        .columns
-        .iter()
-        .map(|c| {
-            let missing = table.column(&c.name).map_or(0, |col| col.data.missing_count());
-            (c, missing)
-        })
-        .collect();
+    let d = catalog::describe(name)?;
     if json {
-        let columns: Vec<_> = cols
-            .iter()
-            .map(|(c, m)| {
-                json!({"name": c.name, "kind": c.kind, "role": c.role, "unit": c.unit,
-                       "missing": m, "missing_codes": c.missing, "min": c.min, "max": c.max,
-                       "min_exclusive": c.min_exclusive, "max_exclusive": c.max_exclusive,
-                       "levels": c.levels, "description": c.description})
-            })
-            .collect();
-        return print_json(&json!({
-            "name": meta.name, "title": meta.title, "task": meta.task, "rows": table.n_rows(),
-            "columns": columns, "citation": meta.citation, "licence": meta.licence,
-            "source": meta.source, "positive": meta.positive, "sha256": table.sha256,
-            "n_columns": table.columns.len(),
-            "defaults": schema.defaults.as_ref().map(|d| json!({
-                "kind": d.kind, "role": d.role, "unit": d.unit, "description": d.description,
-                "columns": unlisted.len(), "missing": unlisted_missing})),
-        }));
+        return print_json(&d);
     }
-    println!("{}\n{}\n", meta.name, meta.title);
-    println!("task:     {}", meta.task);
-    println!("rows:     {}", table.n_rows());
-    println!("columns:  {}\n", table.columns.len());
+    println!("{}\n{}\n", d.name, d.title);
+    println!("task:     {}", d.task);
+    println!("rows:     {}", d.rows);
+    println!("columns:  {}\n", d.n_columns);
     println!(
         "{:<26} {:<12} {:<8} {:>7}  {:<10} valid range / levels",
         "column", "kind", "role", "missing", "unit"
     );
-    for (c, m) in cols {
-        let kind = serde_json::to_value(c.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
-        let role = serde_json::to_value(c.role)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
-        let extra = match &c.levels {
-            Some(l) => l.join(" / "),
-            None if c.min.is_some() || c.max.is_some() => c.range_text(),
-            None => String::new(),
-        };
-        let codes = if c.missing.is_empty() {
+    for c in &d.columns {
+        let codes = if c.missing_codes.is_empty() {
             String::new()
         } else {
-            format!("  (missing codes: {})", c.missing.join(", "))
+            format!("  (missing codes: {})", c.missing_codes.join(", "))
         };
         println!(
-            "{:<26} {:<12} {:<8} {:>7}  {:<10} {extra}{codes}",
+            "{:<26} {:<12} {:<8} {:>7}  {:<10} {}{codes}",
             c.name,
-            kind,
-            role,
-            m,
-            c.unit.clone().unwrap_or_default()
+            word(c.kind),
+            word(c.role),
+            c.missing,
+            c.unit.clone().unwrap_or_default(),
+            c.valid_text
         );
     }
-    if let Some(d) = schema.defaults.as_ref().filter(|_| !unlisted.is_empty()) {
-        let word = |v: serde_json::Result<serde_json::Value>| {
-            v.ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
-        };
+    // Columns covered by the schema's `[defaults]` (e.g. genes) are summarised, not listed.
+    if let Some(g) = d.defaults.as_ref().filter(|g| g.columns > 0) {
         println!(
-            "... and {} more columns ({}, {}) with {unlisted_missing} missing values{}: {}",
-            unlisted.len(),
-            word(serde_json::to_value(d.kind)),
-            word(serde_json::to_value(d.role)),
-            d.unit.as_ref().map(|u| format!(", unit {u}")).unwrap_or_default(),
-            d.description.clone().unwrap_or_default()
+            "... and {} more columns ({}, {}) with {} missing values{}: {}",
+            g.columns,
+            word(g.kind),
+            word(g.role),
+            g.missing,
+            g.unit.as_ref().map(|u| format!(", unit {u}")).unwrap_or_default(),
+            g.description.clone().unwrap_or_default()
         );
     }
-    println!(
-        "\ncitation: {}\nlicence:  {}\nsource:   {}",
-        meta.citation, meta.licence, meta.source
-    );
+    println!("\ncitation: {}\nlicence:  {}\nsource:   {}", d.citation, d.licence, d.source);
     Ok(())
 }
 

@@ -1,13 +1,12 @@
 //! `osler metrics`: the metric panel of any saved predictions.
 
 use clap::Args;
-use serde_json::json;
 
-use osler_data::ColumnData;
-use osler_eval::{BinaryMetrics, auroc_ci_delong, binary_metrics};
+use osler_eval::BinaryMetrics;
+use osler_pipeline::analysis::metrics::{MetricsRequest, score_metrics};
 
+use crate::CliResult;
 use crate::output::{num, print_json};
-use crate::{CliError, CliResult};
 
 #[derive(Args)]
 pub struct MetricsArgs {
@@ -32,35 +31,20 @@ pub struct MetricsArgs {
 }
 
 pub fn metrics(a: MetricsArgs) -> CliResult {
-    let crate::input::Loaded { table, schema, .. } = a.data.load()?;
-    let table = schema.conform(table, &[&a.label, &a.score], false)?;
-    let (y, _) =
-        osler_data::target::binary_target(&table, &schema, &a.label, a.positive.as_deref())?;
-    let col = table.column(&a.score).ok_or_else(|| {
-        CliError::user(format!("{}: no column named '{}'", table.source, a.score))
-    })?;
-    let ColumnData::Numeric(p) = &col.data else {
-        return Err(CliError::user(format!(
-            "{}: score column '{}' is not numeric",
-            table.source, a.score
-        )));
+    let loaded = a.data.load()?;
+    let request = MetricsRequest {
+        label: a.label,
+        score: a.score,
+        positive: a.positive,
+        threshold: a.threshold,
     };
-    if let Some(i) = p.iter().position(|v| v.is_nan()) {
-        return Err(CliError::user(format!(
-            "{}: line {}, column '{}': the score is missing",
-            table.source, table.lines[i], a.score
-        )));
-    }
-    let y: Vec<bool> = y.iter().map(|&v| v == 1.0).collect();
-    let m = binary_metrics(&y, p, a.threshold)?;
-    let ci = auroc_ci_delong(&y, p, 0.95)?;
+    let m = score_metrics(loaded.table, &loaded.schema, &request)?;
     if a.json {
-        let mut v = serde_json::to_value(m).map_err(|e| CliError::user(e.to_string()))?;
-        v["auroc_ci95_delong"] = json!([ci.lower, ci.upper]);
-        return print_json(&v);
+        return print_json(&m);
     }
-    print_metrics(&m);
-    println!("{:<24} {} to {} (DeLong)", "AUROC 95% CI", num(ci.lower, 4), num(ci.upper, 4));
+    print_metrics(&m.metrics);
+    let [lo, hi] = m.auroc_ci95_delong;
+    println!("{:<24} {} to {} (DeLong)", "AUROC 95% CI", num(lo, 4), num(hi, 4));
     Ok(())
 }
 

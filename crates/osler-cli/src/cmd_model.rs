@@ -3,9 +3,11 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::json;
 
 use osler_pipeline::Artifact;
+use osler_pipeline::analysis::prediction::{
+    EvaluationReport, PredictionReport, SurvivalEvaluationReport, SurvivalPredictionReport,
+};
 
 use crate::CliResult;
 use crate::input::{DataArgs, ExpressionArgs, read_table};
@@ -33,15 +35,8 @@ pub struct PredictArgs {
 
 fn predict_survival(a: &PredictArgs, art: &Artifact, table: osler_data::Table) -> CliResult {
     let pred = art.predict_survival(table, &a.times, a.explain)?;
-    let rows: Vec<_> = (0..pred.risk.len())
-        .map(|i| {
-            let r = json!({"row": i + 1, "risk": pred.risk[i], "survival": pred.survival[i]});
-            with_contributions(r, pred.explanation.as_ref(), i)
-        })
-        .collect();
     if a.json {
-        return print_json(&json!({"predictions": rows, "times": pred.times,
-            "risk": "linear predictor x'b (higher = higher hazard)"}));
+        return print_json(&SurvivalPredictionReport::new(&pred));
     }
     let head: Vec<String> = pred.times.iter().map(|t| format!("S({t})")).collect();
     println!("row,risk,{}", head.join(","));
@@ -70,20 +65,7 @@ pub fn predict(a: PredictArgs) -> CliResult {
     }
     let pred = art.predict(table, a.explain)?;
     if a.json {
-        let rows: Vec<_> = (0..pred.probability.len())
-            .map(|i| {
-                let r = json!({"row": i + 1, "probability": pred.probability[i],
-                               "predicted_class": pred.predicted_class[i]});
-                with_contributions(r, pred.explanation.as_ref(), i)
-            })
-            .collect();
-        let mut out = json!({"predictions": rows, "threshold": pred.threshold,
-                             "positive": art.manifest.levels.positive});
-        if let Some(e) = &pred.explanation {
-            out["explanation"] = json!({"method": e.method, "base_log_odds": e.base,
-                                        "scale": "log-odds: base + sum(contributions) = logit(probability)"});
-        }
-        return print_json(&out);
+        return print_json(&PredictionReport::new(&pred, &art.manifest.levels.positive));
     }
     println!("row,probability,predicted_class");
     for (i, p) in pred.probability.iter().enumerate() {
@@ -114,43 +96,20 @@ pub fn evaluate(a: EvaluateArgs) -> CliResult {
     let art = Artifact::load(&a.artifact)?;
     let (table, _) = a.data.table()?;
     if art.manifest.survival.is_some() {
-        let osler_pipeline::apply::SurvivalEvaluation { metrics, n, events } =
-            art.evaluate_survival(table)?;
-        let map: serde_json::Map<String, serde_json::Value> =
-            metrics.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+        let e = art.evaluate_survival(table)?;
         if a.json {
-            return print_json(&json!({"metrics": map, "n": n, "events": events}));
+            return print_json(&SurvivalEvaluationReport::from(&e));
         }
-        println!("n = {n}, events = {events}");
-        for (k, v) in metrics {
+        println!("n = {}, events = {}", e.n, e.events);
+        for (k, v) in e.metrics {
             println!("{k:<24} {}", num(v, 6));
         }
         return Ok(());
     }
     let (m, _, _) = art.evaluate(table)?;
     if a.json {
-        return print_json(
-            &json!({"metrics": m, "n": m.n, "events": m.events, "threshold": m.threshold}),
-        );
+        return print_json(&EvaluationReport::from(m));
     }
     crate::cmd_metrics::print_metrics(&m);
     Ok(())
-}
-
-/// Adds row `i`'s per-feature contributions, if explained, to its JSON object.
-fn with_contributions(
-    mut row: serde_json::Value,
-    explanation: Option<&osler_pipeline::Explanation>,
-    i: usize,
-) -> serde_json::Value {
-    if let Some(e) = explanation {
-        let c: serde_json::Map<String, serde_json::Value> = e
-            .feature_names
-            .iter()
-            .zip(&e.contributions[i])
-            .map(|(n, v)| (n.clone(), json!(v)))
-            .collect();
-        row["contributions"] = serde_json::Value::Object(c);
-    }
-    row
 }

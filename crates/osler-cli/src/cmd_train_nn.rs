@@ -7,8 +7,7 @@ use osler_nn::layers::Norm;
 use osler_nn::{
     DeepSurvOptions, DeviceChoice, LrSchedule, MlpOptions, OptimizerKind, StopOn, TrainOptions,
 };
-use osler_pipeline::{FittedModel, ModelSpec};
-use osler_report::Plot;
+use osler_pipeline::ModelSpec;
 
 use crate::CliError;
 use crate::cmd_train::{TiesArg, TrainArgs};
@@ -135,47 +134,4 @@ pub fn deepsurv_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
         train: train_options(a, d.train.clone())?,
     };
     Ok(ModelSpec::DeepSurv { options })
-}
-
-/// One line describing a network (report).
-pub fn describe(model: &FittedModel) -> String {
-    let (kind, hidden, t, s) = match model {
-        FittedModel::Mlp(m) => ("MLP classifier", &m.options.hidden, &m.options.train, &m.summary),
-        FittedModel::DeepSurv(m) => {
-            ("DeepSurv (Cox partial likelihood)", &m.options.hidden, &m.options.train, &m.summary)
-        }
-        _ => return String::new(),
-    };
-    format!(
-        "{kind}: hidden layers {:?}, {:?} optimiser, learning rate {}, batch {}, {} of at most {} epochs (best epoch {}), burn {} on {:?}",
-        hidden,
-        t.optimizer,
-        t.lr,
-        t.batch_size,
-        s.epochs_run,
-        t.epochs,
-        s.best_epoch,
-        "0.22.1",
-        t.device
-    )
-}
-
-/// SVG of the training and validation loss per epoch.
-pub fn loss_curves(model: &FittedModel) -> Option<String> {
-    let log = model.training_log();
-    if log.is_empty() {
-        return None;
-    }
-    let train: Vec<(f64, f64)> = log.iter().map(|e| (e.epoch as f64, e.train_loss)).collect();
-    let val: Vec<(f64, f64)> = log
-        .iter()
-        .filter(|e| e.val_loss.is_finite())
-        .map(|e| (e.epoch as f64, e.val_loss))
-        .collect();
-    let mut plot =
-        Plot::new("Loss per epoch").x_label("epoch").y_label("loss").line("training", &train);
-    if !val.is_empty() {
-        plot = plot.line("validation", &val);
-    }
-    Some(plot.render())
 }

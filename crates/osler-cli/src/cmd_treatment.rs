@@ -6,13 +6,11 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::{Value, json};
 
-use osler_models::survival::WaldEstimate;
 use osler_pipeline::survival_data::SurvivalSpec;
+use osler_pipeline::treatment::report::{ArmReport, RatioReport, WaldReport};
 use osler_pipeline::treatment::{
-    BenefitEvaluation, Effects, Heterogeneity, OutcomeSpec, Ratio, TreatmentAnalysis,
-    TreatmentSpec, analyse,
+    OutcomeSpec, TreatmentAnalysis, TreatmentReport, TreatmentSpec, analyse,
 };
 
 use crate::input::DataArgs;
@@ -121,219 +119,83 @@ pub fn treatment(a: TreatmentArgs) -> CliResult {
         seed: a.seed,
     };
     let t = analyse(&table, &loaded.schema, &spec)?;
-    let v = to_json(&t, &spec);
+    let report = TreatmentReport::new(&t, &spec, osler_report::compose::at_risk_times);
     if let Some(path) = &a.report {
-        let html = crate::report_treatment::render(&t, &spec, &table.source);
+        let html = osler_report::treatment_report(&t, &spec, &table.source);
         write_atomic(path, html.as_bytes())?;
     }
     if a.json {
-        return print_json(&v);
+        return print_json(&report);
     }
-    print_text(&t, &v);
+    print_text(&t, &report);
     Ok(())
 }
 
-fn wald(w: &WaldEstimate) -> Value {
-    json!({"estimate": w.estimate, "se": w.se, "ci95": w.ci95, "p": w.p_value})
+fn ci(v: [f64; 2]) -> String {
+    format!("{} to {}", num(v[0], 4), num(v[1], 4))
 }
 
-fn ratio(r: &Ratio) -> Value {
-    json!({"estimate": r.estimate, "ci95": r.ci95, "p": r.p_value, "coef": r.coef, "se": r.se})
-}
-
-/// Times for number-at-risk tables: nice ticks from 0 to the last follow-up.
-pub fn at_risk_times(max_time: f64) -> Vec<f64> {
-    let ticks = osler_report::svg::Ticks::nice(0.0, max_time, 6, false);
-    ticks.values.into_iter().filter(|&t| t >= 0.0 && t <= max_time).collect()
-}
-
-/// The JSON object of `--json` (contract in README: `hazard_ratio`, `rmst`, ...).
-pub fn to_json(t: &TreatmentAnalysis, spec: &TreatmentSpec) -> Value {
-    let mut v = json!({
-        "arm": {"column": t.arms.column, "reference": t.arms.reference, "treated": t.arms.treated},
-        "n": t.n,
-        "hazard_ratio": null, "hazard_ratio_adjusted": null, "rmst": null, "logrank": null,
-        "odds_ratio": null, "odds_ratio_adjusted": null,
-    });
-    match &t.effects {
-        Effects::Survival(s) => {
-            let max_t = s.arms[0].km.max_time().max(s.arms[1].km.max_time());
-            let grid = at_risk_times(max_t);
-            let mut arms = serde_json::Map::new();
-            let mut rmst_arms = serde_json::Map::new();
-            for (k, a) in s.arms.iter().enumerate() {
-                arms.insert(a.level.clone(), json!({
-                    "n": a.n, "events": a.events, "median": a.median, "median_ci95": a.median_ci95,
-                    "risk_at_horizon": a.risk.0, "risk_se": a.risk.1, "last_follow_up": a.km.max_time(),
-                    "at_risk": {"time": grid, "n": a.km.n_at_risk(&grid)},
-                }));
-                let (e, se) = if k == 0 { s.rmst.reference } else { s.rmst.treated };
-                rmst_arms.insert(a.level.clone(), json!({"estimate": e, "se": se}));
-            }
-            let (ev, tm) = match &spec.outcome {
-                OutcomeSpec::Survival(o) => (o.event.clone(), o.time.clone()),
-                OutcomeSpec::Binary { column, .. } => (column.clone(), String::new()),
-            };
-            v["outcome"] = json!({"kind": "survival", "time": tm, "event": ev});
-            v["arms"] = Value::Object(arms);
-            v["logrank"] = json!({"chisq": s.logrank.chisq, "df": s.logrank.df, "p": s.logrank.p_value,
-                "groups": s.logrank.groups, "observed": s.logrank.observed, "expected": s.logrank.expected});
-            v["hazard_ratio"] = ratio(&s.hazard_ratio);
-            v["hazard_ratio_adjusted"] =
-                s.hazard_ratio_adjusted.as_ref().map_or(Value::Null, |a| {
-                    let mut r = ratio(&a.ratio);
-                    r["n"] = json!(a.n);
-                    r["covariates"] = json!(a.covariates);
-                    r
-                });
-            v["rmst"] = json!({"tau": s.rmst.tau, "tau_default": !s.tau_given,
-                "arms": Value::Object(rmst_arms), "difference": wald(&s.rmst.difference)});
-            let mut rd = s.risk_difference.as_ref().map_or(json!({}), wald);
-            rd["horizon"] = json!(s.horizon);
-            v["risk_difference"] = rd;
-        }
-        Effects::Binary(b) => {
-            let mut arms = serde_json::Map::new();
-            for a in &b.arms {
-                arms.insert(
-                    a.level.clone(),
-                    json!({"n": a.n, "events": a.events, "risk": a.risk, "se": a.se}),
-                );
-            }
-            if let OutcomeSpec::Binary { column, .. } = &spec.outcome {
-                v["outcome"] = json!({"kind": "binary", "column": column});
-            }
-            v["arms"] = Value::Object(arms);
-            v["risk_difference"] = wald(&b.risk_difference);
-            v["odds_ratio"] = ratio(&b.odds_ratio);
-            v["odds_ratio_adjusted"] = b.odds_ratio_adjusted.as_ref().map_or(Value::Null, |a| {
-                let mut r = ratio(&a.ratio);
-                r["n"] = json!(a.n);
-                r["covariates"] = json!(a.covariates);
-                r
-            });
-        }
+fn show_ratio(name: &str, r: Option<&RatioReport>) {
+    if let Some(r) = r {
+        println!("{name:<26} {} (95% CI {}), p = {}", num(r.estimate, 4), ci(r.ci95), pval(r.p));
     }
-    v["interactions"] = t.heterogeneity.as_ref().map_or(Value::Null, interactions_json);
-    v["subgroups"] = t.heterogeneity.as_ref().map_or(Value::Null, |h| {
-        h.subgroups
-            .iter()
-            .map(|s| {
-                json!({"covariate": s.covariate, "label": s.label, "n": s.n, "events": s.events,
-                   "ratio": s.ratio.as_ref().map(ratio), "note": s.note})
-            })
-            .collect()
-    });
-    v["benefit"] = t.benefit.as_ref().map_or(Value::Null, benefit_json);
-    v
 }
 
-fn interactions_json(h: &Heterogeneity) -> Value {
-    let tests: Vec<Value> = h
-        .interactions
-        .iter()
-        .map(|i| {
-            json!({"covariate": i.covariate, "chisq": i.chisq, "df": i.df, "p": i.p_value,
-               "terms": i.terms.iter().map(|t| json!({"name": t.name, "coef": t.coef, "se": t.se, "p": t.p_value})).collect::<Vec<_>>(),
-               "note": i.note})
-        })
-        .collect();
-    json!({"n": h.n, "tests": tests,
-           "global_lr": h.global.map(|g| json!({"chisq": g.chisq, "df": g.df, "p": g.p_value})),
-           "global_note": h.global_note})
-}
-
-fn benefit_json(b: &BenefitEvaluation) -> Value {
-    let cal: Vec<Value> = b
-        .calibration
-        .iter()
-        .map(|g| {
-            json!({"n": g.n, "mean_predicted": g.mean_predicted, "min_predicted": g.min_predicted,
-               "max_predicted": g.max_predicted, "observed": g.observed.as_ref().map(wald)})
-        })
-        .collect();
-    json!({
-        "model": b.model, "learner": "T-learner, cross-fitted", "folds": b.folds, "seed": b.seed,
-        "horizon": b.horizon, "n": b.n, "mean_predicted": b.mean_predicted,
-        "observed": b.observed.as_ref().map(wald),
-        "c_for_benefit": b.c_for_benefit.map(|c| json!({"estimate": c.c_index, "n_pairs": c.n_pairs,
-            "comparable": c.comparable, "concordant": c.concordant, "tied": c.tied})),
-        "c_for_benefit_patients": b.c_n, "c_for_benefit_dropped_censored": b.c_dropped_censored,
-        "c_for_benefit_note": b.c_note,
-        "calibration": cal,
-    })
-}
-
-fn ci(v: &Value) -> String {
-    let (a, b) = (v[0].as_f64().unwrap_or(f64::NAN), v[1].as_f64().unwrap_or(f64::NAN));
-    format!("{} to {}", num(a, 4), num(b, 4))
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or(f64::NAN)
-}
-
-fn print_text(t: &TreatmentAnalysis, v: &Value) {
+fn print_text(t: &TreatmentAnalysis, r: &TreatmentReport) {
     println!(
         "{} patients: arm '{}' = {} (treated) vs {} (reference)",
         t.n, t.arms.column, t.arms.treated, t.arms.reference
     );
-    if let Some(arms) = v["arms"].as_object() {
-        for (level, a) in arms {
-            let med = a["median"].as_f64().map_or("not reached".into(), |m| m.to_string());
-            let extra = if a["risk"].is_number() {
-                format!(", risk {}", num(f(&a["risk"]), 4))
-            } else {
-                format!(", median {med}")
-            };
-            println!("  {level}: n = {}, events = {}{extra}", a["n"], a["events"]);
-        }
+    for (level, a) in &r.arms {
+        let (n, events, extra) = match a {
+            ArmReport::Binary { n, events, risk, .. } if risk.is_finite() => {
+                (n, events, format!(", risk {}", num(*risk, 4)))
+            }
+            ArmReport::Binary { n, events, .. } => (n, events, ", median not reached".into()),
+            ArmReport::Survival { n, events, median, .. } => {
+                let med = median
+                    .filter(|m| m.is_finite())
+                    .map_or("not reached".into(), |m| m.to_string());
+                (n, events, format!(", median {med}"))
+            }
+        };
+        println!("  {level}: n = {n}, events = {events}{extra}");
     }
-    let show_ratio = |name: &str, r: &Value| {
-        if r.is_object() {
-            println!(
-                "{name:<26} {} (95% CI {}), p = {}",
-                num(f(&r["estimate"]), 4),
-                ci(&r["ci95"]),
-                pval(f(&r["p"]))
-            );
-        }
-    };
-    show_ratio("hazard ratio", &v["hazard_ratio"]);
-    show_ratio("hazard ratio (adjusted)", &v["hazard_ratio_adjusted"]);
-    show_ratio("odds ratio", &v["odds_ratio"]);
-    show_ratio("odds ratio (adjusted)", &v["odds_ratio_adjusted"]);
-    if v["logrank"].is_object() {
-        let l = &v["logrank"];
+    show_ratio("hazard ratio", r.hazard_ratio.as_ref());
+    show_ratio("hazard ratio (adjusted)", r.hazard_ratio_adjusted.as_ref().map(|a| &a.ratio));
+    show_ratio("odds ratio", r.odds_ratio.as_ref());
+    show_ratio("odds ratio (adjusted)", r.odds_ratio_adjusted.as_ref().map(|a| &a.ratio));
+    if let Some(l) = &r.logrank {
         println!(
             "{:<26} chisq = {} on {} df, p = {}",
             "log-rank",
-            num(f(&l["chisq"]), 5),
-            l["df"],
-            pval(f(&l["p"]))
+            num(l.chisq, 5),
+            l.df,
+            pval(l.p)
         );
     }
-    if v["rmst"].is_object() {
-        let r = &v["rmst"];
-        let d = &r["difference"];
+    if let Some(rm) = &r.rmst {
+        let d = &rm.difference;
         println!(
             "{:<26} {} (95% CI {}, p = {}) at tau = {}",
             "RMST difference",
-            num(f(&d["estimate"]), 5),
-            ci(&d["ci95"]),
-            pval(f(&d["p"])),
-            f(&r["tau"])
+            num(d.estimate, 5),
+            ci(d.ci95),
+            pval(d.p),
+            rm.tau
         );
     }
-    let rd = &v["risk_difference"];
-    if rd["estimate"].is_number() {
-        let at = rd["horizon"].as_f64().map_or(String::new(), |h| format!(" at {h}"));
+    let rd = &r.risk_difference;
+    if let Some(WaldReport { estimate, ci95, p, .. }) =
+        rd.estimate.filter(|w| w.estimate.is_finite())
+    {
+        let at = rd.horizon.filter(|h| h.is_finite()).map_or(String::new(), |h| format!(" at {h}"));
         println!(
             "{:<26} {} (95% CI {}, p = {}){at}",
             "risk difference",
-            num(f(&rd["estimate"]), 4),
-            ci(&rd["ci95"]),
-            pval(f(&rd["p"]))
+            num(estimate, 4),
+            ci(ci95),
+            pval(p)
         );
     }
     if let Some(h) = &t.heterogeneity {

@@ -12,12 +12,9 @@ mod cmd_train_enet;
 mod cmd_train_nn;
 mod cmd_train_survival;
 mod cmd_treatment;
-mod cpu_time;
 mod input;
 mod output;
 mod progress;
-mod report_survival;
-mod report_treatment;
 
 use std::process::ExitCode;
 
@@ -76,6 +73,23 @@ impl From<osler_pipeline::PipelineError> for CliError {
 impl From<osler_data::DataError> for CliError {
     fn from(e: osler_data::DataError) -> Self {
         CliError::user(e.to_string())
+    }
+}
+
+impl From<osler_data::source::SourceError> for CliError {
+    fn from(e: osler_data::source::SourceError) -> Self {
+        CliError::user(e.to_string())
+    }
+}
+
+impl From<osler_pipeline::analysis::AnalysisError> for CliError {
+    fn from(e: osler_pipeline::analysis::AnalysisError) -> Self {
+        use osler_pipeline::analysis::AnalysisError;
+        let message = match &e {
+            AnalysisError::NoCovariates => "no covariates: give --covariates A,B,...".to_string(),
+            _ => e.to_string(),
+        };
+        CliError { code: if e.is_user_error() { 2 } else { 1 }, message }
     }
 }
 

@@ -7,10 +7,12 @@ use serde::Serialize;
 
 use crate::{CliError, CliResult};
 
-/// Prints one pretty JSON object on stdout.
+/// Prints one pretty JSON object on stdout, keys in sorted order (as a
+/// `serde_json::Value` holds them), whatever the order of a struct's fields.
 pub fn print_json<T: Serialize>(v: &T) -> CliResult {
-    let s = serde_json::to_string_pretty(v)
-        .map_err(|e| CliError { code: 1, message: format!("cannot render JSON: {e}") })?;
+    let fail =
+        |e: serde_json::Error| CliError { code: 1, message: format!("cannot render JSON: {e}") };
+    let s = serde_json::to_value(v).and_then(|v| serde_json::to_string_pretty(&v)).map_err(fail)?;
     println!("{s}");
     Ok(())
 }
@@ -44,5 +46,11 @@ pub fn pval(p: f64) -> String {
 
 /// `[lo, hi]` as "lo to hi".
 pub fn interval(ci: Option<[f64; 2]>, sig: usize) -> String {
-    ci.map_or_else(|| "-".to_string(), |[a, b]| format!("{} to {}", num(a, sig), num(b, sig)))
+    osler_report::fmt_interval(ci, sig)
+}
+
+/// A number as its JSON value prints (`432.0`, `null` for NaN): the form
+/// earlier versions showed for counts held as floating point.
+pub fn json_num(x: f64) -> String {
+    serde_json::Value::from(x).to_string()
 }

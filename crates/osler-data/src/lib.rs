@@ -6,6 +6,7 @@
 //! valid ranges) -> [`target::select_features`] / [`target::binary_target`] ->
 //! [`preprocess::Preprocessor`] fitted on training rows -> [`Matrix`].
 
+pub mod catalog;
 pub mod csv_reader;
 pub mod datasets;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod preprocess;
 pub mod rng;
 pub mod schema;
 pub mod sort;
+pub mod source;
 pub mod split;
 pub mod synth;
 pub mod table;

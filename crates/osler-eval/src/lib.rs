@@ -6,6 +6,7 @@
 //! Inputs are validated in one place and problems come back as [`EvalError`].
 
 mod benefit;
+pub mod binomial;
 mod bootstrap;
 mod calibration;
 mod counts;
@@ -23,6 +24,7 @@ mod threshold;
 mod validate;
 
 pub use benefit::{CForBenefit, c_for_benefit, concordance_uncensored, match_by_benefit};
+pub use binomial::{BinomialError, wilson_interval};
 pub use bootstrap::{bootstrap_ci, quantile_linear};
 pub use calibration::{Calibration, calibration};
 pub use curves::{PrCurve, RocCurve, precision_recall_curve, roc_curve};

@@ -122,7 +122,11 @@ impl EnetModel {
         let b = self.model.coefficients();
         let freq = |j: usize| {
             self.stability.as_ref().map(|s| {
-                s.features.iter().position(|&k| k == j).map_or(0.0, |k| s.max_frequency[k])
+                s.features
+                    .iter()
+                    .position(|&k| k == j)
+                    .and_then(|k| s.max_frequency.get(k).copied())
+                    .unwrap_or(0.0)
             })
         };
         let mut rows: Vec<(String, f64, Option<f64>)> = (0..b.len())

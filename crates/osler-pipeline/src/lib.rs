@@ -6,6 +6,7 @@
 //! `Artifact::predict` / `Artifact::evaluate`. The `osler` CLI is a thin layer
 //! over these functions.
 
+pub mod analysis;
 pub mod apply;
 pub mod artifact;
 pub mod contract;

@@ -48,6 +48,15 @@ pub fn fmt_num(x: f64, sig_digits: usize) -> String {
     }
 }
 
+/// Formats an interval `[lo, hi]` as `"lo to hi"` with `sig_digits`
+/// significant digits each ([`fmt_num`]); `None` gives `"-"`.
+pub fn fmt_interval(ci: Option<[f64; 2]>, sig_digits: usize) -> String {
+    ci.map_or_else(
+        || "-".to_string(),
+        |[lo, hi]| format!("{} to {}", fmt_num(lo, sig_digits), fmt_num(hi, sig_digits)),
+    )
+}
+
 /// Formats a p-value with 2 significant digits and a floor of `1e-16`,
 /// in the style of R's `format.pval`: `0.032`, `0.00012`, `1.2e-7`,
 /// `<1e-16`.
@@ -136,5 +145,12 @@ mod tests {
         assert_eq!(fmt_ci(0.8123, 0.781, 0.8432, 3), "0.812 (0.781–0.843)");
         assert_eq!(fmt_ci(0.8, f64::NAN, 0.9, 2), "0.80 (—–0.90)");
         assert_eq!(fmt_ci(0.5, f64::NAN, f64::NAN, 3), "0.500 (no CI)");
+    }
+
+    #[test]
+    fn fmt_interval_case() {
+        assert_eq!(fmt_interval(Some([0.7273, 0.79241]), 4), "0.7273 to 0.7924");
+        assert_eq!(fmt_interval(Some([-1.0, f64::NAN]), 2), "-1.0 to —");
+        assert_eq!(fmt_interval(None, 3), "-");
     }
 }

@@ -1,10 +1,14 @@
 //! osler-report: self-contained HTML reports with inline SVG plots.
 //!
 //! Everything here produces plain strings: no JavaScript, no external assets,
-//! no network access, and no dependencies beyond the standard library. The
-//! output is deterministic (the same input always gives the same bytes), so
-//! reports can be hashed and diffed.
+//! no network access. The output is deterministic (the same input always
+//! gives the same bytes), so reports can be hashed and diffed.
 //!
+//! * [`compose`]: whole reports of osler's results, for every front end:
+//!   [`artifact_report`] (a trained diagnosis or survival artifact) and
+//!   [`treatment_report`] (a two-arm trial analysis). This layer reads the
+//!   pipeline's types; the building blocks below depend on nothing but the
+//!   standard library.
 //! * [`svg`]: a [`Plot`] builder for 2-D charts (lines, step
 //!   curves, points with error bars, reference lines), plus
 //!   [`bar_chart_horizontal`],
@@ -16,6 +20,14 @@
 //!
 //! All caller-provided text is escaped with [`escape`]; SVG markup passed to
 //! [`Section::figure`](html::Section::figure) is inserted verbatim (trusted).
+//!
+//! Three runnable examples go from data to a report through the libraries
+//! alone (`cargo run --release -p osler-report --example NAME [DIR]`):
+//! `artifact_report` (diagnosis: logistic regression on the Pima data),
+//! `survival_report` (a Cox model on WHAS500, survival at one and two years)
+//! and `expression_report` (an elastic net on the ALL expression profiles
+//! joined to their clinical table). Each trains with cross-validation, saves
+//! the artifact, loads it back, predicts from it and writes the report.
 //!
 //! ```
 //! use osler_report::html::{Report, Table};
@@ -42,11 +54,13 @@
 
 #![warn(missing_docs)]
 
+pub mod compose;
 pub mod format;
 pub mod html;
 pub mod svg;
 
-pub use format::{fmt_ci, fmt_num, fmt_p};
+pub use compose::{ReportError, artifact_report, treatment_report};
+pub use format::{fmt_ci, fmt_interval, fmt_num, fmt_p};
 pub use html::{CalloutKind, Report, Section, Table};
 pub use svg::{ErrorPoint, ForestRow, Plot, bar_chart_horizontal, forest_plot, histogram};
 

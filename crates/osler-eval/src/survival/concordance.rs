@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::censoring::{CensoringConvention, CensoringKm};
 use super::error::SurvivalError;
+use super::rank_tree::RankTree;
 use super::{input, sort};
 use crate::error::EvalError;
 
@@ -134,86 +135,15 @@ impl Pairs {
     }
 }
 
-/// Fenwick (binary indexed) tree of counts.
-struct Fenwick {
-    tree: Vec<u64>,
-}
-
-impl Fenwick {
-    fn new(m: usize) -> Self {
-        Fenwick { tree: vec![0; m + 1] }
-    }
-
-    #[inline]
-    fn insert(&mut self, at: usize) {
-        let mut k = at + 1;
-        while k < self.tree.len() {
-            self.tree[k] += 1;
-            k += k & k.wrapping_neg();
-        }
-    }
-
-    /// Number of inserted positions `< at`.
-    #[inline]
-    fn below(&self, at: usize) -> u64 {
-        let (mut k, mut s) = (at, 0u64);
-        while k > 0 {
-            s += self.tree[k];
-            k &= k - 1;
-        }
-        s
-    }
-}
-
-/// Ranks per block of the two-level counter.
-const BLOCK: usize = 64;
-
-/// Counts of inserted ranks `0..m`: a count per rank plus a Fenwick tree over
-/// blocks of [`BLOCK`] ranks. The tree is `m / 64` long, so it stays in cache
-/// where a per-rank tree (4 MB at m = 1e6) would miss on every level; a query
-/// adds one tree prefix and a contiguous run of at most 63 per-rank counts.
-struct RankCounts {
-    count: Vec<u32>,
-    blocks: Fenwick,
-}
-
-impl RankCounts {
-    fn new(m: usize) -> Self {
-        RankCounts { count: vec![0; m], blocks: Fenwick::new(m.div_ceil(BLOCK)) }
-    }
-
-    #[inline]
-    fn insert(&mut self, rank: usize) {
-        self.count[rank] += 1;
-        self.blocks.insert(rank / BLOCK);
-    }
-
-    /// Inserted ranks `< rank` and `== rank`.
-    #[inline]
-    fn below_and_equal(&self, rank: usize) -> (u64, u64) {
-        let start = rank - rank % BLOCK;
-        let within: u64 = self.count[start..rank].iter().map(|&c| u64::from(c)).sum();
-        (self.blocks.below(rank / BLOCK) + within, u64::from(self.count[rank]))
-    }
-}
-
-/// The sweep described at [`harrell_c`]; `weight[i]` (events only) is applied
-/// to every pair whose first member is event `i`.
+/// The sweep described at [`harrell_c`] ([`RankTree::tie_group`] on counts);
+/// `weight[i]` (events only) is applied to every pair whose first member is
+/// event `i`.
 fn sweep(time: &[f64], event: &[bool], risk: &[f64], weight: Option<&[f64]>) -> Pairs {
     let n = time.len();
     // Dense risk ranks, packed with the event flag: rank << 1 | event.
-    let (rkeys, rorder) = sort::argsort(risk);
-    let mut packed = vec![0u32; n];
-    let mut r = 0u32;
-    for k in 0..n {
-        if k > 0 && rkeys[k] != rkeys[k - 1] {
-            r += 1;
-        }
-        packed[rorder[k] as usize] = r << 1;
-    }
-    drop((rkeys, rorder));
+    let (mut packed, m) = sort::dense_ranks(risk);
     for (x, &e) in packed.iter_mut().zip(event) {
-        *x |= u32::from(e);
+        *x = *x << 1 | u32::from(e);
     }
     // In time order; weighted sweeps also need the row of each position.
     let (tkeys, packed, weight) = match weight {
@@ -227,10 +157,9 @@ fn sweep(time: &[f64], event: &[bool], risk: &[f64], weight: Option<&[f64]>) -> 
             (tkeys, p, order.iter().map(|&i| w[i as usize]).collect())
         }
     };
-    let mut counts = RankCounts::new(r as usize + 1);
+    let mut counts = RankTree::<u32>::new(m);
     let mut p =
         Pairs { concordant: 0, discordant: 0, tied_risk: 0, tied_time: 0, num: 0.0, den: 0.0 };
-    let mut inserted = 0u64;
     let mut b = n;
     while b > 0 {
         let mut a = b - 1;
@@ -238,30 +167,22 @@ fn sweep(time: &[f64], event: &[bool], risk: &[f64], weight: Option<&[f64]>) -> 
             a -= 1;
         }
         let group = &packed[a..b];
-        // Censored subjects at this time are comparable with the events here.
-        let mut n_censored = 0u64;
-        for &x in group.iter().filter(|&&x| x & 1 == 0) {
-            counts.insert((x >> 1) as usize);
-            n_censored += 1;
-        }
-        inserted += n_censored;
-        let mut n_events = 0u64;
-        for (k, &x) in group.iter().enumerate().filter(|(_, x)| *x & 1 == 1) {
-            let (less, eq) = counts.below_and_equal((x >> 1) as usize);
-            p.concordant += less;
-            p.tied_risk += eq;
-            p.discordant += inserted - less - eq;
-            if let Some(&wi) = weight.get(a + k) {
-                p.num += wi * less as f64 + 0.5 * wi * eq as f64;
-                p.den += wi * inserted as f64;
+        let censored = group.iter().filter(|&&x| x & 1 == 0).map(|&x| ((x >> 1) as usize, 1));
+        let events = group
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| *x & 1 == 1)
+            .map(|(k, &x)| ((x >> 1) as usize, 1, a + k));
+        let (n_censored, n_events) = counts.tie_group(censored, events, |at, r| {
+            p.concordant += r.lower;
+            p.tied_risk += r.tied;
+            p.discordant += r.higher;
+            if let Some(&wi) = weight.get(at) {
+                p.num += wi * r.lower as f64 + 0.5 * wi * r.tied as f64;
+                p.den += wi * (r.lower + r.tied + r.higher) as f64;
             }
-            n_events += 1;
-        }
+        });
         p.tied_time += n_censored * n_events;
-        for &x in group.iter().filter(|&&x| x & 1 == 1) {
-            counts.insert((x >> 1) as usize);
-        }
-        inserted += n_events;
         b = a;
     }
     p

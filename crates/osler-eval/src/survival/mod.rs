@@ -11,6 +11,7 @@
 //! | metric | function | reference |
 //! |---|---|---|
 //! | Harrell's C | [`harrell_c`] | Harrell et al. 1982; sksurv, R survival, lifelines |
+//! | Harrell's C with pair weights and strata | [`harrell_c_weighted`], [`harrell_c_presorted`] | R `concordancefit`; the Cox model's concordance |
 //! | Uno's IPCW C | [`uno_c`] | Uno et al. 2011; sksurv `concordance_index_ipcw` |
 //! | cumulative/dynamic AUC(t) | [`cumulative_dynamic_auc`] | Uno et al. 2007, Hung & Chiang 2010; sksurv |
 //! | Brier score, IBS | [`brier_score`], [`integrated_brier_score`] | Graf et al. 1999; sksurv, riskRegression |
@@ -36,8 +37,10 @@ mod concordance;
 mod error;
 mod horizon;
 mod input;
+mod rank_tree;
 mod sort;
 mod td_auc;
+mod weighted_concordance;
 
 pub use brier::{IntegratedBrier, brier_score, integrated_brier_score};
 pub use censoring::{CensoringConvention, CensoringKm};
@@ -47,3 +50,6 @@ pub use horizon::{
     HorizonCalibration, HorizonGroup, calibration_at_horizon, decision_curve_at_horizon,
 };
 pub use td_auc::{CumulativeDynamicAuc, cumulative_dynamic_auc, cumulative_dynamic_auc_by_time};
+pub use weighted_concordance::{
+    TieGroup, WeightedConcordance, harrell_c_presorted, harrell_c_weighted,
+};

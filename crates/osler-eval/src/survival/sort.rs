@@ -17,6 +17,22 @@ pub(crate) fn sort_with(x: &[f64], payload: Vec<u32>) -> (Vec<u64>, Vec<u32>) {
     radix_sort(items, 64).into_iter().unzip()
 }
 
+/// Dense ranks of `x` (equal values share a rank, ranks `0..m` ascending)
+/// and the number `m` of distinct values. `x` must be finite and have fewer
+/// than 2^32 rows.
+pub(crate) fn dense_ranks(x: &[f64]) -> (Vec<u32>, usize) {
+    let (keys, order) = argsort(x);
+    let mut rank = vec![0u32; x.len()];
+    let mut r = 0u32;
+    for (k, &row) in order.iter().enumerate() {
+        if k > 0 && keys[k] != keys[k - 1] {
+            r += 1;
+        }
+        rank[row as usize] = r;
+    }
+    (rank, if x.is_empty() { 0 } else { r as usize + 1 })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +60,26 @@ mod tests {
                 assert!(w[0] < w[1]);
             }
         }
+    }
+
+    #[test]
+    fn ranks_are_dense_and_ordered() {
+        let mut state = 3u64;
+        let x: Vec<f64> = (0..4000)
+            .map(|_| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                ((state >> 33) % 1000) as f64 / 7.0 - 70.0
+            })
+            .chain([0.0, -0.0, f64::MAX, -f64::MAX])
+            .collect();
+        let (r, m) = dense_ranks(&x);
+        let mut distinct: Vec<f64> = x.clone();
+        distinct.sort_by(f64::total_cmp);
+        distinct.dedup_by(|a, b| a == b);
+        assert_eq!(m, distinct.len());
+        for (i, &v) in x.iter().enumerate() {
+            assert_eq!(distinct[r[i] as usize], v);
+        }
+        assert_eq!(dense_ranks(&[]), (vec![], 0));
     }
 }

@@ -1,13 +1,13 @@
 //! The forest: fitting, ensemble predictions, out-of-bag risk.
 
 use osler_data::{Matrix, SplitMix64};
+use osler_eval::survival::harrell_c_weighted;
 use serde::{Deserialize, Serialize};
 
 use super::codes::Codes;
 use super::options::RsfOptions;
 use super::tree::{GrowData, RsfTree, grow, leaf_events};
 use crate::ModelError;
-use crate::survival::harrell_c;
 
 /// A fitted random survival forest (Ishwaran, Kogalur, Blackstone and Lauer 2008).
 ///
@@ -191,8 +191,9 @@ impl RandomSurvivalForest {
             let seen: Vec<usize> = (0..n).filter(|&i| oob_n[i] > 0).collect();
             let pick = |f: &dyn Fn(usize) -> f64| seen.iter().map(|&i| f(i)).collect::<Vec<f64>>();
             let c = (seen.iter().any(|&i| event[i])).then(|| {
-                let ev = pick(&|i| f64::from(u8::from(event[i])));
-                harrell_c(&pick(&|i| time[i]), &ev, &pick(&|i| risk[i]), None, None).c_index
+                let ev: Vec<bool> = seen.iter().map(|&i| event[i]).collect();
+                harrell_c_weighted(&pick(&|i| time[i]), &ev, &pick(&|i| risk[i]), None, None)
+                    .c_index
             });
             (Some(risk), c)
         } else {

@@ -12,41 +12,25 @@
 //! * [`fit_path`], [`CoxnetModel`], [`cv_coxnet`] — elastic-net Cox (glmnet /
 //!   sksurv Coxnet, Breslow ties) by exact proximal-Newton coordinate descent.
 //! * [`harrell_c`], [`chi2_sf`], [`gamma_q`] — building blocks.
+//!
+//! Folders by job: `cox/` (Cox regression), `coxnet/` (elastic-net Cox),
+//! `nonparametric/` (Kaplan-Meier, Nelson-Aalen, log-rank, RMST); the
+//! gamma functions and input checks they share stay here.
 
 mod concordance;
-mod cox_accel;
-mod cox_data;
-mod cox_engine;
-mod cox_fit;
-mod cox_groups;
-mod cox_kernels;
-mod cox_model;
-mod cox_options;
-mod cox_residuals;
-mod cox_sort;
-mod cox_zph;
+mod cox;
 mod coxnet;
-mod coxnet_active;
-mod coxnet_cv;
-mod coxnet_data;
-mod coxnet_solver;
-mod fast_math;
 mod gamma;
-mod km;
-mod logrank;
-mod rmst;
+mod nonparametric;
 mod validate;
 
 pub use concordance::{Concordance, harrell_c};
-pub use cox_fit::CoxFit;
-pub use cox_model::{
-    BaselineStratum, ChiSquareTest, CoxCoefficient, CoxModel, ProportionalHazards,
+pub use cox::{
+    BaselineStratum, BaselineType, ChiSquareTest, CoxCoefficient, CoxFit, CoxModel, CoxOptions,
+    PhTest, PhTestRow, ProportionalHazards, Ties,
 };
-pub use cox_options::{BaselineType, CoxOptions, Ties};
-pub use cox_zph::{PhTest, PhTestRow};
-pub use coxnet::{CoxnetModel, CoxnetOptions, CoxnetPath, fit_path};
-pub use coxnet_cv::{CvCoxnet, cv_coxnet};
+pub use coxnet::{CoxnetModel, CoxnetOptions, CoxnetPath, CvCoxnet, cv_coxnet, fit_path};
 pub use gamma::{chi2_sf, gamma_p, gamma_q, ln_gamma};
-pub use km::{ConfType, KaplanMeier};
-pub use logrank::{LogRankTest, logrank_test};
-pub use rmst::{RmstComparison, WaldEstimate, rmst_difference};
+pub use nonparametric::{
+    ConfType, KaplanMeier, LogRankTest, RmstComparison, WaldEstimate, logrank_test, rmst_difference,
+};

@@ -26,6 +26,7 @@ pub mod data;
 pub mod effects;
 mod fit;
 pub mod heterogeneity;
+pub mod report;
 
 use osler_data::{Schema, Table};
 
@@ -36,6 +37,7 @@ pub use effects::{
 };
 pub use fit::Ratio;
 pub use heterogeneity::{Heterogeneity, InteractionTerm, InteractionTest, LrTest, SubgroupEffect};
+pub use report::TreatmentReport;
 
 use crate::error::PipelineError;
 use crate::survival_data::SurvivalSpec;

@@ -1,0 +1,22 @@
+//! Cox proportional-hazards regression (R `coxph`): the validated, sorted
+//! layout ([`data`]), the one-sweep likelihood engine and its SIMD kernels,
+//! Newton-Raphson with step halving and Anderson acceleration ([`fit`]),
+//! the fitted model with baseline hazards and predictions ([`model`]),
+//! residuals and the Grambsch-Therneau test ([`zph`]).
+
+mod accel;
+pub(crate) mod data;
+mod engine;
+mod fast_math;
+mod fit;
+mod groups;
+pub(crate) mod kernels;
+pub(crate) mod model;
+pub(crate) mod options;
+mod residuals;
+mod zph;
+
+pub use fit::CoxFit;
+pub use model::{BaselineStratum, ChiSquareTest, CoxCoefficient, CoxModel, ProportionalHazards};
+pub use options::{BaselineType, CoxOptions, Ties};
+pub use zph::{PhTest, PhTestRow};

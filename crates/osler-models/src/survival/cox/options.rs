@@ -1,0 +1,58 @@
+//! Options of [`crate::survival::CoxModel::fit`].
+
+use serde::{Deserialize, Serialize};
+
+/// How tied event times enter the partial likelihood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Ties {
+    /// Efron (1977): the `d` tied deaths leave the risk set gradually,
+    /// `prod_{j<d} (S0 - j/d E0)` in the denominator (R's default).
+    Efron,
+    /// Breslow (1974): every tied death sees the full risk set, `S0^d`.
+    Breslow,
+}
+
+/// Increments of the baseline cumulative hazard (R `survfit.coxph` `ctype`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BaselineType {
+    /// `dH = d_w / sum_R w exp(eta)` (R `ctype = 1`, lifelines, sksurv, statsmodels).
+    Breslow,
+    /// `dH = sum_{j<d} (d_w/d) / (S0 - j/d E0)` (R `ctype = 2`, R's default after an Efron fit).
+    Efron,
+}
+
+/// Everything [`crate::survival::CoxModel::fit`] accepts besides the data.
+///
+/// `strata`, `weights`, `start` and `cluster` are per-row and are not kept
+/// in the fitted model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoxOptions {
+    pub ties: Ties,
+    /// Stratum code per row: separate baseline hazards, common coefficients.
+    pub strata: Option<Vec<u32>>,
+    /// Case weights (finite, `>= 0`).
+    pub weights: Option<Vec<f64>>,
+    /// Counting-process entry times: row `i` is at risk on `(start_i, time_i]`.
+    pub start: Option<Vec<f64>>,
+    /// Cluster id per row: adds the robust (sandwich) variance of Lin & Wei (1989).
+    pub cluster: Option<Vec<u32>>,
+    /// Newton-Raphson iterations at most.
+    pub max_iter: usize,
+    /// Convergence: stop when the predicted log-likelihood gain of the next
+    /// Newton step, `U'I^{-1}U / 2`, is below `tol * |loglik|`.
+    pub tol: f64,
+}
+
+impl Default for CoxOptions {
+    fn default() -> Self {
+        CoxOptions {
+            ties: Ties::Efron,
+            strata: None,
+            weights: None,
+            start: None,
+            cluster: None,
+            max_iter: 30,
+            tol: 1e-12,
+        }
+    }
+}

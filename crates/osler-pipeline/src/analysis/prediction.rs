@@ -1,0 +1,160 @@
+//! The reports of an artifact's predictions and evaluations, one row per
+//! patient with optional per-feature contributions: the objects
+//! `osler predict --json` and `osler evaluate --json` print.
+
+use std::collections::BTreeMap;
+
+use osler_eval::BinaryMetrics;
+use serde::Serialize;
+
+use crate::apply::{Explanation, Predictions, SurvivalEvaluation, SurvivalPredictions};
+
+/// Binary predictions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PredictionReport {
+    /// One row per patient, in input order.
+    pub predictions: Vec<PredictionRow>,
+    /// The artifact's decision threshold.
+    pub threshold: f64,
+    /// The level the probability is of.
+    pub positive: String,
+    /// How contributions add up, when they were asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<ExplanationNote>,
+}
+
+/// One patient's binary prediction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PredictionRow {
+    /// 1-based row of the input.
+    pub row: usize,
+    /// Predicted probability of the positive level.
+    pub probability: f64,
+    /// 1 when the probability reaches the threshold.
+    pub predicted_class: u8,
+    /// Per-feature contributions to the log-odds, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contributions: Option<BTreeMap<String, f64>>,
+}
+
+/// The scale of the contributions of [`PredictionRow`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExplanationNote {
+    /// Exact (linear models) or TreeSHAP.
+    pub method: &'static str,
+    /// The log-odds before any feature.
+    pub base_log_odds: f64,
+    /// How the numbers add up.
+    pub scale: &'static str,
+}
+
+impl PredictionReport {
+    /// The report of `p`, probabilities of the level `positive`.
+    pub fn new(p: &Predictions, positive: &str) -> Self {
+        PredictionReport {
+            predictions: (0..p.probability.len())
+                .map(|i| PredictionRow {
+                    row: i + 1,
+                    probability: p.probability[i],
+                    predicted_class: p.predicted_class[i],
+                    contributions: contributions(p.explanation.as_ref(), i),
+                })
+                .collect(),
+            threshold: p.threshold,
+            positive: positive.to_string(),
+            explanation: p.explanation.as_ref().map(|e| ExplanationNote {
+                method: e.method,
+                base_log_odds: e.base,
+                scale: "log-odds: base + sum(contributions) = logit(probability)",
+            }),
+        }
+    }
+}
+
+/// Survival predictions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurvivalPredictionReport {
+    /// One row per patient, in input order.
+    pub predictions: Vec<SurvivalPredictionRow>,
+    /// The times of the survival probabilities.
+    pub times: Vec<f64>,
+    /// What the risk score is.
+    pub risk: &'static str,
+}
+
+/// One patient's survival prediction.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurvivalPredictionRow {
+    /// 1-based row of the input.
+    pub row: usize,
+    /// The risk score (higher = higher hazard).
+    pub risk: f64,
+    /// S(t | x) at each of the report's times.
+    pub survival: Vec<f64>,
+    /// Per-feature contributions to the risk score, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contributions: Option<BTreeMap<String, f64>>,
+}
+
+impl SurvivalPredictionReport {
+    /// The report of `p`.
+    pub fn new(p: &SurvivalPredictions) -> Self {
+        SurvivalPredictionReport {
+            predictions: (0..p.risk.len())
+                .map(|i| SurvivalPredictionRow {
+                    row: i + 1,
+                    risk: p.risk[i],
+                    survival: p.survival[i].clone(),
+                    contributions: contributions(p.explanation.as_ref(), i),
+                })
+                .collect(),
+            times: p.times.clone(),
+            risk: "linear predictor x'b (higher = higher hazard)",
+        }
+    }
+}
+
+/// Row `i`'s contributions by feature name, if explained.
+fn contributions(e: Option<&Explanation>, i: usize) -> Option<BTreeMap<String, f64>> {
+    e.map(|e| e.feature_names.iter().cloned().zip(e.contributions[i].iter().copied()).collect())
+}
+
+/// A binary artifact's metrics on labelled data.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct EvaluationReport {
+    /// The metric panel.
+    pub metrics: BinaryMetrics,
+    /// Rows evaluated.
+    pub n: usize,
+    /// Events among them.
+    pub events: usize,
+    /// The artifact's decision threshold.
+    pub threshold: f64,
+}
+
+impl From<BinaryMetrics> for EvaluationReport {
+    fn from(m: BinaryMetrics) -> Self {
+        EvaluationReport { metrics: m, n: m.n, events: m.events, threshold: m.threshold }
+    }
+}
+
+/// A survival artifact's metrics on labelled data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurvivalEvaluationReport {
+    /// `harrell_c`, `uno_c`, `integrated_brier` by name.
+    pub metrics: BTreeMap<String, f64>,
+    /// Rows evaluated.
+    pub n: usize,
+    /// Events among them.
+    pub events: usize,
+}
+
+impl From<&SurvivalEvaluation> for SurvivalEvaluationReport {
+    fn from(e: &SurvivalEvaluation) -> Self {
+        SurvivalEvaluationReport {
+            metrics: e.metrics.iter().map(|&(k, v)| (k.to_string(), v)).collect(),
+            n: e.n,
+            events: e.events,
+        }
+    }
+}

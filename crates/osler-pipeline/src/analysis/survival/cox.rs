@@ -1,0 +1,279 @@
+//! The Cox proportional-hazards analysis: R `coxph`'s fit (Efron or
+//! Breslow ties, strata, (start, stop] rows, case weights, robust standard
+//! errors by cluster), its tests and concordance, and optionally the
+//! proportional-hazards test of R's `cox.zph`.
+
+use std::time::Instant;
+
+use osler_data::{ColumnData, Schema, Table};
+use osler_models::survival::{ChiSquareTest, CoxModel, CoxOptions, Ties};
+use serde::Serialize;
+
+use super::prepare;
+use crate::analysis::AnalysisError;
+use crate::analysis::columns::{codes, labels, recode};
+use crate::analysis::cpu_time::Stopwatch;
+use crate::survival_data::{SurvivalSpec, complete_case_design_owned, default_covariates};
+
+/// What [`cox`] fits.
+#[derive(Debug, Clone)]
+pub struct CoxRequest {
+    /// The outcome columns (with `start`: counting-process rows).
+    pub outcome: SurvivalSpec,
+    /// Covariates on their original scale; `None`: every other numeric feature column.
+    pub covariates: Option<Vec<String>>,
+    /// A separate baseline hazard per level of this column.
+    pub strata: Option<String>,
+    /// Cluster column for robust (sandwich) standard errors.
+    pub cluster: Option<String>,
+    /// Case-weight column (finite, >= 0), as R's `coxph(weights = )`.
+    pub weights: Option<String>,
+    /// Columns that must exist but are never default covariates.
+    pub exclude: Vec<String>,
+    /// How tied event times enter the partial likelihood.
+    pub ties: Ties,
+    /// Also test proportional hazards (scaled Schoenfeld residuals against
+    /// Kaplan-Meier-transformed time).
+    pub ph_test: bool,
+}
+
+/// A fitted Cox model with its tests, as R's `summary(coxph(...))`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoxAnalysis {
+    /// One row per design column.
+    pub coefficients: Vec<CoxCoefficientRow>,
+    /// Partial log-likelihood at the estimate.
+    pub loglik: f64,
+    /// Partial log-likelihood at beta = 0.
+    pub loglik_null: f64,
+    /// Harrell's C of the linear predictor (R's `concordance`).
+    pub concordance: f64,
+    /// Rows fitted.
+    pub n: usize,
+    /// Events among them (weighted with case weights).
+    pub events: f64,
+    /// Rows dropped because a covariate was missing.
+    pub n_dropped_missing: usize,
+    /// `efron` or `breslow`.
+    pub ties: String,
+    /// Newton-Raphson iterations.
+    pub iterations: usize,
+    /// Likelihood-ratio test of all coefficients = 0.
+    pub likelihood_ratio_test: TestResult,
+    /// Wald test of all coefficients = 0.
+    pub wald_test: TestResult,
+    /// Score (log-rank) test of all coefficients = 0.
+    pub score_test: TestResult,
+    /// Seconds spent on each step.
+    pub timing: CoxTiming,
+    /// The proportional-hazards test, when asked for.
+    pub ph_test: Option<PhTestResult>,
+}
+
+/// One coefficient of a Cox model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoxCoefficientRow {
+    /// The design column (a categorical covariate gives one per non-reference level).
+    pub name: String,
+    /// Log hazard ratio.
+    pub coef: f64,
+    /// Hazard ratio exp(coef).
+    pub exp_coef: f64,
+    /// Model-based standard error of `coef`.
+    pub se: f64,
+    /// Robust (sandwich) standard error, with a cluster column.
+    pub robust_se: Option<f64>,
+    /// Wald z = coef / se (the robust se when there is one).
+    pub z: f64,
+    /// Two-sided p-value of `z`.
+    pub p: f64,
+    /// 95% confidence interval of the hazard ratio.
+    pub exp_coef_ci95: [f64; 2],
+}
+
+/// A chi-square test.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TestResult {
+    /// The chi-square statistic.
+    pub statistic: f64,
+    /// Its degrees of freedom.
+    pub df: usize,
+    /// Its p-value.
+    pub p: f64,
+}
+
+impl From<&ChiSquareTest> for TestResult {
+    fn from(t: &ChiSquareTest) -> Self {
+        TestResult { statistic: t.statistic, df: t.df, p: t.p_value }
+    }
+}
+
+/// R `cox.zph`'s test: per covariate and global.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhTestResult {
+    /// One row per design column.
+    pub covariates: Vec<PhTestRow>,
+    /// The global test.
+    pub global: TestResult,
+}
+
+/// The proportional-hazards test of one covariate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhTestRow {
+    /// The design column.
+    pub name: String,
+    /// Correlation of its scaled Schoenfeld residuals with transformed time.
+    pub rho: f64,
+    /// Chi-square statistic.
+    pub chisq: f64,
+    /// Degrees of freedom.
+    pub df: usize,
+    /// P-value.
+    pub p: f64,
+}
+
+/// Seconds of each step of [`cox`] (wall clock; CPU time of the fitting
+/// thread where the system reports it, else `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CoxTiming {
+    /// From the caller's start (reading the data) to an outcome checked against the schema.
+    pub read_seconds: f64,
+    /// The fit alone (R's `coxph.fit` computes no concordance).
+    pub fit_seconds: f64,
+    /// CPU seconds of the fit.
+    pub fit_cpu_seconds: Option<f64>,
+    /// The model's concordance.
+    pub concordance_seconds: f64,
+    /// CPU seconds of the concordance.
+    pub concordance_cpu_seconds: Option<f64>,
+}
+
+/// Fits a Cox model on the complete cases of its covariates and tests it.
+/// `read_started` is when the caller began reading the data, so that
+/// [`CoxTiming::read_seconds`] covers reading and checking it.
+///
+/// # Errors
+/// [`AnalysisError`] naming the column, line or value at fault: missing
+/// columns, values outside the schema, a bad outcome, no covariates, a
+/// missing strata or cluster value, non-numeric weights, or a model that
+/// cannot be fitted (naming the feature).
+pub fn cox(
+    table: Table,
+    schema: &Schema,
+    request: &CoxRequest,
+    read_started: Instant,
+) -> Result<CoxAnalysis, AnalysisError> {
+    let spec = &request.outcome;
+    let mut exclude: Vec<&str> = vec![&spec.time, &spec.event];
+    exclude.extend(spec.start.as_deref());
+    exclude.extend(request.strata.as_deref());
+    exclude.extend(request.cluster.as_deref());
+    exclude.extend(request.weights.as_deref());
+    exclude.extend(request.exclude.iter().map(String::as_str));
+    let (table, full) = prepare(table, schema, spec, &exclude[2..])?;
+    let read_seconds = read_started.elapsed().as_secs_f64();
+    let covariates = match &request.covariates {
+        Some(c) => c.clone(),
+        None => default_covariates(&table, schema, &exclude),
+    };
+    if covariates.is_empty() {
+        return Err(AnalysisError::NoCovariates);
+    }
+    // Everything else the fit needs comes out of the table before the design
+    // matrix consumes it (errors are reported after the design's).
+    let all_codes = |col: &Option<String>| -> Option<Result<Vec<u32>, AnalysisError>> {
+        col.as_ref().map(|c| labels(&table, c).map(|v| codes(&v)))
+    };
+    let strata = all_codes(&request.strata);
+    let cluster = all_codes(&request.cluster);
+    let weights = request.weights.as_ref().map(|w| match table.column(w).map(|c| &c.data) {
+        Some(ColumnData::Numeric(v)) => Ok(v.clone()),
+        _ => Err(AnalysisError::WeightsNotNumeric { column: w.clone() }),
+    });
+    let (x, names, kept) = complete_case_design_owned(table, schema, &covariates)?;
+    let dropped = full.time.len() - kept.len();
+    let mut outcome = if dropped == 0 { full } else { full.select(&kept) };
+    // Codes of the kept rows, dense in label order (as `codes` of their labels).
+    let pick = |c: Option<Result<Vec<u32>, AnalysisError>>| {
+        c.map(|r| r.map(|v| recode(kept.iter().map(|&i| v[i]).collect()))).transpose()
+    };
+    let opts = CoxOptions {
+        ties: request.ties,
+        strata: pick(strata)?,
+        cluster: pick(cluster)?,
+        weights: weights
+            .map(|r| r.map(|v| if dropped == 0 { v } else { kept.iter().map(|&i| v[i]).collect() }))
+            .transpose()?,
+        start: outcome.start.take(),
+        ..CoxOptions::default()
+    };
+    drop(kept);
+    // The proportional-hazards test needs the covariates after the fit;
+    // otherwise the fit takes them over (about half the peak memory).
+    let clock = Stopwatch::start();
+    let (deferred, kept_x) = if request.ph_test {
+        (CoxModel::fit_deferred(&x, &outcome.time, &outcome.event, &opts), Some(x))
+    } else {
+        (CoxModel::fit_owned_deferred(x, &outcome.time, &outcome.event, &opts), None)
+    };
+    let deferred = deferred.map_err(|e| AnalysisError::model(e, &names))?;
+    let (fit_seconds, fit_cpu_seconds) = clock.stop();
+    let clock = Stopwatch::start();
+    let fit = deferred.with_concordance();
+    let (concordance_seconds, concordance_cpu_seconds) = clock.stop();
+    let ph = kept_x
+        .map(|x| fit.proportional_hazards_test(&x, &outcome.time, &outcome.event, &opts))
+        .transpose()
+        .map_err(|e| AnalysisError::model(e, &names))?;
+    let coefficients = fit
+        .summary()
+        .into_iter()
+        .map(|r| CoxCoefficientRow {
+            name: names[r.index].clone(),
+            coef: r.coef,
+            exp_coef: r.hazard_ratio,
+            se: r.se,
+            robust_se: r.robust_se,
+            z: r.z,
+            p: r.p_value,
+            exp_coef_ci95: r.hr_ci95,
+        })
+        .collect();
+    let ph_test = ph.map(|p| PhTestResult {
+        covariates: p
+            .covariates
+            .iter()
+            .zip(&names)
+            .map(|(r, n)| PhTestRow {
+                name: n.clone(),
+                rho: r.rho,
+                chisq: r.test.statistic,
+                df: r.test.df,
+                p: r.test.p_value,
+            })
+            .collect(),
+        global: TestResult::from(&p.global),
+    });
+    Ok(CoxAnalysis {
+        coefficients,
+        loglik: fit.loglik(),
+        loglik_null: fit.loglik_null(),
+        concordance: fit.concordance().c_index,
+        n: fit.n_obs(),
+        events: fit.n_events(),
+        n_dropped_missing: dropped,
+        ties: format!("{:?}", opts.ties).to_lowercase(),
+        iterations: fit.iterations(),
+        likelihood_ratio_test: TestResult::from(&fit.likelihood_ratio_test()),
+        wald_test: TestResult::from(&fit.wald_test()),
+        score_test: TestResult::from(&fit.score_test()),
+        timing: CoxTiming {
+            read_seconds,
+            fit_seconds,
+            fit_cpu_seconds,
+            concordance_seconds,
+            concordance_cpu_seconds,
+        },
+        ph_test,
+    })
+}

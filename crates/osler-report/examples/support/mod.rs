@@ -1,0 +1,36 @@
+//! What the osler-report examples share: where they write, and how they
+//! print a cross-validated metric.
+
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use osler_pipeline::Artifact;
+
+/// The folder an example writes into: its first argument, or a fresh folder
+/// under the system's temporary directory (named by example, process and
+/// clock, so two runs never share one). The folder is created.
+pub fn output_dir(example: &str) -> std::io::Result<PathBuf> {
+    let dir = match std::env::args_os().nth(1) {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+            std::env::temp_dir().join(format!("osler-{example}-{}-{nanos}", std::process::id()))
+        }
+    };
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// One line with a cross-validated metric of `artifact`: the mean over
+/// folds, its bootstrap 95% interval and the number of folds.
+pub fn cv_line(artifact: &Artifact, metric: &str) -> String {
+    let cv = artifact.manifest.cv.as_ref();
+    match cv.and_then(|cv| cv.metrics.get(metric).map(|m| (cv.folds, m))) {
+        Some((folds, m)) => format!(
+            "{folds}-fold CV {metric}: {} (95% CI {})",
+            osler_report::fmt_num(m.mean, 3),
+            osler_report::fmt_interval(m.ci95, 3)
+        ),
+        None => format!("{metric}: not cross-validated"),
+    }
+}

@@ -1,0 +1,219 @@
+//! The report of a trained artifact: summary, data and preprocessing, the
+//! cross-validated performance and the model, for diagnosis (binary) and
+//! survival artifacts alike.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use osler_data::{ColumnSpec, ColumnSummary, Role};
+use osler_pipeline::{Artifact, FittedModel};
+
+use super::shared::enum_name;
+use super::{ReportError, binary, enet, nn, survival};
+use crate::{Report, Table, fmt_num};
+
+/// Schemas longer than this are listed in part in the report.
+const MAX_SCHEMA_ROWS: usize = 80;
+/// Feature columns listed for such wide schemas.
+const WIDE_FEATURES_SHOWN: usize = 30;
+
+/// The self-contained HTML report of `art`, an artifact loaded from (or
+/// written to) `dir`.
+///
+/// Sections: summary, data and preprocessing (the saved schema with missing
+/// counts and quartiles of the training data), cross-validated performance
+/// from the out-of-fold predictions (ROC, precision-recall, calibration with
+/// Wilson intervals, decision curve for diagnosis; Kaplan-Meier by risk
+/// tertile, AUC(t), calibration and net benefit at a horizon for survival),
+/// the model (coefficients, importances, selection, loss curves) and
+/// TRIPOD+AI reporting notes. `dir` is only shown in the subtitle. The same
+/// artifact always gives the same bytes.
+pub fn artifact_report(art: &Artifact, dir: &Path) -> Result<String, ReportError> {
+    let m = &art.manifest;
+    let title = match &m.survival {
+        Some(s) => format!("{} model of time to {} ({})", m.model.name(), s.event, s.time),
+        None => format!("{} model for {} = {}", m.model.name(), m.target, m.levels.positive),
+    };
+    let mut r = Report::new(title);
+    r.subtitle(format!("Artifact {} · data {}", dir.display(), m.data.source));
+    r.footer(format!(
+        "osler {} · artifact format {} · training data sha256 {} · seed {}",
+        m.osler_version, m.format_version, m.data.sha256, m.seed
+    ));
+    summary_section(&mut r, art);
+    data_section(&mut r, art);
+
+    if m.survival.is_some() {
+        survival::performance(&mut r, art)?;
+        survival::model_section(&mut r, art);
+        if let Some(svg) = nn::loss_curves(&art.model) {
+            r.section("Training").figure(svg, "Training and validation loss (Cox partial likelihood per row) per epoch of the final model; the kept weights are those of the best validation epoch.");
+        }
+    } else {
+        binary::performance(&mut r, art)?;
+        binary::model_section(&mut r, art);
+    }
+
+    let s = r.section("Reporting notes (TRIPOD+AI)");
+    s.list([
+        "Performance is internal validation by cross-validation; external validation on data from another site or period is needed before clinical use.".to_string(),
+        format!("Intervals are percentile bootstrap intervals ({} replicates) of the pooled out-of-fold predictions; fold-to-fold spread is the SD column.", m.cv.as_ref().map_or(0, |c| c.bootstrap_replicates)),
+        "Calibration intercept 0 and slope 1 are ideal; slope < 1 indicates overfitting (predictions too extreme).".to_string(),
+        "Net benefit is only meaningful over threshold probabilities that clinicians would actually use.".to_string(),
+    ]);
+    Ok(r.render())
+}
+
+/// Task, model, training data and threshold at a glance.
+fn summary_section(r: &mut Report, art: &Artifact) {
+    let m = &art.manifest;
+    let s = r.section("Summary");
+    s.key_values([
+        (
+            "Task",
+            match &m.survival {
+                Some(s) => {
+                    format!("survival: time {}, event {} = {}", s.time, s.event, m.levels.positive)
+                }
+                None => format!("binary classification: P({} = {})", m.target, m.levels.positive),
+            },
+        ),
+        ("Model", model_description(art)),
+        (
+            "Training data",
+            format!(
+                "{} ({} rows, {} events, {:.1}% prevalence)",
+                m.data.source,
+                m.data.rows,
+                m.data.events,
+                100.0 * m.data.events as f64 / m.data.rows.max(1) as f64
+            ),
+        ),
+        ("Data SHA-256", m.data.sha256.clone()),
+        (
+            "Predictors",
+            format!("{} input columns, {} model features", m.features.len(), m.feature_names.len()),
+        ),
+        (
+            "Decision threshold",
+            if m.survival.is_some() { "—".to_string() } else { fmt_num(m.threshold, 3) },
+        ),
+    ]);
+    if let Some(note) = &m.model_note {
+        s.warning(note.clone());
+    }
+}
+
+/// The saved schema with missing counts and quartiles, and the preprocessing.
+fn data_section(r: &mut Report, art: &Artifact) {
+    let m = &art.manifest;
+    let s = r.section("Data and preprocessing");
+    let mut t = Table::new([
+        "column",
+        "kind",
+        "role",
+        "unit",
+        "valid range",
+        "missing codes",
+        "missing",
+        "median (IQR)",
+    ])
+    .numeric_columns([6]);
+    let summaries: HashMap<&str, &ColumnSummary> =
+        m.data.columns.iter().map(|s| (s.name.as_str(), s)).collect();
+    // Wide data (gene expression): every non-feature column, the first
+    // feature columns, and a count of the rest.
+    let wide = m.schema.columns.len() > MAX_SCHEMA_ROWS;
+    let mut features_shown = 0;
+    let shown: Vec<&ColumnSpec> = m
+        .schema
+        .columns
+        .iter()
+        .filter(|c| {
+            let keep = !wide || c.role != Role::Feature || features_shown < WIDE_FEATURES_SHOWN;
+            features_shown += usize::from(keep && c.role == Role::Feature);
+            keep
+        })
+        .collect();
+    let omitted = m.schema.columns.len() - shown.len();
+    for c in shown {
+        let summary = summaries.get(c.name.as_str());
+        let missing = summary.map_or(String::new(), |s| {
+            format!("{} ({:.1}%)", s.missing, 100.0 * s.missing as f64 / m.data.rows.max(1) as f64)
+        });
+        let median = summary.and_then(|s| {
+            Some(format!(
+                "{} ({} to {})",
+                fmt_num(s.median?, 4),
+                fmt_num(s.iqr?[0], 4),
+                fmt_num(s.iqr?[1], 4)
+            ))
+        });
+        t = t.row([
+            c.name.clone(),
+            enum_name(&c.kind),
+            enum_name(&c.role),
+            c.unit.clone().unwrap_or_default(),
+            if c.min.is_some() || c.max.is_some() { c.range_text() } else { String::new() },
+            c.missing.join(", "),
+            missing,
+            median.unwrap_or_default(),
+        ]);
+    }
+    let more = if omitted > 0 {
+        format!(
+            " {omitted} further feature columns are not listed here (all are in the artifact's schema)."
+        )
+    } else {
+        String::new()
+    };
+    s.table(t.caption(format!("Schema saved in the artifact (inputs are validated against it), with missing counts after applying the missing codes and quartiles of the training data.{more}")));
+    let p = &m.preprocessing.options;
+    s.paragraph(format!(
+        "Preprocessing is part of the model and was fitted inside each training fold only: imputation {}, missing indicators {}, categorical columns one-hot encoded against their first level (unseen levels coded as the reference).",
+        if p.impute { "by median (numbers) / most frequent level" } else { "none (missing values routed natively by the trees)" },
+        if p.missing_indicators { "on" } else { "off" }
+    ));
+}
+
+/// One line naming the model and its chosen hyperparameters.
+fn model_description(art: &Artifact) -> String {
+    match &art.model {
+        FittedModel::Logistic(lm) => {
+            let o = lm.options();
+            format!(
+                "logistic regression, penalty {} (lambda {}, alpha {})",
+                enum_name(&o.penalty),
+                fmt_num(o.lambda, 3),
+                fmt_num(o.effective_alpha(), 2)
+            )
+        }
+        FittedModel::Enet(e) => enet::description(e),
+        FittedModel::Cox(m) => format!("Cox proportional hazards, {:?} ties", m.ties()),
+        FittedModel::Coxnet(c) => format!(
+            "elastic-net Cox (Breslow ties), alpha {}, lambda {} ({} of {} features selected)",
+            fmt_num(c.alpha(), 2),
+            fmt_num(c.lambda(), 4),
+            c.selected().len(),
+            c.coefficients().len()
+        ),
+        FittedModel::Rsf(f) => {
+            let o = f.options();
+            format!(
+                "random survival forest: {} trees, log-rank splits, min {} in-bag rows per leaf",
+                o.n_trees, o.min_leaf
+            )
+        }
+        FittedModel::Mlp(_) | FittedModel::DeepSurv(_) => nn::describe(&art.model),
+        FittedModel::Gbdt(g) => {
+            let o = g.options();
+            format!(
+                "gradient-boosted trees: {} trees, learning rate {}, up to {} leaves, min {} rows per leaf",
+                g.n_trees(),
+                o.learning_rate,
+                o.max_leaves,
+                o.min_leaf
+            )
+        }
+    }
+}

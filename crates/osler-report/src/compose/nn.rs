@@ -1,0 +1,54 @@
+//! The neural networks (MLP, DeepSurv) in the report: their description
+//! and training loss curves.
+
+use osler_pipeline::FittedModel;
+
+use crate::Plot;
+
+/// The burn release the networks are built with, shown in the description.
+const BURN_VERSION: &str = "0.22.1";
+
+/// One line describing a network: layers, optimiser, epochs run, device;
+/// empty for other models.
+pub(crate) fn describe(model: &FittedModel) -> String {
+    let (kind, hidden, t, s) = match model {
+        FittedModel::Mlp(m) => ("MLP classifier", &m.options.hidden, &m.options.train, &m.summary),
+        FittedModel::DeepSurv(m) => {
+            ("DeepSurv (Cox partial likelihood)", &m.options.hidden, &m.options.train, &m.summary)
+        }
+        _ => return String::new(),
+    };
+    format!(
+        "{kind}: hidden layers {:?}, {:?} optimiser, learning rate {}, batch {}, {} of at most {} epochs (best epoch {}), burn {} on {:?}",
+        hidden,
+        t.optimizer,
+        t.lr,
+        t.batch_size,
+        s.epochs_run,
+        t.epochs,
+        s.best_epoch,
+        BURN_VERSION,
+        t.device
+    )
+}
+
+/// SVG of the training and validation loss per epoch, or `None` for models
+/// without a training log.
+pub(crate) fn loss_curves(model: &FittedModel) -> Option<String> {
+    let log = model.training_log();
+    if log.is_empty() {
+        return None;
+    }
+    let train: Vec<(f64, f64)> = log.iter().map(|e| (e.epoch as f64, e.train_loss)).collect();
+    let val: Vec<(f64, f64)> = log
+        .iter()
+        .filter(|e| e.val_loss.is_finite())
+        .map(|e| (e.epoch as f64, e.val_loss))
+        .collect();
+    let mut plot =
+        Plot::new("Loss per epoch").x_label("epoch").y_label("loss").line("training", &train);
+    if !val.is_empty() {
+        plot = plot.line("validation", &val);
+    }
+    Some(plot.render())
+}
