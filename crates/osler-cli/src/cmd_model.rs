@@ -10,7 +10,7 @@ use osler_pipeline::analysis::prediction::{
 };
 
 use crate::CliResult;
-use crate::input::{DataArgs, ExpressionArgs, read_table};
+use crate::input::{DataArgs, ExpressionArgs, read_input};
 use crate::output::{num, print_json};
 
 #[derive(Args)]
@@ -49,17 +49,7 @@ fn predict_survival(a: &PredictArgs, art: &Artifact, table: osler_data::Table) -
 
 pub fn predict(a: PredictArgs) -> CliResult {
     let art = Artifact::load(&a.artifact)?;
-    let table = if a.genes.expression.is_some() {
-        let data = DataArgs {
-            data: Some(a.input.clone()),
-            dataset: None,
-            schema: None,
-            genes: a.genes.clone(),
-        };
-        data.table()?.0
-    } else {
-        read_table(&a.input)?
-    };
+    let table = read_input(&a.input, &a.genes)?;
     if art.manifest.survival.is_some() {
         return predict_survival(&a, &art, table);
     }

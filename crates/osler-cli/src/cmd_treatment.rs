@@ -10,7 +10,7 @@ use clap::Args;
 use osler_pipeline::survival_data::SurvivalSpec;
 use osler_pipeline::treatment::report::{ArmReport, RatioReport, WaldReport};
 use osler_pipeline::treatment::{
-    OutcomeSpec, TreatmentAnalysis, TreatmentReport, TreatmentSpec, analyse,
+    OutcomeSpec, TreatmentAnalysis, TreatmentReport, TreatmentSpec, analyse, conform_trial,
 };
 
 use crate::input::DataArgs;
@@ -97,16 +97,6 @@ pub fn treatment(a: TreatmentArgs) -> CliResult {
         return Err(CliError::user("--report must name a file, not a directory"));
     }
     let loaded = a.data.load()?;
-    let mut required: Vec<&str> = vec![&a.arm];
-    match &outcome {
-        OutcomeSpec::Survival(s) => required.extend([s.time.as_str(), s.event.as_str()]),
-        OutcomeSpec::Binary { column, .. } => required.push(column),
-    }
-    required.extend(a.covariates.iter().map(String::as_str));
-    let table = loaded
-        .schema
-        .conform(loaded.table, &required, false)
-        .map_err(osler_pipeline::PipelineError::from)?;
     let spec = TreatmentSpec {
         arm: a.arm.clone(),
         reference: a.reference.clone(),
@@ -118,6 +108,7 @@ pub fn treatment(a: TreatmentArgs) -> CliResult {
         groups: a.groups,
         seed: a.seed,
     };
+    let table = conform_trial(loaded.table, &loaded.schema, &spec)?;
     let t = analyse(&table, &loaded.schema, &spec)?;
     let report = TreatmentReport::new(&t, &spec, osler_report::compose::at_risk_times);
     if let Some(path) = &a.report {

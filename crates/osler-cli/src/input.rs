@@ -61,9 +61,20 @@ pub struct ExpressionArgs {
 /// A loaded table with the schema to use (given, shipped, or inferred).
 pub type Loaded = source::LoadedData;
 
-/// Reads a file, or stdin for `-`.
-pub fn read_table(path: &Path) -> Result<Table, CliError> {
-    Ok(source::read_table(&FileInput::from_arg(path))?)
+/// Reads `--input` (a file, or stdin for `-`), joined with the matrix of
+/// `--expression` if given.
+pub fn read_input(path: &Path, genes: &ExpressionArgs) -> Result<Table, CliError> {
+    let source = DataSource::File { input: FileInput::from_arg(path), expression: genes.source() };
+    Ok(read(&source)?.into_table().0)
+}
+
+/// Reads the data and warns about samples an unmatched-tolerant join dropped.
+fn read(source: &DataSource) -> Result<RawData, CliError> {
+    let raw = source::read(source)?;
+    if let Some(note) = raw.unmatched_note() {
+        eprintln!("warning: {note}");
+    }
+    Ok(raw)
 }
 
 impl ExpressionArgs {
@@ -98,25 +109,15 @@ impl DataArgs {
         }
     }
 
-    /// Reads the data and warns about samples an unmatched-tolerant join dropped.
-    fn raw(&self) -> Result<(RawData, DataSource), CliError> {
-        let source = self.source()?;
-        let raw = source::read(&source)?;
-        if let Some(note) = raw.unmatched_note() {
-            eprintln!("warning: {note}");
-        }
-        Ok((raw, source))
-    }
-
     /// Loads the table and picks the schema: `--schema` (with its `[defaults]`
     /// expanded), else the dataset's, else inferred.
     pub fn load(&self) -> Result<Loaded, CliError> {
-        let (raw, source) = self.raw()?;
-        Ok(raw.with_schema(self.schema.as_deref(), source.stem())?)
+        let source = self.source()?;
+        Ok(read(&source)?.with_schema(self.schema.as_deref(), source.stem())?)
     }
 
     /// The raw table (not yet conformed) and, for a shipped dataset, its schema.
     pub fn table(&self) -> Result<(Table, Option<Schema>), CliError> {
-        Ok(self.raw()?.0.into_table())
+        Ok(read(&self.source()?)?.into_table())
     }
 }

@@ -86,6 +86,25 @@ pub struct TreatmentAnalysis {
     pub benefit: Option<BenefitEvaluation>,
 }
 
+/// Conforms `table` to `schema`, requiring the arm, outcome and covariate
+/// columns of `spec`: the table [`analyse`] expects.
+///
+/// # Errors
+/// [`PipelineError::Data`] naming the column or value that does not fit.
+pub fn conform_trial(
+    table: Table,
+    schema: &Schema,
+    spec: &TreatmentSpec,
+) -> Result<Table, PipelineError> {
+    let mut required: Vec<&str> = vec![&spec.arm];
+    match &spec.outcome {
+        OutcomeSpec::Survival(s) => required.extend([s.time.as_str(), s.event.as_str()]),
+        OutcomeSpec::Binary { column, .. } => required.push(column),
+    }
+    required.extend(spec.covariates.iter().map(String::as_str));
+    Ok(schema.conform(table, &required, false)?)
+}
+
 /// Runs every analysis of a two-arm trial on a conformed table.
 ///
 /// # Errors

@@ -537,3 +537,7 @@ fn benefit(b: &BenefitEvaluation) -> BenefitReport {
             .collect(),
     }
 }
+
+#[cfg(test)]
+#[path = "report_tests.rs"]
+mod tests;
