@@ -30,6 +30,7 @@ pub use decision::{NetBenefit, decision_curve};
 pub use delong::{AurocCi, auroc_ci_delong, delong_auc_variance};
 pub use ece::{Ece, EceBin, ece};
 pub use error::EvalError;
+pub use normal::{Z_975, normal_quantile};
 pub use probability::{LOG_LOSS_CLIP, brier, log_loss};
 pub use ranking::{auroc, average_precision};
 pub use summary::{BinaryMetrics, ECE_BINS, binary_metrics};
