@@ -23,6 +23,7 @@ use osler_data::SplitMix64;
 use serde::Serialize;
 
 use crate::error::EvalError;
+use crate::survival::harrell_c_weighted;
 
 /// Result of [`c_for_benefit`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -65,36 +66,23 @@ pub fn match_by_benefit(
 
 /// Harrell's concordance of `predicted` with `observed` over the pairs with
 /// unequal `observed`, ties in `predicted` counting 1/2 (`Hmisc::rcorr.cens`
-/// for an uncensored outcome). O(k n log n) for `k` distinct observed values.
+/// for an uncensored outcome), by the sweep of [`harrell_c_weighted`] in
+/// O(n log n).
 pub fn concordance_uncensored(
     predicted: &[f64],
     observed: &[f64],
 ) -> Result<CForBenefit, EvalError> {
     check(predicted.len(), observed, "observed")?;
     check(observed.len(), predicted, "predicted")?;
-    // Sort by observed value; for each block of equal observed values, count
-    // the earlier (smaller observed) predictions below / equal to each one.
-    let mut order: Vec<usize> = (0..predicted.len()).collect();
-    order.sort_by(|&a, &b| observed[a].total_cmp(&observed[b]));
-    let mut lower: Vec<f64> = Vec::with_capacity(order.len());
-    let (mut comparable, mut concordant, mut tied) = (0.0, 0.0, 0.0);
-    let mut start = 0;
-    while start < order.len() {
-        let end = start
-            + order[start..].iter().take_while(|&&i| observed[i] == observed[order[start]]).count();
-        for &i in &order[start..end] {
-            let p = predicted[i];
-            let below = lower.partition_point(|&q| q < p) as f64;
-            let equal = lower.partition_point(|&q| q <= p) as f64 - below;
-            comparable += lower.len() as f64;
-            concordant += below;
-            tied += equal;
-        }
-        lower.extend(order[start..end].iter().map(|&i| predicted[i]));
-        lower.sort_by(f64::total_cmp);
-        start = end;
-    }
-    let c_index = if comparable > 0.0 { (concordant + 0.5 * tied) / comparable } else { f64::NAN };
+    // Every subject "fails" at its observed value, so the comparable pairs are
+    // those with unequal observed values, and a higher prediction for the
+    // larger observed value is concordant: Harrell's C of the reversed score.
+    let event = vec![true; observed.len()];
+    let reversed: Vec<f64> = predicted.iter().map(|&p| -p).collect();
+    let c = harrell_c_weighted(observed, &event, &reversed, None, None);
+    let (concordant, tied) = (c.concordant, c.tied_risk);
+    let comparable = c.concordant + c.discordant + c.tied_risk;
+    let c_index = if comparable > 0.0 { c.c_index } else { f64::NAN };
     Ok(CForBenefit { c_index, n_pairs: predicted.len(), comparable, concordant, tied })
 }
 

@@ -1,4 +1,6 @@
-//! Nonparametric percentile bootstrap over row indices.
+//! Nonparametric percentile bootstrap over row indices: the one resampling
+//! draw ([`resample`]) and percentile interval ([`percentile_interval`])
+//! behind every bootstrap in the workspace.
 
 use osler_data::SplitMix64;
 
@@ -27,20 +29,33 @@ pub fn bootstrap_ci(
         return None;
     }
     let mut root = SplitMix64::new(seed);
-    let mut indices = vec![0usize; n_rows];
+    let mut indices = Vec::with_capacity(n_rows);
     let mut values = Vec::with_capacity(replicates);
     for _ in 0..replicates {
         let mut rng = root.fork();
-        for i in indices.iter_mut() {
-            *i = rng.below(n_rows);
-        }
+        indices.clear();
+        indices.extend(resample(&mut rng, n_rows));
         if let Some(v) = stat(&indices).filter(|v| !v.is_nan()) {
             values.push(v);
         }
     }
-    values.sort_by(f64::total_cmp);
     let alpha = (1.0 - level) / 2.0;
-    Some((quantile_linear(&values, alpha)?, quantile_linear(&values, 1.0 - alpha)?))
+    percentile_interval(&mut values, alpha, 1.0 - alpha)
+}
+
+/// One bootstrap resample of the rows `0..n`: `n` indices drawn uniformly
+/// with replacement, each `rng.below(n)`, in draw order (callers that need
+/// multiplicities count them).
+pub fn resample(rng: &mut SplitMix64, n: usize) -> impl Iterator<Item = usize> + '_ {
+    (0..n).map(move |_| rng.below(n))
+}
+
+/// Percentile interval of bootstrap `values`: sorts them and returns their
+/// `lower` and `upper` quantiles by [`quantile_linear`]. `None` when `values`
+/// is empty or a level is outside `[0, 1]`.
+pub fn percentile_interval(values: &mut [f64], lower: f64, upper: f64) -> Option<(f64, f64)> {
+    values.sort_by(f64::total_cmp);
+    Some((quantile_linear(values, lower)?, quantile_linear(values, upper)?))
 }
 
 /// Quantile `q` in `[0, 1]` of ascending `sorted` data, as numpy's default

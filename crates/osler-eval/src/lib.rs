@@ -25,13 +25,14 @@ mod validate;
 
 pub use benefit::{CForBenefit, c_for_benefit, concordance_uncensored, match_by_benefit};
 pub use binomial::{BinomialError, wilson_interval};
-pub use bootstrap::{bootstrap_ci, quantile_linear};
+pub use bootstrap::{bootstrap_ci, percentile_interval, quantile_linear, resample};
 pub use calibration::{Calibration, calibration};
 pub use curves::{PrCurve, RocCurve, precision_recall_curve, roc_curve};
 pub use decision::{NetBenefit, decision_curve};
 pub use delong::{AurocCi, auroc_ci_delong, delong_auc_variance};
 pub use ece::{Ece, EceBin, ece};
 pub use error::EvalError;
+pub use normal::{Z_975, normal_quantile};
 pub use probability::{LOG_LOSS_CLIP, brier, log_loss};
 pub use ranking::{auroc, average_precision};
 pub use summary::{BinaryMetrics, ECE_BINS, binary_metrics};

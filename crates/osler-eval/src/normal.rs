@@ -1,13 +1,20 @@
-//! Standard normal quantile function (Wichura 1988, AS 241), as R's `qnorm`.
+//! Standard normal quantile function (Wichura 1988, AS 241), as R's `qnorm`,
+//! and the two-sided 95% multiplier [`Z_975`] every Wald interval uses.
 
 // The coefficients keep every published digit of AS 241 so they can be checked
 // against the paper; the compiler rounds them to the nearest f64.
 #![allow(clippy::excessive_precision)]
 
+/// `Phi^-1(0.975)`, the multiplier of a two-sided 95% Wald interval
+/// (`estimate -+ Z_975 se`), as R's `qnorm(0.975)` and scipy's
+/// `norm.ppf(0.975)` print it to 17 digits. [`normal_quantile`]`(0.975)` is
+/// two ulps below it in `f64`, so the intervals use this constant.
+pub const Z_975: f64 = 1.959_963_984_540_054;
+
 /// Standard normal quantile `Phi^-1(p)` for `0 < p < 1`, by Wichura's algorithm
 /// AS 241 (PPND16, relative accuracy about 1e-16), the algorithm behind R's
 /// `qnorm`. Returns `-inf`/`+inf` at 0/1 and NaN outside `[0, 1]`.
-pub(crate) fn normal_quantile(p: f64) -> f64 {
+pub fn normal_quantile(p: f64) -> f64 {
     if p.is_nan() || !(0.0..=1.0).contains(&p) {
         return f64::NAN;
     }
@@ -103,7 +110,7 @@ const F: [f64; 8] = [
 
 #[cfg(test)]
 mod tests {
-    use super::normal_quantile;
+    use super::{Z_975, normal_quantile};
 
     #[test]
     fn matches_r_qnorm() {
@@ -121,6 +128,12 @@ mod tests {
         }
         // Far tail (third branch, sqrt(-ln p) > 5): qnorm(1e-20) = -9.26234008979...
         assert!((normal_quantile(1e-20) + 9.262340089798408).abs() < 1e-9);
+    }
+
+    #[test]
+    fn z_975_is_the_quantile() {
+        let z = normal_quantile(0.975);
+        assert!(z < Z_975 && Z_975 - z <= 2.0 * f64::EPSILON, "{z} vs {Z_975}");
     }
 
     #[test]

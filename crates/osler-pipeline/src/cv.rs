@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use osler_data::SplitMix64;
 use osler_data::split::{fold_rows, grouped_stratified_kfold, stratified_kfold};
-use osler_eval::{BinaryMetrics, binary_metrics, quantile_linear};
+use osler_eval::{BinaryMetrics, binary_metrics, percentile_interval, resample};
 
 use crate::error::PipelineError;
 use crate::prepare::Prepared;
@@ -234,7 +234,7 @@ pub(crate) fn bootstrap_folds(
         let mut sums = vec![(0.0f64, 0usize); n_metrics];
         for (f, &n) in fold_sizes.iter().enumerate() {
             idx.clear();
-            idx.extend((0..n).map(|_| rng.below(n)));
+            idx.extend(resample(rng, n));
             if let Some(values) = metrics(f, &idx) {
                 for (k, v) in values.into_iter().enumerate().take(n_metrics) {
                     if v.is_finite() {
@@ -256,8 +256,7 @@ pub(crate) fn bootstrap_folds(
             if d.len() < replicates / 2 {
                 return None;
             }
-            d.sort_by(f64::total_cmp);
-            Some([quantile_linear(&d, 0.025)?, quantile_linear(&d, 0.975)?])
+            percentile_interval(&mut d, 0.025, 0.975).map(|(lo, hi)| [lo, hi])
         })
         .collect()
 }

@@ -4,12 +4,13 @@ use osler_data::{Matrix, SplitMix64};
 use serde::{Deserialize, Serialize};
 
 use super::binning::BinnedData;
-use super::data::{check_inputs, log_loss, sigmoid, stratified_split};
+use super::data::{check_inputs, log_loss, stratified_split};
 use super::grow::{GrowParams, Grower};
 use super::histogram::SplitParams;
 use super::options::{GbdtOptions, ImportanceKind};
 use super::tree::Tree;
 use crate::ModelError;
+use crate::linear::sigmoid;
 
 /// Per-iteration log loss recorded while fitting.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

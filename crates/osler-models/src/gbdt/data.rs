@@ -103,14 +103,3 @@ pub(crate) fn point_loss(s: f64, y: f64) -> f64 {
     let base = (1.0 + e).ln();
     if s >= 0.0 { base + (1.0 - y) * s } else { base - y * s }
 }
-
-/// Logistic function computed without overflow.
-#[inline]
-pub(crate) fn sigmoid(s: f64) -> f64 {
-    if s >= 0.0 {
-        1.0 / (1.0 + (-s).exp())
-    } else {
-        let e = s.exp();
-        e / (1.0 + e)
-    }
-}

@@ -1,6 +1,7 @@
 //! [`LogisticModel`]: fitting, prediction, additive contributions, summary.
 
 use osler_data::Matrix;
+use osler_eval::Z_975;
 use serde::{Deserialize, Serialize};
 
 use super::cd::elastic_net;
@@ -9,9 +10,6 @@ use super::newton::{NewtonFail, NewtonFit, Problem};
 use super::numeric::{Cholesky, sigmoid, two_sided_p};
 use super::options::{LogisticOptions, Penalty};
 use crate::ModelError;
-
-/// `Phi^{-1}(0.975)`, the Wald 95% interval multiplier (as scipy's `norm.ppf(0.975)`).
-const Z975: f64 = 1.959_963_984_540_054;
 
 /// A fitted logistic regression `P(y = 1 | x) = 1 / (1 + exp(-(b_0 + x'b)))`,
 /// coefficients on the original feature scale.
@@ -201,7 +199,7 @@ impl LogisticModel {
             .map(|k| {
                 let coef = if k == 0 { self.intercept } else { self.coefficients[k - 1] };
                 let se = self.covariance.as_ref().map(|c| c[k * q + k].sqrt());
-                let ci95 = se.map(|s| [coef - Z975 * s, coef + Z975 * s]);
+                let ci95 = se.map(|s| [coef - Z_975 * s, coef + Z_975 * s]);
                 CoefficientRow {
                     index: k.checked_sub(1),
                     coef,

@@ -1,6 +1,7 @@
 //! The forest: fitting, ensemble predictions, out-of-bag risk.
 
 use osler_data::{Matrix, SplitMix64};
+use osler_eval::resample;
 use osler_eval::survival::harrell_c_weighted;
 use serde::{Deserialize, Serialize};
 
@@ -160,8 +161,8 @@ impl RandomSurvivalForest {
             let mut trng = rng.fork();
             let (rows, wt): (Vec<u32>, Vec<u32>) = if opts.bootstrap {
                 counts.fill(0);
-                for _ in 0..n {
-                    counts[trng.below(n)] += 1;
+                for i in resample(&mut trng, n) {
+                    counts[i] += 1;
                 }
                 (0..n as u32)
                     .filter_map(|r| {

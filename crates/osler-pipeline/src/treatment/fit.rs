@@ -2,15 +2,13 @@
 //! unpenalised logistic regression for binary outcomes, behind one interface.
 
 use osler_data::Matrix;
+use osler_eval::Z_975;
 use osler_models::ModelError;
 use osler_models::linear::{LogisticModel, LogisticOptions, two_sided_p};
 use osler_models::survival::{CoxModel, CoxOptions, ProportionalHazards};
 use serde::Serialize;
 
 use super::data::Outcome;
-
-/// `Phi^{-1}(0.975)`.
-pub(crate) const Z975: f64 = 1.959_963_984_540_054;
 
 /// A ratio (hazard or odds) from a log-scale coefficient: `exp(b)`, the Wald
 /// interval `exp(b -+ 1.959964 se)` and the two-sided p of `b / se`.
@@ -35,7 +33,7 @@ impl Ratio {
             coef: b,
             se,
             estimate: b.exp(),
-            ci95: [(b - Z975 * se).exp(), (b + Z975 * se).exp()],
+            ci95: [(b - Z_975 * se).exp(), (b + Z_975 * se).exp()],
             p_value: two_sided_p(b / se),
         }
     }

@@ -2,6 +2,7 @@
 //! baseline hazard and predictions.
 
 use osler_data::Matrix;
+use osler_eval::Z_975;
 use serde::{Deserialize, Serialize};
 
 use super::options::{BaselineType, Ties};
@@ -9,7 +10,6 @@ use crate::ModelError;
 use crate::linear::two_sided_p;
 use crate::survival::concordance::Concordance;
 use crate::survival::gamma::chi2_sf;
-use crate::survival::nonparametric::Z975;
 
 /// Baseline cumulative hazard of one stratum at covariates `x = 0`, at its
 /// event times (ascending), with both increment types.
@@ -249,7 +249,7 @@ impl CoxModel {
                     z,
                     p_value: two_sided_p(z),
                     hazard_ratio: b.exp(),
-                    hr_ci95: [(b - Z975 * s).exp(), (b + Z975 * s).exp()],
+                    hr_ci95: [(b - Z_975 * s).exp(), (b + Z_975 * s).exp()],
                 }
             })
             .collect()

@@ -16,13 +16,11 @@
 //! Medians and their intervals follow R's `quantile.survfit` (see
 //! [`KaplanMeier::median`]).
 
+use osler_eval::Z_975;
 use serde::{Deserialize, Serialize};
 
 use crate::ModelError;
 use crate::survival::validate::{check_event, check_lengths, check_times, check_weights};
-
-/// `Phi^{-1}(0.975)`.
-pub(crate) const Z975: f64 = 1.959_963_984_540_054;
 
 /// R's `quantile.survfit` tolerance `sqrt(.Machine$double.eps)`.
 const QUANTILE_TOL: f64 = 1.490_116_119_384_765_6e-8;
@@ -274,16 +272,16 @@ fn interval(s: f64, se: Option<f64>, conf: ConfType) -> Option<(f64, f64)> {
     let se = se?;
     Some(match conf {
         ConfType::Log => {
-            let e = (Z975 * se).exp();
+            let e = (Z_975 * se).exp();
             (s / e, (s * e).min(1.0))
         }
         ConfType::LogLog => {
             let ls = s.ln();
-            let e = (Z975 * se / ls).exp();
+            let e = (Z_975 * se / ls).exp();
             (s.powf(1.0 / e), s.powf(e))
         }
         ConfType::Plain => {
-            let d = Z975 * se * s;
+            let d = Z_975 * se * s;
             ((s - d).max(0.0), (s + d).min(1.0))
         }
     })

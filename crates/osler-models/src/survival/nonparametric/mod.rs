@@ -6,7 +6,6 @@ mod km;
 mod logrank;
 mod rmst;
 
-pub(crate) use km::Z975;
 pub use km::{ConfType, KaplanMeier};
 pub use logrank::{LogRankTest, logrank_test};
 pub use rmst::{RmstComparison, WaldEstimate, rmst_difference};

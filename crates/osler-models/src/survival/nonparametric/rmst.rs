@@ -24,7 +24,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::km::{KaplanMeier, Z975};
+use osler_eval::Z_975;
+
+use super::km::KaplanMeier;
 use crate::ModelError;
 use crate::linear::two_sided_p;
 
@@ -46,7 +48,7 @@ impl WaldEstimate {
         WaldEstimate {
             estimate,
             se,
-            ci95: [estimate - Z975 * se, estimate + Z975 * se],
+            ci95: [estimate - Z_975 * se, estimate + Z_975 * se],
             p_value: two_sided_p(estimate / se),
         }
     }
