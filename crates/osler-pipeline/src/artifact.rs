@@ -110,6 +110,11 @@ fn exists(dir: &Path) -> PipelineError {
     ))
 }
 
+/// A failed write of `path`.
+fn write_error(path: &Path, source: std::io::Error) -> PipelineError {
+    PipelineError::Write { path: path.display().to_string(), source }
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     osler_data::csv_reader::hex(&Sha256::digest(bytes))
 }
@@ -124,8 +129,6 @@ fn to_json<T: Serialize>(v: &T) -> Result<Vec<u8>, PipelineError> {
 impl Artifact {
     /// Writes the artifact to `dir` atomically. An existing `dir` is replaced only with `overwrite`.
     pub fn save(&mut self, dir: &Path, overwrite: bool) -> Result<(), PipelineError> {
-        let werr =
-            |path: &Path, source| PipelineError::Write { path: path.display().to_string(), source };
         if dir.exists() && !overwrite {
             return Err(exists(dir));
         }
@@ -138,16 +141,16 @@ impl Artifact {
         files.push((MANIFEST.into(), to_json(&self.manifest)?));
 
         let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).map_err(|e| werr(parent, e))?;
+        std::fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = unique_sibling(parent, &name, "tmp");
         // Only a crashed earlier process with this id can have left this name behind.
         let _ = std::fs::remove_dir_all(&tmp);
         let result = (|| {
-            std::fs::create_dir(&tmp).map_err(|e| werr(&tmp, e))?;
+            std::fs::create_dir(&tmp).map_err(|e| write_error(&tmp, e))?;
             for (n, bytes) in &files {
                 let p = tmp.join(n);
-                std::fs::write(&p, bytes).map_err(|e| werr(&p, e))?;
+                std::fs::write(&p, bytes).map_err(|e| write_error(&p, e))?;
             }
             Self::replace(&tmp, dir, parent, &name, overwrite)
         })();
@@ -168,13 +171,11 @@ impl Artifact {
         name: &str,
         overwrite: bool,
     ) -> Result<(), PipelineError> {
-        let werr =
-            |path: &Path, source| PipelineError::Write { path: path.display().to_string(), source };
         let mut aside = Vec::new();
         let mut result = Ok(());
         for _ in 0..REPLACE_TRIES {
             // rename(2) replaces only an empty directory; an artifact never is one.
-            result = std::fs::rename(tmp, dir).map_err(|e| werr(dir, e));
+            result = std::fs::rename(tmp, dir).map_err(|e| write_error(dir, e));
             if result.is_ok() || !dir.exists() {
                 break;
             }
