@@ -175,8 +175,18 @@ impl Artifact {
         let mut result = Ok(());
         for _ in 0..REPLACE_TRIES {
             // rename(2) replaces only an empty directory; an artifact never is one.
-            result = std::fs::rename(tmp, dir).map_err(|e| write_error(dir, e));
-            if result.is_ok() || !dir.exists() {
+            let Err(e) = std::fs::rename(tmp, dir) else {
+                result = Ok(());
+                break;
+            };
+            // Judged by the error, not only by looking again: a concurrent save
+            // may have moved the occupant away in between.
+            let occupied = matches!(
+                e.kind(),
+                std::io::ErrorKind::DirectoryNotEmpty | std::io::ErrorKind::AlreadyExists
+            ) || dir.exists();
+            result = Err(write_error(dir, e));
+            if !occupied {
                 break;
             }
             if !overwrite {
