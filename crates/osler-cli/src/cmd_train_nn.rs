@@ -95,7 +95,7 @@ fn train_options(a: &TrainArgs, defaults: TrainOptions) -> Result<TrainOptions, 
         stop_on: StopOn::Loss,
         seed: a.seed,
         device: n.device.parse::<DeviceChoice>().map_err(bad)?,
-        progress: !(a.quiet || a.json) && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        progress: crate::progress::epochs(epochs, a.quiet || a.json),
         ..defaults
     })
 }

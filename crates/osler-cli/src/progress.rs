@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use osler_nn::{ProgressObserver, TrainEvent};
 
 /// Advances `bar` by one step, clearing it after the last (so that what
 /// follows, e.g. the final fit's epoch bar, has the line).
@@ -27,4 +28,27 @@ pub fn bar(total: u64, message: &str, quiet: bool) -> ProgressBar {
     pb.set_message(message.to_string());
     pb.enable_steady_tick(std::time::Duration::from_millis(120));
     pb
+}
+
+/// An observer drawing a network's epochs as a bar (epoch, training loss,
+/// validation loss and metric), cleared when the run ends; no observer when
+/// `quiet` or stderr is not a terminal.
+pub fn epochs(total: usize, quiet: bool) -> ProgressObserver {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressObserver::default();
+    }
+    let bar = ProgressBar::new(total as u64);
+    if let Ok(style) = ProgressStyle::with_template("training [{bar:30}] epoch {pos}/{len} {msg}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    ProgressObserver::new(move |event| match event {
+        TrainEvent::Epoch(e) => {
+            bar.set_position(e.epoch as u64);
+            bar.set_message(format!(
+                "loss {:.4}  val loss {:.4}  val metric {:.4}",
+                e.train_loss, e.val_loss, e.val_metric
+            ));
+        }
+        TrainEvent::Finished => bar.finish_and_clear(),
+    })
 }

@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use crate::device::{device, fit_lock, scalar, to_vec};
 use crate::error::NnError;
 use crate::layers::{MlpArch, MlpNet, Norm};
+use crate::loaded::NetCache;
 use crate::loss::{CoxRiskSets, cox_nll};
+use crate::progress::ProgressObserver;
 use crate::tabular::{Standardizer, index, load_mlp};
 use crate::trainer::{
     EpochLog, Fitted, Objective, StopOn, TrainOptions, TrainSummary, fit, holdout,
@@ -91,6 +93,9 @@ pub struct DeepSurv {
     pub weights: Vec<u8>,
     #[serde(skip)]
     pub log: Vec<EpochLog>,
+    /// The network built from `weights`, reused by every prediction while they stay the same.
+    #[serde(skip)]
+    net: NetCache<MlpNet>,
 }
 
 struct CoxObjective {
@@ -181,23 +186,13 @@ pub fn breslow_baseline(time: &[f64], event: &[f64], eta: &[f64]) -> BaselineStr
 }
 
 impl DeepSurv {
-    /// Fits on `x`, follow-up times and 0/1 event indicators.
+    /// Fits on `x`, follow-up times and 0/1 event indicators, reporting
+    /// progress to `options.train.progress`.
     pub fn fit(
         x: &Matrix,
         time: &[f64],
         event: &[f64],
         options: &DeepSurvOptions,
-    ) -> Result<Self, NnError> {
-        Self::fit_logged(x, time, event, options, &mut |_| {})
-    }
-
-    /// [`Self::fit`] with a callback after every epoch.
-    pub fn fit_logged(
-        x: &Matrix,
-        time: &[f64],
-        event: &[f64],
-        options: &DeepSurvOptions,
-        on_epoch: &mut dyn FnMut(&EpochLog),
     ) -> Result<Self, NnError> {
         let n = x.rows();
         if time.len() != n || event.len() != n {
@@ -254,17 +249,21 @@ impl DeepSurv {
             val_sets,
         };
         let net = MlpNet::new(&arch, &ad);
-        let Fitted { model, log, summary } = fit(net, &objective, t, va.len(), on_epoch)?;
+        let Fitted { model, log, summary } = fit(net, &objective, t, va.len())?;
         let weights = crate::checkpoint::to_bytes(&model)?;
         drop(_guard);
+        // The fitted model does not keep the front end's observer alive.
+        let mut options = options.clone();
+        options.train.progress = ProgressObserver::default();
         let mut m = DeepSurv {
-            options: options.clone(),
+            options,
             arch,
             standardizer,
             baseline: BaselineStratum { label: 0, time: vec![], breslow: vec![], efron: vec![] },
             summary,
             weights,
             log,
+            net: NetCache::default(),
         };
         let eta = m.risk(x)?;
         m.baseline = breslow_baseline(time, event, &eta);
@@ -277,7 +276,7 @@ impl DeepSurv {
             return Ok(Vec::new());
         }
         let dev = device(self.options.train.device)?;
-        let net = load_mlp(&self.arch, &self.weights, &dev)?;
+        let net = self.net.get(&self.weights, || load_mlp(&self.arch, &self.weights, &dev))?;
         to_vec(net.forward(self.standardizer.tensor(x, None, &dev)?).reshape([x.rows()]))
     }
 }

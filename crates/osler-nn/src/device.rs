@@ -60,9 +60,11 @@ fn gpu_device() -> Result<Device, NnError> {
 static FIT_LOCK: Mutex<()> = Mutex::new(());
 
 /// Serialises training runs within a process. burn's random number generator
-/// (weight initialisation, dropout masks) is global per backend, so two fits on
-/// different threads would interleave their draws; holding this lock from
-/// seeding to the end of a fit keeps every fit reproducible.
+/// (weight initialisation, dropout masks) is global per backend and seeded per
+/// fit, so two fits on different threads would interleave their draws; holding
+/// this lock from seeding to the end of a fit keeps every fit reproducible.
+/// Only training takes it: predictions build their network from a shell of
+/// zeros ([`crate::layers::MlpNet::shell`]) that draws nothing from the RNG.
 pub fn fit_lock() -> MutexGuard<'static, ()> {
     FIT_LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

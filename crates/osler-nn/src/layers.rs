@@ -8,7 +8,8 @@ use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::pool::{AdaptiveAvgPool2d, AdaptiveAvgPool2dConfig, MaxPool2d, MaxPool2dConfig};
 use burn::nn::{
     BatchNorm, BatchNormConfig, Dropout, DropoutConfig, Embedding, EmbeddingConfig, Gru, GruConfig,
-    LayerNorm, LayerNormConfig, Linear, LinearConfig, Lstm, LstmConfig, PaddingConfig2d,
+    Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig, Lstm, LstmConfig,
+    PaddingConfig2d,
 };
 use burn::prelude::*;
 use burn::tensor::activation::relu;
@@ -24,6 +25,29 @@ pub enum Norm {
     Batch,
     /// Layer normalisation (Ba et al. 2016).
     Layer,
+}
+
+/// How a network's parameters start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Init {
+    /// burn's default initialiser of each layer (e.g. Kaiming-uniform for linear
+    /// layers), drawn from the backend's global RNG: the start of a training run.
+    Random,
+    /// Zeros everywhere: a shell that loaded weights overwrite. It draws nothing
+    /// from the RNG, so building one needs no lock and leaves a concurrent fit's
+    /// random stream untouched.
+    Zeros,
+}
+
+/// `config` with its initialiser replaced by zeros for [`Init::Zeros`]; burn's
+/// layer configs share no trait for this, hence a macro.
+macro_rules! start {
+    ($init:expr, $config:expr) => {
+        match $init {
+            Init::Random => $config,
+            Init::Zeros => $config.with_initializer(Initializer::Zeros),
+        }
+    };
 }
 
 /// Architecture of a multilayer perceptron.
@@ -51,11 +75,12 @@ pub struct ResidualBlock {
 }
 
 impl ResidualBlock {
-    pub fn new(width: usize, dropout: f64, device: &Device) -> Self {
+    /// A block of `width` units with dropout probability `dropout` (training only).
+    pub fn new(width: usize, dropout: f64, init: Init, device: &Device) -> Self {
         ResidualBlock {
             norm: LayerNormConfig::new(width).init(device),
-            fc1: LinearConfig::new(width, width).init(device),
-            fc2: LinearConfig::new(width, width).init(device),
+            fc1: start!(init, LinearConfig::new(width, width)).init(device),
+            fc2: start!(init, LinearConfig::new(width, width)).init(device),
             dropout: DropoutConfig::new(dropout).init(),
         }
     }
@@ -80,10 +105,19 @@ pub struct MlpNet {
 impl MlpNet {
     /// A freshly initialised network (burn's Kaiming-uniform weights, drawn from the device RNG).
     pub fn new(arch: &MlpArch, device: &Device) -> Self {
+        Self::with_init(arch, Init::Random, device)
+    }
+
+    /// A network of zeros for loaded weights to overwrite (no RNG draws).
+    pub fn shell(arch: &MlpArch, device: &Device) -> Self {
+        Self::with_init(arch, Init::Zeros, device)
+    }
+
+    fn with_init(arch: &MlpArch, init: Init, device: &Device) -> Self {
         let mut width = arch.inputs;
         let (mut hidden, mut batch_norms, mut layer_norms) = (Vec::new(), Vec::new(), Vec::new());
         for &h in &arch.hidden {
-            hidden.push(LinearConfig::new(width, h).init(device));
+            hidden.push(start!(init, LinearConfig::new(width, h)).init(device));
             match arch.norm {
                 Norm::Batch => batch_norms.push(BatchNormConfig::new(h).init(device)),
                 Norm::Layer => layer_norms.push(LayerNormConfig::new(h).init(device)),
@@ -92,7 +126,7 @@ impl MlpNet {
             width = h;
         }
         let blocks = (0..arch.residual_blocks)
-            .map(|_| ResidualBlock::new(width, arch.dropout, device))
+            .map(|_| ResidualBlock::new(width, arch.dropout, init, device))
             .collect();
         MlpNet {
             hidden,
@@ -100,7 +134,9 @@ impl MlpNet {
             layer_norms,
             blocks,
             dropout: DropoutConfig::new(arch.dropout).init(),
-            output: LinearConfig::new(width, arch.outputs).with_bias(arch.output_bias).init(device),
+            output: start!(init, LinearConfig::new(width, arch.outputs))
+                .with_bias(arch.output_bias)
+                .init(device),
         }
     }
 
@@ -194,20 +230,35 @@ pub struct SeqNet {
 }
 
 impl SeqNet {
+    /// A freshly initialised network (burn's default initialisers, drawn from the device RNG).
     pub fn new(arch: &SeqArch, device: &Device) -> Self {
-        let embedding = (arch.vocabulary > 0)
-            .then(|| EmbeddingConfig::new(arch.vocabulary, arch.embedding).init(device));
+        Self::with_init(arch, Init::Random, device)
+    }
+
+    /// A network of zeros for loaded weights to overwrite (no RNG draws).
+    pub fn shell(arch: &SeqArch, device: &Device) -> Self {
+        Self::with_init(arch, Init::Zeros, device)
+    }
+
+    fn with_init(arch: &SeqArch, init: Init, device: &Device) -> Self {
+        let embedding = (arch.vocabulary > 0).then(|| {
+            start!(init, EmbeddingConfig::new(arch.vocabulary, arch.embedding)).init(device)
+        });
         let d_in = arch.features + if arch.vocabulary > 0 { arch.embedding } else { 0 };
         let (lstm, gru) = match arch.cell {
-            Cell::Lstm => (Some(LstmConfig::new(d_in, arch.hidden, true).init(device)), None),
-            Cell::Gru => (None, Some(GruConfig::new(d_in, arch.hidden, true).init(device))),
+            Cell::Lstm => {
+                (Some(start!(init, LstmConfig::new(d_in, arch.hidden, true)).init(device)), None)
+            }
+            Cell::Gru => {
+                (None, Some(start!(init, GruConfig::new(d_in, arch.hidden, true)).init(device)))
+            }
         };
         SeqNet {
             embedding,
             lstm,
             gru,
             dropout: DropoutConfig::new(arch.dropout).init(),
-            head: LinearConfig::new(arch.hidden, arch.outputs).init(device),
+            head: start!(init, LinearConfig::new(arch.hidden, arch.outputs)).init(device),
         }
     }
 

@@ -15,15 +15,22 @@
 //! fit (under a process-wide lock, [`device::fit_lock`]), and the mini-batch
 //! order comes from `osler_data::SplitMix64`; the same seed gives bitwise the
 //! same weights.
+//!
+//! Serving: predictions never take the fit lock. A fitted model builds its
+//! network once from the weights (a shell of zeros that the weights overwrite,
+//! no RNG draws; [`loaded::NetCache`]) and shares it across threads; training
+//! progress goes to a [`progress::ProgressObserver`], the library draws nothing.
 
 pub mod checkpoint;
 pub mod deepsurv;
 pub mod device;
 pub mod error;
 pub mod layers;
+pub mod loaded;
 pub mod loss;
 pub mod mlp;
 pub mod optim;
+pub mod progress;
 pub mod sequence;
 pub mod tabular;
 pub mod trainer;
@@ -33,4 +40,5 @@ pub use device::DeviceChoice;
 pub use error::NnError;
 pub use mlp::{MlpClassifier, MlpOptions};
 pub use optim::{LrSchedule, OptimizerKind};
+pub use progress::{EpochProgress, ProgressObserver, TrainEvent};
 pub use trainer::{EpochLog, StopOn, TrainOptions};

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::device::{device, fit_lock, tensor, to_vec};
 use crate::error::NnError;
 use crate::layers::{MlpArch, MlpNet, Norm};
+use crate::loaded::NetCache;
 use crate::loss::{binary_cross_entropy, cross_entropy, focal_loss, row_weights};
+use crate::progress::ProgressObserver;
 use crate::tabular::{Standardizer, index, load_mlp};
 use crate::trainer::{EpochLog, Fitted, Objective, TrainOptions, TrainSummary, fit, holdout};
 
@@ -53,7 +55,9 @@ impl Default for MlpOptions {
 }
 
 /// A fitted MLP classifier. The weights are safetensors bytes, kept out of the
-/// JSON form (`weights` is stored as its own file in an artifact).
+/// JSON form (`weights` is stored as its own file in an artifact). The network
+/// is built from them at the first prediction and reused (also across threads)
+/// while they stay the same.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MlpClassifier {
     pub options: MlpOptions,
@@ -65,6 +69,9 @@ pub struct MlpClassifier {
     pub weights: Vec<u8>,
     #[serde(skip)]
     pub log: Vec<EpochLog>,
+    /// The network built from `weights`, reused by every prediction while they stay the same.
+    #[serde(skip)]
+    net: NetCache<MlpNet>,
 }
 
 struct MlpObjective<'a> {
@@ -178,18 +185,9 @@ pub fn class_labels(y: &[f64]) -> Result<(Vec<usize>, usize), NnError> {
 }
 
 impl MlpClassifier {
-    /// Fits on `x` (rows = patients) and class indices `y` (0/1 for a binary outcome).
+    /// Fits on `x` (rows = patients) and class indices `y` (0/1 for a binary
+    /// outcome), reporting progress to `options.train.progress`.
     pub fn fit(x: &Matrix, y: &[f64], options: &MlpOptions) -> Result<Self, NnError> {
-        Self::fit_logged(x, y, options, &mut |_| {})
-    }
-
-    /// [`Self::fit`] with a callback after every epoch (progress display).
-    pub fn fit_logged(
-        x: &Matrix,
-        y: &[f64],
-        options: &MlpOptions,
-        on_epoch: &mut dyn FnMut(&EpochLog),
-    ) -> Result<Self, NnError> {
         if y.len() != x.rows() {
             return Err(NnError::BadData(format!("{} rows but {} outcomes", x.rows(), y.len())));
         }
@@ -230,23 +228,27 @@ impl MlpClassifier {
             options,
             device: plain,
         };
-        let Fitted { model, log, summary } = fit(net, &objective, t, val_rows.len(), on_epoch)?;
+        let Fitted { model, log, summary } = fit(net, &objective, t, val_rows.len())?;
         let weights = crate::checkpoint::to_bytes(&model)?;
+        // The fitted model does not keep the front end's observer alive.
+        let mut options = options.clone();
+        options.train.progress = ProgressObserver::default();
         Ok(MlpClassifier {
-            options: options.clone(),
+            options,
             arch,
             classes,
             standardizer,
             summary,
             weights,
             log,
+            net: NetCache::default(),
         })
     }
 
     /// Binary: probability of class 1 per row. Multiclass: row-major `[n, k]` probabilities.
     pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>, NnError> {
         let dev = device(self.options.train.device)?;
-        let net = load_mlp(&self.arch, &self.weights, &dev)?;
+        let net = self.net.get(&self.weights, || load_mlp(&self.arch, &self.weights, &dev))?;
         if x.rows() == 0 {
             return Ok(Vec::new());
         }

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::device::{device, fit_lock, tensor, to_vec};
 use crate::error::NnError;
 use crate::layers::{SeqArch, SeqNet};
+use crate::loaded::NetCache;
 use crate::loss::{binary_cross_entropy, cross_entropy};
+use crate::progress::ProgressObserver;
 use crate::tabular::index;
 use crate::trainer::{EpochLog, Fitted, Objective, TrainOptions, TrainSummary, fit, holdout};
 
@@ -67,7 +69,8 @@ impl Sequences {
     }
 }
 
-/// A fitted sequence classifier.
+/// A fitted sequence classifier. Its network is built from `weights` at the
+/// first prediction and reused (also across threads) while they stay the same.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SequenceClassifier {
     pub arch: SeqArch,
@@ -78,6 +81,9 @@ pub struct SequenceClassifier {
     pub weights: Vec<u8>,
     #[serde(skip)]
     pub log: Vec<EpochLog>,
+    /// The network built from `weights`, reused by every prediction while they stay the same.
+    #[serde(skip)]
+    net: NetCache<SeqNet>,
 }
 
 struct SeqObjective {
@@ -162,7 +168,8 @@ fn probs(
 }
 
 impl SequenceClassifier {
-    /// Fits on sequences and class indices `y`; `arch.outputs` is set from the classes.
+    /// Fits on sequences and class indices `y`; `arch.outputs` is set from the
+    /// classes; progress goes to `train.progress`.
     pub fn fit(
         data: &Sequences,
         y: &[f64],
@@ -195,21 +202,30 @@ impl SequenceClassifier {
             classes,
         };
         let net = SeqNet::new(&arch, &ad);
-        let Fitted { model, log, summary } =
-            fit(net, &objective, train, va.len(), &mut |_: &EpochLog| {})?;
+        let Fitted { model, log, summary } = fit(net, &objective, train, va.len())?;
         let weights = crate::checkpoint::to_bytes(&model)?;
-        Ok(SequenceClassifier { arch, classes, train: train.clone(), summary, weights, log })
+        // The fitted model does not keep the front end's observer alive.
+        let train = TrainOptions { progress: ProgressObserver::default(), ..train.clone() };
+        Ok(SequenceClassifier {
+            arch,
+            classes,
+            train,
+            summary,
+            weights,
+            log,
+            net: NetCache::default(),
+        })
     }
 
     /// Binary: probability of class 1; multiclass: row-major `[n, k]` probabilities.
     pub fn predict_proba(&self, data: &Sequences) -> Result<Vec<f64>, NnError> {
         data.check(self.arch.vocabulary)?;
         let dev = device(self.train.device)?;
-        let net = {
-            let _guard = fit_lock();
-            SeqNet::new(&self.arch, &dev)
-        };
-        let net = burn::module::Module::valid(&crate::checkpoint::load(net, &self.weights)?);
+        // A shell of zeros draws nothing from burn's RNG: no fit lock needed.
+        let net = self.net.get(&self.weights, || {
+            let shell = SeqNet::shell(&self.arch, &dev);
+            Ok(burn::module::Module::valid(&crate::checkpoint::load(shell, &self.weights)?))
+        })?;
         let rows: Vec<usize> = (0..data.n).collect();
         let (x, t) = data.tensors(&rows, &dev);
         probs(&net, x, t, self.classes)

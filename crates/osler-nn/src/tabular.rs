@@ -92,13 +92,9 @@ pub fn load_mlp(arch: &MlpArch, weights: &[u8], device: &Device) -> Result<MlpNe
                 .into(),
         ));
     }
-    // Building the module draws initial values from burn's global RNG: hold the fit
-    // lock so a concurrent fit's random stream is not disturbed.
-    let net = {
-        let _guard = crate::device::fit_lock();
-        MlpNet::new(arch, device)
-    };
-    Ok(burn::module::Module::valid(&crate::checkpoint::load(net, weights)?))
+    // A shell of zeros draws nothing from burn's global RNG, so loading needs no
+    // lock and never waits for (or disturbs) a fit on another thread.
+    Ok(burn::module::Module::valid(&crate::checkpoint::load(MlpNet::shell(arch, device), weights)?))
 }
 
 /// Row indices of `idx` as an integer tensor.

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::device::{DeviceChoice, scalar};
 use crate::error::{Checkpoint, NnError};
 use crate::optim::{LrSchedule, OptimizerKind, Scheduler, build_optimizer};
+use crate::progress::{EpochProgress, ProgressObserver, TrainEvent};
 
 /// Options of a training run (all models).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,10 +41,11 @@ pub struct TrainOptions {
     pub stop_on: StopOn,
     pub seed: u64,
     pub device: DeviceChoice,
-    /// Show a progress bar on stderr (epoch, training loss, validation
-    /// loss/metric). A display choice, not a hyperparameter: not saved.
+    /// Receives an event per epoch (epoch, training loss, validation
+    /// loss/metric) and one at the end, e.g. to draw a progress bar. A display
+    /// choice, not a hyperparameter: not saved, and ignored by `==`.
     #[serde(skip)]
-    pub progress: bool,
+    pub progress: ProgressObserver,
 }
 
 impl Default for TrainOptions {
@@ -62,7 +64,7 @@ impl Default for TrainOptions {
             stop_on: StopOn::Loss,
             seed: 1,
             device: DeviceChoice::Cpu,
-            progress: false,
+            progress: ProgressObserver::default(),
         }
     }
 }
@@ -160,27 +162,27 @@ pub fn batches(n: usize, size: usize, min: usize, rng: &mut SplitMix64) -> Vec<V
     out
 }
 
-/// The epoch progress bar (hidden unless `opts.progress`; cleared when dropped).
-fn progress_bar(opts: &TrainOptions) -> indicatif::ProgressBar {
-    if !opts.progress {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(opts.epochs as u64);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("training [{bar:30}] epoch {pos}/{len} {msg}")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.with_finish(indicatif::ProgressFinish::AndClear)
+/// Trains `model` (already on the autodiff device, seeded by the caller) on
+/// `objective`, reporting each epoch and the end of the run to `opts.progress`.
+pub fn fit<M>(
+    model: M,
+    objective: &dyn Objective<M>,
+    opts: &TrainOptions,
+    validation_rows: usize,
+) -> Result<Fitted<M>, NnError>
+where
+    M: Module + ModuleSnapshot + Clone,
+{
+    let result = run(model, objective, opts, validation_rows);
+    opts.progress.notify(&TrainEvent::Finished);
+    result
 }
 
-/// Trains `model` (already on the autodiff device, seeded by the caller) on `objective`.
-pub fn fit<M>(
+fn run<M>(
     mut model: M,
     objective: &dyn Objective<M>,
     opts: &TrainOptions,
     validation_rows: usize,
-    on_epoch: &mut dyn FnMut(&EpochLog),
 ) -> Result<Fitted<M>, NnError>
 where
     M: Module + ModuleSnapshot + Clone,
@@ -197,7 +199,6 @@ where
     let mut last_good: Option<(usize, M)> = None;
     let mut since_best = 0;
     let mut stopped_early = false;
-    let bar = progress_bar(opts);
     // Loss of the first batch at initialisation, for the explosion check.
     let mut initial: Option<f64> = None;
     for epoch in 1..=opts.epochs {
@@ -239,12 +240,13 @@ where
             lr,
             seconds: t0.elapsed().as_secs_f64(),
         };
-        on_epoch(&entry);
-        bar.set_position(epoch as u64);
-        bar.set_message(format!(
-            "loss {:.4}  val loss {:.4}  val metric {:.4}",
-            entry.train_loss, entry.val_loss, entry.val_metric
-        ));
+        opts.progress.notify(&TrainEvent::Epoch(EpochProgress {
+            epoch,
+            epochs: opts.epochs,
+            train_loss,
+            val_loss,
+            val_metric,
+        }));
         log.push(entry);
         last_good = Some((epoch, model.clone()));
         let score = match opts.stop_on {

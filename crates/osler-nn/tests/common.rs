@@ -1,7 +1,23 @@
 //! Shared helpers of the integration tests.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use osler_data::{ColumnData, Matrix, Table};
+use osler_data::{ColumnData, Matrix, SplitMix64, Table};
+use osler_nn::sequence::Sequences;
+
+/// `n` rows of 4 uniform(-2, 2) features and a 0/1 outcome with
+/// logit `1.5 x0 - x1 x2 + 0.3` (an interaction a linear model misses).
+pub fn toy(n: usize, seed: u64) -> (Matrix, Vec<f64>) {
+    let mut r = SplitMix64::new(seed);
+    let cols: Vec<Vec<f64>> =
+        (0..4).map(|_| (0..n).map(|_| r.next_f64() * 4.0 - 2.0).collect()).collect();
+    let y = (0..n)
+        .map(|i| {
+            let z = 1.5 * cols[0][i] - cols[1][i] * cols[2][i] + 0.3;
+            f64::from(r.next_f64() < 1.0 / (1.0 + (-z).exp()))
+        })
+        .collect();
+    (Matrix::from_columns(&cols).unwrap(), y)
+}
 
 /// A numeric column of a shipped dataset (text columns: their level codes).
 pub fn column(t: &Table, name: &str) -> Vec<f64> {
@@ -13,6 +29,19 @@ pub fn column(t: &Table, name: &str) -> Vec<f64> {
 
 pub fn dataset(name: &str) -> Table {
     osler_data::datasets::find(name).unwrap().table().unwrap()
+}
+
+/// `n` sequences of `steps` steps with 2 uniform(-1, 1) features and a token
+/// (1 with probability 0.1, vocabulary 2); class = whether the sum of feature 0
+/// ends positive.
+pub fn sequences(n: usize, steps: usize, seed: u64) -> (Sequences, Vec<f64>) {
+    let mut r = SplitMix64::new(seed);
+    let values: Vec<f64> = (0..n * steps * 2).map(|_| r.next_f64() * 2.0 - 1.0).collect();
+    let tokens: Vec<i64> = (0..n * steps).map(|_| i64::from(r.next_f64() < 0.1)).collect();
+    let y: Vec<f64> = (0..n)
+        .map(|i| f64::from((0..steps).map(|t| values[(i * steps + t) * 2]).sum::<f64>() > 0.0))
+        .collect();
+    (Sequences { n, steps, features: 2, values, tokens: Some(tokens) }, y)
 }
 
 /// whas500: the 14 covariates, `lenfol`, `fstat`.

@@ -21,7 +21,7 @@ use burn::tensor::{FloatDType, TensorData};
 use osler_data::{Matrix, SplitMix64};
 use osler_models::survival::{CoxModel, CoxOptions, Ties};
 use osler_nn::device::{scalar, tensor, to_vec};
-use osler_nn::layers::ResidualBlock;
+use osler_nn::layers::{Init, ResidualBlock};
 use osler_nn::loss::{
     CoxRiskSets, binary_cross_entropy, cox_nll, cross_entropy, focal_loss, mse, row_weights,
 };
@@ -143,7 +143,7 @@ fn conv2d_and_pooling() {
 fn residual_block() {
     let d = dev();
     d.seed(3);
-    let block = ResidualBlock::new(4, 0.0, &d);
+    let block = ResidualBlock::new(4, 0.0, Init::Random, &d);
     assert!(check(randn(12, 15), [3, 4], &|x| project(block.forward(x), 16)) < TOL);
 }
 

@@ -4,24 +4,11 @@
 
 mod common;
 
-use osler_data::{Matrix, SplitMix64};
+use common::toy;
 use osler_models::survival::ProportionalHazards;
 use osler_nn::layers::{Cell, SeqArch};
-use osler_nn::sequence::{SequenceClassifier, Sequences};
+use osler_nn::sequence::SequenceClassifier;
 use osler_nn::{DeepSurv, DeepSurvOptions, MlpClassifier, MlpOptions, NnError, TrainOptions};
-
-fn toy(n: usize, seed: u64) -> (Matrix, Vec<f64>) {
-    let mut r = SplitMix64::new(seed);
-    let cols: Vec<Vec<f64>> =
-        (0..4).map(|_| (0..n).map(|_| r.next_f64() * 4.0 - 2.0).collect()).collect();
-    let y = (0..n)
-        .map(|i| {
-            let z = 1.5 * cols[0][i] - cols[1][i] * cols[2][i] + 0.3;
-            f64::from(r.next_f64() < 1.0 / (1.0 + (-z).exp()))
-        })
-        .collect();
-    (Matrix::from_columns(&cols).unwrap(), y)
-}
 
 fn quick() -> MlpOptions {
     MlpOptions {
@@ -140,15 +127,7 @@ fn deepsurv_on_whas500_is_deterministic_and_concordant() {
 
 #[test]
 fn lstm_and_gru_classify_sequences() {
-    // Class = whether the running sum of feature 0 ends positive; token 1 flips it.
-    let (n, steps) = (160, 6);
-    let mut r = SplitMix64::new(7);
-    let values: Vec<f64> = (0..n * steps * 2).map(|_| r.next_f64() * 2.0 - 1.0).collect();
-    let tokens: Vec<i64> = (0..n * steps).map(|_| i64::from(r.next_f64() < 0.1)).collect();
-    let y: Vec<f64> = (0..n)
-        .map(|i| f64::from((0..steps).map(|t| values[(i * steps + t) * 2]).sum::<f64>() > 0.0))
-        .collect();
-    let data = Sequences { n, steps, features: 2, values, tokens: Some(tokens) };
+    let (data, y) = common::sequences(160, 6, 7);
     for cell in [Cell::Lstm, Cell::Gru] {
         let arch = SeqArch {
             cell,

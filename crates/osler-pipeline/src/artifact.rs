@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -86,6 +87,34 @@ pub struct Artifact {
     pub out_of_fold: Option<OutOfFold>,
 }
 
+/// Saves started by this process: with the process id, a name no other save
+/// (on another thread or in another process) uses at the same time.
+static SAVES: AtomicU64 = AtomicU64::new(0);
+
+/// A sibling of `dir` named `.{name}.{kind}-{pid}-{n}` that no concurrent save uses.
+fn unique_sibling(parent: &Path, name: &str, kind: &str) -> PathBuf {
+    let n = SAVES.fetch_add(1, Ordering::Relaxed);
+    parent.join(format!(".{name}.{kind}-{}-{n}", std::process::id()))
+}
+
+/// How often a save retries moving an artifact that another save put in its
+/// place; each retry means another writer finished in between, so a bound only
+/// guards against livelock.
+const REPLACE_TRIES: usize = 64;
+
+/// The error of a save to an existing directory without `overwrite`.
+fn exists(dir: &Path) -> PipelineError {
+    PipelineError::Usage(format!(
+        "{} already exists; choose another --out or pass --force to replace it",
+        dir.display()
+    ))
+}
+
+/// A failed write of `path`.
+fn write_error(path: &Path, source: std::io::Error) -> PipelineError {
+    PipelineError::Write { path: path.display().to_string(), source }
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     osler_data::csv_reader::hex(&Sha256::digest(bytes))
 }
@@ -100,13 +129,8 @@ fn to_json<T: Serialize>(v: &T) -> Result<Vec<u8>, PipelineError> {
 impl Artifact {
     /// Writes the artifact to `dir` atomically. An existing `dir` is replaced only with `overwrite`.
     pub fn save(&mut self, dir: &Path, overwrite: bool) -> Result<(), PipelineError> {
-        let werr =
-            |path: &Path, source| PipelineError::Write { path: path.display().to_string(), source };
         if dir.exists() && !overwrite {
-            return Err(PipelineError::Usage(format!(
-                "{} already exists; choose another --out or pass --force to replace it",
-                dir.display()
-            )));
+            return Err(exists(dir));
         }
         let mut files: Vec<(String, Vec<u8>)> = vec![(WEIGHTS.into(), to_json(&self.model)?)];
         if let Some(oof) = &self.out_of_fold {
@@ -117,28 +141,73 @@ impl Artifact {
         files.push((MANIFEST.into(), to_json(&self.manifest)?));
 
         let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).map_err(|e| werr(parent, e))?;
+        std::fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        let tmp = unique_sibling(parent, &name, "tmp");
+        // Only a crashed earlier process with this id can have left this name behind.
         let _ = std::fs::remove_dir_all(&tmp);
         let result = (|| {
-            std::fs::create_dir(&tmp).map_err(|e| werr(&tmp, e))?;
+            std::fs::create_dir(&tmp).map_err(|e| write_error(&tmp, e))?;
             for (n, bytes) in &files {
                 let p = tmp.join(n);
-                std::fs::write(&p, bytes).map_err(|e| werr(&p, e))?;
+                std::fs::write(&p, bytes).map_err(|e| write_error(&p, e))?;
             }
-            if dir.exists() {
-                let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-                std::fs::rename(dir, &old).map_err(|e| werr(dir, e))?;
-                std::fs::rename(&tmp, dir).map_err(|e| werr(dir, e))?;
-                let _ = std::fs::remove_dir_all(&old);
-            } else {
-                std::fs::rename(&tmp, dir).map_err(|e| werr(dir, e))?;
-            }
-            Ok(())
+            Self::replace(&tmp, dir, parent, &name, overwrite)
         })();
         if result.is_err() {
             let _ = std::fs::remove_dir_all(&tmp);
+        }
+        result
+    }
+
+    /// Renames the complete directory `tmp` to `dir`. A directory already at
+    /// `dir` (an earlier artifact, or one a concurrent save renamed there first)
+    /// is moved aside to a unique name and deleted with `overwrite`, and makes
+    /// the save fail without it; `dir` never holds a partial artifact.
+    fn replace(
+        tmp: &Path,
+        dir: &Path,
+        parent: &Path,
+        name: &str,
+        overwrite: bool,
+    ) -> Result<(), PipelineError> {
+        let mut aside = Vec::new();
+        let mut result = Ok(());
+        for _ in 0..REPLACE_TRIES {
+            // rename(2) replaces only an empty directory; an artifact never is one.
+            let Err(e) = std::fs::rename(tmp, dir) else {
+                result = Ok(());
+                break;
+            };
+            // Judged by the error, not only by looking again: a concurrent save
+            // may have moved the occupant away in between.
+            let occupied = matches!(
+                e.kind(),
+                std::io::ErrorKind::DirectoryNotEmpty | std::io::ErrorKind::AlreadyExists
+            ) || dir.exists();
+            result = Err(write_error(dir, e));
+            if !occupied {
+                break;
+            }
+            if !overwrite {
+                result = Err(exists(dir));
+                break;
+            }
+            let old = unique_sibling(parent, name, "old");
+            // A concurrent save may have moved it first: then the next try finds it gone.
+            if std::fs::rename(dir, &old).is_ok() {
+                aside.push(old);
+            }
+        }
+        // A failed save leaves the artifact it found (best effort).
+        if result.is_err()
+            && !dir.exists()
+            && let Some(last) = aside.pop()
+        {
+            let _ = std::fs::rename(last, dir);
+        }
+        for old in aside {
+            let _ = std::fs::remove_dir_all(old);
         }
         result
     }

@@ -96,8 +96,8 @@ impl ModelSpec {
         let mut spec = self.clone();
         match &mut spec {
             ModelSpec::Enet(e) => *e = e.for_cv(),
-            ModelSpec::Mlp { options } => options.train.progress = false,
-            ModelSpec::DeepSurv { options } => options.train.progress = false,
+            ModelSpec::Mlp { options } => options.train.progress = Default::default(),
+            ModelSpec::DeepSurv { options } => options.train.progress = Default::default(),
             _ => {}
         }
         spec
