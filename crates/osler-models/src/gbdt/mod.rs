@@ -1,7 +1,7 @@
 //! Histogram gradient-boosted trees for binary outcomes (LightGBM-style).
 //!
 //! * Features are binned once into at most 255 quantile bins plus one bin for
-//!   missing values ([`binning`]); splits are found on gradient histograms,
+//!   missing values (module `binning`); splits are found on gradient histograms,
 //!   building only the smaller child's histogram and subtracting it from the
 //!   parent's for the larger child.
 //! * Trees grow leaf-wise (best gain first) up to `max_leaves`, under
