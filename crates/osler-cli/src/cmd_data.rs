@@ -169,27 +169,13 @@ pub fn synth(args: SynthArgs) -> CliResult {
         _ => {}
     }
     // Written to a temporary sibling and renamed, so a failure leaves no partial file.
-    let dir = args
-        .out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = args.out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let fail =
-        |e: std::io::Error| CliError::user(format!("cannot write {}: {e}", args.out.display()));
-    let file = std::fs::File::create(&tmp).map_err(fail)?;
-    let res = match args.kind {
+    let res = osler_data::atomic::write_file_with(&args.out, |file| match args.kind {
         SynthKind::Binary => {
             synth::write_binary_csv(&synth::binary(args.n, args.p, args.seed), file)
         }
         SynthKind::Survival => {
             synth::write_survival_csv(&synth::survival(args.n, args.p, args.seed), file)
         }
-    };
-    if let Err(e) = res.and_then(|()| std::fs::rename(&tmp, &args.out)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
-    Ok(())
+    });
+    res.map_err(|e| CliError::user(format!("cannot write {}: {e}", args.out.display())))
 }

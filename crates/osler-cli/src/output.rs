@@ -17,21 +17,10 @@ pub fn print_json<T: Serialize>(v: &T) -> CliResult {
     Ok(())
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory.
+/// Writes `bytes` to `path` atomically (a unique temporary sibling renamed into place).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let fail = |e: std::io::Error| CliError::user(format!("cannot write {}: {e}", path.display()));
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
-    })?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
-    })
+    osler_data::atomic::write_file(path, bytes)
+        .map_err(|e| CliError::user(format!("cannot write {}: {e}", path.display())))
 }
 
 /// Formats a number with `sig` significant digits for tables (NaN as "-").

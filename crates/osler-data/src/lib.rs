@@ -6,6 +6,7 @@
 //! valid ranges) -> [`target::select_features`] / [`target::binary_target`] ->
 //! [`preprocess::Preprocessor`] fitted on training rows -> [`Matrix`].
 
+pub mod atomic;
 pub mod catalog;
 pub mod csv_reader;
 pub mod datasets;

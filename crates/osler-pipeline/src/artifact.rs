@@ -8,11 +8,11 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use osler_data::atomic::{parent_dir, unique_sibling};
 use osler_data::{BinaryLevels, Preprocessor, Schema};
 
 use crate::cv::{CvSummary, OutOfFold};
@@ -87,16 +87,6 @@ pub struct Artifact {
     pub out_of_fold: Option<OutOfFold>,
 }
 
-/// Saves started by this process: with the process id, a name no other save
-/// (on another thread or in another process) uses at the same time.
-static SAVES: AtomicU64 = AtomicU64::new(0);
-
-/// A sibling of `dir` named `.{name}.{kind}-{pid}-{n}` that no concurrent save uses.
-fn unique_sibling(parent: &Path, name: &str, kind: &str) -> PathBuf {
-    let n = SAVES.fetch_add(1, Ordering::Relaxed);
-    parent.join(format!(".{name}.{kind}-{}-{n}", std::process::id()))
-}
-
 /// How often a save retries moving an artifact that another save put in its
 /// place; each retry means another writer finished in between, so a bound only
 /// guards against livelock.
@@ -140,10 +130,9 @@ impl Artifact {
         self.manifest.files = files.iter().map(|(n, b)| (n.to_string(), sha256_hex(b))).collect();
         files.push((MANIFEST.into(), to_json(&self.manifest)?));
 
-        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = parent_dir(dir);
         std::fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
-        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tmp = unique_sibling(parent, &name, "tmp");
+        let tmp = unique_sibling(dir, "tmp");
         // Only a crashed earlier process with this id can have left this name behind.
         let _ = std::fs::remove_dir_all(&tmp);
         let result = (|| {
@@ -152,7 +141,7 @@ impl Artifact {
                 let p = tmp.join(n);
                 std::fs::write(&p, bytes).map_err(|e| write_error(&p, e))?;
             }
-            Self::replace(&tmp, dir, parent, &name, overwrite)
+            Self::replace(&tmp, dir, overwrite)
         })();
         if result.is_err() {
             let _ = std::fs::remove_dir_all(&tmp);
@@ -164,13 +153,7 @@ impl Artifact {
     /// `dir` (an earlier artifact, or one a concurrent save renamed there first)
     /// is moved aside to a unique name and deleted with `overwrite`, and makes
     /// the save fail without it; `dir` never holds a partial artifact.
-    fn replace(
-        tmp: &Path,
-        dir: &Path,
-        parent: &Path,
-        name: &str,
-        overwrite: bool,
-    ) -> Result<(), PipelineError> {
+    fn replace(tmp: &Path, dir: &Path, overwrite: bool) -> Result<(), PipelineError> {
         let mut aside = Vec::new();
         let mut result = Ok(());
         for _ in 0..REPLACE_TRIES {
@@ -193,7 +176,7 @@ impl Artifact {
                 result = Err(exists(dir));
                 break;
             }
-            let old = unique_sibling(parent, name, "old");
+            let old = unique_sibling(dir, "old");
             // A concurrent save may have moved it first: then the next try finds it gone.
             if std::fs::rename(dir, &old).is_ok() {
                 aside.push(old);
