@@ -5,6 +5,8 @@
 //! scores (`score`, any finite values) or probabilities (`p`, in `[0, 1]`).
 //! Inputs are validated in one place and problems come back as [`EvalError`].
 
+#![warn(missing_docs)]
+
 mod benefit;
 pub mod binomial;
 mod bootstrap;

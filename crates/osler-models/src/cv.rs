@@ -32,7 +32,12 @@ pub enum Folds {
     Given(Vec<usize>),
     /// `k` folds stratified by the outcome (class, or event indicator for
     /// survival) from [`osler_data::split::stratified_kfold`] seeded with `seed`.
-    Stratified { k: usize, seed: u64 },
+    Stratified {
+        /// Number of folds.
+        k: usize,
+        /// Seed of the SplitMix64 generator that shuffles rows within each stratum.
+        seed: u64,
+    },
 }
 
 impl Folds {
@@ -73,6 +78,7 @@ pub(crate) fn distinct_folds(folds: &[usize]) -> Result<Vec<usize>, ModelError> 
 /// The cross-validated curve along the penalties and the chosen penalties.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CvCurve {
+    /// The penalties of the path, in the order fitted.
     pub lambdas: Vec<f64>,
     /// Cross-validated mean of the measure per penalty (glmnet `cvm`).
     pub cvm: Vec<f64>,
@@ -82,7 +88,9 @@ pub struct CvCurve {
     pub lambda_min: f64,
     /// Largest penalty with `cvm` within one `cvsd` of the best.
     pub lambda_1se: f64,
+    /// Position of `lambda_min` in `lambdas`.
     pub index_min: usize,
+    /// Position of `lambda_1se` in `lambdas`.
     pub index_1se: usize,
     /// Distinct fold ids, ascending (the rows of `fold_values`).
     pub fold_ids: Vec<usize>,

@@ -1,6 +1,8 @@
 //! osler-models: estimators (linear models, gradient-boosted trees, survival
 //! models) and the selection tools for wide data.
 
+#![warn(missing_docs)]
+
 pub mod cv;
 pub mod error;
 pub mod gbdt;

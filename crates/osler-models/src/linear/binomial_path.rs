@@ -16,6 +16,7 @@ use crate::ModelError;
 /// A fitted binomial elastic-net path; coefficients on the original scale.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BinomialPath {
+    /// Penalties `lambda`, one per fitted model, in the order fitted (the given order, or glmnet's decreasing path).
     pub lambdas: Vec<f64>,
     /// Intercept `b_0` per penalty.
     pub intercepts: Vec<f64>,
@@ -31,6 +32,7 @@ pub struct BinomialPath {
     pub loglik_null: f64,
     /// Smallest penalty with every coefficient 0 (`max_j |G_j(null)| / max(alpha, 1e-3)`).
     pub lambda_max: f64,
+    /// Elastic-net mixing `alpha` in `[0, 1]` of the fit (1 = lasso, 0 = ridge).
     pub alpha: f64,
     /// Largest KKT violation per penalty (standardised scale).
     pub kkt: Vec<f64>,
@@ -50,6 +52,7 @@ impl BinomialPath {
         self.lambdas.len()
     }
 
+    /// Whether no penalty was fitted.
     pub fn is_empty(&self) -> bool {
         self.lambdas.is_empty()
     }

@@ -56,7 +56,9 @@ pub enum CvMeasure {
 /// Result of [`cv_binomial`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CvBinomial {
+    /// The loss measure cross-validated in `curve`.
     pub measure: CvMeasure,
+    /// Cross-validated measure per penalty and the chosen `lambda_min` / `lambda_1se`.
     pub curve: CvCurve,
     /// The path on all rows (coefficients over all columns of `x`).
     pub path: BinomialPath,
@@ -69,11 +71,15 @@ pub struct CvBinomial {
 /// Result of [`cv_multinomial`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CvMultinomial {
+    /// The loss measure cross-validated in `curve`.
     pub measure: CvMeasure,
+    /// Cross-validated measure per penalty and the chosen `lambda_min` / `lambda_1se`.
     pub curve: CvCurve,
     /// The path on all rows (coefficients over all columns of `x`).
     pub path: MultinomialPath,
+    /// Fold id per row (the given ones, or those drawn from the seed).
     pub folds: Vec<usize>,
+    /// Features kept by the pre-filter on all rows (all features without one).
     pub features: Vec<usize>,
 }
 

@@ -45,6 +45,7 @@ pub struct LogisticModel {
 pub struct CoefficientRow {
     /// Feature index, `None` for the intercept.
     pub index: Option<usize>,
+    /// The coefficient: log-odds ratio per unit of the feature (original scale), or the intercept's log-odds at all features 0.
     pub coef: f64,
     /// `sqrt` of the diagonal of the inverse Hessian at the optimum (statsmodels).
     pub se: Option<f64>,
@@ -87,6 +88,7 @@ impl LogisticModel {
         Ok(fit_prepared(x, y, &prep, opts, None)?.0)
     }
 
+    /// Intercept `b_0`: the log-odds at all features 0 (original feature scale).
     pub fn intercept(&self) -> f64 {
         self.intercept
     }
@@ -96,6 +98,7 @@ impl LogisticModel {
         &self.coefficients
     }
 
+    /// Number of features the model was fitted on.
     pub fn n_features(&self) -> usize {
         self.coefficients.len()
     }

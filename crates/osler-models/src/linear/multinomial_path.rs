@@ -14,6 +14,7 @@ use crate::ModelError;
 /// A fitted multinomial elastic-net path; coefficients on the original scale.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultinomialPath {
+    /// Penalties `lambda`, one per fitted model, in the order fitted (the given order, or glmnet's decreasing path).
     pub lambdas: Vec<f64>,
     /// `intercepts[l][k]`, centred to sum to 0 over `k` (glmnet's `a0`).
     pub intercepts: Vec<Vec<f64>>,
@@ -29,7 +30,9 @@ pub struct MultinomialPath {
     pub loglik_null: f64,
     /// Smallest penalty with every coefficient 0.
     pub lambda_max: f64,
+    /// Elastic-net mixing `alpha` in `[0, 1]` of the fit (1 = lasso, 0 = ridge).
     pub alpha: f64,
+    /// Number of outcome classes `K`.
     pub n_classes: usize,
     /// Largest KKT violation per penalty (standardised scale).
     pub kkt: Vec<f64>,
@@ -52,9 +55,11 @@ pub struct MultinomialModel {
 }
 
 impl MultinomialModel {
+    /// Number of outcome classes `K`.
     pub fn n_classes(&self) -> usize {
         self.intercepts.len()
     }
+    /// Number of features (coefficients per class).
     pub fn n_features(&self) -> usize {
         self.coefs.first().map_or(0, Vec::len)
     }
@@ -66,9 +71,11 @@ impl MultinomialModel {
     pub fn coefficients(&self) -> &[Vec<f64>] {
         &self.coefs
     }
+    /// The penalty `lambda` this model was fitted at.
     pub fn lambda(&self) -> f64 {
         self.lambda
     }
+    /// Elastic-net mixing `alpha` in `[0, 1]` of the fit (1 = lasso, 0 = ridge).
     pub fn alpha(&self) -> f64 {
         self.alpha
     }
@@ -126,10 +133,12 @@ pub(crate) fn softmax_rows(eta: &[Vec<f64>]) -> Vec<Vec<f64>> {
 }
 
 impl MultinomialPath {
+    /// Number of penalties fitted.
     pub fn len(&self) -> usize {
         self.lambdas.len()
     }
 
+    /// Whether no penalty was fitted.
     pub fn is_empty(&self) -> bool {
         self.lambdas.is_empty()
     }

@@ -34,6 +34,7 @@ pub enum Penalty {
 /// for `penalty='l2'`, on features it has standardised itself).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LogisticOptions {
+    /// Penalty term added to the objective (none, ridge, lasso or elastic net).
     pub penalty: Penalty,
     /// Penalty strength `lambda > 0` (ignored when `penalty` is `None`).
     pub lambda: f64,

@@ -11,16 +11,22 @@ use super::split::{FeatureSplit, NodeStats};
 pub enum RsfNode {
     /// A row goes to `left` when `x[feature] <= threshold`, else to `right`.
     Split {
+        /// Feature (column) index tested, from 0.
         feature: u32,
+        /// Split point in the feature's units: `x[feature] <= threshold` goes left.
         threshold: f64,
+        /// Node index of the left child.
         left: u32,
+        /// Node index of the right child.
         right: u32,
         /// The standardized log-rank statistic `|L|` of the split.
         logrank: f64,
     },
     /// A terminal node holding the in-bag training rows `leaf_rows[start..end]`.
     Leaf {
+        /// First position of the leaf's rows in the tree's `leaf_rows`.
         start: u32,
+        /// One past the last position of the leaf's rows in `leaf_rows`.
         end: u32,
         /// The leaf's ensemble-mortality contribution: the sum over the
         /// forest's event-time grid of the leaf's Nelson-Aalen estimate.

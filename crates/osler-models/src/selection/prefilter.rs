@@ -48,7 +48,9 @@ pub enum PrefilterMethod {
 /// Keep the `keep` features with the largest statistic `method`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prefilter {
+    /// The per-feature statistic features are ranked by.
     pub method: PrefilterMethod,
+    /// Number of features kept (at least 1; all of them when there are fewer).
     pub keep: usize,
 }
 
@@ -60,7 +62,12 @@ pub enum Outcome<'a> {
     /// Class labels `0..K`.
     Classes(&'a [usize]),
     /// Follow-up times and 0/1 event indicators.
-    Survival { time: &'a [f64], event: &'a [f64] },
+    Survival {
+        /// Follow-up time per row.
+        time: &'a [f64],
+        /// Event indicator per row (1 = event, 0 = censored).
+        event: &'a [f64],
+    },
 }
 
 impl Outcome<'_> {

@@ -40,7 +40,14 @@ pub enum StabilityTarget<'a> {
     /// Class labels `0..K`: multinomial elastic net.
     Multinomial(&'a [usize]),
     /// Survival: elastic-net Cox (Breslow ties), optional strata.
-    Cox { time: &'a [f64], event: &'a [f64], strata: Option<&'a [u32]> },
+    Cox {
+        /// Follow-up time per row.
+        time: &'a [f64],
+        /// Event indicator per row (1 = event, 0 = censored).
+        event: &'a [f64],
+        /// Stratum code per row (separate baseline hazards), if any.
+        strata: Option<&'a [u32]>,
+    },
 }
 
 /// Options of [`stability_selection`].
@@ -50,10 +57,13 @@ pub struct StabilityOptions {
     pub subsamples: usize,
     /// Subsample size as a fraction of each stratum, in `(0, 1)`.
     pub fraction: f64,
+    /// Seed of the SplitMix64 generator; each subsample draws from its own fork of it.
     pub seed: u64,
     /// Penalty path (alpha, penalties or automatic grid, tolerance). For Cox
     /// the features are standardised as [`CoxnetOptions::default`].
     pub path: ElasticNetOptions,
+    /// Univariate pre-filter, if any: applied to each subsample's rows (and to all rows
+    /// for the automatic penalty grid) before fitting.
     pub prefilter: Option<Prefilter>,
 }
 
@@ -83,6 +93,7 @@ pub struct Stability {
     pub mean_selected: Vec<f64>,
     /// Average number of features selected at some penalty of the grid (`q_Lambda`).
     pub mean_union: f64,
+    /// Number of subsamples `B` drawn.
     pub subsamples: usize,
     /// Rows per subsample.
     pub subsample_size: usize,

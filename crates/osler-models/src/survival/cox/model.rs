@@ -15,7 +15,9 @@ use crate::survival::gamma::chi2_sf;
 /// event times (ascending), with both increment types.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BaselineStratum {
+    /// Stratum code (as in `CoxOptions::strata`; 0 without strata).
     pub label: u32,
+    /// Distinct event times of the stratum, ascending (where the curves step).
     pub time: Vec<f64>,
     /// `H_0(t) = sum_{t_k <= t} d_w / sum_R w exp(x'b)` (R `ctype = 1`).
     pub breslow: Vec<f64>,
@@ -108,8 +110,11 @@ impl BaselineStratum {
 /// A chi-square test statistic.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ChiSquareTest {
+    /// The chi-square statistic.
     pub statistic: f64,
+    /// Degrees of freedom.
     pub df: usize,
+    /// Upper-tail probability `P(chi2_df >= statistic)`.
     pub p_value: f64,
 }
 
@@ -122,7 +127,9 @@ impl ChiSquareTest {
 /// One row of [`CoxModel::summary`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CoxCoefficient {
+    /// Feature (column) index, from 0.
     pub index: usize,
+    /// Coefficient `b_j`: log hazard ratio per unit of the feature.
     pub coef: f64,
     /// Model-based `sqrt(diag I^{-1})`.
     pub se: f64,
@@ -130,6 +137,7 @@ pub struct CoxCoefficient {
     pub robust_se: Option<f64>,
     /// `coef / se` (the robust SE when present, as R).
     pub z: f64,
+    /// Two-sided normal p-value `P(|Z| >= |z|)`.
     pub p_value: f64,
     /// `exp(coef)`.
     pub hazard_ratio: f64,
@@ -161,6 +169,7 @@ pub struct CoxModel {
 }
 
 impl CoxModel {
+    /// Coefficients `b`: log hazard ratios per unit of each feature.
     pub fn coefficients(&self) -> &[f64] {
         &self.coef
     }
@@ -168,13 +177,16 @@ impl CoxModel {
     pub fn covariance(&self) -> &[f64] {
         &self.covariance
     }
+    /// Robust (sandwich, Lin & Wei 1989) covariance, row-major; present when the fit had clusters.
     pub fn robust_covariance(&self) -> Option<&[f64]> {
         self.robust_covariance.as_deref()
     }
+    /// Model-based standard errors `sqrt(diag I^{-1})`.
     pub fn std_errors(&self) -> Vec<f64> {
         let p = self.coef.len();
         (0..p).map(|j| self.covariance[j * p + j].sqrt()).collect()
     }
+    /// Robust standard errors (square roots of the robust covariance's diagonal); present when the fit had clusters.
     pub fn robust_std_errors(&self) -> Option<Vec<f64>> {
         let p = self.coef.len();
         self.robust_covariance.as_ref().map(|v| (0..p).map(|j| v[j * p + j].sqrt()).collect())
@@ -183,6 +195,7 @@ impl CoxModel {
     pub fn means(&self) -> &[f64] {
         &self.center
     }
+    /// How tied event times were handled in the fit.
     pub fn ties(&self) -> Ties {
         self.ties
     }
@@ -194,9 +207,11 @@ impl CoxModel {
     pub fn loglik_null(&self) -> f64 {
         self.loglik_null
     }
+    /// Newton-Raphson iterations performed.
     pub fn iterations(&self) -> usize {
         self.iterations
     }
+    /// Number of training rows.
     pub fn n_obs(&self) -> usize {
         self.n
     }

@@ -27,6 +27,7 @@ pub enum BaselineType {
 /// in the fitted model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoxOptions {
+    /// How tied event times enter the partial likelihood (Efron by default, as R).
     pub ties: Ties,
     /// Stratum code per row: separate baseline hazards, common coefficients.
     pub strata: Option<Vec<u32>>,

@@ -28,13 +28,16 @@ use crate::ModelError;
 pub struct PhTestRow {
     /// Correlation of the scaled Schoenfeld residuals with `g(t)`.
     pub rho: f64,
+    /// Its chi-square test `T_j` on 1 degree of freedom.
     pub test: ChiSquareTest,
 }
 
 /// [`CoxModel::proportional_hazards_test`] result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhTest {
+    /// One row per covariate, in feature order.
     pub covariates: Vec<PhTestRow>,
+    /// Global test `T` of all covariates together, on `p` degrees of freedom.
     pub global: ChiSquareTest,
 }
 

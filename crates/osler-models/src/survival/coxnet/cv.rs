@@ -40,14 +40,19 @@ use crate::selection::{Outcome, Prefilter};
 /// Result of [`cv_coxnet`] and [`CvCoxnet::fit`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CvCoxnet {
+    /// Penalties `lambda`, one per fitted model, in the order fitted (the given order, or glmnet's decreasing path).
     pub lambdas: Vec<f64>,
     /// Cross-validated partial-likelihood deviance per event (`cvm`).
     pub mean_deviance: Vec<f64>,
     /// Its standard error (`cvsd`).
     pub se: Vec<f64>,
+    /// Largest penalty with the smallest `mean_deviance`.
     pub lambda_min: f64,
+    /// Largest penalty with `mean_deviance` within one `se` of the smallest.
     pub lambda_1se: f64,
+    /// Position of `lambda_min` in `lambdas`.
     pub index_min: usize,
+    /// Position of `lambda_1se` in `lambdas`.
     pub index_1se: usize,
     /// Distinct fold ids, ascending (the rows of `fold_deviance`).
     pub fold_ids: Vec<usize>,

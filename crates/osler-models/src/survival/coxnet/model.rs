@@ -92,6 +92,7 @@ impl CoxnetOptions {
 /// A fitted regularisation path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CoxnetPath {
+    /// Penalties `lambda`, one per fitted model, in the order fitted (the given order, or glmnet's decreasing path).
     pub lambdas: Vec<f64>,
     /// Coefficients on the original feature scale, one vector per penalty.
     pub coefs: Vec<Vec<f64>>,
@@ -101,17 +102,21 @@ pub struct CoxnetPath {
     pub dev_ratio: Vec<f64>,
     /// Breslow log partial likelihood per penalty.
     pub loglik: Vec<f64>,
+    /// Breslow log partial likelihood at `beta = 0`.
     pub loglik_null: f64,
     /// Saturated log partial likelihood `-sum_k d_k log d_k`.
     pub loglik_sat: f64,
     /// Smallest penalty at which every coefficient is 0.
     pub lambda_max: f64,
+    /// Elastic-net mixing `alpha` in `[0, 1]` of the fit (1 = lasso, 0 = ridge).
     pub alpha: f64,
     /// Largest KKT violation per penalty (standardised scale).
     pub kkt: Vec<f64>,
     /// Newton iterations per penalty.
     pub iterations: Vec<usize>,
+    /// Number of training rows.
     pub n: usize,
+    /// Number of events in the training data.
     pub n_events: usize,
 }
 
@@ -284,9 +289,11 @@ impl CoxnetModel {
     pub fn coefficients(&self) -> &[f64] {
         &self.coef
     }
+    /// The penalty `lambda` this model was fitted at.
     pub fn lambda(&self) -> f64 {
         self.lambda
     }
+    /// Elastic-net mixing `alpha` in `[0, 1]` of the fit (1 = lasso, 0 = ridge).
     pub fn alpha(&self) -> f64 {
         self.alpha
     }
@@ -294,9 +301,11 @@ impl CoxnetModel {
     pub fn loglik(&self) -> f64 {
         self.loglik
     }
+    /// Number of training rows.
     pub fn n_obs(&self) -> usize {
         self.n
     }
+    /// Number of events in the training data.
     pub fn n_events(&self) -> usize {
         self.n_events
     }

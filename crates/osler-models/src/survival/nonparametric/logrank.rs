@@ -27,9 +27,13 @@ use crate::survival::validate::{check_event, check_lengths, check_times};
 /// Result of [`logrank_test`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogRankTest {
+    /// Test statistic `chi2 = (O - E)' V^- (O - E)`.
     pub chisq: f64,
+    /// Degrees of freedom: groups with a positive expected count, minus 1.
     pub df: usize,
+    /// Upper-tail chi-square probability `Q(df/2, chi2/2)` (1 when `df = 0`).
     pub p_value: f64,
+    /// Fleming-Harrington exponent of the weights `S(t-)^rho` (0 = log-rank, 1 = Peto-Peto).
     pub rho: f64,
     /// Group labels in sorted order; the per-group vectors follow it.
     pub groups: Vec<String>,

@@ -34,7 +34,9 @@ use crate::linear::two_sided_p;
 /// (`z = estimate / se`, null value 0).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct WaldEstimate {
+    /// The point estimate.
     pub estimate: f64,
+    /// Its standard error.
     pub se: f64,
     /// `estimate -+ 1.959964 se`.
     pub ci95: [f64; 2],
@@ -63,6 +65,7 @@ impl WaldEstimate {
 /// RMST of two arms at a common `tau` and their difference (treated minus reference).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RmstComparison {
+    /// Truncation time `tau` (the data's time units) up to which mean survival is restricted.
     pub tau: f64,
     /// `(estimate, se)` of the reference arm.
     pub reference: (f64, f64),
