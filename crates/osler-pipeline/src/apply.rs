@@ -20,18 +20,24 @@ use crate::train::{TrainOutcome, TrainSpec};
 /// Probabilities for each input row, with optional additive explanations.
 #[derive(Debug, Clone, Serialize)]
 pub struct Predictions {
+    /// Predicted probability of the positive class for each row, in input order.
     pub probability: Vec<f64>,
     /// 1 when `probability >= threshold`.
     pub predicted_class: Vec<u8>,
+    /// The artifact's saved decision threshold (a probability).
     pub threshold: f64,
+    /// Per-feature contributions, when an explanation was requested.
     pub explanation: Option<Explanation>,
 }
 
 /// Per-feature contributions on the log-odds scale: `base + sum = logit(p)`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Explanation {
+    /// How the contributions were computed (exact linear terms, TreeSHAP, ...).
     pub method: &'static str,
+    /// The model's output with every contribution zero (log-odds; log-hazard for survival).
     pub base: f64,
+    /// Design-matrix column names after encoding, one per contribution column.
     pub feature_names: Vec<String>,
     /// `contributions[i][j]`: row `i`, feature `j`.
     pub contributions: Vec<Vec<f64>>,
@@ -136,17 +142,22 @@ pub fn build_survival_artifact(
 pub struct SurvivalEvaluation {
     /// `harrell_c`, `uno_c`, `integrated_brier`, in that order.
     pub metrics: Vec<(&'static str, f64)>,
+    /// Number of rows evaluated.
     pub n: usize,
+    /// Number of those rows with an observed event.
     pub events: usize,
 }
 
 /// Survival predictions: a risk score and `S(t | x)` at the requested times.
 #[derive(Debug, Clone, Serialize)]
 pub struct SurvivalPredictions {
+    /// Risk score of each row (higher = earlier event; a linear predictor for Cox models).
     pub risk: Vec<f64>,
+    /// The times at which survival is given, in the data's time unit.
     pub times: Vec<f64>,
     /// `survival[i][k]` = `S(times[k] | patient i)`.
     pub survival: Vec<Vec<f64>>,
+    /// Additive explanation of `risk` (`base + sum = risk`), when requested.
     pub explanation: Option<Explanation>,
 }
 

@@ -37,9 +37,13 @@ pub struct MetricSummary {
 /// Outcome of a cross-validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CvSummary {
+    /// Number of folds `k` in each repeat.
     pub folds: usize,
+    /// Number of repeats, each with a fresh random fold assignment.
     pub repeats: usize,
+    /// True when folds kept all rows of a group (patient) together.
     pub grouped: bool,
+    /// Bootstrap replicates behind each `ci95` (0 = no intervals).
     pub bootstrap_replicates: usize,
     /// Classification only: how the decision threshold was chosen.
     pub threshold_rule: Option<ThresholdRule>,
@@ -47,6 +51,7 @@ pub struct CvSummary {
     pub threshold: Option<f64>,
     /// Survival only: the time grid of the integrated Brier score.
     pub eval_times: Option<Vec<f64>>,
+    /// Each metric's summary over folds, keyed by metric name.
     pub metrics: BTreeMap<String, MetricSummary>,
     /// Folds whose fit fell back to a penalised model.
     pub fallbacks: usize,

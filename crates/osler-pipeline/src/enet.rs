@@ -37,33 +37,42 @@ pub struct EnetSpec {
     pub alpha: f64,
     /// A fixed penalty; `None`: chosen by `inner_folds`-fold CV with `rule`.
     pub lambda: Option<f64>,
+    /// Which cross-validated penalty to keep when `lambda` is `None`.
     pub rule: LambdaRule,
+    /// Number of inner (stratified) folds choosing the penalty.
     pub inner_folds: usize,
     /// Keep only the top features by a univariate statistic, chosen on each
     /// (inner) training fold.
     pub prefilter: Option<Prefilter>,
     /// Stability-selection subsamples on the final fit (0: none).
     pub stability: usize,
+    /// Seed of the inner folds and of the stability subsamples.
     pub seed: u64,
 }
 
 /// The cross-validated deviance curve of the final fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnetCv {
+    /// The penalty grid, decreasing (glmnet's path).
     pub lambdas: Vec<f64>,
-    /// Mean and standard error of the held-out binomial deviance per penalty.
+    /// Mean held-out binomial deviance per penalty (glmnet `cvm`).
     pub cvm: Vec<f64>,
+    /// Standard error of that mean per penalty (glmnet `cvsd`).
     pub cvsd: Vec<f64>,
+    /// The penalty with the smallest `cvm`.
     pub lambda_min: f64,
+    /// The largest penalty with `cvm` within one `cvsd` of the minimum.
     pub lambda_1se: f64,
     /// Non-zero coefficients at each penalty (full-data path).
     pub nonzero: Vec<usize>,
+    /// Number of inner folds behind `cvm`.
     pub folds: usize,
 }
 
 /// The coefficient path over the features that are non-zero somewhere on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SparsePath {
+    /// The penalties of the path, in fitting order.
     pub lambdas: Vec<f64>,
     /// Feature indices (columns of the design).
     pub features: Vec<usize>,
@@ -74,7 +83,9 @@ pub struct SparsePath {
 /// Selection frequencies of stability selection (features selected at least once).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SelectionFrequency {
+    /// Number of random subsamples fitted.
     pub subsamples: usize,
+    /// Rows per subsample.
     pub subsample_size: usize,
     /// Feature indices with a non-zero maximum frequency.
     pub features: Vec<usize>,
@@ -92,14 +103,21 @@ pub struct SelectionFrequency {
 pub struct EnetModel {
     /// The model at the chosen penalty (coefficients over all columns).
     pub model: LogisticModel,
+    /// Elastic-net mixing used (1 lasso, 0 ridge).
     pub alpha: f64,
+    /// The penalty of `model`.
     pub lambda: f64,
+    /// How `lambda` was chosen; `None` when the user fixed it.
     pub rule: Option<LambdaRule>,
+    /// The inner cross-validation curve; `None` when the user fixed `lambda`.
     pub cv: Option<EnetCv>,
+    /// Coefficients along the penalty path, for the features ever non-zero.
     pub path: SparsePath,
+    /// The univariate pre-filter applied, if any.
     pub prefilter: Option<Prefilter>,
     /// Features the pre-filter kept on the full training rows (all without one).
     pub n_screened: usize,
+    /// Stability-selection frequencies on the final fit, when requested.
     pub stability: Option<SelectionFrequency>,
 }
 

@@ -8,18 +8,39 @@ use osler_models::ModelError;
 /// Why a pipeline step failed.
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
+    /// Reading or conforming the data failed (schema, file, column types).
     #[error(transparent)]
     Data(#[from] DataError),
     #[error("{context}: {source}")]
-    Model { context: String, source: ModelError },
+    /// An estimator failed to fit or predict.
+    Model {
+        /// Which step was running (`predict`, `explain`, or the fit).
+        context: String,
+        /// The estimator's own error.
+        source: ModelError,
+    },
+    /// A metric could not be computed (e.g. a single-class outcome).
     #[error("metrics: {0}")]
     Eval(#[from] EvalError),
+    /// Options or data that do not fit together; the message says how to fix it.
     #[error("{0}")]
     Usage(String),
     #[error("artifact {path}: {problem}")]
-    Artifact { path: String, problem: String },
+    /// A saved model directory is missing, corrupt or of another version.
+    Artifact {
+        /// The artifact directory.
+        path: String,
+        /// What is wrong with it.
+        problem: String,
+    },
     #[error("cannot write {path}: {source}")]
-    Write { path: String, source: std::io::Error },
+    /// Writing an output file failed (an environment problem, not the user's input).
+    Write {
+        /// The file that could not be written.
+        path: String,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
 }
 
 impl PipelineError {

@@ -23,21 +23,39 @@ pub enum ModelSpec {
     /// Logistic regression. With `auto_penalty`, an unpenalised fit that does
     /// not exist (separation, collinearity, divergence) falls back to ridge with
     /// `lambda = 1/n` (scikit-learn's default `C = 1`), and the fallback is recorded.
-    Logistic { options: LogisticOptions, auto_penalty: bool },
+    Logistic {
+        /// Penalty kind, strength `lambda`, mixing `alpha` and convergence settings.
+        options: LogisticOptions,
+        /// Fall back to ridge when the unpenalised fit does not exist.
+        auto_penalty: bool,
+    },
     /// Histogram gradient-boosted trees.
-    Gbdt { options: GbdtOptions },
+    Gbdt {
+        /// Number of trees, learning rate, tree size, binning and early stopping.
+        options: GbdtOptions,
+    },
     /// Cox proportional hazards (survival); risk = linear predictor.
-    Cox { ties: Ties },
+    Cox {
+        /// How tied event times enter the partial likelihood (Efron or Breslow).
+        ties: Ties,
+    },
     /// Random survival forest (log-rank splits); risk = ensemble mortality.
-    Rsf { options: RsfOptions },
+    Rsf {
+        /// Number of trees, features tried per split, leaf size and depth.
+        options: RsfOptions,
+    },
     /// Elastic-net Cox (glmnet objective, Breslow ties). Without `lambda`, the
     /// penalty is chosen by `inner_folds`-fold cross-validation of the partial-
     /// likelihood deviance on the training rows (`lambda_min` or `lambda_1se`,
     /// as glmnet's cv.glmnet).
     Coxnet {
+        /// Elastic-net mixing in `[0, 1]`: 1 lasso, 0 ridge (glmnet's `alpha`).
         alpha: f64,
+        /// Fixed penalty strength; `None` chooses it by inner cross-validation.
         lambda: Option<f64>,
+        /// Number of inner cross-validation folds used to choose `lambda`.
         inner_folds: usize,
+        /// Seed of the inner fold assignment.
         seed: u64,
         /// Univariate pre-filter applied inside each inner training fold.
         #[serde(default)]
@@ -47,31 +65,47 @@ pub enum ModelSpec {
         rule: crate::enet::LambdaRule,
     },
     /// Multilayer perceptron classifier (osler-nn, burn).
-    Mlp { options: MlpOptions },
+    Mlp {
+        /// Hidden layers, dropout, normalisation, loss and training settings.
+        options: MlpOptions,
+    },
     /// Elastic-net logistic regression for wide data (penalty by inner CV,
     /// optional in-fold pre-filter and stability selection).
     Enet(EnetSpec),
     /// DeepSurv: MLP risk score on the Cox partial likelihood (osler-nn, burn).
-    DeepSurv { options: DeepSurvOptions },
+    DeepSurv {
+        /// Hidden layers, dropout, normalisation, ties and training settings.
+        options: DeepSurvOptions,
+    },
 }
 
 /// A fitted estimator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum FittedModel {
+    /// Fitted logistic regression (coefficients on the log-odds scale).
     Logistic(LogisticModel),
+    /// Fitted gradient-boosted tree ensemble.
     Gbdt(GbdtModel),
+    /// Fitted Cox proportional hazards model with its baseline hazard.
     Cox(CoxModel),
+    /// Fitted random survival forest.
     Rsf(RandomSurvivalForest),
+    /// Fitted elastic-net Cox model at the chosen penalty.
     Coxnet(CoxnetModel),
+    /// Fitted multilayer perceptron classifier.
     Mlp(MlpClassifier),
+    /// Fitted elastic-net logistic regression at the chosen penalty.
     Enet(EnetModel),
+    /// Fitted DeepSurv network with its Breslow baseline cumulative hazard.
     DeepSurv(DeepSurv),
 }
 
 /// Result of [`ModelSpec::fit`]: the model plus why a fallback happened, if it did.
 pub struct Fit {
+    /// The fitted estimator.
     pub model: FittedModel,
+    /// Why the requested fit was replaced (logistic -> ridge), for the manifest's model note.
     pub fallback: Option<String>,
 }
 

@@ -25,13 +25,19 @@ pub struct DataSpec {
 /// A conformed table with its outcome and predictors resolved.
 #[derive(Debug, Clone)]
 pub struct Prepared {
+    /// The conformed rows (restricted to `--levels` when given).
     pub table: Table,
+    /// The schema, with the outcome marked `target` and the group column `group`.
     pub schema: Schema,
+    /// Name of the outcome column.
     pub target: String,
+    /// Which outcome level is 0 and which is 1.
     pub levels: BinaryLevels,
+    /// Names of the predictor columns the model reads.
     pub features: Vec<String>,
     /// Outcome, 0/1.
     pub y: Vec<f64>,
+    /// Each row's patient/cluster label, when a group column is given.
     pub groups: Option<Vec<String>>,
 }
 

@@ -63,7 +63,9 @@ pub struct ModelKind {
     /// The name in manifests, `--model` and output (`logistic`, `cox`, ...);
     /// equal to [`ModelSpec::name`] of the kind's specs.
     pub name: &'static str,
+    /// What the kind predicts (a probability or a survival curve).
     pub task: Task,
+    /// What the kind's fitted models offer beyond their task's predictions.
     pub capabilities: Capabilities,
     /// A small but valid spec of this kind for a given seed (few trees or
     /// epochs): what examples and the conformance suite train.

@@ -54,12 +54,17 @@ pub struct TrainingReport {
     pub positive: String,
     /// Input columns the model reads.
     pub features: Vec<String>,
+    /// Training file, its SHA-256, row and event counts, aggregate column summaries.
     pub data: DataInfo,
     /// Decision threshold of a classifier (null for survival models).
     pub threshold: f64,
+    /// Seed of the fold assignments and of the CV bootstrap.
     pub seed: u64,
+    /// Cross-validated metrics; `None` when CV was skipped.
     pub cv: Option<CvSummary>,
+    /// Wall-clock seconds of each step.
     pub timing: Timing,
+    /// The fitted model's own description (flattened into the report).
     #[serde(flatten)]
     pub summary: ModelSummary,
 }
@@ -93,49 +98,70 @@ impl TrainingReport {
 pub enum ModelSummary {
     /// Logistic regression: coefficients with Wald SEs (unpenalised fits) and odds ratios.
     Logistic {
+        /// The coefficient table, `(Intercept)` first.
         coefficients: Vec<LogisticCoefficient>,
+        /// The penalty kind fitted (none, L1, L2 or elastic net).
         penalty: Penalty,
         /// Penalty strength on glmnet's scale (0 unpenalised).
         lambda: f64,
-        /// Log-likelihood at the estimate and of the intercept-only model.
+        /// Log-likelihood at the estimate.
         loglik: f64,
+        /// Log-likelihood of the intercept-only model.
         loglik_null: f64,
     },
     /// Cox model: coefficients with SEs and hazard ratios, partial likelihoods.
     Cox {
+        /// The coefficient table, one row per design column.
         coefficients: Vec<CoxCoefficient>,
-        /// Log partial likelihood at the estimate and at `b = 0`.
+        /// Log partial likelihood at the estimate.
         loglik: f64,
+        /// Log partial likelihood at `b = 0`.
         loglik_null: f64,
+        /// Outcome columns and evaluation times of the survival model.
         survival: Option<SurvivalColumns>,
     },
     /// Elastic-net Cox: coefficients at the chosen penalty.
     Coxnet {
+        /// Every design column's coefficient (zeros included).
         coefficients: Vec<PenalisedCoxCoefficient>,
+        /// The chosen penalty strength (glmnet's scale).
         lambda: f64,
+        /// Elastic-net mixing (1 lasso, 0 ridge).
         alpha: f64,
         /// Number of non-zero coefficients.
         selected: usize,
+        /// Outcome columns and evaluation times of the survival model.
         survival: Option<SurvivalColumns>,
     },
     /// Random survival forest: split shares and the out-of-bag concordance.
     Rsf {
+        /// Each design column's share of the forest's splits (sums to 1).
         importance: Vec<SplitShare>,
+        /// Number of trees in the forest.
         trees: usize,
         /// Harrell's C of the out-of-bag ensemble predictions.
         oob_concordance: Option<f64>,
+        /// Outcome columns and evaluation times of the survival model.
         survival: Option<SurvivalColumns>,
     },
     /// Gradient-boosted trees: gain shares and the number of trees kept.
-    Gbdt { importance: Vec<GainShare>, trees: usize },
+    Gbdt {
+        /// Each design column's share of the total split gain (sums to 1).
+        importance: Vec<GainShare>,
+        /// Number of trees kept (after early stopping).
+        trees: usize,
+    },
     /// Elastic-net logistic regression: the selected features and how the penalty was chosen.
     Enet(Box<EnetSummary>),
     /// A neural network: its training summary and per-epoch log.
     Network {
+        /// Epochs run, the epoch whose weights were kept, early stop, train/validation rows.
         training: TrainSummary,
+        /// Per epoch: training loss, validation loss and metric, learning rate.
         training_log: Vec<EpochLog>,
         /// Wall time of each epoch (in the report only: the artifact stays byte-identical per seed).
         epoch_seconds: Vec<f64>,
+        /// Outcome columns and evaluation times (DeepSurv only).
         #[serde(skip_serializing_if = "Option::is_none")]
         survival: Option<SurvivalColumns>,
     },
@@ -144,9 +170,11 @@ pub enum ModelSummary {
 /// One row of a logistic regression's coefficient table (`(Intercept)` first).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LogisticCoefficient {
+    /// Design column name (`(Intercept)` for the intercept).
     pub name: String,
     /// Log-odds per unit of the feature.
     pub coef: f64,
+    /// Wald standard error, `sqrt` of the inverse Hessian's diagonal (`None` when penalised).
     pub se: Option<f64>,
     /// Wald statistic `coef / se`.
     pub z: Option<f64>,
@@ -156,17 +184,22 @@ pub struct LogisticCoefficient {
     pub ci95: Option<[f64; 2]>,
     /// `exp(coef)`.
     pub odds_ratio: f64,
+    /// `exp(coef -+ 1.959964 se)`.
     pub odds_ratio_ci95: Option<[f64; 2]>,
 }
 
 /// One row of a Cox model's coefficient table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CoxCoefficient {
+    /// Design column name.
     pub name: String,
     /// Log hazard ratio per unit of the feature.
     pub coef: f64,
+    /// Model-based standard error, `sqrt(diag I^-1)`.
     pub se: f64,
+    /// Wald statistic `coef / se` (the robust SE when one was computed, as R).
     pub z: f64,
+    /// Two-sided Wald p-value of `z`.
     pub p: f64,
     /// `exp(coef)`.
     pub hazard_ratio: f64,
@@ -177,7 +210,9 @@ pub struct CoxCoefficient {
 /// One coefficient of an elastic-net Cox model (no SEs: penalised estimates have none).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PenalisedCoxCoefficient {
+    /// Design column name.
     pub name: String,
+    /// Penalised log hazard ratio per unit of the feature.
     pub coef: f64,
     /// `exp(coef)`.
     pub hazard_ratio: f64,
@@ -186,33 +221,43 @@ pub struct PenalisedCoxCoefficient {
 /// A feature's share of a random survival forest's splits.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SplitShare {
+    /// Design column name.
     pub name: String,
+    /// Fraction of all splits made on this feature (shares sum to 1).
     pub split_share: f64,
 }
 
 /// A feature's share of a boosted model's total split gain.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GainShare {
+    /// Design column name.
     pub name: String,
+    /// Fraction of the total split gain from this feature (shares sum to 1).
     pub gain: f64,
 }
 
 /// The summary of an elastic-net logistic regression.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnetSummary {
+    /// Intercept on the log-odds scale.
     pub intercept: f64,
     /// Number of non-zero coefficients.
     pub selected: usize,
     /// Non-zero coefficients, largest |coef| first.
     pub coefficients: Vec<EnetCoefficient>,
+    /// Elastic-net mixing (1 lasso, 0 ridge).
     pub alpha: f64,
+    /// The penalty of the fitted model (glmnet's scale).
     pub lambda: f64,
     /// How the penalty was chosen (`None`: fixed by the user).
     pub lambda_rule: Option<LambdaRule>,
+    /// The inner cross-validation's penalties (`None`: fixed by the user).
     pub inner_cv: Option<InnerCv>,
+    /// The univariate pre-filter applied, if any.
     pub prefilter: Option<Prefilter>,
     /// Features the pre-filter kept on all training rows.
     pub n_screened: usize,
+    /// Stability selection on the final fit, when requested.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stability: Option<StabilitySummary>,
 }
@@ -220,8 +265,11 @@ pub struct EnetSummary {
 /// A selected feature of an elastic net.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EnetCoefficient {
+    /// Design column name.
     pub name: String,
+    /// Penalised log-odds per unit of the feature.
     pub coef: f64,
+    /// `exp(coef)`.
     pub odds_ratio: f64,
     /// Maximum selection frequency over the penalty path (with stability selection).
     pub selection_frequency: Option<f64>,
@@ -230,15 +278,20 @@ pub struct EnetCoefficient {
 /// The penalties the inner cross-validation found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InnerCv {
+    /// Number of inner folds.
     pub folds: usize,
+    /// The penalty with the smallest mean held-out deviance.
     pub lambda_min: f64,
+    /// The largest penalty within one standard error of that minimum.
     pub lambda_1se: f64,
 }
 
 /// Stability selection (Meinshausen & Bühlmann 2010) of an elastic net.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StabilitySummary {
+    /// Number of random subsamples fitted.
     pub subsamples: usize,
+    /// Rows per subsample.
     pub subsample_size: usize,
     /// Average number of features selected somewhere on the penalty path.
     pub mean_selected_anywhere: f64,
@@ -249,7 +302,9 @@ pub struct StabilitySummary {
 /// A feature's maximum selection frequency.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SelectionShare {
+    /// Design column name.
     pub name: String,
+    /// Largest fraction of subsamples selecting the feature at any penalty.
     pub max_frequency: f64,
 }
 

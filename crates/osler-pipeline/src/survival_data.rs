@@ -23,15 +23,18 @@ pub struct SurvivalSpec {
 /// Time, event and optional start per row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SurvivalOutcome {
+    /// Follow-up (stop) time of each row, in the data's time unit.
     pub time: Vec<f64>,
     /// 1 = event, 0 = censored.
     pub event: Vec<f64>,
+    /// Start of each (start, stop] interval, for counting-process data.
     pub start: Option<Vec<f64>>,
     /// How the event column was read (`negative` = censored, `positive` = event).
     pub levels: BinaryLevels,
 }
 
 impl SurvivalOutcome {
+    /// Number of rows with an observed event (`event == 1`).
     pub fn events(&self) -> usize {
         self.event.iter().filter(|&&e| e == 1.0).count()
     }

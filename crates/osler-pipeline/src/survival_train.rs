@@ -20,11 +20,17 @@ const GRID_QUANTILES: [f64; 8] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 /// A conformed table with its survival outcome and predictors resolved.
 #[derive(Debug, Clone)]
 pub struct PreparedSurvival {
+    /// The conformed rows.
     pub table: Table,
+    /// The schema, with the outcome columns marked `time` / `event` and the group column `group`.
     pub schema: Schema,
+    /// Which columns hold the survival outcome.
     pub spec: SurvivalSpec,
+    /// Names of the predictor columns the model reads.
     pub features: Vec<String>,
+    /// Time, event and optional start of every row.
     pub outcome: SurvivalOutcome,
+    /// Each row's patient/cluster label, when a group column is given.
     pub groups: Option<Vec<String>>,
 }
 
@@ -71,8 +77,11 @@ pub fn prepare_survival(
 /// Preprocessing and a survival model fitted on some rows.
 #[derive(Debug, Clone)]
 pub struct FittedSurvival {
+    /// Imputation and encoding (with missing indicators), fitted on the same rows as the model.
     pub preprocessor: Preprocessor,
+    /// The fitted survival estimator.
     pub model: FittedModel,
+    /// Seconds spent in the estimator's fit alone (preprocessing excluded).
     pub model_seconds: f64,
 }
 
@@ -137,9 +146,13 @@ pub fn survival_metrics(
 
 /// Result of a survival training run.
 pub struct SurvivalOutcomeRun {
+    /// The final pipeline, fitted on all rows.
     pub fitted: FittedSurvival,
+    /// Cross-validation summary and out-of-fold predictions; `None` without CV.
     pub cv: Option<(CvSummary, OutOfFold)>,
+    /// Seconds spent in the final model's estimator fit (preprocessing and CV excluded).
     pub fit_seconds: f64,
+    /// Wall-clock seconds spent in cross-validation.
     pub cv_seconds: f64,
 }
 

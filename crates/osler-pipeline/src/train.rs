@@ -26,13 +26,17 @@ pub enum ThresholdRule {
 /// Everything that defines a training run besides the data.
 #[derive(Debug, Clone)]
 pub struct TrainSpec {
+    /// The estimator and its hyperparameters.
     pub model: ModelSpec,
     /// Add missing-indicator columns (linear models).
     pub missing_indicators: bool,
     /// Folds; 0 skips cross-validation.
     pub cv_folds: usize,
+    /// Repeats of the k-fold split (0 is read as 1).
     pub cv_repeats: usize,
+    /// Seed of the fold assignments and of the CV bootstrap.
     pub seed: u64,
+    /// How the decision threshold is chosen (classification).
     pub threshold: ThresholdRule,
     /// Bootstrap replicates for the CV confidence intervals (0 = none).
     pub bootstrap: usize,
@@ -41,9 +45,13 @@ pub struct TrainSpec {
 /// Preprocessing and model fitted together on some rows.
 #[derive(Debug, Clone)]
 pub struct FittedPipeline {
+    /// Imputation and encoding (with missing indicators), fitted on the same rows as the model.
     pub preprocessor: Preprocessor,
+    /// The fitted estimator.
     pub model: FittedModel,
+    /// Decision threshold (a probability) from the spec's rule on these rows.
     pub threshold: f64,
+    /// Why the requested fit was replaced by a penalised one, if it was.
     pub fallback: Option<String>,
     /// Seconds spent in the estimator's fit alone (preprocessing excluded).
     pub model_seconds: f64,
@@ -129,12 +137,15 @@ pub(crate) fn timed_fit<T>(
 
 /// Result of a full training run.
 pub struct TrainOutcome {
+    /// The final pipeline, fitted on all rows.
     pub fitted: FittedPipeline,
+    /// Cross-validation summary and out-of-fold predictions; `None` without CV.
     pub cv: Option<(CvSummary, OutOfFold)>,
     /// Seconds spent in the final model's estimator fit (preprocessing and CV excluded).
     pub fit_seconds: f64,
     /// Seconds spent fitting and applying the final model's preprocessing.
     pub preprocess_seconds: f64,
+    /// Wall-clock seconds spent in cross-validation.
     pub cv_seconds: f64,
 }
 

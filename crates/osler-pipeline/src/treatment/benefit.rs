@@ -37,8 +37,11 @@ use crate::model::name_features;
 pub struct BenefitGroup {
     /// Patients in the reference and treated arms.
     pub n: [usize; 2],
+    /// Mean predicted benefit in the group (absolute risk difference).
     pub mean_predicted: f64,
+    /// Smallest predicted benefit in the group.
     pub min_predicted: f64,
+    /// Largest predicted benefit in the group.
     pub max_predicted: f64,
     /// Observed risk under reference minus risk under treatment; `None`
     /// when an arm is empty or a Greenwood SE is undefined.
@@ -50,21 +53,27 @@ pub struct BenefitGroup {
 pub struct BenefitEvaluation {
     /// `"cox"` or `"logistic"`.
     pub model: &'static str,
+    /// Number of cross-fitting folds (stratified by arm).
     pub folds: usize,
+    /// Seed of the fold assignment and of the C-for-benefit's pair matching.
     pub seed: u64,
     /// Risk horizon (survival outcomes).
     pub horizon: Option<f64>,
     /// Patients with held-out predictions (complete cases).
     pub n: usize,
+    /// Mean held-out predicted benefit (risk under reference - risk under treatment).
     pub mean_predicted: f64,
     /// Observed benefit over all these patients.
     pub observed: Option<WaldEstimate>,
+    /// Predicted against observed benefit in quantile groups of predicted benefit.
     pub calibration: Vec<BenefitGroup>,
+    /// C-for-benefit (van Klaveren et al. 2018); `None` when undefined (see `c_note`).
     pub c_for_benefit: Option<CForBenefit>,
     /// Patients with a known outcome status used by the C-for-benefit.
     pub c_n: usize,
     /// Patients censored before the horizon, left out of the C-for-benefit.
     pub c_dropped_censored: usize,
+    /// Why the C-for-benefit is missing, when it is.
     pub c_note: Option<String>,
 }
 

@@ -13,7 +13,9 @@ use crate::survival_data::survival_outcome;
 pub struct Arms {
     /// The arm column.
     pub column: String,
+    /// The control (comparator) level of the arm column.
     pub reference: String,
+    /// The treated level of the arm column.
     pub treated: String,
 }
 
@@ -21,9 +23,19 @@ pub struct Arms {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// Follow-up time and event indicator (1 = event).
-    Survival { time: Vec<f64>, event: Vec<f64> },
+    Survival {
+        /// Follow-up time, in the data's time unit.
+        time: Vec<f64>,
+        /// 1 = event, 0 = censored.
+        event: Vec<f64>,
+    },
     /// 0/1 outcome (1 = the unfavourable event).
-    Binary { y: Vec<f64>, levels: BinaryLevels },
+    Binary {
+        /// The outcome, 0/1.
+        y: Vec<f64>,
+        /// Which outcome level is 0 and which is 1.
+        levels: BinaryLevels,
+    },
 }
 
 impl Outcome {
@@ -80,17 +92,22 @@ pub struct Covariates {
 /// One subgroup of a covariate: its label and table rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Subgroup {
+    /// The covariate defining the subgroup.
     pub covariate: String,
+    /// `name=level`, or `name <= m (median)` / `name > m (median)` for numbers.
     pub label: String,
+    /// Table rows in the subgroup.
     pub rows: Vec<usize>,
 }
 
 /// Everything the analyses need.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrialData {
+    /// The arm column and its two levels.
     pub arms: Arms,
     /// 1 = treated arm, 0 = reference arm, per table row.
     pub treated: Vec<f64>,
+    /// The outcome of every table row.
     pub outcome: Outcome,
     /// `None` when no covariates were given.
     pub covariates: Option<Covariates>,

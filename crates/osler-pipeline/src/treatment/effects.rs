@@ -16,8 +16,11 @@ use crate::model::name_features;
 /// One arm of a survival comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SurvivalArm {
+    /// The arm's level in the arm column.
     pub level: String,
+    /// Patients in the arm.
     pub n: usize,
+    /// Observed events in the arm.
     pub events: usize,
     /// Kaplan-Meier curve of the arm.
     pub km: KaplanMeier,
@@ -32,6 +35,7 @@ pub struct SurvivalArm {
 /// A ratio adjusted for covariates, with the patients it used.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Adjusted {
+    /// The arm's ratio (treated vs reference) with every covariate in the model.
     pub ratio: Ratio,
     /// Patients with every covariate (complete cases).
     pub n: usize,
@@ -44,12 +48,15 @@ pub struct Adjusted {
 pub struct SurvivalEffects {
     /// Reference arm, then treated arm.
     pub arms: [SurvivalArm; 2],
+    /// Log-rank test of equal survival in the two arms.
     pub logrank: LogRankTest,
     /// Cox hazard ratio treated vs reference (Efron ties), unadjusted.
     pub hazard_ratio: Ratio,
+    /// Cox hazard ratio treated vs reference adjusted for the covariates; `None` without covariates.
     pub hazard_ratio_adjusted: Option<Adjusted>,
     /// Whether `tau` was given (else the smaller of the arms' last follow-up times).
     pub tau_given: bool,
+    /// Restricted mean survival time of each arm up to `tau`, and their difference (treated - reference).
     pub rmst: RmstComparison,
     /// The time at which risks are compared.
     pub horizon: f64,
@@ -61,8 +68,11 @@ pub struct SurvivalEffects {
 /// One arm of a binary comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BinaryArm {
+    /// The arm's level in the arm column.
     pub level: String,
+    /// Patients in the arm.
     pub n: usize,
+    /// Patients with the event (outcome 1) in the arm.
     pub events: usize,
     /// `events / n`.
     pub risk: f64,
@@ -79,13 +89,16 @@ pub struct BinaryEffects {
     pub risk_difference: WaldEstimate,
     /// Odds ratio treated vs reference from logistic regression.
     pub odds_ratio: Ratio,
+    /// Odds ratio treated vs reference adjusted for the covariates; `None` without covariates.
     pub odds_ratio_adjusted: Option<Adjusted>,
 }
 
 /// The average effects, by kind of outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effects {
+    /// Effects on a censored time to event.
     Survival(Box<SurvivalEffects>),
+    /// Effects on a 0/1 outcome.
     Binary(Box<BinaryEffects>),
 }
 

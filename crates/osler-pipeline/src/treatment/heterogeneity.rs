@@ -25,35 +25,48 @@ use crate::model::name_features;
 pub struct InteractionTerm {
     /// `arm:column`.
     pub name: String,
+    /// Interaction coefficient: change in the arm's log hazard (or log odds) ratio per unit of the column.
     pub coef: f64,
+    /// Its standard error.
     pub se: f64,
+    /// Two-sided Wald p-value of `coef / se`.
     pub p_value: f64,
 }
 
 /// The Wald test of one covariate's interaction(s) with the arm.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InteractionTest {
+    /// The covariate interacted with the arm.
     pub covariate: String,
+    /// One interaction coefficient per design column of the covariate.
     pub terms: Vec<InteractionTerm>,
     /// `b_I' V_II^{-1} b_I`; `None` when the model could not be fitted (see `note`).
     pub chisq: Option<f64>,
+    /// Degrees of freedom: the number of interaction coefficients.
     pub df: usize,
+    /// `P(chi2(df) >= chisq)`.
     pub p_value: Option<f64>,
+    /// Why the test is missing (fit failure, singular covariance), when it is.
     pub note: Option<String>,
 }
 
 /// A likelihood-ratio test.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct LrTest {
+    /// `2 (l_full - l_reduced)`.
     pub chisq: f64,
+    /// Degrees of freedom: the number of parameters added.
     pub df: usize,
+    /// `P(chi2(df) >= chisq)`.
     pub p_value: f64,
 }
 
 /// The effect of the arm within one subgroup.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubgroupEffect {
+    /// The covariate defining the subgroup.
     pub covariate: String,
+    /// The subgroup's label (`name=level`, or a side of the median).
     pub label: String,
     /// Patients in the reference and treated arms.
     pub n: [usize; 2],
@@ -61,6 +74,7 @@ pub struct SubgroupEffect {
     pub events: [usize; 2],
     /// Hazard (survival) or odds (binary) ratio; `None` when not estimable.
     pub ratio: Option<Ratio>,
+    /// Why the ratio is missing (one arm only, fit failure), when it is.
     pub note: Option<String>,
 }
 
@@ -69,9 +83,13 @@ pub struct SubgroupEffect {
 pub struct Heterogeneity {
     /// Complete cases used by the interaction models.
     pub n: usize,
+    /// One Wald interaction test per covariate.
     pub interactions: Vec<InteractionTest>,
+    /// Likelihood-ratio test of all interactions together; `None` when it failed.
     pub global: Option<LrTest>,
+    /// Why the global test failed, when it did.
     pub global_note: Option<String>,
+    /// The arm's ratio within every subgroup, for a forest plot.
     pub subgroups: Vec<SubgroupEffect>,
 }
 

@@ -48,7 +48,12 @@ pub enum OutcomeSpec {
     /// Right-censored time to event.
     Survival(SurvivalSpec),
     /// A 0/1 (or two-level) outcome; `positive` names the event level.
-    Binary { column: String, positive: Option<String> },
+    Binary {
+        /// The outcome column.
+        column: String,
+        /// The event level(s); `None`: the schema's declared positive level, else `1`, `true`, `yes`, ...
+        positive: Option<String>,
+    },
 }
 
 /// Everything `osler treatment` needs besides the data.
@@ -58,6 +63,7 @@ pub struct TreatmentSpec {
     pub arm: String,
     /// The reference (control) level; default: the first in sorted order.
     pub reference: Option<String>,
+    /// The outcome column(s) and their kind.
     pub outcome: OutcomeSpec,
     /// Baseline covariates for adjustment, heterogeneity and predicted benefit.
     pub covariates: Vec<String>,
@@ -70,15 +76,18 @@ pub struct TreatmentSpec {
     pub folds: usize,
     /// Quantile groups of the benefit calibration (>= 1).
     pub groups: usize,
+    /// Seed of the cross-fitting folds and of the C-for-benefit's pair matching.
     pub seed: u64,
 }
 
 /// The complete analysis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TreatmentAnalysis {
+    /// The arm column and its reference and treated levels.
     pub arms: Arms,
     /// Patients analysed (every row of the table).
     pub n: usize,
+    /// Average treatment effects (survival or binary).
     pub effects: Effects,
     /// `None` without covariates.
     pub heterogeneity: Option<Heterogeneity>,
