@@ -21,6 +21,7 @@ use crate::model::{FittedModel, ModelSpec};
 
 /// Identifies the file layout; bumped on any incompatible change.
 pub const FORMAT: &str = "osler-artifact";
+/// Version of the layout named by [`FORMAT`]; loading refuses any other.
 pub const FORMAT_VERSION: u32 = 1;
 const MANIFEST: &str = "manifest.json";
 const WEIGHTS: &str = "model.json";
@@ -29,10 +30,13 @@ const OOF: &str = "cv_predictions.json";
 /// Where the training data came from, identified by content hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataInfo {
+    /// Where the training data came from (the file path as given).
     pub source: String,
     /// SHA-256 of the training file's bytes.
     pub sha256: String,
+    /// Rows used for training.
     pub rows: usize,
+    /// Rows with the event (positive class or observed event).
     pub events: usize,
     /// Missing counts and quartiles of the outcome and predictor columns.
     pub columns: Vec<osler_data::ColumnSummary>,
@@ -41,8 +45,11 @@ pub struct DataInfo {
 /// Outcome columns of a survival model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SurvivalColumns {
+    /// Follow-up (stop) time column.
     pub time: String,
+    /// Event indicator column.
     pub event: String,
+    /// Interval start column, for (start, stop] counting-process data.
     pub start: Option<String>,
     /// Times of the integrated Brier score and default prediction times
     /// (the 10-80% deciles of the training follow-up times).
@@ -52,26 +59,38 @@ pub struct SurvivalColumns {
 /// The artifact's description. No patient values are stored here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// Always [`FORMAT`].
     pub format: String,
+    /// [`FORMAT_VERSION`] of the writer.
     pub format_version: u32,
+    /// Version of osler that trained the model.
     pub osler_version: String,
+    /// `binary` or `survival`.
     pub task: String,
+    /// The model kind and hyperparameters that were trained.
     pub model: ModelSpec,
     /// Why the model differs from the one asked for (e.g. a ridge fallback).
     pub model_note: Option<String>,
+    /// Outcome column (the time column of a survival model).
     pub target: String,
+    /// Which outcome level is 0 and which is 1 (censored / event for survival).
     pub levels: BinaryLevels,
     /// Input columns the model reads.
     pub features: Vec<String>,
     /// Model feature names after encoding (`column`, `column=level`, `column (missing)`).
     pub feature_names: Vec<String>,
+    /// The data schema new rows are conformed to (types, levels, missing codes, roles).
     pub schema: Schema,
+    /// The fitted imputation and encoding applied before the model.
     pub preprocessing: Preprocessor,
     /// Decision threshold for class predictions (NaN, i.e. null, for survival models).
     #[serde(deserialize_with = "crate::nan_json::f64_or_nan")]
     pub threshold: f64,
+    /// Seed of the fold assignments and of the CV bootstrap.
     pub seed: u64,
+    /// The training data's source, hash and aggregate summaries.
     pub data: DataInfo,
+    /// Cross-validated metrics; `None` when CV was skipped.
     pub cv: Option<CvSummary>,
     /// Survival models: the outcome columns and the evaluation time grid.
     pub survival: Option<SurvivalColumns>,
@@ -82,8 +101,11 @@ pub struct Manifest {
 /// A loaded or freshly trained artifact.
 #[derive(Debug, Clone)]
 pub struct Artifact {
+    /// The description (`manifest.json`).
     pub manifest: Manifest,
+    /// The fitted estimator (`model.json`).
     pub model: FittedModel,
+    /// Out-of-fold predictions (`cv_predictions.json`); `None` when CV was skipped.
     pub out_of_fold: Option<OutOfFold>,
 }
 

@@ -6,6 +6,8 @@
 //! `Artifact::predict` / `Artifact::evaluate`. The `osler` CLI is a thin layer
 //! over these functions.
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod apply;
 pub mod artifact;
