@@ -13,11 +13,11 @@ pub fn data_message(e: &DataError) -> String {
     let fact = e.to_string();
     match e {
         DataError::NotANumber { .. } => format!("{fact} (--schema)"),
-        DataError::UnmatchedSamples { shared: 0, .. } => format!(
+        DataError::UnmatchedSamples(m) if m.shared == 0 => format!(
             "{fact}; choose another id column with --id, and a matrix with one row per gene \
              needs --transpose"
         ),
-        DataError::UnmatchedSamples { .. } => {
+        DataError::UnmatchedSamples(_) => {
             format!("{fact}; pass --allow-unmatched to keep only the shared samples")
         }
         DataError::UnknownEventLevel { .. } | DataError::NoNonEvent { .. } => {
@@ -66,6 +66,7 @@ mod tests {
     use std::path::PathBuf;
 
     use osler_data::Role;
+    use osler_data::error::SampleMismatch;
     use osler_data::matrix::ShapeError;
 
     use super::*;
@@ -91,7 +92,7 @@ mod tests {
             DataError::UnknownDataset { .. } => 14,
             DataError::NoDatasetMetadata { .. } => 15,
             DataError::GeneColumnClash { .. } => 16,
-            DataError::UnmatchedSamples { .. } => 17,
+            DataError::UnmatchedSamples(_) => 17,
             DataError::NothingToImpute { .. } => 18,
             DataError::TextWhereNumeric { .. } => 19,
             DataError::Shape(_) => 20,
@@ -161,7 +162,7 @@ mod tests {
             (DataError::NoDatasetMetadata { dataset: s("pima") }, 1),
             (DataError::GeneColumnClash { gene: s("age"), matrix: s("m.csv"), clinical: src() }, 2),
             (
-                DataError::UnmatchedSamples {
+                DataError::UnmatchedSamples(Box::new(SampleMismatch {
                     matrix: s("m.csv"),
                     matrix_samples: 2,
                     clinical: src(),
@@ -170,7 +171,7 @@ mod tests {
                     id_column: s("sample"),
                     missing_from_matrix: vec![s("01")],
                     missing_from_clinical: vec![s("04")],
-                },
+                })),
                 2,
             ),
             (DataError::NothingToImpute { column: s("age") }, 2),
@@ -250,15 +251,17 @@ mod tests {
         let unknown =
             DataError::UnknownEventLevel { column: s("y"), level: s("T9"), levels: vec![s("a")] };
         assert!(msg(unknown).starts_with("--positive: event level 'T9' is not a level"));
-        let unmatched = |shared| DataError::UnmatchedSamples {
-            matrix: s("m.csv"),
-            matrix_samples: 1,
-            clinical: s("c.csv"),
-            clinical_rows: 1,
-            shared,
-            id_column: s("sample"),
-            missing_from_matrix: vec![],
-            missing_from_clinical: vec![],
+        let unmatched = |shared| {
+            DataError::UnmatchedSamples(Box::new(SampleMismatch {
+                matrix: s("m.csv"),
+                matrix_samples: 1,
+                clinical: s("c.csv"),
+                clinical_rows: 1,
+                shared,
+                id_column: s("sample"),
+                missing_from_matrix: vec![],
+                missing_from_clinical: vec![],
+            }))
         };
         assert!(msg(unmatched(1)).contains("--allow-unmatched"));
         let m = msg(unmatched(0));

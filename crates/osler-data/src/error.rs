@@ -178,32 +178,9 @@ pub enum DataError {
         clinical: String,
     },
     /// A clinical table and an expression matrix whose sample ids do not
-    /// match one to one (or do not overlap at all).
-    #[error(
-        "expression matrix {matrix} ({matrix_samples} samples) and clinical table {clinical} \
-         ({clinical_rows} rows) share {shared} sample ids{}{}{}",
-        id_list("missing from the matrix", .missing_from_matrix),
-        id_list("missing from the clinical table", .missing_from_clinical),
-        no_overlap_note(*.shared, .id_column)
-    )]
-    UnmatchedSamples {
-        /// The matrix file.
-        matrix: String,
-        /// Samples in the matrix.
-        matrix_samples: usize,
-        /// The clinical file.
-        clinical: String,
-        /// Rows of the clinical table.
-        clinical_rows: usize,
-        /// Samples present in both.
-        shared: usize,
-        /// The clinical column the ids were read from.
-        id_column: String,
-        /// Clinical ids without an expression profile, in file order.
-        missing_from_matrix: Vec<String>,
-        /// Matrix samples without a clinical row, in file order.
-        missing_from_clinical: Vec<String>,
-    },
+    /// match one to one (or do not overlap at all); boxed to keep results small.
+    #[error("{0}")]
+    UnmatchedSamples(Box<SampleMismatch>),
     /// A numeric feature without any value in the training rows.
     #[error("column '{column}' has no values in the training rows: nothing to impute from")]
     NothingToImpute {
@@ -359,6 +336,35 @@ impl DataError {
             problem: problem.into(),
         }
     }
+}
+
+/// The sample ids of a clinical table and an expression matrix that do not
+/// match one to one (see [`DataError::UnmatchedSamples`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "expression matrix {matrix} ({matrix_samples} samples) and clinical table {clinical} \
+     ({clinical_rows} rows) share {shared} sample ids{}{}{}",
+    id_list("missing from the matrix", .missing_from_matrix),
+    id_list("missing from the clinical table", .missing_from_clinical),
+    no_overlap_note(*.shared, .id_column)
+)]
+pub struct SampleMismatch {
+    /// The matrix file.
+    pub matrix: String,
+    /// Samples in the matrix.
+    pub matrix_samples: usize,
+    /// The clinical file.
+    pub clinical: String,
+    /// Rows of the clinical table.
+    pub clinical_rows: usize,
+    /// Samples present in both.
+    pub shared: usize,
+    /// The clinical column the ids were read from.
+    pub id_column: String,
+    /// Clinical ids without an expression profile, in file order.
+    pub missing_from_matrix: Vec<String>,
+    /// Matrix samples without a clinical row, in file order.
+    pub missing_from_clinical: Vec<String>,
 }
 
 fn path_prefix(path: Option<&Path>) -> String {

@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 use sha2::{Digest, Sha256};
 
 use crate::csv_reader::{IdColumn, hex};
-use crate::error::{DataError, did_you_mean};
+use crate::error::{DataError, SampleMismatch, did_you_mean};
 use crate::expression::ExpressionMatrix;
 use crate::schema::{ColumnDefaults, Kind, Role, Schema};
 use crate::table::{Column, ColumnData, Table};
@@ -85,7 +85,7 @@ pub fn join_expression(
     let unmatched = !missing_from_matrix.is_empty() || !missing_from_clinical.is_empty();
     if shared == 0 || (unmatched && !allow_unmatched) {
         let owned = |ids: &[&str]| ids.iter().map(|i| (*i).to_string()).collect();
-        return Err(DataError::UnmatchedSamples {
+        return Err(DataError::UnmatchedSamples(Box::new(SampleMismatch {
             matrix: matrix.source.clone(),
             matrix_samples: matrix.n_samples(),
             clinical: clinical.source.clone(),
@@ -94,7 +94,7 @@ pub fn join_expression(
             id_column: id_name.clone(),
             missing_from_matrix: owned(&missing_from_matrix),
             missing_from_clinical: owned(&missing_from_clinical),
-        });
+        })));
     }
 
     let kept: Vec<usize> = (0..ids.len()).filter(|&r| matched[r].is_some()).collect();
