@@ -66,7 +66,7 @@ mod tests {
     use std::path::PathBuf;
 
     use osler_data::Role;
-    use osler_data::error::SampleMismatch;
+    use osler_data::error::{SampleMismatch, SchemaProblem};
     use osler_data::matrix::ShapeError;
 
     use super::*;
@@ -85,33 +85,30 @@ mod tests {
             DataError::MissingColumn { .. } => 7,
             DataError::UnknownColumn { .. } => 8,
             DataError::Json { .. } => 9,
-            DataError::SchemaSyntax { .. } => 10,
-            DataError::SchemaDuplicateColumn { .. } => 11,
-            DataError::SchemaRange { .. } => 12,
-            DataError::SchemaBinaryLevels { .. } => 13,
-            DataError::UnknownDataset { .. } => 14,
-            DataError::NoDatasetMetadata { .. } => 15,
-            DataError::GeneColumnClash { .. } => 16,
-            DataError::UnmatchedSamples(_) => 17,
-            DataError::NothingToImpute { .. } => 18,
-            DataError::TextWhereNumeric { .. } => 19,
-            DataError::Shape(_) => 20,
-            DataError::GroupLength { .. } => 21,
-            DataError::TooFewFolds { .. } => 22,
-            DataError::TooFewRows { .. } => 23,
-            DataError::TooFewGroups { .. } => 24,
-            DataError::SingleClass { .. } => 25,
-            DataError::UnknownEventLevel { .. } => 26,
-            DataError::TooManyLevels { .. } => 27,
-            DataError::AmbiguousEvent { .. } => 28,
-            DataError::NoNonEvent { .. } => 29,
-            DataError::OutcomeAsPredictor { .. } => 30,
-            DataError::NeverPredictor { .. } => 31,
-            DataError::NoPredictors => 32,
+            DataError::InvalidSchema { .. } => 10,
+            DataError::UnknownDataset { .. } => 11,
+            DataError::NoDatasetMetadata { .. } => 12,
+            DataError::GeneColumnClash { .. } => 13,
+            DataError::UnmatchedSamples(_) => 14,
+            DataError::NothingToImpute { .. } => 15,
+            DataError::TextWhereNumeric { .. } => 16,
+            DataError::Shape(_) => 17,
+            DataError::GroupLength { .. } => 18,
+            DataError::TooFewFolds { .. } => 19,
+            DataError::TooFewRows { .. } => 20,
+            DataError::TooFewGroups { .. } => 21,
+            DataError::SingleClass { .. } => 22,
+            DataError::UnknownEventLevel { .. } => 23,
+            DataError::TooManyLevels { .. } => 24,
+            DataError::AmbiguousEvent { .. } => 25,
+            DataError::NoNonEvent { .. } => 26,
+            DataError::OutcomeAsPredictor { .. } => 27,
+            DataError::NeverPredictor { .. } => 28,
+            DataError::NoPredictors => 29,
         }
     }
 
-    const DATA_VARIANTS: usize = 33;
+    const DATA_VARIANTS: usize = 30;
 
     fn s(x: &str) -> String {
         x.to_string()
@@ -154,10 +151,13 @@ mod tests {
             (DataError::MissingColumn { source_name: src(), column: s("y"), hint: s("") }, 2),
             (DataError::UnknownColumn { source_name: src(), column: s("z"), known: s("a, b") }, 2),
             (DataError::Json { source_name: src(), detail: s("not an array") }, 2),
-            (DataError::SchemaSyntax { path: Some(PathBuf::from("s.json")), detail: s("eof") }, 2),
-            (DataError::SchemaDuplicateColumn { column: s("age") }, 2),
-            (DataError::SchemaRange { column: s("age"), min: 5.0, max: 1.0 }, 2),
-            (DataError::SchemaBinaryLevels { column: s("sex"), levels: 3 }, 2),
+            (
+                DataError::InvalidSchema {
+                    path: Some(PathBuf::from("s.json")),
+                    problem: SchemaProblem::EmptyRange { column: s("age"), min: 5.0, max: 1.0 },
+                },
+                2,
+            ),
             (DataError::UnknownDataset { name: s("nope"), hint: s(""), known: levels() }, 2),
             (DataError::NoDatasetMetadata { dataset: s("pima") }, 1),
             (DataError::GeneColumnClash { gene: s("age"), matrix: s("m.csv"), clinical: src() }, 2),

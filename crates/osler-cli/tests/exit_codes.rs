@@ -84,4 +84,9 @@ fn a_bad_schema_file_exits_2_naming_it() {
     let schema = write(dir.path(), "broken.json", "{ not json");
     let e = user_error(&["schema", "--data", &data, "--schema", &schema]);
     assert!(e.contains("broken.json"), "{e}");
+    let range =
+        "[[columns]]\nname = \"x\"\nkind = \"numeric\"\nrole = \"feature\"\nmin = 5.0\nmax = 1.0\n";
+    let schema = write(dir.path(), "range.toml", range);
+    let e = user_error(&["schema", "--data", &data, "--schema", &schema]);
+    assert!(e.contains("range.toml") && e.contains("'x'") && e.contains("min 5"), "{e}");
 }

@@ -116,37 +116,13 @@ pub enum DataError {
         /// What is wrong.
         detail: String,
     },
-    /// A schema file (or text) that does not parse as a schema.
-    #[error("schema: {}{detail}", path_prefix(.path.as_deref()))]
-    SchemaSyntax {
+    /// A schema that does not parse or contradicts itself.
+    #[error("schema: {}{problem}", path_prefix(.path.as_deref()))]
+    InvalidSchema {
         /// The schema file, when the schema came from one.
         path: Option<PathBuf>,
-        /// What the TOML or JSON parser said.
-        detail: String,
-    },
-    /// A schema that declares one column twice.
-    #[error("schema: column '{column}' is declared twice")]
-    SchemaDuplicateColumn {
-        /// The column.
-        column: String,
-    },
-    /// A schema whose valid range for a column is empty.
-    #[error("schema: column '{column}': min {min} is above max {max}")]
-    SchemaRange {
-        /// The column.
-        column: String,
-        /// The declared minimum.
-        min: f64,
-        /// The declared maximum.
-        max: f64,
-    },
-    /// A binary column declared with more than two levels.
-    #[error("schema: column '{column}' is binary but lists {levels} levels")]
-    SchemaBinaryLevels {
-        /// The column.
-        column: String,
-        /// How many levels it lists.
-        levels: usize,
+        /// What is wrong with it.
+        problem: SchemaProblem,
     },
     /// A shipped dataset asked for by a name that is not shipped.
     #[error("no dataset named '{name}'{hint}; shipped datasets: {}", .known.join(", "))]
@@ -336,6 +312,41 @@ impl DataError {
             problem: problem.into(),
         }
     }
+}
+
+/// What is wrong with a schema (see [`DataError::InvalidSchema`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SchemaProblem {
+    /// The text is not a schema in TOML or JSON.
+    #[error("{detail}")]
+    Syntax {
+        /// What the TOML or JSON parser said (with its line and column).
+        detail: String,
+    },
+    /// One column declared twice.
+    #[error("column '{column}' is declared twice")]
+    DuplicateColumn {
+        /// The column.
+        column: String,
+    },
+    /// An empty valid range.
+    #[error("column '{column}': min {min} is above max {max}")]
+    EmptyRange {
+        /// The column.
+        column: String,
+        /// The declared minimum.
+        min: f64,
+        /// The declared maximum.
+        max: f64,
+    },
+    /// A binary column declared with more than two levels.
+    #[error("column '{column}' is binary but lists {levels} levels")]
+    BinaryLevels {
+        /// The column.
+        column: String,
+        /// How many levels it lists.
+        levels: usize,
+    },
 }
 
 /// The sample ids of a clinical table and an expression matrix that do not
