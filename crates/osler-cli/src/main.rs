@@ -12,6 +12,7 @@ mod cmd_train_enet;
 mod cmd_train_nn;
 mod cmd_train_survival;
 mod cmd_treatment;
+mod errors;
 mod input;
 mod output;
 mod progress;
@@ -66,27 +67,23 @@ impl CliError {
 
 impl From<osler_pipeline::PipelineError> for CliError {
     fn from(e: osler_pipeline::PipelineError) -> Self {
-        CliError { code: if e.is_user_error() { 2 } else { 1 }, message: e.to_string() }
-    }
-}
-
-impl From<osler_data::DataError> for CliError {
-    fn from(e: osler_data::DataError) -> Self {
-        CliError::user(e.to_string())
-    }
-}
-
-impl From<osler_data::source::SourceError> for CliError {
-    fn from(e: osler_data::source::SourceError) -> Self {
-        CliError::user(e.to_string())
+        let message = match &e {
+            osler_pipeline::PipelineError::Data(d) => errors::data_message(d),
+            _ => e.to_string(),
+        };
+        CliError { code: errors::exit_code(e.is_user_error()), message }
     }
 }
 
 impl From<osler_pipeline::analysis::AnalysisError> for CliError {
     fn from(e: osler_pipeline::analysis::AnalysisError) -> Self {
+        use osler_pipeline::PipelineError;
         use osler_pipeline::analysis::AnalysisError;
         let message = match &e {
             AnalysisError::NoCovariates => "no covariates: give --covariates A,B,...".to_string(),
+            AnalysisError::Data(d) | AnalysisError::Pipeline(PipelineError::Data(d)) => {
+                errors::data_message(d)
+            }
             _ => e.to_string(),
         };
         CliError { code: if e.is_user_error() { 2 } else { 1 }, message }

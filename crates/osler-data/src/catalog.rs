@@ -150,7 +150,7 @@ pub fn describe(name: &str) -> Result<DatasetDescription, DataError> {
     let meta = schema
         .dataset
         .clone()
-        .ok_or_else(|| DataError::Invalid("dataset has no metadata".into()))?;
+        .ok_or_else(|| DataError::NoDatasetMetadata { dataset: name.to_string() })?;
     let columns = schema
         .columns
         .iter()

@@ -88,12 +88,12 @@ pub const DATASETS: [ShippedDataset; 20] = [
 /// Looks a shipped dataset up by name.
 pub fn find(name: &str) -> Result<&'static ShippedDataset, DataError> {
     DATASETS.iter().find(|d| d.name == name).ok_or_else(|| {
-        let names: Vec<&str> = DATASETS.iter().map(|d| d.name).collect();
-        DataError::Invalid(format!(
-            "no dataset named '{name}'{}; shipped datasets: {}",
-            crate::error::did_you_mean(name, names.iter().copied()),
-            names.join(", ")
-        ))
+        let names = DATASETS.iter().map(|d| d.name);
+        DataError::UnknownDataset {
+            name: name.to_string(),
+            hint: crate::error::did_you_mean(name, names.clone()),
+            known: names.map(String::from).collect(),
+        }
     })
 }
 

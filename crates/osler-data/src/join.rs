@@ -15,13 +15,10 @@ use std::collections::{HashMap, HashSet};
 use sha2::{Digest, Sha256};
 
 use crate::csv_reader::{IdColumn, hex};
-use crate::error::{DataError, did_you_mean};
+use crate::error::{DataError, SampleMismatch, did_you_mean};
 use crate::expression::ExpressionMatrix;
 use crate::schema::{ColumnDefaults, Kind, Role, Schema};
 use crate::table::{Column, ColumnData, Table};
-
-/// How many unmatched ids a message shows.
-const SHOWN_IDS: usize = 5;
 
 /// A clinical table joined with an expression matrix.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,11 +64,11 @@ pub fn join_expression(
     let id_name = clinical.columns[id_index].name.clone();
     let clinical_names: HashSet<&str> = clinical.names().collect();
     if let Some(g) = matrix.genes.iter().find(|g| clinical_names.contains(g.as_str())) {
-        return Err(DataError::Invalid(format!(
-            "gene '{g}' of the expression matrix {} is also a column of the clinical table {}; \
-             rename one of them",
-            matrix.source, clinical.source
-        )));
+        return Err(DataError::GeneColumnClash {
+            gene: g.clone(),
+            matrix: matrix.source.clone(),
+            clinical: clinical.source.clone(),
+        });
     }
     let ids = clinical_ids(&clinical, id_index)?;
     let sample_of: HashMap<&str, usize> =
@@ -87,25 +84,17 @@ pub fn join_expression(
     let shared = ids.len() - missing_from_matrix.len();
     let unmatched = !missing_from_matrix.is_empty() || !missing_from_clinical.is_empty();
     if shared == 0 || (unmatched && !allow_unmatched) {
-        let hint = if shared == 0 {
-            format!(
-                "; ids are compared as text ('01005' is not '1005'), the clinical ids are read \
-                 from column '{id_name}' (choose another with --id), and a matrix with one row \
-                 per gene needs --transpose"
-            )
-        } else {
-            "; pass --allow-unmatched to keep only the shared samples".into()
-        };
-        return Err(DataError::Invalid(format!(
-            "expression matrix {} ({} samples) and clinical table {} ({} rows) share {shared} \
-             sample ids{}{}{hint}",
-            matrix.source,
-            matrix.n_samples(),
-            clinical.source,
-            ids.len(),
-            id_list("missing from the matrix", &missing_from_matrix),
-            id_list("missing from the clinical table", &missing_from_clinical),
-        )));
+        let owned = |ids: &[&str]| ids.iter().map(|i| (*i).to_string()).collect();
+        return Err(DataError::UnmatchedSamples(Box::new(SampleMismatch {
+            matrix: matrix.source.clone(),
+            matrix_samples: matrix.n_samples(),
+            clinical: clinical.source.clone(),
+            clinical_rows: ids.len(),
+            shared,
+            id_column: id_name.clone(),
+            missing_from_matrix: owned(&missing_from_matrix),
+            missing_from_clinical: owned(&missing_from_clinical),
+        })));
     }
 
     let kept: Vec<usize> = (0..ids.len()).filter(|&r| matched[r].is_some()).collect();
@@ -207,19 +196,6 @@ fn clinical_ids(clinical: &Table, id_index: usize) -> Result<Vec<String>, DataEr
 }
 
 /// `; N missing from X: a, b, c, ...` (nothing when the list is empty).
-fn id_list(what: &str, ids: &[&str]) -> String {
-    if ids.is_empty() {
-        return String::new();
-    }
-    let shown: Vec<&str> = ids.iter().take(SHOWN_IDS).copied().collect();
-    format!(
-        "; {} {what}: {}{}",
-        ids.len(),
-        shown.join(", "),
-        if ids.len() > SHOWN_IDS { ", ..." } else { "" }
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,7 +247,7 @@ mod tests {
         );
         assert!(e.contains("1 missing from the matrix: 01"), "{e}");
         assert!(e.contains("1 missing from the clinical table: 04"), "{e}");
-        assert!(e.contains("--allow-unmatched"), "{e}");
+        assert!(!e.contains("--"), "the library names no flag: {e}");
         let j = join_expression(c, &IdColumn::First, m, true).expect("inner join");
         assert_eq!(j.table.n_rows(), 2);
         assert_eq!((j.clinical_only, j.expression_only), (1, 1));

@@ -124,15 +124,14 @@ impl Preprocessor {
             let indicator = options.missing_indicators && has_missing;
             let step = match data {
                 ColumnData::Numeric(v) => {
-                    let impute = if options.impute {
-                        Some(median(rows.iter().map(|&i| v[i])).ok_or_else(|| {
-                            DataError::Invalid(format!(
-                                "column '{name}' has no values in the training rows: nothing to impute from"
-                            ))
-                        })?)
-                    } else {
-                        None
-                    };
+                    let impute =
+                        if options.impute {
+                            Some(median(rows.iter().map(|&i| v[i])).ok_or_else(|| {
+                                DataError::NothingToImpute { column: name.clone() }
+                            })?)
+                        } else {
+                            None
+                        };
                     let scale = (options.standardize && kind == Kind::Numeric).then(|| {
                         let obs: Vec<f64> =
                             rows.iter().map(|&i| v[i]).filter(|x| !x.is_nan()).collect();
@@ -233,9 +232,7 @@ impl Preprocessor {
                 FeatureStep::Numeric { column: name, impute, indicator, scale } => {
                     let data = columns.get(name)?;
                     let ColumnData::Numeric(v) = data else {
-                        return Err(DataError::Invalid(format!(
-                            "column '{name}' holds text but the model was trained on numbers"
-                        )));
+                        return Err(DataError::TextWhereNumeric { column: name.clone() });
                     };
                     let (mean, sd) = scale.unwrap_or((0.0, 1.0));
                     cols.push(
@@ -294,7 +291,7 @@ impl Preprocessor {
         if cols.is_empty() {
             return Ok(Matrix::zeros(rows.len(), 0));
         }
-        Matrix::from_columns(&cols).map_err(|e| DataError::Invalid(e.to_string()))
+        Ok(Matrix::from_columns(&cols)?)
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{DataError, did_you_mean};
+use crate::error::{DataError, SchemaProblem, did_you_mean};
 use crate::table::{Column, ColumnData, MISSING_CODE, Table};
 
 /// Statistical type of a column.
@@ -277,18 +277,23 @@ impl Schema {
         let text = std::fs::read_to_string(path)
             .map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
         let is_toml = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
-        let schema = if is_toml {
-            Self::from_toml(&text)
+        let invalid =
+            |problem| DataError::InvalidSchema { path: Some(path.to_path_buf()), problem };
+        let schema: Schema = if is_toml {
+            toml::from_str(&text).map_err(|e| e.to_string())
         } else {
-            serde_json::from_str(&text)
-                .map_err(|e| DataError::Schema(format!("{}: {e}", path.display())))
-        }?;
-        schema.check()?;
+            serde_json::from_str(&text).map_err(|e| e.to_string())
+        }
+        .map_err(|detail| invalid(SchemaProblem::Syntax { detail }))?;
+        schema.problem().map_err(invalid)?;
         Ok(schema)
     }
 
     pub fn from_toml(text: &str) -> Result<Schema, DataError> {
-        let s: Schema = toml::from_str(text).map_err(|e| DataError::Schema(e.to_string()))?;
+        let s: Schema = toml::from_str(text).map_err(|e| DataError::InvalidSchema {
+            path: None,
+            problem: SchemaProblem::Syntax { detail: e.to_string() },
+        })?;
         s.check()?;
         Ok(s)
     }
@@ -299,25 +304,25 @@ impl Schema {
 
     /// Internal consistency: unique names, sane ranges, levels for text binaries.
     pub fn check(&self) -> Result<(), DataError> {
+        self.problem().map_err(|problem| DataError::InvalidSchema { path: None, problem })
+    }
+
+    fn problem(&self) -> Result<(), SchemaProblem> {
         let mut names = HashSet::with_capacity(self.columns.len());
         for c in &self.columns {
             if !names.insert(c.name.as_str()) {
-                return Err(DataError::Schema(format!("column '{}' is declared twice", c.name)));
+                return Err(SchemaProblem::DuplicateColumn { column: c.name.clone() });
             }
             if let (Some(lo), Some(hi)) = (c.min, c.max)
                 && lo > hi
             {
-                return Err(DataError::Schema(format!(
-                    "column '{}': min {lo} is above max {hi}",
-                    c.name
-                )));
+                return Err(SchemaProblem::EmptyRange { column: c.name.clone(), min: lo, max: hi });
             }
             if c.kind == Kind::Binary && c.levels.as_ref().is_some_and(|l| l.len() > 2) {
-                return Err(DataError::Schema(format!(
-                    "column '{}' is binary but lists {} levels",
-                    c.name,
-                    c.levels.as_ref().map_or(0, Vec::len)
-                )));
+                return Err(SchemaProblem::BinaryLevels {
+                    column: c.name.clone(),
+                    levels: c.levels.as_ref().map_or(0, Vec::len),
+                });
             }
         }
         Ok(())
@@ -394,15 +399,14 @@ fn check_not_mostly_numeric(
     if total >= 10 && num * 10 >= total * 9 && num < total {
         let i = codes.iter().position(|&c| c != MISSING_CODE && !numeric[c as usize]).unwrap_or(0);
         let bad = &levels[codes[i] as usize];
-        return Err(DataError::cell(
-            &table.source,
-            table.locate(i),
-            name,
-            format!(
-                "'{bad}' is not a number, but {num} of {total} values in this column are; \
-                 fix the value, or declare it as a missing code in a schema (--schema)"
-            ),
-        ));
+        return Err(DataError::NotANumber {
+            source_name: table.source.clone(),
+            location: table.locate(i),
+            column: name.to_string(),
+            value: bad.clone(),
+            numeric: num,
+            total,
+        });
     }
     Ok(())
 }

@@ -123,6 +123,19 @@ pub enum SourceError {
     Data(#[from] DataError),
 }
 
+impl SourceError {
+    /// True when the user can fix the problem (a missing or unreadable file,
+    /// bad content); false for internal errors (see [`DataError::is_user_error`]).
+    pub fn is_user_error(&self) -> bool {
+        match self {
+            SourceError::Data(e) => e.is_user_error(),
+            SourceError::Open { .. }
+            | SourceError::Read { .. }
+            | SourceError::JsonNotUtf8 { .. } => true,
+        }
+    }
+}
+
 /// A short reason for an I/O error ("no such file", "permission denied").
 pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {

@@ -43,7 +43,7 @@ pub fn grouped_stratified_kfold(
     rng: &mut SplitMix64,
 ) -> Result<Vec<usize>, DataError> {
     if groups.len() != y.len() {
-        return Err(DataError::Invalid("group column length differs from outcome".into()));
+        return Err(DataError::GroupLength { groups: groups.len(), rows: y.len() });
     }
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
@@ -55,10 +55,7 @@ pub fn grouped_stratified_kfold(
         members[gi].push(i);
     }
     if members.len() < k {
-        return Err(DataError::Invalid(format!(
-            "{} groups cannot be split into {k} folds: each fold needs at least one group",
-            members.len()
-        )));
+        return Err(DataError::TooFewGroups { groups: members.len(), folds: k });
     }
     let total_pos: f64 = y.iter().sum();
     let total_neg = y.len() as f64 - total_pos;
@@ -88,12 +85,10 @@ pub fn grouped_stratified_kfold(
 
 fn check_k(n: usize, k: usize) -> Result<(), DataError> {
     if k < 2 {
-        return Err(DataError::Invalid(format!(
-            "cross-validation needs at least 2 folds, got {k}"
-        )));
+        return Err(DataError::TooFewFolds { folds: k });
     }
     if k > n {
-        return Err(DataError::Invalid(format!("cannot make {k} folds from {n} rows")));
+        return Err(DataError::TooFewRows { folds: k, rows: n });
     }
     Ok(())
 }

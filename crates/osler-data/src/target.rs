@@ -11,14 +11,14 @@ pub struct BinaryLevels {
     pub positive: String,
 }
 
-/// Level names read as "the event happened" when `--positive` is not given.
+/// Level names read as "the event happened" when no event level is given.
 const POSITIVE_WORDS: [&str; 7] = ["1", "true", "yes", "y", "pos", "positive", "event"];
 
 /// Encodes a binary outcome column as 0/1.
 ///
 /// Accepts numeric 0/1 or text levels. The event is `positive` when given
 /// (one level, or several separated by commas, all other levels being the
-/// non-event: `--positive T,T1,T2,T3,T4`), else the dataset's declared
+/// non-event: `T,T1,T2,T3,T4`), else the dataset's declared
 /// positive level, else a conventional name (1, true, yes, pos, positive);
 /// without `positive` there must be exactly two levels. The returned labels
 /// join grouped levels with `|`. Missing outcomes and a single class are errors.
@@ -61,12 +61,12 @@ pub fn binary_target(
     };
     levels.dedup();
     if levels.len() == 1 {
-        return Err(DataError::Invalid(format!(
-            "{}: outcome '{target}' has a single class ('{}') in all {} rows; a classifier needs both classes",
-            table.source,
-            levels[0],
-            table.n_rows()
-        )));
+        return Err(DataError::SingleClass {
+            source_name: table.source.clone(),
+            column: target.to_string(),
+            level: levels[0].clone(),
+            rows: table.n_rows(),
+        });
     }
     let event = event_levels(&levels, target, schema, positive)?;
     let level_set = |inside: bool| {
@@ -114,12 +114,10 @@ fn event_levels(
         Some(p) => p
             .split(',')
             .map(|q| {
-                find(q.trim()).ok_or_else(|| {
-                    DataError::Invalid(format!(
-                        "--positive '{}' is not a level of outcome '{target}' (levels: {})",
-                        q.trim(),
-                        levels.join(", ")
-                    ))
+                find(q.trim()).ok_or_else(|| DataError::UnknownEventLevel {
+                    column: target.to_string(),
+                    level: q.trim().to_string(),
+                    levels: levels.to_vec(),
                 })
             })
             .collect::<Result<_, _>>()?,
@@ -128,23 +126,22 @@ fn event_levels(
             match declared.and_then(find) {
                 Some(k) if levels.len() == 2 => vec![k],
                 _ if levels.len() > 2 => {
-                    let shown: Vec<&str> = levels.iter().take(8).map(String::as_str).collect();
-                    return Err(DataError::Invalid(format!(
-                        "outcome '{target}' has {} distinct values ({}{}); binary classification needs two: keep two with --levels A,B or name the event level(s) with --positive A[,B...] (the others become the non-event)",
-                        levels.len(),
-                        shown.join(", "),
-                        if levels.len() > 8 { ", ..." } else { "" }
-                    )));
+                    return Err(DataError::TooManyLevels {
+                        column: target.to_string(),
+                        count: levels.len(),
+                        shown: levels.iter().take(8).cloned().collect(),
+                    });
                 }
                 _ => {
                     let conventional: Vec<usize> = (0..2)
                         .filter(|&k| POSITIVE_WORDS.contains(&levels[k].to_lowercase().as_str()))
                         .collect();
                     if conventional.len() != 1 {
-                        return Err(DataError::Invalid(format!(
-                            "outcome '{target}' has levels '{}' and '{}'; say which one is the event with --positive",
-                            levels[0], levels[1]
-                        )));
+                        return Err(DataError::AmbiguousEvent {
+                            column: target.to_string(),
+                            first: levels[0].clone(),
+                            second: levels[1].clone(),
+                        });
                     }
                     conventional
                 }
@@ -155,10 +152,7 @@ fn event_levels(
     event.sort_unstable();
     event.dedup();
     if event.len() == levels.len() {
-        return Err(DataError::Invalid(format!(
-            "--positive names every level of outcome '{target}' ({}); at least one must be the non-event",
-            levels.join(", ")
-        )));
+        return Err(DataError::NoNonEvent { column: target.to_string(), levels: levels.to_vec() });
     }
     Ok(event)
 }
@@ -187,18 +181,10 @@ pub fn select_features(
             for name in f {
                 let role = schema.get(name).map(|s| s.role);
                 if name == target {
-                    return Err(DataError::Invalid(format!(
-                        "'{name}' is the outcome; it cannot also be a predictor"
-                    )));
+                    return Err(DataError::OutcomeAsPredictor { column: name.clone() });
                 }
-                if matches!(role, Some(Role::Id | Role::Ignore | Role::Group | Role::Weight)) {
-                    return Err(DataError::Invalid(format!(
-                        "column '{name}' has role '{}' in the schema and is never a predictor",
-                        serde_json::to_value(role)
-                            .ok()
-                            .and_then(|v| v.as_str().map(String::from))
-                            .unwrap_or_default()
-                    )));
+                if let Some(role @ (Role::Id | Role::Ignore | Role::Group | Role::Weight)) = role {
+                    return Err(DataError::NeverPredictor { column: name.clone(), role });
                 }
             }
             f.to_vec()
@@ -218,7 +204,7 @@ pub fn select_features(
     let dropped: std::collections::HashSet<&str> = drop.iter().map(String::as_str).collect();
     let out: Vec<String> = chosen.into_iter().filter(|c| !dropped.contains(c.as_str())).collect();
     if out.is_empty() {
-        return Err(DataError::Invalid("no predictor columns left to train on".into()));
+        return Err(DataError::NoPredictors);
     }
     Ok(out)
 }
@@ -240,8 +226,8 @@ mod tests {
         let (y, l) = binary_target(&tb, &s, "y", None).expect("yes/no");
         assert_eq!((y, l.positive.as_str()), (vec![1.0, 0.0], "yes"));
         let (tb, s) = t("y,x\nM,1\nB,2\n");
-        let e = binary_target(&tb, &s, "y", None).expect_err("ambiguous").to_string();
-        assert!(e.contains("--positive"), "{e}");
+        let e = binary_target(&tb, &s, "y", None).expect_err("ambiguous");
+        assert!(matches!(&e, DataError::AmbiguousEvent { first, .. } if first == "B"), "{e}");
         let (y, _) = binary_target(&tb, &s, "y", Some("M")).expect("explicit");
         assert_eq!(y, vec![1.0, 0.0]);
         let (tb, s) = t("y,x\n0,1\n1,2\n");

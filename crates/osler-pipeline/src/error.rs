@@ -46,7 +46,11 @@ pub enum PipelineError {
 impl PipelineError {
     /// True when the user can fix the problem (exit code 2); false for internal errors (exit 1).
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, PipelineError::Write { .. })
+        match self {
+            PipelineError::Data(e) => e.is_user_error(),
+            PipelineError::Write { .. } => false,
+            _ => true,
+        }
     }
 
     pub(crate) fn model(context: impl Into<String>, source: ModelError) -> Self {

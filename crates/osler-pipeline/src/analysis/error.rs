@@ -78,6 +78,7 @@ impl AnalysisError {
     pub fn is_user_error(&self) -> bool {
         match self {
             AnalysisError::Pipeline(e) => e.is_user_error(),
+            AnalysisError::Data(e) => e.is_user_error(),
             _ => true,
         }
     }
