@@ -83,14 +83,20 @@ impl Default for DeepSurvOptions {
 /// A fitted DeepSurv model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeepSurv {
+    /// The hyperparameters the model was fitted with.
     pub options: DeepSurvOptions,
+    /// The network's shape (inputs = covariates, one output: the log-risk score `g(x)`, no output bias).
     pub arch: MlpArch,
+    /// Covariate standardisation fitted on the training rows, applied before the network.
     pub standardizer: Standardizer,
     /// Breslow baseline cumulative hazard at risk score 0 (label 0).
     pub baseline: BaselineStratum,
+    /// How the training run went (epochs, best epoch, row counts).
     pub summary: TrainSummary,
+    /// The fitted network's weights as safetensors bytes (saved as their own file in an artifact).
     #[serde(skip)]
     pub weights: Vec<u8>,
+    /// Per-epoch training log (loss, validation partial likelihood and Harrell's C, learning rate).
     #[serde(skip)]
     pub log: Vec<EpochLog>,
     /// The network built from `weights`, reused by every prediction while they stay the same.

@@ -6,7 +6,9 @@ use thiserror::Error;
 /// A weights checkpoint: the epoch it was taken at and its safetensors bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checkpoint {
+    /// Epoch (1-based) whose end-of-epoch weights these are.
     pub epoch: usize,
+    /// The network's weights as safetensors bytes.
     pub weights: Vec<u8>,
 }
 
@@ -25,9 +27,13 @@ pub enum NnError {
         last_good.as_ref().map_or(String::new(), |c| format!("; the last good checkpoint is from epoch {}", c.epoch))
     )]
     NonFiniteLoss {
+        /// Epoch (1-based) in which the loss stopped being finite.
         epoch: usize,
+        /// Learning rate of that epoch (after the schedule).
         lr: f64,
+        /// A lower learning rate to try: a tenth of `lr`.
         suggested: f64,
+        /// The offending loss as text: `NaN`, `inf`, or an exploded epoch mean next to the initial loss.
         value: String,
         /// Weights at the end of the last epoch whose losses were all finite.
         last_good: Option<Box<Checkpoint>>,

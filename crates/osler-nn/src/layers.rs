@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Norm {
+    /// No normalisation.
     #[default]
     None,
     /// Batch normalisation (Ioffe & Szegedy 2015); running statistics at prediction.
@@ -53,11 +54,15 @@ macro_rules! start {
 /// Architecture of a multilayer perceptron.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MlpArch {
+    /// Input features per row.
     pub inputs: usize,
     /// Widths of the hidden layers (e.g. `[32, 32]`).
     pub hidden: Vec<usize>,
+    /// Output units: 1 (binary logit or Cox log-risk) or the number of classes.
     pub outputs: usize,
+    /// Dropout probability after each hidden layer and inside residual blocks (training only).
     pub dropout: f64,
+    /// Normalisation after each hidden linear layer.
     pub norm: Norm,
     /// Bias of the output layer (DeepSurv has none: a constant cancels in the partial likelihood).
     pub output_bias: bool,
@@ -68,9 +73,13 @@ pub struct MlpArch {
 /// Pre-norm residual block `x + W2 relu(W1 LN(x))` (He et al. 2016, pre-activation form).
 #[derive(Module, Debug)]
 pub struct ResidualBlock {
+    /// Layer normalisation applied to the block input.
     pub norm: LayerNorm,
+    /// First linear layer (`width -> width`), followed by ReLU.
     pub fc1: Linear,
+    /// Second linear layer (`width -> width`), whose output is added to the input.
     pub fc2: Linear,
+    /// Dropout between the two linear layers (training only).
     pub dropout: Dropout,
 }
 
@@ -85,6 +94,7 @@ impl ResidualBlock {
         }
     }
 
+    /// `x + W2 dropout(relu(W1 LN(x)))` for `x: [n, width]`.
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         let h = relu(self.fc1.forward(self.norm.forward(x.clone())));
         x + self.fc2.forward(self.dropout.forward(h))
@@ -94,11 +104,17 @@ impl ResidualBlock {
 /// MLP: `[Linear -> (BatchNorm | LayerNorm) -> ReLU -> Dropout]*` then residual blocks, then a linear output.
 #[derive(Module, Debug)]
 pub struct MlpNet {
+    /// Hidden linear layers, in order.
     pub hidden: Vec<Linear>,
+    /// Batch normalisation of each hidden layer (empty unless [`Norm::Batch`]).
     pub batch_norms: Vec<BatchNorm>,
+    /// Layer normalisation of each hidden layer (empty unless [`Norm::Layer`]).
     pub layer_norms: Vec<LayerNorm>,
+    /// Residual blocks after the hidden layers.
     pub blocks: Vec<ResidualBlock>,
+    /// Dropout after each hidden layer's ReLU (training only).
     pub dropout: Dropout,
+    /// Output linear layer (logits or risk scores).
     pub output: Linear,
 }
 
@@ -164,14 +180,21 @@ impl MlpNet {
 /// stages, global average pooling, a linear head.
 #[derive(Module, Debug)]
 pub struct ConvNet {
+    /// First 3x3 convolution, `channels -> width`, padding 1.
     pub conv1: Conv2d,
+    /// Second 3x3 convolution, `width -> width`, padding 1.
     pub conv2: Conv2d,
+    /// 2x2 max pooling with stride 2, after each convolution's ReLU.
     pub pool: MaxPool2d,
+    /// Global average pooling to one value per channel.
     pub gap: AdaptiveAvgPool2d,
+    /// Linear head `width -> outputs`.
     pub head: Linear,
 }
 
 impl ConvNet {
+    /// A freshly initialised network (burn's default initialisers) for `channels` input channels,
+    /// `width` convolution filters per stage and `outputs` logits.
     pub fn new(channels: usize, width: usize, outputs: usize, device: &Device) -> Self {
         let conv = |i, o| {
             Conv2dConfig::new([i, o], [3, 3])
@@ -187,6 +210,7 @@ impl ConvNet {
         }
     }
 
+    /// Logits `[n, outputs]` of images `[n, channels, H, W]`.
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
         let h = self.pool.forward(relu(self.conv1.forward(x)));
         let h = self.pool.forward(relu(self.conv2.forward(h)));
@@ -208,24 +232,34 @@ pub enum Cell {
 /// Architecture of a sequence classifier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeqArch {
+    /// Recurrent cell type.
     pub cell: Cell,
     /// Continuous features per time step.
     pub features: usize,
     /// Vocabulary size of an optional token channel (0 = none) and its embedding width.
     pub vocabulary: usize,
+    /// Embedding width of the token channel (unused when `vocabulary` is 0).
     pub embedding: usize,
+    /// Hidden-state width of the recurrent cell.
     pub hidden: usize,
+    /// Output units: 1 (binary logit) or the number of classes.
     pub outputs: usize,
+    /// Dropout probability on the last hidden state (training only).
     pub dropout: f64,
 }
 
 /// Sequence classifier: `[embed(tokens) ; x_t] -> LSTM|GRU -> last hidden state -> dropout -> linear`.
 #[derive(Module, Debug)]
 pub struct SeqNet {
+    /// Embedding of the token channel (`None` without one).
     pub embedding: Option<Embedding>,
+    /// The LSTM (set when the cell is [`Cell::Lstm`]).
     pub lstm: Option<Lstm>,
+    /// The GRU (set when the cell is [`Cell::Gru`]).
     pub gru: Option<Gru>,
+    /// Dropout on the last hidden state (training only).
     pub dropout: Dropout,
+    /// Linear head `hidden -> outputs`.
     pub head: Linear,
 }
 

@@ -21,6 +21,8 @@
 //! no RNG draws; [`loaded::NetCache`]) and shares it across threads; training
 //! progress goes to a [`progress::ProgressObserver`], the library draws nothing.
 
+#![warn(missing_docs)]
+
 pub mod checkpoint;
 pub mod deepsurv;
 pub mod device;

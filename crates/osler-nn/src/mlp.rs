@@ -21,19 +21,30 @@ pub enum ClassLoss {
     #[default]
     CrossEntropy,
     /// Binary focal loss (Lin et al. 2017).
-    Focal { gamma: f64, alpha: f64 },
+    Focal {
+        /// Focusing exponent on `(1 - p_t)` (0 = `alpha`-weighted cross-entropy).
+        gamma: f64,
+        /// Weight of the positive class (`1 - alpha` for the negative class).
+        alpha: f64,
+    },
 }
 
 /// Hyperparameters of [`MlpClassifier`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MlpOptions {
+    /// Hidden layer widths.
     pub hidden: Vec<usize>,
+    /// Dropout probability after each hidden layer (training only).
     pub dropout: f64,
+    /// Normalisation after each hidden layer.
     pub norm: Norm,
+    /// Residual blocks appended after the hidden layers.
     pub residual_blocks: usize,
+    /// The classification loss.
     pub loss: ClassLoss,
     /// Weight per class in the loss (`None` = all 1).
     pub class_weights: Option<Vec<f64>>,
+    /// The training loop's options.
     pub train: TrainOptions,
 }
 
@@ -60,13 +71,20 @@ impl Default for MlpOptions {
 /// while they stay the same.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MlpClassifier {
+    /// The hyperparameters the model was fitted with.
     pub options: MlpOptions,
+    /// The network's shape (one output logit for two classes, else one per class).
     pub arch: MlpArch,
+    /// Number of classes (at least 2); labels are `0..classes`.
     pub classes: usize,
+    /// Column standardisation fitted on the training rows, applied before the network.
     pub standardizer: Standardizer,
+    /// How the training run went (epochs, best epoch, row counts).
     pub summary: TrainSummary,
+    /// The fitted network's weights as safetensors bytes (saved as their own file in an artifact).
     #[serde(skip)]
     pub weights: Vec<u8>,
+    /// Per-epoch training log (loss, validation AUROC or accuracy, learning rate).
     #[serde(skip)]
     pub log: Vec<EpochLog>,
     /// The network built from `weights`, reused by every prediction while they stay the same.

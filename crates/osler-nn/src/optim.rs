@@ -39,16 +39,32 @@ impl std::str::FromStr for OptimizerKind {
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum LrSchedule {
+    /// The same learning rate every epoch.
     #[default]
     Constant,
     /// `lr_e = lr * gamma^floor((e - 1) / every)` for epoch `e = 1, 2, ...`.
-    Step { every: usize, gamma: f64 },
+    Step {
+        /// Epochs between two reductions.
+        every: usize,
+        /// Factor in (0, 1] applied at each reduction.
+        gamma: f64,
+    },
     /// Cosine annealing (Loshchilov & Hutter 2017) from `lr` to `min_lr` over the epochs:
     /// `lr_e = min + (lr - min) (1 + cos(pi (e - 1) / E)) / 2`.
-    Cosine { min_lr: f64 },
+    Cosine {
+        /// Lower end of the annealing (`min` in the formula).
+        min_lr: f64,
+    },
     /// Multiply by `factor` when the validation loss has not improved for `patience`
     /// epochs (PyTorch `ReduceLROnPlateau`, mode min, relative threshold 1e-4), not below `min_lr`.
-    Plateau { factor: f64, patience: usize, min_lr: f64 },
+    Plateau {
+        /// Factor in (0, 1] applied at each reduction.
+        factor: f64,
+        /// Epochs without improvement of the validation loss before a reduction.
+        patience: usize,
+        /// Lowest learning rate the reductions go to.
+        min_lr: f64,
+    },
 }
 
 /// State of a schedule during training.
@@ -63,6 +79,8 @@ pub struct Scheduler {
 }
 
 impl Scheduler {
+    /// The schedule for base learning rate `lr` over `epochs` epochs; an error for a
+    /// non-positive or non-finite `lr` or an invalid schedule parameter.
     pub fn new(schedule: LrSchedule, lr: f64, epochs: usize) -> Result<Self, NnError> {
         if !(lr.is_finite() && lr > 0.0) {
             return Err(NnError::InvalidOption(format!(

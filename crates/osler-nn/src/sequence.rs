@@ -18,10 +18,15 @@ use crate::trainer::{EpochLog, Fitted, Objective, TrainOptions, TrainSummary, fi
 /// A batch of sequences: row-major `values[n][T][p]`, optional `tokens[n][T]` in `0..vocabulary`.
 #[derive(Debug, Clone)]
 pub struct Sequences {
+    /// Number of sequences.
     pub n: usize,
+    /// Time steps per sequence (`T`).
     pub steps: usize,
+    /// Continuous features per time step (`p`).
     pub features: usize,
+    /// Feature values, row-major `[n][T][p]`.
     pub values: Vec<f64>,
+    /// Token per sequence and step, row-major `[n][T]` (`None` without a token channel).
     pub tokens: Option<Vec<i64>>,
 }
 
@@ -73,12 +78,18 @@ impl Sequences {
 /// first prediction and reused (also across threads) while they stay the same.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SequenceClassifier {
+    /// The network's shape (`outputs` set from the classes).
     pub arch: SeqArch,
+    /// Number of classes (at least 2); labels are `0..classes`.
     pub classes: usize,
+    /// The training loop's options the model was fitted with.
     pub train: TrainOptions,
+    /// How the training run went (epochs, best epoch, row counts).
     pub summary: TrainSummary,
+    /// The fitted network's weights as safetensors bytes.
     #[serde(skip)]
     pub weights: Vec<u8>,
+    /// Per-epoch training log (loss, validation accuracy, learning rate).
     #[serde(skip)]
     pub log: Vec<EpochLog>,
     /// The network built from `weights`, reused by every prediction while they stay the same.

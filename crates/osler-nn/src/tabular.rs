@@ -12,11 +12,15 @@ use crate::layers::{MlpArch, MlpNet};
 /// Column centring and scaling (mean, population SD; SD 0 -> 1) fitted on training rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Standardizer {
+    /// Column means of the training rows.
     pub center: Vec<f64>,
+    /// Column population standard deviations of the training rows (1 where the SD is 0).
     pub scale: Vec<f64>,
 }
 
 impl Standardizer {
+    /// Fits on all rows of `x`: mean and population SD `sqrt(sum (x - mean)^2 / n)` per column;
+    /// an error when a value is missing or not finite.
     pub fn fit(x: &Matrix) -> Result<Self, NnError> {
         check_finite(x)?;
         let n = x.rows().max(1) as f64;

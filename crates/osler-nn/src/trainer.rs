@@ -20,15 +20,19 @@ use crate::progress::{EpochProgress, ProgressObserver, TrainEvent};
 /// Options of a training run (all models).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainOptions {
+    /// Most epochs to train (early stopping may end sooner).
     pub epochs: usize,
     /// Rows per mini-batch (0 = all training rows in one batch).
     pub batch_size: usize,
+    /// Base learning rate (before the schedule).
     pub lr: f64,
+    /// The optimiser.
     pub optimizer: OptimizerKind,
     /// L2 penalty (Adam, SGD) or decoupled decay (AdamW).
     pub weight_decay: f64,
     /// SGD momentum.
     pub momentum: f64,
+    /// Learning-rate schedule, applied once per epoch.
     pub schedule: LrSchedule,
     /// Stop after this many epochs without improvement of the validation
     /// criterion and restore the best epoch's weights (0 = train all epochs).
@@ -39,7 +43,9 @@ pub struct TrainOptions {
     pub validation_fraction: f64,
     /// Early-stopping criterion: the validation metric (AUROC, Harrell's C) or the loss.
     pub stop_on: StopOn,
+    /// Seed of the weight initialisation, dropout and mini-batch order.
     pub seed: u64,
+    /// Device to train on.
     pub device: DeviceChoice,
     /// Receives an event per epoch (epoch, training loss, validation
     /// loss/metric) and one at the end, e.g. to draw a progress bar. A display
@@ -83,13 +89,17 @@ pub enum StopOn {
 /// One line of the training log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EpochLog {
+    /// Epoch number (1-based).
     pub epoch: usize,
+    /// Mean training loss of the epoch (averaged over rows).
     pub train_loss: f64,
     /// NaN (null in JSON) without validation rows.
     #[serde(with = "nan_as_null")]
     pub val_loss: f64,
+    /// Validation metric (AUROC, accuracy or Harrell's C); NaN (null in JSON) without validation rows.
     #[serde(with = "nan_as_null")]
     pub val_metric: f64,
+    /// Learning rate used in the epoch.
     pub lr: f64,
     /// Wall time of the epoch. Reported by `osler train --json`, not saved:
     /// an artifact is byte-identical for a given seed.
@@ -115,11 +125,15 @@ pub fn log_to_jsonl(log: &[EpochLog]) -> String {
 /// Summary of a finished run, stored with the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainSummary {
+    /// Epochs actually trained.
     pub epochs_run: usize,
     /// Epoch whose weights were kept.
     pub best_epoch: usize,
+    /// Whether early stopping ended the run before `epochs`.
     pub stopped_early: bool,
+    /// Rows used for gradient steps (after the validation hold-out).
     pub train_rows: usize,
+    /// Rows held out for validation (0 = none).
     pub validation_rows: usize,
 }
 
@@ -142,7 +156,9 @@ pub trait Objective<M> {
 pub struct Fitted<M> {
     /// Best (or last) weights, in evaluation mode.
     pub model: M,
+    /// One entry per epoch run.
     pub log: Vec<EpochLog>,
+    /// Summary of the run.
     pub summary: TrainSummary,
 }
 
