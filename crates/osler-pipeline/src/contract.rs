@@ -14,42 +14,12 @@ use osler_nn::{DeepSurv, MlpClassifier};
 
 use crate::enet::EnetModel;
 
-/// A fitted model of a 0/1 outcome.
-pub trait BinaryClassifier {
-    /// Probability of the event for each row of `x` (rows = patients).
-    fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>, ModelError>;
-
-    /// Additive explanation on the log-odds scale: `(base, n x p contributions)`
-    /// with `base + sum_j c_ij = logit(p_i)`.
-    fn explain(&self, _x: &Matrix) -> Result<(f64, Matrix), ModelError> {
-        Err(not_explainable(self.family()))
-    }
-
-    /// How [`Self::explain`] computes its contributions (`none` without explanations).
-    fn explanation_method(&self) -> &'static str {
-        "none"
-    }
-
-    /// Importance of each design column, normalised to sum 1; `None` when the
-    /// model has no such measure.
-    fn importance(&self) -> Option<Vec<f64>> {
-        None
-    }
-
-    /// What the model is, for messages ("neural networks").
-    fn family(&self) -> &'static str;
-}
-
-/// A fitted model of a censored time to event.
-pub trait SurvivalModel {
-    /// Risk score of each row (higher = earlier event).
-    fn risk(&self, x: &Matrix) -> Result<Vec<f64>, ModelError>;
-
-    /// Survival probabilities `S(t | x)`: one row per patient, one column per time.
-    fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError>;
-
-    /// Additive explanation of the risk score: `(base, n x p contributions)`
-    /// with `base + sum_j c_ij = risk_i`.
+/// What every fitted model offers besides its task's predictions: its
+/// family's name, additive explanations and feature importances.
+pub trait Estimator {
+    /// Additive explanation of the model's output, `(base, n x p contributions)`
+    /// with `base + sum_j c_ij` equal to the log-odds of a classifier or the
+    /// risk score of a survival model.
     fn explain(&self, _x: &Matrix) -> Result<(f64, Matrix), ModelError> {
         Err(not_explainable(self.family()))
     }
@@ -67,6 +37,21 @@ pub trait SurvivalModel {
 
     /// What the model is, for messages ("random survival forests").
     fn family(&self) -> &'static str;
+}
+
+/// A fitted model of a 0/1 outcome; its explanations are on the log-odds scale.
+pub trait BinaryClassifier: Estimator {
+    /// Probability of the event for each row of `x` (rows = patients).
+    fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>, ModelError>;
+}
+
+/// A fitted model of a censored time to event; its explanations are of the risk score.
+pub trait SurvivalModel: Estimator {
+    /// Risk score of each row (higher = earlier event).
+    fn risk(&self, x: &Matrix) -> Result<Vec<f64>, ModelError>;
+
+    /// Survival probabilities `S(t | x)`: one row per patient, one column per time.
+    fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError>;
 }
 
 fn not_explainable(family: &str) -> ModelError {
@@ -90,6 +75,9 @@ impl BinaryClassifier for LogisticModel {
     fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         LogisticModel::predict_proba(self, x)
     }
+}
+
+impl Estimator for LogisticModel {
     fn explain(&self, x: &Matrix) -> Result<(f64, Matrix), ModelError> {
         self.contributions(x)
     }
@@ -105,6 +93,9 @@ impl BinaryClassifier for EnetModel {
     fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         self.model.predict_proba(x)
     }
+}
+
+impl Estimator for EnetModel {
     fn explain(&self, x: &Matrix) -> Result<(f64, Matrix), ModelError> {
         self.model.contributions(x)
     }
@@ -120,6 +111,9 @@ impl BinaryClassifier for GbdtModel {
     fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         GbdtModel::predict_proba(self, x)
     }
+}
+
+impl Estimator for GbdtModel {
     fn explain(&self, x: &Matrix) -> Result<(f64, Matrix), ModelError> {
         self.shap_values(x)
     }
@@ -139,6 +133,9 @@ impl BinaryClassifier for MlpClassifier {
     fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         MlpClassifier::predict_proba(self, x).map_err(nn_error)
     }
+}
+
+impl Estimator for MlpClassifier {
     fn family(&self) -> &'static str {
         "neural networks"
     }
@@ -152,6 +149,9 @@ impl SurvivalModel for CoxModel {
     fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         Ok(rows_to_matrix(self.predict_survival(x, times)?, x.rows(), times.len()))
     }
+}
+
+impl Estimator for CoxModel {
     /// Log-hazard contributions around the training means.
     fn explain(&self, x: &Matrix) -> Result<(f64, Matrix), ModelError> {
         Ok(linear_contributions(self.coefficients(), self.means(), x))
@@ -172,6 +172,9 @@ impl SurvivalModel for CoxnetModel {
     fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         Ok(rows_to_matrix(self.predict_survival(x, times)?, x.rows(), times.len()))
     }
+}
+
+impl Estimator for CoxnetModel {
     /// Log-hazard contributions relative to `x = 0` (the model's reference).
     fn explain(&self, x: &Matrix) -> Result<(f64, Matrix), ModelError> {
         Ok(linear_contributions(self.coefficients(), &vec![0.0; x.cols()], x))
@@ -192,6 +195,9 @@ impl SurvivalModel for RandomSurvivalForest {
     fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         self.predict_survival(x, times)
     }
+}
+
+impl Estimator for RandomSurvivalForest {
     /// Each feature's share of the forest's splits.
     fn importance(&self) -> Option<Vec<f64>> {
         let counts: Vec<f64> = self.split_counts().iter().map(|&c| c as f64).collect();
@@ -209,6 +215,9 @@ impl SurvivalModel for DeepSurv {
     fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         Ok(rows_to_matrix(self.predict_survival(x, times)?, x.rows(), times.len()))
     }
+}
+
+impl Estimator for DeepSurv {
     fn family(&self) -> &'static str {
         "neural networks"
     }

@@ -29,7 +29,7 @@ pub use apply::{
     Explanation, Predictions, SurvivalPredictions, build_artifact, build_survival_artifact,
 };
 pub use artifact::{Artifact, DataInfo, Manifest};
-pub use contract::{BinaryClassifier, SurvivalModel};
+pub use contract::{BinaryClassifier, Estimator, SurvivalModel};
 pub use cv::{CvSummary, MetricSummary, OutOfFold};
 pub use error::PipelineError;
 pub use model::{Contract, FittedModel, ModelSpec};

@@ -12,7 +12,7 @@ use osler_models::survival::{CoxModel, CoxOptions, CoxnetModel, CoxnetOptions, C
 
 use osler_nn::{DeepSurv, DeepSurvOptions, MlpClassifier, MlpOptions};
 
-use crate::contract::{BinaryClassifier, SurvivalModel, nn_error};
+use crate::contract::{BinaryClassifier, Estimator, SurvivalModel, nn_error};
 use crate::enet::{EnetModel, EnetSpec};
 use crate::survival_data::SurvivalOutcome;
 
@@ -300,6 +300,16 @@ pub enum Contract<'a> {
     Survival(&'a dyn SurvivalModel),
 }
 
+impl Contract<'_> {
+    /// The model's task-independent face (explanations, importances, family).
+    pub fn estimator(&self) -> &dyn Estimator {
+        match *self {
+            Contract::Binary(m) => m,
+            Contract::Survival(m) => m,
+        }
+    }
+}
+
 impl FittedModel {
     /// The model as its task's trait object: the one place a fitted model's
     /// kind is matched for prediction.
@@ -345,27 +355,18 @@ impl FittedModel {
     /// survival model. Exact for linear models (contributions relative to the
     /// training means, or to `x = 0` for the penalised Cox model), TreeSHAP for trees.
     pub fn explain(&self, x: &Matrix) -> Result<(f64, Matrix), ModelError> {
-        match self.contract() {
-            Contract::Binary(m) => m.explain(x),
-            Contract::Survival(m) => m.explain(x),
-        }
+        self.contract().estimator().explain(x)
     }
 
     /// How [`Self::explain`] computes its contributions (`none` without explanations).
     pub fn explanation_method(&self) -> &'static str {
-        match self.contract() {
-            Contract::Binary(m) => m.explanation_method(),
-            Contract::Survival(m) => m.explanation_method(),
-        }
+        self.contract().estimator().explanation_method()
     }
 
     /// Importance per design column, normalised to sum 1: gain shares for
     /// boosted trees, split shares for forests; `None` for other models.
     pub fn importance(&self) -> Option<Vec<f64>> {
-        match self.contract() {
-            Contract::Binary(m) => m.importance(),
-            Contract::Survival(m) => m.importance(),
-        }
+        self.contract().estimator().importance()
     }
 }
 
