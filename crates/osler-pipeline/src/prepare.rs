@@ -77,6 +77,10 @@ pub fn prepare(
     if let Some(g) = &spec.group {
         required.push(g);
     }
+    // The artifact keeps this schema and checks prediction inputs against it:
+    // columns covered only by `[defaults]` must be listed, or the model would
+    // refuse the very table it was trained on.
+    schema.expand_defaults(&table);
     let table = schema.conform(table, &required, false)?;
     let table = match &spec.levels {
         Some(keep) => keep_levels(table, &target, keep)?,

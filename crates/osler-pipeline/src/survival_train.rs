@@ -46,6 +46,8 @@ pub fn prepare_survival(
     outcome_cols.extend(surv.start.clone());
     let mut required: Vec<&str> = outcome_cols.iter().map(String::as_str).collect();
     required.extend(data.group.as_deref());
+    // As in `prepare`: the saved schema lists every column it covers.
+    schema.expand_defaults(&table);
     let table = schema.conform(table, &required, false)?;
     for c in &mut schema.columns {
         if c.name == surv.time || surv.start.as_deref() == Some(c.name.as_str()) {
