@@ -39,9 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let joined = join_expression(clinical, &id, matrix, false)?;
     // The dataset's own schema (roles, missing codes; genes by `[defaults]`):
     // inferring one would read the clinical codes such as `cod` as numbers.
-    let mut schema = osler_data::datasets::find("all-leukemia")?.schema()?;
-    // List every gene column, so the artifact's schema names each predictor.
-    schema.expand_defaults(&joined.table);
+    let schema = osler_data::datasets::find("all-leukemia")?.schema()?;
     // Predictors: the genes only (the columns after the clinical ones).
     let genes: Vec<String> =
         joined.table.columns[joined.n_clinical..].iter().map(|c| c.name.clone()).collect();
