@@ -539,5 +539,5 @@ fn benefit(b: &BenefitEvaluation) -> BenefitReport {
 }
 
 #[cfg(test)]
-#[path = "report_tests.rs"]
+#[path = "report_test.rs"]
 mod tests;
