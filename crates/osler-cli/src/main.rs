@@ -86,7 +86,7 @@ impl From<osler_pipeline::analysis::AnalysisError> for CliError {
             }
             _ => e.to_string(),
         };
-        CliError { code: if e.is_user_error() { 2 } else { 1 }, message }
+        CliError { code: errors::exit_code(e.is_user_error()), message }
     }
 }
 
