@@ -6,6 +6,8 @@
 //! valid ranges) -> [`target::select_features`] / [`target::binary_target`] ->
 //! [`preprocess::Preprocessor`] fitted on training rows -> [`Matrix`].
 
+#![warn(missing_docs)]
+
 pub mod atomic;
 pub mod catalog;
 pub mod csv_reader;

@@ -18,8 +18,11 @@ pub struct Matrix {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("column {column} has {found} values, expected {expected}")]
 pub struct ShapeError {
+    /// Zero-based index of the first column whose length differs from column 0.
     pub column: usize,
+    /// Number of values in that column.
     pub found: usize,
+    /// Number of values in column 0 (the row count every column must have).
     pub expected: usize,
 }
 
@@ -72,10 +75,12 @@ impl Matrix {
         self.data
     }
 
+    /// Number of rows (observations).
     pub fn rows(&self) -> usize {
         self.rows
     }
 
+    /// Number of columns (features).
     pub fn cols(&self) -> usize {
         self.cols
     }
@@ -86,6 +91,7 @@ impl Matrix {
         self.data[j * self.rows + i]
     }
 
+    /// Overwrites the value at row `i`, column `j` with `v`.
     #[inline]
     pub fn set(&mut self, i: usize, j: usize, v: f64) {
         self.data[j * self.rows + i] = v;
@@ -97,6 +103,7 @@ impl Matrix {
         &self.data[j * self.rows..(j + 1) * self.rows]
     }
 
+    /// Column `j` as a contiguous mutable slice, for in-place column transforms.
     #[inline]
     pub fn col_mut(&mut self, j: usize) -> &mut [f64] {
         &mut self.data[j * self.rows..(j + 1) * self.rows]

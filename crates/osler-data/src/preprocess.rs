@@ -30,9 +30,12 @@ pub struct PreprocessOptions {
 pub enum FeatureStep {
     /// A number (or a 0/1 binary stored as a number).
     Numeric {
+        /// Name of the input column (also the name of the output feature).
         column: String,
         /// Training median, used to impute; `None` when imputation is off.
         impute: Option<f64>,
+        /// Emit a 0/1 `column (missing)` feature after this one: set when missing
+        /// indicators were asked for and the column had missing values in training.
         indicator: bool,
         /// `(mean, sd)` when standardising.
         scale: Option<(f64, f64)>,
@@ -41,11 +44,14 @@ pub enum FeatureStep {
     /// second level), categorical columns one per non-reference level. An unseen level
     /// is coded like the reference level (all zeros).
     Levels {
+        /// Name of the input column; output features are named `column=level`.
         column: String,
         /// Levels in training order; the first is the reference (all zeros).
         levels: Vec<String>,
         /// Most frequent training level, used to impute; `None` when imputation is off.
         impute: Option<String>,
+        /// Emit a 0/1 `column (missing)` feature after the level features: set when
+        /// missing indicators were asked for and the column had missing values in training.
         indicator: bool,
     },
 }
@@ -53,7 +59,9 @@ pub enum FeatureStep {
 /// A fitted preprocessing pipeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Preprocessor {
+    /// The options the pipeline was fitted with.
     pub options: PreprocessOptions,
+    /// One step per input feature column, in output (matrix column) order.
     pub steps: Vec<FeatureStep>,
 }
 

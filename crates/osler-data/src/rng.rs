@@ -25,10 +25,13 @@ pub fn unit_f64(bits: u64) -> f64 {
 }
 
 impl SplitMix64 {
+    /// A generator whose initial state is `seed` (any value, zero included).
     pub fn new(seed: u64) -> Self {
         SplitMix64 { state: seed }
     }
 
+    /// Next 64 random bits: advances the state by [`GOLDEN_GAMMA`] and mixes it
+    /// with [`splitmix64_mix`].
     #[inline]
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(GOLDEN_GAMMA);

@@ -15,9 +15,12 @@ use crate::table::{Column, ColumnData, MISSING_CODE, Table};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// A real number (a measurement or a count) in the column's `unit`.
     Numeric,
     /// Two levels; numeric 0/1 or two text levels (the second listed level is coded 1).
     Binary,
+    /// Unordered text levels (usually more than two); as a feature, one-hot
+    /// encoded against the first (reference) level.
     Categorical,
 }
 
@@ -25,12 +28,20 @@ pub enum Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    /// A predictor offered to the model.
     Feature,
+    /// The outcome of a classification model (binary target).
     Target,
+    /// A row identifier (e.g. a patient number); never a predictor.
     Id,
+    /// A patient or cluster label: all rows of one group stay in one
+    /// cross-validation fold; never a predictor.
     Group,
+    /// A per-row weight; never a predictor.
     Weight,
+    /// Follow-up time of a survival outcome, in the column's `unit` (e.g. days).
     Time,
+    /// Event indicator of a survival outcome (event happened vs censored).
     Event,
     /// Present in the file but never used (e.g. a leaky duplicate of the outcome).
     Ignore,
@@ -39,11 +50,16 @@ pub enum Role {
 /// Declared properties of one column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnSpec {
+    /// Column name, exactly as in the header of the input file.
     pub name: String,
+    /// Statistical type of the values.
     pub kind: Kind,
+    /// What the column is used for.
     pub role: Role,
+    /// Unit of measurement as free text (e.g. `mg/dL`, `days`); shown in range messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// What the column measures, for people reading the schema.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Cell values that mean "missing" for this column (e.g. Pima's impossible `0`).
@@ -52,10 +68,13 @@ pub struct ColumnSpec {
     /// Lowest valid value (inclusive unless `min_exclusive`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
+    /// Highest valid value (inclusive unless `max_exclusive`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
+    /// `min` itself is invalid: valid values satisfy `min < value`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub min_exclusive: bool,
+    /// `max` itself is invalid: valid values satisfy `value < max`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub max_exclusive: bool,
     /// Known levels of a binary or categorical column.
@@ -70,11 +89,17 @@ fn is_false(b: &bool) -> bool {
 /// Citation and licence of a shipped dataset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasetMeta {
+    /// Short name of the dataset (the name given to `--dataset` for a shipped one).
     pub name: String,
+    /// One-line human-readable title.
     pub title: String,
+    /// The analysis the dataset is meant for, in words (outcome columns and their coding).
     pub task: String,
+    /// The paper(s) to cite when using the data.
     pub citation: String,
+    /// Licence under which the data may be used.
     pub licence: String,
+    /// Where the file was obtained (package, version, path).
     pub source: String,
     /// Event level of the outcome: the positive class of a binary target, or the
     /// value of a survival event column that means the event happened.
@@ -127,11 +152,13 @@ impl ColumnDefaults {
 /// A table's schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
+    /// Citation and licence, when the table is a documented dataset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset: Option<DatasetMeta>,
     /// Kind and role of columns not listed in `columns`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<ColumnDefaults>,
+    /// The listed columns, in declaration order.
     pub columns: Vec<ColumnSpec>,
 }
 
@@ -264,10 +291,12 @@ impl Schema {
         self.columns.iter().map(|c| (c.name.as_str(), c)).collect()
     }
 
+    /// The listed spec of the column called `name`, if any (a linear scan).
     pub fn get(&self, name: &str) -> Option<&ColumnSpec> {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// Mutable access to the listed spec of the column called `name`, if any.
     pub fn get_mut(&mut self, name: &str) -> Option<&mut ColumnSpec> {
         self.columns.iter_mut().find(|c| c.name == name)
     }
@@ -289,6 +318,8 @@ impl Schema {
         Ok(schema)
     }
 
+    /// Parses a schema from TOML text and checks its internal consistency
+    /// (see [`Schema::check`]).
     pub fn from_toml(text: &str) -> Result<Schema, DataError> {
         let s: Schema = toml::from_str(text).map_err(|e| DataError::InvalidSchema {
             path: None,
@@ -298,6 +329,8 @@ impl Schema {
         Ok(s)
     }
 
+    /// The schema as pretty-printed TOML, the format [`Schema::from_toml`] reads;
+    /// if serialisation fails, a one-line TOML comment saying why.
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot render schema: {e}\n"))
     }

@@ -15,13 +15,20 @@ pub enum ColumnData {
     /// the readers refuse it).
     Numeric(Vec<f64>),
     /// Text stored as codes into `levels` (first-seen order); [`MISSING_CODE`] = missing.
-    Text { codes: Vec<u32>, levels: Vec<String> },
+    Text {
+        /// One code per row: an index into `levels`, or [`MISSING_CODE`].
+        codes: Vec<u32>,
+        /// Distinct non-missing values, in the order first seen.
+        levels: Vec<String>,
+    },
 }
 
 /// One named column.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
+    /// Column name, as in the input header.
     pub name: String,
+    /// The column's values, one per row.
     pub data: ColumnData,
 }
 
@@ -30,6 +37,7 @@ pub struct Column {
 pub struct Table {
     /// Where the data came from (a path, `<stdin>` or `dataset:NAME`), used in messages.
     pub source: String,
+    /// The columns, in input order; all have `lines.len()` rows.
     pub columns: Vec<Column>,
     /// File line of each data row (header = line 1), so errors found later can
     /// point at the line a user can open; for JSON, the record number.
@@ -73,6 +81,7 @@ impl ColumnData {
         }
     }
 
+    /// Number of rows (missing cells included).
     pub fn len(&self) -> usize {
         match self {
             ColumnData::Numeric(v) => v.len(),
@@ -80,6 +89,7 @@ impl ColumnData {
         }
     }
 
+    /// Whether the column has no rows.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -129,6 +139,7 @@ impl Table {
         locate(&self.lines, self.rows_are_records, i)
     }
 
+    /// Number of data rows (records for JSON input).
     pub fn n_rows(&self) -> usize {
         self.lines.len()
     }
@@ -138,10 +149,12 @@ impl Table {
         self.columns.iter().position(|c| c.name == name)
     }
 
+    /// The first column called `name`, if any.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// Column names, in table order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.columns.iter().map(|c| c.name.as_str())
     }
@@ -151,7 +164,9 @@ impl Table {
 /// artifacts and shown in reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnSummary {
+    /// Column name.
     pub name: String,
+    /// Number of missing cells.
     pub missing: usize,
     /// Number of distinct non-missing values.
     pub distinct: usize,

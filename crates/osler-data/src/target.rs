@@ -7,7 +7,9 @@ use crate::table::{ColumnData, MISSING_CODE, Table};
 /// How the two levels of a binary outcome map to 0 and 1.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BinaryLevels {
+    /// The level(s) coded 0, sorted and joined with `|` when there are several.
     pub negative: String,
+    /// The event level(s) coded 1, sorted and joined with `|` when there are several.
     pub positive: String,
 }
 
