@@ -64,7 +64,9 @@ pub struct NnArgs {
 
 fn train_options(a: &TrainArgs, defaults: TrainOptions) -> Result<TrainOptions, CliError> {
     let n = &a.nn;
-    let bad = |e: osler_nn::NnError| CliError::user(e.to_string());
+    // Only the optimizer and device parse errors reach here; their option names
+    // are the flags' names, so the flag is the message with its dashes.
+    let bad = |e: osler_nn::NnError| CliError::user(format!("--{e}"));
     let epochs = n.epochs.unwrap_or(defaults.epochs);
     let schedule = match n.schedule.as_str() {
         "constant" => LrSchedule::Constant,

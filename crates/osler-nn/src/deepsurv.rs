@@ -140,7 +140,7 @@ impl Objective<MlpNet> for CoxObjective {
         let sets = self
             .val_sets
             .as_ref()
-            .ok_or_else(|| NnError::InvalidOption("validation without validation rows".into()))?;
+            .ok_or(NnError::Internal { what: "validation without validation rows" })?;
         let loss = scalar(cox_nll(eta.clone(), sets)?)?;
         let risk = to_vec(eta)?;
         let ev: Vec<bool> = self.val_event.iter().map(|&e| e == 1.0).collect();
@@ -201,22 +201,16 @@ impl DeepSurv {
         options: &DeepSurvOptions,
     ) -> Result<Self, NnError> {
         let n = x.rows();
-        if time.len() != n || event.len() != n {
-            return Err(NnError::BadData(format!(
-                "{n} rows but {} times and {} events",
-                time.len(),
-                event.len()
-            )));
+        for (what, found) in [("times", time.len()), ("event indicators", event.len())] {
+            if found != n {
+                return Err(NnError::LengthMismatch { what, found, rows: n });
+            }
         }
         CoxRiskSets::new(time, event, options.ties)?;
         if !event.contains(&1.0) {
-            return Err(NnError::BadData("no events in the training rows".into()));
+            return Err(NnError::NoEvents);
         }
-        if !(0.0..1.0).contains(&options.dropout) || options.hidden.contains(&0) {
-            return Err(NnError::InvalidOption(
-                "--dropout must lie in [0, 1) and --hidden widths be >= 1".into(),
-            ));
-        }
+        crate::mlp::check_layers(options.dropout, &options.hidden)?;
         let standardizer = Standardizer::fit(x)?;
         let arch = MlpArch {
             inputs: x.cols(),

@@ -30,9 +30,11 @@ impl std::str::FromStr for DeviceChoice {
         match s.to_ascii_lowercase().as_str() {
             "cpu" => Ok(DeviceChoice::Cpu),
             "gpu" => Ok(DeviceChoice::Gpu),
-            other => {
-                Err(NnError::InvalidOption(format!("--device must be cpu or gpu, got '{other}'")))
-            }
+            other => Err(NnError::InvalidOption {
+                option: "device",
+                value: format!("'{other}'"),
+                expected: "be cpu or gpu",
+            }),
         }
     }
 }
@@ -52,9 +54,10 @@ fn gpu_device() -> Result<Device, NnError> {
 
 #[cfg(not(feature = "gpu"))]
 fn gpu_device() -> Result<Device, NnError> {
-    Err(NnError::Device(
-        "--device gpu needs osler built with the `gpu` feature (cargo build --release -p osler-cli --features gpu); this build is CPU-only".into(),
-    ))
+    Err(NnError::DeviceUnavailable {
+        device: "gpu",
+        reason: "this build is CPU-only; build osler-cli with the `gpu` cargo feature",
+    })
 }
 
 static FIT_LOCK: Mutex<()> = Mutex::new(());
@@ -82,10 +85,10 @@ pub fn int_tensor(values: Vec<i64>, device: &Device) -> Tensor<1, Int> {
 
 /// Host copy of a tensor as `f64`, row-major.
 pub fn to_vec<const D: usize>(t: Tensor<D>) -> Result<Vec<f64>, NnError> {
-    t.try_into_vec_as::<f64>().map_err(|e| NnError::Read(format!("{e:?}")))
+    t.try_into_vec_as::<f64>().map_err(|e| NnError::TensorRead { reason: format!("{e:?}") })
 }
 
 /// The single value of a one-element tensor.
 pub fn scalar(t: Tensor<1>) -> Result<f64, NnError> {
-    to_vec(t)?.first().copied().ok_or_else(|| NnError::Read("empty tensor".into()))
+    to_vec(t)?.first().copied().ok_or_else(|| NnError::TensorRead { reason: "empty tensor".into() })
 }

@@ -38,12 +38,10 @@ pub fn row_weights(
     let w = y
         .iter()
         .map(|&c| {
-            class_weights.get(c).copied().ok_or_else(|| {
-                NnError::InvalidOption(format!(
-                    "class {c} has no weight ({} class weights given)",
-                    class_weights.len()
-                ))
-            })
+            class_weights
+                .get(c)
+                .copied()
+                .ok_or(NnError::MissingClassWeight { class: c, given: class_weights.len() })
         })
         .collect::<Result<Vec<f64>, _>>()?;
     let n = w.len();
@@ -113,17 +111,17 @@ impl CoxRiskSets {
     pub fn new(time: &[f64], event: &[f64], ties: Ties) -> Result<Self, NnError> {
         let n = time.len();
         if event.len() != n {
-            return Err(NnError::BadData(format!(
-                "{} times but {} event indicators",
-                n,
-                event.len()
-            )));
+            return Err(NnError::LengthMismatch {
+                what: "event indicators",
+                found: event.len(),
+                rows: n,
+            });
         }
         if let Some(i) = time.iter().position(|t| !t.is_finite()) {
-            return Err(NnError::BadData(format!("follow-up time of row {i} is not finite")));
+            return Err(NnError::NonFiniteTime { row: i });
         }
         if let Some(i) = event.iter().position(|&e| e != 0.0 && e != 1.0) {
-            return Err(NnError::BadData(format!("event indicator of row {i} is not 0/1")));
+            return Err(NnError::BadEvent { row: i });
         }
         let mut order: Vec<usize> = (0..n).collect();
         // Descending time; within a tie, the original order (stable sort).
@@ -195,7 +193,7 @@ pub fn cox_nll(eta: Tensor<1>, sets: &CoxRiskSets) -> Result<Tensor<1>, NnError>
     let device = eta.device();
     let [n] = eta.dims();
     if n != sets.n {
-        return Err(NnError::BadData(format!("{n} risk scores for {} rows", sets.n)));
+        return Err(NnError::LengthMismatch { what: "risk scores", found: n, rows: sets.n });
     }
     if sets.events() == 0 {
         return Ok(eta.sum().mul_scalar(0.0));

@@ -182,21 +182,39 @@ fn probabilities(net: &MlpNet, x: Tensor<2>, classes: usize) -> Result<Vec<f64>,
     }
 }
 
+/// Checks the layer options shared by the tabular networks: dropout in `[0, 1)`
+/// and every hidden width at least 1.
+pub(crate) fn check_layers(dropout: f64, hidden: &[usize]) -> Result<(), NnError> {
+    if !(0.0..1.0).contains(&dropout) {
+        return Err(NnError::InvalidOption {
+            option: "dropout",
+            value: dropout.to_string(),
+            expected: "lie in [0, 1)",
+        });
+    }
+    if hidden.contains(&0) {
+        return Err(NnError::InvalidOption {
+            option: "hidden",
+            value: format!("{hidden:?}"),
+            expected: "list widths of at least 1",
+        });
+    }
+    Ok(())
+}
+
 /// Class indices `0..k` of a label vector of non-negative integers stored as f64.
 pub fn class_labels(y: &[f64]) -> Result<(Vec<usize>, usize), NnError> {
     let mut labels = Vec::with_capacity(y.len());
     for (i, &v) in y.iter().enumerate() {
         if !(v >= 0.0 && v.fract() == 0.0 && v < 1e6) {
-            return Err(NnError::BadData(format!(
-                "outcome of row {i} is not a class index (0, 1, ...)"
-            )));
+            return Err(NnError::NotAClassIndex { row: i });
         }
         labels.push(v as usize);
     }
     let k = labels.iter().copied().max().map_or(0, |m| m + 1).max(2);
     for c in 0..k {
         if !labels.contains(&c) {
-            return Err(NnError::BadData(format!("class {c} has no training rows")));
+            return Err(NnError::EmptyClass { class: c });
         }
     }
     Ok((labels, k))
@@ -207,17 +225,13 @@ impl MlpClassifier {
     /// outcome), reporting progress to `options.train.progress`.
     pub fn fit(x: &Matrix, y: &[f64], options: &MlpOptions) -> Result<Self, NnError> {
         if y.len() != x.rows() {
-            return Err(NnError::BadData(format!("{} rows but {} outcomes", x.rows(), y.len())));
+            return Err(NnError::LengthMismatch {
+                what: "outcomes",
+                found: y.len(),
+                rows: x.rows(),
+            });
         }
-        if !(0.0..1.0).contains(&options.dropout) {
-            return Err(NnError::InvalidOption(format!(
-                "--dropout must lie in [0, 1), got {}",
-                options.dropout
-            )));
-        }
-        if options.hidden.contains(&0) {
-            return Err(NnError::InvalidOption("--hidden widths must be at least 1".into()));
-        }
+        check_layers(options.dropout, &options.hidden)?;
         let (labels, classes) = class_labels(y)?;
         let standardizer = Standardizer::fit(x)?;
         let arch = MlpArch {

@@ -28,9 +28,11 @@ impl std::str::FromStr for OptimizerKind {
             "adam" => Ok(Self::Adam),
             "adamw" => Ok(Self::AdamW),
             "sgd" => Ok(Self::Sgd),
-            o => Err(NnError::InvalidOption(format!(
-                "--optimizer must be adam, adamw or sgd, got '{o}'"
-            ))),
+            o => Err(NnError::InvalidOption {
+                option: "optimizer",
+                value: format!("'{o}'"),
+                expected: "be adam, adamw or sgd",
+            }),
         }
     }
 }
@@ -83,22 +85,28 @@ impl Scheduler {
     /// non-positive or non-finite `lr` or an invalid schedule parameter.
     pub fn new(schedule: LrSchedule, lr: f64, epochs: usize) -> Result<Self, NnError> {
         if !(lr.is_finite() && lr > 0.0) {
-            return Err(NnError::InvalidOption(format!(
-                "--lr must be a positive number, got {lr}"
-            )));
+            return Err(NnError::InvalidOption {
+                option: "lr",
+                value: lr.to_string(),
+                expected: "be a positive number",
+            });
         }
         match schedule {
             LrSchedule::Step { every: 0, .. } => {
-                return Err(NnError::InvalidOption(
-                    "step schedule: 'every' must be at least 1".into(),
-                ));
+                return Err(NnError::InvalidOption {
+                    option: "step schedule's 'every'",
+                    value: "0".into(),
+                    expected: "be at least 1",
+                });
             }
             LrSchedule::Step { gamma, .. } | LrSchedule::Plateau { factor: gamma, .. }
                 if !(gamma > 0.0 && gamma <= 1.0) =>
             {
-                return Err(NnError::InvalidOption(format!(
-                    "schedule factor must lie in (0, 1], got {gamma}"
-                )));
+                return Err(NnError::InvalidOption {
+                    option: "schedule factor",
+                    value: gamma.to_string(),
+                    expected: "lie in (0, 1]",
+                });
             }
             _ => {}
         }

@@ -33,28 +33,31 @@ pub struct Sequences {
 impl Sequences {
     fn check(&self, vocabulary: usize) -> Result<(), NnError> {
         if self.values.len() != self.n * self.steps * self.features || self.steps == 0 {
-            return Err(NnError::BadData(format!(
-                "{} values for {} sequences x {} steps x {} features",
-                self.values.len(),
-                self.n,
-                self.steps,
-                self.features
-            )));
+            return Err(NnError::SequenceShape {
+                values: self.values.len(),
+                sequences: self.n,
+                steps: self.steps,
+                features: self.features,
+            });
         }
-        if self.values.iter().any(|v| !v.is_finite()) {
-            return Err(NnError::BadData("a sequence value is missing or not finite".into()));
+        if let Some(i) = self.values.iter().position(|v| !v.is_finite()) {
+            // Values are laid out sequence-major, then step, then feature.
+            let per_sequence = self.steps * self.features;
+            return Err(NnError::NonFiniteSequence {
+                sequence: i / per_sequence,
+                step: i % per_sequence / self.features,
+                feature: i % self.features,
+            });
         }
         match &self.tokens {
-            Some(t) if t.len() != self.n * self.steps => Err(NnError::BadData(format!(
-                "{} tokens for {} x {} steps",
-                t.len(),
-                self.n,
-                self.steps
-            ))),
-            Some(t) if t.iter().any(|&k| k < 0 || k as usize >= vocabulary) => {
-                Err(NnError::BadData(format!("a token lies outside 0..{vocabulary}")))
+            Some(t) if t.len() != self.n * self.steps => {
+                Err(NnError::TokenCount { tokens: t.len(), sequences: self.n, steps: self.steps })
             }
-            _ => Ok(()),
+            Some(t) => match t.iter().position(|&k| k < 0 || k as usize >= vocabulary) {
+                Some(position) => Err(NnError::TokenOutOfRange { position, vocabulary }),
+                None => Ok(()),
+            },
+            None => Ok(()),
         }
     }
 
@@ -188,10 +191,11 @@ impl SequenceClassifier {
         train: &TrainOptions,
     ) -> Result<Self, NnError> {
         data.check(arch.vocabulary)?;
-        if y.len() != data.n || data.features != arch.features {
-            return Err(NnError::BadData(
-                "outcomes or feature count do not match the sequences".into(),
-            ));
+        if y.len() != data.n {
+            return Err(NnError::LengthMismatch { what: "outcomes", found: y.len(), rows: data.n });
+        }
+        if data.features != arch.features {
+            return Err(NnError::FeatureCount { found: data.features, expected: arch.features });
         }
         let (labels, classes) = crate::mlp::class_labels(y)?;
         let arch = SeqArch { outputs: if classes == 2 { 1 } else { classes }, ..arch.clone() };

@@ -38,11 +38,7 @@ impl Standardizer {
     /// Standardised rows `rows` (all when `None`) of `x`, row-major.
     pub fn apply(&self, x: &Matrix, rows: Option<&[usize]>) -> Result<Vec<f64>, NnError> {
         if x.cols() != self.center.len() {
-            return Err(NnError::BadData(format!(
-                "{} input columns, the network was trained on {}",
-                x.cols(),
-                self.center.len()
-            )));
+            return Err(NnError::FeatureCount { found: x.cols(), expected: self.center.len() });
         }
         check_finite(x)?;
         let all: Vec<usize>;
@@ -80,9 +76,7 @@ impl Standardizer {
 pub fn check_finite(x: &Matrix) -> Result<(), NnError> {
     for j in 0..x.cols() {
         if let Some(i) = x.col(j).iter().position(|v| !v.is_finite()) {
-            return Err(NnError::BadData(format!(
-                "input column {j} of row {i} is missing or not finite; impute it first"
-            )));
+            return Err(NnError::NonFiniteInput { row: i, column: j });
         }
     }
     Ok(())
@@ -91,10 +85,7 @@ pub fn check_finite(x: &Matrix) -> Result<(), NnError> {
 /// A network of architecture `arch` with the given safetensors weights, in evaluation mode.
 pub fn load_mlp(arch: &MlpArch, weights: &[u8], device: &Device) -> Result<MlpNet, NnError> {
     if weights.is_empty() {
-        return Err(NnError::Weights(
-            "the network weights were not loaded (an artifact needs its weights.safetensors file)"
-                .into(),
-        ));
+        return Err(NnError::WeightsMissing { file: "weights.safetensors" });
     }
     // A shell of zeros draws nothing from burn's global RNG, so loading needs no
     // lock and never waits for (or disturbs) a fit on another thread.

@@ -204,7 +204,11 @@ where
     M: Module + ModuleSnapshot + Clone,
 {
     if opts.epochs == 0 {
-        return Err(NnError::InvalidOption("--epochs must be at least 1".into()));
+        return Err(NnError::InvalidOption {
+            option: "epochs",
+            value: "0".into(),
+            expected: "be at least 1",
+        });
     }
     let mut optim =
         build_optimizer(opts.optimizer, opts.weight_decay, opts.momentum, opts.clip_norm);
@@ -284,8 +288,7 @@ where
             }
         }
     }
-    let (_, best_epoch, model) =
-        best.ok_or_else(|| NnError::InvalidOption("no epoch was run".into()))?;
+    let (_, best_epoch, model) = best.ok_or(NnError::Internal { what: "no epoch was run" })?;
     let summary = TrainSummary {
         epochs_run: log.len(),
         best_epoch,
