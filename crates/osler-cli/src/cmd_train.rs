@@ -11,7 +11,7 @@ use osler_models::linear::{LogisticOptions, Penalty};
 use osler_models::rsf::RsfOptions;
 use osler_models::survival::Ties;
 use osler_pipeline::{
-    Artifact, DataInfo, DataSpec, ModelSpec, ThresholdRule, Timing, TrainSpec, TrainingReport,
+    Artifact, DataSpec, ModelSpec, ThresholdRule, Timing, TrainSpec, TrainingReport,
 };
 
 use crate::input::DataArgs;
@@ -321,13 +321,7 @@ pub fn train(a: TrainArgs) -> CliResult {
     bar.finish_and_clear();
     let (fit_seconds, cv_seconds, prep_seconds) =
         (outcome.fit_seconds, outcome.cv_seconds, outcome.preprocess_seconds);
-    let info = DataInfo {
-        source,
-        sha256,
-        rows: prepared.y.len(),
-        events: prepared.events(),
-        columns: prepared.column_summaries(),
-    };
+    let info = prepared.data_info(source, sha256);
     let mut artifact = osler_pipeline::build_artifact(&prepared, &spec, outcome, info);
     artifact.save(&out, overwrite)?;
     if let Some(path) = &a.report {

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use osler_pipeline::survival_data::SurvivalSpec;
 use osler_pipeline::survival_train::{prepare_survival, train_survival as run};
-use osler_pipeline::{DataInfo, DataSpec, Timing, TrainSpec, build_survival_artifact};
+use osler_pipeline::{DataSpec, Timing, TrainSpec, build_survival_artifact};
 
 use crate::cmd_train::{TrainArgs, output_dir, print_human, report_json};
 use crate::input::Loaded;
@@ -41,18 +41,7 @@ pub fn train_survival(
         fit_seconds: outcome.fit_seconds,
         cv_seconds: outcome.cv_seconds,
     };
-    let all: Vec<String> =
-        std::iter::once(surv.time.clone()).chain(prepared.features.iter().cloned()).collect();
-    let info = DataInfo {
-        source,
-        sha256,
-        rows: prepared.outcome.time.len(),
-        events: prepared.outcome.events(),
-        columns: all
-            .iter()
-            .filter_map(|n| prepared.table.column(n).map(osler_data::Column::summary))
-            .collect(),
-    };
+    let info = prepared.data_info(source, sha256);
     let mut artifact = build_survival_artifact(&prepared, &spec, outcome, info);
     artifact.save(&out, overwrite)?;
     if let Some(path) = &a.report {

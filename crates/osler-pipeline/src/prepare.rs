@@ -3,6 +3,7 @@
 use osler_data::target::{binary_target, select_features};
 use osler_data::{BinaryLevels, Schema, Table};
 
+use crate::artifact::DataInfo;
 use crate::error::PipelineError;
 
 /// What to predict, from which columns.
@@ -53,6 +54,19 @@ impl Prepared {
     /// Number of events (y = 1).
     pub fn events(&self) -> usize {
         self.y.iter().filter(|&&v| v == 1.0).count()
+    }
+
+    /// The manifest's description of the training data: where it came from
+    /// (`source`, e.g. a file name or `dataset:NAME`), the SHA-256 of the raw
+    /// input, rows, events and the outcome and predictor summaries.
+    pub fn data_info(&self, source: String, sha256: String) -> DataInfo {
+        DataInfo {
+            source,
+            sha256,
+            rows: self.y.len(),
+            events: self.events(),
+            columns: self.column_summaries(),
+        }
     }
 }
 

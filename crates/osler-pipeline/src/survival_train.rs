@@ -4,6 +4,7 @@
 use osler_data::{Matrix, Preprocessor, Schema, SplitMix64, Table};
 use osler_eval::survival::{CensoringConvention, harrell_c, integrated_brier_score, uno_c};
 
+use crate::artifact::DataInfo;
 use crate::cv::{CvSummary, OutOfFold, bootstrap_folds, repeated_folds, summarize};
 use crate::error::PipelineError;
 use crate::model::FittedModel;
@@ -32,6 +33,24 @@ pub struct PreparedSurvival {
     pub outcome: SurvivalOutcome,
     /// Each row's patient/cluster label, when a group column is given.
     pub groups: Option<Vec<String>>,
+}
+
+impl PreparedSurvival {
+    /// The manifest's description of the training data: where it came from
+    /// (`source`), the SHA-256 of the raw input, rows, events and the summaries
+    /// of the time column and the predictors.
+    pub fn data_info(&self, source: String, sha256: String) -> DataInfo {
+        DataInfo {
+            source,
+            sha256,
+            rows: self.outcome.time.len(),
+            events: self.outcome.events(),
+            columns: std::iter::once(&self.spec.time)
+                .chain(&self.features)
+                .filter_map(|n| self.table.column(n).map(osler_data::Column::summary))
+                .collect(),
+        }
+    }
 }
 
 /// Conforms `table` and resolves the survival outcome and the predictors

@@ -10,8 +10,7 @@ mod support;
 use osler_data::datasets;
 use osler_models::linear::LogisticOptions;
 use osler_pipeline::{
-    Artifact, DataInfo, DataSpec, ModelSpec, ThresholdRule, TrainSpec, build_artifact, prepare,
-    train,
+    Artifact, DataSpec, ModelSpec, ThresholdRule, TrainSpec, build_artifact, prepare, train,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -30,13 +29,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     // The callback runs after each fold; a front end would advance a progress bar.
     let outcome = train(&data, &spec, &mut || {})?;
-    let info = DataInfo {
-        source: format!("dataset:{}", d.name),
-        sha256: data.table.sha256.clone().unwrap_or_default(),
-        rows: data.y.len(),
-        events: data.events(),
-        columns: data.column_summaries(),
-    };
+    let sha256 = data.table.sha256.clone().unwrap_or_default();
+    let info = data.data_info(format!("dataset:{}", d.name), sha256);
     let mut artifact = build_artifact(&data, &spec, outcome, info);
     let model_dir = dir.join("pima-logistic");
     artifact.save(&model_dir, true)?;

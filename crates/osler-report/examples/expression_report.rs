@@ -15,8 +15,7 @@ use osler_data::{CsvOptions, IdColumn, Orientation, join_expression};
 use osler_models::selection::{Prefilter, PrefilterMethod};
 use osler_pipeline::enet::{EnetSpec, LambdaRule};
 use osler_pipeline::{
-    Artifact, DataInfo, DataSpec, ModelSpec, ThresholdRule, TrainSpec, build_artifact, prepare,
-    train,
+    Artifact, DataSpec, ModelSpec, ThresholdRule, TrainSpec, build_artifact, prepare, train,
 };
 use std::fs::File;
 
@@ -69,13 +68,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bootstrap: 200,
     };
     let outcome = train(&data, &spec, &mut || {})?;
-    let info = DataInfo {
-        source: data.table.source.clone(),
-        sha256: data.table.sha256.clone().unwrap_or_default(),
-        rows: data.y.len(),
-        events: data.events(),
-        columns: data.column_summaries(),
-    };
+    let sha256 = data.table.sha256.clone().unwrap_or_default();
+    let info = data.data_info(data.table.source.clone(), sha256);
     let mut artifact = build_artifact(&data, &spec, outcome, info);
     let model_dir = dir.join("all-lineage-enet");
     artifact.save(&model_dir, true)?;

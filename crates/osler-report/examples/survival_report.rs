@@ -13,7 +13,7 @@ use osler_models::survival::Ties;
 use osler_pipeline::survival_data::SurvivalSpec;
 use osler_pipeline::survival_train::{prepare_survival, train_survival};
 use osler_pipeline::{
-    Artifact, DataInfo, DataSpec, ModelSpec, ThresholdRule, TrainSpec, build_survival_artifact,
+    Artifact, DataSpec, ModelSpec, ThresholdRule, TrainSpec, build_survival_artifact,
 };
 
 /// Prediction horizons, in days (the unit of `lenfol`).
@@ -41,17 +41,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         bootstrap: 200,
     };
     let run = train_survival(&data, &spec, &mut || {})?;
-    let columns = std::iter::once(&outcome.time)
-        .chain(&data.features)
-        .filter_map(|n| data.table.column(n).map(osler_data::Column::summary))
-        .collect();
-    let info = DataInfo {
-        source: format!("dataset:{}", d.name),
-        sha256: data.table.sha256.clone().unwrap_or_default(),
-        rows: data.outcome.time.len(),
-        events: data.outcome.events(),
-        columns,
-    };
+    let sha256 = data.table.sha256.clone().unwrap_or_default();
+    let info = data.data_info(format!("dataset:{}", d.name), sha256);
     let mut artifact = build_survival_artifact(&data, &spec, run, info);
     let model_dir = dir.join("whas500-cox");
     artifact.save(&model_dir, true)?;
