@@ -9,33 +9,23 @@ mod support;
 
 use osler_data::datasets;
 use osler_models::linear::LogisticOptions;
-use osler_pipeline::{
-    Artifact, DataSpec, ModelSpec, ThresholdRule, TrainSpec, build_artifact, prepare, train,
-};
+use osler_pipeline::{Artifact, DataSpec, ModelSpec, build_artifact, prepare, train};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = support::output_dir("diagnosis")?;
     let d = datasets::find("pima-diabetes")?;
     // The schema's target (diabetes) and features; nothing overridden.
     let data = prepare(d.table()?, d.schema()?, &DataSpec::default())?;
-    let spec = TrainSpec {
-        model: ModelSpec::Logistic { options: LogisticOptions::default(), auto_penalty: true },
-        missing_indicators: true,
-        cv_folds: 5,
-        cv_repeats: 1,
-        seed: 1,
-        threshold: ThresholdRule::Youden,
-        bootstrap: 200,
-    };
+    let spec = support::cv_spec(
+        ModelSpec::Logistic { options: LogisticOptions::default(), auto_penalty: true },
+        true,
+    );
     // The callback runs after each fold; a front end would advance a progress bar.
     let outcome = train(&data, &spec, &mut || {})?;
     let sha256 = data.table.sha256.clone().unwrap_or_default();
     let info = data.data_info(format!("dataset:{}", d.name), sha256);
     let mut artifact = build_artifact(&data, &spec, outcome, info);
-    let model_dir = dir.join("pima-logistic");
-    artifact.save(&model_dir, true)?;
-    println!("{}", support::cv_line(&artifact, "auroc"));
-    println!("artifact: {}", model_dir.display());
+    let model_dir = support::save(&mut artifact, &dir, "pima-logistic", "auroc")?;
 
     // A service would load the artifact once and predict many times.
     let loaded = Artifact::load(&model_dir)?;

@@ -14,9 +14,7 @@ use osler_data::expression::read_expression_reader;
 use osler_data::{CsvOptions, IdColumn, Orientation, join_expression};
 use osler_models::selection::{Prefilter, PrefilterMethod};
 use osler_pipeline::enet::{EnetSpec, LambdaRule};
-use osler_pipeline::{
-    Artifact, DataSpec, ModelSpec, ThresholdRule, TrainSpec, build_artifact, prepare, train,
-};
+use osler_pipeline::{Artifact, DataSpec, ModelSpec, build_artifact, prepare, train};
 use std::fs::File;
 
 /// The shipped files, the same a user would pass as `--data` and `--expression`.
@@ -50,31 +48,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..DataSpec::default()
     };
     let data = prepare(joined.table, schema, &data_spec)?;
-    let spec = TrainSpec {
-        model: ModelSpec::Enet(EnetSpec {
-            alpha: 0.5,
-            lambda: None,
-            rule: LambdaRule::OneSe,
-            inner_folds: 5,
-            prefilter: Some(Prefilter { method: PrefilterMethod::TTest, keep: 500 }),
-            stability: 0,
-            seed: 1,
-        }),
-        missing_indicators: false,
-        cv_folds: 5,
-        cv_repeats: 1,
+    let enet = EnetSpec {
+        alpha: 0.5,
+        lambda: None,
+        rule: LambdaRule::OneSe,
+        inner_folds: 5,
+        prefilter: Some(Prefilter { method: PrefilterMethod::TTest, keep: 500 }),
+        stability: 0,
         seed: 1,
-        threshold: ThresholdRule::Youden,
-        bootstrap: 200,
     };
+    let spec = support::cv_spec(ModelSpec::Enet(enet), false);
     let outcome = train(&data, &spec, &mut || {})?;
     let sha256 = data.table.sha256.clone().unwrap_or_default();
     let info = data.data_info(data.table.source.clone(), sha256);
     let mut artifact = build_artifact(&data, &spec, outcome, info);
-    let model_dir = dir.join("all-lineage-enet");
-    artifact.save(&model_dir, true)?;
-    println!("{}", support::cv_line(&artifact, "auroc"));
-    println!("artifact: {}", model_dir.display());
+    let model_dir = support::save(&mut artifact, &dir, "all-lineage-enet", "auroc")?;
 
     let loaded = Artifact::load(&model_dir)?;
     let predictions = loaded.predict(data.table, false)?;

@@ -12,9 +12,7 @@ use osler_data::datasets;
 use osler_models::survival::Ties;
 use osler_pipeline::survival_data::SurvivalSpec;
 use osler_pipeline::survival_train::{prepare_survival, train_survival};
-use osler_pipeline::{
-    Artifact, DataSpec, ModelSpec, ThresholdRule, TrainSpec, build_survival_artifact,
-};
+use osler_pipeline::{Artifact, DataSpec, ModelSpec, build_survival_artifact};
 
 /// Prediction horizons, in days (the unit of `lenfol`).
 const HORIZONS: [f64; 2] = [365.0, 730.0];
@@ -30,24 +28,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     // Predictors: every feature of the schema except the outcome columns.
     let data = prepare_survival(d.table()?, d.schema()?, &DataSpec::default(), &outcome)?;
-    let spec = TrainSpec {
-        model: ModelSpec::Cox { ties: Ties::Efron },
-        missing_indicators: true,
-        cv_folds: 5,
-        cv_repeats: 1,
-        seed: 1,
-        // Survival models have no classification threshold; the field is unused.
-        threshold: ThresholdRule::Youden,
-        bootstrap: 200,
-    };
+    let spec = support::cv_spec(ModelSpec::Cox { ties: Ties::Efron }, true);
     let run = train_survival(&data, &spec, &mut || {})?;
     let sha256 = data.table.sha256.clone().unwrap_or_default();
     let info = data.data_info(format!("dataset:{}", d.name), sha256);
     let mut artifact = build_survival_artifact(&data, &spec, run, info);
-    let model_dir = dir.join("whas500-cox");
-    artifact.save(&model_dir, true)?;
-    println!("{}", support::cv_line(&artifact, "harrell_c"));
-    println!("artifact: {}", model_dir.display());
+    let model_dir = support::save(&mut artifact, &dir, "whas500-cox", "harrell_c")?;
 
     let loaded = Artifact::load(&model_dir)?;
     let predictions = loaded.predict_survival(d.table()?, &HORIZONS, false)?;

@@ -1,10 +1,39 @@
-//! What the osler-report examples share: where they write, and how they
-//! print a cross-validated metric.
+//! What the osler-report examples share: where they write, the training
+//! settings, and how they save an artifact and print its cross-validated metric.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use osler_pipeline::Artifact;
+use osler_pipeline::{Artifact, ModelSpec, PipelineError, ThresholdRule, TrainSpec};
+
+/// 5-fold CV (one repeat, seed 1, 200 bootstrap replicates) of `model`; the
+/// Youden threshold matters to classifiers only.
+pub fn cv_spec(model: ModelSpec, missing_indicators: bool) -> TrainSpec {
+    TrainSpec {
+        model,
+        missing_indicators,
+        cv_folds: 5,
+        cv_repeats: 1,
+        seed: 1,
+        threshold: ThresholdRule::Youden,
+        bootstrap: 200,
+    }
+}
+
+/// Saves `artifact` as `dir/name` (replacing an earlier run's) and prints its
+/// cross-validated `metric` and folder; returns the folder.
+pub fn save(
+    artifact: &mut Artifact,
+    dir: &Path,
+    name: &str,
+    metric: &str,
+) -> Result<PathBuf, PipelineError> {
+    let model_dir = dir.join(name);
+    artifact.save(&model_dir, true)?;
+    println!("{}", cv_line(artifact, metric));
+    println!("artifact: {}", model_dir.display());
+    Ok(model_dir)
+}
 
 /// The folder an example writes into: its first argument, or a fresh folder
 /// under the system's temporary directory (named by example, process and
@@ -23,7 +52,7 @@ pub fn output_dir(example: &str) -> std::io::Result<PathBuf> {
 
 /// One line with a cross-validated metric of `artifact`: the mean over
 /// folds, its bootstrap 95% interval and the number of folds.
-pub fn cv_line(artifact: &Artifact, metric: &str) -> String {
+fn cv_line(artifact: &Artifact, metric: &str) -> String {
     let cv = artifact.manifest.cv.as_ref();
     match cv.and_then(|cv| cv.metrics.get(metric).map(|m| (cv.folds, m))) {
         Some((folds, m)) => format!(
