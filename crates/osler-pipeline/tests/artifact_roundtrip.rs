@@ -5,8 +5,8 @@ use osler_data::datasets;
 use osler_models::gbdt::GbdtOptions;
 use osler_models::linear::LogisticOptions;
 use osler_pipeline::{
-    Artifact, DataInfo, DataSpec, ModelSpec, Prepared, ThresholdRule, TrainSpec, build_artifact,
-    prepare, train,
+    Artifact, DataSpec, ModelSpec, Prepared, ThresholdRule, TrainSpec, build_artifact, prepare,
+    train,
 };
 
 fn pima() -> Prepared {
@@ -49,13 +49,10 @@ fn reloaded_artifact_predicts_bit_identically() {
         let spec = spec(model, 3);
         let outcome = train(&data, &spec, &mut || {}).expect("train");
         let in_memory = outcome.fitted.predict_rows(&data, &all).expect("predict");
-        let info = DataInfo {
-            source: "dataset:pima-diabetes".into(),
-            sha256: data.table.sha256.clone().unwrap_or_default(),
-            rows: data.y.len(),
-            events: data.events(),
-            columns: data.column_summaries(),
-        };
+        let info = data.data_info(
+            "dataset:pima-diabetes".into(),
+            data.table.sha256.clone().unwrap_or_default(),
+        );
         let mut art = build_artifact(&data, &spec, outcome, info);
         let path = dir.path().join(format!("m{k}"));
         art.save(&path, false).expect("save");

@@ -6,8 +6,7 @@ use osler_data::Schema;
 use osler_data::csv_reader::read_csv_reader;
 use osler_models::linear::LogisticOptions;
 use osler_pipeline::{
-    Artifact, DataInfo, DataSpec, ModelSpec, ThresholdRule, TrainSpec, build_artifact, prepare,
-    train,
+    Artifact, DataSpec, ModelSpec, ThresholdRule, TrainSpec, build_artifact, prepare, train,
 };
 
 const SCHEMA: &str = r#"
@@ -48,13 +47,7 @@ fn default_covered_columns_are_listed_in_the_saved_schema() {
         bootstrap: 0,
     };
     let outcome = train(&data, &spec, &mut || {}).expect("train");
-    let info = DataInfo {
-        source: "genes.csv".into(),
-        sha256: String::new(),
-        rows: data.y.len(),
-        events: data.events(),
-        columns: data.column_summaries(),
-    };
+    let info = data.data_info("genes.csv".into(), String::new());
     let mut art = build_artifact(&data, &spec, outcome, info);
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("model");

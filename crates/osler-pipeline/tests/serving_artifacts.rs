@@ -8,7 +8,7 @@ use std::sync::Barrier;
 use osler_data::datasets;
 use osler_nn::{MlpOptions, TrainOptions};
 use osler_pipeline::{
-    Artifact, DataInfo, DataSpec, ModelSpec, PipelineError, Prepared, ThresholdRule, TrainSpec,
+    Artifact, DataSpec, ModelSpec, PipelineError, Prepared, ThresholdRule, TrainSpec,
     build_artifact, prepare, train,
 };
 
@@ -41,13 +41,8 @@ fn mlp_artifact() -> (Artifact, Vec<f64>) {
     let outcome = train(&data, &spec, &mut || {}).expect("train");
     let all: Vec<usize> = (0..data.y.len()).collect();
     let in_memory = outcome.fitted.predict_rows(&data, &all).expect("predict");
-    let info = DataInfo {
-        source: "dataset:pima-diabetes".into(),
-        sha256: data.table.sha256.clone().unwrap_or_default(),
-        rows: data.y.len(),
-        events: data.events(),
-        columns: data.column_summaries(),
-    };
+    let info = data
+        .data_info("dataset:pima-diabetes".into(), data.table.sha256.clone().unwrap_or_default());
     (build_artifact(&data, &spec, outcome, info), in_memory)
 }
 

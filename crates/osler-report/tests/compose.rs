@@ -40,13 +40,8 @@ fn pima_logistic(cv: usize) -> Artifact {
     let spec =
         spec(ModelSpec::Logistic { options: LogisticOptions::default(), auto_penalty: true }, cv);
     let outcome = train(&data, &spec, &mut || {}).expect("train");
-    let info = DataInfo {
-        source: "dataset:pima-diabetes".into(),
-        sha256: data.table.sha256.clone().unwrap_or_default(),
-        rows: data.y.len(),
-        events: data.events(),
-        columns: data.column_summaries(),
-    };
+    let info = data
+        .data_info("dataset:pima-diabetes".into(), data.table.sha256.clone().unwrap_or_default());
     build_artifact(&data, &spec, outcome, info)
 }
 
