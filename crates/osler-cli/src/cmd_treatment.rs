@@ -14,7 +14,7 @@ use osler_pipeline::treatment::{
 };
 
 use crate::input::DataArgs;
-use crate::output::{num, print_json, pval, write_atomic};
+use crate::output::{interval, num, print_json, pval, write_atomic};
 use crate::{CliError, CliResult};
 
 #[derive(Args)]
@@ -122,13 +122,14 @@ pub fn treatment(a: TreatmentArgs) -> CliResult {
     Ok(())
 }
 
-fn ci(v: [f64; 2]) -> String {
-    format!("{} to {}", num(v[0], 4), num(v[1], 4))
-}
-
 fn show_ratio(name: &str, r: Option<&RatioReport>) {
     if let Some(r) = r {
-        println!("{name:<26} {} (95% CI {}), p = {}", num(r.estimate, 4), ci(r.ci95), pval(r.p));
+        println!(
+            "{name:<26} {} (95% CI {}), p = {}",
+            num(r.estimate, 4),
+            interval(Some(r.ci95), 4),
+            pval(r.p)
+        );
     }
 }
 
@@ -171,7 +172,7 @@ fn print_text(t: &TreatmentAnalysis, r: &TreatmentReport) {
             "{:<26} {} (95% CI {}, p = {}) at tau = {}",
             "RMST difference",
             num(d.estimate, 5),
-            ci(d.ci95),
+            interval(Some(d.ci95), 4),
             pval(d.p),
             rm.tau
         );
@@ -185,7 +186,7 @@ fn print_text(t: &TreatmentAnalysis, r: &TreatmentReport) {
             "{:<26} {} (95% CI {}, p = {}){at}",
             "risk difference",
             num(estimate, 4),
-            ci(ci95),
+            interval(Some(ci95), 4),
             pval(p)
         );
     }
