@@ -65,37 +65,6 @@ impl CliError {
     }
 }
 
-impl From<osler_pipeline::PipelineError> for CliError {
-    fn from(e: osler_pipeline::PipelineError) -> Self {
-        let message = match &e {
-            osler_pipeline::PipelineError::Data(d) => errors::data_message(d),
-            _ => e.to_string(),
-        };
-        CliError { code: errors::exit_code(e.is_user_error()), message }
-    }
-}
-
-impl From<osler_pipeline::analysis::AnalysisError> for CliError {
-    fn from(e: osler_pipeline::analysis::AnalysisError) -> Self {
-        use osler_pipeline::PipelineError;
-        use osler_pipeline::analysis::AnalysisError;
-        let message = match &e {
-            AnalysisError::NoCovariates => "no covariates: give --covariates A,B,...".to_string(),
-            AnalysisError::Data(d) | AnalysisError::Pipeline(PipelineError::Data(d)) => {
-                errors::data_message(d)
-            }
-            _ => e.to_string(),
-        };
-        CliError { code: errors::exit_code(e.is_user_error()), message }
-    }
-}
-
-impl From<osler_eval::EvalError> for CliError {
-    fn from(e: osler_eval::EvalError) -> Self {
-        CliError::user(e.to_string())
-    }
-}
-
 pub type CliResult = Result<(), CliError>;
 
 fn main() -> ExitCode {
@@ -118,33 +87,5 @@ fn main() -> ExitCode {
             eprintln!("error: {}", e.message);
             ExitCode::from(e.code)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::CliError;
-    use osler_pipeline::analysis::AnalysisError;
-
-    #[test]
-    fn library_errors_map_to_flag_names_and_exit_code_2() {
-        let e = CliError::from(AnalysisError::NoCovariates);
-        assert_eq!((e.code, e.message.as_str()), (2, "no covariates: give --covariates A,B,..."));
-        let e = CliError::from(AnalysisError::WeightsNotNumeric { column: "w".into() });
-        assert_eq!(
-            (e.code, e.message.as_str()),
-            (2, "weights column 'w' must exist and be numeric")
-        );
-        let open = osler_data::source::SourceError::Open {
-            path: "/x.csv".into(),
-            source: std::io::Error::from(std::io::ErrorKind::NotFound),
-        };
-        let e = CliError::from(open);
-        assert_eq!((e.code, e.message.as_str()), (2, "cannot read /x.csv: no such file"));
-        let write = osler_pipeline::PipelineError::Write {
-            path: "/out".into(),
-            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
-        };
-        assert_eq!(CliError::from(AnalysisError::Pipeline(write)).code, 1);
     }
 }
