@@ -96,6 +96,72 @@ pub enum EvalError {
     /// A confidence level outside `(0, 1)`.
     #[error("confidence level {0} is invalid; it must lie strictly between 0 and 1")]
     InvalidLevel(f64),
+    /// Fewer than two classes for a multiclass metric.
+    #[error("multiclass metrics need at least 2 classes, got {classes}")]
+    TooFewClasses {
+        /// The number of classes given.
+        classes: usize,
+    },
+    /// The probability matrix is not `rows x classes`.
+    #[error(
+        "probabilities has {len} values but {rows} rows of {classes} classes need \
+         {rows} x {classes}"
+    )]
+    ProbabilityShape {
+        /// Number of labels (rows).
+        rows: usize,
+        /// Number of classes (columns).
+        classes: usize,
+        /// Length of the row-major probability slice.
+        len: usize,
+    },
+    /// A class label is not one of `0..classes`.
+    #[error("labels[{row}] = {label} is not a class; classes are 0..{classes}")]
+    LabelOutOfRange {
+        /// Row index.
+        row: usize,
+        /// The offending label.
+        label: usize,
+        /// Number of classes.
+        classes: usize,
+    },
+    /// A class probability is NaN, infinite or outside `[0, 1]`.
+    #[error(
+        "probabilities[{row}][{class}] = {value} is not a probability; it must be finite \
+         and lie in [0, 1]"
+    )]
+    ClassProbability {
+        /// Row index.
+        row: usize,
+        /// Class (column) index.
+        class: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// A row of class probabilities does not sum to 1.
+    #[error(
+        "the probabilities of row {row} sum to {sum}; each row must sum to 1 within \
+         {tolerance}"
+    )]
+    RowSumNotOne {
+        /// Row index.
+        row: usize,
+        /// The row's sum.
+        sum: f64,
+        /// The largest accepted `|sum - 1|`.
+        tolerance: f64,
+    },
+    /// A class has no rows, so its one-vs-rest AUROC is undefined.
+    #[error(
+        "class {class} of {classes} has no rows in labels, so its one-vs-rest AUROC is \
+         undefined"
+    )]
+    ClassAbsent {
+        /// The class with no rows.
+        class: usize,
+        /// Number of classes.
+        classes: usize,
+    },
     /// Invalid survival-analysis input (see [`crate::survival::SurvivalError`]).
     #[error(transparent)]
     Survival(#[from] crate::survival::SurvivalError),

@@ -17,6 +17,7 @@ mod decision;
 mod delong;
 mod ece;
 mod error;
+mod multiclass;
 mod normal;
 mod probability;
 mod ranking;
@@ -34,6 +35,9 @@ pub use decision::{NetBenefit, decision_curve};
 pub use delong::{AurocCi, auroc_ci_delong, delong_auc_variance};
 pub use ece::{Ece, EceBin, ece};
 pub use error::EvalError;
+pub use multiclass::{
+    MulticlassMetrics, ROW_SUM_TOLERANCE, confusion_matrix, multiclass_metrics, predicted_classes,
+};
 pub use normal::{Z_975, normal_quantile};
 pub use probability::{LOG_LOSS_CLIP, brier, log_loss};
 pub use ranking::{auroc, average_precision};
