@@ -47,11 +47,33 @@ fn predict_survival(a: &PredictArgs, art: &Artifact, table: osler_data::Table) -
     Ok(())
 }
 
+fn predict_classes(a: &PredictArgs, art: &Artifact, table: osler_data::Table) -> CliResult {
+    if a.explain {
+        return Err(crate::CliError::user(
+            "--explain gives contributions to one score; a multiclass model has one per class",
+        ));
+    }
+    let pred = art.predict_classes(table)?;
+    if a.json {
+        return print_json(&pred);
+    }
+    let head: Vec<String> = pred.classes.iter().map(|c| format!("p({c})")).collect();
+    println!("row,{},predicted_class", head.join(","));
+    for (i, p) in pred.probabilities.iter().enumerate() {
+        let cells: Vec<String> = p.iter().map(|v| v.to_string()).collect();
+        println!("{},{},{}", i + 1, cells.join(","), pred.predicted_class[i]);
+    }
+    Ok(())
+}
+
 pub fn predict(a: PredictArgs) -> CliResult {
     let art = Artifact::load(&a.artifact)?;
     let table = read_input(&a.input, &a.genes)?;
     if art.manifest.survival.is_some() {
         return predict_survival(&a, &art, table);
+    }
+    if art.manifest.classes.is_some() {
+        return predict_classes(&a, &art, table);
     }
     let pred = art.predict(table, a.explain)?;
     if a.json {
@@ -93,6 +115,22 @@ pub fn evaluate(a: EvaluateArgs) -> CliResult {
         println!("n = {}, events = {}", e.n, e.events);
         for (k, v) in e.metrics {
             println!("{k:<24} {}", num(v, 6));
+        }
+        return Ok(());
+    }
+    if art.manifest.classes.is_some() {
+        let e = art.evaluate_multiclass(table)?;
+        if a.json {
+            return print_json(&e);
+        }
+        println!("n = {}, classes {}", e.n, e.classes.join(", "));
+        for (k, v) in e.metrics.values() {
+            println!("{k:<24} {}", num(v, 6));
+        }
+        println!("confusion matrix (rows: true class, columns: predicted class):");
+        for (c, row) in e.classes.iter().zip(&e.confusion) {
+            let cells: Vec<String> = row.iter().map(usize::to_string).collect();
+            println!("  {c:<20} {}", cells.join(" "));
         }
         return Ok(());
     }

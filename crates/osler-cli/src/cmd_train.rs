@@ -22,6 +22,9 @@ use crate::{CliError, CliResult};
 pub enum Task {
     /// A binary outcome (diagnosis): probabilities.
     Binary,
+    /// An outcome of several classes (e.g. a disease subtype): a probability per class
+    /// (--model enet or mlp).
+    Multiclass,
     /// Time to event with censoring (prognosis): risk scores and survival curves.
     Survival,
 }
@@ -183,6 +186,7 @@ pub struct TrainArgs {
 fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
     let kind = a.model.unwrap_or(match a.task {
         Task::Binary => ModelKind::Logistic,
+        Task::Multiclass => ModelKind::Enet,
         Task::Survival => ModelKind::Cox,
     });
     if kind != ModelKind::Enet && a.enet.stability > 0 {
@@ -297,17 +301,31 @@ pub fn train(a: TrainArgs) -> CliResult {
     let data_spec = DataSpec {
         target: a.target.clone(),
         positive: a.positive.clone(),
+        multiclass: a.task == Task::Multiclass,
         levels: a.levels.clone(),
         features: a.features.clone(),
         drop: a.drop.clone(),
         group: a.group.clone(),
     };
-    if spec.model.is_survival() != (a.task == Task::Survival) {
+    let task = match a.task {
+        Task::Binary => osler_pipeline::Task::Binary,
+        Task::Multiclass => osler_pipeline::Task::Multiclass,
+        Task::Survival => osler_pipeline::Task::Survival,
+    };
+    if !spec.model.kind().is_some_and(|k| k.fits(task)) {
+        let fitting: Vec<&str> =
+            osler_pipeline::kinds().iter().filter(|k| k.fits(task)).map(|k| k.name).collect();
         return Err(CliError::user(format!(
-            "model '{}' does not fit --task {}",
+            "model '{}' does not fit --task {}; use --model {}",
             spec.model.name(),
-            if a.task == Task::Survival { "survival" } else { "binary" }
+            task.name(),
+            fitting.join(", ")
         )));
+    }
+    if task == osler_pipeline::Task::Multiclass && a.positive.is_some() {
+        return Err(CliError::user(
+            "--positive names the event of a binary outcome; a multiclass outcome keeps every class",
+        ));
     }
     if a.task == Task::Survival {
         return crate::cmd_train_survival::train_survival(&a, spec, loaded, data_spec, t_read);
@@ -370,14 +388,19 @@ pub fn report_json(
 
 pub fn print_human(art: &Artifact, v: &Value) {
     let m = &art.manifest;
+    let outcome = match &m.classes {
+        Some(classes) => format!("classes {}", classes.join(", ")),
+        None => format!("event = '{}'", m.levels.positive),
+    };
+    let counts = match &m.classes {
+        Some(_) => format!("{} rows", m.data.rows),
+        None => format!("{} rows, {} events", m.data.rows, m.data.events),
+    };
     println!(
-        "{} model for '{}' (event = '{}') from {} ({} rows, {} events)",
+        "{} model for '{}' ({outcome}) from {} ({counts})",
         m.model.name(),
         m.target,
-        m.levels.positive,
-        m.data.source,
-        m.data.rows,
-        m.data.events
+        m.data.source
     );
     println!("artifact: {}\n", v["artifact"].as_str().unwrap_or_default());
     if let Some(cv) = &m.cv {
@@ -430,6 +453,21 @@ pub fn print_human(art: &Artifact, v: &Value) {
             num(v["loglik"].as_f64().unwrap_or(f64::NAN), 8),
             num(v["loglik_null"].as_f64().unwrap_or(f64::NAN), 8)
         );
+    }
+    if let Some(classes) = v["class_coefficients"].as_array() {
+        println!("non-zero coefficients per class (largest |coef| first, at most 10):");
+        for c in classes {
+            let coefs = c["coefficients"].as_array().map(Vec::as_slice).unwrap_or_default();
+            let shown: Vec<String> = coefs
+                .iter()
+                .take(10)
+                .map(|r| {
+                    let coef = num(r["coef"].as_f64().unwrap_or(f64::NAN), 4);
+                    format!("{} {coef}", r["name"].as_str().unwrap_or_default())
+                })
+                .collect();
+            println!("  {}: {}", c["class"].as_str().unwrap_or_default(), shown.join(", "));
+        }
     }
     if let Some(rows) = v["importance"].as_array() {
         let mut rows: Vec<&Value> = rows.iter().collect();

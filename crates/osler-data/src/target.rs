@@ -30,6 +30,43 @@ pub fn binary_target(
     target: &str,
     positive: Option<&str>,
 ) -> Result<(Vec<f64>, BinaryLevels), DataError> {
+    let (col, levels) = outcome_levels(table, target)?;
+    let event = event_levels(&levels, target, schema, positive)?;
+    let level_set = |inside: bool| {
+        let v: Vec<&str> = (0..levels.len())
+            .filter(|k| event.contains(k) == inside)
+            .map(|k| levels[k].as_str())
+            .collect();
+        v.join("|")
+    };
+    let events: std::collections::HashSet<&str> =
+        event.iter().map(|&k| levels[k].as_str()).collect();
+    let y = match &col.data {
+        // Text: whether each dictionary code is an event level, once.
+        ColumnData::Text { codes, levels: dict } => {
+            let by_code: Vec<bool> = dict.iter().map(|l| events.contains(l.as_str())).collect();
+            codes
+                .iter()
+                .map(|&c| f64::from(u8::from(by_code.get(c as usize) == Some(&true))))
+                .collect()
+        }
+        ColumnData::Numeric(_) => (0..table.n_rows())
+            .map(|i| {
+                let v = col.data.text_at(i).unwrap_or_default();
+                f64::from(u8::from(events.contains(v.as_str())))
+            })
+            .collect(),
+    };
+    Ok((y, BinaryLevels { negative: level_set(false), positive: level_set(true) }))
+}
+
+/// The outcome column and its sorted distinct levels (numbers in numeric
+/// order), after checking that no row misses its outcome and that there are
+/// at least two levels.
+fn outcome_levels<'t>(
+    table: &'t Table,
+    target: &str,
+) -> Result<(&'t crate::Column, Vec<String>), DataError> {
     let col = table.column(target).ok_or_else(|| DataError::MissingColumn {
         source_name: table.source.clone(),
         column: target.to_string(),
@@ -70,33 +107,36 @@ pub fn binary_target(
             rows: table.n_rows(),
         });
     }
-    let event = event_levels(&levels, target, schema, positive)?;
-    let level_set = |inside: bool| {
-        let v: Vec<&str> = (0..levels.len())
-            .filter(|k| event.contains(k) == inside)
-            .map(|k| levels[k].as_str())
-            .collect();
-        v.join("|")
-    };
-    let events: std::collections::HashSet<&str> =
-        event.iter().map(|&k| levels[k].as_str()).collect();
+    Ok((col, levels))
+}
+
+/// Encodes an outcome of two or more classes as class indices `0..k` (as f64),
+/// with the class names in index order: text levels sorted, numbers in numeric
+/// order (scikit-learn's `LabelEncoder`). Missing outcomes and a single class
+/// are errors.
+pub fn multiclass_target(
+    table: &Table,
+    target: &str,
+) -> Result<(Vec<f64>, Vec<String>), DataError> {
+    let (col, classes) = outcome_levels(table, target)?;
+    let index: std::collections::HashMap<&str, usize> =
+        classes.iter().enumerate().map(|(k, l)| (l.as_str(), k)).collect();
     let y = match &col.data {
-        // Text: whether each dictionary code is an event level, once.
         ColumnData::Text { codes, levels: dict } => {
-            let by_code: Vec<bool> = dict.iter().map(|l| events.contains(l.as_str())).collect();
-            codes
+            let by_code: Vec<f64> = dict
                 .iter()
-                .map(|&c| f64::from(u8::from(by_code.get(c as usize) == Some(&true))))
-                .collect()
+                .map(|l| index.get(l.as_str()).map_or(f64::NAN, |&k| k as f64))
+                .collect();
+            codes.iter().map(|&c| by_code.get(c as usize).copied().unwrap_or(f64::NAN)).collect()
         }
         ColumnData::Numeric(_) => (0..table.n_rows())
             .map(|i| {
                 let v = col.data.text_at(i).unwrap_or_default();
-                f64::from(u8::from(events.contains(v.as_str())))
+                index.get(v.as_str()).map_or(f64::NAN, |&k| k as f64)
             })
             .collect(),
     };
-    Ok((y, BinaryLevels { negative: level_set(false), positive: level_set(true) }))
+    Ok((y, classes))
 }
 
 /// Indices into `levels` (sorted, at least two) of the levels that count as

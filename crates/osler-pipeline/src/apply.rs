@@ -9,6 +9,7 @@ use crate::artifact::SurvivalColumns;
 use crate::artifact::{Artifact, DataInfo, Manifest};
 use crate::cv::{CvSummary, OutOfFold};
 use crate::error::PipelineError;
+use crate::outcome::Outcome;
 use crate::prepare::Prepared;
 use crate::registry::Task;
 use crate::survival_data::{SurvivalSpec, survival_outcome};
@@ -49,6 +50,7 @@ struct TaskFields {
     task: Task,
     target: String,
     levels: osler_data::BinaryLevels,
+    classes: Option<Vec<String>>,
     threshold: f64,
     model_note: Option<String>,
     survival: Option<SurvivalColumns>,
@@ -77,6 +79,7 @@ fn assemble(
         model_note: fields.model_note,
         target: fields.target,
         levels: fields.levels,
+        classes: fields.classes,
         features: fields.features,
         feature_names: preprocessor.output_names(),
         schema: fields.schema,
@@ -99,10 +102,22 @@ pub fn build_artifact(
     data_info: DataInfo,
 ) -> Artifact {
     let fitted = outcome.fitted;
+    let (levels, classes) = match &data.outcome {
+        Outcome::Multiclass { classes, .. } => (
+            osler_data::BinaryLevels {
+                negative: classes[0].clone(),
+                positive: classes[1..].join("|"),
+            },
+            Some(classes.clone()),
+        ),
+        Outcome::Binary { levels, .. } => (levels.clone(), None),
+        Outcome::Survival(s) => (s.levels.clone(), None),
+    };
     let fields = TaskFields {
-        task: Task::Binary,
+        task: data.outcome.task(),
         target: data.target.clone(),
-        levels: data.levels.clone(),
+        levels,
+        classes,
         threshold: fitted.threshold,
         model_note: fitted.fallback,
         survival: None,
@@ -123,6 +138,7 @@ pub fn build_survival_artifact(
         task: Task::Survival,
         target: data.spec.time.clone(),
         levels: data.outcome.levels.clone(),
+        classes: None,
         threshold: f64::NAN,
         model_note: None,
         survival: Some(SurvivalColumns {

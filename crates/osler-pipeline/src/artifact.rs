@@ -65,7 +65,7 @@ pub struct Manifest {
     pub format_version: u32,
     /// Version of osler that trained the model.
     pub osler_version: String,
-    /// `binary` or `survival`.
+    /// `binary`, `multiclass` or `survival`.
     pub task: String,
     /// The model kind and hyperparameters that were trained.
     pub model: ModelSpec,
@@ -73,8 +73,14 @@ pub struct Manifest {
     pub model_note: Option<String>,
     /// Outcome column (the time column of a survival model).
     pub target: String,
-    /// Which outcome level is 0 and which is 1 (censored / event for survival).
+    /// Which outcome level is 0 and which is 1 (censored / event for survival;
+    /// for a multiclass model the first class and the others joined by `|`, a
+    /// one-vs-rest reading for tools that know only binary outcomes).
     pub levels: BinaryLevels,
+    /// Multiclass models: the class names, index = class code (the order of
+    /// every probability vector); absent for other tasks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classes: Option<Vec<String>>,
     /// Input columns the model reads.
     pub features: Vec<String>,
     /// Model feature names after encoding (`column`, `column=level`, `column (missing)`).

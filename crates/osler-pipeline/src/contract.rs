@@ -13,6 +13,7 @@ use osler_models::survival::{CoxModel, CoxnetModel, ProportionalHazards};
 use osler_nn::{DeepSurv, MlpClassifier};
 
 use crate::enet::EnetModel;
+use crate::enet_multinomial::MultinomialEnetModel;
 
 /// What every fitted model offers besides its task's predictions: its
 /// family's name, additive explanations and feature importances.
@@ -43,6 +44,13 @@ pub trait Estimator {
 pub trait BinaryClassifier: Estimator {
     /// Probability of the event for each row of `x` (rows = patients).
     fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>, ModelError>;
+}
+
+/// A fitted model of an outcome of more than two classes; it has no
+/// per-feature explanation of a single score.
+pub trait MulticlassClassifier: Estimator {
+    /// Probability of each class for each row of `x`, `[row][class]`, each row summing to 1.
+    fn predict_class_proba(&self, x: &Matrix) -> Result<Vec<Vec<f64>>, ModelError>;
 }
 
 /// A fitted model of a censored time to event; its explanations are of the risk score.
@@ -132,6 +140,25 @@ impl Estimator for GbdtModel {
 impl BinaryClassifier for MlpClassifier {
     fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         MlpClassifier::predict_proba(self, x).map_err(nn_error)
+    }
+}
+
+impl MulticlassClassifier for MlpClassifier {
+    fn predict_class_proba(&self, x: &Matrix) -> Result<Vec<Vec<f64>>, ModelError> {
+        let p = MlpClassifier::predict_proba(self, x).map_err(nn_error)?;
+        Ok(p.chunks(self.classes).map(<[f64]>::to_vec).collect())
+    }
+}
+
+impl MulticlassClassifier for MultinomialEnetModel {
+    fn predict_class_proba(&self, x: &Matrix) -> Result<Vec<Vec<f64>>, ModelError> {
+        self.model.predict_proba(x)
+    }
+}
+
+impl Estimator for MultinomialEnetModel {
+    fn family(&self) -> &'static str {
+        "multinomial elastic-net regression"
     }
 }
 

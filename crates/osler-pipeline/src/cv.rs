@@ -10,6 +10,7 @@ use osler_data::split::{fold_rows, grouped_stratified_kfold, stratified_kfold};
 use osler_eval::{BinaryMetrics, binary_metrics, percentile_interval, resample};
 
 use crate::error::PipelineError;
+use crate::outcome::Outcome;
 use crate::prepare::Prepared;
 use crate::train::{ThresholdRule, TrainSpec, fit_on_rows};
 
@@ -60,10 +61,11 @@ pub struct CvSummary {
 /// Out-of-fold predictions (no patient features: outcome and prediction only).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutOfFold {
-    /// Binary: the outcome (0/1). Survival: the event indicator.
+    /// Binary: the outcome (0/1). Multiclass: the class index. Survival: the event indicator.
     pub y: Vec<f64>,
-    /// Binary: probability. Survival: risk score. From the fold that held the
-    /// row out, averaged over repeats.
+    /// Binary: probability. Multiclass: the probability of the most probable
+    /// class. Survival: risk score. From the fold that held the row out,
+    /// averaged over repeats.
     #[serde(deserialize_with = "crate::nan_json::vec_f64_or_nan")]
     pub p: Vec<f64>,
     /// Survival only: follow-up time.
@@ -72,6 +74,9 @@ pub struct OutOfFold {
     /// Survival only: out-of-fold `S(t | x)` at the CV's `eval_times`, one row per patient.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survival: Option<Vec<Vec<f64>>>,
+    /// Multiclass only: out-of-fold probability of every class, `[row][class]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probabilities: Option<Vec<Vec<f64>>>,
     /// Fold of each row in the first repeat.
     pub fold: Vec<usize>,
 }
@@ -82,9 +87,12 @@ pub fn cross_validate(
     spec: &TrainSpec,
     on_fold: &mut dyn FnMut(),
 ) -> Result<(CvSummary, OutOfFold), PipelineError> {
+    if let Outcome::Multiclass { .. } = data.outcome {
+        return crate::cv_multiclass::cross_validate_multiclass(data, spec, on_fold);
+    }
     let (k, repeats) = (spec.cv_folds, spec.cv_repeats.max(1));
     let cv_spec = TrainSpec { model: spec.model.for_cv(), ..spec.clone() };
-    let n = data.y.len();
+    let n = data.outcome.len();
     let mut rng = SplitMix64::new(spec.seed);
     let mut p_sum = vec![0.0; n];
     let mut per_fold: Vec<BinaryMetrics> = Vec::new();
@@ -92,7 +100,7 @@ pub fn cross_validate(
     let mut thresholds = Vec::new();
     let mut fallbacks = 0;
     let first_fold = repeated_folds(
-        &data.y,
+        data.y(),
         data.groups.as_deref(),
         k,
         repeats,
@@ -101,12 +109,12 @@ pub fn cross_validate(
             let fitted = fit_on_rows(data, &cv_spec, train)?;
             fallbacks += usize::from(fitted.fallback.is_some());
             let p = fitted.predict_rows(data, test)?;
-            let y: Vec<bool> = test.iter().map(|&i| data.y[i] == 1.0).collect();
+            let y: Vec<bool> = test.iter().map(|&i| data.y()[i] == 1.0).collect();
             if y.iter().all(|&b| b) || !y.iter().any(|&b| b) {
                 return Err(PipelineError::Usage(format!(
                     "CV fold {} has a single class; use fewer folds than the {} rows of the rarer class",
                     f + 1,
-                    data.y.iter().filter(|&&v| v == 1.0).count().min(n - data.events())
+                    data.events().min(n - data.events())
                 )));
             }
             per_fold.push(binary_metrics(&y, &p, fitted.threshold)?);
@@ -121,7 +129,7 @@ pub fn cross_validate(
     )?;
     let p: Vec<f64> = p_sum.iter().map(|s| s / repeats as f64).collect();
     let threshold = thresholds.iter().sum::<f64>() / thresholds.len() as f64;
-    let y: Vec<bool> = data.y.iter().map(|&v| v == 1.0).collect();
+    let y: Vec<bool> = data.y().iter().map(|&v| v == 1.0).collect();
     let pooled = binary_metrics(&y, &p, threshold)?;
     let sizes: Vec<usize> = fold_data.iter().map(|f| f.0.len()).collect();
     let boot = bootstrap_folds(
@@ -152,7 +160,15 @@ pub fn cross_validate(
         metrics: summarize(&BinaryMetrics::NAMES, &fold_values, &pooled, &boot),
         fallbacks,
     };
-    Ok((summary, OutOfFold { y: data.y.clone(), p, time: None, survival: None, fold: first_fold }))
+    let oof = OutOfFold {
+        y: data.y().to_vec(),
+        p,
+        time: None,
+        survival: None,
+        probabilities: None,
+        fold: first_fold,
+    };
+    Ok((summary, oof))
 }
 
 /// The one loop of repeated (grouped) stratified k-fold cross-validation:

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use osler_data::Matrix;
 use osler_models::ModelError;
-use osler_models::cv::Folds;
+use osler_models::cv::{CvCurve, Folds};
 use osler_models::linear::{
     CvMeasure, ElasticNetOptions, LogisticModel, binomial_path_screened, cv_binomial,
 };
@@ -28,6 +28,16 @@ pub enum LambdaRule {
     /// The largest penalty within one standard error of it (`lambda.1se`):
     /// sparser, and the usual choice for gene signatures.
     OneSe,
+}
+
+impl LambdaRule {
+    /// The path index this rule keeps, given the indices of `lambda.min` and `lambda.1se`.
+    pub fn index(self, index_min: usize, index_1se: usize) -> usize {
+        match self {
+            LambdaRule::Min => index_min,
+            LambdaRule::OneSe => index_1se,
+        }
+    }
 }
 
 /// How to fit [`EnetModel`].
@@ -67,6 +77,22 @@ pub struct EnetCv {
     pub nonzero: Vec<usize>,
     /// Number of inner folds behind `cvm`.
     pub folds: usize,
+}
+
+impl EnetCv {
+    /// The summary of an inner cross-validation curve; `nonzero` counts the
+    /// non-zero coefficients of the full-data path at each penalty.
+    pub fn from_curve(curve: &CvCurve, nonzero: Vec<usize>, folds: usize) -> EnetCv {
+        EnetCv {
+            lambdas: curve.lambdas.clone(),
+            cvm: curve.cvm.clone(),
+            cvsd: curve.cvsd.clone(),
+            lambda_min: curve.lambda_min,
+            lambda_1se: curve.lambda_1se,
+            nonzero,
+            folds,
+        }
+    }
 }
 
 /// The coefficient path over the features that are non-zero somewhere on it.
@@ -185,26 +211,16 @@ impl EnetSpec {
                     CvMeasure::Deviance,
                     self.prefilter.as_ref(),
                 )?;
-                let index = match self.rule {
-                    LambdaRule::Min => cv.curve.index_min,
-                    LambdaRule::OneSe => cv.curve.index_1se,
-                };
-                let summary = EnetCv {
-                    lambdas: cv.curve.lambdas.clone(),
-                    cvm: cv.curve.cvm.clone(),
-                    cvsd: cv.curve.cvsd.clone(),
-                    lambda_min: cv.curve.lambda_min,
-                    lambda_1se: cv.curve.lambda_1se,
-                    nonzero: cv.path.df.clone(),
-                    folds: self.inner_folds,
-                };
+                let index = self.rule.index(cv.curve.index_min, cv.curve.index_1se);
+                let summary = EnetCv::from_curve(&cv.curve, cv.path.df.clone(), self.inner_folds);
                 let n = cv.features.len();
                 (cv.path, index, Some(summary), n)
             }
         };
         let model = path.model(index)?;
-        let stability =
-            (self.stability > 0).then(|| self.stability(x, y, &path.lambdas, index)).transpose()?;
+        let stability = (self.stability > 0)
+            .then(|| self.stability(x, StabilityTarget::Binomial(y), &path.lambdas, index))
+            .transpose()?;
         Ok(EnetModel {
             model,
             alpha: self.alpha,
@@ -219,10 +235,10 @@ impl EnetSpec {
     }
 
     /// Stability selection on the penalty grid of the fit.
-    fn stability(
+    pub(crate) fn stability(
         &self,
         x: &Matrix,
-        y: &[f64],
+        target: StabilityTarget<'_>,
         lambdas: &[f64],
         index: usize,
     ) -> Result<SelectionFrequency, ModelError> {
@@ -237,7 +253,7 @@ impl EnetSpec {
             prefilter: self.prefilter,
             ..StabilityOptions::default()
         };
-        let s = stability_selection(x, StabilityTarget::Binomial(y), &opts)?;
+        let s = stability_selection(x, target, &opts)?;
         let features: Vec<usize> =
             (0..s.max_frequency.len()).filter(|&j| s.max_frequency[j] > 0.0).collect();
         let at = s.frequency_at(index);

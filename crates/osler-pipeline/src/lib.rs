@@ -10,13 +10,17 @@
 
 pub mod analysis;
 pub mod apply;
+pub mod apply_multiclass;
 pub mod artifact;
 pub mod contract;
 pub mod cv;
+mod cv_multiclass;
 pub mod enet;
+pub mod enet_multinomial;
 pub mod error;
 pub mod model;
 mod nan_json;
+pub mod outcome;
 pub mod prepare;
 pub mod registry;
 pub mod summary;
@@ -28,11 +32,13 @@ pub mod treatment;
 pub use apply::{
     Explanation, Predictions, SurvivalPredictions, build_artifact, build_survival_artifact,
 };
+pub use apply_multiclass::{ClassPredictions, MulticlassEvaluation};
 pub use artifact::{Artifact, DataInfo, Manifest};
-pub use contract::{BinaryClassifier, Estimator, SurvivalModel};
+pub use contract::{BinaryClassifier, Estimator, MulticlassClassifier, SurvivalModel};
 pub use cv::{CvSummary, MetricSummary, OutOfFold};
 pub use error::PipelineError;
 pub use model::{Contract, FittedModel, ModelSpec};
+pub use outcome::Outcome;
 pub use prepare::{DataSpec, Prepared, prepare};
 pub use registry::{Capabilities, ModelKind, Task, kinds};
 pub use summary::{ModelSummary, Timing, TrainingReport};

@@ -12,8 +12,9 @@ use osler_models::survival::{CoxModel, CoxOptions, CoxnetModel, CoxnetOptions, C
 
 use osler_nn::{DeepSurv, DeepSurvOptions, MlpClassifier, MlpOptions};
 
-use crate::contract::{BinaryClassifier, Estimator, SurvivalModel, nn_error};
+use crate::contract::{BinaryClassifier, Estimator, MulticlassClassifier, SurvivalModel, nn_error};
 use crate::enet::{EnetModel, EnetSpec};
+use crate::enet_multinomial::MultinomialEnetModel;
 use crate::survival_data::SurvivalOutcome;
 
 /// Which model to train, with its hyperparameters.
@@ -99,6 +100,8 @@ pub enum FittedModel {
     Enet(EnetModel),
     /// Fitted DeepSurv network with its Breslow baseline cumulative hazard.
     DeepSurv(DeepSurv),
+    /// Fitted multinomial elastic net (an `enet` spec on a multiclass outcome).
+    Multinomial(MultinomialEnetModel),
 }
 
 /// Result of [`ModelSpec::fit`]: the model plus why a fallback happened, if it did.
@@ -200,6 +203,33 @@ impl ModelSpec {
         }
     }
 
+    /// Fits a classifier of `classes` (>= 2) classes on `x` and class indices
+    /// `y`: the binary fit for two classes, else the kind's multiclass model.
+    pub fn fit_classes(
+        &self,
+        x: &Matrix,
+        y: &[f64],
+        classes: usize,
+        names: &[String],
+    ) -> Result<Fit, ModelError> {
+        if classes <= 2 {
+            return self.fit(x, y, names);
+        }
+        let model = match self {
+            ModelSpec::Enet(spec) => FittedModel::Multinomial(spec.fit_multinomial(x, y)?),
+            ModelSpec::Mlp { options } => {
+                FittedModel::Mlp(MlpClassifier::fit(x, y, options).map_err(nn_error)?)
+            }
+            other => {
+                return Err(ModelError::InvalidOption(format!(
+                    "model '{}' fits two classes only; an outcome of {classes} classes needs enet or mlp",
+                    other.name()
+                )));
+            }
+        };
+        Ok(Fit { model, fallback: None })
+    }
+
     /// Fits a survival model on `x` and the survival outcome.
     pub fn fit_survival(
         &self,
@@ -241,10 +271,7 @@ impl ModelSpec {
                                 .map_err(|e| ModelError::InvalidOption(e.to_string()))?;
                         let cv =
                             CvCoxnet::fit(x, time, event, None, &folds, &opts, prefilter.as_ref())?;
-                        let index = match rule {
-                            crate::enet::LambdaRule::Min => cv.index_min,
-                            crate::enet::LambdaRule::OneSe => cv.index_1se,
-                        };
+                        let index = rule.index(cv.index_min, cv.index_1se);
                         cv.path.model(index, x, time, event, None)?
                     }
                 };
@@ -296,6 +323,8 @@ pub fn name_features(e: &ModelError, names: &[String]) -> String {
 pub enum Contract<'a> {
     /// A classifier of a 0/1 outcome.
     Binary(&'a dyn BinaryClassifier),
+    /// A classifier of more than two classes.
+    Multiclass(&'a dyn MulticlassClassifier),
     /// A model of a censored time to event.
     Survival(&'a dyn SurvivalModel),
 }
@@ -305,6 +334,7 @@ impl Contract<'_> {
     pub fn estimator(&self) -> &dyn Estimator {
         match *self {
             Contract::Binary(m) => m,
+            Contract::Multiclass(m) => m,
             Contract::Survival(m) => m,
         }
     }
@@ -318,7 +348,9 @@ impl FittedModel {
             FittedModel::Logistic(m) => Contract::Binary(m),
             FittedModel::Gbdt(m) => Contract::Binary(m),
             FittedModel::Enet(m) => Contract::Binary(m),
+            FittedModel::Mlp(m) if m.classes > 2 => Contract::Multiclass(m),
             FittedModel::Mlp(m) => Contract::Binary(m),
+            FittedModel::Multinomial(m) => Contract::Multiclass(m),
             FittedModel::Cox(m) => Contract::Survival(m),
             FittedModel::Coxnet(m) => Contract::Survival(m),
             FittedModel::Rsf(m) => Contract::Survival(m),
@@ -326,10 +358,23 @@ impl FittedModel {
         }
     }
 
-    /// Predicted probability of the event for each row.
+    /// Predicted probability of the event for each row (binary classifiers).
     pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         match self.contract() {
             Contract::Binary(m) => m.predict_proba(x),
+            Contract::Multiclass(_) => Err(multiclass_only()),
+            Contract::Survival(_) => Err(survival_only()),
+        }
+    }
+
+    /// Probability of every class for each row, `[row][class]`: a binary
+    /// classifier gives `[1 - p, p]`.
+    pub fn predict_class_proba(&self, x: &Matrix) -> Result<Vec<Vec<f64>>, ModelError> {
+        match self.contract() {
+            Contract::Multiclass(m) => m.predict_class_proba(x),
+            Contract::Binary(m) => {
+                Ok(m.predict_proba(x)?.into_iter().map(|p| vec![1.0 - p, p]).collect())
+            }
             Contract::Survival(_) => Err(survival_only()),
         }
     }
@@ -338,7 +383,7 @@ impl FittedModel {
     pub fn risk(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         match self.contract() {
             Contract::Survival(m) => m.risk(x),
-            Contract::Binary(_) => Err(classifier_only()),
+            Contract::Binary(_) | Contract::Multiclass(_) => Err(classifier_only()),
         }
     }
 
@@ -346,7 +391,7 @@ impl FittedModel {
     pub fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         match self.contract() {
             Contract::Survival(m) => m.survival(x, times),
-            Contract::Binary(_) => Err(classifier_only()),
+            Contract::Binary(_) | Contract::Multiclass(_) => Err(classifier_only()),
         }
     }
 
@@ -418,6 +463,10 @@ pub const NN_LOG: &str = "training_log.jsonl";
 
 fn survival_only() -> ModelError {
     ModelError::InvalidOption("this is a survival model: it predicts risk scores and survival curves, not class probabilities".into())
+}
+
+fn multiclass_only() -> ModelError {
+    ModelError::InvalidOption("this classifier has more than two classes: it predicts a probability per class, not one probability of an event".into())
 }
 
 fn classifier_only() -> ModelError {

@@ -1,10 +1,11 @@
 //! From a raw table and a schema to the arrays a model trains on.
 
-use osler_data::target::{binary_target, select_features};
-use osler_data::{BinaryLevels, Schema, Table};
+use osler_data::target::{binary_target, multiclass_target, select_features};
+use osler_data::{Schema, Table};
 
 use crate::artifact::DataInfo;
 use crate::error::PipelineError;
+use crate::outcome::Outcome;
 
 /// What to predict, from which columns.
 #[derive(Debug, Clone, Default)]
@@ -13,6 +14,9 @@ pub struct DataSpec {
     pub target: Option<String>,
     /// Event level(s) of a text outcome (`--positive A` or `A,B,...`).
     pub positive: Option<String>,
+    /// Read the outcome as one of `k >= 2` classes (the multiclass task)
+    /// instead of event / non-event; `positive` is then not used.
+    pub multiclass: bool,
     /// Keep only the rows whose outcome is one of these levels (`--levels`).
     pub levels: Option<Vec<String>>,
     /// Predictors; when `None`, every column with role `feature`.
@@ -32,12 +36,10 @@ pub struct Prepared {
     pub schema: Schema,
     /// Name of the outcome column.
     pub target: String,
-    /// Which outcome level is 0 and which is 1.
-    pub levels: BinaryLevels,
     /// Names of the predictor columns the model reads.
     pub features: Vec<String>,
-    /// Outcome, 0/1.
-    pub y: Vec<f64>,
+    /// The outcome of every row: [`Outcome::Binary`] or [`Outcome::Multiclass`].
+    pub outcome: Outcome,
     /// Each row's patient/cluster label, when a group column is given.
     pub groups: Option<Vec<String>>,
 }
@@ -51,9 +53,14 @@ impl Prepared {
             .collect()
     }
 
-    /// Number of events (y = 1).
+    /// The outcome label of every row: 0/1, or the class index of a multiclass outcome.
+    pub fn y(&self) -> &[f64] {
+        self.outcome.labels()
+    }
+
+    /// Number of events (y = 1; multiclass: rows not of the first class).
     pub fn events(&self) -> usize {
-        self.y.iter().filter(|&&v| v == 1.0).count()
+        self.outcome.events(&(0..self.outcome.len()).collect::<Vec<_>>())
     }
 
     /// The manifest's description of the training data: where it came from
@@ -63,7 +70,7 @@ impl Prepared {
         DataInfo {
             source,
             sha256,
-            rows: self.y.len(),
+            rows: self.outcome.len(),
             events: self.events(),
             columns: self.column_summaries(),
         }
@@ -110,10 +117,16 @@ pub fn prepare(
             c.role = osler_data::Role::Group;
         }
     }
-    let (y, levels) = binary_target(&table, &schema, &target, spec.positive.as_deref())?;
+    let outcome = if spec.multiclass {
+        let (y, classes) = multiclass_target(&table, &target)?;
+        Outcome::Multiclass { y, classes }
+    } else {
+        let (y, levels) = binary_target(&table, &schema, &target, spec.positive.as_deref())?;
+        Outcome::Binary { y, levels }
+    };
     let features = select_features(&table, &schema, &target, spec.features.as_deref(), &spec.drop)?;
     let groups = group_labels(&table, spec.group.as_deref())?;
-    Ok(Prepared { table, schema, target, levels, features, y, groups })
+    Ok(Prepared { table, schema, target, features, outcome, groups })
 }
 
 /// The rows whose `target` is one of `keep` (each must occur).

@@ -21,15 +21,18 @@ use crate::model::ModelSpec;
 pub enum Task {
     /// The probability of a 0/1 outcome (diagnosis).
     Binary,
+    /// The probability of each of `k >= 2` classes (e.g. a disease subtype).
+    Multiclass,
     /// A risk score and a survival curve `S(t | x)` of a censored time to event (prognosis).
     Survival,
 }
 
 impl Task {
-    /// The task's name in manifests and output (`binary`, `survival`).
+    /// The task's name in manifests and output (`binary`, `multiclass`, `survival`).
     pub fn name(self) -> &'static str {
         match self {
             Task::Binary => "binary",
+            Task::Multiclass => "multiclass",
             Task::Survival => "survival",
         }
     }
@@ -48,6 +51,9 @@ pub struct Capabilities {
     pub survival_curves: bool,
     /// Can train on an accelerator device (the neural networks; CPU by default).
     pub device: bool,
+    /// A classifier that also fits an outcome of more than two classes
+    /// ([`Task::Multiclass`]): a probability per class, summing to 1.
+    pub multiclass: bool,
     /// Missing values reach the estimator as NaN and are routed by it; otherwise
     /// the preprocessing imputes them (training median or most frequent level).
     pub native_missing: bool,
@@ -78,6 +84,7 @@ const NONE: Capabilities = Capabilities {
     standard_errors: false,
     survival_curves: false,
     device: false,
+    multiclass: false,
     native_missing: false,
     row_order_invariant: false,
 };
@@ -119,7 +126,12 @@ pub static KINDS: &[ModelKind] = &[
     ModelKind {
         name: "enet",
         task: Task::Binary,
-        capabilities: Capabilities { explanations: true, row_order_invariant: true, ..NONE },
+        capabilities: Capabilities {
+            explanations: true,
+            multiclass: true,
+            row_order_invariant: true,
+            ..NONE
+        },
         // A fixed penalty: the inner CV that would choose it assigns rows to folds by position.
         example: |seed| {
             ModelSpec::Enet(EnetSpec {
@@ -136,7 +148,7 @@ pub static KINDS: &[ModelKind] = &[
     ModelKind {
         name: "mlp",
         task: Task::Binary,
-        capabilities: Capabilities { device: true, ..NONE },
+        capabilities: Capabilities { device: true, multiclass: true, ..NONE },
         example: |seed| ModelSpec::Mlp {
             options: MlpOptions {
                 hidden: vec![8],
@@ -207,6 +219,14 @@ pub fn kinds() -> &'static [ModelKind] {
     KINDS
 }
 
+impl ModelKind {
+    /// True when this kind can be trained for `task`: its own task, or a
+    /// multiclass outcome for a classifier with the `multiclass` capability.
+    pub fn fits(&self, task: Task) -> bool {
+        self.task == task || (task == Task::Multiclass && self.capabilities.multiclass)
+    }
+}
+
 /// The registered kind called `name`, if any.
 pub fn kind(name: &str) -> Option<&'static ModelKind> {
     KINDS.iter().find(|k| k.name == name)
@@ -231,6 +251,7 @@ mod tests {
             assert_eq!(spec.name(), k.name);
             assert!(spec.kind().is_some_and(|s| std::ptr::eq(s, k)), "{}", k.name);
             assert_eq!(k.capabilities.survival_curves, k.task == Task::Survival, "{}", k.name);
+            assert!(!k.capabilities.multiclass || k.task == Task::Binary, "{}", k.name);
         }
     }
 }

@@ -16,7 +16,8 @@ use osler_nn::trainer::TrainSummary;
 
 use crate::artifact::{Artifact, DataInfo, SurvivalColumns};
 use crate::cv::CvSummary;
-use crate::enet::{EnetModel, LambdaRule};
+use crate::enet::{EnetCv, EnetModel, LambdaRule};
+use crate::enet_multinomial::MultinomialEnetModel;
 use crate::model::{FittedModel, ModelSpec};
 
 /// Wall-clock seconds of the steps of a training run.
@@ -40,7 +41,7 @@ pub struct Timing {
 pub struct TrainingReport {
     /// Artifact directory.
     pub artifact: String,
-    /// `binary` or `survival`.
+    /// `binary`, `multiclass` or `survival`.
     pub task: String,
     /// Model kind name (`logistic`, `cox`, ...).
     pub model: &'static str,
@@ -52,6 +53,9 @@ pub struct TrainingReport {
     pub target: String,
     /// Event level of the outcome.
     pub positive: String,
+    /// Multiclass models: the class names in class-code order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classes: Option<Vec<String>>,
     /// Input columns the model reads.
     pub features: Vec<String>,
     /// Training file, its SHA-256, row and event counts, aggregate column summaries.
@@ -81,6 +85,7 @@ impl TrainingReport {
             model_note: m.model_note.clone(),
             target: m.target.clone(),
             positive: m.levels.positive.clone(),
+            classes: m.classes.clone(),
             features: m.features.clone(),
             data: m.data.clone(),
             threshold: m.threshold,
@@ -153,6 +158,8 @@ pub enum ModelSummary {
     },
     /// Elastic-net logistic regression: the selected features and how the penalty was chosen.
     Enet(Box<EnetSummary>),
+    /// Multinomial elastic net: each class's intercept and non-zero coefficients.
+    Multinomial(Box<MultinomialSummary>),
     /// A neural network: its training summary and per-epoch log.
     Network {
         /// Epochs run, the epoch whose weights were kept, early stop, train/validation rows.
@@ -275,6 +282,81 @@ pub struct EnetCoefficient {
     pub selection_frequency: Option<f64>,
 }
 
+/// A multinomial elastic net at its penalty.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MultinomialSummary {
+    /// Per class (in class-code order): its intercept and non-zero coefficients.
+    pub class_coefficients: Vec<ClassCoefficients>,
+    /// Design columns with a non-zero coefficient in some class.
+    pub selected: usize,
+    /// Elastic-net mixing (1 lasso, 0 ridge).
+    pub alpha: f64,
+    /// The penalty of the model.
+    pub lambda: f64,
+    /// How the penalty was chosen; `None` when fixed by the user.
+    pub lambda_rule: Option<LambdaRule>,
+    /// The penalties the inner cross-validation found; `None` when fixed.
+    pub inner_cv: Option<InnerCv>,
+    /// The univariate pre-filter applied, if any.
+    pub prefilter: Option<Prefilter>,
+    /// Features the pre-filter kept on all training rows.
+    pub n_screened: usize,
+}
+
+/// One class of a multinomial model (glmnet's symmetric parameterisation:
+/// intercepts sum to 0; a coefficient is the change in that class's log-odds
+/// score per unit of the feature).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassCoefficients {
+    /// The class name.
+    pub class: String,
+    /// Its intercept.
+    pub intercept: f64,
+    /// Its non-zero coefficients, largest |coef| first.
+    pub coefficients: Vec<NamedCoefficient>,
+}
+
+/// A named coefficient.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NamedCoefficient {
+    /// Design column name.
+    pub name: String,
+    /// The coefficient (original feature scale).
+    pub coef: f64,
+}
+
+impl MultinomialSummary {
+    /// The summary of `m`, whose design columns are called `names` and classes `classes`.
+    pub fn of(m: &MultinomialEnetModel, names: &[String], classes: &[String]) -> Self {
+        let per_class = m
+            .model
+            .coefficients()
+            .iter()
+            .zip(m.model.intercepts())
+            .enumerate()
+            .map(|(k, (b, &intercept))| {
+                let mut coefficients: Vec<NamedCoefficient> = (0..b.len())
+                    .filter(|&j| b[j] != 0.0)
+                    .map(|j| NamedCoefficient { name: feature_name(names, j), coef: b[j] })
+                    .collect();
+                coefficients.sort_by(|a, b| b.coef.abs().total_cmp(&a.coef.abs()));
+                let class = classes.get(k).cloned().unwrap_or_else(|| k.to_string());
+                ClassCoefficients { class, intercept, coefficients }
+            })
+            .collect();
+        MultinomialSummary {
+            class_coefficients: per_class,
+            selected: m.model.selected().len(),
+            alpha: m.alpha,
+            lambda: m.lambda,
+            lambda_rule: m.rule,
+            inner_cv: m.cv.as_ref().map(InnerCv::of),
+            prefilter: m.prefilter,
+            n_screened: m.n_screened,
+        }
+    }
+}
+
 /// The penalties the inner cross-validation found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InnerCv {
@@ -284,6 +366,13 @@ pub struct InnerCv {
     pub lambda_min: f64,
     /// The largest penalty within one standard error of that minimum.
     pub lambda_1se: f64,
+}
+
+impl InnerCv {
+    /// The penalties of an inner cross-validation curve.
+    fn of(c: &EnetCv) -> InnerCv {
+        InnerCv { folds: c.folds, lambda_min: c.lambda_min, lambda_1se: c.lambda_1se }
+    }
 }
 
 /// Stability selection (Meinshausen & Bühlmann 2010) of an elastic net.
@@ -388,6 +477,9 @@ impl ModelSummary {
                 trees: g.n_trees(),
             },
             FittedModel::Enet(e) => ModelSummary::Enet(Box::new(EnetSummary::of(e, names))),
+            FittedModel::Multinomial(e) => ModelSummary::Multinomial(Box::new(
+                MultinomialSummary::of(e, names, m.classes.as_deref().unwrap_or_default()),
+            )),
             FittedModel::Mlp(n) => network(&n.summary, &n.log, None),
             FittedModel::DeepSurv(n) => network(&n.summary, &n.log, m.survival.clone()),
         }
@@ -427,11 +519,7 @@ impl EnetSummary {
             alpha: m.alpha,
             lambda: m.lambda,
             lambda_rule: m.rule,
-            inner_cv: m.cv.as_ref().map(|c| InnerCv {
-                folds: c.folds,
-                lambda_min: c.lambda_min,
-                lambda_1se: c.lambda_1se,
-            }),
+            inner_cv: m.cv.as_ref().map(InnerCv::of),
             prefilter: m.prefilter,
             n_screened: m.n_screened,
             stability: m.stability.as_ref().map(|s| StabilitySummary {

@@ -283,6 +283,7 @@ fn cross_validate_survival(
         p: risk,
         time: Some(o.time.clone()),
         survival: Some(survival),
+        probabilities: None,
         fold: first_fold,
     };
     Ok((summary, oof))

@@ -63,6 +63,16 @@ impl FittedPipeline {
         let x = self.preprocessor.transform(&data.table, Some(rows))?;
         self.model.predict_proba(&x).map_err(|e| PipelineError::model("predict", e))
     }
+
+    /// Probability of every class, `[row][class]`, for some rows of the prepared table.
+    pub fn predict_class_rows(
+        &self,
+        data: &Prepared,
+        rows: &[usize],
+    ) -> Result<Vec<Vec<f64>>, PipelineError> {
+        let x = self.preprocessor.transform(&data.table, Some(rows))?;
+        self.model.predict_class_proba(&x).map_err(|e| PipelineError::model("predict", e))
+    }
 }
 
 /// The preprocessing options a model needs.
@@ -98,9 +108,13 @@ pub fn fit_on_rows(
 ) -> Result<FittedPipeline, PipelineError> {
     let (preprocessor, x, names) =
         fit_preprocessing(&data.table, &data.schema, &data.features, spec, rows)?;
-    let y: Vec<f64> = rows.iter().map(|&i| data.y[i]).collect();
-    let (fit, model_seconds) = timed_fit(spec, &names, || spec.model.fit(&x, &y, &names))?;
+    let y: Vec<f64> = rows.iter().map(|&i| data.y()[i]).collect();
+    let classes = data.outcome.classes();
+    let (fit, model_seconds) =
+        timed_fit(spec, &names, || spec.model.fit_classes(&x, &y, classes, &names))?;
     let threshold = match spec.threshold {
+        // A multiclass prediction is the most probable class: no threshold.
+        _ if classes > 2 => f64::NAN,
         ThresholdRule::Fixed(t) => t,
         ThresholdRule::Youden => {
             let p = fit.model.predict_proba(&x).map_err(|e| PipelineError::model("predict", e))?;
@@ -172,7 +186,7 @@ pub fn train(
 ) -> Result<TrainOutcome, PipelineError> {
     let (cv, cv_seconds) = timed_cv(spec, || cross_validate(data, spec, on_fold))?;
     let t1 = Instant::now();
-    let all: Vec<usize> = (0..data.y.len()).collect();
+    let all: Vec<usize> = (0..data.outcome.len()).collect();
     let fitted = fit_on_rows(data, spec, &all)?;
     let fit_seconds = fitted.model_seconds;
     let preprocess_seconds = t1.elapsed().as_secs_f64() - fit_seconds;

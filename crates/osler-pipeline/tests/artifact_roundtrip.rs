@@ -43,7 +43,7 @@ fn models() -> Vec<ModelSpec> {
 #[test]
 fn reloaded_artifact_predicts_bit_identically() {
     let data = pima();
-    let all: Vec<usize> = (0..data.y.len()).collect();
+    let all: Vec<usize> = (0..data.y().len()).collect();
     let dir = tempfile::tempdir().expect("tempdir");
     for (k, model) in models().into_iter().enumerate() {
         let spec = spec(model, 3);
@@ -95,8 +95,8 @@ fn preprocessing_is_fitted_inside_each_fold() {
     // all rows vs on a subset gives different medians for a column with missing values.
     let data = pima();
     let s = spec(models().remove(0), 0);
-    let half: Vec<usize> = (0..data.y.len()).filter(|i| i % 2 == 0).collect();
-    let all: Vec<usize> = (0..data.y.len()).collect();
+    let half: Vec<usize> = (0..data.y().len()).filter(|i| i % 2 == 0).collect();
+    let all: Vec<usize> = (0..data.y().len()).collect();
     let on_half = osler_pipeline::train::fit_on_rows(&data, &s, &half).expect("half");
     let on_all = osler_pipeline::train::fit_on_rows(&data, &s, &all).expect("all");
     assert_ne!(on_half.preprocessor, on_all.preprocessor);

@@ -3,8 +3,9 @@
 //! tested here without touching this file.
 //!
 //! For each kind, on a small synthetic cohort (numeric, binary and
-//! categorical predictors, some missing values, a binary and a survival
-//! outcome):
+//! categorical predictors, some missing values, a binary, a three-class and
+//! a survival outcome), for its task and, when the kind also fits more than
+//! two classes, for the multiclass task:
 //! - save -> load -> predict gives bit-identical numbers;
 //! - the same seed gives the same model (every artifact file byte-identical);
 //! - for kinds whose capabilities say `row_order_invariant`, fitting the rows
@@ -56,11 +57,12 @@ fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
 
-/// The cohort as CSV text: features, a binary outcome `y` and a survival
-/// outcome (`time`, `status`).
+/// The cohort as CSV text: features, a binary outcome `y`, a survival
+/// outcome (`time`, `status`) and a three-class outcome `stage` (the tertiles
+/// of the linear predictor).
 fn cohort_csv(n: usize) -> String {
     let mut rng = SplitMix64::new(2024);
-    let mut s = format!("{FEATURES},y,time,status\n");
+    let mut s = format!("{FEATURES},y,time,status,stage\n");
     for i in 0..n {
         let (x1, x2, x3, grp, sex) = patient(&mut rng, i);
         let eta = 1.2 * x1 - 0.15 * (x2 - 25.0) + if grp == "c" { 0.8 } else { 0.0 };
@@ -70,7 +72,14 @@ fn cohort_csv(n: usize) -> String {
         let censor = round3(rng.next_f64() * 25.0 + 0.01);
         let (time, status) = if time <= censor { (time, 1) } else { (censor, 0) };
         let x3 = x3.map_or(String::new(), |v| v.to_string());
-        s.push_str(&format!("{x1},{x2},{x3},{grp},{sex},{y},{time},{status}\n"));
+        let stage = if eta < -0.5 {
+            "early"
+        } else if eta < 0.8 {
+            "middle"
+        } else {
+            "late"
+        };
+        s.push_str(&format!("{x1},{x2},{x3},{grp},{sex},{y},{time},{status},{stage}\n"));
     }
     s
 }
@@ -113,19 +122,30 @@ fn info(table: &Table, rows: usize) -> DataInfo {
     }
 }
 
-/// Trains `kind` on `table` (its rows in the given order) and returns the artifact.
-fn fit(kind: &ModelKind, table: Table, cv_folds: usize) -> Artifact {
+/// Trains `kind` for `task` on `table` (its rows in the given order) and returns the artifact.
+fn fit(kind: &ModelKind, task: Task, table: Table, cv_folds: usize) -> Artifact {
     let spec = train_spec(kind, cv_folds);
     let schema = schema(&table);
     let n = table.n_rows();
     let info = info(&table, n);
     let drop = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect::<Vec<_>>();
-    match kind.task {
+    match task {
         Task::Binary => {
             let data_spec = DataSpec {
                 target: Some("y".into()),
                 positive: Some("yes".into()),
-                drop: drop(&["time", "status"]),
+                drop: drop(&["time", "status", "stage"]),
+                ..DataSpec::default()
+            };
+            let data = prepare(table, schema, &data_spec).expect("prepare");
+            let outcome = train(&data, &spec, &mut || {}).expect("train");
+            build_artifact(&data, &spec, outcome, info)
+        }
+        Task::Multiclass => {
+            let data_spec = DataSpec {
+                target: Some("stage".into()),
+                multiclass: true,
+                drop: drop(&["y", "time", "status"]),
                 ..DataSpec::default()
             };
             let data = prepare(table, schema, &data_spec).expect("prepare");
@@ -133,7 +153,7 @@ fn fit(kind: &ModelKind, table: Table, cv_folds: usize) -> Artifact {
             build_artifact(&data, &spec, outcome, info)
         }
         Task::Survival => {
-            let data_spec = DataSpec { drop: drop(&["y"]), ..DataSpec::default() };
+            let data_spec = DataSpec { drop: drop(&["y", "stage"]), ..DataSpec::default() };
             let surv = SurvivalSpec {
                 time: "time".into(),
                 event: "status".into(),
@@ -147,10 +167,14 @@ fn fit(kind: &ModelKind, table: Table, cv_folds: usize) -> Artifact {
     }
 }
 
-/// Every number a prediction gives: probabilities, or risk scores followed by
-/// the survival probabilities on the artifact's evaluation grid.
+/// Every number a prediction gives: probabilities (of every class, row by
+/// row, for a multiclass model), or risk scores followed by the survival
+/// probabilities on the artifact's evaluation grid.
 fn predict(art: &Artifact, table: Table) -> Result<Vec<f64>, PipelineError> {
     match art.manifest.survival {
+        None if art.manifest.classes.is_some() => {
+            Ok(art.predict_classes(table)?.probabilities.into_iter().flatten().collect())
+        }
         None => Ok(art.predict(table, false)?.probability),
         Some(_) => {
             let p = art.predict_survival(table, &[], false)?;
@@ -194,10 +218,10 @@ fn x3_median(art: &Artifact) -> Option<f64> {
     })
 }
 
-fn check_kind(kind: &ModelKind) {
-    let name = kind.name;
+fn check_kind(kind: &ModelKind, task: Task) {
+    let name = format!("{} ({})", kind.name, task.name());
     let tmp = tempfile::tempdir().expect("tempdir");
-    let art = fit(kind, read(&cohort_csv(ROWS)), 3);
+    let art = fit(kind, task, read(&cohort_csv(ROWS)), 3);
     let new_rows = || read(&features_csv(ROWS, |_, _| {}));
     let expected = predict(&art, new_rows()).expect("predict");
     assert!(expected.iter().all(|v| v.is_finite()), "{name}: non-finite prediction");
@@ -210,7 +234,7 @@ fn check_kind(kind: &ModelKind) {
     assert_eq!(bits(&predict(&loaded, new_rows()).expect("predict")), bits(&expected), "{name}");
 
     // The same seed gives the same model: every artifact file byte-identical.
-    let mut again = fit(kind, read(&cohort_csv(ROWS)), 3);
+    let mut again = fit(kind, task, read(&cohort_csv(ROWS)), 3);
     let dir_b = tmp.path().join("b");
     again.save(&dir_b, false).expect("save");
     assert!(files(&dir_a) == files(&dir_b), "{name}: same seed, different artifact");
@@ -220,7 +244,7 @@ fn check_kind(kind: &ModelKind) {
         let table = read(&cohort_csv(ROWS));
         let mut order: Vec<usize> = (0..ROWS).collect();
         order[3..].reverse();
-        let permuted = fit(kind, table.take_rows(&order), 0);
+        let permuted = fit(kind, task, table.take_rows(&order), 0);
         let p = predict(&permuted, new_rows()).expect("predict");
         for (a, b) in p.iter().zip(&expected) {
             assert!(
@@ -301,7 +325,11 @@ fn every_registered_kind_meets_the_model_contract() {
     assert!(
         all.iter().any(|k| k.task == Task::Binary) && all.iter().any(|k| k.task == Task::Survival)
     );
+    assert!(all.iter().any(|k| k.capabilities.multiclass));
     for kind in all {
-        check_kind(kind);
+        check_kind(kind, kind.task);
+        if kind.capabilities.multiclass {
+            check_kind(kind, Task::Multiclass);
+        }
     }
 }

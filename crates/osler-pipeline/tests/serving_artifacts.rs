@@ -39,7 +39,7 @@ fn mlp_artifact() -> (Artifact, Vec<f64>) {
         bootstrap: 0,
     };
     let outcome = train(&data, &spec, &mut || {}).expect("train");
-    let all: Vec<usize> = (0..data.y.len()).collect();
+    let all: Vec<usize> = (0..data.y().len()).collect();
     let in_memory = outcome.fitted.predict_rows(&data, &all).expect("predict");
     let info = data
         .data_info("dataset:pima-diabetes".into(), data.table.sha256.clone().unwrap_or_default());

@@ -9,7 +9,7 @@ use osler_data::{ColumnSpec, ColumnSummary, Role};
 use osler_pipeline::{Artifact, FittedModel};
 
 use super::shared::enum_name;
-use super::{ReportError, binary, enet, nn, survival};
+use super::{ReportError, binary, enet, multiclass, nn, survival};
 use crate::{Report, Table, fmt_num};
 
 /// Schemas longer than this are listed in part in the report.
@@ -30,9 +30,14 @@ const WIDE_FEATURES_SHOWN: usize = 30;
 /// artifact always gives the same bytes.
 pub fn artifact_report(art: &Artifact, dir: &Path) -> Result<String, ReportError> {
     let m = &art.manifest;
-    let title = match &m.survival {
-        Some(s) => format!("{} model of time to {} ({})", m.model.name(), s.event, s.time),
-        None => format!("{} model for {} = {}", m.model.name(), m.target, m.levels.positive),
+    let title = match (&m.survival, &m.classes) {
+        (Some(s), _) => format!("{} model of time to {} ({})", m.model.name(), s.event, s.time),
+        (None, Some(c)) => {
+            format!("{} model for {} ({} classes)", m.model.name(), m.target, c.len())
+        }
+        (None, None) => {
+            format!("{} model for {} = {}", m.model.name(), m.target, m.levels.positive)
+        }
     };
     let mut r = Report::new(title);
     r.subtitle(format!("Artifact {} · data {}", dir.display(), m.data.source));
@@ -49,6 +54,9 @@ pub fn artifact_report(art: &Artifact, dir: &Path) -> Result<String, ReportError
         if let Some(svg) = nn::loss_curves(&art.model) {
             r.section("Training").figure(svg, "Training and validation loss (Cox partial likelihood per row) per epoch of the final model; the kept weights are those of the best validation epoch.");
         }
+    } else if let Some(classes) = &m.classes {
+        multiclass::performance(&mut r, art, classes);
+        multiclass::model_section(&mut r, art, classes);
     } else {
         binary::performance(&mut r, art)?;
         binary::model_section(&mut r, art);
@@ -71,23 +79,31 @@ fn summary_section(r: &mut Report, art: &Artifact) {
     s.key_values([
         (
             "Task",
-            match &m.survival {
-                Some(s) => {
+            match (&m.survival, &m.classes) {
+                (Some(s), _) => {
                     format!("survival: time {}, event {} = {}", s.time, s.event, m.levels.positive)
                 }
-                None => format!("binary classification: P({} = {})", m.target, m.levels.positive),
+                (None, Some(c)) => {
+                    format!("multiclass classification of {}: {}", m.target, c.join(", "))
+                }
+                (None, None) => {
+                    format!("binary classification: P({} = {})", m.target, m.levels.positive)
+                }
             },
         ),
         ("Model", model_description(art)),
         (
             "Training data",
-            format!(
-                "{} ({} rows, {} events, {:.1}% prevalence)",
-                m.data.source,
-                m.data.rows,
-                m.data.events,
-                100.0 * m.data.events as f64 / m.data.rows.max(1) as f64
-            ),
+            match &m.classes {
+                Some(_) => format!("{} ({} rows)", m.data.source, m.data.rows),
+                None => format!(
+                    "{} ({} rows, {} events, {:.1}% prevalence)",
+                    m.data.source,
+                    m.data.rows,
+                    m.data.events,
+                    100.0 * m.data.events as f64 / m.data.rows.max(1) as f64
+                ),
+            },
         ),
         ("Data SHA-256", m.data.sha256.clone()),
         (
@@ -96,7 +112,13 @@ fn summary_section(r: &mut Report, art: &Artifact) {
         ),
         (
             "Decision threshold",
-            if m.survival.is_some() { "—".to_string() } else { fmt_num(m.threshold, 3) },
+            if m.survival.is_some() {
+                "—".to_string()
+            } else if m.classes.is_some() {
+                "— (the most probable class)".to_string()
+            } else {
+                fmt_num(m.threshold, 3)
+            },
         ),
     ]);
     if let Some(note) = &m.model_note {
@@ -189,6 +211,13 @@ fn model_description(art: &Artifact) -> String {
             )
         }
         FittedModel::Enet(e) => enet::description(e),
+        FittedModel::Multinomial(e) => format!(
+            "multinomial elastic net, alpha {}, lambda {} ({} of {} features selected)",
+            fmt_num(e.alpha, 2),
+            fmt_num(e.lambda, 4),
+            e.model.selected().len(),
+            e.model.n_features()
+        ),
         FittedModel::Cox(m) => format!("Cox proportional hazards, {:?} ties", m.ties()),
         FittedModel::Coxnet(c) => format!(
             "elastic-net Cox (Breslow ties), alpha {}, lambda {} ({} of {} features selected)",

@@ -11,6 +11,7 @@ mod artifact;
 mod binary;
 mod enet;
 mod error;
+mod multiclass;
 mod nn;
 mod shared;
 mod survival;
