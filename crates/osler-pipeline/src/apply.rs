@@ -293,7 +293,7 @@ impl Artifact {
                         line: table.lines[i],
                         column: m.target.clone(),
                         value: other.map(str::to_string),
-                        expected: [m.levels.negative.clone(), m.levels.positive.clone()],
+                        expected: Box::new([m.levels.negative.clone(), m.levels.positive.clone()]),
                     });
                 }
             };

@@ -164,8 +164,8 @@ pub enum PipelineError {
         column: String,
         /// The value found; `None` when missing.
         value: Option<String>,
-        /// The negative and the positive level.
-        expected: [String; 2],
+        /// The negative and the positive level (boxed to keep the error small).
+        expected: Box<[String; 2]>,
     },
     /// A prediction time that is negative, infinite or not a number.
     #[error("prediction times must be finite and non-negative, got {time}")]
@@ -182,9 +182,10 @@ pub enum PipelineError {
         /// The directory.
         path: String,
     },
-    /// A treatment-effect analysis whose data or options do not fit.
+    /// A treatment-effect analysis whose data or options do not fit (boxed:
+    /// its variants are larger than the other errors).
     #[error(transparent)]
-    Treatment(#[from] TreatmentError),
+    Treatment(Box<TreatmentError>),
     #[error("artifact {path}: {problem}")]
     /// A saved model directory is missing, corrupt or of another version.
     Artifact {
@@ -320,6 +321,12 @@ pub enum ArtifactProblem {
         /// The parser's message.
         reason: String,
     },
+}
+
+impl From<TreatmentError> for PipelineError {
+    fn from(e: TreatmentError) -> Self {
+        PipelineError::Treatment(Box::new(e))
+    }
 }
 
 impl PipelineError {

@@ -106,7 +106,7 @@ fn treatment_variant(e: &TreatmentError) -> usize {
 }
 
 fn treatment(e: TreatmentError) -> PipelineError {
-    PipelineError::Treatment(e)
+    e.into()
 }
 
 fn serde_error() -> serde_json::Error {
@@ -168,7 +168,7 @@ fn every_pipeline_error() -> Vec<(PipelineError, u8)> {
                 line: 4,
                 column: s("y"),
                 value: None,
-                expected: [s("0"), s("1")],
+                expected: Box::new([s("0"), s("1")]),
             },
             2,
         ),
