@@ -303,8 +303,11 @@ mod tests {
     fn reads_01_and_explicit_levels() {
         let o = outcome("time,status\n5,1\n3,0\n", None).expect("0/1");
         assert_eq!(o.event, vec![1.0, 0.0]);
-        let e = outcome("time,status\n5,2\n3,1\n", None).expect_err("1/2 is ambiguous").to_string();
-        assert!(e.contains("--event-level"), "{e}");
+        let e = outcome("time,status\n5,2\n3,1\n", None).expect_err("1/2 is ambiguous");
+        assert!(
+            matches!(&e, PipelineError::EventCodedOneTwo { column } if column == "status"),
+            "{e}"
+        );
         let o = outcome("time,status\n5,2\n3,1\n", Some("2")).expect("explicit");
         assert_eq!(o.event, vec![1.0, 0.0]);
     }
