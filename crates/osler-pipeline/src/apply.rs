@@ -229,7 +229,10 @@ impl Artifact {
     }
 
     fn survival_columns(&self) -> Result<&SurvivalColumns, PipelineError> {
-        self.manifest.survival.as_ref().ok_or(PipelineError::NotSurvivalArtifact)
+        self.manifest.survival.as_ref().ok_or_else(|| PipelineError::WrongArtifactTask {
+            holds: "classifier".into(),
+            wanted: "survival model",
+        })
     }
 
     /// Checks new data against the saved schema and applies the preprocessing.

@@ -173,9 +173,32 @@ pub enum PipelineError {
         /// The time asked for.
         time: f64,
     },
-    /// A survival request to an artifact holding a classifier.
-    #[error("this artifact holds a classifier, not a survival model")]
-    NotSurvivalArtifact,
+    /// A labelled row whose outcome is none of a multiclass model's classes.
+    #[error(
+        "{source_name}: {location}, outcome '{column}': {} is not one of the model's classes ({})",
+        .value.as_ref().map_or("a missing value".to_string(), |v| format!("'{v}'")),
+        .classes.join(", ")
+    )]
+    UnknownClass {
+        /// The table's source.
+        source_name: String,
+        /// Where in the file (`line N` or `record N`).
+        location: String,
+        /// The outcome column.
+        column: String,
+        /// The value found; `None` when missing.
+        value: Option<String>,
+        /// The model's classes.
+        classes: Vec<String>,
+    },
+    /// A request an artifact's model cannot answer (survival curves from a classifier...).
+    #[error("this artifact holds a {holds}, not a {wanted}")]
+    WrongArtifactTask {
+        /// What the artifact holds (`classifier`, `binary model`...).
+        holds: String,
+        /// What the request needs (`survival model`, `multiclass classifier`...).
+        wanted: &'static str,
+    },
     /// A save to a directory that exists, without permission to replace it.
     #[error("{path} already exists; save elsewhere or allow replacing it")]
     ArtifactExists {

@@ -60,26 +60,27 @@ fn pipeline_variant(e: &PipelineError) -> usize {
         PipelineError::SurvivalOutcomeAsPredictor { .. } => 20,
         PipelineError::UnknownOutcomeValue { .. } => 21,
         PipelineError::PredictionTime { .. } => 22,
-        PipelineError::NotSurvivalArtifact => 23,
-        PipelineError::ArtifactExists { .. } => 24,
-        PipelineError::Treatment(t) => 25 + treatment_variant(t),
+        PipelineError::UnknownClass { .. } => 23,
+        PipelineError::WrongArtifactTask { .. } => 24,
+        PipelineError::ArtifactExists { .. } => 25,
+        PipelineError::Treatment(t) => 26 + treatment_variant(t),
         PipelineError::Artifact { problem, .. } => match problem {
-            ArtifactProblem::NotFound => 44,
-            ArtifactProblem::Unreadable { .. } => 45,
-            ArtifactProblem::NotJson { .. } => 46,
-            ArtifactProblem::NotAManifest { .. } => 47,
-            ArtifactProblem::Version { .. } => 48,
-            ArtifactProblem::ManifestFields { .. } => 49,
-            ArtifactProblem::Unlisted { .. } => 50,
-            ArtifactProblem::HashMismatch { .. } => 51,
-            ArtifactProblem::Corrupt { .. } => 52,
+            ArtifactProblem::NotFound => 45,
+            ArtifactProblem::Unreadable { .. } => 46,
+            ArtifactProblem::NotJson { .. } => 47,
+            ArtifactProblem::NotAManifest { .. } => 48,
+            ArtifactProblem::Version { .. } => 49,
+            ArtifactProblem::ManifestFields { .. } => 50,
+            ArtifactProblem::Unlisted { .. } => 51,
+            ArtifactProblem::HashMismatch { .. } => 52,
+            ArtifactProblem::Corrupt { .. } => 53,
         },
-        PipelineError::Write { .. } => 53,
-        PipelineError::Serialise { .. } => 54,
+        PipelineError::Write { .. } => 54,
+        PipelineError::Serialise { .. } => 55,
     }
 }
 
-const PIPELINE_VARIANTS: usize = 55;
+const PIPELINE_VARIANTS: usize = 56;
 
 fn treatment_variant(e: &TreatmentError) -> usize {
     match e {
@@ -173,7 +174,17 @@ fn every_pipeline_error() -> Vec<(PipelineError, u8)> {
             2,
         ),
         (PipelineError::PredictionTime { time: -2.0 }, 2),
-        (PipelineError::NotSurvivalArtifact, 2),
+        (
+            PipelineError::UnknownClass {
+                source_name: s("d.csv"),
+                location: s("record 2"),
+                column: s("y"),
+                value: Some(s("D")),
+                classes: levels(),
+            },
+            2,
+        ),
+        (PipelineError::WrongArtifactTask { holds: s("classifier"), wanted: "survival model" }, 2),
         (PipelineError::ArtifactExists { path: s("m") }, 2),
         (treatment(TreatmentError::TimeOptionsOnBinary), 2),
         (treatment(TreatmentError::TooFewFolds { folds: 1 }), 2),
