@@ -36,11 +36,9 @@ pub struct MulticlassEvaluation {
 impl Artifact {
     /// The class names of a multiclass artifact.
     pub fn classes(&self) -> Result<&[String], PipelineError> {
-        self.manifest.classes.as_deref().ok_or_else(|| {
-            PipelineError::Usage(format!(
-                "this artifact holds a {} model, not a multiclass classifier",
-                self.manifest.task
-            ))
+        self.manifest.classes.as_deref().ok_or_else(|| PipelineError::WrongArtifactTask {
+            holds: format!("{} model", self.manifest.task),
+            wanted: "multiclass classifier",
         })
     }
 
@@ -65,21 +63,20 @@ impl Artifact {
         let (table, x) = self.design(table, false, true)?;
         let target = &self.manifest.target;
         let col = table.column(target).map(|c| &c.data);
-        let col =
-            col.ok_or_else(|| PipelineError::Usage(format!("no outcome column '{target}'")))?;
+        let col = col.ok_or_else(|| PipelineError::missing_column(&table, "outcome", target))?;
         let mut labels = Vec::with_capacity(table.n_rows());
         for i in 0..table.n_rows() {
             let value = col.text_at(i);
             match value.as_deref().and_then(|v| classes.iter().position(|c| c == v)) {
                 Some(k) => labels.push(k),
                 None => {
-                    return Err(PipelineError::Usage(format!(
-                        "{}: {}, outcome '{target}': {} is not one of the model's classes ({})",
-                        table.source,
-                        table.locate(i),
-                        value.map_or("a missing value".to_string(), |s| format!("'{s}'")),
-                        classes.join(", ")
-                    )));
+                    return Err(PipelineError::UnknownClass {
+                        source_name: table.source.clone(),
+                        location: table.locate(i),
+                        column: target.clone(),
+                        value,
+                        classes,
+                    });
                 }
             }
         }

@@ -111,11 +111,10 @@ pub fn cross_validate(
             let p = fitted.predict_rows(data, test)?;
             let y: Vec<bool> = test.iter().map(|&i| data.y()[i] == 1.0).collect();
             if y.iter().all(|&b| b) || !y.iter().any(|&b| b) {
-                return Err(PipelineError::Usage(format!(
-                    "CV fold {} has a single class; use fewer folds than the {} rows of the rarer class",
-                    f + 1,
-                    data.events().min(n - data.events())
-                )));
+                return Err(PipelineError::SingleClassFold {
+                    fold: f + 1,
+                    rarer_class_rows: data.events().min(n - data.events()),
+                });
             }
             per_fold.push(binary_metrics(&y, &p, fitted.threshold)?);
             thresholds.push(fitted.threshold);

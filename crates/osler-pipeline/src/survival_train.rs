@@ -83,9 +83,7 @@ pub fn prepare_survival(
     let features = match &data.features {
         Some(f) => {
             if let Some(bad) = f.iter().find(|c| outcome_cols.contains(c)) {
-                return Err(PipelineError::Usage(format!(
-                    "'{bad}' is part of the survival outcome; it cannot be a predictor"
-                )));
+                return Err(PipelineError::SurvivalOutcomeAsPredictor { column: bad.clone() });
             }
             osler_data::target::select_features(&table, &schema, &surv.time, Some(f), &data.drop)?
         }

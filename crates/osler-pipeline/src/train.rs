@@ -139,12 +139,10 @@ pub(crate) fn timed_fit<T>(
     fit: impl FnOnce() -> Result<T, osler_models::ModelError>,
 ) -> Result<(T, f64), PipelineError> {
     let t0 = Instant::now();
-    let fitted = fit().map_err(|e| {
-        PipelineError::Usage(format!(
-            "fitting {}: {}",
-            spec.model.name(),
-            crate::model::name_features(&e, names)
-        ))
+    let fitted = fit().map_err(|source| PipelineError::Fit {
+        model: spec.model.name(),
+        source,
+        names: names.to_vec(),
     })?;
     Ok((fitted, t0.elapsed().as_secs_f64()))
 }
@@ -169,9 +167,7 @@ pub(crate) fn timed_cv<T>(
     cv: impl FnOnce() -> Result<T, PipelineError>,
 ) -> Result<(Option<T>, f64), PipelineError> {
     if spec.cv_folds == 1 {
-        return Err(PipelineError::Usage(
-            "--cv must be 0 (no cross-validation) or at least 2".into(),
-        ));
+        return Err(PipelineError::CvFolds { folds: spec.cv_folds });
     }
     let t0 = Instant::now();
     let result = if spec.cv_folds >= 2 { Some(cv()?) } else { None };
