@@ -165,7 +165,7 @@ mod tests {
     use std::path::PathBuf;
 
     use osler_data::Role;
-    use osler_data::error::{SampleMismatch, SchemaProblem};
+    use osler_data::error::{PatientRows, SampleMismatch, SchemaProblem};
     use osler_data::matrix::ShapeError;
 
     use super::*;
@@ -204,10 +204,15 @@ mod tests {
             DataError::OutcomeAsPredictor { .. } => 27,
             DataError::NeverPredictor { .. } => 28,
             DataError::NoPredictors => 29,
+            DataError::PatientIdMissing { .. } => 30,
+            DataError::VisitTimeNotNumeric { .. } => 31,
+            DataError::VisitTimeMissing { .. } => 32,
+            DataError::DuplicateVisit(_) => 33,
+            DataError::NotConstantPerPatient(_) => 34,
         }
     }
 
-    const DATA_VARIANTS: usize = 30;
+    const DATA_VARIANTS: usize = 35;
 
     fn s(x: &str) -> String {
         x.to_string()
@@ -215,6 +220,16 @@ mod tests {
 
     fn not_found() -> io::Error {
         io::Error::new(io::ErrorKind::NotFound, "gone")
+    }
+
+    fn patient_rows(column: &str) -> PatientRows {
+        PatientRows {
+            source_name: s("d.csv"),
+            patient: s("7"),
+            column: s(column),
+            first: s("line 2"),
+            second: s("line 5"),
+        }
     }
 
     /// One error of every variant, with the exit code the CLI must give it.
@@ -296,6 +311,33 @@ mod tests {
             (DataError::OutcomeAsPredictor { column: s("y") }, 2),
             (DataError::NeverPredictor { column: s("id"), role: Role::Id }, 2),
             (DataError::NoPredictors, 2),
+            (
+                DataError::PatientIdMissing {
+                    source_name: src(),
+                    location: s("line 2"),
+                    column: s("id"),
+                },
+                2,
+            ),
+            (
+                DataError::VisitTimeNotNumeric {
+                    source_name: src(),
+                    location: s("line 3"),
+                    column: s("day"),
+                },
+                2,
+            ),
+            (
+                DataError::VisitTimeMissing {
+                    source_name: src(),
+                    location: s("line 4"),
+                    column: s("day"),
+                    patient: s("7"),
+                },
+                2,
+            ),
+            (DataError::DuplicateVisit(Box::new(patient_rows("day"))), 2),
+            (DataError::NotConstantPerPatient(Box::new(patient_rows("status"))), 2),
         ]
     }
 

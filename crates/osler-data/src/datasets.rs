@@ -62,7 +62,7 @@ macro_rules! shipped {
 }
 
 /// Every dataset compiled into osler.
-pub const DATASETS: [ShippedDataset; 20] = [
+pub const DATASETS: [ShippedDataset; 21] = [
     shipped!("pima-diabetes"),
     shipped!("breast-cancer-wisconsin"),
     shipped!("diabetes-progression"),
@@ -76,6 +76,7 @@ pub const DATASETS: [ShippedDataset; 20] = [
     shipped!("support2"),
     shipped!("flchain"),
     shipped!("stanford-heart"),
+    shipped!("pbcseq"),
     shipped!("actg320"),
     shipped!("myeloma"),
     shipped!("nki70"),

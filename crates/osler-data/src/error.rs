@@ -204,6 +204,65 @@ pub enum DataError {
         /// The folds asked for.
         folds: usize,
     },
+    /// A long-format row without a patient id.
+    #[error(
+        "{source_name}: {location}: the patient id '{column}' is missing; every row of a \
+         long-format table (one row per patient per visit) must name its patient"
+    )]
+    PatientIdMissing {
+        /// The table's source.
+        source_name: String,
+        /// `line N` (CSV) or `record N` (JSON).
+        location: String,
+        /// The patient-id column.
+        column: String,
+    },
+    /// A visit-time cell that is not a number (dates must be converted to a
+    /// number of days, e.g. since enrolment, first).
+    #[error(
+        "{source_name}: {location}, column '{column}': the visit time is not a number; give \
+         visit times as numbers (e.g. days since enrolment)"
+    )]
+    VisitTimeNotNumeric {
+        /// The table's source.
+        source_name: String,
+        /// `line N` (CSV) or `record N` (JSON) of the first such cell.
+        location: String,
+        /// The visit-time column.
+        column: String,
+    },
+    /// A visit without its time, so it cannot be put in order.
+    #[error(
+        "{source_name}: {location}: the visit time '{column}' of patient '{patient}' is \
+         missing; every visit needs its time to be put in order"
+    )]
+    VisitTimeMissing {
+        /// The table's source.
+        source_name: String,
+        /// `line N` (CSV) or `record N` (JSON).
+        location: String,
+        /// The visit-time column.
+        column: String,
+        /// The patient's id.
+        patient: String,
+    },
+    /// Two rows of one patient at the same visit time: a duplicated visit
+    /// whose order is undefined (`column` is the visit-time column; boxed to
+    /// keep results small).
+    #[error(
+        "{}: patient '{}' has two visits at the same time '{}' ({} and {}); merge or remove the \
+         duplicated visit",
+        .0.source_name, .0.patient, .0.column, .0.first, .0.second
+    )]
+    DuplicateVisit(Box<PatientRows>),
+    /// A per-patient column (an outcome, a baseline covariate) whose value
+    /// changes between the visits of one patient (boxed to keep results small).
+    #[error(
+        "{}: column '{}' must hold one value per patient, but patient '{}' has different values \
+         ({} and {})",
+        .0.source_name, .0.column, .0.patient, .0.first, .0.second
+    )]
+    NotConstantPerPatient(Box<PatientRows>),
     /// A binary outcome with one class only.
     #[error(
         "{source_name}: outcome '{column}' has a single class ('{level}') in all {rows} rows; a \
@@ -347,6 +406,23 @@ pub enum SchemaProblem {
         /// How many levels it lists.
         levels: usize,
     },
+}
+
+/// Two rows of one patient of a long-format table that conflict (see
+/// [`DataError::DuplicateVisit`] and [`DataError::NotConstantPerPatient`]);
+/// the rows are named, never their values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientRows {
+    /// The table's source.
+    pub source_name: String,
+    /// The patient's id.
+    pub patient: String,
+    /// The column in question (the visit time, or the per-patient column).
+    pub column: String,
+    /// `line N` (CSV) or `record N` (JSON) of the earlier row.
+    pub first: String,
+    /// `line N` (CSV) or `record N` (JSON) of the row that conflicts with it.
+    pub second: String,
 }
 
 /// The sample ids of a clinical table and an expression matrix that do not

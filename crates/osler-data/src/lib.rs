@@ -16,6 +16,7 @@ pub mod error;
 pub mod expression;
 pub mod join;
 pub mod json_input;
+pub mod long;
 pub mod matrix;
 pub mod preprocess;
 pub mod rng;
