@@ -10,8 +10,9 @@ use osler_models::gbdt::GbdtOptions;
 use osler_models::linear::{LogisticOptions, Penalty};
 use osler_models::rsf::RsfOptions;
 use osler_models::survival::Ties;
+use osler_pipeline::survival_data::SurvivalSpec;
 use osler_pipeline::{
-    Artifact, DataSpec, ModelSpec, ThresholdRule, Timing, TrainSpec, TrainingReport,
+    Artifact, DataSpec, ModelSpec, ThresholdRule, TrainSpec, TrainingJob, run_training,
 };
 
 use crate::input::DataArgs;
@@ -296,9 +297,7 @@ pub fn train(a: TrainArgs) -> CliResult {
     let spec = train_spec(&a)?;
     let t_read = Instant::now();
     let loaded = a.data.load()?;
-    let source = loaded.table.source.clone();
-    let sha256 = loaded.table.sha256.clone().unwrap_or_default();
-    let data_spec = DataSpec {
+    let data = DataSpec {
         target: a.target.clone(),
         positive: a.positive.clone(),
         multiclass: a.task == Task::Multiclass,
@@ -327,27 +326,20 @@ pub fn train(a: TrainArgs) -> CliResult {
             "--positive names the event of a binary outcome; a multiclass outcome keeps every class",
         ));
     }
-    if a.task == Task::Survival {
-        return crate::cmd_train_survival::train_survival(&a, spec, loaded, data_spec, t_read);
-    }
-    let prepared = osler_pipeline::prepare(loaded.table, loaded.schema, &data_spec)?;
-    let read_seconds = t_read.elapsed().as_secs_f64();
+    let survival = survival_spec(&a)?;
     let (out, overwrite) = output_dir(&a, &loaded.stem, spec.model.name())?;
     let steps = (spec.cv_folds * spec.cv_repeats) as u64;
     let bar = crate::progress::bar(steps, "cross-validating", a.quiet || a.json || steps == 0);
-    let outcome = osler_pipeline::train(&prepared, &spec, &mut || crate::progress::step(&bar))?;
+    let job = TrainingJob { data, survival, spec, out, overwrite };
+    let read_seconds = t_read.elapsed().as_secs_f64();
+    let (artifact, report) =
+        run_training(loaded, read_seconds, &job, &mut || crate::progress::step(&bar))?;
     bar.finish_and_clear();
-    let (fit_seconds, cv_seconds, prep_seconds) =
-        (outcome.fit_seconds, outcome.cv_seconds, outcome.preprocess_seconds);
-    let info = prepared.data_info(source, sha256);
-    let mut artifact = osler_pipeline::build_artifact(&prepared, &spec, outcome, info);
-    artifact.save(&out, overwrite)?;
     if let Some(path) = &a.report {
-        crate::cmd_report::write_report(&artifact, &out, path)?;
+        crate::cmd_report::write_report(&artifact, &job.out, path)?;
     }
-    let timing =
-        Timing { read_seconds, preprocess_seconds: Some(prep_seconds), fit_seconds, cv_seconds };
-    let summary = report_json(&artifact, &out, timing)?;
+    let summary = serde_json::to_value(report)
+        .map_err(|e| CliError { code: 1, message: format!("cannot render JSON: {e}") })?;
     if a.json {
         return print_json(&summary);
     }
@@ -356,6 +348,26 @@ pub fn train(a: TrainArgs) -> CliResult {
         eprintln!("note: {note}");
     }
     Ok(())
+}
+
+/// The survival outcome's columns of `--task survival` (which takes `--time`
+/// and `--event`, not `--target`); `None` for the other tasks.
+fn survival_spec(a: &TrainArgs) -> Result<Option<SurvivalSpec>, CliError> {
+    if a.task != Task::Survival {
+        return Ok(None);
+    }
+    let (Some(time), Some(event)) = (a.time.clone(), a.event.clone()) else {
+        return Err(CliError::user("--task survival needs --time COL and --event COL"));
+    };
+    if a.target.is_some() {
+        return Err(CliError::user("--task survival takes --time and --event, not --target"));
+    }
+    Ok(Some(SurvivalSpec {
+        time,
+        event,
+        event_level: a.event_level.clone(),
+        start: a.start.clone(),
+    }))
 }
 
 /// The artifact directory and whether it may replace an existing one: a
@@ -373,17 +385,6 @@ pub fn output_dir(a: &TrainArgs, stem: &str, model: &str) -> Result<(PathBuf, bo
         )));
     }
     Ok((out, overwrite))
-}
-
-/// The `--json` object of `osler train` (the JSON contract in the README):
-/// the serde form of the library's [`TrainingReport`].
-pub fn report_json(
-    art: &Artifact,
-    out: &std::path::Path,
-    timing: Timing,
-) -> Result<Value, CliError> {
-    serde_json::to_value(TrainingReport::new(art, out, timing))
-        .map_err(|e| CliError { code: 1, message: format!("cannot render JSON: {e}") })
 }
 
 pub fn print_human(art: &Artifact, v: &Value) {

@@ -1,0 +1,81 @@
+//! Whole jobs in one call, for front ends: a training job takes loaded data
+//! and a request and returns the saved artifact with its [`TrainingReport`],
+//! whatever the task. The command line, a service and the examples call this
+//! instead of chaining prepare -> train -> build -> save themselves.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use osler_data::source::LoadedData;
+
+use crate::apply::{build_artifact, build_survival_artifact};
+use crate::artifact::Artifact;
+use crate::error::PipelineError;
+use crate::prepare::{DataSpec, prepare};
+use crate::summary::{Timing, TrainingReport};
+use crate::survival_data::SurvivalSpec;
+use crate::survival_train::{prepare_survival, train_survival};
+use crate::train::{TrainSpec, train};
+
+/// A training job: what to predict from which columns, the model and CV
+/// settings, and where the artifact goes.
+#[derive(Debug, Clone)]
+pub struct TrainingJob {
+    /// Outcome and predictor columns (`multiclass` picks the multiclass task).
+    pub data: DataSpec,
+    /// The survival outcome's columns: `Some` trains a survival model.
+    pub survival: Option<SurvivalSpec>,
+    /// Model, preprocessing options, CV, seed, threshold and bootstrap.
+    pub spec: TrainSpec,
+    /// Artifact directory.
+    pub out: PathBuf,
+    /// Replace an existing artifact at `out`.
+    pub overwrite: bool,
+}
+
+/// Prepares `loaded`, cross-validates, fits the final model, saves the
+/// artifact to `job.out` atomically and returns it with its report.
+/// `read_seconds` is the front end's time spent loading; `on_fold` runs after
+/// each cross-validation fit.
+pub fn run_training(
+    loaded: LoadedData,
+    read_seconds: f64,
+    job: &TrainingJob,
+    on_fold: &mut dyn FnMut(),
+) -> Result<(Artifact, TrainingReport), PipelineError> {
+    let t0 = Instant::now();
+    let source = loaded.table.source.clone();
+    let sha256 = loaded.table.sha256.clone().unwrap_or_default();
+    let spec = &job.spec;
+    let (mut artifact, timing) = match &job.survival {
+        Some(surv) => {
+            let data = prepare_survival(loaded.table, loaded.schema, &job.data, surv)?;
+            let read_seconds = read_seconds + t0.elapsed().as_secs_f64();
+            let run = train_survival(&data, spec, on_fold)?;
+            let timing = Timing {
+                read_seconds,
+                preprocess_seconds: None,
+                fit_seconds: run.fit_seconds,
+                cv_seconds: run.cv_seconds,
+            };
+            let info = data.data_info(source, sha256);
+            (build_survival_artifact(&data, spec, run, info), timing)
+        }
+        None => {
+            let data = prepare(loaded.table, loaded.schema, &job.data)?;
+            let read_seconds = read_seconds + t0.elapsed().as_secs_f64();
+            let outcome = train(&data, spec, on_fold)?;
+            let timing = Timing {
+                read_seconds,
+                preprocess_seconds: Some(outcome.preprocess_seconds),
+                fit_seconds: outcome.fit_seconds,
+                cv_seconds: outcome.cv_seconds,
+            };
+            let info = data.data_info(source, sha256);
+            (build_artifact(&data, spec, outcome, info), timing)
+        }
+    };
+    artifact.save(&job.out, job.overwrite)?;
+    let report = TrainingReport::new(&artifact, &job.out, timing);
+    Ok((artifact, report))
+}
