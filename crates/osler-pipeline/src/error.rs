@@ -25,6 +25,9 @@ pub enum PipelineError {
     /// Options or data that do not fit together; the message says how to fix it.
     #[error("{0}")]
     Usage(String),
+    /// Long-format data or options that do not fit a sequence model.
+    #[error(transparent)]
+    Sequence(#[from] crate::sequence::SequenceError),
     #[error("artifact {path}: {problem}")]
     /// A saved model directory is missing, corrupt or of another version.
     Artifact {

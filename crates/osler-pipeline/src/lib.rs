@@ -19,6 +19,7 @@ pub mod model;
 mod nan_json;
 pub mod prepare;
 pub mod registry;
+pub mod sequence;
 pub mod summary;
 pub mod survival_data;
 pub mod survival_train;
@@ -28,8 +29,8 @@ pub mod treatment;
 pub use apply::{
     Explanation, Predictions, SurvivalPredictions, build_artifact, build_survival_artifact,
 };
-pub use artifact::{Artifact, DataInfo, Manifest};
-pub use contract::{BinaryClassifier, Estimator, SurvivalModel};
+pub use artifact::{Artifact, DataInfo, InputContract, Manifest};
+pub use contract::{BinaryClassifier, Estimator, SequenceModel, SurvivalModel};
 pub use cv::{CvSummary, MetricSummary, OutOfFold};
 pub use error::PipelineError;
 pub use model::{Contract, FittedModel, ModelSpec};

@@ -10,10 +10,12 @@ use osler_models::linear::{LogisticModel, LogisticOptions, Penalty};
 use osler_models::rsf::{RandomSurvivalForest, RsfOptions};
 use osler_models::survival::{CoxModel, CoxOptions, CoxnetModel, CoxnetOptions, CvCoxnet, Ties};
 
+use osler_nn::sequence::SequenceClassifier;
 use osler_nn::{DeepSurv, DeepSurvOptions, MlpClassifier, MlpOptions};
 
-use crate::contract::{BinaryClassifier, Estimator, SurvivalModel, nn_error};
+use crate::contract::{BinaryClassifier, Estimator, SequenceModel, SurvivalModel, nn_error};
 use crate::enet::{EnetModel, EnetSpec};
+use crate::sequence::SequenceOptions;
 use crate::survival_data::SurvivalOutcome;
 
 /// Which model to train, with its hyperparameters.
@@ -77,6 +79,18 @@ pub enum ModelSpec {
         /// Hidden layers, dropout, normalisation, ties and training settings.
         options: DeepSurvOptions,
     },
+    /// LSTM classifier of each patient's sequence of visits (long-format
+    /// input; trained by [`crate::sequence::train_sequences`]).
+    Lstm {
+        /// Hidden width, dropout and training settings.
+        options: SequenceOptions,
+    },
+    /// GRU classifier of each patient's sequence of visits (long-format
+    /// input; trained by [`crate::sequence::train_sequences`]).
+    Gru {
+        /// Hidden width, dropout and training settings.
+        options: SequenceOptions,
+    },
 }
 
 /// A fitted estimator.
@@ -99,6 +113,8 @@ pub enum FittedModel {
     Enet(EnetModel),
     /// Fitted DeepSurv network with its Breslow baseline cumulative hazard.
     DeepSurv(DeepSurv),
+    /// Fitted LSTM or GRU classifier of visit sequences.
+    Sequence(SequenceClassifier),
 }
 
 /// Result of [`ModelSpec::fit`]: the model plus why a fallback happened, if it did.
@@ -121,6 +137,8 @@ impl ModelSpec {
             ModelSpec::Mlp { .. } => "mlp",
             ModelSpec::Enet(_) => "enet",
             ModelSpec::DeepSurv { .. } => "deepsurv",
+            ModelSpec::Lstm { .. } => "lstm",
+            ModelSpec::Gru { .. } => "gru",
         }
     }
 
@@ -132,6 +150,9 @@ impl ModelSpec {
             ModelSpec::Enet(e) => *e = e.for_cv(),
             ModelSpec::Mlp { options } => options.train.progress = Default::default(),
             ModelSpec::DeepSurv { options } => options.train.progress = Default::default(),
+            ModelSpec::Lstm { options } | ModelSpec::Gru { options } => {
+                options.train.progress = Default::default();
+            }
             _ => {}
         }
         spec
@@ -197,6 +218,7 @@ impl ModelSpec {
             | ModelSpec::DeepSurv { .. } => Err(ModelError::InvalidOption(
                 "a survival model needs a survival outcome (--task survival --time COL --event COL)".into(),
             )),
+            ModelSpec::Lstm { .. } | ModelSpec::Gru { .. } => Err(sequence_only()),
         }
     }
 
@@ -298,6 +320,8 @@ pub enum Contract<'a> {
     Binary(&'a dyn BinaryClassifier),
     /// A model of a censored time to event.
     Survival(&'a dyn SurvivalModel),
+    /// A classifier of a 0/1 outcome from each patient's sequence of visits.
+    Sequence(&'a dyn SequenceModel),
 }
 
 impl Contract<'_> {
@@ -306,6 +330,7 @@ impl Contract<'_> {
         match *self {
             Contract::Binary(m) => m,
             Contract::Survival(m) => m,
+            Contract::Sequence(m) => m,
         }
     }
 }
@@ -323,6 +348,7 @@ impl FittedModel {
             FittedModel::Coxnet(m) => Contract::Survival(m),
             FittedModel::Rsf(m) => Contract::Survival(m),
             FittedModel::DeepSurv(m) => Contract::Survival(m),
+            FittedModel::Sequence(m) => Contract::Sequence(m),
         }
     }
 
@@ -331,6 +357,7 @@ impl FittedModel {
         match self.contract() {
             Contract::Binary(m) => m.predict_proba(x),
             Contract::Survival(_) => Err(survival_only()),
+            Contract::Sequence(_) => Err(sequence_only()),
         }
     }
 
@@ -338,7 +365,7 @@ impl FittedModel {
     pub fn risk(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         match self.contract() {
             Contract::Survival(m) => m.risk(x),
-            Contract::Binary(_) => Err(classifier_only()),
+            Contract::Binary(_) | Contract::Sequence(_) => Err(classifier_only()),
         }
     }
 
@@ -346,7 +373,7 @@ impl FittedModel {
     pub fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         match self.contract() {
             Contract::Survival(m) => m.survival(x, times),
-            Contract::Binary(_) => Err(classifier_only()),
+            Contract::Binary(_) | Contract::Sequence(_) => Err(classifier_only()),
         }
     }
 
@@ -377,6 +404,7 @@ impl FittedModel {
         let (weights, log) = match self {
             FittedModel::Mlp(m) => (&m.weights, &m.log),
             FittedModel::DeepSurv(m) => (&m.weights, &m.log),
+            FittedModel::Sequence(m) => (&m.weights, &m.log),
             _ => return Vec::new(),
         };
         vec![
@@ -393,6 +421,7 @@ impl FittedModel {
         let (weights, log) = match self {
             FittedModel::Mlp(m) => (&mut m.weights, &mut m.log),
             FittedModel::DeepSurv(m) => (&mut m.weights, &mut m.log),
+            FittedModel::Sequence(m) => (&mut m.weights, &mut m.log),
             _ => return Ok(()),
         };
         *weights = read(NN_WEIGHTS)?;
@@ -406,6 +435,7 @@ impl FittedModel {
         match self {
             FittedModel::Mlp(m) => &m.log,
             FittedModel::DeepSurv(m) => &m.log,
+            FittedModel::Sequence(m) => &m.log,
             _ => &[],
         }
     }
@@ -418,6 +448,10 @@ pub const NN_LOG: &str = "training_log.jsonl";
 
 fn survival_only() -> ModelError {
     ModelError::InvalidOption("this is a survival model: it predicts risk scores and survival curves, not class probabilities".into())
+}
+
+fn sequence_only() -> ModelError {
+    ModelError::InvalidOption("this is a sequence model: it reads each patient's visits from long-format data (a patient-id and a visit-time column), not one row per patient".into())
 }
 
 fn classifier_only() -> ModelError {

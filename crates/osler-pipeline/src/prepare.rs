@@ -117,7 +117,11 @@ pub fn prepare(
 }
 
 /// The rows whose `target` is one of `keep` (each must occur).
-fn keep_levels(table: Table, target: &str, keep: &[String]) -> Result<Table, PipelineError> {
+pub(crate) fn keep_levels(
+    table: Table,
+    target: &str,
+    keep: &[String],
+) -> Result<Table, PipelineError> {
     let col = table
         .column(target)
         .ok_or_else(|| PipelineError::Usage(format!("no outcome column '{target}'")))?;

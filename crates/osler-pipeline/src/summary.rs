@@ -390,6 +390,7 @@ impl ModelSummary {
             FittedModel::Enet(e) => ModelSummary::Enet(Box::new(EnetSummary::of(e, names))),
             FittedModel::Mlp(n) => network(&n.summary, &n.log, None),
             FittedModel::DeepSurv(n) => network(&n.summary, &n.log, m.survival.clone()),
+            FittedModel::Sequence(n) => network(&n.summary, &n.log, None),
         }
     }
 }

@@ -1,0 +1,205 @@
+//! Cross-validation over patients and the final fit of a sequence model.
+
+use std::time::Instant;
+
+use osler_data::{Matrix, PreprocessOptions, Preprocessor, SplitMix64};
+use osler_eval::{BinaryMetrics, binary_metrics, youden_threshold};
+use osler_nn::sequence::SequenceClassifier;
+
+use super::SequenceError;
+use super::predict::{pack, predict_packed};
+use super::prepare::PreparedSequences;
+use crate::apply::{TaskFields, assemble};
+use crate::artifact::{Artifact, DataInfo, InputContract};
+use crate::contract::nn_error;
+use crate::cv::{CvSummary, OutOfFold, bootstrap_folds, repeated_folds, summarize};
+use crate::error::PipelineError;
+use crate::model::FittedModel;
+use crate::registry::Task;
+use crate::train::{FittedPipeline, ThresholdRule, TrainOutcome, TrainSpec, timed_cv, timed_fit};
+
+/// Fits the preprocessing (imputation, standardisation, encoding) on the
+/// visits of `patients` only, applies it to every visit row, and fits the
+/// sequence model on those patients' sequences. Returns the fit and the
+/// design rows of all visits (for predicting the other patients).
+fn fit_on_patients(
+    data: &PreparedSequences,
+    spec: &TrainSpec,
+    patients: &[usize],
+) -> Result<(FittedPipeline, Matrix), PipelineError> {
+    let (cell, options) = spec
+        .model
+        .sequence()
+        .ok_or(SequenceError::NotASequenceModel { model: spec.model.name() })?;
+    let rows: Vec<usize> =
+        patients.iter().flat_map(|&p| data.groups.rows[p].iter().copied()).collect();
+    let preprocess = PreprocessOptions {
+        impute: true,
+        missing_indicators: spec.missing_indicators,
+        standardize: true,
+    };
+    let preprocessor =
+        Preprocessor::fit(&data.table, &data.schema, &data.features, &rows, preprocess)?;
+    let x = preprocessor.transform(&data.table, None)?;
+    let sequences = pack(&x, &data.groups, patients, data.steps);
+    let y: Vec<f64> = patients.iter().map(|&p| data.y[p]).collect();
+    let arch = options.arch(cell, x.cols());
+    let names = preprocessor.output_names();
+    let (model, model_seconds) = timed_fit(spec, &names, || {
+        SequenceClassifier::fit(&sequences, &y, &arch, &options.train).map_err(nn_error)
+    })?;
+    let model = FittedModel::Sequence(model);
+    let threshold = match spec.threshold {
+        ThresholdRule::Fixed(t) => t,
+        ThresholdRule::Youden => {
+            let p = predict_packed(&model, &x, &data.groups, patients, data.steps)?;
+            let yb: Vec<bool> = y.iter().map(|&v| v == 1.0).collect();
+            youden_threshold(&yb, &p)?
+        }
+    };
+    let fitted = FittedPipeline { preprocessor, model, threshold, fallback: None, model_seconds };
+    Ok((fitted, x))
+}
+
+/// Repeated stratified k-fold cross-validation over patients (all visits of
+/// a patient in one fold, folds stratified on the patient outcome), with the
+/// preprocessing and model fitted on each fold's training patients only.
+fn cross_validate(
+    data: &PreparedSequences,
+    spec: &TrainSpec,
+    on_fold: &mut dyn FnMut(),
+) -> Result<(CvSummary, OutOfFold), PipelineError> {
+    let (k, repeats) = (spec.cv_folds, spec.cv_repeats.max(1));
+    let cv_spec = TrainSpec { model: spec.model.for_cv(), ..spec.clone() };
+    let mut rng = SplitMix64::new(spec.seed);
+    let mut p_sum = vec![0.0; data.y.len()];
+    let mut folds: Vec<TestFold> = Vec::new();
+    let first_fold = repeated_folds(&data.y, None, k, repeats, &mut rng, |f, train, test| {
+        let (fitted, x) = fit_on_patients(data, &cv_spec, train)?;
+        let p = predict_packed(&fitted.model, &x, &data.groups, test, data.steps)?;
+        let y: Vec<bool> = test.iter().map(|&i| data.y[i] == 1.0).collect();
+        if y.iter().all(|&b| b) || !y.iter().any(|&b| b) {
+            let events = data.events();
+            return Err(PipelineError::Usage(format!(
+                "CV fold {} has a single class; use fewer folds than the {} patients of the rarer class",
+                f + 1,
+                events.min(data.y.len() - events)
+            )));
+        }
+        for (&i, &pi) in test.iter().zip(&p) {
+            p_sum[i] += pi;
+        }
+        folds.push(TestFold { y, p, threshold: fitted.threshold });
+        on_fold();
+        Ok(())
+    })?;
+    let p: Vec<f64> = p_sum.iter().map(|s| s / repeats as f64).collect();
+    let y: Vec<bool> = data.y.iter().map(|&v| v == 1.0).collect();
+    let (threshold, metrics) = binary_cv_metrics(&y, &p, &folds, spec.bootstrap, &mut rng)?;
+    let summary = CvSummary {
+        folds: k,
+        repeats,
+        grouped: true,
+        bootstrap_replicates: spec.bootstrap,
+        threshold_rule: Some(spec.threshold),
+        threshold: Some(threshold),
+        eval_times: None,
+        metrics,
+        fallbacks: 0,
+    };
+    Ok((summary, OutOfFold { y: data.y.clone(), p, time: None, survival: None, fold: first_fold }))
+}
+
+/// One CV test fold of a binary classifier: outcomes, predicted
+/// probabilities and the threshold fitted on the fold's training rows.
+pub(crate) struct TestFold {
+    /// The test rows' outcomes.
+    pub(crate) y: Vec<bool>,
+    /// The test rows' predicted probabilities.
+    pub(crate) p: Vec<f64>,
+    /// The decision threshold chosen on the training rows.
+    pub(crate) threshold: f64,
+}
+
+/// The binary metrics of a cross-validation: each fold's metrics at its own
+/// threshold, their means, SDs and fold-bootstrap intervals (from `rng`), and
+/// the metrics of the pooled out-of-fold probabilities `p` (outcomes `y`) at
+/// the mean threshold, which is returned with them.
+pub(crate) fn binary_cv_metrics(
+    y: &[bool],
+    p: &[f64],
+    folds: &[TestFold],
+    bootstrap: usize,
+    rng: &mut SplitMix64,
+) -> Result<(f64, std::collections::BTreeMap<String, crate::MetricSummary>), PipelineError> {
+    let values =
+        |m: BinaryMetrics| -> Vec<f64> { m.values().into_iter().map(|(_, v)| v).collect() };
+    let per_fold = folds
+        .iter()
+        .map(|f| binary_metrics(&f.y, &f.p, f.threshold).map(values))
+        .collect::<Result<Vec<_>, _>>()?;
+    let threshold = folds.iter().map(|f| f.threshold).sum::<f64>() / folds.len() as f64;
+    let pooled = values(binary_metrics(y, p, threshold)?);
+    let sizes: Vec<usize> = folds.iter().map(|f| f.y.len()).collect();
+    let boot = bootstrap_folds(
+        &sizes,
+        BinaryMetrics::NAMES.len(),
+        bootstrap,
+        &mut rng.fork(),
+        |f, idx| {
+            let fold = &folds[f];
+            let yb: Vec<bool> = idx.iter().map(|&i| fold.y[i]).collect();
+            let pb: Vec<f64> = idx.iter().map(|&i| fold.p[i]).collect();
+            binary_metrics(&yb, &pb, fold.threshold).ok().map(values)
+        },
+    );
+    Ok((threshold, summarize(&BinaryMetrics::NAMES, &per_fold, &pooled, &boot)))
+}
+
+/// Cross-validates over patients (unless `spec.cv_folds == 0`), then fits the
+/// final preprocessing and sequence model on every patient. `spec.model` must
+/// be a sequence model ([`crate::ModelSpec::Lstm`] or [`crate::ModelSpec::Gru`]);
+/// `on_fold` is called after each CV fit.
+pub fn train_sequences(
+    data: &PreparedSequences,
+    spec: &TrainSpec,
+    on_fold: &mut dyn FnMut(),
+) -> Result<TrainOutcome, PipelineError> {
+    if spec.model.sequence().is_none() {
+        return Err(SequenceError::NotASequenceModel { model: spec.model.name() }.into());
+    }
+    let (cv, cv_seconds) = timed_cv(spec, || cross_validate(data, spec, on_fold))?;
+    let t1 = Instant::now();
+    let all: Vec<usize> = (0..data.y.len()).collect();
+    let (fitted, _) = fit_on_patients(data, spec, &all)?;
+    let fit_seconds = fitted.model_seconds;
+    let preprocess_seconds = t1.elapsed().as_secs_f64() - fit_seconds;
+    Ok(TrainOutcome { fitted, cv, fit_seconds, preprocess_seconds, cv_seconds })
+}
+
+/// Builds the artifact of a finished sequence training run: the manifest's
+/// input contract names the patient-id and visit-time columns and the steps.
+pub fn build_sequence_artifact(
+    data: &PreparedSequences,
+    spec: &TrainSpec,
+    outcome: TrainOutcome,
+    data_info: DataInfo,
+) -> Artifact {
+    let fitted = outcome.fitted;
+    let fields = TaskFields {
+        task: Task::Binary,
+        target: data.target.clone(),
+        levels: data.levels.clone(),
+        threshold: fitted.threshold,
+        model_note: None,
+        survival: None,
+        schema: data.schema.clone(),
+        features: data.features.clone(),
+        input: InputContract::Sequence {
+            id: data.groups.id_column.clone(),
+            time: data.groups.time_column.clone(),
+            steps: data.steps,
+        },
+    };
+    assemble(fields, spec, &fitted.preprocessor, fitted.model, outcome.cv, data_info)
+}
