@@ -4,14 +4,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use osler_pipeline::Artifact;
 use osler_pipeline::analysis::prediction::{
     EvaluationReport, PredictionReport, SurvivalEvaluationReport, SurvivalPredictionReport,
 };
+use osler_pipeline::{Artifact, InputContract};
 
-use crate::CliResult;
 use crate::input::{DataArgs, ExpressionArgs, read_input};
 use crate::output::{num, print_json};
+use crate::{CliError, CliResult};
 
 #[derive(Args)]
 pub struct PredictArgs {
@@ -47,11 +47,30 @@ fn predict_survival(a: &PredictArgs, art: &Artifact, table: osler_data::Table) -
     Ok(())
 }
 
+/// One probability per patient of a long-format input (a sequence model).
+fn predict_sequences(a: &PredictArgs, art: &Artifact, table: osler_data::Table) -> CliResult {
+    if a.explain {
+        return Err(CliError::user("--explain is not available for sequence models (lstm, gru)"));
+    }
+    let pred = art.predict_sequences(table)?;
+    if a.json {
+        return print_json(&pred);
+    }
+    println!("id,probability,predicted_class");
+    for ((id, p), c) in pred.id.iter().zip(&pred.probability).zip(&pred.predicted_class) {
+        println!("{id},{p},{c}");
+    }
+    Ok(())
+}
+
 pub fn predict(a: PredictArgs) -> CliResult {
     let art = Artifact::load(&a.artifact)?;
     let table = read_input(&a.input, &a.genes)?;
     if art.manifest.survival.is_some() {
         return predict_survival(&a, &art, table);
+    }
+    if matches!(art.manifest.input, InputContract::Sequence { .. }) {
+        return predict_sequences(&a, &art, table);
     }
     let pred = art.predict(table, a.explain)?;
     if a.json {
@@ -96,7 +115,10 @@ pub fn evaluate(a: EvaluateArgs) -> CliResult {
         }
         return Ok(());
     }
-    let (m, _, _) = art.evaluate(table)?;
+    let (m, _, _) = match art.manifest.input {
+        InputContract::Sequence { .. } => art.evaluate_sequences(table)?,
+        InputContract::Tabular => art.evaluate(table)?,
+    };
     if a.json {
         return print_json(&EvaluationReport::from(m));
     }

@@ -10,8 +10,9 @@ use osler_models::gbdt::GbdtOptions;
 use osler_models::linear::{LogisticOptions, Penalty};
 use osler_models::rsf::RsfOptions;
 use osler_models::survival::Ties;
+use osler_pipeline::sequence::Cell;
 use osler_pipeline::{
-    Artifact, DataSpec, ModelSpec, ThresholdRule, Timing, TrainSpec, TrainingReport,
+    Artifact, DataSpec, InputContract, ModelSpec, ThresholdRule, Timing, TrainSpec, TrainingReport,
 };
 
 use crate::input::DataArgs;
@@ -45,6 +46,10 @@ pub enum ModelKind {
     Mlp,
     /// DeepSurv: neural Cox model (survival; burn).
     Deepsurv,
+    /// LSTM over each patient's visits (long-format data: --id COL --time COL; burn).
+    Lstm,
+    /// GRU over each patient's visits (long-format data: --id COL --time COL; burn).
+    Gru,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -73,7 +78,8 @@ pub struct TrainArgs {
     /// Outcome column (default: the schema's target).
     #[arg(long, value_name = "COL")]
     pub target: Option<String>,
-    /// Survival: follow-up time column.
+    /// Survival: follow-up time column. Sequence models (lstm, gru): the visit-time column
+    /// that orders each patient's rows.
     #[arg(long, value_name = "COL")]
     pub time: Option<String>,
     /// Survival: event indicator column (0/1).
@@ -169,9 +175,12 @@ pub struct TrainArgs {
     /// Penalised models for wide data (enet, coxnet): options.
     #[command(flatten)]
     pub enet: crate::cmd_train_enet::EnetArgs,
-    /// Neural networks (mlp, deepsurv): options.
+    /// Neural networks (mlp, deepsurv, lstm, gru): options.
     #[command(flatten)]
     pub nn: crate::cmd_train_nn::NnArgs,
+    /// Sequence models (lstm, gru): options.
+    #[command(flatten)]
+    pub seq: crate::cmd_train_sequence::SequenceArgs,
     /// Print one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -254,6 +263,8 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
         ModelKind::Enet => crate::cmd_train_enet::enet_spec(a)?,
         ModelKind::Mlp => crate::cmd_train_nn::mlp_spec(a)?,
         ModelKind::Deepsurv => crate::cmd_train_nn::deepsurv_spec(a)?,
+        ModelKind::Lstm => crate::cmd_train_sequence::sequence_spec(a, Cell::Lstm)?,
+        ModelKind::Gru => crate::cmd_train_sequence::sequence_spec(a, Cell::Gru)?,
         ModelKind::Cox => ModelSpec::Cox {
             ties: match a.ties {
                 TiesArg::Efron => Ties::Efron,
@@ -288,20 +299,28 @@ pub fn train_spec(a: &TrainArgs) -> Result<TrainSpec, CliError> {
     })
 }
 
-pub fn train(a: TrainArgs) -> CliResult {
-    let spec = train_spec(&a)?;
-    let t_read = Instant::now();
-    let loaded = a.data.load()?;
-    let source = loaded.table.source.clone();
-    let sha256 = loaded.table.sha256.clone().unwrap_or_default();
-    let data_spec = DataSpec {
+/// What to predict from which columns, as the flags say.
+pub fn data_spec(a: &TrainArgs) -> DataSpec {
+    DataSpec {
         target: a.target.clone(),
         positive: a.positive.clone(),
         levels: a.levels.clone(),
         features: a.features.clone(),
         drop: a.drop.clone(),
         group: a.group.clone(),
-    };
+    }
+}
+
+pub fn train(a: TrainArgs) -> CliResult {
+    let spec = train_spec(&a)?;
+    if spec.model.sequence().is_some() {
+        return crate::cmd_train_sequence::train_sequence(&a, spec);
+    }
+    let t_read = Instant::now();
+    let loaded = a.data.load()?;
+    let source = loaded.table.source.clone();
+    let sha256 = loaded.table.sha256.clone().unwrap_or_default();
+    let data_spec = data_spec(&a);
     if spec.model.is_survival() != (a.task == Task::Survival) {
         return Err(CliError::user(format!(
             "model '{}' does not fit --task {}",
@@ -370,8 +389,13 @@ pub fn report_json(
 
 pub fn print_human(art: &Artifact, v: &Value) {
     let m = &art.manifest;
+    // A sequence model's rows are its patients (each a sequence of visits).
+    let rows = match m.input {
+        InputContract::Sequence { .. } => "patients",
+        InputContract::Tabular => "rows",
+    };
     println!(
-        "{} model for '{}' (event = '{}') from {} ({} rows, {} events)",
+        "{} model for '{}' (event = '{}') from {} ({} {rows}, {} events)",
         m.model.name(),
         m.target,
         m.levels.positive,

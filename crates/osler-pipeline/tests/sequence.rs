@@ -150,3 +150,21 @@ fn a_tabular_artifact_refuses_sequences_and_old_manifests_are_tabular() {
     // The sequence model cannot score one row per patient.
     assert!(art.predict(read(&rows), false).is_err());
 }
+
+#[test]
+fn evaluation_reads_the_outcome_once_per_patient() {
+    let art = fit(lstm(), 30, 0);
+    let rows = visits(30);
+    let (metrics, y, p) = art.evaluate_sequences(read(&csv(HEADER, &rows))).expect("evaluate");
+    assert_eq!((y.len(), p.len()), (30, 30));
+    let pred = art.predict_sequences(read(&features_csv(&rows))).expect("predict");
+    assert_eq!(p, pred.probability);
+    assert!(metrics.auroc.is_finite());
+    // Without the outcome column there is nothing to evaluate against.
+    match art.evaluate_sequences(read(&features_csv(&rows))) {
+        Err(PipelineError::Data(DataError::MissingColumn { column, .. })) => {
+            assert_eq!(column, "y")
+        }
+        other => panic!("evaluation without the outcome gave {other:?}"),
+    }
+}

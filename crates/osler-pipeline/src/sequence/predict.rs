@@ -1,9 +1,12 @@
-//! Probabilities per patient from a long-format table and a sequence artifact.
+//! Using a sequence artifact on a long-format table: probabilities per
+//! patient, and metrics on labelled patients.
 
 use serde::Serialize;
 
 use osler_data::long::{VisitGroups, pack_sequences, visit_groups};
+use osler_data::target::binary_target;
 use osler_data::{Matrix, Table};
+use osler_eval::{BinaryMetrics, binary_metrics};
 use osler_nn::sequence::Sequences;
 
 use super::SequenceError;
@@ -54,30 +57,71 @@ pub(super) fn predict_packed(
         .map_err(|e| PipelineError::model("predict", e))
 }
 
+/// The patients of a long-format table and their design rows, as the artifact reads them.
+struct Visits {
+    table: Table,
+    groups: VisitGroups,
+    x: Matrix,
+}
+
 impl Artifact {
-    /// Predicts every patient of a long-format table (one row per patient per
-    /// visit, CSV or JSON records) with a sequence model: the rows are checked
-    /// against the saved schema, grouped by the saved patient-id column,
-    /// ordered by the visit-time column, preprocessed as in training, and each
-    /// patient's latest visits (the saved number of steps) are read.
-    pub fn predict_sequences(&self, table: Table) -> Result<SequencePredictions, PipelineError> {
+    /// Conforms `table` to the saved schema (with `extra` columns required
+    /// besides the predictors, id and time), groups its visits by patient and
+    /// applies the saved preprocessing; also the saved steps.
+    fn visits(
+        &self,
+        table: Table,
+        extra: Option<&str>,
+        refuse_unknown: bool,
+    ) -> Result<(Visits, usize), PipelineError> {
         let m = &self.manifest;
         let InputContract::Sequence { id, time, steps } = &m.input else {
             return Err(SequenceError::NotASequenceArtifact.into());
         };
         let mut required: Vec<&str> = m.features.iter().map(String::as_str).collect();
         required.extend([id.as_str(), time.as_str()]);
-        let table = m.schema.conform(table, &required, true)?;
+        required.extend(extra);
+        let table = m.schema.conform(table, &required, refuse_unknown)?;
         let groups = visit_groups(&table, id, time)?;
         let x = m.preprocessing.transform(&table, None)?;
-        let patients: Vec<usize> = (0..groups.len()).collect();
-        let probability = predict_packed(&self.model, &x, &groups, &patients, *steps)?;
-        let predicted_class = probability.iter().map(|&p| u8::from(p >= m.threshold)).collect();
-        Ok(SequencePredictions {
-            id: groups.ids,
-            probability,
-            predicted_class,
-            threshold: m.threshold,
-        })
+        Ok((Visits { table, groups, x }, *steps))
+    }
+
+    /// Probabilities of every patient of `v`, in order of first appearance.
+    fn predict_visits(&self, v: &Visits, steps: usize) -> Result<Vec<f64>, PipelineError> {
+        let patients: Vec<usize> = (0..v.groups.len()).collect();
+        predict_packed(&self.model, &v.x, &v.groups, &patients, steps)
+    }
+
+    /// Predicts every patient of a long-format table (one row per patient per
+    /// visit, CSV or JSON records) with a sequence model: the rows are checked
+    /// against the saved schema, grouped by the saved patient-id column,
+    /// ordered by the visit-time column, preprocessed as in training, and each
+    /// patient's latest visits (the saved number of steps) are read.
+    pub fn predict_sequences(&self, table: Table) -> Result<SequencePredictions, PipelineError> {
+        let (visits, steps) = self.visits(table, None, true)?;
+        let probability = self.predict_visits(&visits, steps)?;
+        let threshold = self.manifest.threshold;
+        let predicted_class = probability.iter().map(|&p| u8::from(p >= threshold)).collect();
+        Ok(SequencePredictions { id: visits.groups.ids, probability, predicted_class, threshold })
+    }
+
+    /// Metrics of a sequence model on labelled long-format data (the outcome
+    /// one value per patient, as in training), with the saved preprocessing
+    /// and threshold: the metrics, each patient's outcome and probability.
+    pub fn evaluate_sequences(
+        &self,
+        table: Table,
+    ) -> Result<(BinaryMetrics, Vec<bool>, Vec<f64>), PipelineError> {
+        let m = &self.manifest;
+        let (visits, steps) = self.visits(table, Some(&m.target), false)?;
+        visits.groups.check_constant(&visits.table, &m.target)?;
+        let first = visits.table.take_rows(&visits.groups.first_rows());
+        // The saved event level(s), `|`-joined when several levels were grouped.
+        let positive = m.levels.positive.replace('|', ",");
+        let (y, _) = binary_target(&first, &m.schema, &m.target, Some(&positive))?;
+        let y: Vec<bool> = y.iter().map(|&v| v == 1.0).collect();
+        let p = self.predict_visits(&visits, steps)?;
+        Ok((binary_metrics(&y, &p, m.threshold)?, y, p))
     }
 }
