@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use osler_data::{Matrix, PreprocessOptions, Preprocessor, SplitMix64};
-use osler_eval::{BinaryMetrics, binary_metrics, youden_threshold};
+use osler_eval::youden_threshold;
 use osler_nn::sequence::SequenceClassifier;
 
 use super::SequenceError;
@@ -12,7 +12,7 @@ use super::prepare::PreparedSequences;
 use crate::apply::{TaskFields, assemble};
 use crate::artifact::{Artifact, DataInfo, InputContract};
 use crate::contract::nn_error;
-use crate::cv::{CvSummary, OutOfFold, bootstrap_folds, repeated_folds, summarize};
+use crate::cv::{CvSummary, OutOfFold, TestFold, binary_cv_metrics, repeated_folds};
 use crate::error::PipelineError;
 use crate::model::FittedModel;
 use crate::registry::Task;
@@ -108,52 +108,6 @@ fn cross_validate(
         fallbacks: 0,
     };
     Ok((summary, OutOfFold { y: data.y.clone(), p, time: None, survival: None, fold: first_fold }))
-}
-
-/// One CV test fold of a binary classifier: outcomes, predicted
-/// probabilities and the threshold fitted on the fold's training rows.
-pub(crate) struct TestFold {
-    /// The test rows' outcomes.
-    pub(crate) y: Vec<bool>,
-    /// The test rows' predicted probabilities.
-    pub(crate) p: Vec<f64>,
-    /// The decision threshold chosen on the training rows.
-    pub(crate) threshold: f64,
-}
-
-/// The binary metrics of a cross-validation: each fold's metrics at its own
-/// threshold, their means, SDs and fold-bootstrap intervals (from `rng`), and
-/// the metrics of the pooled out-of-fold probabilities `p` (outcomes `y`) at
-/// the mean threshold, which is returned with them.
-pub(crate) fn binary_cv_metrics(
-    y: &[bool],
-    p: &[f64],
-    folds: &[TestFold],
-    bootstrap: usize,
-    rng: &mut SplitMix64,
-) -> Result<(f64, std::collections::BTreeMap<String, crate::MetricSummary>), PipelineError> {
-    let values =
-        |m: BinaryMetrics| -> Vec<f64> { m.values().into_iter().map(|(_, v)| v).collect() };
-    let per_fold = folds
-        .iter()
-        .map(|f| binary_metrics(&f.y, &f.p, f.threshold).map(values))
-        .collect::<Result<Vec<_>, _>>()?;
-    let threshold = folds.iter().map(|f| f.threshold).sum::<f64>() / folds.len() as f64;
-    let pooled = values(binary_metrics(y, p, threshold)?);
-    let sizes: Vec<usize> = folds.iter().map(|f| f.y.len()).collect();
-    let boot = bootstrap_folds(
-        &sizes,
-        BinaryMetrics::NAMES.len(),
-        bootstrap,
-        &mut rng.fork(),
-        |f, idx| {
-            let fold = &folds[f];
-            let yb: Vec<bool> = idx.iter().map(|&i| fold.y[i]).collect();
-            let pb: Vec<f64> = idx.iter().map(|&i| fold.p[i]).collect();
-            binary_metrics(&yb, &pb, fold.threshold).ok().map(values)
-        },
-    );
-    Ok((threshold, summarize(&BinaryMetrics::NAMES, &per_fold, &pooled, &boot)))
 }
 
 /// Cross-validates over patients (unless `spec.cv_folds == 0`), then fits the
