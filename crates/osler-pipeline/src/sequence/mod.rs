@@ -86,6 +86,19 @@ pub enum SequenceError {
     /// A sequence needs at least one visit.
     #[error("a sequence needs at least one visit per patient (steps was 0)")]
     ZeroSteps,
+    /// No outcome column was named and the schema marks none as the target.
+    #[error("no outcome column given, and the schema marks no column as the target")]
+    NoOutcome,
+    /// A CV test fold whose patients all have the same outcome.
+    #[error(
+        "CV fold {fold} has patients of a single class; use fewer folds than the {rarer_class} patients of the rarer class"
+    )]
+    SingleClassFold {
+        /// The fold (1-based).
+        fold: usize,
+        /// Patients of the rarer outcome class.
+        rarer_class: usize,
+    },
     /// The training table had no rows.
     #[error("{source_name}: the long-format table has no rows")]
     NoPatients {

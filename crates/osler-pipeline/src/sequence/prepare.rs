@@ -87,7 +87,7 @@ pub fn prepare_sequences(
             .iter()
             .find(|c| c.role == Role::Target)
             .map(|c| c.name.clone())
-            .ok_or_else(|| PipelineError::Usage("no outcome given: use --target COLUMN".into()))?,
+            .ok_or(SequenceError::NoOutcome)?,
     };
     for (column, role) in [(&seq.id, "patient id"), (&seq.time, "visit time")] {
         if *column == target {

@@ -80,11 +80,8 @@ fn cross_validate(
         let y: Vec<bool> = test.iter().map(|&i| data.y[i] == 1.0).collect();
         if y.iter().all(|&b| b) || !y.iter().any(|&b| b) {
             let events = data.events();
-            return Err(PipelineError::Usage(format!(
-                "CV fold {} has a single class; use fewer folds than the {} patients of the rarer class",
-                f + 1,
-                events.min(data.y.len() - events)
-            )));
+            let rarer_class = events.min(data.y.len() - events);
+            return Err(SequenceError::SingleClassFold { fold: f + 1, rarer_class }.into());
         }
         for (&i, &pi) in test.iter().zip(&p) {
             p_sum[i] += pi;
