@@ -57,8 +57,8 @@ fn predict_sequences(a: &PredictArgs, art: &Artifact, table: osler_data::Table) 
         return print_json(&pred);
     }
     println!("id,probability,predicted_class");
-    for ((id, p), c) in pred.id.iter().zip(&pred.probability).zip(&pred.predicted_class) {
-        println!("{id},{p},{c}");
+    for p in &pred.predictions {
+        println!("{},{},{}", p.id, p.probability, p.predicted_class);
     }
     Ok(())
 }

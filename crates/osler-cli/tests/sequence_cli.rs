@@ -100,7 +100,10 @@ fn lstm_trains_on_visits_and_predicts_one_probability_per_patient() {
     assert!(rows[0].starts_with("1,"), "patients in input order: {}", rows[0]);
 
     let json = json_ok(&["predict", path(&out), "--input", path(&data), "--json"]);
-    assert_eq!(json["id"].as_array().map(Vec::len), Some(PATIENTS));
+    let predictions = json["predictions"].as_array().expect("predictions");
+    assert_eq!(predictions.len(), PATIENTS);
+    assert_eq!(predictions[0]["id"], "1");
+    assert_eq!(json["positive"], "2");
     let eval = json_ok(&["evaluate", path(&out), "--data", path(&data), "--json"]);
     assert!(eval.to_string().contains("auroc"), "{eval}");
 }
@@ -113,7 +116,7 @@ fn gru_with_the_same_seed_gives_the_same_predictions() {
     train(&data, "gru", &a);
     train(&data, "gru", &b);
     let predict = |dir: &Path| {
-        json_ok(&["predict", path(dir), "--input", path(&data), "--json"])["probability"].clone()
+        json_ok(&["predict", path(dir), "--input", path(&data), "--json"])["predictions"].clone()
     };
     assert_eq!(predict(&a), predict(&b));
 }

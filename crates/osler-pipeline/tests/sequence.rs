@@ -95,10 +95,11 @@ fn cross_validation_runs_over_patients_and_the_artifact_predicts_per_patient() {
         InputContract::Sequence { id: "id".into(), time: "day".into(), steps: 6 }
     );
     let pred = art.predict_sequences(read(&features_csv(&visits(60)))).expect("predict");
-    assert_eq!(pred.id.len(), 60);
-    assert_eq!(pred.id[0], "p0");
-    for (p, c) in pred.probability.iter().zip(&pred.predicted_class) {
-        assert_eq!(*c, u8::from(*p >= pred.threshold));
+    assert_eq!(pred.predictions.len(), 60);
+    assert_eq!(pred.predictions[0].id, "p0");
+    assert_eq!(pred.positive, "yes");
+    for p in &pred.predictions {
+        assert_eq!(p.predicted_class, u8::from(p.probability >= pred.threshold));
     }
     // The saved manifest names its input contract.
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -128,10 +129,10 @@ fn only_the_latest_steps_visits_are_read() {
     let mut edited = rows.clone();
     edited[0][2] = "99".into();
     let after = art.predict_sequences(read(&features_csv(&edited))).expect("predict");
-    assert_eq!(before.probability, after.probability);
+    assert_eq!(before, after);
     edited[5][2] = "99".into();
     let latest = art.predict_sequences(read(&features_csv(&edited))).expect("predict");
-    assert_ne!(before.probability, latest.probability, "the latest visit is read");
+    assert_ne!(before, latest, "the latest visit is read");
 }
 
 #[test]
@@ -158,7 +159,8 @@ fn evaluation_reads_the_outcome_once_per_patient() {
     let (metrics, y, p) = art.evaluate_sequences(read(&csv(HEADER, &rows))).expect("evaluate");
     assert_eq!((y.len(), p.len()), (30, 30));
     let pred = art.predict_sequences(read(&features_csv(&rows))).expect("predict");
-    assert_eq!(p, pred.probability);
+    let probability: Vec<f64> = pred.predictions.iter().map(|p| p.probability).collect();
+    assert_eq!(p, probability);
     assert!(metrics.auroc.is_finite());
     // Without the outcome column there is nothing to evaluate against.
     match art.evaluate_sequences(read(&features_csv(&rows))) {

@@ -23,7 +23,7 @@ use osler_nn::layers::SeqArch;
 /// The recurrent cell of a sequence model (LSTM or GRU).
 pub use osler_nn::layers::Cell;
 
-pub use predict::SequencePredictions;
+pub use predict::{PatientPrediction, SequencePredictions};
 pub use prepare::{PreparedSequences, SequenceSpec, prepare_sequences};
 pub use train::{build_sequence_artifact, train_sequences};
 

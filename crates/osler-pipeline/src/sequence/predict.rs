@@ -14,17 +14,27 @@ use crate::artifact::{Artifact, InputContract};
 use crate::error::PipelineError;
 use crate::model::{Contract, FittedModel};
 
-/// One probability per patient of a long-format table.
+/// One probability per patient of a long-format table (its serde form is
+/// what `osler predict --json` prints for a sequence artifact).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SequencePredictions {
-    /// Patient ids, in order of each patient's first row in the input.
-    pub id: Vec<String>,
-    /// Predicted probability of the positive class for each patient.
-    pub probability: Vec<f64>,
-    /// 1 when `probability >= threshold`.
-    pub predicted_class: Vec<u8>,
+    /// One prediction per patient, in order of each patient's first row in the input.
+    pub predictions: Vec<PatientPrediction>,
     /// The artifact's saved decision threshold (a probability).
     pub threshold: f64,
+    /// The outcome level the probability is of.
+    pub positive: String,
+}
+
+/// One patient's prediction from its visits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PatientPrediction {
+    /// The patient's id (the id column's value as text).
+    pub id: String,
+    /// Predicted probability of the positive level.
+    pub probability: f64,
+    /// 1 when `probability >= threshold`.
+    pub predicted_class: u8,
 }
 
 /// The sequences of `patients` (indices into `groups`) from per-visit design
@@ -102,8 +112,19 @@ impl Artifact {
         let (visits, steps) = self.visits(table, None, true)?;
         let probability = self.predict_visits(&visits, steps)?;
         let threshold = self.manifest.threshold;
-        let predicted_class = probability.iter().map(|&p| u8::from(p >= threshold)).collect();
-        Ok(SequencePredictions { id: visits.groups.ids, probability, predicted_class, threshold })
+        let predictions = visits
+            .groups
+            .ids
+            .into_iter()
+            .zip(probability)
+            .map(|(id, p)| PatientPrediction {
+                id,
+                probability: p,
+                predicted_class: u8::from(p >= threshold),
+            })
+            .collect();
+        let positive = self.manifest.levels.positive.clone();
+        Ok(SequencePredictions { predictions, threshold, positive })
     }
 
     /// Metrics of a sequence model on labelled long-format data (the outcome

@@ -27,7 +27,8 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn predict(art: &Artifact, text: &str) -> Result<Vec<f64>, PipelineError> {
-    Ok(art.predict_sequences(read(text))?.probability)
+    let pred = art.predict_sequences(read(text))?;
+    Ok(pred.predictions.iter().map(|p| p.probability).collect())
 }
 
 /// Save -> load -> predict, same seed, missing values, bad input, threads,
