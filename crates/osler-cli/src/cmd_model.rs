@@ -4,14 +4,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use osler_pipeline::Artifact;
 use osler_pipeline::analysis::prediction::{
     EvaluationReport, PredictionReport, SurvivalEvaluationReport, SurvivalPredictionReport,
 };
+use osler_pipeline::{Artifact, InputContract};
 
-use crate::CliResult;
 use crate::input::{DataArgs, ExpressionArgs, read_input};
 use crate::output::{num, print_json};
+use crate::{CliError, CliResult};
 
 #[derive(Args)]
 pub struct PredictArgs {
@@ -49,7 +49,7 @@ fn predict_survival(a: &PredictArgs, art: &Artifact, table: osler_data::Table) -
 
 fn predict_classes(a: &PredictArgs, art: &Artifact, table: osler_data::Table) -> CliResult {
     if a.explain {
-        return Err(crate::CliError::user(
+        return Err(CliError::user(
             "--explain gives contributions to one score; a multiclass model has one per class",
         ));
     }
@@ -66,11 +66,30 @@ fn predict_classes(a: &PredictArgs, art: &Artifact, table: osler_data::Table) ->
     Ok(())
 }
 
+/// One probability per patient of a long-format input (a sequence model).
+fn predict_sequences(a: &PredictArgs, art: &Artifact, table: osler_data::Table) -> CliResult {
+    if a.explain {
+        return Err(CliError::user("--explain is not available for sequence models (lstm, gru)"));
+    }
+    let pred = art.predict_sequences(table)?;
+    if a.json {
+        return print_json(&pred);
+    }
+    println!("id,probability,predicted_class");
+    for p in &pred.predictions {
+        println!("{},{},{}", p.id, p.probability, p.predicted_class);
+    }
+    Ok(())
+}
+
 pub fn predict(a: PredictArgs) -> CliResult {
     let art = Artifact::load(&a.artifact)?;
     let table = read_input(&a.input, &a.genes)?;
     if art.manifest.survival.is_some() {
         return predict_survival(&a, &art, table);
+    }
+    if matches!(art.manifest.input, InputContract::Sequence { .. }) {
+        return predict_sequences(&a, &art, table);
     }
     if art.manifest.classes.is_some() {
         return predict_classes(&a, &art, table);
@@ -134,7 +153,10 @@ pub fn evaluate(a: EvaluateArgs) -> CliResult {
         }
         return Ok(());
     }
-    let (m, _, _) = art.evaluate(table)?;
+    let (m, _, _) = match art.manifest.input {
+        InputContract::Sequence { .. } => art.evaluate_sequences(table)?,
+        InputContract::Tabular => art.evaluate(table)?,
+    };
     if a.json {
         return print_json(&EvaluationReport::from(m));
     }

@@ -10,9 +10,11 @@ use osler_models::gbdt::GbdtOptions;
 use osler_models::linear::{LogisticOptions, Penalty};
 use osler_models::rsf::RsfOptions;
 use osler_models::survival::Ties;
+use osler_pipeline::sequence::Cell;
 use osler_pipeline::survival_data::SurvivalSpec;
 use osler_pipeline::{
-    Artifact, DataSpec, ModelSpec, ThresholdRule, TrainSpec, TrainingJob, run_training,
+    Artifact, DataSpec, InputContract, ModelSpec, TaskInput, ThresholdRule, TrainSpec, TrainingJob,
+    run_training,
 };
 
 use crate::input::DataArgs;
@@ -49,6 +51,10 @@ pub enum ModelKind {
     Mlp,
     /// DeepSurv: neural Cox model (survival; burn).
     Deepsurv,
+    /// LSTM over each patient's visits (long-format data: --id COL --time COL; burn).
+    Lstm,
+    /// GRU over each patient's visits (long-format data: --id COL --time COL; burn).
+    Gru,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -77,7 +83,8 @@ pub struct TrainArgs {
     /// Outcome column (default: the schema's target).
     #[arg(long, value_name = "COL")]
     pub target: Option<String>,
-    /// Survival: follow-up time column.
+    /// Survival: follow-up time column. Sequence models (lstm, gru): the visit-time column
+    /// that orders each patient's rows.
     #[arg(long, value_name = "COL")]
     pub time: Option<String>,
     /// Survival: event indicator column (0/1).
@@ -173,9 +180,12 @@ pub struct TrainArgs {
     /// Penalised models for wide data (enet, coxnet): options.
     #[command(flatten)]
     pub enet: crate::cmd_train_enet::EnetArgs,
-    /// Neural networks (mlp, deepsurv): options.
+    /// Neural networks (mlp, deepsurv, lstm, gru): options.
     #[command(flatten)]
     pub nn: crate::cmd_train_nn::NnArgs,
+    /// Sequence models (lstm, gru): options.
+    #[command(flatten)]
+    pub seq: crate::cmd_train_sequence::SequenceArgs,
     /// Print one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -259,6 +269,8 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
         ModelKind::Enet => crate::cmd_train_enet::enet_spec(a)?,
         ModelKind::Mlp => crate::cmd_train_nn::mlp_spec(a)?,
         ModelKind::Deepsurv => crate::cmd_train_nn::deepsurv_spec(a)?,
+        ModelKind::Lstm => crate::cmd_train_sequence::sequence_spec(a, Cell::Lstm)?,
+        ModelKind::Gru => crate::cmd_train_sequence::sequence_spec(a, Cell::Gru)?,
         ModelKind::Cox => ModelSpec::Cox {
             ties: match a.ties {
                 TiesArg::Efron => Ties::Efron,
@@ -293,11 +305,9 @@ pub fn train_spec(a: &TrainArgs) -> Result<TrainSpec, CliError> {
     })
 }
 
-pub fn train(a: TrainArgs) -> CliResult {
-    let spec = train_spec(&a)?;
-    let t_read = Instant::now();
-    let loaded = a.data.load()?;
-    let data = DataSpec {
+/// What to predict from which columns, as the flags say.
+pub fn data_spec(a: &TrainArgs) -> DataSpec {
+    DataSpec {
         target: a.target.clone(),
         positive: a.positive.clone(),
         multiclass: a.task == Task::Multiclass,
@@ -305,7 +315,11 @@ pub fn train(a: TrainArgs) -> CliResult {
         features: a.features.clone(),
         drop: a.drop.clone(),
         group: a.group.clone(),
-    };
+    }
+}
+
+pub fn train(a: TrainArgs) -> CliResult {
+    let spec = train_spec(&a)?;
     let task = match a.task {
         Task::Binary => osler_pipeline::Task::Binary,
         Task::Multiclass => osler_pipeline::Task::Multiclass,
@@ -326,11 +340,16 @@ pub fn train(a: TrainArgs) -> CliResult {
             "--positive names the event of a binary outcome; a multiclass outcome keeps every class",
         ));
     }
-    let survival = survival_spec(&a)?;
+    let (input, data_args) = match spec.model.sequence() {
+        Some(_) => crate::cmd_train_sequence::sequence_input(&a)?,
+        None => (survival_input(&a)?, a.data.clone()),
+    };
+    let t_read = Instant::now();
+    let loaded = data_args.load()?;
     let (out, overwrite) = output_dir(&a, &loaded.stem, spec.model.name())?;
     let steps = (spec.cv_folds * spec.cv_repeats) as u64;
     let bar = crate::progress::bar(steps, "cross-validating", a.quiet || a.json || steps == 0);
-    let job = TrainingJob { data, survival, spec, out, overwrite };
+    let job = TrainingJob { data: data_spec(&a), input, spec, out, overwrite };
     let read_seconds = t_read.elapsed().as_secs_f64();
     let (artifact, report) =
         run_training(loaded, read_seconds, &job, &mut || crate::progress::step(&bar))?;
@@ -350,11 +369,12 @@ pub fn train(a: TrainArgs) -> CliResult {
     Ok(())
 }
 
-/// The survival outcome's columns of `--task survival` (which takes `--time`
-/// and `--event`, not `--target`); `None` for the other tasks.
-fn survival_spec(a: &TrainArgs) -> Result<Option<SurvivalSpec>, CliError> {
+/// The data layout of a tabular model: one row per patient with a class
+/// outcome, or with the survival outcome of `--task survival` (which takes
+/// `--time` and `--event`, not `--target`).
+fn survival_input(a: &TrainArgs) -> Result<TaskInput, CliError> {
     if a.task != Task::Survival {
-        return Ok(None);
+        return Ok(TaskInput::Rows);
     }
     let (Some(time), Some(event)) = (a.time.clone(), a.event.clone()) else {
         return Err(CliError::user("--task survival needs --time COL and --event COL"));
@@ -362,12 +382,8 @@ fn survival_spec(a: &TrainArgs) -> Result<Option<SurvivalSpec>, CliError> {
     if a.target.is_some() {
         return Err(CliError::user("--task survival takes --time and --event, not --target"));
     }
-    Ok(Some(SurvivalSpec {
-        time,
-        event,
-        event_level: a.event_level.clone(),
-        start: a.start.clone(),
-    }))
+    let event_level = a.event_level.clone();
+    Ok(TaskInput::Survival(SurvivalSpec { time, event, event_level, start: a.start.clone() }))
 }
 
 /// The artifact directory and whether it may replace an existing one: a
@@ -393,9 +409,14 @@ pub fn print_human(art: &Artifact, v: &Value) {
         Some(classes) => format!("classes {}", classes.join(", ")),
         None => format!("event = '{}'", m.levels.positive),
     };
+    // A sequence model's rows are its patients (each a sequence of visits).
+    let rows = match m.input {
+        InputContract::Sequence { .. } => "patients",
+        InputContract::Tabular => "rows",
+    };
     let counts = match &m.classes {
-        Some(_) => format!("{} rows", m.data.rows),
-        None => format!("{} rows, {} events", m.data.rows, m.data.events),
+        Some(_) => format!("{} {rows}", m.data.rows),
+        None => format!("{} {rows}, {} events", m.data.rows, m.data.events),
     };
     println!(
         "{} model for '{}' ({outcome}) from {} ({counts})",

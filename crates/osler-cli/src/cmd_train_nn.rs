@@ -1,4 +1,5 @@
-//! `osler train --model mlp|deepsurv`: the neural-network options and output.
+//! `osler train --model mlp|deepsurv`: the neural-network options and output
+//! (the training options are shared with `--model lstm|gru`).
 
 use clap::Args;
 
@@ -12,7 +13,8 @@ use osler_pipeline::ModelSpec;
 use crate::CliError;
 use crate::cmd_train::{TiesArg, TrainArgs};
 
-/// Options of the neural networks (`--model mlp`, `--model deepsurv`).
+/// Options of the neural networks (`--model mlp`, `--model deepsurv`; the
+/// training options also of `--model lstm`, `--model gru`).
 ///
 /// Unset options take the model's defaults. DeepSurv's are chosen for small
 /// clinical survival data (see `osler_nn::DeepSurvOptions`): the whole training
@@ -62,7 +64,10 @@ pub struct NnArgs {
     pub device: String,
 }
 
-fn train_options(a: &TrainArgs, defaults: TrainOptions) -> Result<TrainOptions, CliError> {
+pub(crate) fn train_options(
+    a: &TrainArgs,
+    defaults: TrainOptions,
+) -> Result<TrainOptions, CliError> {
     let n = &a.nn;
     // Only the optimizer and device parse errors reach here; their option names
     // are the flags' names, so the flag is the message with its dashes.

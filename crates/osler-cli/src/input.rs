@@ -49,8 +49,10 @@ pub struct ExpressionArgs {
     /// The --expression matrix has one row per gene (first column = gene id, header = sample ids).
     #[arg(long, requires = "expression")]
     pub transpose: bool,
-    /// Sample-id column of the clinical table (default: its first column); matched as text.
-    #[arg(long, value_name = "COL", requires = "expression")]
+    /// Sample-id column of the clinical table joined to --expression (default: its first
+    /// column; matched as text). With `osler train --model lstm|gru`: the patient-id column of
+    /// long-format data (one row per patient per visit).
+    #[arg(long, value_name = "COL")]
     pub id: Option<String>,
     /// Keep only the samples present in both files (a warning gives the counts) instead of
     /// refusing ids that are missing from either file.
@@ -64,7 +66,7 @@ pub type Loaded = source::LoadedData;
 /// Reads `--input` (a file, or stdin for `-`), joined with the matrix of
 /// `--expression` if given.
 pub fn read_input(path: &Path, genes: &ExpressionArgs) -> Result<Table, CliError> {
-    let source = DataSource::File { input: FileInput::from_arg(path), expression: genes.source() };
+    let source = DataSource::File { input: FileInput::from_arg(path), expression: genes.source()? };
     Ok(read(&source)?.into_table().0)
 }
 
@@ -78,9 +80,15 @@ fn read(source: &DataSource) -> Result<RawData, CliError> {
 }
 
 impl ExpressionArgs {
-    /// The matrix to join, if `--expression` was given.
-    fn source(&self) -> Option<ExpressionSource> {
-        self.expression.as_ref().map(|path| ExpressionSource {
+    /// The matrix to join, if `--expression` was given; `--id` alone is an
+    /// error here (only a sequence model's training takes it without a matrix).
+    fn source(&self) -> Result<Option<ExpressionSource>, CliError> {
+        if self.id.is_some() && self.expression.is_none() {
+            return Err(CliError::user(
+                "--id names the sample id of an --expression join, or the patient id of --model lstm or gru",
+            ));
+        }
+        Ok(self.expression.as_ref().map(|path| ExpressionSource {
             path: path.clone(),
             orientation: if self.transpose {
                 Orientation::GenesAsRows
@@ -89,22 +97,22 @@ impl ExpressionArgs {
             },
             id: self.id.clone().map_or(IdColumn::First, IdColumn::Named),
             allow_unmatched: self.allow_unmatched,
-        })
+        }))
     }
 }
 
 impl DataArgs {
     /// The library's description of the flags.
     fn source(&self) -> Result<DataSource, CliError> {
+        let expression = self.genes.source()?;
         match (&self.data, &self.dataset) {
-            (_, Some(_)) if self.genes.expression.is_some() => Err(CliError::user(
+            (_, Some(_)) if expression.is_some() => Err(CliError::user(
                 "--expression joins a matrix to a --data file; a shipped --dataset has its own",
             )),
             (_, Some(name)) => Ok(DataSource::Dataset(name.clone())),
-            (Some(path), None) => Ok(DataSource::File {
-                input: FileInput::from_arg(path),
-                expression: self.genes.source(),
-            }),
+            (Some(path), None) => {
+                Ok(DataSource::File { input: FileInput::from_arg(path), expression })
+            }
             (None, None) => Err(CliError::user("give --data FILE or --dataset NAME")),
         }
     }

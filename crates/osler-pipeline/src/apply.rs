@@ -5,8 +5,7 @@ use serde::Serialize;
 use osler_data::{Matrix, Table};
 use osler_eval::{BinaryMetrics, binary_metrics};
 
-use crate::artifact::SurvivalColumns;
-use crate::artifact::{Artifact, DataInfo, Manifest};
+use crate::artifact::{Artifact, DataInfo, InputContract, Manifest, SurvivalColumns};
 use crate::cv::{CvSummary, OutOfFold};
 use crate::error::PipelineError;
 use crate::outcome::Outcome;
@@ -46,22 +45,24 @@ pub struct Explanation {
 
 /// What distinguishes one task's artifact from another's; everything else in
 /// the manifest comes from the training run the same way for every task.
-struct TaskFields {
-    task: Task,
-    target: String,
-    levels: osler_data::BinaryLevels,
-    classes: Option<Vec<String>>,
-    threshold: f64,
-    model_note: Option<String>,
-    survival: Option<SurvivalColumns>,
-    schema: osler_data::Schema,
+pub(crate) struct TaskFields {
+    pub(crate) task: Task,
+    pub(crate) target: String,
+    pub(crate) levels: osler_data::BinaryLevels,
+    pub(crate) classes: Option<Vec<String>>,
+    pub(crate) threshold: f64,
+    pub(crate) model_note: Option<String>,
+    pub(crate) survival: Option<SurvivalColumns>,
+    pub(crate) schema: osler_data::Schema,
     /// Input columns the model reads.
-    features: Vec<String>,
+    pub(crate) features: Vec<String>,
+    /// How those columns are read (one row per patient, or visits in sequence).
+    pub(crate) input: InputContract,
 }
 
 /// The one artifact builder: the manifest of a fitted preprocessing + model,
 /// with the CV summary and out-of-fold predictions when CV ran.
-fn assemble(
+pub(crate) fn assemble(
     fields: TaskFields,
     spec: &TrainSpec,
     preprocessor: &osler_data::Preprocessor,
@@ -89,6 +90,7 @@ fn assemble(
         data: data_info,
         cv,
         survival: fields.survival,
+        input: fields.input,
         files: Default::default(),
     };
     Artifact { manifest, model, out_of_fold: oof }
@@ -123,6 +125,7 @@ pub fn build_artifact(
         survival: None,
         schema: data.schema.clone(),
         features: data.features.clone(),
+        input: InputContract::Tabular,
     };
     assemble(fields, spec, &fitted.preprocessor, fitted.model, outcome.cv, data_info)
 }
@@ -149,6 +152,7 @@ pub fn build_survival_artifact(
         }),
         schema: data.schema.clone(),
         features: data.features.clone(),
+        input: InputContract::Tabular,
     };
     assemble(fields, spec, &run.fitted.preprocessor, run.fitted.model, run.cv, data_info)
 }

@@ -56,6 +56,29 @@ pub struct SurvivalColumns {
     pub eval_times: Vec<f64>,
 }
 
+/// What a model reads: the input contract of the manifest. Tabular models
+/// read one row per patient conformed to the schema; sequence models read a
+/// long-format table (one row per patient per visit) grouped by a patient id
+/// and ordered by a visit time. Image and text contracts join this enum as
+/// variants of their own.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum InputContract {
+    /// One row per patient, conformed to the manifest's schema.
+    #[default]
+    Tabular,
+    /// One row per patient per visit: each patient's last `steps` visits in
+    /// time order (left-padded with zeros) form one sequence.
+    Sequence {
+        /// Patient-id column: the rows of one patient form one sequence.
+        id: String,
+        /// Numeric visit-time column that orders a patient's visits.
+        time: String,
+        /// Visits per sequence: the latest `steps` visits of each patient.
+        steps: usize,
+    },
+}
+
 /// The artifact's description. No patient values are stored here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -100,6 +123,9 @@ pub struct Manifest {
     pub cv: Option<CvSummary>,
     /// Survival models: the outcome columns and the evaluation time grid.
     pub survival: Option<SurvivalColumns>,
+    /// What the model reads (artifacts without the field are tabular).
+    #[serde(default)]
+    pub input: InputContract,
     /// SHA-256 of each other file in the directory.
     pub files: BTreeMap<String, String>,
 }

@@ -10,6 +10,7 @@ use osler_models::gbdt::{GbdtModel, ImportanceKind};
 use osler_models::linear::LogisticModel;
 use osler_models::rsf::RandomSurvivalForest;
 use osler_models::survival::{CoxModel, CoxnetModel, ProportionalHazards};
+use osler_nn::sequence::{SequenceClassifier, Sequences};
 use osler_nn::{DeepSurv, MlpClassifier};
 
 use crate::enet::EnetModel;
@@ -60,6 +61,13 @@ pub trait SurvivalModel: Estimator {
 
     /// Survival probabilities `S(t | x)`: one row per patient, one column per time.
     fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError>;
+}
+
+/// A fitted classifier of a 0/1 outcome from each patient's sequence of
+/// visits (long-format input); its rows are patients, not visits.
+pub trait SequenceModel: Estimator {
+    /// Probability of the event for each sequence of `data`.
+    fn predict_sequences(&self, data: &Sequences) -> Result<Vec<f64>, ModelError>;
 }
 
 fn not_explainable(family: &str) -> ModelError {
@@ -165,6 +173,18 @@ impl Estimator for MultinomialEnetModel {
 impl Estimator for MlpClassifier {
     fn family(&self) -> &'static str {
         "neural networks"
+    }
+}
+
+impl SequenceModel for SequenceClassifier {
+    fn predict_sequences(&self, data: &Sequences) -> Result<Vec<f64>, ModelError> {
+        self.predict_proba(data).map_err(nn_error)
+    }
+}
+
+impl Estimator for SequenceClassifier {
+    fn family(&self) -> &'static str {
+        "recurrent sequence networks"
     }
 }
 

@@ -95,9 +95,7 @@ pub fn cross_validate(
     let n = data.outcome.len();
     let mut rng = SplitMix64::new(spec.seed);
     let mut p_sum = vec![0.0; n];
-    let mut per_fold: Vec<BinaryMetrics> = Vec::new();
-    let mut fold_data: Vec<(Vec<bool>, Vec<f64>, f64)> = Vec::new();
-    let mut thresholds = Vec::new();
+    let mut folds: Vec<TestFold> = Vec::new();
     let mut fallbacks = 0;
     let first_fold = repeated_folds(
         data.y(),
@@ -116,38 +114,17 @@ pub fn cross_validate(
                     rarer_class_rows: data.events().min(n - data.events()),
                 });
             }
-            per_fold.push(binary_metrics(&y, &p, fitted.threshold)?);
-            thresholds.push(fitted.threshold);
             for (&i, &pi) in test.iter().zip(&p) {
                 p_sum[i] += pi;
             }
-            fold_data.push((y, p, fitted.threshold));
+            folds.push(TestFold { y, p, threshold: fitted.threshold });
             on_fold();
             Ok(())
         },
     )?;
     let p: Vec<f64> = p_sum.iter().map(|s| s / repeats as f64).collect();
-    let threshold = thresholds.iter().sum::<f64>() / thresholds.len() as f64;
     let y: Vec<bool> = data.y().iter().map(|&v| v == 1.0).collect();
-    let pooled = binary_metrics(&y, &p, threshold)?;
-    let sizes: Vec<usize> = fold_data.iter().map(|f| f.0.len()).collect();
-    let boot = bootstrap_folds(
-        &sizes,
-        BinaryMetrics::NAMES.len(),
-        spec.bootstrap,
-        &mut rng.fork(),
-        |f, idx| {
-            let (y, p, t) = &fold_data[f];
-            let yb: Vec<bool> = idx.iter().map(|&i| y[i]).collect();
-            let pb: Vec<f64> = idx.iter().map(|&i| p[i]).collect();
-            binary_metrics(&yb, &pb, *t)
-                .ok()
-                .map(|m| m.values().into_iter().map(|(_, v)| v).collect())
-        },
-    );
-    let fold_values: Vec<Vec<f64>> =
-        per_fold.iter().map(|b| b.values().into_iter().map(|(_, v)| v).collect()).collect();
-    let pooled: Vec<f64> = pooled.values().into_iter().map(|(_, v)| v).collect();
+    let (threshold, metrics) = binary_cv_metrics(&y, &p, &folds, spec.bootstrap, &mut rng)?;
     let summary = CvSummary {
         folds: k,
         repeats,
@@ -156,7 +133,7 @@ pub fn cross_validate(
         threshold_rule: Some(spec.threshold),
         threshold: Some(threshold),
         eval_times: None,
-        metrics: summarize(&BinaryMetrics::NAMES, &fold_values, &pooled, &boot),
+        metrics,
         fallbacks,
     };
     let oof = OutOfFold {
@@ -168,6 +145,52 @@ pub fn cross_validate(
         fold: first_fold,
     };
     Ok((summary, oof))
+}
+
+/// One CV test fold of a binary classifier: outcomes, predicted
+/// probabilities and the threshold fitted on the fold's training rows.
+pub(crate) struct TestFold {
+    /// The test rows' outcomes.
+    pub(crate) y: Vec<bool>,
+    /// The test rows' predicted probabilities.
+    pub(crate) p: Vec<f64>,
+    /// The decision threshold chosen on the training rows.
+    pub(crate) threshold: f64,
+}
+
+/// The binary metrics of a cross-validation: each fold's metrics at its own
+/// threshold, their means, SDs and fold-bootstrap intervals (from `rng`), and
+/// the metrics of the pooled out-of-fold probabilities `p` (outcomes `y`) at
+/// the mean threshold, which is returned with them.
+pub(crate) fn binary_cv_metrics(
+    y: &[bool],
+    p: &[f64],
+    folds: &[TestFold],
+    bootstrap: usize,
+    rng: &mut SplitMix64,
+) -> Result<(f64, BTreeMap<String, MetricSummary>), PipelineError> {
+    let values =
+        |m: BinaryMetrics| -> Vec<f64> { m.values().into_iter().map(|(_, v)| v).collect() };
+    let per_fold = folds
+        .iter()
+        .map(|f| binary_metrics(&f.y, &f.p, f.threshold).map(values))
+        .collect::<Result<Vec<_>, _>>()?;
+    let threshold = folds.iter().map(|f| f.threshold).sum::<f64>() / folds.len() as f64;
+    let pooled = values(binary_metrics(y, p, threshold)?);
+    let sizes: Vec<usize> = folds.iter().map(|f| f.y.len()).collect();
+    let boot = bootstrap_folds(
+        &sizes,
+        BinaryMetrics::NAMES.len(),
+        bootstrap,
+        &mut rng.fork(),
+        |f, idx| {
+            let fold = &folds[f];
+            let yb: Vec<bool> = idx.iter().map(|&i| fold.y[i]).collect();
+            let pb: Vec<f64> = idx.iter().map(|&i| fold.p[i]).collect();
+            binary_metrics(&yb, &pb, fold.threshold).ok().map(values)
+        },
+    );
+    Ok((threshold, summarize(&BinaryMetrics::NAMES, &per_fold, &pooled, &boot)))
 }
 
 /// The one loop of repeated (grouped) stratified k-fold cross-validation:

@@ -209,6 +209,9 @@ pub enum PipelineError {
     /// its variants are larger than the other errors).
     #[error(transparent)]
     Treatment(Box<TreatmentError>),
+    /// Long-format data or options that do not fit a sequence model.
+    #[error(transparent)]
+    Sequence(#[from] crate::sequence::SequenceError),
     #[error("artifact {path}: {problem}")]
     /// A saved model directory is missing, corrupt or of another version.
     Artifact {

@@ -23,6 +23,7 @@ mod nan_json;
 pub mod outcome;
 pub mod prepare;
 pub mod registry;
+pub mod sequence;
 pub mod session;
 pub mod summary;
 pub mod survival_data;
@@ -34,14 +35,16 @@ pub use apply::{
     Explanation, Predictions, SurvivalPredictions, build_artifact, build_survival_artifact,
 };
 pub use apply_multiclass::{ClassPredictions, MulticlassEvaluation};
-pub use artifact::{Artifact, DataInfo, Manifest};
-pub use contract::{BinaryClassifier, Estimator, MulticlassClassifier, SurvivalModel};
+pub use artifact::{Artifact, DataInfo, InputContract, Manifest};
+pub use contract::{
+    BinaryClassifier, Estimator, MulticlassClassifier, SequenceModel, SurvivalModel,
+};
 pub use cv::{CvSummary, MetricSummary, OutOfFold};
 pub use error::PipelineError;
 pub use model::{Contract, FittedModel, ModelSpec};
 pub use outcome::Outcome;
 pub use prepare::{DataSpec, Prepared, prepare};
 pub use registry::{Capabilities, ModelKind, Task, kinds};
-pub use session::{TrainingJob, run_training};
+pub use session::{TaskInput, TrainingJob, run_training};
 pub use summary::{ModelSummary, Timing, TrainingReport};
 pub use train::{ThresholdRule, TrainOutcome, TrainSpec, train};

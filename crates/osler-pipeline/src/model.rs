@@ -10,11 +10,15 @@ use osler_models::linear::{LogisticModel, LogisticOptions, Penalty};
 use osler_models::rsf::{RandomSurvivalForest, RsfOptions};
 use osler_models::survival::{CoxModel, CoxOptions, CoxnetModel, CoxnetOptions, CvCoxnet, Ties};
 
+use osler_nn::sequence::SequenceClassifier;
 use osler_nn::{DeepSurv, DeepSurvOptions, MlpClassifier, MlpOptions};
 
-use crate::contract::{BinaryClassifier, Estimator, MulticlassClassifier, SurvivalModel, nn_error};
+use crate::contract::{
+    BinaryClassifier, Estimator, MulticlassClassifier, SequenceModel, SurvivalModel, nn_error,
+};
 use crate::enet::{EnetModel, EnetSpec};
 use crate::enet_multinomial::MultinomialEnetModel;
+use crate::sequence::SequenceOptions;
 use crate::survival_data::SurvivalOutcome;
 
 /// Which model to train, with its hyperparameters.
@@ -78,6 +82,18 @@ pub enum ModelSpec {
         /// Hidden layers, dropout, normalisation, ties and training settings.
         options: DeepSurvOptions,
     },
+    /// LSTM classifier of each patient's sequence of visits (long-format
+    /// input; trained by [`crate::sequence::train_sequences`]).
+    Lstm {
+        /// Hidden width, dropout and training settings.
+        options: SequenceOptions,
+    },
+    /// GRU classifier of each patient's sequence of visits (long-format
+    /// input; trained by [`crate::sequence::train_sequences`]).
+    Gru {
+        /// Hidden width, dropout and training settings.
+        options: SequenceOptions,
+    },
 }
 
 /// A fitted estimator.
@@ -102,6 +118,8 @@ pub enum FittedModel {
     DeepSurv(DeepSurv),
     /// Fitted multinomial elastic net (an `enet` spec on a multiclass outcome).
     Multinomial(MultinomialEnetModel),
+    /// Fitted LSTM or GRU classifier of visit sequences.
+    Sequence(SequenceClassifier),
 }
 
 /// Result of [`ModelSpec::fit`]: the model plus why a fallback happened, if it did.
@@ -124,6 +142,8 @@ impl ModelSpec {
             ModelSpec::Mlp { .. } => "mlp",
             ModelSpec::Enet(_) => "enet",
             ModelSpec::DeepSurv { .. } => "deepsurv",
+            ModelSpec::Lstm { .. } => "lstm",
+            ModelSpec::Gru { .. } => "gru",
         }
     }
 
@@ -135,6 +155,9 @@ impl ModelSpec {
             ModelSpec::Enet(e) => *e = e.for_cv(),
             ModelSpec::Mlp { options } => options.train.progress = Default::default(),
             ModelSpec::DeepSurv { options } => options.train.progress = Default::default(),
+            ModelSpec::Lstm { options } | ModelSpec::Gru { options } => {
+                options.train.progress = Default::default();
+            }
             _ => {}
         }
         spec
@@ -200,6 +223,7 @@ impl ModelSpec {
             | ModelSpec::DeepSurv { .. } => Err(ModelError::InvalidOption(
                 "a survival model needs a survival outcome (--task survival --time COL --event COL)".into(),
             )),
+            ModelSpec::Lstm { .. } | ModelSpec::Gru { .. } => Err(sequence_only()),
         }
     }
 
@@ -327,6 +351,8 @@ pub enum Contract<'a> {
     Multiclass(&'a dyn MulticlassClassifier),
     /// A model of a censored time to event.
     Survival(&'a dyn SurvivalModel),
+    /// A classifier of a 0/1 outcome from each patient's sequence of visits.
+    Sequence(&'a dyn SequenceModel),
 }
 
 impl Contract<'_> {
@@ -336,6 +362,7 @@ impl Contract<'_> {
             Contract::Binary(m) => m,
             Contract::Multiclass(m) => m,
             Contract::Survival(m) => m,
+            Contract::Sequence(m) => m,
         }
     }
 }
@@ -355,6 +382,7 @@ impl FittedModel {
             FittedModel::Coxnet(m) => Contract::Survival(m),
             FittedModel::Rsf(m) => Contract::Survival(m),
             FittedModel::DeepSurv(m) => Contract::Survival(m),
+            FittedModel::Sequence(m) => Contract::Sequence(m),
         }
     }
 
@@ -364,6 +392,7 @@ impl FittedModel {
             Contract::Binary(m) => m.predict_proba(x),
             Contract::Multiclass(_) => Err(multiclass_only()),
             Contract::Survival(_) => Err(survival_only()),
+            Contract::Sequence(_) => Err(sequence_only()),
         }
     }
 
@@ -376,6 +405,7 @@ impl FittedModel {
                 Ok(m.predict_proba(x)?.into_iter().map(|p| vec![1.0 - p, p]).collect())
             }
             Contract::Survival(_) => Err(survival_only()),
+            Contract::Sequence(_) => Err(sequence_only()),
         }
     }
 
@@ -383,7 +413,9 @@ impl FittedModel {
     pub fn risk(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         match self.contract() {
             Contract::Survival(m) => m.risk(x),
-            Contract::Binary(_) | Contract::Multiclass(_) => Err(classifier_only()),
+            Contract::Binary(_) | Contract::Multiclass(_) | Contract::Sequence(_) => {
+                Err(classifier_only())
+            }
         }
     }
 
@@ -391,7 +423,9 @@ impl FittedModel {
     pub fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         match self.contract() {
             Contract::Survival(m) => m.survival(x, times),
-            Contract::Binary(_) | Contract::Multiclass(_) => Err(classifier_only()),
+            Contract::Binary(_) | Contract::Multiclass(_) | Contract::Sequence(_) => {
+                Err(classifier_only())
+            }
         }
     }
 
@@ -422,6 +456,7 @@ impl FittedModel {
         let (weights, log) = match self {
             FittedModel::Mlp(m) => (&m.weights, &m.log),
             FittedModel::DeepSurv(m) => (&m.weights, &m.log),
+            FittedModel::Sequence(m) => (&m.weights, &m.log),
             _ => return Vec::new(),
         };
         vec![
@@ -438,6 +473,7 @@ impl FittedModel {
         let (weights, log) = match self {
             FittedModel::Mlp(m) => (&mut m.weights, &mut m.log),
             FittedModel::DeepSurv(m) => (&mut m.weights, &mut m.log),
+            FittedModel::Sequence(m) => (&mut m.weights, &mut m.log),
             _ => return Ok(()),
         };
         *weights = read(NN_WEIGHTS)?;
@@ -451,6 +487,7 @@ impl FittedModel {
         match self {
             FittedModel::Mlp(m) => &m.log,
             FittedModel::DeepSurv(m) => &m.log,
+            FittedModel::Sequence(m) => &m.log,
             _ => &[],
         }
     }
@@ -467,6 +504,10 @@ fn survival_only() -> ModelError {
 
 fn multiclass_only() -> ModelError {
     ModelError::InvalidOption("this classifier has more than two classes: it predicts a probability per class, not one probability of an event".into())
+}
+
+fn sequence_only() -> ModelError {
+    ModelError::InvalidOption("this is a sequence model: it reads each patient's visits from long-format data (a patient-id and a visit-time column), not one row per patient".into())
 }
 
 fn classifier_only() -> ModelError {

@@ -85,15 +85,7 @@ pub fn prepare(
     mut schema: Schema,
     spec: &DataSpec,
 ) -> Result<Prepared, PipelineError> {
-    let target = match &spec.target {
-        Some(t) => t.clone(),
-        None => schema
-            .columns
-            .iter()
-            .find(|c| c.role == osler_data::Role::Target)
-            .map(|c| c.name.clone())
-            .ok_or(PipelineError::NoOutcome)?,
-    };
+    let target = outcome_column(spec, &schema)?;
     let mut required: Vec<&str> = vec![target.as_str()];
     if let Some(g) = &spec.group {
         required.push(g);
@@ -129,8 +121,25 @@ pub fn prepare(
     Ok(Prepared { table, schema, target, features, outcome, groups })
 }
 
+/// The outcome column: the one `spec` names, else the schema's column with role `target`.
+pub(crate) fn outcome_column(spec: &DataSpec, schema: &Schema) -> Result<String, PipelineError> {
+    match &spec.target {
+        Some(t) => Ok(t.clone()),
+        None => schema
+            .columns
+            .iter()
+            .find(|c| c.role == osler_data::Role::Target)
+            .map(|c| c.name.clone())
+            .ok_or(PipelineError::NoOutcome),
+    }
+}
+
 /// The rows whose `target` is one of `keep` (each must occur).
-fn keep_levels(table: Table, target: &str, keep: &[String]) -> Result<Table, PipelineError> {
+pub(crate) fn keep_levels(
+    table: Table,
+    target: &str,
+    keep: &[String],
+) -> Result<Table, PipelineError> {
     let col = table
         .column(target)
         .ok_or_else(|| PipelineError::missing_column(&table, "outcome", target))?;

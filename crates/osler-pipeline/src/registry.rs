@@ -14,6 +14,7 @@ use osler_nn::{DeepSurvOptions, MlpOptions, TrainOptions};
 
 use crate::enet::{EnetSpec, LambdaRule};
 use crate::model::ModelSpec;
+use crate::sequence::SequenceOptions;
 
 /// What a model predicts from one row of features.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -61,6 +62,10 @@ pub struct Capabilities {
     /// same predictions up to rounding: no step draws rows by position (no
     /// bootstrap, validation split, inner CV fold or mini-batch shuffle).
     pub row_order_invariant: bool,
+    /// Reads long-format data (one row per patient per visit, grouped by a
+    /// patient id and ordered by a visit time) instead of one row per patient:
+    /// the manifest's input contract is [`crate::artifact::InputContract::Sequence`].
+    pub sequence_input: bool,
 }
 
 /// One registered model kind.
@@ -87,6 +92,7 @@ const NONE: Capabilities = Capabilities {
     multiclass: false,
     native_missing: false,
     row_order_invariant: false,
+    sequence_input: false,
 };
 
 /// Every model kind the pipeline trains, classifiers first.
@@ -207,7 +213,25 @@ pub static KINDS: &[ModelKind] = &[
             },
         },
     },
+    ModelKind {
+        name: "lstm",
+        task: Task::Binary,
+        capabilities: Capabilities { device: true, sequence_input: true, ..NONE },
+        example: |seed| ModelSpec::Lstm { options: small_sequence(seed) },
+    },
+    ModelKind {
+        name: "gru",
+        task: Task::Binary,
+        capabilities: Capabilities { device: true, sequence_input: true, ..NONE },
+        example: |seed| ModelSpec::Gru { options: small_sequence(seed) },
+    },
 ];
+
+/// A small recurrent network (8 hidden units) trained for a few epochs.
+fn small_sequence(seed: u64) -> SequenceOptions {
+    let defaults = SequenceOptions::default();
+    SequenceOptions { hidden: 8, train: small_network(seed, defaults.train.clone()), ..defaults }
+}
 
 /// A network's training options cut to a few epochs.
 fn small_network(seed: u64, defaults: TrainOptions) -> TrainOptions {

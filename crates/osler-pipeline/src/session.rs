@@ -12,10 +12,22 @@ use crate::apply::{build_artifact, build_survival_artifact};
 use crate::artifact::Artifact;
 use crate::error::PipelineError;
 use crate::prepare::{DataSpec, prepare};
+use crate::sequence::{SequenceSpec, build_sequence_artifact, prepare_sequences, train_sequences};
 use crate::summary::{Timing, TrainingReport};
 use crate::survival_data::SurvivalSpec;
 use crate::survival_train::{prepare_survival, train_survival};
 use crate::train::{TrainSpec, train};
+
+/// How the training table is laid out, beyond its outcome and predictor columns.
+#[derive(Debug, Clone)]
+pub enum TaskInput {
+    /// One row per patient with a binary or multiclass outcome.
+    Rows,
+    /// One row per patient (or per (start, stop] interval) with a survival outcome.
+    Survival(SurvivalSpec),
+    /// Long format: one row per patient per visit, one outcome per patient.
+    Sequences(SequenceSpec),
+}
 
 /// A training job: what to predict from which columns, the model and CV
 /// settings, and where the artifact goes.
@@ -23,8 +35,8 @@ use crate::train::{TrainSpec, train};
 pub struct TrainingJob {
     /// Outcome and predictor columns (`multiclass` picks the multiclass task).
     pub data: DataSpec,
-    /// The survival outcome's columns: `Some` trains a survival model.
-    pub survival: Option<SurvivalSpec>,
+    /// The table's layout: rows, a survival outcome, or visit sequences.
+    pub input: TaskInput,
     /// Model, preprocessing options, CV, seed, threshold and bootstrap.
     pub spec: TrainSpec,
     /// Artifact directory.
@@ -47,8 +59,8 @@ pub fn run_training(
     let source = loaded.table.source.clone();
     let sha256 = loaded.table.sha256.clone().unwrap_or_default();
     let spec = &job.spec;
-    let (mut artifact, timing) = match &job.survival {
-        Some(surv) => {
+    let (mut artifact, timing) = match &job.input {
+        TaskInput::Survival(surv) => {
             let data = prepare_survival(loaded.table, loaded.schema, &job.data, surv)?;
             let read_seconds = read_seconds + t0.elapsed().as_secs_f64();
             let run = train_survival(&data, spec, on_fold)?;
@@ -61,18 +73,21 @@ pub fn run_training(
             let info = data.data_info(source, sha256);
             (build_survival_artifact(&data, spec, run, info), timing)
         }
-        None => {
+        TaskInput::Rows => {
             let data = prepare(loaded.table, loaded.schema, &job.data)?;
             let read_seconds = read_seconds + t0.elapsed().as_secs_f64();
             let outcome = train(&data, spec, on_fold)?;
-            let timing = Timing {
-                read_seconds,
-                preprocess_seconds: Some(outcome.preprocess_seconds),
-                fit_seconds: outcome.fit_seconds,
-                cv_seconds: outcome.cv_seconds,
-            };
+            let timing = outcome.timing(read_seconds);
             let info = data.data_info(source, sha256);
             (build_artifact(&data, spec, outcome, info), timing)
+        }
+        TaskInput::Sequences(seq) => {
+            let data = prepare_sequences(loaded.table, loaded.schema, &job.data, seq)?;
+            let read_seconds = read_seconds + t0.elapsed().as_secs_f64();
+            let outcome = train_sequences(&data, spec, on_fold)?;
+            let timing = outcome.timing(read_seconds);
+            let info = data.data_info(source, sha256);
+            (build_sequence_artifact(&data, spec, outcome, info), timing)
         }
     };
     artifact.save(&job.out, job.overwrite)?;

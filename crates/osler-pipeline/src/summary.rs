@@ -482,6 +482,7 @@ impl ModelSummary {
             )),
             FittedModel::Mlp(n) => network(&n.summary, &n.log, None),
             FittedModel::DeepSurv(n) => network(&n.summary, &n.log, m.survival.clone()),
+            FittedModel::Sequence(n) => network(&n.summary, &n.log, None),
         }
     }
 }

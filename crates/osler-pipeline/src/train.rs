@@ -161,6 +161,18 @@ pub struct TrainOutcome {
     pub cv_seconds: f64,
 }
 
+impl TrainOutcome {
+    /// The run's timings, with the front end's `read_seconds`.
+    pub fn timing(&self, read_seconds: f64) -> crate::summary::Timing {
+        crate::summary::Timing {
+            read_seconds,
+            preprocess_seconds: Some(self.preprocess_seconds),
+            fit_seconds: self.fit_seconds,
+            cv_seconds: self.cv_seconds,
+        }
+    }
+}
+
 /// Runs `cv` when `spec.cv_folds >= 2` (0 skips it; 1 is an error) and times it.
 pub(crate) fn timed_cv<T>(
     spec: &TrainSpec,

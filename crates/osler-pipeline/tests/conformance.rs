@@ -22,6 +22,11 @@
 //! - 8 threads predicting at once on one loaded artifact get the
 //!   single-thread numbers;
 //! - 1 row and 100,000 rows both predict.
+//!
+//! Kinds that read long-format data (`capabilities.sequence_input`: one row
+//! per patient per visit) meet the same contract on a synthetic visit table,
+//! with one prediction per patient (`support/sequence_conformance.rs`); their
+//! bad input is a duplicated visit or a missing patient-id column.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -35,6 +40,11 @@ use osler_pipeline::{
     Artifact, DataInfo, DataSpec, ModelKind, PipelineError, Task, ThresholdRule, TrainSpec,
     build_artifact, build_survival_artifact, kinds, prepare, train,
 };
+
+#[path = "support/long_cohort.rs"]
+mod long_cohort;
+#[path = "support/sequence_conformance.rs"]
+mod sequence_conformance;
 
 const SEED: u64 = 7;
 const ROWS: usize = 240;
@@ -327,6 +337,10 @@ fn every_registered_kind_meets_the_model_contract() {
     );
     assert!(all.iter().any(|k| k.capabilities.multiclass));
     for kind in all {
+        if kind.capabilities.sequence_input {
+            sequence_conformance::check_kind(kind);
+            continue;
+        }
         check_kind(kind, kind.task);
         if kind.capabilities.multiclass {
             check_kind(kind, Task::Multiclass);

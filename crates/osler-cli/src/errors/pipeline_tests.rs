@@ -7,6 +7,7 @@ use osler_models::ModelError;
 use osler_pipeline::PipelineError;
 use osler_pipeline::analysis::AnalysisError;
 use osler_pipeline::error::{ArtifactProblem, SurvivalRowProblem, TimeOption, TreatmentError};
+use osler_pipeline::sequence::SequenceError;
 
 use crate::CliError;
 
@@ -77,10 +78,18 @@ fn pipeline_variant(e: &PipelineError) -> usize {
         },
         PipelineError::Write { .. } => 54,
         PipelineError::Serialise { .. } => 55,
+        PipelineError::Sequence(q) => match q {
+            SequenceError::ZeroSteps => 56,
+            SequenceError::SingleClassFold { .. } => 57,
+            SequenceError::NoPatients { .. } => 58,
+            SequenceError::NotASequenceModel { .. } => 59,
+            SequenceError::NotASequenceArtifact => 60,
+            SequenceError::ColumnTwice { .. } => 61,
+        },
     }
 }
 
-const PIPELINE_VARIANTS: usize = 56;
+const PIPELINE_VARIANTS: usize = 62;
 
 fn treatment_variant(e: &TreatmentError) -> usize {
     match e {
@@ -283,6 +292,16 @@ fn every_pipeline_error() -> Vec<(PipelineError, u8)> {
             1,
         ),
         (PipelineError::Serialise { source: serde_error() }, 1),
+        (SequenceError::ZeroSteps.into(), 2),
+        (SequenceError::SingleClassFold { fold: 2, rarer_class: 3 }.into(), 2),
+        (SequenceError::NoPatients { source_name: s("v.csv") }.into(), 2),
+        (SequenceError::NotASequenceModel { model: "gbdt" }.into(), 2),
+        (SequenceError::NotASequenceArtifact.into(), 2),
+        (
+            SequenceError::ColumnTwice { column: s("day"), role: "visit time", other: "outcome" }
+                .into(),
+            2,
+        ),
     ]
 }
 

@@ -233,7 +233,9 @@ fn model_description(art: &Artifact) -> String {
                 o.n_trees, o.min_leaf
             )
         }
-        FittedModel::Mlp(_) | FittedModel::DeepSurv(_) => nn::describe(&art.model),
+        FittedModel::Mlp(_) | FittedModel::DeepSurv(_) | FittedModel::Sequence(_) => {
+            nn::describe(&art.model)
+        }
         FittedModel::Gbdt(g) => {
             let o = g.options();
             format!(

@@ -160,7 +160,7 @@ pub(crate) fn model_section(r: &mut Report, art: &Artifact) {
         | FittedModel::Rsf(_)
         | FittedModel::Coxnet(_)
         | FittedModel::Multinomial(_) => {}
-        FittedModel::Mlp(_) | FittedModel::DeepSurv(_) => {
+        FittedModel::Mlp(_) | FittedModel::DeepSurv(_) | FittedModel::Sequence(_) => {
             if let Some(svg) = nn::loss_curves(&art.model) {
                 s.figure(svg, "Training and validation loss per epoch of the final model (training_log.jsonl in the artifact); the kept weights are those of the best validation epoch.");
             }

@@ -1,7 +1,8 @@
-//! The neural networks (MLP, DeepSurv) in the report: their description
+//! The neural networks (MLP, DeepSurv, LSTM/GRU) in the report: their description
 //! and training loss curves.
 
 use osler_pipeline::FittedModel;
+use osler_pipeline::sequence::Cell;
 
 use crate::Plot;
 
@@ -12,9 +13,21 @@ const BURN_VERSION: &str = "0.22.1";
 /// empty for other models.
 pub(crate) fn describe(model: &FittedModel) -> String {
     let (kind, hidden, t, s) = match model {
-        FittedModel::Mlp(m) => ("MLP classifier", &m.options.hidden, &m.options.train, &m.summary),
-        FittedModel::DeepSurv(m) => {
-            ("DeepSurv (Cox partial likelihood)", &m.options.hidden, &m.options.train, &m.summary)
+        FittedModel::Mlp(m) => {
+            ("MLP classifier", &m.options.hidden[..], &m.options.train, &m.summary)
+        }
+        FittedModel::DeepSurv(m) => (
+            "DeepSurv (Cox partial likelihood)",
+            &m.options.hidden[..],
+            &m.options.train,
+            &m.summary,
+        ),
+        FittedModel::Sequence(m) => {
+            let kind = match m.arch.cell {
+                Cell::Lstm => "LSTM sequence classifier (latest visits)",
+                Cell::Gru => "GRU sequence classifier (latest visits)",
+            };
+            (kind, std::slice::from_ref(&m.arch.hidden), &m.train, &m.summary)
         }
         _ => return String::new(),
     };

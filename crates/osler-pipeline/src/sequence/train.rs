@@ -1,0 +1,165 @@
+//! Cross-validation over patients and the final fit of a sequence model.
+
+use std::time::Instant;
+
+use osler_data::{Matrix, PreprocessOptions, Preprocessor, SplitMix64};
+use osler_eval::youden_threshold;
+use osler_nn::sequence::SequenceClassifier;
+
+use super::SequenceError;
+use super::predict::{pack, predict_packed};
+use super::prepare::PreparedSequences;
+use crate::apply::{TaskFields, assemble};
+use crate::artifact::{Artifact, DataInfo, InputContract};
+use crate::contract::nn_error;
+use crate::cv::{CvSummary, OutOfFold, TestFold, binary_cv_metrics, repeated_folds};
+use crate::error::PipelineError;
+use crate::model::FittedModel;
+use crate::registry::Task;
+use crate::train::{FittedPipeline, ThresholdRule, TrainOutcome, TrainSpec, timed_cv, timed_fit};
+
+/// Fits the preprocessing (imputation, standardisation, encoding) on the
+/// visits of `patients` only, applies it to every visit row, and fits the
+/// sequence model on those patients' sequences. Returns the fit and the
+/// design rows of all visits (for predicting the other patients).
+fn fit_on_patients(
+    data: &PreparedSequences,
+    spec: &TrainSpec,
+    patients: &[usize],
+) -> Result<(FittedPipeline, Matrix), PipelineError> {
+    let (cell, options) = spec
+        .model
+        .sequence()
+        .ok_or(SequenceError::NotASequenceModel { model: spec.model.name() })?;
+    let rows: Vec<usize> =
+        patients.iter().flat_map(|&p| data.groups.rows[p].iter().copied()).collect();
+    let preprocess = PreprocessOptions {
+        impute: true,
+        missing_indicators: spec.missing_indicators,
+        standardize: true,
+    };
+    let preprocessor =
+        Preprocessor::fit(&data.table, &data.schema, &data.features, &rows, preprocess)?;
+    let x = preprocessor.transform(&data.table, None)?;
+    let sequences = pack(&x, &data.groups, patients, data.steps);
+    let y: Vec<f64> = patients.iter().map(|&p| data.y[p]).collect();
+    let arch = options.arch(cell, x.cols());
+    let names = preprocessor.output_names();
+    let (model, model_seconds) = timed_fit(spec, &names, || {
+        SequenceClassifier::fit(&sequences, &y, &arch, &options.train).map_err(nn_error)
+    })?;
+    let model = FittedModel::Sequence(model);
+    let threshold = match spec.threshold {
+        ThresholdRule::Fixed(t) => t,
+        ThresholdRule::Youden => {
+            let p = predict_packed(&model, &x, &data.groups, patients, data.steps)?;
+            let yb: Vec<bool> = y.iter().map(|&v| v == 1.0).collect();
+            youden_threshold(&yb, &p)?
+        }
+    };
+    let fitted = FittedPipeline { preprocessor, model, threshold, fallback: None, model_seconds };
+    Ok((fitted, x))
+}
+
+/// Repeated stratified k-fold cross-validation over patients (all visits of
+/// a patient in one fold, folds stratified on the patient outcome), with the
+/// preprocessing and model fitted on each fold's training patients only.
+fn cross_validate(
+    data: &PreparedSequences,
+    spec: &TrainSpec,
+    on_fold: &mut dyn FnMut(),
+) -> Result<(CvSummary, OutOfFold), PipelineError> {
+    let (k, repeats) = (spec.cv_folds, spec.cv_repeats.max(1));
+    let cv_spec = TrainSpec { model: spec.model.for_cv(), ..spec.clone() };
+    let mut rng = SplitMix64::new(spec.seed);
+    let mut p_sum = vec![0.0; data.y.len()];
+    let mut folds: Vec<TestFold> = Vec::new();
+    let first_fold = repeated_folds(&data.y, None, k, repeats, &mut rng, |f, train, test| {
+        let (fitted, x) = fit_on_patients(data, &cv_spec, train)?;
+        let p = predict_packed(&fitted.model, &x, &data.groups, test, data.steps)?;
+        let y: Vec<bool> = test.iter().map(|&i| data.y[i] == 1.0).collect();
+        if y.iter().all(|&b| b) || !y.iter().any(|&b| b) {
+            let events = data.events();
+            let rarer_class = events.min(data.y.len() - events);
+            return Err(SequenceError::SingleClassFold { fold: f + 1, rarer_class }.into());
+        }
+        for (&i, &pi) in test.iter().zip(&p) {
+            p_sum[i] += pi;
+        }
+        folds.push(TestFold { y, p, threshold: fitted.threshold });
+        on_fold();
+        Ok(())
+    })?;
+    let p: Vec<f64> = p_sum.iter().map(|s| s / repeats as f64).collect();
+    let y: Vec<bool> = data.y.iter().map(|&v| v == 1.0).collect();
+    let (threshold, metrics) = binary_cv_metrics(&y, &p, &folds, spec.bootstrap, &mut rng)?;
+    let summary = CvSummary {
+        folds: k,
+        repeats,
+        grouped: true,
+        bootstrap_replicates: spec.bootstrap,
+        threshold_rule: Some(spec.threshold),
+        threshold: Some(threshold),
+        eval_times: None,
+        metrics,
+        fallbacks: 0,
+    };
+    let oof = OutOfFold {
+        y: data.y.clone(),
+        p,
+        time: None,
+        survival: None,
+        probabilities: None,
+        fold: first_fold,
+    };
+    Ok((summary, oof))
+}
+
+/// Cross-validates over patients (unless `spec.cv_folds == 0`), then fits the
+/// final preprocessing and sequence model on every patient. `spec.model` must
+/// be a sequence model ([`crate::ModelSpec::Lstm`] or [`crate::ModelSpec::Gru`]);
+/// `on_fold` is called after each CV fit.
+pub fn train_sequences(
+    data: &PreparedSequences,
+    spec: &TrainSpec,
+    on_fold: &mut dyn FnMut(),
+) -> Result<TrainOutcome, PipelineError> {
+    if spec.model.sequence().is_none() {
+        return Err(SequenceError::NotASequenceModel { model: spec.model.name() }.into());
+    }
+    let (cv, cv_seconds) = timed_cv(spec, || cross_validate(data, spec, on_fold))?;
+    let t1 = Instant::now();
+    let all: Vec<usize> = (0..data.y.len()).collect();
+    let (fitted, _) = fit_on_patients(data, spec, &all)?;
+    let fit_seconds = fitted.model_seconds;
+    let preprocess_seconds = t1.elapsed().as_secs_f64() - fit_seconds;
+    Ok(TrainOutcome { fitted, cv, fit_seconds, preprocess_seconds, cv_seconds })
+}
+
+/// Builds the artifact of a finished sequence training run: the manifest's
+/// input contract names the patient-id and visit-time columns and the steps.
+pub fn build_sequence_artifact(
+    data: &PreparedSequences,
+    spec: &TrainSpec,
+    outcome: TrainOutcome,
+    data_info: DataInfo,
+) -> Artifact {
+    let fitted = outcome.fitted;
+    let fields = TaskFields {
+        task: Task::Binary,
+        target: data.target.clone(),
+        levels: data.levels.clone(),
+        classes: None,
+        threshold: fitted.threshold,
+        model_note: None,
+        survival: None,
+        schema: data.schema.clone(),
+        features: data.features.clone(),
+        input: InputContract::Sequence {
+            id: data.groups.id_column.clone(),
+            time: data.groups.time_column.clone(),
+            steps: data.steps,
+        },
+    };
+    assemble(fields, spec, &fitted.preprocessor, fitted.model, outcome.cv, data_info)
+}
