@@ -79,3 +79,83 @@ pub fn dataset(d: &DatasetDescription) -> String {
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use osler_data::catalog::{ColumnDescription, DatasetEntry, DefaultsDescription};
+    use osler_data::schema::{Kind, Role};
+
+    use super::*;
+
+    #[test]
+    fn dataset_list_prints_one_line_per_dataset() {
+        let list = DatasetList {
+            datasets: vec![DatasetEntry {
+                name: "toy".into(),
+                rows: 12,
+                columns: 3,
+                task: Some("binary: y".into()),
+                title: None,
+            }],
+        };
+        assert_eq!(
+            dataset_list(&list),
+            "name                         rows  columns  task\n\
+             toy                            12        3  binary: y\n"
+        );
+    }
+
+    #[test]
+    fn dataset_prints_columns_defaults_and_provenance() {
+        let column = ColumnDescription {
+            name: "glucose".into(),
+            kind: Kind::Numeric,
+            role: Role::Feature,
+            unit: Some("mg/dL".into()),
+            missing: 5,
+            missing_codes: vec!["0".into()],
+            min: Some(0.0),
+            max: Some(200.0),
+            min_exclusive: true,
+            max_exclusive: false,
+            levels: None,
+            description: None,
+            valid_text: "0 < x <= 200 mg/dL".into(),
+        };
+        let d = DatasetDescription {
+            name: "toy".into(),
+            title: "A toy dataset".into(),
+            task: "binary: y".into(),
+            rows: 12,
+            n_columns: 101,
+            columns: vec![column],
+            defaults: Some(DefaultsDescription {
+                kind: Kind::Numeric,
+                role: Role::Feature,
+                unit: Some("log2".into()),
+                description: Some("expression".into()),
+                columns: 100,
+                missing: 0,
+            }),
+            citation: "Someone (2020)".into(),
+            licence: "CC0".into(),
+            source: "made up".into(),
+            positive: None,
+            sha256: None,
+        };
+        let text = dataset(&d);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[..3], ["toy", "A toy dataset", ""]);
+        assert_eq!(lines[5], "columns:  101");
+        assert_eq!(
+            lines[8],
+            "glucose                    numeric      feature        5  mg/dL      \
+             0 < x <= 200 mg/dL  (missing codes: 0)"
+        );
+        assert_eq!(
+            lines[9],
+            "... and 100 more columns (numeric, feature) with 0 missing values, unit log2: expression"
+        );
+        assert!(text.ends_with("\ncitation: Someone (2020)\nlicence:  CC0\nsource:   made up\n"));
+    }
+}

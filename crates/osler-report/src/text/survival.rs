@@ -155,3 +155,131 @@ pub fn cox(fit: &CoxAnalysis) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use osler_pipeline::analysis::survival::{
+        CoxCoefficientRow, CoxTiming, KmAtTimes, KmGroup, PhTestResult, PhTestRow, TestResult,
+    };
+
+    use super::*;
+
+    fn group(name: &str, median: Option<f64>, at_times: Option<KmAtTimes>) -> KmGroup {
+        KmGroup {
+            group: name.into(),
+            n: 10.0,
+            events: 4.0,
+            time: vec![2.0, 5.0],
+            survival: vec![0.9, 0.8],
+            se: vec![Some(0.09), Some(0.13)],
+            at_risk: vec![10.0, 6.0],
+            n_event: vec![1.0, 1.0],
+            n_censor: vec![0.0, 3.0],
+            lower: vec![Some(0.7), Some(0.6)],
+            upper: vec![Some(1.0), Some(1.0)],
+            cumulative_hazard: vec![0.1, 0.27],
+            median,
+            median_ci95: [Some(3.0), None],
+            at_times,
+        }
+    }
+
+    #[test]
+    fn km_prints_medians_and_the_survival_table() {
+        let at = KmAtTimes { time: vec![5.0], survival: vec![0.8], at_risk: vec![6.0] };
+        let analysis = KmAnalysis {
+            groups: vec![group("sex=F", Some(7.5), Some(at)), group("sex=M", None, None)],
+            conf_type: "log".into(),
+        };
+        let text = km(&analysis);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "sex=F: n = 10.0, events = 4.0, median = 7.50000 (95% CI 3.00000 to NA)",
+                "          time   survival  at risk",
+                "       5.00000     0.8000 6.0",
+                "sex=M: n = 10.0, events = 4.0, median = not reached (95% CI 3.00000 to NA)",
+            ]
+        );
+        assert!(text.ends_with('\n'));
+    }
+
+    #[test]
+    fn logrank_prints_a_row_per_group_and_the_test() {
+        let test = LogrankAnalysis {
+            chisq: 0.8,
+            df: 1,
+            p: 0.37,
+            rho: 0.0,
+            groups: vec!["A".into(), "B".into()],
+            n: vec![3.0, 4.0],
+            observed: vec![2.0, 1.0],
+            expected: vec![1.25, 1.75],
+        };
+        let text = logrank(&test);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "group                           N   observed   expected");
+        assert_eq!(lines[1], "A                               3          2     1.2500");
+        assert_eq!(lines[4], "chisq = 0.800000 on 1 df, p = 0.37");
+        assert_eq!(lines.len(), 5);
+    }
+
+    #[test]
+    fn cox_prints_coefficients_tests_and_the_ph_test() {
+        let test = TestResult { statistic: 12.5, df: 1, p: 0.0004 };
+        let fit = CoxAnalysis {
+            coefficients: vec![CoxCoefficientRow {
+                name: "age".into(),
+                coef: 0.05,
+                exp_coef: 0.05f64.exp(),
+                se: 0.01,
+                robust_se: None,
+                z: 5.0,
+                p: 5.7e-7,
+                exp_coef_ci95: [1.03, 1.07],
+            }],
+            loglik: -100.25,
+            loglik_null: -106.5,
+            concordance: 0.6612,
+            n: 50,
+            events: 20.0,
+            n_dropped_missing: 2,
+            ties: "efron".into(),
+            iterations: 4,
+            likelihood_ratio_test: test,
+            wald_test: test,
+            score_test: test,
+            timing: CoxTiming {
+                read_seconds: 0.0,
+                fit_seconds: 0.0,
+                fit_cpu_seconds: None,
+                concordance_seconds: 0.0,
+                concordance_cpu_seconds: None,
+            },
+            ph_test: Some(PhTestResult {
+                covariates: vec![PhTestRow {
+                    name: "age".into(),
+                    rho: -0.12,
+                    chisq: 0.5,
+                    df: 1,
+                    p: 0.48,
+                }],
+                global: TestResult { statistic: 0.5, df: 1, p: 0.48 },
+            }),
+        };
+        let text = cox(&fit);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "n = 50, events = 20 (2 rows with missing covariates dropped)");
+        assert_eq!(
+            lines[2],
+            "age                         0.050000      1.051    0.01000     5.00     5.7e-7         1.030 to 1.070"
+        );
+        assert!(lines.contains(&"concordance = 0.6612"));
+        assert!(lines.contains(&"Wald test             = 12.500 on 1 df, p = 0.00040"));
+        assert_eq!(
+            lines[lines.len() - 1],
+            "GLOBAL                                0.5000    1       0.48"
+        );
+    }
+}
