@@ -38,25 +38,11 @@ pub fn datasets(args: DatasetsArgs) -> CliResult {
             if json {
                 return print_json(&list);
             }
-            println!("{:<26} {:>6} {:>8}  task", "name", "rows", "columns");
-            for d in list.datasets {
-                println!(
-                    "{:<26} {:>6} {:>8}  {}",
-                    d.name,
-                    d.rows,
-                    d.columns,
-                    d.task.unwrap_or_default()
-                );
-            }
+            print!("{}", osler_report::text::dataset_list(&list));
             Ok(())
         }
         DatasetsCommand::Show { name, json } => show(&name, json),
     }
-}
-
-/// A kind or role as its schema word (`numeric`, `feature`).
-fn word<T: serde::Serialize>(v: T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
 }
 
 fn show(name: &str, json: bool) -> CliResult {
@@ -64,43 +50,7 @@ fn show(name: &str, json: bool) -> CliResult {
     if json {
         return print_json(&d);
     }
-    println!("{}\n{}\n", d.name, d.title);
-    println!("task:     {}", d.task);
-    println!("rows:     {}", d.rows);
-    println!("columns:  {}\n", d.n_columns);
-    println!(
-        "{:<26} {:<12} {:<8} {:>7}  {:<10} valid range / levels",
-        "column", "kind", "role", "missing", "unit"
-    );
-    for c in &d.columns {
-        let codes = if c.missing_codes.is_empty() {
-            String::new()
-        } else {
-            format!("  (missing codes: {})", c.missing_codes.join(", "))
-        };
-        println!(
-            "{:<26} {:<12} {:<8} {:>7}  {:<10} {}{codes}",
-            c.name,
-            word(c.kind),
-            word(c.role),
-            c.missing,
-            c.unit.clone().unwrap_or_default(),
-            c.valid_text
-        );
-    }
-    // Columns covered by the schema's `[defaults]` (e.g. genes) are summarised, not listed.
-    if let Some(g) = d.defaults.as_ref().filter(|g| g.columns > 0) {
-        println!(
-            "... and {} more columns ({}, {}) with {} missing values{}: {}",
-            g.columns,
-            word(g.kind),
-            word(g.role),
-            g.missing,
-            g.unit.as_ref().map(|u| format!(", unit {u}")).unwrap_or_default(),
-            g.description.clone().unwrap_or_default()
-        );
-    }
-    println!("\ncitation: {}\nlicence:  {}\nsource:   {}", d.citation, d.licence, d.source);
+    print!("{}", osler_report::text::dataset(&d));
     Ok(())
 }
 

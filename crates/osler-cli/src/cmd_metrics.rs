@@ -6,7 +6,7 @@ use osler_eval::BinaryMetrics;
 use osler_pipeline::analysis::metrics::{MetricsRequest, score_metrics};
 
 use crate::CliResult;
-use crate::output::{num, print_json};
+use crate::output::print_json;
 
 #[derive(Args)]
 pub struct MetricsArgs {
@@ -42,16 +42,11 @@ pub fn metrics(a: MetricsArgs) -> CliResult {
     if a.json {
         return print_json(&m);
     }
-    print_metrics(&m.metrics);
-    let [lo, hi] = m.auroc_ci95_delong;
-    println!("{:<24} {} to {} (DeLong)", "AUROC 95% CI", num(lo, 4), num(hi, 4));
+    print!("{}", osler_report::text::prediction_metrics(&m));
     Ok(())
 }
 
-/// Readable metric table.
+/// Prints the metric table of [`osler_report::text::metrics`].
 pub fn print_metrics(m: &BinaryMetrics) {
-    println!("n = {}, events = {}, threshold = {}", m.n, m.events, m.threshold);
-    for (name, v) in m.values() {
-        println!("{name:<24} {}", num(v, 6));
-    }
+    print!("{}", osler_report::text::metrics(m));
 }

@@ -1,21 +1,18 @@
 //! `osler survival km | logrank | cox`: flags to an
 //! [`osler_pipeline::analysis::survival`] request, and its result as
-//! readable tables or one JSON object.
+//! the tables of [`osler_report::text`] or one JSON object.
 
 use std::time::Instant;
 
 use clap::{Args, Subcommand, ValueEnum};
 
 use osler_models::survival::{ConfType, Ties};
-use osler_pipeline::analysis::survival::{
-    self as analysis, CoxAnalysis, CoxRequest, KmAnalysis, KmRequest, LogrankAnalysis,
-    LogrankRequest,
-};
+use osler_pipeline::analysis::survival::{self as analysis, CoxRequest, KmRequest, LogrankRequest};
 use osler_pipeline::survival_data::SurvivalSpec;
 
 use crate::CliResult;
 use crate::input::DataArgs;
-use crate::output::{json_num, num, print_json, pval};
+use crate::output::print_json;
 
 #[derive(Args)]
 pub struct SurvivalArgs {
@@ -158,39 +155,8 @@ fn km(a: KmArgs) -> CliResult {
     if a.outcome.json {
         return print_json(&km);
     }
-    print_km(&km);
+    print!("{}", osler_report::text::km(&km));
     Ok(())
-}
-
-/// Optional numbers as R prints them: `NA` when absent.
-fn or_na(x: Option<f64>) -> String {
-    x.filter(|m| m.is_finite()).map_or("NA".into(), |m| num(m, 6))
-}
-
-fn print_km(km: &KmAnalysis) {
-    for g in &km.groups {
-        println!(
-            "{}: n = {}, events = {}, median = {} (95% CI {} to {})",
-            g.group,
-            json_num(g.n),
-            json_num(g.events),
-            g.median.filter(|m| m.is_finite()).map_or("not reached".into(), |m| num(m, 6)),
-            or_na(g.median_ci95[0]),
-            or_na(g.median_ci95[1]),
-        );
-        if let Some(at) = &g.at_times {
-            println!("  {:>12} {:>10} {:>8}", "time", "survival", "at risk");
-            for i in 0..at.time.len() {
-                // The at-risk count is printed as its JSON number, unpadded.
-                println!(
-                    "  {:>12} {:>10} {}",
-                    num(at.time[i], 6),
-                    num(at.survival[i], 4),
-                    json_num(at.at_risk[i])
-                );
-            }
-        }
-    }
 }
 
 fn logrank(a: LogrankArgs) -> CliResult {
@@ -201,22 +167,8 @@ fn logrank(a: LogrankArgs) -> CliResult {
     if a.outcome.json {
         return print_json(&t);
     }
-    print_logrank(&t);
+    print!("{}", osler_report::text::logrank(&t));
     Ok(())
-}
-
-fn print_logrank(t: &LogrankAnalysis) {
-    println!("{:<24} {:>8} {:>10} {:>10}", "group", "N", "observed", "expected");
-    for i in 0..t.groups.len() {
-        println!(
-            "{:<24} {:>8} {:>10} {:>10}",
-            t.groups[i],
-            t.n[i],
-            t.observed[i],
-            num(t.expected[i], 5)
-        );
-    }
-    println!("\nchisq = {} on {} df, p = {}", num(t.chisq, 6), t.df, pval(t.p));
 }
 
 fn cox(a: CoxArgs) -> CliResult {
@@ -240,68 +192,6 @@ fn cox(a: CoxArgs) -> CliResult {
     if a.outcome.json {
         return print_json(&fit);
     }
-    print_cox(&fit);
+    print!("{}", osler_report::text::cox(&fit));
     Ok(())
-}
-
-fn print_cox(fit: &CoxAnalysis) {
-    let dropped = fit.n_dropped_missing;
-    println!(
-        "n = {}, events = {}{}",
-        fit.n,
-        fit.events,
-        if dropped > 0 {
-            format!(" ({dropped} rows with missing covariates dropped)")
-        } else {
-            String::new()
-        }
-    );
-    println!(
-        "{:<24} {:>11} {:>10} {:>10} {:>8} {:>10} {:>22}",
-        "", "coef", "exp(coef)", "se(coef)", "z", "p", "exp(coef) 95% CI"
-    );
-    for r in &fit.coefficients {
-        println!(
-            "{:<24} {:>11} {:>10} {:>10} {:>8} {:>10} {:>22}",
-            r.name,
-            num(r.coef, 5),
-            num(r.exp_coef, 4),
-            num(r.se, 4),
-            num(r.z, 3),
-            pval(r.p),
-            format!("{} to {}", num(r.exp_coef_ci95[0], 4), num(r.exp_coef_ci95[1], 4))
-        );
-    }
-    println!("\nconcordance = {}", num(fit.concordance, 4));
-    println!("log-likelihood = {} (null {})", num(fit.loglik, 10), num(fit.loglik_null, 10));
-    let tests = [
-        ("likelihood ratio test", &fit.likelihood_ratio_test),
-        ("Wald test", &fit.wald_test),
-        ("score (log-rank) test", &fit.score_test),
-    ];
-    for (name, t) in tests {
-        println!("{name:<21} = {} on {} df, p = {}", num(t.statistic, 5), t.df, pval(t.p));
-    }
-    if let Some(p) = &fit.ph_test {
-        println!("\nproportional-hazards test (scaled Schoenfeld residuals, KM time transform):");
-        println!("{:<24} {:>8} {:>10} {:>4} {:>10}", "", "rho", "chisq", "df", "p");
-        for r in &p.covariates {
-            println!(
-                "{:<24} {:>8} {:>10} {:>4} {:>10}",
-                r.name,
-                num(r.rho, 3),
-                num(r.chisq, 4),
-                r.df,
-                pval(r.p)
-            );
-        }
-        println!(
-            "{:<24} {:>8} {:>10} {:>4} {:>10}",
-            "GLOBAL",
-            "",
-            num(p.global.statistic, 4),
-            p.global.df,
-            pval(p.global.p)
-        );
-    }
 }

@@ -8,13 +8,12 @@ use std::path::PathBuf;
 use clap::Args;
 
 use osler_pipeline::survival_data::SurvivalSpec;
-use osler_pipeline::treatment::report::{ArmReport, RatioReport, WaldReport};
 use osler_pipeline::treatment::{
-    OutcomeSpec, TreatmentAnalysis, TreatmentReport, TreatmentSpec, analyse, conform_trial,
+    OutcomeSpec, TreatmentReport, TreatmentSpec, analyse, conform_trial,
 };
 
 use crate::input::DataArgs;
-use crate::output::{interval, num, print_json, pval, write_atomic};
+use crate::output::{print_json, write_atomic};
 use crate::{CliError, CliResult};
 
 #[derive(Args)]
@@ -118,113 +117,6 @@ pub fn treatment(a: TreatmentArgs) -> CliResult {
     if a.json {
         return print_json(&report);
     }
-    print_text(&t, &report);
+    print!("{}", osler_report::text::treatment(&report));
     Ok(())
-}
-
-fn show_ratio(name: &str, r: Option<&RatioReport>) {
-    if let Some(r) = r {
-        println!(
-            "{name:<26} {} (95% CI {}), p = {}",
-            num(r.estimate, 4),
-            interval(Some(r.ci95), 4),
-            pval(r.p)
-        );
-    }
-}
-
-fn print_text(t: &TreatmentAnalysis, r: &TreatmentReport) {
-    println!(
-        "{} patients: arm '{}' = {} (treated) vs {} (reference)",
-        t.n, t.arms.column, t.arms.treated, t.arms.reference
-    );
-    for (level, a) in &r.arms {
-        let (n, events, extra) = match a {
-            ArmReport::Binary { n, events, risk, .. } if risk.is_finite() => {
-                (n, events, format!(", risk {}", num(*risk, 4)))
-            }
-            ArmReport::Binary { n, events, .. } => (n, events, ", median not reached".into()),
-            ArmReport::Survival { n, events, median, .. } => {
-                let med = median
-                    .filter(|m| m.is_finite())
-                    .map_or("not reached".into(), |m| m.to_string());
-                (n, events, format!(", median {med}"))
-            }
-        };
-        println!("  {level}: n = {n}, events = {events}{extra}");
-    }
-    show_ratio("hazard ratio", r.hazard_ratio.as_ref());
-    show_ratio("hazard ratio (adjusted)", r.hazard_ratio_adjusted.as_ref().map(|a| &a.ratio));
-    show_ratio("odds ratio", r.odds_ratio.as_ref());
-    show_ratio("odds ratio (adjusted)", r.odds_ratio_adjusted.as_ref().map(|a| &a.ratio));
-    if let Some(l) = &r.logrank {
-        println!(
-            "{:<26} chisq = {} on {} df, p = {}",
-            "log-rank",
-            num(l.chisq, 5),
-            l.df,
-            pval(l.p)
-        );
-    }
-    if let Some(rm) = &r.rmst {
-        let d = &rm.difference;
-        println!(
-            "{:<26} {} (95% CI {}, p = {}) at tau = {}",
-            "RMST difference",
-            num(d.estimate, 5),
-            interval(Some(d.ci95), 4),
-            pval(d.p),
-            rm.tau
-        );
-    }
-    let rd = &r.risk_difference;
-    if let Some(WaldReport { estimate, ci95, p, .. }) =
-        rd.estimate.filter(|w| w.estimate.is_finite())
-    {
-        let at = rd.horizon.filter(|h| h.is_finite()).map_or(String::new(), |h| format!(" at {h}"));
-        println!(
-            "{:<26} {} (95% CI {}, p = {}){at}",
-            "risk difference",
-            num(estimate, 4),
-            interval(Some(ci95), 4),
-            pval(p)
-        );
-    }
-    if let Some(h) = &t.heterogeneity {
-        println!("\ninteraction with the arm (Wald):");
-        for i in &h.interactions {
-            match (i.chisq, i.p_value) {
-                (Some(c), Some(p)) => println!(
-                    "  {:<24} chisq = {} on {} df, p = {}",
-                    i.covariate,
-                    num(c, 4),
-                    i.df,
-                    pval(p)
-                ),
-                _ => println!(
-                    "  {:<24} not estimable: {}",
-                    i.covariate,
-                    i.note.clone().unwrap_or_default()
-                ),
-            }
-        }
-        if let Some(g) = h.global {
-            println!(
-                "  {:<24} LR chisq = {} on {} df, p = {}",
-                "all (global)",
-                num(g.chisq, 4),
-                g.df,
-                pval(g.p_value)
-            );
-        }
-    }
-    if let Some(b) = &t.benefit {
-        let c = b.c_for_benefit.map_or("not estimable".into(), |c| num(c.c_index, 4));
-        println!(
-            "\npredicted benefit ({} T-learner, {}-fold cross-fitted): mean {}, C-for-benefit {c}",
-            b.model,
-            b.folds,
-            num(b.mean_predicted, 4)
-        );
-    }
 }

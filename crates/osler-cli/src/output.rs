@@ -1,11 +1,16 @@
-//! Printing results: one JSON object with `--json`, readable tables otherwise;
-//! output files written atomically (temp file + rename).
+//! Printing results: one JSON object with `--json`, otherwise the readable
+//! tables of [`osler_report::text`]; output files written atomically (temp
+//! file + rename).
 
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::{CliError, CliResult};
+
+// The table formatting lives in `osler_report`, shared with the HTML reports
+// and the text renderings; these short names are the ones the commands use.
+pub use osler_report::format::{fmt_interval as interval, fmt_num as num, fmt_p as pval};
 
 /// Prints one pretty JSON object on stdout, keys in sorted order (as a
 /// `serde_json::Value` holds them), whatever the order of a struct's fields.
@@ -21,25 +26,4 @@ pub fn print_json<T: Serialize>(v: &T) -> CliResult {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> CliResult {
     osler_data::atomic::write_file(path, bytes)
         .map_err(|e| CliError::user(format!("cannot write {}: {e}", path.display())))
-}
-
-/// Formats a number with `sig` significant digits for tables (NaN as "-").
-pub fn num(x: f64, sig: usize) -> String {
-    osler_report::format::fmt_num(x, sig)
-}
-
-/// Formats a p-value like R's `format.pval`.
-pub fn pval(p: f64) -> String {
-    osler_report::format::fmt_p(p)
-}
-
-/// `[lo, hi]` as "lo to hi".
-pub fn interval(ci: Option<[f64; 2]>, sig: usize) -> String {
-    osler_report::fmt_interval(ci, sig)
-}
-
-/// A number as its JSON value prints (`432.0`, `null` for NaN): the form
-/// earlier versions showed for counts held as floating point.
-pub fn json_num(x: f64) -> String {
-    serde_json::Value::from(x).to_string()
 }

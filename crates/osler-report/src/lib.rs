@@ -17,6 +17,9 @@
 //!   tables, figures and callouts into a complete, printable HTML5 document.
 //! * [`format`](mod@format): number formatting for tables ([`fmt_num`],
 //!   [`fmt_p`], [`fmt_ci`]).
+//! * [`text`]: the plain-text tables of typed results (survival analyses,
+//!   a trial's effects, metric panels, the shipped datasets) that terminal
+//!   front ends print.
 //!
 //! All caller-provided text is escaped with [`escape`]; SVG markup passed to
 //! [`Section::figure`](html::Section::figure) is inserted verbatim (trusted).
@@ -58,6 +61,7 @@ pub mod compose;
 pub mod format;
 pub mod html;
 pub mod svg;
+pub mod text;
 
 pub use compose::{ReportError, artifact_report, treatment_report};
 pub use format::{fmt_ci, fmt_interval, fmt_num, fmt_p};

@@ -1,0 +1,74 @@
+//! The binary metric panel.
+
+use std::fmt::Write;
+
+use osler_eval::BinaryMetrics;
+use osler_pipeline::analysis::metrics::PredictionMetrics;
+
+use crate::format::fmt_num;
+
+/// A binary metric panel: `n = N, events = E, threshold = T`, then one line
+/// per metric of [`BinaryMetrics::values`] (name, value to 6 significant
+/// digits).
+pub fn metrics(m: &BinaryMetrics) -> String {
+    // Writing to a String cannot fail: the `fmt::Result`s below are ignored.
+    let mut out = String::new();
+    let _ = writeln!(out, "n = {}, events = {}, threshold = {}", m.n, m.events, m.threshold);
+    for (name, v) in m.values() {
+        let _ = writeln!(out, "{name:<24} {}", fmt_num(v, 6));
+    }
+    out
+}
+
+/// The metrics of saved predictions: the panel of [`metrics`] followed by
+/// DeLong's 95% interval of the AUROC (DeLong, DeLong & Clarke-Pearson 1988).
+pub fn prediction_metrics(m: &PredictionMetrics) -> String {
+    let mut out = metrics(&m.metrics);
+    let [lo, hi] = m.auroc_ci95_delong;
+    let _ =
+        writeln!(out, "{:<24} {} to {} (DeLong)", "AUROC 95% CI", fmt_num(lo, 4), fmt_num(hi, 4));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panel() -> BinaryMetrics {
+        BinaryMetrics {
+            auroc: 0.8125,
+            average_precision: 0.75,
+            brier: 0.18,
+            log_loss: 0.52,
+            calibration_intercept: 0.1,
+            calibration_slope: 0.9,
+            ece: 0.05,
+            accuracy: 0.7,
+            sensitivity: 0.6,
+            specificity: 0.8,
+            ppv: 0.75,
+            npv: f64::NAN,
+            threshold: 0.5,
+            n: 10,
+            events: 5,
+        }
+    }
+
+    #[test]
+    fn metrics_prints_the_header_and_one_line_per_metric() {
+        let text = metrics(&panel());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "n = 10, events = 5, threshold = 0.5");
+        assert_eq!(lines[1], "auroc                    0.812500");
+        assert_eq!(lines[lines.len() - 1], "npv                      —");
+        assert_eq!(lines.len(), 1 + BinaryMetrics::NAMES.len());
+    }
+
+    #[test]
+    fn prediction_metrics_adds_the_delong_interval() {
+        let m = PredictionMetrics { metrics: panel(), auroc_ci95_delong: [0.6583, 1.0] };
+        let text = prediction_metrics(&m);
+        assert!(text.starts_with(&metrics(&panel())));
+        assert!(text.ends_with("AUROC 95% CI             0.6583 to 1.000 (DeLong)\n"));
+    }
+}
