@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod api;
 pub mod apply;
 pub mod apply_multiclass;
 pub mod artifact;

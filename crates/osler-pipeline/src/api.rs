@@ -1,0 +1,55 @@
+//! The front ends' facade: every name a command line, a service or a binding
+//! needs, in one place, grouped by job. A front end builds a request from
+//! these types, calls one function and renders the typed result; it needs no
+//! other module of this crate and none of the crates below it.
+//!
+//! - **Train**: [`TrainingJob`] (a [`DataSpec`], a [`TaskInput`] and a
+//!   [`TrainSpec`] with its [`ModelSpec`]) -> [`run_training`] ->
+//!   [`Artifact`] + [`TrainingReport`]. The model kinds are listed by [`kinds`].
+//! - **Use an artifact**: [`Artifact::load`], then `predict`, `predict_classes`,
+//!   `predict_survival`, `predict_sequences`, `evaluate*`; the JSON shapes are
+//!   [`PredictionReport`], [`EvaluationReport`] and their survival twins.
+//! - **Analyses**: [`kaplan_meier`], [`logrank`], [`cox`] (survival),
+//!   [`score_metrics`] (any predictions), [`analyse`] (a two-arm trial).
+//! - **Errors**: [`PipelineError`] and [`AnalysisError`], with the model,
+//!   network and metric errors they wrap.
+
+pub use crate::analysis::AnalysisError;
+pub use crate::analysis::metrics::{MetricsRequest, score_metrics};
+pub use crate::analysis::prediction::{
+    EvaluationReport, PredictionReport, SurvivalEvaluationReport, SurvivalPredictionReport,
+};
+pub use crate::analysis::survival::{
+    CoxRequest, KmRequest, LogrankRequest, cox, kaplan_meier, logrank,
+};
+pub use crate::artifact::{Artifact, InputContract};
+pub use crate::enet::{EnetSpec, LambdaRule};
+pub use crate::error::{
+    ArtifactProblem, PipelineError, SurvivalRowProblem, TimeOption, TreatmentError,
+};
+pub use crate::model::ModelSpec;
+pub use crate::prepare::DataSpec;
+pub use crate::registry::{Task, kinds};
+pub use crate::sequence::{Cell, SequenceError, SequenceOptions, SequenceSpec};
+pub use crate::session::{TaskInput, TrainingJob, run_training};
+pub use crate::summary::TrainingReport;
+pub use crate::survival_data::SurvivalSpec;
+pub use crate::train::{ThresholdRule, TrainSpec};
+pub use crate::treatment::{OutcomeSpec, TreatmentReport, TreatmentSpec, analyse, conform_trial};
+
+/// The hyperparameter types of every model kind, and the errors of the
+/// estimators, networks and metrics a [`PipelineError`] may wrap.
+pub mod estimators {
+    pub use osler_eval::{BinaryMetrics, BinomialError, EvalError};
+    pub use osler_models::ModelError;
+    pub use osler_models::gbdt::GbdtOptions;
+    pub use osler_models::linear::{LogisticOptions, Penalty};
+    pub use osler_models::rsf::RsfOptions;
+    pub use osler_models::selection::{Prefilter, PrefilterMethod};
+    pub use osler_models::survival::{ConfType, Ties};
+    pub use osler_nn::layers::Norm;
+    pub use osler_nn::{
+        DeepSurvOptions, DeviceChoice, LrSchedule, MlpOptions, NnError, OptimizerKind,
+        ProgressObserver, StopOn, TrainEvent, TrainOptions,
+    };
+}
