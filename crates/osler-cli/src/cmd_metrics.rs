@@ -2,8 +2,8 @@
 
 use clap::Args;
 
-use osler_eval::BinaryMetrics;
-use osler_pipeline::analysis::metrics::{MetricsRequest, score_metrics};
+use osler_pipeline::api::estimators::BinaryMetrics;
+use osler_pipeline::api::{MetricsRequest, score_metrics};
 
 use crate::CliResult;
 use crate::output::print_json;

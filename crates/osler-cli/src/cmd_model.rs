@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use osler_pipeline::analysis::prediction::{
-    EvaluationReport, PredictionReport, SurvivalEvaluationReport, SurvivalPredictionReport,
+use osler_pipeline::api::{
+    Artifact, EvaluationReport, InputContract, PredictionReport, SurvivalEvaluationReport,
+    SurvivalPredictionReport,
 };
-use osler_pipeline::{Artifact, InputContract};
 
 use crate::input::{DataArgs, ExpressionArgs, read_input};
 use crate::output::{num, print_json};

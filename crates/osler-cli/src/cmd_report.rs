@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use osler_pipeline::Artifact;
+use osler_pipeline::api::Artifact;
 use osler_report::ReportError;
 
 use crate::output::write_atomic;
@@ -47,8 +47,7 @@ impl From<ReportError> for CliError {
 
 #[cfg(test)]
 mod tests {
-    use osler_eval::{BinomialError, EvalError};
-    use osler_models::ModelError;
+    use osler_pipeline::api::estimators::{BinomialError, EvalError, ModelError};
     use osler_report::ReportError;
 
     use crate::CliError;

@@ -6,9 +6,8 @@ use std::time::Instant;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use osler_models::survival::{ConfType, Ties};
-use osler_pipeline::analysis::survival::{self as analysis, CoxRequest, KmRequest, LogrankRequest};
-use osler_pipeline::survival_data::SurvivalSpec;
+use osler_pipeline::api::estimators::{ConfType, Ties};
+use osler_pipeline::api::{self as analysis, CoxRequest, KmRequest, LogrankRequest, SurvivalSpec};
 
 use crate::CliResult;
 use crate::input::DataArgs;

@@ -6,15 +6,10 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 use serde_json::Value;
 
-use osler_models::gbdt::GbdtOptions;
-use osler_models::linear::{LogisticOptions, Penalty};
-use osler_models::rsf::RsfOptions;
-use osler_models::survival::Ties;
-use osler_pipeline::sequence::Cell;
-use osler_pipeline::survival_data::SurvivalSpec;
-use osler_pipeline::{
-    Artifact, DataSpec, InputContract, ModelSpec, TaskInput, ThresholdRule, TrainSpec, TrainingJob,
-    run_training,
+use osler_pipeline::api::estimators::{GbdtOptions, LogisticOptions, Penalty, RsfOptions, Ties};
+use osler_pipeline::api::{
+    Artifact, Cell, DataSpec, InputContract, ModelSpec, SurvivalSpec, TaskInput, ThresholdRule,
+    TrainSpec, TrainingJob, run_training,
 };
 
 use crate::input::DataArgs;
@@ -321,13 +316,13 @@ pub fn data_spec(a: &TrainArgs) -> DataSpec {
 pub fn train(a: TrainArgs) -> CliResult {
     let spec = train_spec(&a)?;
     let task = match a.task {
-        Task::Binary => osler_pipeline::Task::Binary,
-        Task::Multiclass => osler_pipeline::Task::Multiclass,
-        Task::Survival => osler_pipeline::Task::Survival,
+        Task::Binary => osler_pipeline::api::Task::Binary,
+        Task::Multiclass => osler_pipeline::api::Task::Multiclass,
+        Task::Survival => osler_pipeline::api::Task::Survival,
     };
     if !spec.model.kind().is_some_and(|k| k.fits(task)) {
         let fitting: Vec<&str> =
-            osler_pipeline::kinds().iter().filter(|k| k.fits(task)).map(|k| k.name).collect();
+            osler_pipeline::api::kinds().iter().filter(|k| k.fits(task)).map(|k| k.name).collect();
         return Err(CliError::user(format!(
             "model '{}' does not fit --task {}; use --model {}",
             spec.model.name(),
@@ -335,7 +330,7 @@ pub fn train(a: TrainArgs) -> CliResult {
             fitting.join(", ")
         )));
     }
-    if task == osler_pipeline::Task::Multiclass && a.positive.is_some() {
+    if task == osler_pipeline::api::Task::Multiclass && a.positive.is_some() {
         return Err(CliError::user(
             "--positive names the event of a binary outcome; a multiclass outcome keeps every class",
         ));
@@ -518,7 +513,7 @@ mod tests {
             .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
             .collect();
         let registered: Vec<String> =
-            osler_pipeline::kinds().iter().map(|k| k.name.to_string()).collect();
+            osler_pipeline::api::kinds().iter().map(|k| k.name.to_string()).collect();
         let (mut a, mut b) = (values.clone(), registered.clone());
         a.sort();
         b.sort();

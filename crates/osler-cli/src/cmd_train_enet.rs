@@ -3,9 +3,8 @@
 
 use clap::{Args, ValueEnum};
 
-use osler_models::selection::{Prefilter, PrefilterMethod};
-use osler_pipeline::ModelSpec;
-use osler_pipeline::enet::{EnetSpec, LambdaRule};
+use osler_pipeline::api::estimators::{Prefilter, PrefilterMethod};
+use osler_pipeline::api::{EnetSpec, LambdaRule, ModelSpec};
 
 use crate::CliError;
 use crate::cmd_train::TrainArgs;

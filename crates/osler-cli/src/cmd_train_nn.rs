@@ -3,12 +3,11 @@
 
 use clap::Args;
 
-use osler_models::survival::Ties;
-use osler_nn::layers::Norm;
-use osler_nn::{
-    DeepSurvOptions, DeviceChoice, LrSchedule, MlpOptions, OptimizerKind, StopOn, TrainOptions,
+use osler_pipeline::api::ModelSpec;
+use osler_pipeline::api::estimators::{
+    DeepSurvOptions, DeviceChoice, LrSchedule, MlpOptions, Norm, OptimizerKind, StopOn, Ties,
+    TrainOptions,
 };
-use osler_pipeline::ModelSpec;
 
 use crate::CliError;
 use crate::cmd_train::{TiesArg, TrainArgs};
@@ -71,7 +70,7 @@ pub(crate) fn train_options(
     let n = &a.nn;
     // Only the optimizer and device parse errors reach here; their option names
     // are the flags' names, so the flag is the message with its dashes.
-    let bad = |e: osler_nn::NnError| CliError::user(format!("--{e}"));
+    let bad = |e: osler_pipeline::api::estimators::NnError| CliError::user(format!("--{e}"));
     let epochs = n.epochs.unwrap_or(defaults.epochs);
     let schedule = match n.schedule.as_str() {
         "constant" => LrSchedule::Constant,

@@ -3,8 +3,7 @@
 
 use clap::Args;
 
-use osler_pipeline::sequence::{Cell, SequenceOptions, SequenceSpec};
-use osler_pipeline::{ModelSpec, TaskInput};
+use osler_pipeline::api::{Cell, ModelSpec, SequenceOptions, SequenceSpec, TaskInput};
 
 use crate::CliError;
 use crate::cmd_train::{Task, TrainArgs};

@@ -7,9 +7,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use osler_pipeline::survival_data::SurvivalSpec;
-use osler_pipeline::treatment::{
-    OutcomeSpec, TreatmentReport, TreatmentSpec, analyse, conform_trial,
+use osler_pipeline::api::{
+    OutcomeSpec, SurvivalSpec, TreatmentReport, TreatmentSpec, analyse, conform_trial,
 };
 
 use crate::input::DataArgs;

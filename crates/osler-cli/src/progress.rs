@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use osler_nn::{ProgressObserver, TrainEvent};
+use osler_pipeline::api::estimators::{ProgressObserver, TrainEvent};
 
 /// Advances `bar` by one step, clearing it after the last (so that what
 /// follows, e.g. the final fit's epoch bar, has the line).
