@@ -27,10 +27,12 @@ use osler_eval::{CForBenefit, c_for_benefit};
 use osler_models::survival::{KaplanMeier, WaldEstimate};
 use serde::Serialize;
 
-use super::data::{Covariates, Outcome, TrialData};
+use super::data::{Covariates, TrialData};
 use super::error::TreatmentError;
 use super::fit::{Fitted, build};
 use crate::error::PipelineError;
+use crate::outcome::Outcome;
+use crate::survival_data::SurvivalOutcome;
 
 /// One quantile group of predicted benefit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -115,6 +117,12 @@ fn cross_fit(
     Ok(risk)
 }
 
+/// The error of a multiclass outcome reaching a trial analysis, which
+/// [`super::read_trial`] never builds: trial outcomes are binary or survival.
+pub(crate) fn not_a_trial_outcome() -> PipelineError {
+    TreatmentError::Internal { invariant: "a trial outcome is binary or a time to event" }.into()
+}
+
 /// Observed benefit (reference risk - treated risk) among `rows`.
 fn observed(outcome: &Outcome, arm: &[f64], rows: &[usize], horizon: f64) -> Option<WaldEstimate> {
     let mut risk = [(0.0, 0.0); 2];
@@ -124,7 +132,7 @@ fn observed(outcome: &Outcome, arm: &[f64], rows: &[usize], horizon: f64) -> Opt
             return None;
         }
         *r = match outcome.select(&sel) {
-            Outcome::Survival { time, event } => {
+            Outcome::Survival(SurvivalOutcome { time, event, .. }) => {
                 let km = KaplanMeier::fit(&time, &event, None).ok()?;
                 let (s, se) = km.survival_with_se(horizon);
                 (1.0 - s, se?)
@@ -133,6 +141,8 @@ fn observed(outcome: &Outcome, arm: &[f64], rows: &[usize], horizon: f64) -> Opt
                 let p = y.iter().sum::<f64>() / y.len() as f64;
                 (p, (p * (1.0 - p) / y.len() as f64).sqrt())
             }
+            // A trial's outcome is binary or a time to event (read_trial).
+            Outcome::Multiclass { .. } => return None,
         };
     }
     Some(WaldEstimate::difference(risk[1], risk[0]))
@@ -189,13 +199,14 @@ pub(crate) fn predicted_benefit(
     let all: Vec<usize> = (0..m).collect();
     // Binary outcome status (event by the horizon), dropping early censorings.
     let status: Vec<Option<bool>> = match &outcome {
-        Outcome::Survival { time, event } => (0..m)
+        Outcome::Survival(SurvivalOutcome { time, event, .. }) => (0..m)
             .map(|i| {
                 let e = event[i] == 1.0;
                 (e || time[i] >= h).then_some(e && time[i] <= h)
             })
             .collect(),
         Outcome::Binary { y, .. } => y.iter().map(|&v| Some(v == 1.0)).collect(),
+        Outcome::Multiclass { .. } => return Err(not_a_trial_outcome()),
     };
     let keep: Vec<usize> = (0..m).filter(|&i| status[i].is_some()).collect();
     let treated: Vec<bool> = keep.iter().map(|&i| arm[i] == 1.0).collect();
@@ -207,7 +218,7 @@ pub(crate) fn predicted_benefit(
         Err(e) => (None, Some(e.to_string())),
     };
     Ok(BenefitEvaluation {
-        model: if matches!(outcome, Outcome::Survival { .. }) { "cox" } else { "logistic" },
+        model: if matches!(outcome, Outcome::Survival(_)) { "cox" } else { "logistic" },
         folds,
         seed,
         horizon,

@@ -1,12 +1,13 @@
 //! Reading a two-arm trial from a conformed table: the arm, the outcome
 //! (survival or binary), the covariate design and the subgroups.
 
-use osler_data::{BinaryLevels, ColumnData, Kind, Matrix, PreprocessOptions, Preprocessor};
+use osler_data::{ColumnData, Kind, Matrix, PreprocessOptions, Preprocessor};
 use osler_data::{Schema, Table};
 
 use super::error::TreatmentError;
 use super::{OutcomeSpec, TreatmentSpec};
 use crate::error::PipelineError;
+use crate::outcome::Outcome;
 use crate::survival_data::survival_outcome;
 
 /// The two arms: `reference` is compared against `treated`.
@@ -18,60 +19,6 @@ pub struct Arms {
     pub reference: String,
     /// The treated level of the arm column.
     pub treated: String,
-}
-
-/// The outcome of every patient (rows in table order).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// Follow-up time and event indicator (1 = event).
-    Survival {
-        /// Follow-up time, in the data's time unit.
-        time: Vec<f64>,
-        /// 1 = event, 0 = censored.
-        event: Vec<f64>,
-    },
-    /// 0/1 outcome (1 = the unfavourable event).
-    Binary {
-        /// The outcome, 0/1.
-        y: Vec<f64>,
-        /// Which outcome level is 0 and which is 1.
-        levels: BinaryLevels,
-    },
-}
-
-impl Outcome {
-    /// Number of patients.
-    pub fn len(&self) -> usize {
-        match self {
-            Outcome::Survival { time, .. } => time.len(),
-            Outcome::Binary { y, .. } => y.len(),
-        }
-    }
-
-    /// True when there are no patients.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The rows listed, in order.
-    pub fn select(&self, rows: &[usize]) -> Outcome {
-        let pick = |v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
-        match self {
-            Outcome::Survival { time, event } => {
-                Outcome::Survival { time: pick(time), event: pick(event) }
-            }
-            Outcome::Binary { y, levels } => Outcome::Binary { y: pick(y), levels: levels.clone() },
-        }
-    }
-
-    /// Events (or positive outcomes) among `rows`.
-    pub fn events(&self, rows: &[usize]) -> usize {
-        let v = match self {
-            Outcome::Survival { event, .. } => event,
-            Outcome::Binary { y, .. } => y,
-        };
-        rows.iter().filter(|&&i| v[i] == 1.0).count()
-    }
 }
 
 /// The covariate design on the complete cases.
@@ -128,8 +75,7 @@ pub fn read_trial(
             if s.start.is_some() {
                 return Err(TreatmentError::StartStopOutcome.into());
             }
-            let o = survival_outcome(table, schema, s)?;
-            Outcome::Survival { time: o.time, event: o.event }
+            Outcome::Survival(survival_outcome(table, schema, s)?)
         }
         OutcomeSpec::Binary { column, positive } => {
             let (y, levels) =

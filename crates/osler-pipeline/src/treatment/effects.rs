@@ -8,10 +8,12 @@ use osler_models::survival::{
 };
 use serde::Serialize;
 
-use super::data::{Outcome, TrialData};
+use super::data::TrialData;
 use super::error::{TimeOption, TreatmentError};
 use super::fit::{Fitted, Ratio, build};
 use crate::error::PipelineError;
+use crate::outcome::Outcome;
+use crate::survival_data::SurvivalOutcome;
 
 /// One arm of a survival comparison.
 #[derive(Debug, Clone, PartialEq)]
@@ -178,7 +180,7 @@ pub(crate) fn survival_effects(
     tau: Option<f64>,
     horizon: Option<f64>,
 ) -> Result<SurvivalEffects, PipelineError> {
-    let Outcome::Survival { time, event } = &d.outcome else {
+    let Outcome::Survival(SurvivalOutcome { time, event, .. }) = &d.outcome else {
         let invariant = "survival effects called on a binary outcome";
         return Err(TreatmentError::Internal { invariant }.into());
     };

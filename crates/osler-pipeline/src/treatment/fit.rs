@@ -8,7 +8,8 @@ use osler_models::linear::{LogisticModel, LogisticOptions, two_sided_p};
 use osler_models::survival::{CoxModel, CoxOptions, ProportionalHazards};
 use serde::Serialize;
 
-use super::data::Outcome;
+use crate::outcome::Outcome;
+use crate::survival_data::SurvivalOutcome;
 
 /// A ratio (hazard or odds) from a log-scale coefficient: `exp(b)`, the Wald
 /// interval `exp(b -+ 1.959964 se)` and the two-sided p of `b / se`.
@@ -50,15 +51,13 @@ impl Fitted {
     /// Fits the outcome model of `outcome` (already restricted to the rows of `x`).
     pub fn fit(x: &Matrix, outcome: &Outcome) -> Result<Fitted, ModelError> {
         match outcome {
-            Outcome::Survival { time, event } => {
+            Outcome::Survival(SurvivalOutcome { time, event, .. }) => {
                 Ok(Fitted::Cox(Box::new(CoxModel::fit(x, time, event, &CoxOptions::default())?)))
             }
-            Outcome::Binary { y, .. } => Ok(Fitted::Logistic(Box::new(LogisticModel::fit(
-                x,
-                y,
-                None,
-                &LogisticOptions::default(),
-            )?))),
+            // A class index other than 0/1 is refused by the logistic fit.
+            Outcome::Binary { y, .. } | Outcome::Multiclass { y, .. } => Ok(Fitted::Logistic(
+                Box::new(LogisticModel::fit(x, y, None, &LogisticOptions::default())?),
+            )),
         }
     }
 

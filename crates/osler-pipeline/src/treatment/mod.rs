@@ -34,7 +34,7 @@ use osler_data::{Schema, Table};
 use self::error::TreatmentError;
 
 pub use benefit::{BenefitEvaluation, BenefitGroup};
-pub use data::{Arms, Covariates, Outcome, Subgroup, TrialData, read_trial};
+pub use data::{Arms, Covariates, Subgroup, TrialData, read_trial};
 pub use effects::{
     Adjusted, BinaryArm, BinaryEffects, Effects, SurvivalArm, SurvivalEffects, median_follow_up,
 };
@@ -43,6 +43,7 @@ pub use heterogeneity::{Heterogeneity, InteractionTerm, InteractionTest, LrTest,
 pub use report::TreatmentReport;
 
 use crate::error::PipelineError;
+use crate::outcome::Outcome;
 use crate::survival_data::SurvivalSpec;
 
 /// Which outcome the trial is analysed on.
@@ -141,12 +142,13 @@ pub fn analyse(
     }
     let d = read_trial(table, schema, spec)?;
     let (effects, horizon) = match &d.outcome {
-        Outcome::Survival { .. } => {
+        Outcome::Survival(_) => {
             let e = effects::survival_effects(&d, spec.tau, spec.horizon)?;
             let h = e.horizon;
             (Effects::Survival(Box::new(e)), Some(h))
         }
         Outcome::Binary { .. } => (Effects::Binary(Box::new(effects::binary_effects(&d)?)), None),
+        Outcome::Multiclass { .. } => return Err(benefit::not_a_trial_outcome()),
     };
     let (heterogeneity, benefit) = match &d.covariates {
         None => (None, None),
