@@ -64,9 +64,6 @@ pub struct NnArgs {
 
 fn train_options(a: &TrainArgs, defaults: TrainOptions) -> Result<TrainOptions, CliError> {
     let n = &a.nn;
-    // Only the optimizer and device parse errors reach here; their option names
-    // are the flags' names, so the flag is the message with its dashes.
-    let bad = |e: osler_nn::NnError| CliError::user(format!("--{e}"));
     let epochs = n.epochs.unwrap_or(defaults.epochs);
     let schedule = match n.schedule.as_str() {
         "constant" => LrSchedule::Constant,
@@ -89,14 +86,14 @@ fn train_options(a: &TrainArgs, defaults: TrainOptions) -> Result<TrainOptions, 
         epochs,
         batch_size: n.batch_size.unwrap_or(defaults.batch_size),
         lr: n.lr.unwrap_or(defaults.lr),
-        optimizer: n.optimizer.parse::<OptimizerKind>().map_err(bad)?,
+        optimizer: n.optimizer.parse::<OptimizerKind>().map_err(CliError::from)?,
         weight_decay: n.weight_decay.unwrap_or(defaults.weight_decay),
         schedule,
         patience: n.patience.unwrap_or(defaults.patience),
         validation_fraction: n.validation,
         stop_on: StopOn::Loss,
         seed: a.seed,
-        device: n.device.parse::<DeviceChoice>().map_err(bad)?,
+        device: n.device.parse::<DeviceChoice>().map_err(CliError::from)?,
         progress: crate::progress::epochs(epochs, a.quiet || a.json),
         ..defaults
     })

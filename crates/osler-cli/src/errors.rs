@@ -6,6 +6,7 @@ use osler_data::DataError;
 use osler_data::source::SourceError;
 
 use crate::CliError;
+use crate::model_errors::model_message;
 
 /// The message for a data error, with the command-line option that fixes it
 /// where there is one.
@@ -64,6 +65,9 @@ impl From<osler_pipeline::PipelineError> for CliError {
     fn from(e: osler_pipeline::PipelineError) -> Self {
         let message = match &e {
             osler_pipeline::PipelineError::Data(d) => data_message(d),
+            osler_pipeline::PipelineError::Model { context, source } => {
+                format!("{context}: {}", model_message(source, &[]))
+            }
             _ => e.to_string(),
         };
         CliError { code: exit_code(e.is_user_error()), message }
@@ -79,6 +83,7 @@ impl From<osler_pipeline::analysis::AnalysisError> for CliError {
             AnalysisError::Data(d) | AnalysisError::Pipeline(PipelineError::Data(d)) => {
                 data_message(d)
             }
+            AnalysisError::Model { source, names } => model_message(source, names),
             _ => e.to_string(),
         };
         CliError { code: exit_code(e.is_user_error()), message }

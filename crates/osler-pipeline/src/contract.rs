@@ -21,7 +21,7 @@ pub trait Estimator {
     /// with `base + sum_j c_ij` equal to the log-odds of a classifier or the
     /// risk score of a survival model.
     fn explain(&self, _x: &Matrix) -> Result<(f64, Matrix), ModelError> {
-        Err(not_explainable(self.family()))
+        Err(ModelError::NoExplanations { model: self.family().to_string() })
     }
 
     /// How [`Self::explain`] computes its contributions (`none` without explanations).
@@ -54,13 +54,10 @@ pub trait SurvivalModel: Estimator {
     fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError>;
 }
 
-fn not_explainable(family: &str) -> ModelError {
-    ModelError::InvalidOption(format!("--explain is not available for {family}"))
-}
-
-/// An osler-nn error as a model error (the message names the problem).
+/// An osler-nn error as a model error: its facts stay typed where the model
+/// error has a variant for them, and an internal network failure stays internal.
 pub(crate) fn nn_error(e: osler_nn::NnError) -> ModelError {
-    ModelError::InvalidOption(e.to_string())
+    ModelError::from(e)
 }
 
 /// `values / sum(values)`, zeros when the sum is not positive.

@@ -48,6 +48,7 @@ impl PipelineError {
     pub fn is_user_error(&self) -> bool {
         match self {
             PipelineError::Data(e) => e.is_user_error(),
+            PipelineError::Model { source, .. } => source.is_user_error(),
             PipelineError::Write { .. } => false,
             _ => true,
         }

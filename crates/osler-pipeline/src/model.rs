@@ -181,9 +181,10 @@ impl ModelSpec {
                     Err(e) => Err(e),
                 }
             }
-            ModelSpec::Gbdt { options } => {
-                Ok(Fit { model: FittedModel::Gbdt(GbdtModel::fit(x, y, None, options)?), fallback: None })
-            }
+            ModelSpec::Gbdt { options } => Ok(Fit {
+                model: FittedModel::Gbdt(GbdtModel::fit(x, y, None, options)?),
+                fallback: None,
+            }),
             ModelSpec::Enet(spec) => {
                 Ok(Fit { model: FittedModel::Enet(spec.fit(x, y)?), fallback: None })
             }
@@ -194,9 +195,9 @@ impl ModelSpec {
             ModelSpec::Cox { .. }
             | ModelSpec::Rsf { .. }
             | ModelSpec::Coxnet { .. }
-            | ModelSpec::DeepSurv { .. } => Err(ModelError::InvalidOption(
-                "a survival model needs a survival outcome (--task survival --time COL --event COL)".into(),
-            )),
+            | ModelSpec::DeepSurv { .. } => {
+                Err(ModelError::NeedsSurvivalOutcome { model: self.name().to_string() })
+            }
         }
     }
 
@@ -217,18 +218,16 @@ impl ModelSpec {
             }
             ModelSpec::Rsf { options } => {
                 if outcome.start.is_some() {
-                    return Err(ModelError::InvalidOption(
-                        "the random survival forest takes right-censored data, not (start, stop] rows; use --model cox".into(),
-                    ));
+                    return Err(ModelError::RightCensoredOnly {
+                        model: "the random survival forest",
+                    });
                 }
                 let event: Vec<bool> = outcome.event.iter().map(|&e| e == 1.0).collect();
                 Ok(FittedModel::Rsf(RandomSurvivalForest::fit(x, &outcome.time, &event, options)?))
             }
             ModelSpec::Coxnet { alpha, lambda, inner_folds, seed, prefilter, rule } => {
                 if outcome.start.is_some() {
-                    return Err(ModelError::InvalidOption(
-                        "the penalised Cox model takes right-censored data, not (start, stop] rows; use --model cox".into(),
-                    ));
+                    return Err(ModelError::RightCensoredOnly { model: "the penalised Cox model" });
                 }
                 let opts = CoxnetOptions { alpha: *alpha, ..CoxnetOptions::default() };
                 let (time, event) = (&outcome.time, &outcome.event);
@@ -238,7 +237,10 @@ impl ModelSpec {
                         let mut rng = osler_data::SplitMix64::new(*seed);
                         let folds =
                             osler_data::split::stratified_kfold(event, *inner_folds, &mut rng)
-                                .map_err(|e| ModelError::InvalidOption(e.to_string()))?;
+                                .map_err(|_| ModelError::Folds {
+                                    folds: *inner_folds,
+                                    rows: event.len(),
+                                })?;
                         let cv =
                             CvCoxnet::fit(x, time, event, None, &folds, &opts, prefilter.as_ref())?;
                         let index = match rule {
@@ -252,18 +254,13 @@ impl ModelSpec {
             }
             ModelSpec::DeepSurv { options } => {
                 if outcome.start.is_some() {
-                    return Err(ModelError::InvalidOption(
-                        "DeepSurv takes right-censored data, not (start, stop] rows; use --model cox".into(),
-                    ));
+                    return Err(ModelError::RightCensoredOnly { model: "DeepSurv" });
                 }
                 let m =
                     DeepSurv::fit(x, &outcome.time, &outcome.event, options).map_err(nn_error)?;
                 Ok(FittedModel::DeepSurv(m))
             }
-            other => Err(ModelError::InvalidOption(format!(
-                "model '{}' is a classifier; survival outcomes need --model cox, coxnet, rsf or deepsurv",
-                other.name()
-            ))),
+            other => Err(ModelError::NeedsClassOutcome { model: other.name().to_string() }),
         }
     }
 }
@@ -330,7 +327,7 @@ impl FittedModel {
     pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         match self.contract() {
             Contract::Binary(m) => m.predict_proba(x),
-            Contract::Survival(_) => Err(survival_only()),
+            Contract::Survival(_) => Err(ModelError::NotAClassifier),
         }
     }
 
@@ -338,7 +335,7 @@ impl FittedModel {
     pub fn risk(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         match self.contract() {
             Contract::Survival(m) => m.risk(x),
-            Contract::Binary(_) => Err(classifier_only()),
+            Contract::Binary(_) => Err(ModelError::NotASurvivalModel),
         }
     }
 
@@ -346,7 +343,7 @@ impl FittedModel {
     pub fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         match self.contract() {
             Contract::Survival(m) => m.survival(x, times),
-            Contract::Binary(_) => Err(classifier_only()),
+            Contract::Binary(_) => Err(ModelError::NotASurvivalModel),
         }
     }
 
@@ -415,11 +412,3 @@ impl FittedModel {
 pub const NN_WEIGHTS: &str = "weights.safetensors";
 /// Artifact file of a network's training log (JSON lines).
 pub const NN_LOG: &str = "training_log.jsonl";
-
-fn survival_only() -> ModelError {
-    ModelError::InvalidOption("this is a survival model: it predicts risk scores and survival curves, not class probabilities".into())
-}
-
-fn classifier_only() -> ModelError {
-    ModelError::InvalidOption("this is a classifier: it has no risk score or survival curve".into())
-}

@@ -118,10 +118,10 @@ pub fn fit_survival_on_rows(
     spec: &TrainSpec,
     rows: &[usize],
 ) -> Result<FittedSurvival, PipelineError> {
-    let (preprocessor, x, names) =
+    let (preprocessor, x, _) =
         fit_preprocessing(&data.table, &data.schema, &data.features, spec, rows)?;
     let outcome = data.outcome.select(rows);
-    let (model, model_seconds) = timed_fit(spec, &names, || spec.model.fit_survival(&x, &outcome))?;
+    let (model, model_seconds) = timed_fit(spec, || spec.model.fit_survival(&x, &outcome))?;
     Ok(FittedSurvival { preprocessor, model, model_seconds })
 }
 
