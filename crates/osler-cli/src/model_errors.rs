@@ -48,7 +48,7 @@ pub fn model_message(e: &ModelError, names: &[String]) -> String {
             Some(flag) => format!("{flag} must {expected}, got {value}"),
             None => fact,
         },
-        ModelError::Folds { .. } => format!("{fact}; choose fewer folds with --inner-cv"),
+        ModelError::Folds { .. } => format!("{fact}; set the inner folds with --inner-cv"),
         ModelError::TauBeyondFollowUp { .. } => format!("--tau: {fact}"),
         ModelError::NeedsSurvivalOutcome { model } => format!(
             "{model} is a survival model: it needs a survival outcome (--task survival --time COL \
