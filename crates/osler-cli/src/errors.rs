@@ -4,6 +4,8 @@
 
 use osler_data::DataError;
 use osler_data::source::SourceError;
+use osler_pipeline::PipelineError;
+use osler_pipeline::error::{ArtifactProblem, TimeOption, TreatmentError};
 
 use crate::CliError;
 use crate::model_errors::model_message;
@@ -44,6 +46,86 @@ pub fn source_message(e: &SourceError) -> String {
     }
 }
 
+/// The message for a pipeline error: the library's facts, worded with the
+/// command-line options (`--target`, `--cv`, `--force`...) that fix them.
+pub fn pipeline_message(e: &PipelineError) -> String {
+    match e {
+        PipelineError::Data(d) => data_message(d),
+        PipelineError::NoOutcome => "no outcome given: use --target COLUMN".into(),
+        PipelineError::LevelAbsent { .. } => format!("--levels: {e}"),
+        PipelineError::CvFolds { .. } => {
+            "--cv must be 0 (no cross-validation) or at least 2".into()
+        }
+        PipelineError::EventCodedOneTwo { .. } | PipelineError::EventNotBinary { .. } => {
+            format!("{e} with --event-level")
+        }
+        PipelineError::PredictionTime { time } => {
+            format!("--times must be finite and non-negative, got {time}")
+        }
+        PipelineError::ArtifactExists { path } => {
+            format!("{path} already exists; choose another --out or pass --force to replace it")
+        }
+        PipelineError::Artifact { path, problem: ArtifactProblem::NotFound } => format!(
+            "artifact {path}: not found (expected a directory written by `osler train --out`)"
+        ),
+        PipelineError::Treatment(t) => treatment_message(t),
+        PipelineError::Model { context, source } => {
+            format!("{context}: {}", model_message(source, &[]))
+        }
+        PipelineError::Fit { model, source, names } => {
+            format!("fitting {model}: {}", model_message(source, names))
+        }
+        _ => e.to_string(),
+    }
+}
+
+/// The message for a problem of `osler treatment`, with its options.
+fn treatment_message(e: &TreatmentError) -> String {
+    let flag = |o: &TimeOption| match o {
+        TimeOption::Tau => "--tau",
+        TimeOption::Horizon => "--horizon",
+    };
+    match e {
+        TreatmentError::TimeOptionsOnBinary => "--tau and --horizon apply to survival outcomes \
+                                                (--time/--event), not to a binary --outcome"
+            .into(),
+        TreatmentError::TooFewFolds { folds } => {
+            format!("--folds must be at least 2, got {folds}")
+        }
+        TreatmentError::NoGroups => "--groups must be at least 1".into(),
+        TreatmentError::TooManyArms { column, levels } => format!(
+            "arm column '{column}' has {} levels ({}); osler treatment compares exactly two \
+             arms: keep the rows of two of them",
+            levels.len(),
+            levels.join(", ")
+        ),
+        TreatmentError::ReferenceAbsent { reference, column, levels } => format!(
+            "--reference '{reference}' is not a level of arm column '{column}' (levels: {})",
+            levels.join(", ")
+        ),
+        TreatmentError::TimeNotPositive { option, time } => {
+            format!("{} must be a positive time, got {time}", flag(option))
+        }
+        TreatmentError::TimeBeyondFollowUp { option, time, arm, last, limit } => {
+            let f = flag(option);
+            format!(
+                "{f} {time} is beyond the last follow-up time of arm '{arm}' ({last}): {} is not \
+                 estimated there (survRM2::rmst2 refuses such a tau; R survival would silently \
+                 carry the last value forward); use {f} <= {limit}",
+                option.estimate()
+            )
+        }
+        TreatmentError::Fit { step, source, names } => {
+            format!("{step}: {}", model_message(source, names))
+        }
+        TreatmentError::BenefitFit { arm, fold, folds, patients, source, names } => format!(
+            "benefit model for arm '{arm}' (fold {fold} of {folds}, {patients} patients): {}",
+            model_message(source, names)
+        ),
+        _ => e.to_string(),
+    }
+}
+
 /// The exit code of an error that the user can (2) or cannot (1) fix.
 pub fn exit_code(user_error: bool) -> u8 {
     if user_error { 2 } else { 1 }
@@ -61,28 +143,19 @@ impl From<SourceError> for CliError {
     }
 }
 
-impl From<osler_pipeline::PipelineError> for CliError {
-    fn from(e: osler_pipeline::PipelineError) -> Self {
-        let message = match &e {
-            osler_pipeline::PipelineError::Data(d) => data_message(d),
-            osler_pipeline::PipelineError::Model { context, source } => {
-                format!("{context}: {}", model_message(source, &[]))
-            }
-            _ => e.to_string(),
-        };
-        CliError { code: exit_code(e.is_user_error()), message }
+impl From<PipelineError> for CliError {
+    fn from(e: PipelineError) -> Self {
+        CliError { code: exit_code(e.is_user_error()), message: pipeline_message(&e) }
     }
 }
 
 impl From<osler_pipeline::analysis::AnalysisError> for CliError {
     fn from(e: osler_pipeline::analysis::AnalysisError) -> Self {
-        use osler_pipeline::PipelineError;
         use osler_pipeline::analysis::AnalysisError;
         let message = match &e {
             AnalysisError::NoCovariates => "no covariates: give --covariates A,B,...".to_string(),
-            AnalysisError::Data(d) | AnalysisError::Pipeline(PipelineError::Data(d)) => {
-                data_message(d)
-            }
+            AnalysisError::Data(d) => data_message(d),
+            AnalysisError::Pipeline(p) => pipeline_message(p),
             AnalysisError::Model { source, names } => model_message(source, names),
             _ => e.to_string(),
         };
@@ -95,6 +168,9 @@ impl From<osler_eval::EvalError> for CliError {
         CliError::user(e.to_string())
     }
 }
+
+#[cfg(test)]
+mod pipeline_tests;
 
 #[cfg(test)]
 mod tests {

@@ -260,6 +260,23 @@ mod tests {
             "{}",
             e.message
         );
+        let fit = |source| osler_pipeline::PipelineError::Fit {
+            model: "cox",
+            source,
+            names: vec![s("age"), s("bmi")],
+        };
+        let diverges = ModelError::Diverges { feature: 1, direction: "+" };
+        let e = CliError::from(fit(diverges));
+        assert!(
+            e.message.starts_with("fitting cox: ") && e.message.contains("'bmi'"),
+            "{}",
+            e.message
+        );
+        let e = CliError::from(fit(ModelError::RightCensoredOnly { model: "DeepSurv" }));
+        assert!(e.code == 2 && e.message.ends_with("use --model cox"), "{}", e.message);
+        let e =
+            CliError::from(fit(ModelError::Network { message: s("tensor"), user_error: false }));
+        assert_eq!(e.code, 1);
     }
 
     #[test]

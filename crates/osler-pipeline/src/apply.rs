@@ -173,9 +173,7 @@ impl Artifact {
         let surv = self.survival_columns()?;
         let times = if times.is_empty() { surv.eval_times.clone() } else { times.to_vec() };
         if let Some(t) = times.iter().find(|t| !t.is_finite() || **t < 0.0) {
-            return Err(PipelineError::Usage(format!(
-                "--times must be finite and non-negative, got {t}"
-            )));
+            return Err(PipelineError::PredictionTime { time: *t });
         }
         let (_, x) = self.design(table, true, false)?;
         let risk = self.model.risk(&x).map_err(|e| PipelineError::model("predict", e))?;
@@ -231,8 +229,9 @@ impl Artifact {
     }
 
     fn survival_columns(&self) -> Result<&SurvivalColumns, PipelineError> {
-        self.manifest.survival.as_ref().ok_or_else(|| {
-            PipelineError::Usage("this artifact holds a classifier, not a survival model".into())
+        self.manifest.survival.as_ref().ok_or_else(|| PipelineError::WrongArtifactTask {
+            holds: "classifier".into(),
+            wanted: "survival model",
         })
     }
 
@@ -284,8 +283,7 @@ impl Artifact {
         let (table, x) = self.design(table, false, true)?;
         let m = &self.manifest;
         let col = table.column(&m.target).map(|c| &c.data);
-        let col =
-            col.ok_or_else(|| PipelineError::Usage(format!("no outcome column '{}'", m.target)))?;
+        let col = col.ok_or_else(|| PipelineError::missing_column(&table, "outcome", &m.target))?;
         let mut y = Vec::with_capacity(table.n_rows());
         for i in 0..table.n_rows() {
             let t = col.text_at(i);
@@ -293,15 +291,13 @@ impl Artifact {
                 Some(s) if s == m.levels.positive => true,
                 Some(s) if s == m.levels.negative => false,
                 other => {
-                    return Err(PipelineError::Usage(format!(
-                        "{}: line {}, outcome '{}': {} is not '{}' or '{}'",
-                        table.source,
-                        table.lines[i],
-                        m.target,
-                        other.map_or("a missing value".to_string(), |s| format!("'{s}'")),
-                        m.levels.negative,
-                        m.levels.positive
-                    )));
+                    return Err(PipelineError::UnknownOutcomeValue {
+                        source_name: table.source.clone(),
+                        line: table.lines[i],
+                        column: m.target.clone(),
+                        value: other.map(str::to_string),
+                        expected: Box::new([m.levels.negative.clone(), m.levels.positive.clone()]),
+                    });
                 }
             };
             y.push(v);

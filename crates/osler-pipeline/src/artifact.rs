@@ -16,7 +16,7 @@ use osler_data::atomic::{parent_dir, unique_sibling};
 use osler_data::{BinaryLevels, Preprocessor, Schema};
 
 use crate::cv::{CvSummary, OutOfFold};
-use crate::error::PipelineError;
+use crate::error::{ArtifactProblem, PipelineError};
 use crate::model::{FittedModel, ModelSpec};
 
 /// Identifies the file layout; bumped on any incompatible change.
@@ -116,10 +116,7 @@ const REPLACE_TRIES: usize = 64;
 
 /// The error of a save to an existing directory without `overwrite`.
 fn exists(dir: &Path) -> PipelineError {
-    PipelineError::Usage(format!(
-        "{} already exists; choose another --out or pass --force to replace it",
-        dir.display()
-    ))
+    PipelineError::ArtifactExists { path: dir.display().to_string() }
 }
 
 /// A failed write of `path`.
@@ -132,8 +129,8 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn to_json<T: Serialize>(v: &T) -> Result<Vec<u8>, PipelineError> {
-    let mut s = serde_json::to_vec_pretty(v)
-        .map_err(|e| PipelineError::Usage(format!("cannot serialise artifact: {e}")))?;
+    let mut s =
+        serde_json::to_vec_pretty(v).map_err(|source| PipelineError::Serialise { source })?;
     s.push(b'\n');
     Ok(s)
 }
@@ -219,52 +216,57 @@ impl Artifact {
 
     /// Loads and verifies an artifact directory.
     pub fn load(dir: &Path) -> Result<Artifact, PipelineError> {
-        let bad =
-            |problem: String| PipelineError::Artifact { path: dir.display().to_string(), problem };
+        let bad = |problem: ArtifactProblem| PipelineError::Artifact {
+            path: dir.display().to_string(),
+            problem,
+        };
         if !dir.is_dir() {
-            return Err(bad(
-                "not found (expected a directory written by `osler train --out`)".into()
-            ));
+            return Err(bad(ArtifactProblem::NotFound));
         }
         let read = |name: &str| -> Result<Vec<u8>, PipelineError> {
-            std::fs::read(dir.join(name)).map_err(|e| bad(format!("cannot read {name}: {e}")))
+            std::fs::read(dir.join(name))
+                .map_err(|source| bad(ArtifactProblem::Unreadable { file: name.into(), source }))
         };
-        let raw: serde_json::Value = serde_json::from_slice(&read(MANIFEST)?).map_err(|e| {
-            bad(format!("{MANIFEST} is not valid JSON ({e}); the artifact is corrupt"))
-        })?;
+        let raw: serde_json::Value = serde_json::from_slice(&read(MANIFEST)?)
+            .map_err(|e| bad(ArtifactProblem::NotJson { file: MANIFEST, reason: e.to_string() }))?;
         let format = raw.get("format").and_then(|v| v.as_str()).unwrap_or_default();
         if format != FORMAT {
-            return Err(bad(format!("{MANIFEST} is not an osler artifact manifest")));
+            return Err(bad(ArtifactProblem::NotAManifest { file: MANIFEST }));
         }
         let version = raw.get("format_version").and_then(serde_json::Value::as_u64);
         if version != Some(u64::from(FORMAT_VERSION)) {
-            return Err(bad(format!(
-                "format version {} is not supported by osler {} (reads version {FORMAT_VERSION}); retrain the model",
-                version.map_or("unknown".to_string(), |v| v.to_string()),
-                env!("CARGO_PKG_VERSION")
-            )));
+            return Err(bad(ArtifactProblem::Version { found: version, expected: FORMAT_VERSION }));
         }
         let manifest: Manifest = serde_json::from_value(raw).map_err(|e| {
-            bad(format!("{MANIFEST} does not match format version {FORMAT_VERSION}: {e}"))
+            bad(ArtifactProblem::ManifestFields {
+                file: MANIFEST,
+                version: FORMAT_VERSION,
+                reason: e.to_string(),
+            })
         })?;
         let checked = |name: &str| -> Result<Vec<u8>, PipelineError> {
             let bytes = read(name)?;
-            let want = manifest
-                .files
-                .get(name)
-                .ok_or_else(|| bad(format!("{MANIFEST} does not list {name}")))?;
+            let want = manifest.files.get(name).ok_or_else(|| {
+                bad(ArtifactProblem::Unlisted { manifest: MANIFEST, file: name.into() })
+            })?;
             if &sha256_hex(&bytes) != want {
-                return Err(bad(format!(
-                    "{name} does not match its SHA-256 in {MANIFEST}: the file was modified or corrupted"
-                )));
+                return Err(bad(ArtifactProblem::HashMismatch {
+                    manifest: MANIFEST,
+                    file: name.into(),
+                }));
             }
             Ok(bytes)
         };
-        let mut model: FittedModel = serde_json::from_slice(&checked(WEIGHTS)?)
-            .map_err(|e| bad(format!("{WEIGHTS} cannot be read: {e}")))?;
+        let corrupt = |file: &'static str| {
+            move |e: serde_json::Error| {
+                bad(ArtifactProblem::Corrupt { file, reason: e.to_string() })
+            }
+        };
+        let mut model: FittedModel =
+            serde_json::from_slice(&checked(WEIGHTS)?).map_err(corrupt(WEIGHTS))?;
         model.attach_side_files(&checked)?;
         let out_of_fold = if manifest.files.contains_key(OOF) {
-            Some(serde_json::from_slice(&checked(OOF)?).map_err(|e| bad(format!("{OOF}: {e}")))?)
+            Some(serde_json::from_slice(&checked(OOF)?).map_err(corrupt(OOF))?)
         } else {
             None
         };

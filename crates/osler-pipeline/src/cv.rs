@@ -91,23 +91,22 @@ pub fn cross_validate(
     let mut fold_data: Vec<(Vec<bool>, Vec<f64>, f64)> = Vec::new();
     let mut thresholds = Vec::new();
     let mut fallbacks = 0;
-    let first_fold = repeated_folds(
-        &data.y,
-        data.groups.as_deref(),
-        k,
-        repeats,
-        &mut rng,
-        |f, train, test| {
+    let first_fold =
+        repeated_folds(&data.y, data.groups.as_deref(), k, repeats, &mut rng, |f, train, test| {
             let fitted = fit_on_rows(data, &cv_spec, train)?;
             fallbacks += usize::from(fitted.fallback.is_some());
             let p = fitted.predict_rows(data, test)?;
             let y: Vec<bool> = test.iter().map(|&i| data.y[i] == 1.0).collect();
             if y.iter().all(|&b| b) || !y.iter().any(|&b| b) {
-                return Err(PipelineError::Usage(format!(
-                    "CV fold {} has a single class; use fewer folds than the {} rows of the rarer class",
-                    f + 1,
-                    data.y.iter().filter(|&&v| v == 1.0).count().min(n - data.events())
-                )));
+                return Err(PipelineError::SingleClassFold {
+                    fold: f + 1,
+                    rarer_class_rows: data
+                        .y
+                        .iter()
+                        .filter(|&&v| v == 1.0)
+                        .count()
+                        .min(n - data.events()),
+                });
             }
             per_fold.push(binary_metrics(&y, &p, fitted.threshold)?);
             thresholds.push(fitted.threshold);
@@ -117,8 +116,7 @@ pub fn cross_validate(
             fold_data.push((y, p, fitted.threshold));
             on_fold();
             Ok(())
-        },
-    )?;
+        })?;
     let p: Vec<f64> = p_sum.iter().map(|s| s / repeats as f64).collect();
     let threshold = thresholds.iter().sum::<f64>() / thresholds.len() as f64;
     let y: Vec<bool> = data.y.iter().map(|&v| v == 1.0).collect();

@@ -85,7 +85,7 @@ pub fn prepare(
             .iter()
             .find(|c| c.role == osler_data::Role::Target)
             .map(|c| c.name.clone())
-            .ok_or_else(|| PipelineError::Usage("no outcome given: use --target COLUMN".into()))?,
+            .ok_or(PipelineError::NoOutcome)?,
     };
     let mut required: Vec<&str> = vec![target.as_str()];
     if let Some(g) = &spec.group {
@@ -120,16 +120,17 @@ pub fn prepare(
 fn keep_levels(table: Table, target: &str, keep: &[String]) -> Result<Table, PipelineError> {
     let col = table
         .column(target)
-        .ok_or_else(|| PipelineError::Usage(format!("no outcome column '{target}'")))?;
+        .ok_or_else(|| PipelineError::missing_column(&table, "outcome", target))?;
     let values: Vec<Option<String>> = (0..table.n_rows()).map(|i| col.data.text_at(i)).collect();
     if let Some(absent) = keep.iter().find(|l| !values.iter().any(|v| v.as_ref() == Some(*l))) {
-        let mut seen: Vec<&str> = values.iter().flatten().map(String::as_str).collect();
+        let mut seen: Vec<String> = values.iter().flatten().cloned().collect();
         seen.sort_unstable();
         seen.dedup();
-        return Err(PipelineError::Usage(format!(
-            "--levels: '{absent}' is not a value of outcome '{target}' (values: {})",
-            seen.join(", ")
-        )));
+        return Err(PipelineError::LevelAbsent {
+            level: absent.clone(),
+            column: target.into(),
+            seen,
+        });
     }
     let rows: Vec<usize> = (0..table.n_rows())
         .filter(|&i| values[i].as_ref().is_some_and(|v| keep.contains(v)))
@@ -144,6 +145,6 @@ pub(crate) fn group_labels(
 ) -> Result<Option<Vec<String>>, PipelineError> {
     let Some(g) = group else { return Ok(None) };
     let col = table.column(g).map(|c| &c.data);
-    let col = col.ok_or_else(|| PipelineError::Usage(format!("no group column '{g}'")))?;
+    let col = col.ok_or_else(|| PipelineError::missing_column(table, "group", g))?;
     Ok(Some((0..table.n_rows()).map(|i| col.text_at(i).unwrap_or_default()).collect()))
 }

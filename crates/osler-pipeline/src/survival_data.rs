@@ -5,7 +5,7 @@ use osler_data::{
     BinaryLevels, ColumnData, Matrix, PreprocessOptions, Preprocessor, Schema, Table,
 };
 
-use crate::error::PipelineError;
+use crate::error::{PipelineError, SurvivalRowProblem};
 
 /// Which columns hold the survival outcome.
 #[derive(Debug, Clone, Default)]
@@ -54,17 +54,16 @@ impl SurvivalOutcome {
 fn numeric_column<'a>(
     table: &'a Table,
     name: &str,
-    what: &str,
+    what: &'static str,
 ) -> Result<&'a [f64], PipelineError> {
-    let col = table.column(name).ok_or_else(|| {
-        PipelineError::Usage(format!("{}: no {what} column named '{name}'", table.source))
-    })?;
+    let col = table.column(name).ok_or_else(|| PipelineError::missing_column(table, what, name))?;
     match &col.data {
         ColumnData::Numeric(v) => Ok(v),
-        ColumnData::Text { .. } => Err(PipelineError::Usage(format!(
-            "{}: {what} column '{name}' must be numeric",
-            table.source
-        ))),
+        ColumnData::Text { .. } => Err(PipelineError::ColumnNotNumeric {
+            source_name: table.source.clone(),
+            what,
+            column: name.into(),
+        }),
     }
 }
 
@@ -75,28 +74,19 @@ pub fn survival_outcome(
     schema: &Schema,
     spec: &SurvivalSpec,
 ) -> Result<SurvivalOutcome, PipelineError> {
-    let bad = |i: usize, col: &str, problem: String| {
-        PipelineError::Usage(format!(
-            "{}: {}, column '{col}': {problem}",
-            table.source,
-            table.locate(i)
-        ))
+    let bad = |i: usize, col: &str, problem: SurvivalRowProblem| PipelineError::SurvivalRow {
+        source_name: table.source.clone(),
+        location: table.locate(i),
+        column: col.into(),
+        problem,
     };
     let time = numeric_column(table, &spec.time, "time")?.to_vec();
     for (i, &t) in time.iter().enumerate() {
         if t.is_nan() {
-            return Err(bad(
-                i,
-                &spec.time,
-                "the time is missing; remove rows without follow-up".into(),
-            ));
+            return Err(bad(i, &spec.time, SurvivalRowProblem::MissingTime));
         }
         if t < 0.0 {
-            return Err(bad(
-                i,
-                &spec.time,
-                format!("time {t} is negative; times count from the start of follow-up"),
-            ));
+            return Err(bad(i, &spec.time, SurvivalRowProblem::NegativeTime { time: t }));
         }
     }
     let start = match &spec.start {
@@ -104,17 +94,11 @@ pub fn survival_outcome(
             let v = numeric_column(table, s, "start")?.to_vec();
             for i in 0..v.len() {
                 if v[i].is_nan() {
-                    return Err(bad(i, s, "the start time is missing".into()));
+                    return Err(bad(i, s, SurvivalRowProblem::MissingStart));
                 }
                 if time[i] <= v[i] {
-                    return Err(bad(
-                        i,
-                        &spec.time,
-                        format!(
-                            "stop {} is not after start {}: intervals must have positive length",
-                            time[i], v[i]
-                        ),
-                    ));
+                    let problem = SurvivalRowProblem::EmptyInterval { start: v[i], stop: time[i] };
+                    return Err(bad(i, &spec.time, problem));
                 }
             }
             Some(v)
@@ -123,10 +107,11 @@ pub fn survival_outcome(
     };
     let (event, levels) = event_indicator(table, schema, spec, &bad)?;
     if !event.contains(&1.0) {
-        return Err(PipelineError::Usage(format!(
-            "{}: every row of '{}' is censored (no '{}' events); survival models need events",
-            table.source, spec.event, levels.positive
-        )));
+        return Err(PipelineError::NoEvents {
+            source_name: table.source.clone(),
+            column: spec.event.clone(),
+            level: levels.positive,
+        });
     }
     Ok(SurvivalOutcome { time, event, start, levels })
 }
@@ -135,12 +120,11 @@ fn event_indicator(
     table: &Table,
     schema: &Schema,
     spec: &SurvivalSpec,
-    bad: &dyn Fn(usize, &str, String) -> PipelineError,
+    bad: &dyn Fn(usize, &str, SurvivalRowProblem) -> PipelineError,
 ) -> Result<(Vec<f64>, BinaryLevels), PipelineError> {
     let name = &spec.event;
-    let col = table.column(name).ok_or_else(|| {
-        PipelineError::Usage(format!("{}: no event column named '{name}'", table.source))
-    })?;
+    let col =
+        table.column(name).ok_or_else(|| PipelineError::missing_column(table, "event", name))?;
     let declared = spec
         .event_level
         .clone()
@@ -150,24 +134,23 @@ fn event_indicator(
     levels.sort();
     levels.dedup();
     if let Some(i) = (0..n).find(|&i| col.data.is_missing(i)) {
-        return Err(bad(i, name, "the event indicator is missing".into()));
+        return Err(bad(i, name, SurvivalRowProblem::MissingEvent));
     }
     let positive = match declared {
         Some(p) if levels.contains(&p) || levels.len() == 1 => p,
         Some(p) => {
-            return Err(PipelineError::Usage(format!(
-                "event level '{p}' does not occur in '{name}' (values: {})",
-                levels.join(", ")
-            )));
+            return Err(PipelineError::EventLevelAbsent {
+                level: p,
+                column: name.clone(),
+                values: levels,
+            });
         }
         None => {
             let numeric = matches!(col.data, ColumnData::Numeric(_));
             if numeric && levels.iter().all(|l| l == "0" || l == "1") {
                 "1".to_string()
             } else if numeric && levels == ["1", "2"] {
-                return Err(PipelineError::Usage(format!(
-                    "event column '{name}' is coded 1/2 (R's 1 = censored, 2 = event?); say which value is the event with --event-level"
-                )));
+                return Err(PipelineError::EventCodedOneTwo { column: name.clone() });
             } else if let Some(l) = levels.iter().find(|l| {
                 !numeric
                     && ["true", "yes", "dead", "died", "event", "1"]
@@ -175,10 +158,7 @@ fn event_indicator(
             }) {
                 l.clone()
             } else {
-                return Err(PipelineError::Usage(format!(
-                    "event column '{name}' has values {}; it must be 0/1, or say which value is the event with --event-level",
-                    levels.join(", ")
-                )));
+                return Err(PipelineError::EventNotBinary { column: name.clone(), values: levels });
             }
         }
     };
@@ -191,11 +171,7 @@ fn event_indicator(
         return Err(bad(
             i.unwrap_or(0),
             name,
-            format!(
-                "the event indicator has {} distinct values ({}); expected two",
-                levels.len(),
-                levels.join(", ")
-            ),
+            SurvivalRowProblem::TooManyEventValues { values: levels },
         ));
     }
     let negative = levels.iter().find(|l| **l != positive).cloned().unwrap_or_else(|| "0".into());
@@ -327,8 +303,11 @@ mod tests {
     fn reads_01_and_explicit_levels() {
         let o = outcome("time,status\n5,1\n3,0\n", None).expect("0/1");
         assert_eq!(o.event, vec![1.0, 0.0]);
-        let e = outcome("time,status\n5,2\n3,1\n", None).expect_err("1/2 is ambiguous").to_string();
-        assert!(e.contains("--event-level"), "{e}");
+        let e = outcome("time,status\n5,2\n3,1\n", None).expect_err("1/2 is ambiguous");
+        assert!(
+            matches!(&e, PipelineError::EventCodedOneTwo { column } if column == "status"),
+            "{e}"
+        );
         let o = outcome("time,status\n5,2\n3,1\n", Some("2")).expect("explicit");
         assert_eq!(o.event, vec![1.0, 0.0]);
     }

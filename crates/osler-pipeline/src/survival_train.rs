@@ -83,9 +83,7 @@ pub fn prepare_survival(
     let features = match &data.features {
         Some(f) => {
             if let Some(bad) = f.iter().find(|c| outcome_cols.contains(c)) {
-                return Err(PipelineError::Usage(format!(
-                    "'{bad}' is part of the survival outcome; it cannot be a predictor"
-                )));
+                return Err(PipelineError::SurvivalOutcomeAsPredictor { column: bad.clone() });
             }
             osler_data::target::select_features(&table, &schema, &surv.time, Some(f), &data.drop)?
         }
@@ -118,10 +116,10 @@ pub fn fit_survival_on_rows(
     spec: &TrainSpec,
     rows: &[usize],
 ) -> Result<FittedSurvival, PipelineError> {
-    let (preprocessor, x, _) =
+    let (preprocessor, x, names) =
         fit_preprocessing(&data.table, &data.schema, &data.features, spec, rows)?;
     let outcome = data.outcome.select(rows);
-    let (model, model_seconds) = timed_fit(spec, || spec.model.fit_survival(&x, &outcome))?;
+    let (model, model_seconds) = timed_fit(spec, &names, || spec.model.fit_survival(&x, &outcome))?;
     Ok(FittedSurvival { preprocessor, model, model_seconds })
 }
 

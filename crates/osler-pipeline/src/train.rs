@@ -99,7 +99,7 @@ pub fn fit_on_rows(
     let (preprocessor, x, names) =
         fit_preprocessing(&data.table, &data.schema, &data.features, spec, rows)?;
     let y: Vec<f64> = rows.iter().map(|&i| data.y[i]).collect();
-    let (fit, model_seconds) = timed_fit(spec, || spec.model.fit(&x, &y, &names))?;
+    let (fit, model_seconds) = timed_fit(spec, &names, || spec.model.fit(&x, &y, &names))?;
     let threshold = match spec.threshold {
         ThresholdRule::Fixed(t) => t,
         ThresholdRule::Youden => {
@@ -117,15 +117,19 @@ pub fn fit_on_rows(
     })
 }
 
-/// Runs an estimator's fit and times it; a failure names the model and keeps
-/// the estimator's error typed, so front ends can word it.
+/// Runs an estimator's fit and times it; a failure names the model and the
+/// features involved (`names` are the design columns).
 pub(crate) fn timed_fit<T>(
     spec: &TrainSpec,
+    names: &[String],
     fit: impl FnOnce() -> Result<T, osler_models::ModelError>,
 ) -> Result<(T, f64), PipelineError> {
     let t0 = Instant::now();
-    let fitted =
-        fit().map_err(|e| PipelineError::model(format!("fitting {}", spec.model.name()), e))?;
+    let fitted = fit().map_err(|source| PipelineError::Fit {
+        model: spec.model.name(),
+        source,
+        names: names.to_vec(),
+    })?;
     Ok((fitted, t0.elapsed().as_secs_f64()))
 }
 
@@ -149,9 +153,7 @@ pub(crate) fn timed_cv<T>(
     cv: impl FnOnce() -> Result<T, PipelineError>,
 ) -> Result<(Option<T>, f64), PipelineError> {
     if spec.cv_folds == 1 {
-        return Err(PipelineError::Usage(
-            "--cv must be 0 (no cross-validation) or at least 2".into(),
-        ));
+        return Err(PipelineError::CvFolds { folds: spec.cv_folds });
     }
     let t0 = Instant::now();
     let result = if spec.cv_folds >= 2 { Some(cv()?) } else { None };

@@ -28,9 +28,9 @@ use osler_models::survival::{KaplanMeier, WaldEstimate};
 use serde::Serialize;
 
 use super::data::{Covariates, Outcome, TrialData};
+use super::error::TreatmentError;
 use super::fit::{Fitted, build};
 use crate::error::PipelineError;
-use crate::model::name_features;
 
 /// One quantile group of predicted benefit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -97,13 +97,13 @@ fn cross_fit(
         let xt = build(&c.x, &test, &cols, &[]);
         for (a, level) in levels.iter().enumerate() {
             let tr: Vec<usize> = train.iter().copied().filter(|&i| arm[i] == a as f64).collect();
-            let fail = |e: osler_models::ModelError| {
-                PipelineError::Usage(format!(
-                    "benefit model for arm '{level}' (fold {} of {folds}, {} patients): {}",
-                    f + 1,
-                    tr.len(),
-                    name_features(&e, &c.design_names)
-                ))
+            let fail = |source| TreatmentError::BenefitFit {
+                arm: level.to_string(),
+                fold: f + 1,
+                folds,
+                patients: tr.len(),
+                source,
+                names: c.design_names.clone(),
             };
             let fit =
                 Fitted::fit(&build(&c.x, &tr, &cols, &[]), &outcome.select(&tr)).map_err(fail)?;

@@ -4,6 +4,7 @@
 use osler_data::{BinaryLevels, ColumnData, Kind, Matrix, PreprocessOptions, Preprocessor};
 use osler_data::{Schema, Table};
 
+use super::error::TreatmentError;
 use super::{OutcomeSpec, TreatmentSpec};
 use crate::error::PipelineError;
 use crate::survival_data::survival_outcome;
@@ -115,10 +116,6 @@ pub struct TrialData {
     pub subgroups: Vec<Subgroup>,
 }
 
-fn usage(msg: String) -> PipelineError {
-    PipelineError::Usage(msg)
-}
-
 /// Reads the arm, outcome and covariates of a conformed table.
 pub fn read_trial(
     table: &Table,
@@ -129,10 +126,7 @@ pub fn read_trial(
     let outcome = match &spec.outcome {
         OutcomeSpec::Survival(s) => {
             if s.start.is_some() {
-                return Err(usage(
-                    "treatment effects take right-censored (time, event) data, not start/stop rows"
-                        .into(),
-                ));
+                return Err(TreatmentError::StartStopOutcome.into());
             }
             let o = survival_outcome(table, schema, s)?;
             Outcome::Survival { time: o.time, event: o.event }
@@ -149,9 +143,7 @@ pub fn read_trial(
     };
     for c in &spec.covariates {
         if *c == spec.arm || outcome_columns.contains(&c.as_str()) {
-            return Err(usage(format!(
-                "covariate '{c}' is the arm or the outcome column; list only baseline covariates"
-            )));
+            return Err(TreatmentError::CovariateIsOutcome { covariate: c.clone() }.into());
         }
     }
     let covariates = if spec.covariates.is_empty() {
@@ -176,17 +168,19 @@ fn read_arms(
     name: &str,
     reference: Option<&str>,
 ) -> Result<(Arms, Vec<f64>), PipelineError> {
-    let col = table
-        .column(name)
-        .ok_or_else(|| usage(format!("{}: no arm column named '{name}'", table.source)))?;
+    let col =
+        table.column(name).ok_or_else(|| PipelineError::missing_column(table, "arm", name))?;
     let n = table.n_rows();
     if let Some(i) = (0..n).find(|&i| col.data.is_missing(i)) {
         let missing = (0..n).filter(|&i| col.data.is_missing(i)).count();
-        return Err(usage(format!(
-            "{}: {}, column '{name}': the arm is missing ({missing} of {n} rows have no arm); every patient needs the arm they were randomised to",
-            table.source,
-            table.locate(i)
-        )));
+        return Err(TreatmentError::ArmMissing {
+            source_name: table.source.clone(),
+            location: table.locate(i),
+            column: name.into(),
+            missing,
+            rows: n,
+        }
+        .into());
     }
     // Numeric arms in numeric order (2 before 10), text arms in text order.
     let levels: Vec<String> = if let ColumnData::Numeric(v) = &col.data {
@@ -201,28 +195,26 @@ fn read_arms(
         l
     };
     match levels.len() {
-        0 => return Err(usage(format!("{}: no rows", table.source))),
+        0 => return Err(TreatmentError::NoRows { source_name: table.source.clone() }.into()),
         1 => {
-            return Err(usage(format!(
-                "arm column '{name}' has a single level ('{}') in all {n} rows; a treatment comparison needs two arms",
-                levels[0]
-            )));
+            return Err(TreatmentError::SingleArm {
+                column: name.into(),
+                level: levels[0].clone(),
+                rows: n,
+            }
+            .into());
         }
         2 => {}
-        k => {
-            return Err(usage(format!(
-                "arm column '{name}' has {k} levels ({}); osler treatment compares exactly two arms: keep the rows of two of them",
-                levels.join(", ")
-            )));
-        }
+        _ => return Err(TreatmentError::TooManyArms { column: name.into(), levels }.into()),
     }
     let r = match reference {
-        Some(r) => levels.iter().position(|l| l == r).ok_or_else(|| {
-            usage(format!(
-                "--reference '{r}' is not a level of arm column '{name}' (levels: {})",
-                levels.join(", ")
-            ))
-        })?,
+        Some(r) => {
+            levels.iter().position(|l| l == r).ok_or_else(|| TreatmentError::ReferenceAbsent {
+                reference: r.into(),
+                column: name.into(),
+                levels: levels.clone(),
+            })?
+        }
         None => 0,
     };
     let arms =
@@ -242,7 +234,7 @@ fn design(
     let mut seen: Vec<&String> = covariates.iter().collect();
     seen.sort();
     if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
-        return Err(usage(format!("covariate '{}' is listed twice", w[0])));
+        return Err(TreatmentError::CovariateTwice { covariate: w[0].clone() }.into());
     }
     let all: Vec<usize> = (0..table.n_rows()).collect();
     let opts = PreprocessOptions { impute: false, missing_indicators: false, standardize: false };
@@ -257,9 +249,7 @@ fn design(
             }
         };
         if width == 0 {
-            return Err(usage(format!(
-                "covariate '{name}' has a single level: it cannot explain or modify anything"
-            )));
+            return Err(TreatmentError::CovariateSingleLevel { covariate: name.clone() }.into());
         }
         columns.push((next..next + width).collect());
         next += width;
@@ -268,11 +258,11 @@ fn design(
     let rows: Vec<usize> =
         all.into_iter().filter(|&i| (0..x.cols()).all(|j| !x.get(i, j).is_nan())).collect();
     if rows.len() < 10 {
-        return Err(usage(format!(
-            "only {} patients have every covariate ({}); too few for adjusted or heterogeneity analyses",
-            rows.len(),
-            covariates.join(", ")
-        )));
+        return Err(TreatmentError::TooFewCompleteCases {
+            complete: rows.len(),
+            covariates: covariates.to_vec(),
+        }
+        .into());
     }
     let x = if rows.len() == x.rows() { x } else { x.select_rows(&rows) };
     Ok(Covariates {
@@ -294,7 +284,7 @@ fn subgroups_of(
 ) -> Result<Vec<Subgroup>, PipelineError> {
     let col = table
         .column(name)
-        .ok_or_else(|| usage(format!("{}: no covariate column named '{name}'", table.source)))?;
+        .ok_or_else(|| PipelineError::missing_column(table, "covariate", name))?;
     let n = table.n_rows();
     let kind = schema.get(name).map_or(Kind::Numeric, |s| s.kind);
     let by_level = |levels: Vec<String>| -> Vec<Subgroup> {

@@ -9,9 +9,9 @@ use osler_models::survival::{
 use serde::Serialize;
 
 use super::data::{Outcome, TrialData};
+use super::error::{TimeOption, TreatmentError};
 use super::fit::{Fitted, Ratio, build};
 use crate::error::PipelineError;
-use crate::model::name_features;
 
 /// One arm of a survival comparison.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,8 +108,8 @@ pub(crate) fn arm_rows(treated: &[f64]) -> [Vec<usize>; 2] {
     [r, t]
 }
 
-fn model_err(context: &str, names: &[String]) -> impl Fn(ModelError) -> PipelineError {
-    move |e| PipelineError::Usage(format!("{context}: {}", name_features(&e, names)))
+fn model_err(step: &str, names: &[String]) -> impl Fn(ModelError) -> PipelineError {
+    move |source| TreatmentError::Fit { step: step.into(), source, names: names.to_vec() }.into()
 }
 
 /// The ratio of the arm alone, and adjusted for every covariate.
@@ -151,21 +151,20 @@ pub fn median_follow_up(time: &[f64], event: &[f64]) -> Result<f64, ModelError> 
 }
 
 /// Refuses a time beyond an arm's last follow-up.
-fn check_time(
-    flag: &str,
-    t: f64,
-    arms: &[(String, f64); 2],
-    what: &str,
-) -> Result<(), PipelineError> {
+fn check_time(option: TimeOption, t: f64, arms: &[(String, f64); 2]) -> Result<(), PipelineError> {
     if !(t.is_finite() && t > 0.0) {
-        return Err(PipelineError::Usage(format!("{flag} must be a positive time, got {t}")));
+        return Err(TreatmentError::TimeNotPositive { option, time: t }.into());
     }
     for (level, last) in arms {
         if t > *last {
-            let limit = arms[0].1.min(arms[1].1);
-            return Err(PipelineError::Usage(format!(
-                "{flag} {t} is beyond the last follow-up time of arm '{level}' ({last}): {what} is not estimated there (survRM2::rmst2 refuses such a tau; R survival would silently carry the last value forward); use {flag} <= {limit}"
-            )));
+            return Err(TreatmentError::TimeBeyondFollowUp {
+                option,
+                time: t,
+                arm: level.clone(),
+                last: *last,
+                limit: arms[0].1.min(arms[1].1),
+            }
+            .into());
         }
     }
     Ok(())
@@ -180,7 +179,8 @@ pub(crate) fn survival_effects(
     horizon: Option<f64>,
 ) -> Result<SurvivalEffects, PipelineError> {
     let Outcome::Survival { time, event } = &d.outcome else {
-        return Err(PipelineError::Usage("survival effects need a time and an event".into()));
+        let invariant = "survival effects called on a binary outcome";
+        return Err(TreatmentError::Internal { invariant }.into());
     };
     let rows = arm_rows(&d.treated);
     let levels = [d.arms.reference.clone(), d.arms.treated.clone()];
@@ -189,10 +189,11 @@ pub(crate) fn survival_effects(
         let t: Vec<f64> = r.iter().map(|&i| time[i]).collect();
         let e: Vec<f64> = r.iter().map(|&i| event[i]).collect();
         if !e.contains(&1.0) {
-            return Err(PipelineError::Usage(format!(
-                "arm '{level}' of '{}' has no events: its survival curve and the comparison are not estimable",
-                d.arms.column
-            )));
+            return Err(TreatmentError::NoEventsInArm {
+                arm: level.clone(),
+                column: d.arms.column.clone(),
+            }
+            .into());
         }
         kms.push(
             KaplanMeier::fit(&t, &e, None).map_err(model_err(&format!("arm '{level}'"), &[]))?,
@@ -200,13 +201,13 @@ pub(crate) fn survival_effects(
     }
     let last = [(levels[0].clone(), kms[0].max_time()), (levels[1].clone(), kms[1].max_time())];
     let tau_value = tau.unwrap_or(last[0].1.min(last[1].1));
-    check_time("--tau", tau_value, &last, "the restricted mean")?;
+    check_time(TimeOption::Tau, tau_value, &last)?;
     let horizon = match (horizon, tau) {
         (Some(h), _) => h,
         (None, Some(t)) => t,
         (None, None) => median_follow_up(time, event).map_err(model_err("follow-up", &[]))?,
     };
-    check_time("--horizon", horizon, &last, "the Kaplan-Meier risk")?;
+    check_time(TimeOption::Horizon, horizon, &last)?;
     let rmst = rmst_difference(&kms[0], &kms[1], tau_value).map_err(model_err("RMST", &[]))?;
     let group: Vec<&str> =
         d.treated.iter().map(|&t| levels[usize::from(t == 1.0)].as_str()).collect();
@@ -232,7 +233,7 @@ pub(crate) fn survival_effects(
         _ => None,
     };
     let [a0, a1]: [SurvivalArm; 2] =
-        arms.try_into().map_err(|_| PipelineError::Usage("internal: two arms expected".into()))?;
+        arms.try_into().map_err(|_| TreatmentError::Internal { invariant: "two arms expected" })?;
     Ok(SurvivalEffects {
         arms: [a0, a1],
         logrank,

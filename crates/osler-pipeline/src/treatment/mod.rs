@@ -24,11 +24,14 @@
 pub mod benefit;
 pub mod data;
 pub mod effects;
+pub mod error;
 mod fit;
 pub mod heterogeneity;
 pub mod report;
 
 use osler_data::{Schema, Table};
+
+use self::error::TreatmentError;
 
 pub use benefit::{BenefitEvaluation, BenefitGroup};
 pub use data::{Arms, Covariates, Outcome, Subgroup, TrialData, read_trial};
@@ -117,9 +120,9 @@ pub fn conform_trial(
 /// Runs every analysis of a two-arm trial on a conformed table.
 ///
 /// # Errors
-/// [`PipelineError::Usage`] naming the column, level or value at fault: an
-/// arm column without exactly two levels or with missing values, a `tau` or
-/// horizon beyond an arm's follow-up, options that do not fit the outcome,
+/// [`PipelineError::Treatment`] naming the column, level or value at fault:
+/// an arm column without exactly two levels or with missing values, a `tau`
+/// or horizon beyond an arm's follow-up, options that do not fit the outcome,
 /// or a model that cannot be fitted.
 pub fn analyse(
     table: &Table,
@@ -128,19 +131,13 @@ pub fn analyse(
 ) -> Result<TreatmentAnalysis, PipelineError> {
     let binary = matches!(spec.outcome, OutcomeSpec::Binary { .. });
     if binary && (spec.tau.is_some() || spec.horizon.is_some()) {
-        return Err(PipelineError::Usage(
-            "--tau and --horizon apply to survival outcomes (--time/--event), not to a binary --outcome"
-                .into(),
-        ));
+        return Err(TreatmentError::TimeOptionsOnBinary.into());
     }
     if spec.folds < 2 {
-        return Err(PipelineError::Usage(format!(
-            "--folds must be at least 2, got {}",
-            spec.folds
-        )));
+        return Err(TreatmentError::TooFewFolds { folds: spec.folds }.into());
     }
     if spec.groups == 0 {
-        return Err(PipelineError::Usage("--groups must be at least 1".into()));
+        return Err(TreatmentError::NoGroups.into());
     }
     let d = read_trial(table, schema, spec)?;
     let (effects, horizon) = match &d.outcome {
