@@ -16,7 +16,7 @@ use crate::cmd_train::{TiesArg, TrainArgs};
 /// training options also of `--model lstm`, `--model gru`).
 ///
 /// Unset options take the model's defaults. DeepSurv's are chosen for small
-/// clinical survival data (see `osler_nn::DeepSurvOptions`): the whole training
+/// clinical survival data (see `DeepSurvOptions`): the whole training
 /// set as one batch, so the Cox partial likelihood uses the exact risk sets; one
 /// strongly penalised hidden layer, which stays close to a Cox model where the
 /// hazard is log-linear; Adam at lr 0.01 since a full batch is one step per epoch.
@@ -68,9 +68,6 @@ pub(crate) fn train_options(
     defaults: TrainOptions,
 ) -> Result<TrainOptions, CliError> {
     let n = &a.nn;
-    // Only the optimizer and device parse errors reach here; their option names
-    // are the flags' names, so the flag is the message with its dashes.
-    let bad = |e: osler_pipeline::api::estimators::NnError| CliError::user(format!("--{e}"));
     let epochs = n.epochs.unwrap_or(defaults.epochs);
     let schedule = match n.schedule.as_str() {
         "constant" => LrSchedule::Constant,
@@ -93,14 +90,14 @@ pub(crate) fn train_options(
         epochs,
         batch_size: n.batch_size.unwrap_or(defaults.batch_size),
         lr: n.lr.unwrap_or(defaults.lr),
-        optimizer: n.optimizer.parse::<OptimizerKind>().map_err(bad)?,
+        optimizer: n.optimizer.parse::<OptimizerKind>().map_err(CliError::from)?,
         weight_decay: n.weight_decay.unwrap_or(defaults.weight_decay),
         schedule,
         patience: n.patience.unwrap_or(defaults.patience),
         validation_fraction: n.validation,
         stop_on: StopOn::Loss,
         seed: a.seed,
-        device: n.device.parse::<DeviceChoice>().map_err(bad)?,
+        device: n.device.parse::<DeviceChoice>().map_err(CliError::from)?,
         progress: crate::progress::epochs(epochs, a.quiet || a.json),
         ..defaults
     })

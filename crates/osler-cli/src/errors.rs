@@ -4,10 +4,10 @@
 
 use osler_data::DataError;
 use osler_data::source::SourceError;
-use osler_pipeline::PipelineError;
-use osler_pipeline::error::{ArtifactProblem, TimeOption, TreatmentError};
+use osler_pipeline::api::{ArtifactProblem, PipelineError, TimeOption, TreatmentError};
 
 use crate::CliError;
+use crate::model_errors::model_message;
 
 /// The message for a data error, with the command-line option that fixes it
 /// where there is one.
@@ -68,6 +68,12 @@ pub fn pipeline_message(e: &PipelineError) -> String {
             "artifact {path}: not found (expected a directory written by `osler train --out`)"
         ),
         PipelineError::Treatment(t) => treatment_message(t),
+        PipelineError::Model { context, source } => {
+            format!("{context}: {}", model_message(source, &[]))
+        }
+        PipelineError::Fit { model, source, names } => {
+            format!("fitting {model}: {}", model_message(source, names))
+        }
         _ => e.to_string(),
     }
 }
@@ -108,6 +114,13 @@ fn treatment_message(e: &TreatmentError) -> String {
                 option.estimate()
             )
         }
+        TreatmentError::Fit { step, source, names } => {
+            format!("{step}: {}", model_message(source, names))
+        }
+        TreatmentError::BenefitFit { arm, fold, folds, patients, source, names } => format!(
+            "benefit model for arm '{arm}' (fold {fold} of {folds}, {patients} patients): {}",
+            model_message(source, names)
+        ),
         _ => e.to_string(),
     }
 }
@@ -135,21 +148,22 @@ impl From<PipelineError> for CliError {
     }
 }
 
-impl From<osler_pipeline::analysis::AnalysisError> for CliError {
-    fn from(e: osler_pipeline::analysis::AnalysisError) -> Self {
-        use osler_pipeline::analysis::AnalysisError;
+impl From<osler_pipeline::api::AnalysisError> for CliError {
+    fn from(e: osler_pipeline::api::AnalysisError) -> Self {
+        use osler_pipeline::api::AnalysisError;
         let message = match &e {
             AnalysisError::NoCovariates => "no covariates: give --covariates A,B,...".to_string(),
             AnalysisError::Data(d) => data_message(d),
             AnalysisError::Pipeline(p) => pipeline_message(p),
+            AnalysisError::Model { source, names } => model_message(source, names),
             _ => e.to_string(),
         };
         CliError { code: exit_code(e.is_user_error()), message }
     }
 }
 
-impl From<osler_eval::EvalError> for CliError {
-    fn from(e: osler_eval::EvalError) -> Self {
+impl From<osler_pipeline::api::estimators::EvalError> for CliError {
+    fn from(e: osler_pipeline::api::estimators::EvalError) -> Self {
         CliError::user(e.to_string())
     }
 }
@@ -160,7 +174,7 @@ mod pipeline_tests;
 #[cfg(test)]
 mod tests {
     use super::CliError;
-    use osler_pipeline::analysis::AnalysisError;
+    use osler_pipeline::api::AnalysisError;
     use std::io;
     use std::path::PathBuf;
 
@@ -424,7 +438,7 @@ mod tests {
         };
         let e = CliError::from(open);
         assert_eq!((e.code, e.message.as_str()), (2, "cannot read /x.csv: no such file"));
-        let write = osler_pipeline::PipelineError::Write {
+        let write = osler_pipeline::api::PipelineError::Write {
             path: "/out".into(),
             source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
         };

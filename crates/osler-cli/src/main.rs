@@ -14,6 +14,7 @@ mod cmd_train_sequence;
 mod cmd_treatment;
 mod errors;
 mod input;
+mod model_errors;
 mod output;
 mod progress;
 

@@ -55,8 +55,9 @@ impl Folds {
                 Ok(f.clone())
             }
             Folds::Stratified { k, seed } => {
+                // The split refuses only fewer than 2 folds or more folds than rows.
                 stratified_kfold(strata, *k, &mut SplitMix64::new(*seed))
-                    .map_err(|e| ModelError::InvalidOption(format!("fold assignment: {e}")))
+                    .map_err(|_| ModelError::Folds { folds: *k, rows: strata.len() })
             }
         }
     }
@@ -68,9 +69,11 @@ pub(crate) fn distinct_folds(folds: &[usize]) -> Result<Vec<usize>, ModelError> 
     ids.sort_unstable();
     ids.dedup();
     if ids.len() < 2 {
-        return Err(ModelError::InvalidOption(
-            "cross-validation needs at least two distinct fold ids".into(),
-        ));
+        return Err(ModelError::TooFew {
+            what: "distinct fold ids for cross-validation",
+            found: ids.len(),
+            needed: 2,
+        });
     }
     Ok(ids)
 }
@@ -114,10 +117,19 @@ impl CvCurve {
     ) -> Result<Self, ModelError> {
         let nl = lambdas.len();
         let kf = fold_values.len() as f64;
-        if fold_values.len() < 2 || fold_values.iter().any(|v| v.len() != nl) {
-            return Err(ModelError::InvalidOption(
-                "cross-validation needs at least two folds with a value per penalty".into(),
-            ));
+        if fold_values.len() < 2 {
+            return Err(ModelError::TooFew {
+                what: "folds for cross-validation",
+                found: fold_values.len(),
+                needed: 2,
+            });
+        }
+        if let Some(v) = fold_values.iter().find(|v| v.len() != nl) {
+            return Err(ModelError::LengthMismatch {
+                what: "a fold's values (one per penalty)",
+                found: v.len(),
+                expected: nl,
+            });
         }
         let mut cvm = Vec::with_capacity(nl);
         let mut cvsd = Vec::with_capacity(nl);
@@ -142,11 +154,7 @@ impl CvCurve {
             (0..nl).filter(|&l| ok(l)).max_by(|&a, &b| lambdas[a].total_cmp(&lambdas[b]))
         };
         let best = score.iter().copied().filter(|v| !v.is_nan()).fold(f64::INFINITY, f64::min);
-        let index_min = largest(&|l| score[l] <= best).ok_or_else(|| {
-            ModelError::InvalidOption(
-                "the cross-validated measure is undefined at every penalty".into(),
-            )
-        })?;
+        let index_min = largest(&|l| score[l] <= best).ok_or(ModelError::CvUndefined)?;
         let bound = score[index_min] + cvsd[index_min];
         let index_1se = largest(&|l| score[l] <= bound).unwrap_or(index_min);
         Ok(CvCurve {

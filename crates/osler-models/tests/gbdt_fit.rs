@@ -255,22 +255,28 @@ fn invalid_inputs_are_refused() {
         Err(ModelError::SingleClass { class: 0.0 })
     );
     let bad = [
-        GbdtOptions { n_trees: 0, ..o.clone() },
-        GbdtOptions { learning_rate: 0.0, ..o.clone() },
-        GbdtOptions { learning_rate: f64::NAN, ..o.clone() },
-        GbdtOptions { max_leaves: 1, ..o.clone() },
-        GbdtOptions { max_depth: Some(0), ..o.clone() },
-        GbdtOptions { min_leaf: 0, ..o.clone() },
-        GbdtOptions { min_child_weight: -1.0, ..o.clone() },
-        GbdtOptions { lambda_l2: -0.5, ..o.clone() },
-        GbdtOptions { max_bins: 1, ..o.clone() },
-        GbdtOptions { max_bins: 256, ..o.clone() },
-        GbdtOptions { early_stopping_rounds: Some(0), ..o.clone() },
-        GbdtOptions { early_stopping_rounds: Some(3), validation_fraction: 1.0, ..o.clone() },
+        (GbdtOptions { n_trees: 0, ..o.clone() }, "n_trees"),
+        (GbdtOptions { learning_rate: 0.0, ..o.clone() }, "learning_rate"),
+        (GbdtOptions { learning_rate: f64::NAN, ..o.clone() }, "learning_rate"),
+        (GbdtOptions { max_leaves: 1, ..o.clone() }, "max_leaves"),
+        (GbdtOptions { max_depth: Some(0), ..o.clone() }, "max_depth"),
+        (GbdtOptions { min_leaf: 0, ..o.clone() }, "min_leaf"),
+        (GbdtOptions { min_child_weight: -1.0, ..o.clone() }, "min_child_weight"),
+        (GbdtOptions { lambda_l2: -0.5, ..o.clone() }, "lambda_l2"),
+        (GbdtOptions { max_bins: 1, ..o.clone() }, "max_bins"),
+        (GbdtOptions { max_bins: 256, ..o.clone() }, "max_bins"),
+        (GbdtOptions { early_stopping_rounds: Some(0), ..o.clone() }, "early_stopping_rounds"),
+        (
+            GbdtOptions { early_stopping_rounds: Some(3), validation_fraction: 1.0, ..o.clone() },
+            "validation_fraction",
+        ),
     ];
-    for b in &bad {
+    for (b, name) in &bad {
         match GbdtModel::fit(&x, &y, None, b) {
-            Err(ModelError::InvalidOption(msg)) => assert!(!msg.is_empty()),
+            Err(e @ ModelError::InvalidOption { option, .. }) => {
+                assert_eq!(option, *name, "{b:?}");
+                assert!(e.to_string().starts_with(&format!("invalid option: {name} must ")), "{e}");
+            }
             other => panic!("{b:?} gave {other:?}"),
         }
     }

@@ -289,14 +289,15 @@ fn invalid_inputs_say_what_is_wrong() {
     xn.set(3, 1, f64::INFINITY);
     assert!(matches!(fit(&xn, &y, None, &d), ModelError::NonFinite { feature: 1, row: 3, .. }));
     assert_eq!(fit(&Matrix::zeros(0, 2), &[], None, &d), ModelError::Empty);
-    for bad in [
-        opts(Penalty::L1, 0.0, 1.0),
-        opts(Penalty::L2, f64::NAN, 0.0),
-        opts(Penalty::ElasticNet, 0.1, 1.5),
-        LogisticOptions { max_iter: 0, ..d },
-        LogisticOptions { tol: 0.0, ..d },
+    for (bad, name) in [
+        (opts(Penalty::L1, 0.0, 1.0), "lambda"),
+        (opts(Penalty::L2, f64::NAN, 0.0), "lambda"),
+        (opts(Penalty::ElasticNet, 0.1, 1.5), "alpha"),
+        (LogisticOptions { max_iter: 0, ..d }, "max_iter"),
+        (LogisticOptions { tol: 0.0, ..d }, "tol"),
     ] {
-        assert!(matches!(fit(&x, &y, None, &bad), ModelError::InvalidOption(_)), "{bad:?}");
+        let e = fit(&x, &y, None, &bad);
+        assert!(matches!(e, ModelError::InvalidOption { option, .. } if option == name), "{e:?}");
     }
     assert!(logistic_path(&x, &y, None, 1.0, 10, 1.5).is_err());
 }

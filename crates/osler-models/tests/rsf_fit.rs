@@ -209,14 +209,18 @@ fn invalid_inputs_are_refused() {
     xn.set(4, 1, f64::NAN);
     assert!(matches!(fit(&xn, &t, &e, &o), ModelError::NonFinite { feature: 1, row: 4, .. }));
     assert_eq!(fit(&Matrix::zeros(0, 2), &[], &[], &o), ModelError::Empty);
-    for bad in [
-        RsfOptions { n_trees: 0, ..o.clone() },
-        RsfOptions { min_leaf: 0, ..o.clone() },
-        RsfOptions { max_depth: Some(0), ..o.clone() },
-        RsfOptions { split_candidates: 256, ..o.clone() },
-        RsfOptions { max_features: Mtry::Count(0), ..o.clone() },
+    for (bad, name) in [
+        (RsfOptions { n_trees: 0, ..o.clone() }, "n_trees"),
+        (RsfOptions { min_leaf: 0, ..o.clone() }, "min_leaf"),
+        (RsfOptions { max_depth: Some(0), ..o.clone() }, "max_depth"),
+        (RsfOptions { split_candidates: 256, ..o.clone() }, "split_candidates"),
+        (RsfOptions { max_features: Mtry::Count(0), ..o.clone() }, "max_features"),
     ] {
-        assert!(matches!(fit(&x, &t, &e, &bad), ModelError::InvalidOption(_)));
+        let err = fit(&x, &t, &e, &bad);
+        assert!(
+            matches!(err, ModelError::InvalidOption { option, .. } if option == name),
+            "{err:?}"
+        );
     }
     let f = RandomSurvivalForest::fit(&x, &t, &e, &o).unwrap();
     assert!(matches!(f.predict_risk(&Matrix::zeros(3, 3)), Err(ModelError::FeatureCount { .. })));

@@ -289,6 +289,6 @@ impl ProportionalHazards for DeepSurv {
     }
 
     fn risk_score(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
-        self.risk(x).map_err(|e| ModelError::InvalidOption(e.to_string()))
+        self.risk(x).map_err(ModelError::from)
     }
 }

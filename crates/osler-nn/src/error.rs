@@ -1,6 +1,7 @@
 //! Errors of the neural-network engine. Messages name the problem and, where
 //! possible, the remedy; they never contain patient values.
 
+use osler_models::ModelError;
 use thiserror::Error;
 
 /// A weights checkpoint: the epoch it was taken at and its safetensors bytes.
@@ -134,7 +135,7 @@ pub enum NnError {
     },
     /// The training loss became NaN or infinite.
     #[error(
-        "training diverged: the loss became {value} at epoch {epoch} (learning rate {lr}); try a lower --lr (e.g. {suggested}){}",
+        "training diverged: the loss became {value} at epoch {epoch} (learning rate {lr}); try a lower learning rate (e.g. {suggested}){}",
         last_good.as_ref().map_or(String::new(), |c| format!("; the last good checkpoint is from epoch {}", c.epoch))
     )]
     NonFiniteLoss {
@@ -213,6 +214,36 @@ impl NnError {
     }
 }
 
+/// The model error a network's failure becomes behind the estimator traits:
+/// option, feature-count, event and divergence errors keep their facts as
+/// fields; the rest keep the network's message and whether the user can fix it.
+impl From<NnError> for ModelError {
+    fn from(e: NnError) -> Self {
+        match e {
+            NnError::InvalidOption { option, value, expected } => {
+                ModelError::InvalidOption { option, value, expected }
+            }
+            NnError::FeatureCount { found, expected } => {
+                ModelError::FeatureCount { expected, found }
+            }
+            NnError::NoEvents => ModelError::NoEvents,
+            NnError::NonFiniteLoss { epoch, lr, suggested, value, last_good } => {
+                ModelError::Diverged {
+                    epoch,
+                    learning_rate: lr,
+                    suggested,
+                    loss: value,
+                    last_good_epoch: last_good.map(|c| c.epoch),
+                }
+            }
+            other => ModelError::Network {
+                user_error: other.is_user_error(),
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,19 +299,47 @@ mod tests {
         }
     }
 
-    /// Messages state facts and leave command-line flags to the front ends. The
-    /// diverged-loss hint still names the learning-rate flag: it reaches the
-    /// command line only as text (through the model error), and the command
-    /// line's tests assert on that wording.
+    /// Messages state facts and leave command-line flags to the front ends.
     #[test]
     fn messages_name_no_command_line_flag() {
         for (e, _) in every_variant() {
             let msg = e.to_string();
             assert!(!msg.is_empty(), "{e:?}");
-            if !matches!(e, NnError::NonFiniteLoss { .. }) {
-                assert!(!msg.contains("--"), "{msg}");
+            assert!(!msg.contains("--"), "{msg}");
+        }
+    }
+
+    /// As a model error, every network error keeps its message (the model
+    /// error's own wording for options, feature counts and events) and whether
+    /// the user can fix it.
+    #[test]
+    fn model_errors_keep_the_message_and_who_must_act() {
+        for (e, user) in every_variant() {
+            let msg = e.to_string();
+            let m = ModelError::from(e);
+            assert_eq!(m.is_user_error(), user, "{m:?}");
+            match m {
+                ModelError::InvalidOption { .. } => {
+                    assert_eq!(m.to_string(), format!("invalid option: {msg}"));
+                }
+                ModelError::FeatureCount { .. } | ModelError::NoEvents => {}
+                _ => assert_eq!(m.to_string(), msg, "{m:?}"),
             }
         }
+        let diverged = every_variant().into_iter().find_map(|(e, _)| match ModelError::from(e) {
+            m @ ModelError::Diverged { .. } => Some(m),
+            _ => None,
+        });
+        assert_eq!(
+            diverged,
+            Some(ModelError::Diverged {
+                epoch: 3,
+                learning_rate: 1.0,
+                suggested: 0.1,
+                loss: "NaN".into(),
+                last_good_epoch: Some(2),
+            })
+        );
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn a_too_high_learning_rate_is_a_clear_error_with_the_last_good_checkpoint() {
     o.norm = osler_nn::layers::Norm::None;
     let err = MlpClassifier::fit(&x, &y, &o).unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("epoch") && msg.contains("lower --lr"), "{msg}");
+    assert!(msg.contains("epoch") && msg.contains("lower learning rate"), "{msg}");
     match err {
         NnError::NonFiniteLoss { epoch, last_good, .. } => {
             if let Some(c) = last_good {
@@ -96,7 +96,7 @@ fn a_finite_but_exploding_loss_is_caught_as_divergence() {
     let mut o = quick();
     o.train.lr = 1e6;
     let msg = MlpClassifier::fit(&x, &y, &o).unwrap_err().to_string();
-    assert!(msg.contains("at initialisation") && msg.contains("lower --lr"), "{msg}");
+    assert!(msg.contains("at initialisation") && msg.contains("lower learning rate"), "{msg}");
     assert!(osler_nn::trainer::exploded(9.0, 0.7) && !osler_nn::trainer::exploded(7.9, 0.7));
 }
 

@@ -23,7 +23,7 @@ pub trait Estimator {
     /// with `base + sum_j c_ij` equal to the log-odds of a classifier or the
     /// risk score of a survival model.
     fn explain(&self, _x: &Matrix) -> Result<(f64, Matrix), ModelError> {
-        Err(not_explainable(self.family()))
+        Err(ModelError::NoExplanations { model: self.family().to_string() })
     }
 
     /// How [`Self::explain`] computes its contributions (`none` without explanations).
@@ -50,6 +50,9 @@ pub trait BinaryClassifier: Estimator {
 /// A fitted model of an outcome of more than two classes; it has no
 /// per-feature explanation of a single score.
 pub trait MulticlassClassifier: Estimator {
+    /// Number of classes `k` (at least 3; two-class models are binary classifiers).
+    fn classes(&self) -> usize;
+
     /// Probability of each class for each row of `x`, `[row][class]`, each row summing to 1.
     fn predict_class_proba(&self, x: &Matrix) -> Result<Vec<Vec<f64>>, ModelError>;
 }
@@ -70,13 +73,10 @@ pub trait SequenceModel: Estimator {
     fn predict_sequences(&self, data: &Sequences) -> Result<Vec<f64>, ModelError>;
 }
 
-fn not_explainable(family: &str) -> ModelError {
-    ModelError::InvalidOption(format!("--explain is not available for {family}"))
-}
-
-/// An osler-nn error as a model error (the message names the problem).
+/// An osler-nn error as a model error: its facts stay typed where the model
+/// error has a variant for them, and an internal network failure stays internal.
 pub(crate) fn nn_error(e: osler_nn::NnError) -> ModelError {
-    ModelError::InvalidOption(e.to_string())
+    ModelError::from(e)
 }
 
 /// `values / sum(values)`, zeros when the sum is not positive.
@@ -152,6 +152,9 @@ impl BinaryClassifier for MlpClassifier {
 }
 
 impl MulticlassClassifier for MlpClassifier {
+    fn classes(&self) -> usize {
+        self.classes
+    }
     fn predict_class_proba(&self, x: &Matrix) -> Result<Vec<Vec<f64>>, ModelError> {
         let p = MlpClassifier::predict_proba(self, x).map_err(nn_error)?;
         Ok(p.chunks(self.classes).map(<[f64]>::to_vec).collect())
@@ -159,6 +162,9 @@ impl MulticlassClassifier for MlpClassifier {
 }
 
 impl MulticlassClassifier for MultinomialEnetModel {
+    fn classes(&self) -> usize {
+        self.model.n_classes()
+    }
     fn predict_class_proba(&self, x: &Matrix) -> Result<Vec<Vec<f64>>, ModelError> {
         self.model.predict_proba(x)
     }

@@ -63,10 +63,12 @@ impl EnetSpec {
         let classes = class_indices(y)?;
         let opts = ElasticNetOptions { alpha: self.alpha, ..ElasticNetOptions::default() };
         let (path, index, cv, n_screened) = match self.lambda {
-            Some(_) if self.prefilter.is_some() => {
-                return Err(ModelError::InvalidOption(
-                    "a pre-filter of a multinomial model needs the penalty chosen by inner cross-validation, not a fixed lambda".into(),
-                ));
+            Some(lambda) if self.prefilter.is_some() => {
+                return Err(ModelError::InvalidOption {
+                    option: "lambda",
+                    value: lambda.to_string(),
+                    expected: "be chosen by inner cross-validation (left unset) when a multinomial model has a pre-filter",
+                });
             }
             Some(lambda) => {
                 let fixed = ElasticNetOptions { lambdas: Some(vec![lambda]), ..opts };

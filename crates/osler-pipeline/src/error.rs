@@ -360,6 +360,9 @@ impl PipelineError {
     pub fn is_user_error(&self) -> bool {
         match self {
             PipelineError::Data(e) => e.is_user_error(),
+            PipelineError::Model { source, .. } | PipelineError::Fit { source, .. } => {
+                source.is_user_error()
+            }
             PipelineError::Treatment(e) => e.is_user_error(),
             PipelineError::Write { .. } | PipelineError::Serialise { .. } => false,
             _ => true,

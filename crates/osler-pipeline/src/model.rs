@@ -207,9 +207,10 @@ impl ModelSpec {
                     Err(e) => Err(e),
                 }
             }
-            ModelSpec::Gbdt { options } => {
-                Ok(Fit { model: FittedModel::Gbdt(GbdtModel::fit(x, y, None, options)?), fallback: None })
-            }
+            ModelSpec::Gbdt { options } => Ok(Fit {
+                model: FittedModel::Gbdt(GbdtModel::fit(x, y, None, options)?),
+                fallback: None,
+            }),
             ModelSpec::Enet(spec) => {
                 Ok(Fit { model: FittedModel::Enet(spec.fit(x, y)?), fallback: None })
             }
@@ -220,10 +221,10 @@ impl ModelSpec {
             ModelSpec::Cox { .. }
             | ModelSpec::Rsf { .. }
             | ModelSpec::Coxnet { .. }
-            | ModelSpec::DeepSurv { .. } => Err(ModelError::InvalidOption(
-                "a survival model needs a survival outcome (--task survival --time COL --event COL)".into(),
-            )),
-            ModelSpec::Lstm { .. } | ModelSpec::Gru { .. } => Err(sequence_only()),
+            | ModelSpec::DeepSurv { .. } => {
+                Err(ModelError::NeedsSurvivalOutcome { model: self.name().to_string() })
+            }
+            ModelSpec::Lstm { .. } | ModelSpec::Gru { .. } => Err(ModelError::NeedsSequences),
         }
     }
 
@@ -245,10 +246,16 @@ impl ModelSpec {
                 FittedModel::Mlp(MlpClassifier::fit(x, y, options).map_err(nn_error)?)
             }
             other => {
-                return Err(ModelError::InvalidOption(format!(
-                    "model '{}' fits two classes only; an outcome of {classes} classes needs enet or mlp",
-                    other.name()
-                )));
+                let fitting: Vec<&str> = crate::registry::kinds()
+                    .iter()
+                    .filter(|k| k.capabilities.multiclass)
+                    .map(|k| k.name)
+                    .collect();
+                return Err(ModelError::TwoClassesOnly {
+                    model: other.name().to_string(),
+                    classes,
+                    fitting: fitting.join(" or "),
+                });
             }
         };
         Ok(Fit { model, fallback: None })
@@ -271,18 +278,16 @@ impl ModelSpec {
             }
             ModelSpec::Rsf { options } => {
                 if outcome.start.is_some() {
-                    return Err(ModelError::InvalidOption(
-                        "the random survival forest takes right-censored data, not (start, stop] rows; use --model cox".into(),
-                    ));
+                    return Err(ModelError::RightCensoredOnly {
+                        model: "the random survival forest",
+                    });
                 }
                 let event: Vec<bool> = outcome.event.iter().map(|&e| e == 1.0).collect();
                 Ok(FittedModel::Rsf(RandomSurvivalForest::fit(x, &outcome.time, &event, options)?))
             }
             ModelSpec::Coxnet { alpha, lambda, inner_folds, seed, prefilter, rule } => {
                 if outcome.start.is_some() {
-                    return Err(ModelError::InvalidOption(
-                        "the penalised Cox model takes right-censored data, not (start, stop] rows; use --model cox".into(),
-                    ));
+                    return Err(ModelError::RightCensoredOnly { model: "the penalised Cox model" });
                 }
                 let opts = CoxnetOptions { alpha: *alpha, ..CoxnetOptions::default() };
                 let (time, event) = (&outcome.time, &outcome.event);
@@ -292,7 +297,10 @@ impl ModelSpec {
                         let mut rng = osler_data::SplitMix64::new(*seed);
                         let folds =
                             osler_data::split::stratified_kfold(event, *inner_folds, &mut rng)
-                                .map_err(|e| ModelError::InvalidOption(e.to_string()))?;
+                                .map_err(|_| ModelError::Folds {
+                                    folds: *inner_folds,
+                                    rows: event.len(),
+                                })?;
                         let cv =
                             CvCoxnet::fit(x, time, event, None, &folds, &opts, prefilter.as_ref())?;
                         let index = rule.index(cv.index_min, cv.index_1se);
@@ -303,18 +311,13 @@ impl ModelSpec {
             }
             ModelSpec::DeepSurv { options } => {
                 if outcome.start.is_some() {
-                    return Err(ModelError::InvalidOption(
-                        "DeepSurv takes right-censored data, not (start, stop] rows; use --model cox".into(),
-                    ));
+                    return Err(ModelError::RightCensoredOnly { model: "DeepSurv" });
                 }
                 let m =
                     DeepSurv::fit(x, &outcome.time, &outcome.event, options).map_err(nn_error)?;
                 Ok(FittedModel::DeepSurv(m))
             }
-            other => Err(ModelError::InvalidOption(format!(
-                "model '{}' is a classifier; survival outcomes need --model cox, coxnet, rsf or deepsurv",
-                other.name()
-            ))),
+            other => Err(ModelError::NeedsClassOutcome { model: other.name().to_string() }),
         }
     }
 }
@@ -390,9 +393,9 @@ impl FittedModel {
     pub fn predict_proba(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         match self.contract() {
             Contract::Binary(m) => m.predict_proba(x),
-            Contract::Multiclass(_) => Err(multiclass_only()),
-            Contract::Survival(_) => Err(survival_only()),
-            Contract::Sequence(_) => Err(sequence_only()),
+            Contract::Multiclass(m) => Err(ModelError::NotBinary { classes: m.classes() }),
+            Contract::Survival(_) => Err(ModelError::NotAClassifier),
+            Contract::Sequence(_) => Err(ModelError::NeedsSequences),
         }
     }
 
@@ -404,8 +407,8 @@ impl FittedModel {
             Contract::Binary(m) => {
                 Ok(m.predict_proba(x)?.into_iter().map(|p| vec![1.0 - p, p]).collect())
             }
-            Contract::Survival(_) => Err(survival_only()),
-            Contract::Sequence(_) => Err(sequence_only()),
+            Contract::Survival(_) => Err(ModelError::NotAClassifier),
+            Contract::Sequence(_) => Err(ModelError::NeedsSequences),
         }
     }
 
@@ -414,7 +417,7 @@ impl FittedModel {
         match self.contract() {
             Contract::Survival(m) => m.risk(x),
             Contract::Binary(_) | Contract::Multiclass(_) | Contract::Sequence(_) => {
-                Err(classifier_only())
+                Err(ModelError::NotASurvivalModel)
             }
         }
     }
@@ -424,7 +427,7 @@ impl FittedModel {
         match self.contract() {
             Contract::Survival(m) => m.survival(x, times),
             Contract::Binary(_) | Contract::Multiclass(_) | Contract::Sequence(_) => {
-                Err(classifier_only())
+                Err(ModelError::NotASurvivalModel)
             }
         }
     }
@@ -497,19 +500,3 @@ impl FittedModel {
 pub const NN_WEIGHTS: &str = "weights.safetensors";
 /// Artifact file of a network's training log (JSON lines).
 pub const NN_LOG: &str = "training_log.jsonl";
-
-fn survival_only() -> ModelError {
-    ModelError::InvalidOption("this is a survival model: it predicts risk scores and survival curves, not class probabilities".into())
-}
-
-fn multiclass_only() -> ModelError {
-    ModelError::InvalidOption("this classifier has more than two classes: it predicts a probability per class, not one probability of an event".into())
-}
-
-fn sequence_only() -> ModelError {
-    ModelError::InvalidOption("this is a sequence model: it reads each patient's visits from long-format data (a patient-id and a visit-time column), not one row per patient".into())
-}
-
-fn classifier_only() -> ModelError {
-    ModelError::InvalidOption("this is a classifier: it has no risk score or survival curve".into())
-}

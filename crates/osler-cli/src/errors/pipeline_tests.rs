@@ -3,11 +3,11 @@
 
 use std::io;
 
-use osler_models::ModelError;
-use osler_pipeline::PipelineError;
-use osler_pipeline::analysis::AnalysisError;
-use osler_pipeline::error::{ArtifactProblem, SurvivalRowProblem, TimeOption, TreatmentError};
-use osler_pipeline::sequence::SequenceError;
+use osler_pipeline::api::estimators::ModelError;
+use osler_pipeline::api::{
+    AnalysisError, ArtifactProblem, PipelineError, SequenceError, SurvivalRowProblem, TimeOption,
+    TreatmentError,
+};
 
 use crate::CliError;
 
@@ -130,7 +130,7 @@ fn every_pipeline_error() -> Vec<(PipelineError, u8)> {
         (PipelineError::Data(osler_data::DataError::NoPredictors), 2),
         (PipelineError::Model { context: s("predict"), source: ModelError::Empty }, 2),
         (
-            PipelineError::Eval(osler_eval::EvalError::LengthMismatch {
+            PipelineError::Eval(osler_pipeline::api::estimators::EvalError::LengthMismatch {
                 what: "p",
                 y: 2,
                 other: 3,
@@ -405,7 +405,7 @@ fn analysis_errors_reach_the_pipeline_wording() {
         (AnalysisError::Pipeline(PipelineError::NoOutcome), 2),
         (AnalysisError::Data(osler_data::DataError::NoPredictors), 2),
         (
-            AnalysisError::Eval(osler_eval::EvalError::LengthMismatch {
+            AnalysisError::Eval(osler_pipeline::api::estimators::EvalError::LengthMismatch {
                 what: "p",
                 y: 1,
                 other: 2,

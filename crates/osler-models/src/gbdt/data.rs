@@ -74,10 +74,7 @@ pub(crate) fn stratified_split(
         train.extend_from_slice(&idx[k..]);
     }
     if valid.is_empty() {
-        return Err(ModelError::InvalidOption(format!(
-            "validation_fraction {fraction} leaves no validation rows out of {} for early stopping",
-            y.len()
-        )));
+        return Err(ModelError::NoValidationRows { fraction, rows: y.len() });
     }
     train.sort_unstable();
     valid.sort_unstable();

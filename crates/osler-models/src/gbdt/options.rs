@@ -59,49 +59,56 @@ impl Default for GbdtOptions {
 impl GbdtOptions {
     /// Checks every option, naming the first one out of range.
     pub fn validate(&self) -> Result<(), ModelError> {
-        let bad = |m: String| Err(ModelError::InvalidOption(m));
         if self.n_trees == 0 {
-            return bad("n_trees must be at least 1".into());
+            return Err(ModelError::invalid("n_trees", 0, "be at least 1"));
         }
         if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
-            return bad(format!(
-                "learning_rate must be positive and finite, got {}",
-                self.learning_rate
+            return Err(ModelError::invalid(
+                "learning_rate",
+                self.learning_rate,
+                "be positive and finite",
             ));
         }
         if self.max_leaves < 2 {
-            return bad(format!("max_leaves must be at least 2, got {}", self.max_leaves));
+            return Err(ModelError::invalid("max_leaves", self.max_leaves, "be at least 2"));
         }
         if self.max_depth == Some(0) {
-            return bad("max_depth must be at least 1 (or None for unlimited)".into());
+            return Err(ModelError::invalid(
+                "max_depth",
+                0,
+                "be at least 1 (or None for unlimited)",
+            ));
         }
         if self.min_leaf == 0 {
-            return bad("min_leaf must be at least 1".into());
+            return Err(ModelError::invalid("min_leaf", 0, "be at least 1"));
         }
         if !(self.min_child_weight.is_finite() && self.min_child_weight >= 0.0) {
-            return bad(format!(
-                "min_child_weight must be finite and non-negative, got {}",
-                self.min_child_weight
+            return Err(ModelError::invalid(
+                "min_child_weight",
+                self.min_child_weight,
+                "be finite and non-negative",
             ));
         }
         if !(self.lambda_l2.is_finite() && self.lambda_l2 >= 0.0) {
-            return bad(format!(
-                "lambda_l2 must be finite and non-negative, got {}",
-                self.lambda_l2
+            return Err(ModelError::invalid(
+                "lambda_l2",
+                self.lambda_l2,
+                "be finite and non-negative",
             ));
         }
         if !(2..=255).contains(&self.max_bins) {
-            return bad(format!("max_bins must be between 2 and 255, got {}", self.max_bins));
+            return Err(ModelError::invalid("max_bins", self.max_bins, "be between 2 and 255"));
         }
         if self.early_stopping_rounds == Some(0) {
-            return bad("early_stopping_rounds must be at least 1 (or None)".into());
+            return Err(ModelError::invalid("early_stopping_rounds", 0, "be at least 1 (or None)"));
         }
         if self.early_stopping_rounds.is_some()
             && !(self.validation_fraction > 0.0 && self.validation_fraction < 1.0)
         {
-            return bad(format!(
-                "validation_fraction must be strictly between 0 and 1, got {}",
-                self.validation_fraction
+            return Err(ModelError::invalid(
+                "validation_fraction",
+                self.validation_fraction,
+                "be strictly between 0 and 1 with early stopping",
             ));
         }
         Ok(())

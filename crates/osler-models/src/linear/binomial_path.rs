@@ -76,12 +76,10 @@ impl BinomialPath {
     }
 
     fn check(&self, index: usize, x: &Matrix) -> Result<&[f64], ModelError> {
-        let coef = self.coefs.get(index).ok_or_else(|| {
-            ModelError::InvalidOption(format!(
-                "path index {index} out of range (path has {} penalties)",
-                self.lambdas.len()
-            ))
-        })?;
+        let coef = self
+            .coefs
+            .get(index)
+            .ok_or(ModelError::PathIndex { index, len: self.lambdas.len() })?;
         if x.cols() != coef.len() {
             return Err(ModelError::FeatureCount { expected: coef.len(), found: x.cols() });
         }
@@ -102,12 +100,10 @@ impl BinomialPath {
     /// The model at penalty `index` as a [`LogisticModel`] (serialisable,
     /// with predictions and additive contributions).
     pub fn model(&self, index: usize) -> Result<LogisticModel, ModelError> {
-        let coef = self.coefs.get(index).ok_or_else(|| {
-            ModelError::InvalidOption(format!(
-                "path index {index} out of range (path has {} penalties)",
-                self.lambdas.len()
-            ))
-        })?;
+        let coef = self
+            .coefs
+            .get(index)
+            .ok_or(ModelError::PathIndex { index, len: self.lambdas.len() })?;
         let penalty = match self.alpha {
             0.0 => Penalty::L2,
             1.0 => Penalty::L1,

@@ -308,8 +308,10 @@ pub fn cv_multinomial(
     prefilter: Option<&Prefilter>,
 ) -> Result<CvMultinomial, ModelError> {
     if measure == CvMeasure::Auc {
-        return Err(ModelError::InvalidOption(
-            "AUC is defined for binary outcomes only; use deviance or misclassification".into(),
+        return Err(ModelError::invalid(
+            "measure",
+            "auc",
+            "be deviance or misclassification for a multiclass outcome (AUC is defined for binary outcomes only)",
         ));
     }
     let (prep, _) = prepare_multinomial(x, y, w)?;
@@ -325,10 +327,7 @@ pub fn cv_multinomial(
         let cols = features(prefilter, x, &train, Outcome::Classes(y))?;
         let fit = fit_multinomial_on(x, y, &s.w, &train, &cols, &fixed)?;
         if fit.n_classes != path.n_classes {
-            return Err(ModelError::InvalidOption(format!(
-                "fold {f}: the training rows lack class {} (use stratified folds)",
-                path.n_classes - 1
-            )));
+            return Err(ModelError::FoldMissingClass { fold: f, class: path.n_classes - 1 });
         }
         let xt = submatrix(x, &test, &cols);
         let wt: Vec<f64> = test.iter().map(|&i| s.w[i]).collect();

@@ -151,10 +151,7 @@ impl MultinomialPath {
     /// The model at penalty `index`.
     pub fn model(&self, index: usize) -> Result<MultinomialModel, ModelError> {
         if index >= self.lambdas.len() {
-            return Err(ModelError::InvalidOption(format!(
-                "path index {index} out of range (path has {} penalties)",
-                self.lambdas.len()
-            )));
+            return Err(ModelError::PathIndex { index, len: self.lambdas.len() });
         }
         Ok(MultinomialModel {
             intercepts: self.intercepts[index].clone(),
@@ -196,9 +193,7 @@ pub(crate) fn prepare_multinomial(
         return Err(ModelError::SingleClass { class });
     }
     if let Some(c) = (0..k).find(|&c| ybar[c] == 0.0) {
-        return Err(ModelError::InvalidOption(format!(
-            "class {c} has no rows with positive weight: classes must be coded 0..K-1 with every class present (K = {k})"
-        )));
+        return Err(ModelError::EmptyClass { class: c, classes: k });
     }
     Ok((Prepared { w, wsum, mean, sd, ybar: f64::NAN }, ybar))
 }

@@ -74,24 +74,24 @@ impl LogisticOptions {
 
     /// Checks the options, saying which one is wrong.
     pub fn validate(&self) -> Result<(), ModelError> {
-        let bad = |s: String| Err(ModelError::InvalidOption(s));
         if self.max_iter == 0 {
-            return bad("max_iter must be at least 1".into());
+            return Err(ModelError::invalid("max_iter", 0, "be at least 1"));
         }
         if !(self.tol.is_finite() && self.tol > 0.0) {
-            return bad(format!("tol must be finite and > 0, got {}", self.tol));
+            return Err(ModelError::invalid("tol", self.tol, "be finite and > 0"));
         }
         if self.penalty == Penalty::None {
             return Ok(());
         }
         if !(self.lambda.is_finite() && self.lambda > 0.0) {
-            return bad(format!(
-                "lambda must be finite and > 0 for a penalised fit, got {} (use penalty \"none\" for an unpenalised fit)",
-                self.lambda
+            return Err(ModelError::invalid(
+                "lambda",
+                self.lambda,
+                "be finite and > 0 for a penalised fit (penalty \"none\" fits without one)",
             ));
         }
         if self.penalty == Penalty::ElasticNet && !(0.0..=1.0).contains(&self.alpha) {
-            return bad(format!("alpha must lie in [0, 1], got {}", self.alpha));
+            return Err(ModelError::invalid("alpha", self.alpha, "lie in [0, 1]"));
         }
         Ok(())
     }
@@ -177,30 +177,33 @@ pub(crate) struct PathSettings<'a> {
 impl PathSettings<'_> {
     /// Checks the settings, saying which one is wrong.
     pub(crate) fn validate(&self) -> Result<(), ModelError> {
-        let bad = |m: String| Err(ModelError::InvalidOption(m));
         if !(0.0..=1.0).contains(&self.alpha) {
-            return bad(format!("alpha must lie in [0, 1], got {}", self.alpha));
+            return Err(ModelError::invalid("alpha", self.alpha, "lie in [0, 1]"));
         }
         if let Some(l) = self.lambdas {
             if l.is_empty() {
-                return bad("lambdas is empty: give at least one penalty".into());
+                return Err(ModelError::invalid(
+                    "lambdas",
+                    "an empty list",
+                    "hold at least one penalty",
+                ));
             }
             if let Some(v) = l.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
-                return bad(format!("every lambda must be finite and >= 0, got {v}"));
+                return Err(ModelError::invalid("lambdas", v, "be finite and >= 0, every one"));
             }
         } else if self.n_lambda == 0 {
-            return bad("n_lambda must be at least 1".into());
+            return Err(ModelError::invalid("n_lambda", 0, "be at least 1"));
         }
         if let Some(r) = self.lambda_min_ratio
             && !(r > 0.0 && r < 1.0)
         {
-            return bad(format!("lambda_min_ratio must lie in (0, 1), got {r}"));
+            return Err(ModelError::invalid("lambda_min_ratio", r, "lie in (0, 1)"));
         }
         if !(self.tol.is_finite() && self.tol > 0.0) {
-            return bad(format!("tol must be finite and > 0, got {}", self.tol));
+            return Err(ModelError::invalid("tol", self.tol, "be finite and > 0"));
         }
         if self.max_iter == 0 {
-            return bad("max_iter must be at least 1".into());
+            return Err(ModelError::invalid("max_iter", 0, "be at least 1"));
         }
         Ok(())
     }

@@ -22,7 +22,7 @@ fn check_alpha(alpha: f64) -> Result<(), ModelError> {
     if (0.0..=1.0).contains(&alpha) {
         Ok(())
     } else {
-        Err(ModelError::InvalidOption(format!("alpha must lie in [0, 1], got {alpha}")))
+        Err(ModelError::invalid("alpha", alpha, "lie in [0, 1]"))
     }
 }
 
@@ -58,19 +58,15 @@ pub fn logistic_path(
 ) -> Result<Vec<LogisticModel>, ModelError> {
     check_alpha(alpha)?;
     if n_lambda == 0 {
-        return Err(ModelError::InvalidOption("n_lambda must be at least 1".into()));
+        return Err(ModelError::invalid("n_lambda", 0, "be at least 1"));
     }
     if !(lambda_min_ratio > 0.0 && lambda_min_ratio < 1.0) {
-        return Err(ModelError::InvalidOption(format!(
-            "lambda_min_ratio must lie in (0, 1), got {lambda_min_ratio}"
-        )));
+        return Err(ModelError::invalid("lambda_min_ratio", lambda_min_ratio, "lie in (0, 1)"));
     }
     let prep = prepare(x, y, w)?;
     let lmax = lambda_max_prepared(x, y, &prep, alpha);
     if lmax == 0.0 {
-        return Err(ModelError::InvalidOption(
-            "every feature is constant: there is no path to fit".into(),
-        ));
+        return Err(ModelError::NoPath { why: "every feature is constant" });
     }
     let penalty = match alpha {
         0.0 => Penalty::L2,

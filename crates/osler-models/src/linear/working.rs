@@ -133,9 +133,9 @@ pub(crate) fn follow_path<I>(
     mut solve: impl FnMut(f64, f64) -> PenaltyFit<I>,
     mut record: impl FnMut(f64, PenaltyFit<I>),
 ) -> Result<Vec<f64>, ModelError> {
-    let lambdas = opts.penalties(lambda_max, n, p).ok_or_else(|| {
-        ModelError::InvalidOption("every feature is constant: there is no path to fit".into())
-    })?;
+    let lambdas = opts
+        .penalties(lambda_max, n, p)
+        .ok_or(ModelError::NoPath { why: "every feature is constant" })?;
     let mut dev_ratio = Vec::with_capacity(lambdas.len());
     let generated = opts.lambdas.is_none();
     let mut prev = lambda_max;

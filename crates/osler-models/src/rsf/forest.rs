@@ -92,7 +92,7 @@ fn check_inputs(x: &Matrix, time: &[f64], event: &[bool]) -> Result<usize, Model
         }
     }
     if n > u32::MAX as usize {
-        return Err(ModelError::InvalidOption(format!("at most {} rows, got {n}", u32::MAX)));
+        return Err(ModelError::TooManyRows { rows: n, max: u32::MAX as usize });
     }
     check_finite(x)?;
     if let Some(row) = time.iter().position(|t| !(t.is_finite() && *t > 0.0)) {

@@ -93,27 +93,41 @@ impl Default for RsfOptions {
 impl RsfOptions {
     /// Checks every option, naming the first one out of range.
     pub fn validate(&self) -> Result<(), ModelError> {
-        let bad = |m: String| Err(ModelError::InvalidOption(m));
         if self.n_trees == 0 {
-            return bad("n_trees must be at least 1".into());
+            return Err(ModelError::invalid("n_trees", 0, "be at least 1"));
         }
         match self.max_features {
-            Mtry::Count(0) => return bad("max_features count must be at least 1".into()),
+            Mtry::Count(0) => {
+                return Err(ModelError::invalid(
+                    "max_features",
+                    "a count of 0",
+                    "count at least 1 feature",
+                ));
+            }
             Mtry::Fraction(f) if !(f > 0.0 && f <= 1.0) => {
-                return bad(format!("max_features fraction must be in (0, 1], got {f}"));
+                return Err(ModelError::invalid(
+                    "max_features",
+                    format!("a fraction of {f}"),
+                    "be a fraction in (0, 1]",
+                ));
             }
             _ => {}
         }
         if self.min_leaf == 0 {
-            return bad("min_leaf must be at least 1".into());
+            return Err(ModelError::invalid("min_leaf", 0, "be at least 1"));
         }
         if self.max_depth == Some(0) {
-            return bad("max_depth must be at least 1 (or None for unlimited)".into());
+            return Err(ModelError::invalid(
+                "max_depth",
+                0,
+                "be at least 1 (or None for unlimited)",
+            ));
         }
         if !(2..=255).contains(&self.split_candidates) {
-            return bad(format!(
-                "split_candidates must be between 2 and 255, got {}",
-                self.split_candidates
+            return Err(ModelError::invalid(
+                "split_candidates",
+                self.split_candidates,
+                "be between 2 and 255",
             ));
         }
         Ok(())

@@ -107,7 +107,7 @@ impl Prefilter {
         outcome: Outcome<'_>,
     ) -> Result<Vec<usize>, ModelError> {
         if self.keep == 0 {
-            return Err(ModelError::InvalidOption("prefilter keep must be at least 1".into()));
+            return Err(ModelError::invalid("keep", 0, "be at least 1"));
         }
         let stats = self.statistics(x, rows, outcome)?;
         let key = |j: usize| if stats[j].is_nan() { f64::NEG_INFINITY } else { stats[j] };
@@ -133,10 +133,11 @@ impl Prefilter {
             });
         }
         if rows.len() < 3 {
-            return Err(ModelError::InvalidOption(format!(
-                "prefilter needs at least 3 rows, got {}",
-                rows.len()
-            )));
+            return Err(ModelError::TooFew {
+                what: "rows for the prefilter",
+                found: rows.len(),
+                needed: 3,
+            });
         }
         for feature in 0..x.cols() {
             let c = x.col(feature);
@@ -163,9 +164,11 @@ impl Prefilter {
                 let rs = RiskSets::new(time, event, rows)?;
                 Ok(cols.map(|j| rs.score(x.col(j))).collect())
             }
-            (m, _) => Err(ModelError::InvalidOption(format!(
-                "prefilter {m:?} does not apply to this outcome (t test: binary; F test: binary or classes; Cox score: survival)"
-            ))),
+            (m, _) => Err(ModelError::invalid(
+                "prefilter",
+                format!("{m:?}"),
+                "suit the outcome (t test: binary; F test: binary or classes; Cox score: survival)",
+            )),
         }
     }
 }
@@ -180,11 +183,19 @@ fn variance(c: &[f64], rows: &[usize]) -> f64 {
 fn check_groups(groups: Vec<Vec<usize>>) -> Result<Vec<Vec<usize>>, ModelError> {
     let groups: Vec<Vec<usize>> = groups.into_iter().filter(|g| !g.is_empty()).collect();
     let n: usize = groups.iter().map(Vec::len).sum();
-    if groups.len() < 2 || n <= groups.len() {
-        return Err(ModelError::InvalidOption(format!(
-            "prefilter needs at least two classes and more rows than classes among the rows (found {} classes in {n} rows)",
-            groups.len()
-        )));
+    if groups.len() < 2 {
+        return Err(ModelError::TooFew {
+            what: "classes among the prefilter's rows",
+            found: groups.len(),
+            needed: 2,
+        });
+    }
+    if n <= groups.len() {
+        return Err(ModelError::TooFew {
+            what: "rows for the prefilter (more than its classes)",
+            found: n,
+            needed: groups.len() + 1,
+        });
     }
     Ok(groups)
 }

@@ -216,13 +216,10 @@ pub fn stability_selection(
 ) -> Result<Stability, ModelError> {
     opts.path.validate()?;
     if opts.subsamples == 0 {
-        return Err(ModelError::InvalidOption("subsamples must be at least 1".into()));
+        return Err(ModelError::invalid("subsamples", 0, "be at least 1"));
     }
     if !(opts.fraction > 0.0 && opts.fraction < 1.0) {
-        return Err(ModelError::InvalidOption(format!(
-            "fraction must lie in (0, 1), got {}",
-            opts.fraction
-        )));
+        return Err(ModelError::invalid("fraction", opts.fraction, "lie in (0, 1)"));
     }
     let (n, p) = (x.rows(), x.cols());
     let strata = strata_of(&target);

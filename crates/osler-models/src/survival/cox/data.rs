@@ -96,7 +96,7 @@ fn validate(x: &Matrix, time: &[f64], event: &[f64], opts: &CoxOptions) -> Resul
         return Err(ModelError::NoEvents);
     }
     if n >= 1 << 31 {
-        return Err(ModelError::InvalidOption("at most 2^31 - 1 rows".into()));
+        return Err(ModelError::TooManyRows { rows: n, max: (1 << 31) - 1 });
     }
     Ok(())
 }

@@ -257,7 +257,7 @@ fn warm_start(eng: &mut Engine<'_>, opts: &CoxOptions, null: &State) -> Option<V
 
 fn check_tol(opts: &CoxOptions) -> Result<(), ModelError> {
     if !(opts.tol.is_finite() && opts.tol > 0.0) {
-        return Err(ModelError::InvalidOption(format!("tol must be positive, got {}", opts.tol)));
+        return Err(ModelError::invalid("tol", opts.tol, "be finite and positive"));
     }
     Ok(())
 }

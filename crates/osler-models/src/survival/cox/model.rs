@@ -30,9 +30,7 @@ pub(crate) fn stratum_of(
     baseline: &[BaselineStratum],
     label: u32,
 ) -> Result<&BaselineStratum, ModelError> {
-    baseline.iter().find(|b| b.label == label).ok_or_else(|| {
-        ModelError::InvalidOption(format!("stratum {label} was not in the training data"))
-    })
+    baseline.iter().find(|b| b.label == label).ok_or(ModelError::UnknownStratum { label })
 }
 
 /// `S(t | x) = exp(-H_0s(t) exp(eta))` for every row (outer) and time (inner)
@@ -52,9 +50,7 @@ pub(crate) fn survival_curves(
         Some(s) => s,
         None => {
             if baseline.len() != 1 {
-                return Err(ModelError::InvalidOption(
-                    "stratified model: use predict_survival_in with the rows' strata".into(),
-                ));
+                return Err(ModelError::StrataRequired);
             }
             single = vec![baseline[0].label; eta.len()];
             &single

@@ -150,9 +150,7 @@ impl CvCoxnet {
         for &k in &fold_ids {
             let events = (0..n).filter(|&i| folds[i] == k && event[i] == 1.0).count();
             if events == 0 {
-                return Err(ModelError::InvalidOption(format!(
-                    "fold {k} has no events: the grouped partial-likelihood deviance weights folds by their events"
-                )));
+                return Err(ModelError::FoldWithoutEvents { fold: k });
             }
             let rows: Vec<usize> = (0..n).filter(|&i| folds[i] != k).collect();
             let fit = fit_on(x, data, &rows, &select(&rows)?, &fold_opts)?;

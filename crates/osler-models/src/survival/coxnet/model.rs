@@ -136,12 +136,10 @@ impl CoxnetPath {
         event: &[f64],
         strata: Option<&[u32]>,
     ) -> Result<CoxnetModel, ModelError> {
-        let coef = self.coefs.get(index).ok_or_else(|| {
-            ModelError::InvalidOption(format!(
-                "path index {index} out of range (path has {} penalties)",
-                self.lambdas.len()
-            ))
-        })?;
+        let coef = self
+            .coefs
+            .get(index)
+            .ok_or(ModelError::PathIndex { index, len: self.lambdas.len() })?;
         if x.cols() != coef.len() {
             return Err(ModelError::FeatureCount { expected: coef.len(), found: x.cols() });
         }
@@ -199,11 +197,8 @@ pub fn fit_path(
 pub(crate) fn fit_prepared(d: &Prep, opts: &CoxnetOptions) -> Result<CoxnetPath, ModelError> {
     let mut solver = Solver::new(d, opts.alpha, opts.max_iter, opts.tol);
     let lmax = solver.lambda_max;
-    let lambdas = opts.settings().penalties(lmax, d.n, d.p).ok_or_else(|| {
-        ModelError::InvalidOption(
-            "every feature is constant (or constant within every risk set): there is no path to fit"
-                .into(),
-        )
+    let lambdas = opts.settings().penalties(lmax, d.n, d.p).ok_or(ModelError::NoPath {
+        why: "every feature is constant (or constant within every risk set)",
     })?;
     let ll0 = solver.loglik_null;
     let mut path = CoxnetPath {

@@ -74,14 +74,16 @@ pub fn logrank_test<G: Ord + Clone + Display>(
     check_times(time)?;
     check_event(event)?;
     if !(rho.is_finite() && rho >= 0.0) {
-        return Err(ModelError::InvalidOption(format!("rho must be finite and >= 0, got {rho}")));
+        return Err(ModelError::invalid("rho", rho, "be finite and >= 0"));
     }
     let levels: Vec<G> = group.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect();
     let k = levels.len();
     if k < 2 {
-        return Err(ModelError::InvalidOption(
-            "the log-rank test needs at least two groups".into(),
-        ));
+        return Err(ModelError::TooFew {
+            what: "groups for the log-rank test",
+            found: k,
+            needed: 2,
+        });
     }
     let gidx: Vec<usize> = group.iter().map(|g| levels.binary_search(g).unwrap_or(0)).collect();
     let stratum = |i: usize| strata.map_or(0, |s| s[i]);
@@ -160,9 +162,8 @@ pub fn logrank_test<G: Ord + Clone + Display>(
                 v[a * m + b] = var[ga * k + gb];
             }
         }
-        let ch = Cholesky::factor(&v, m, 1e-12).map_err(|_| {
-            ModelError::InvalidOption("the log-rank variance matrix is singular".into())
-        })?;
+        let ch = Cholesky::factor(&v, m, 1e-12)
+            .map_err(|_| ModelError::Singular { what: "log-rank variance" })?;
         let sol = ch.solve(&diff);
         sol.iter().zip(&diff).map(|(a, b)| a * b).sum()
     };

@@ -80,12 +80,10 @@ impl KaplanMeier {
     /// R `survival` (see the module documentation for the formula).
     ///
     /// # Errors
-    /// [`ModelError::InvalidOption`] when `tau` is not finite and positive.
+    /// [`ModelError::InvalidOption`] (option `tau`) when `tau` is not finite and positive.
     pub fn rmst(&self, tau: f64) -> Result<(f64, f64), ModelError> {
         if !(tau.is_finite() && tau > 0.0) {
-            return Err(ModelError::InvalidOption(format!(
-                "tau must be finite and positive, got {tau}"
-            )));
+            return Err(ModelError::invalid("tau", tau, "be finite and positive"));
         }
         let k = self.time.partition_point(|&t| t <= tau);
         // Area from t_i to tau, accumulated from the right as R's cumsum(rev(.)).
@@ -128,10 +126,7 @@ pub fn rmst_difference(
 ) -> Result<RmstComparison, ModelError> {
     for (name, km) in [("reference", reference), ("treated", treated)] {
         if tau > km.max_time() {
-            return Err(ModelError::InvalidOption(format!(
-                "tau {tau} is beyond the last follow-up time of the {name} arm ({})",
-                km.max_time()
-            )));
+            return Err(ModelError::TauBeyondFollowUp { tau, arm: name, last: km.max_time() });
         }
     }
     let r = reference.rmst(tau)?;
