@@ -4,16 +4,15 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
-use serde_json::Value;
 
 use osler_pipeline::api::estimators::{GbdtOptions, LogisticOptions, Penalty, RsfOptions, Ties};
 use osler_pipeline::api::{
-    Artifact, Cell, DataSpec, InputContract, ModelSpec, SurvivalSpec, TaskInput, ThresholdRule,
-    TrainSpec, TrainingJob, run_training,
+    Artifact, Cell, DataSpec, ModelSpec, SurvivalSpec, TaskInput, ThresholdRule, TrainSpec,
+    TrainingJob, run_training,
 };
 
 use crate::input::DataArgs;
-use crate::output::{interval, num, print_json, pval};
+use crate::output::print_json;
 use crate::{CliError, CliResult};
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -352,12 +351,10 @@ pub fn train(a: TrainArgs) -> CliResult {
     if let Some(path) = &a.report {
         crate::cmd_report::write_report(&artifact, &job.out, path)?;
     }
-    let summary = serde_json::to_value(report)
-        .map_err(|e| CliError { code: 1, message: format!("cannot render JSON: {e}") })?;
     if a.json {
-        return print_json(&summary);
+        return print_json(&report);
     }
-    print_human(&artifact, &summary);
+    print!("{}", osler_report::text::training(&report));
     if let Some(note) = &artifact.manifest.model_note {
         eprintln!("note: {note}");
     }
@@ -396,110 +393,6 @@ pub fn output_dir(a: &TrainArgs, stem: &str, model: &str) -> Result<(PathBuf, bo
         )));
     }
     Ok((out, overwrite))
-}
-
-pub fn print_human(art: &Artifact, v: &Value) {
-    let m = &art.manifest;
-    let outcome = match &m.classes {
-        Some(classes) => format!("classes {}", classes.join(", ")),
-        None => format!("event = '{}'", m.levels.positive),
-    };
-    // A sequence model's rows are its patients (each a sequence of visits).
-    let rows = match m.input {
-        InputContract::Sequence { .. } => "patients",
-        InputContract::Tabular => "rows",
-    };
-    let counts = match &m.classes {
-        Some(_) => format!("{} {rows}", m.data.rows),
-        None => format!("{} {rows}, {} events", m.data.rows, m.data.events),
-    };
-    println!(
-        "{} model for '{}' ({outcome}) from {} ({counts})",
-        m.model.name(),
-        m.target,
-        m.data.source
-    );
-    println!("artifact: {}\n", v["artifact"].as_str().unwrap_or_default());
-    if let Some(cv) = &m.cv {
-        let threshold =
-            cv.threshold.map(|t| format!(", threshold {}", num(t, 3))).unwrap_or_default();
-        println!(
-            "{}-fold cross-validation x {}{threshold}: mean and SD over folds, bootstrap 95% CI of the mean, pooled out-of-fold value",
-            cv.folds, cv.repeats
-        );
-        println!("{:<24} {:>10} {:>10} {:>24} {:>10}", "metric", "mean", "sd", "95% CI", "pooled");
-        for (name, s) in &cv.metrics {
-            println!(
-                "{name:<24} {:>10} {:>10} {:>24} {:>10}",
-                num(s.mean, 4),
-                num(s.sd, 2),
-                interval(s.ci95, 4),
-                num(s.pooled, 4)
-            );
-        }
-        println!();
-    }
-    if let Some(rows) = v["coefficients"].as_array() {
-        println!(
-            "{:<28} {:>11} {:>10} {:>8} {:>10} {:>10} {:>22}",
-            "", "coef", "se", "z", "p", "exp(coef)", "exp(coef) 95% CI"
-        );
-        for r in rows {
-            let f = |k: &str| r[k].as_f64().unwrap_or(f64::NAN);
-            let ci = r
-                .get("odds_ratio_ci95")
-                .or(r.get("hazard_ratio_ci95"))
-                .and_then(Value::as_array)
-                .map(|a| [a[0].as_f64().unwrap_or(f64::NAN), a[1].as_f64().unwrap_or(f64::NAN)]);
-            println!(
-                "{:<28} {:>11} {:>10} {:>8} {:>10} {:>10} {:>22}",
-                r["name"].as_str().unwrap_or_default(),
-                num(f("coef"), 5),
-                num(f("se"), 4),
-                num(f("z"), 3),
-                pval(f("p")),
-                num(
-                    if r.get("odds_ratio").is_some() { f("odds_ratio") } else { f("hazard_ratio") },
-                    4
-                ),
-                interval(ci, 4)
-            );
-        }
-        println!(
-            "log-likelihood {}  (null {})",
-            num(v["loglik"].as_f64().unwrap_or(f64::NAN), 8),
-            num(v["loglik_null"].as_f64().unwrap_or(f64::NAN), 8)
-        );
-    }
-    if let Some(classes) = v["class_coefficients"].as_array() {
-        println!("non-zero coefficients per class (largest |coef| first, at most 10):");
-        for c in classes {
-            let coefs = c["coefficients"].as_array().map(Vec::as_slice).unwrap_or_default();
-            let shown: Vec<String> = coefs
-                .iter()
-                .take(10)
-                .map(|r| {
-                    let coef = num(r["coef"].as_f64().unwrap_or(f64::NAN), 4);
-                    format!("{} {coef}", r["name"].as_str().unwrap_or_default())
-                })
-                .collect();
-            println!("  {}: {}", c["class"].as_str().unwrap_or_default(), shown.join(", "));
-        }
-    }
-    if let Some(rows) = v["importance"].as_array() {
-        let mut rows: Vec<&Value> = rows.iter().collect();
-        rows.sort_by(|a, b| {
-            b["gain"].as_f64().unwrap_or(0.0).total_cmp(&a["gain"].as_f64().unwrap_or(0.0))
-        });
-        println!("{:<28} {:>10}", "feature", "gain share");
-        for r in rows {
-            println!(
-                "{:<28} {:>10}",
-                r["name"].as_str().unwrap_or_default(),
-                num(r["gain"].as_f64().unwrap_or(0.0), 3)
-            );
-        }
-    }
 }
 
 #[cfg(test)]

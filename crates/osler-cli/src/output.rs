@@ -10,7 +10,7 @@ use crate::{CliError, CliResult};
 
 // The table formatting lives in `osler_report`, shared with the HTML reports
 // and the text renderings; these short names are the ones the commands use.
-pub use osler_report::format::{fmt_interval as interval, fmt_num as num, fmt_p as pval};
+pub use osler_report::format::fmt_num as num;
 
 /// Prints one pretty JSON object on stdout, keys in sorted order (as a
 /// `serde_json::Value` holds them), whatever the order of a struct's fields.

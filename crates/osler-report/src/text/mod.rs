@@ -6,6 +6,7 @@
 //! gives the complete text, one `\n`-terminated line per row:
 //!
 //! * survival analyses: [`km`], [`logrank`], [`cox`];
+//! * a training run: [`training`];
 //! * a two-arm trial: [`treatment`];
 //! * prediction metrics: [`metrics`], [`prediction_metrics`];
 //! * the shipped datasets: [`dataset_list`], [`dataset`].
@@ -18,11 +19,13 @@
 mod dataset;
 mod metrics;
 mod survival;
+mod training;
 mod treatment;
 
 pub use dataset::{dataset, dataset_list};
 pub use metrics::{metrics, prediction_metrics};
 pub use survival::{cox, km, logrank};
+pub use training::training;
 pub use treatment::treatment;
 
 /// A number as its JSON value prints (`432.0` for a whole number held as
