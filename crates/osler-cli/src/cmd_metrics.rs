@@ -2,7 +2,6 @@
 
 use clap::Args;
 
-use osler_pipeline::api::estimators::BinaryMetrics;
 use osler_pipeline::api::{MetricsRequest, score_metrics};
 
 use crate::CliResult;
@@ -44,9 +43,4 @@ pub fn metrics(a: MetricsArgs) -> CliResult {
     }
     print!("{}", osler_report::text::prediction_metrics(&m));
     Ok(())
-}
-
-/// Prints the metric table of [`osler_report::text::metrics`].
-pub fn print_metrics(m: &BinaryMetrics) {
-    print!("{}", osler_report::text::metrics(m));
 }

@@ -8,10 +8,6 @@ use serde::Serialize;
 
 use crate::{CliError, CliResult};
 
-// The table formatting lives in `osler_report`, shared with the HTML reports
-// and the text renderings; these short names are the ones the commands use.
-pub use osler_report::format::fmt_num as num;
-
 /// Prints one pretty JSON object on stdout, keys in sorted order (as a
 /// `serde_json::Value` holds them), whatever the order of a struct's fields.
 pub fn print_json<T: Serialize>(v: &T) -> CliResult {

@@ -6,9 +6,11 @@
 //! - **Train**: [`TrainingJob`] (a [`DataSpec`], a [`TaskInput`] and a
 //!   [`TrainSpec`] with its [`ModelSpec`]) -> [`run_training`] ->
 //!   [`Artifact`] + [`TrainingReport`]. The model kinds are listed by [`kinds`].
-//! - **Use an artifact**: [`Artifact::load`], then `predict`, `predict_classes`,
-//!   `predict_survival`, `predict_sequences`, `evaluate*`; the JSON shapes are
-//!   [`PredictionReport`], [`EvaluationReport`] and their survival twins.
+//! - **Use an artifact**: [`Artifact::load`], then [`predict`] and
+//!   [`evaluate`] whatever its task ([`PredictionOutput`],
+//!   [`EvaluationOutput`]; their JSON is [`PredictionReport`],
+//!   [`EvaluationReport`], their survival twins or the multiclass and
+//!   sequence results).
 //! - **Analyses**: [`kaplan_meier`], [`logrank`], [`cox`] (survival),
 //!   [`score_metrics`] (any predictions), [`analyse`] (a two-arm trial).
 //! - **Errors**: [`PipelineError`] and [`AnalysisError`], with the model,
@@ -21,6 +23,9 @@ pub use crate::analysis::prediction::{
 };
 pub use crate::analysis::survival::{
     CoxRequest, KmRequest, LogrankRequest, cox, kaplan_meier, logrank,
+};
+pub use crate::analysis::use_artifact::{
+    EvaluationOutput, PredictRequest, PredictionOutput, evaluate, predict,
 };
 pub use crate::artifact::{Artifact, InputContract};
 pub use crate::enet::{EnetSpec, LambdaRule};

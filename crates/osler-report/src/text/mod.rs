@@ -7,6 +7,7 @@
 //!
 //! * survival analyses: [`km`], [`logrank`], [`cox`];
 //! * a training run: [`training`];
+//! * an artifact's predictions and metrics: [`predictions`], [`evaluation`];
 //! * a two-arm trial: [`treatment`];
 //! * prediction metrics: [`metrics`], [`prediction_metrics`];
 //! * the shipped datasets: [`dataset_list`], [`dataset`].
@@ -16,12 +17,14 @@
 //! for p-values in the style of R's `format.pval`), so the text and the HTML
 //! reports agree digit for digit.
 
+mod artifact_use;
 mod dataset;
 mod metrics;
 mod survival;
 mod training;
 mod treatment;
 
+pub use artifact_use::{evaluation, predictions};
 pub use dataset::{dataset, dataset_list};
 pub use metrics::{metrics, prediction_metrics};
 pub use survival::{cox, km, logrank};

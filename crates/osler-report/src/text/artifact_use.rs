@@ -1,0 +1,90 @@
+//! The text of an artifact's predictions (CSV-like: one line per row or
+//! patient, full precision) and of its metrics on labelled data.
+
+use std::fmt::Write;
+
+use osler_pipeline::analysis::use_artifact::{EvaluationOutput, PredictionOutput};
+
+use crate::format::fmt_num;
+
+/// Values joined by commas, each as Rust prints it (full precision).
+fn cells(values: &[f64]) -> String {
+    values.iter().map(f64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// The predictions as `osler predict` prints them: a header line, then one
+/// line per row (`row,probability,predicted_class`; a probability per class;
+/// a risk and `S(t)` per time; or one line per patient of a sequence model),
+/// and with explanations the contributions to the log-odds per row.
+pub fn predictions(p: &PredictionOutput) -> String {
+    let mut out = String::new();
+    match p {
+        PredictionOutput::Binary { predictions, .. } => {
+            let _ = writeln!(out, "row,probability,predicted_class");
+            for (i, p) in predictions.probability.iter().enumerate() {
+                let _ = writeln!(out, "{},{},{}", i + 1, p, predictions.predicted_class[i]);
+            }
+            if let Some(e) = &predictions.explanation {
+                let _ = writeln!(
+                    out,
+                    "\ncontributions to the log-odds ({}; base {}):",
+                    e.method,
+                    fmt_num(e.base, 5)
+                );
+                let _ = writeln!(out, "row,{}", e.feature_names.join(","));
+                for (i, c) in e.contributions.iter().enumerate() {
+                    let _ = writeln!(out, "{},{}", i + 1, cells(c));
+                }
+            }
+        }
+        PredictionOutput::Classes(c) => {
+            let head: Vec<String> = c.classes.iter().map(|k| format!("p({k})")).collect();
+            let _ = writeln!(out, "row,{},predicted_class", head.join(","));
+            for (i, p) in c.probabilities.iter().enumerate() {
+                let _ = writeln!(out, "{},{},{}", i + 1, cells(p), c.predicted_class[i]);
+            }
+        }
+        PredictionOutput::Survival(s) => {
+            let head: Vec<String> = s.times.iter().map(|t| format!("S({t})")).collect();
+            let _ = writeln!(out, "row,risk,{}", head.join(","));
+            for (i, r) in s.risk.iter().enumerate() {
+                let _ = writeln!(out, "{},{r},{}", i + 1, cells(&s.survival[i]));
+            }
+        }
+        PredictionOutput::Sequences(s) => {
+            let _ = writeln!(out, "id,probability,predicted_class");
+            for p in &s.predictions {
+                let _ = writeln!(out, "{},{},{}", p.id, p.probability, p.predicted_class);
+            }
+        }
+    }
+    out
+}
+
+/// The metrics as `osler evaluate` prints them: the binary panel of
+/// [`super::metrics`], the survival concordances and Brier score, or the
+/// multiclass metrics with the confusion matrix.
+pub fn evaluation(e: &EvaluationOutput) -> String {
+    let mut out = String::new();
+    match e {
+        EvaluationOutput::Binary(m) => return super::metrics(m),
+        EvaluationOutput::Survival(s) => {
+            let _ = writeln!(out, "n = {}, events = {}", s.n, s.events);
+            for (k, v) in &s.metrics {
+                let _ = writeln!(out, "{k:<24} {}", fmt_num(*v, 6));
+            }
+        }
+        EvaluationOutput::Multiclass(m) => {
+            let _ = writeln!(out, "n = {}, classes {}", m.n, m.classes.join(", "));
+            for (k, v) in m.metrics.values() {
+                let _ = writeln!(out, "{k:<24} {}", fmt_num(v, 6));
+            }
+            let _ = writeln!(out, "confusion matrix (rows: true class, columns: predicted class):");
+            for (c, row) in m.classes.iter().zip(&m.confusion) {
+                let counts: Vec<String> = row.iter().map(usize::to_string).collect();
+                let _ = writeln!(out, "  {c:<20} {}", counts.join(" "));
+            }
+        }
+    }
+    out
+}
