@@ -300,7 +300,7 @@ pub fn train_spec(a: &TrainArgs) -> Result<TrainSpec, CliError> {
 }
 
 /// What to predict from which columns, as the flags say.
-pub fn data_spec(a: &TrainArgs) -> DataSpec {
+fn data_spec(a: &TrainArgs) -> DataSpec {
     DataSpec {
         target: a.target.clone(),
         positive: a.positive.clone(),

@@ -163,11 +163,6 @@ impl ModelSpec {
         spec
     }
 
-    /// True for models of a survival outcome (the registered kind's task).
-    pub fn is_survival(&self) -> bool {
-        self.kind().is_some_and(|k| k.task == crate::registry::Task::Survival)
-    }
-
     /// Whether the preprocessing must impute: every kind but those that route
     /// missing values themselves (the registered kind's `native_missing`).
     pub fn needs_imputation(&self) -> bool {
