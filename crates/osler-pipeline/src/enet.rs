@@ -201,20 +201,17 @@ impl EnetSpec {
                 (path, 0, None, kept.len())
             }
             None => {
-                let folds = Folds::Stratified { k: self.inner_folds, seed: self.seed };
                 let cv = cv_binomial(
                     x,
                     y,
                     None,
                     &opts,
-                    &folds,
+                    &self.inner_folds(),
                     CvMeasure::Deviance,
                     self.prefilter.as_ref(),
                 )?;
-                let index = self.rule.index(cv.curve.index_min, cv.curve.index_1se);
-                let summary = EnetCv::from_curve(&cv.curve, cv.path.df.clone(), self.inner_folds);
-                let n = cv.features.len();
-                (cv.path, index, Some(summary), n)
+                let (index, summary) = self.choose(&cv.curve, &cv.path.df);
+                (cv.path, index, Some(summary), cv.features.len())
             }
         };
         let model = path.model(index)?;
@@ -232,6 +229,18 @@ impl EnetSpec {
             n_screened: features,
             stability,
         })
+    }
+
+    /// The stratified inner folds that choose the penalty.
+    pub(crate) fn inner_folds(&self) -> Folds {
+        Folds::Stratified { k: self.inner_folds, seed: self.seed }
+    }
+
+    /// The path index `rule` keeps on an inner cross-validation `curve`, and
+    /// the curve's summary (`nonzero`: the full-data path's non-zero counts).
+    pub(crate) fn choose(&self, curve: &CvCurve, nonzero: &[usize]) -> (usize, EnetCv) {
+        let index = self.rule.index(curve.index_min, curve.index_1se);
+        (index, EnetCv::from_curve(curve, nonzero.to_vec(), self.inner_folds))
     }
 
     /// Stability selection on the penalty grid of the fit.

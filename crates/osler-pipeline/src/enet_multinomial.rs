@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use osler_data::Matrix;
 use osler_models::ModelError;
-use osler_models::cv::Folds;
 use osler_models::linear::{
     CvMeasure, ElasticNetOptions, MultinomialModel, cv_multinomial, multinomial_path,
 };
@@ -75,20 +74,17 @@ impl EnetSpec {
                 (multinomial_path(x, &classes, None, &fixed)?, 0, None, x.cols())
             }
             None => {
-                let folds = Folds::Stratified { k: self.inner_folds, seed: self.seed };
                 let cv = cv_multinomial(
                     x,
                     &classes,
                     None,
                     &opts,
-                    &folds,
+                    &self.inner_folds(),
                     CvMeasure::Deviance,
                     self.prefilter.as_ref(),
                 )?;
-                let index = self.rule.index(cv.curve.index_min, cv.curve.index_1se);
-                let summary = EnetCv::from_curve(&cv.curve, cv.path.df.clone(), self.inner_folds);
-                let n = cv.features.len();
-                (cv.path, index, Some(summary), n)
+                let (index, summary) = self.choose(&cv.curve, &cv.path.df);
+                (cv.path, index, Some(summary), cv.features.len())
             }
         };
         let model = path.model(index)?;

@@ -2,29 +2,14 @@
 //! (`capabilities.sequence_input`): one probability per patient from each
 //! patient's visits.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use osler_data::DataError;
 use osler_pipeline::{Artifact, ModelKind, PipelineError};
 
 use crate::long_cohort::{features_csv, fit, read, visits};
+// The bit-exact comparisons of the tabular suite (this module's parent).
+use crate::{bits, files};
 
 const PATIENTS: usize = 60;
-
-fn bits(v: &[f64]) -> Vec<u64> {
-    v.iter().map(|x| x.to_bits()).collect()
-}
-
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .expect("artifact dir")
-        .map(|e| {
-            let e = e.expect("dir entry");
-            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).expect("read"))
-        })
-        .collect()
-}
 
 fn predict(art: &Artifact, text: &str) -> Result<Vec<f64>, PipelineError> {
     let pred = art.predict_sequences(read(text))?;
