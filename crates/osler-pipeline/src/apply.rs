@@ -12,9 +12,7 @@ use crate::outcome::Outcome;
 use crate::prepare::Prepared;
 use crate::registry::Task;
 use crate::survival_data::{SurvivalSpec, survival_outcome};
-use crate::survival_train::{
-    PreparedSurvival, SURVIVAL_METRICS, SurvivalOutcomeRun, eval_grid, survival_metrics,
-};
+use crate::survival_train::{SURVIVAL_METRICS, SurvivalOutcomeRun, eval_grid, survival_metrics};
 use crate::train::{TrainOutcome, TrainSpec};
 
 /// Probabilities for each input row, with optional additive explanations.
@@ -130,31 +128,33 @@ pub fn build_artifact(
     assemble(fields, spec, &fitted.preprocessor, fitted.model, outcome.cv, data_info)
 }
 
-/// Builds the artifact of a finished survival training run.
+/// Builds the artifact of a finished survival training run; `data` must hold
+/// a survival outcome.
 pub fn build_survival_artifact(
-    data: &PreparedSurvival,
+    data: &Prepared,
     spec: &TrainSpec,
     run: SurvivalOutcomeRun,
     data_info: DataInfo,
-) -> Artifact {
+) -> Result<Artifact, PipelineError> {
+    let (columns, outcome) = data.survival()?;
     let fields = TaskFields {
         task: Task::Survival,
-        target: data.spec.time.clone(),
-        levels: data.outcome.levels.clone(),
+        target: columns.time.clone(),
+        levels: outcome.levels.clone(),
         classes: None,
         threshold: f64::NAN,
         model_note: None,
         survival: Some(SurvivalColumns {
-            time: data.spec.time.clone(),
-            event: data.spec.event.clone(),
-            start: data.spec.start.clone(),
-            eval_times: eval_grid(&data.outcome),
+            time: columns.time.clone(),
+            event: columns.event.clone(),
+            start: columns.start.clone(),
+            eval_times: eval_grid(outcome),
         }),
         schema: data.schema.clone(),
         features: data.features.clone(),
         input: InputContract::Tabular,
     };
-    assemble(fields, spec, &run.fitted.preprocessor, run.fitted.model, run.cv, data_info)
+    Ok(assemble(fields, spec, &run.fitted.preprocessor, run.fitted.model, run.cv, data_info))
 }
 
 /// Metrics of a survival artifact on labelled data.

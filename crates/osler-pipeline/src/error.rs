@@ -191,6 +191,15 @@ pub enum PipelineError {
         /// The model's classes.
         classes: Vec<String>,
     },
+    /// Prepared data whose outcome does not fit the step it was given to (a
+    /// classifier's training on a time to event, or the reverse).
+    #[error("this step needs {needs} outcome; the prepared data has {has} outcome")]
+    OutcomeMismatch {
+        /// The outcome the data has (`a binary`, `a multiclass`, `a survival`).
+        has: &'static str,
+        /// The outcome the step needs (`a class`, `a survival`).
+        needs: &'static str,
+    },
     /// A request an artifact's model cannot answer (survival curves from a classifier...).
     #[error("this artifact holds a {holds}, not a {wanted}")]
     WrongArtifactTask {

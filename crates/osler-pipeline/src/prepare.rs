@@ -6,6 +6,7 @@ use osler_data::{Schema, Table};
 use crate::artifact::DataInfo;
 use crate::error::PipelineError;
 use crate::outcome::Outcome;
+use crate::survival_data::{SurvivalOutcome, SurvivalSpec};
 
 /// What to predict, from which columns.
 #[derive(Debug, Clone, Default)]
@@ -38,8 +39,11 @@ pub struct Prepared {
     pub target: String,
     /// Names of the predictor columns the model reads.
     pub features: Vec<String>,
-    /// The outcome of every row: [`Outcome::Binary`] or [`Outcome::Multiclass`].
+    /// The outcome of every row: binary, multiclass, or a time to event.
     pub outcome: Outcome,
+    /// The survival outcome's columns, when the outcome is a time to event
+    /// (`target` is then the time column).
+    pub survival: Option<SurvivalSpec>,
     /// Each row's patient/cluster label, when a group column is given.
     pub groups: Option<Vec<String>>,
 }
@@ -51,6 +55,24 @@ impl Prepared {
             .chain(&self.features)
             .filter_map(|n| self.table.column(n).map(osler_data::Column::summary))
             .collect()
+    }
+
+    /// The time-to-event outcome with its columns; an error for a class outcome.
+    pub fn survival(&self) -> Result<(&SurvivalSpec, &SurvivalOutcome), PipelineError> {
+        match (&self.outcome, &self.survival) {
+            (Outcome::Survival(o), Some(spec)) => Ok((spec, o)),
+            _ => Err(self.mismatch("a survival")),
+        }
+    }
+
+    /// The error of giving this data to a step that needs `needs` outcome.
+    pub(crate) fn mismatch(&self, needs: &'static str) -> PipelineError {
+        let has = match self.outcome {
+            Outcome::Binary { .. } => "a binary",
+            Outcome::Multiclass { .. } => "a multiclass",
+            Outcome::Survival(_) => "a survival",
+        };
+        PipelineError::OutcomeMismatch { has, needs }
     }
 
     /// The outcome label of every row: 0/1, or the class index of a multiclass outcome.
@@ -118,7 +140,7 @@ pub fn prepare(
     };
     let features = select_features(&table, &schema, &target, spec.features.as_deref(), &spec.drop)?;
     let groups = group_labels(&table, spec.group.as_deref())?;
-    Ok(Prepared { table, schema, target, features, outcome, groups })
+    Ok(Prepared { table, schema, target, features, outcome, groups, survival: None })
 }
 
 /// The outcome column: the one `spec` names, else the schema's column with role `target`.

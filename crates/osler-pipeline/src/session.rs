@@ -71,7 +71,7 @@ pub fn run_training(
                 cv_seconds: run.cv_seconds,
             };
             let info = data.data_info(source, sha256);
-            (build_survival_artifact(&data, spec, run, info), timing)
+            (build_survival_artifact(&data, spec, run, info)?, timing)
         }
         TaskInput::Rows => {
             let data = prepare(loaded.table, loaded.schema, &job.data)?;

@@ -4,11 +4,11 @@
 use osler_data::{Matrix, Preprocessor, Schema, SplitMix64, Table};
 use osler_eval::survival::{CensoringConvention, harrell_c, integrated_brier_score, uno_c};
 
-use crate::artifact::DataInfo;
 use crate::cv::{CvSummary, OutOfFold, bootstrap_folds, repeated_folds, summarize};
 use crate::error::PipelineError;
 use crate::model::FittedModel;
-use crate::prepare::DataSpec;
+use crate::outcome::Outcome;
+use crate::prepare::{DataSpec, Prepared};
 use crate::survival_data::{SurvivalOutcome, SurvivalSpec, survival_outcome};
 use crate::train::{TrainSpec, fit_preprocessing, timed_cv, timed_fit};
 
@@ -18,41 +18,6 @@ pub const SURVIVAL_METRICS: [&str; 3] = ["harrell_c", "uno_c", "integrated_brier
 /// Quantiles of the follow-up times that form the integrated-Brier-score grid.
 const GRID_QUANTILES: [f64; 8] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 
-/// A conformed table with its survival outcome and predictors resolved.
-#[derive(Debug, Clone)]
-pub struct PreparedSurvival {
-    /// The conformed rows.
-    pub table: Table,
-    /// The schema, with the outcome columns marked `time` / `event` and the group column `group`.
-    pub schema: Schema,
-    /// Which columns hold the survival outcome.
-    pub spec: SurvivalSpec,
-    /// Names of the predictor columns the model reads.
-    pub features: Vec<String>,
-    /// Time, event and optional start of every row.
-    pub outcome: SurvivalOutcome,
-    /// Each row's patient/cluster label, when a group column is given.
-    pub groups: Option<Vec<String>>,
-}
-
-impl PreparedSurvival {
-    /// The manifest's description of the training data: where it came from
-    /// (`source`), the SHA-256 of the raw input, rows, events and the summaries
-    /// of the time column and the predictors.
-    pub fn data_info(&self, source: String, sha256: String) -> DataInfo {
-        DataInfo {
-            source,
-            sha256,
-            rows: self.outcome.time.len(),
-            events: self.outcome.events(),
-            columns: std::iter::once(&self.spec.time)
-                .chain(&self.features)
-                .filter_map(|n| self.table.column(n).map(osler_data::Column::summary))
-                .collect(),
-        }
-    }
-}
-
 /// Conforms `table` and resolves the survival outcome and the predictors
 /// (default: every feature-role column other than the outcome columns).
 pub fn prepare_survival(
@@ -60,7 +25,7 @@ pub fn prepare_survival(
     mut schema: Schema,
     data: &DataSpec,
     surv: &SurvivalSpec,
-) -> Result<PreparedSurvival, PipelineError> {
+) -> Result<Prepared, PipelineError> {
     let mut outcome_cols: Vec<String> = vec![surv.time.clone(), surv.event.clone()];
     outcome_cols.extend(surv.start.clone());
     let mut required: Vec<&str> = outcome_cols.iter().map(String::as_str).collect();
@@ -90,7 +55,15 @@ pub fn prepare_survival(
         None => osler_data::target::select_features(&table, &schema, &surv.time, None, &drop)?,
     };
     let groups = crate::prepare::group_labels(&table, data.group.as_deref())?;
-    Ok(PreparedSurvival { table, schema, spec: surv.clone(), features, outcome, groups })
+    Ok(Prepared {
+        table,
+        schema,
+        target: surv.time.clone(),
+        features,
+        outcome: Outcome::Survival(outcome),
+        groups,
+        survival: Some(surv.clone()),
+    })
 }
 
 /// Preprocessing and a survival model fitted on some rows.
@@ -105,20 +78,21 @@ pub struct FittedSurvival {
 }
 
 impl FittedSurvival {
-    fn design(&self, data: &PreparedSurvival, rows: &[usize]) -> Result<Matrix, PipelineError> {
+    fn design(&self, data: &Prepared, rows: &[usize]) -> Result<Matrix, PipelineError> {
         Ok(self.preprocessor.transform(&data.table, Some(rows))?)
     }
 }
 
 /// Fits preprocessing then the survival model on `rows` only.
 pub fn fit_survival_on_rows(
-    data: &PreparedSurvival,
+    data: &Prepared,
     spec: &TrainSpec,
     rows: &[usize],
 ) -> Result<FittedSurvival, PipelineError> {
+    let (_, outcome) = data.survival()?;
     let (preprocessor, x, names) =
         fit_preprocessing(&data.table, &data.schema, &data.features, spec, rows)?;
-    let outcome = data.outcome.select(rows);
+    let outcome = outcome.select(rows);
     let (model, model_seconds) = timed_fit(spec, &names, || spec.model.fit_survival(&x, &outcome))?;
     Ok(FittedSurvival { preprocessor, model, model_seconds })
 }
@@ -177,12 +151,13 @@ pub struct SurvivalOutcomeRun {
 
 /// Cross-validates (stratified by event; grouped with `--group`), then fits on all rows.
 pub fn train_survival(
-    data: &PreparedSurvival,
+    data: &Prepared,
     spec: &TrainSpec,
     on_fold: &mut dyn FnMut(),
 ) -> Result<SurvivalOutcomeRun, PipelineError> {
+    data.survival()?;
     let (cv, cv_seconds) = timed_cv(spec, || cross_validate_survival(data, spec, on_fold))?;
-    let all: Vec<usize> = (0..data.outcome.time.len()).collect();
+    let all: Vec<usize> = (0..data.outcome.len()).collect();
     let fitted = fit_survival_on_rows(data, spec, &all)?;
     Ok(SurvivalOutcomeRun { fit_seconds: fitted.model_seconds, fitted, cv, cv_seconds })
 }
@@ -197,14 +172,14 @@ struct FoldPredictions {
 }
 
 fn cross_validate_survival(
-    data: &PreparedSurvival,
+    data: &Prepared,
     spec: &TrainSpec,
     on_fold: &mut dyn FnMut(),
 ) -> Result<(CvSummary, OutOfFold), PipelineError> {
     let (k, repeats) = (spec.cv_folds, spec.cv_repeats.max(1));
     let cv_spec = TrainSpec { model: spec.model.for_cv(), ..spec.clone() };
     let spec = &cv_spec;
-    let o = &data.outcome;
+    let (_, o) = data.survival()?;
     let n = o.time.len();
     let grid = eval_grid(o);
     let mut rng = SplitMix64::new(spec.seed);

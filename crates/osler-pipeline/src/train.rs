@@ -100,12 +100,16 @@ pub(crate) fn fit_preprocessing(
     Ok((preprocessor, x, names))
 }
 
-/// Fits preprocessing then the model on `rows` only (no leakage from other rows).
+/// Fits preprocessing then the model on `rows` only (no leakage from other
+/// rows); `data` must hold a binary or multiclass outcome.
 pub fn fit_on_rows(
     data: &Prepared,
     spec: &TrainSpec,
     rows: &[usize],
 ) -> Result<FittedPipeline, PipelineError> {
+    if data.survival.is_some() {
+        return Err(data.mismatch("a binary or multiclass"));
+    }
     let (preprocessor, x, names) =
         fit_preprocessing(&data.table, &data.schema, &data.features, spec, rows)?;
     let y: Vec<f64> = rows.iter().map(|&i| data.y()[i]).collect();

@@ -172,7 +172,7 @@ fn fit(kind: &ModelKind, task: Task, table: Table, cv_folds: usize) -> Artifact 
             };
             let data = prepare_survival(table, schema, &data_spec, &surv).expect("prepare");
             let run = train_survival(&data, &spec, &mut || {}).expect("train");
-            build_survival_artifact(&data, &spec, run, info)
+            build_survival_artifact(&data, &spec, run, info).expect("artifact")
         }
     }
 }
@@ -345,5 +345,44 @@ fn every_registered_kind_meets_the_model_contract() {
         if kind.capabilities.multiclass {
             check_kind(kind, Task::Multiclass);
         }
+    }
+}
+
+#[test]
+fn prepared_data_refuses_a_step_of_another_outcome() {
+    let table = read(&cohort_csv(60));
+    let schema = schema(&table);
+    let surv = SurvivalSpec {
+        time: "time".into(),
+        event: "status".into(),
+        event_level: None,
+        start: None,
+    };
+    let drop = vec!["y".to_string(), "stage".to_string()];
+    let survival = prepare_survival(
+        table.clone(),
+        schema.clone(),
+        &DataSpec { drop, ..DataSpec::default() },
+        &surv,
+    )
+    .expect("prepare survival");
+    let logistic = kinds().iter().find(|k| k.name == "logistic").expect("logistic is registered");
+    match train(&survival, &train_spec(logistic, 0), &mut || {}) {
+        Err(PipelineError::OutcomeMismatch { has, .. }) => assert_eq!(has, "a survival"),
+        other => panic!("a classifier trained on a survival outcome: {:?}", other.err()),
+    }
+    let binary = DataSpec {
+        target: Some("y".into()),
+        positive: Some("yes".into()),
+        drop: vec!["time".into(), "status".into(), "stage".into()],
+        ..DataSpec::default()
+    };
+    let binary = prepare(table, schema, &binary).expect("prepare binary");
+    let cox = kinds().iter().find(|k| k.name == "cox").expect("cox is registered");
+    match train_survival(&binary, &train_spec(cox, 0), &mut || {}) {
+        Err(PipelineError::OutcomeMismatch { has, needs }) => {
+            assert_eq!((has, needs), ("a binary", "a survival"));
+        }
+        other => panic!("a survival model trained on a binary outcome: {:?}", other.err()),
     }
 }

@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let run = train_survival(&data, &spec, &mut || {})?;
     let sha256 = data.table.sha256.clone().unwrap_or_default();
     let info = data.data_info(format!("dataset:{}", d.name), sha256);
-    let mut artifact = build_survival_artifact(&data, &spec, run, info);
+    let mut artifact = build_survival_artifact(&data, &spec, run, info)?;
     let model_dir = support::save(&mut artifact, &dir, "whas500-cox", "harrell_c")?;
 
     let loaded = Artifact::load(&model_dir)?;

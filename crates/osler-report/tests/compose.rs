@@ -125,11 +125,11 @@ fn survival_report_has_risk_groups_and_the_cox_table() {
     let info = DataInfo {
         source: "dataset:whas500".into(),
         sha256: String::new(),
-        rows: data.outcome.time.len(),
-        events: data.outcome.events(),
+        rows: data.outcome.len(),
+        events: data.events(),
         columns: Vec::new(),
     };
-    let art = build_survival_artifact(&data, &spec, run, info);
+    let art = build_survival_artifact(&data, &spec, run, info).expect("artifact");
     let html = artifact_report(&art, Path::new("models/whas-cox")).expect("report");
     check_document(
         &html,

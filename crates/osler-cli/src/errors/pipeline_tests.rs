@@ -86,10 +86,11 @@ fn pipeline_variant(e: &PipelineError) -> usize {
             SequenceError::NotASequenceArtifact => 60,
             SequenceError::ColumnTwice { .. } => 61,
         },
+        PipelineError::OutcomeMismatch { .. } => 62,
     }
 }
 
-const PIPELINE_VARIANTS: usize = 62;
+const PIPELINE_VARIANTS: usize = 63;
 
 fn treatment_variant(e: &TreatmentError) -> usize {
     match e {
@@ -292,6 +293,7 @@ fn every_pipeline_error() -> Vec<(PipelineError, u8)> {
             1,
         ),
         (PipelineError::Serialise { source: serde_error() }, 1),
+        (PipelineError::OutcomeMismatch { has: "a survival", needs: "a binary or multiclass" }, 2),
         (SequenceError::ZeroSteps.into(), 2),
         (SequenceError::SingleClassFold { fold: 2, rarer_class: 3 }.into(), 2),
         (SequenceError::NoPatients { source_name: s("v.csv") }.into(), 2),
