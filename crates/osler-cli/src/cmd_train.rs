@@ -334,6 +334,11 @@ pub fn train(a: TrainArgs) -> CliResult {
             "--positive names the event of a binary outcome; a multiclass outcome keeps every class",
         ));
     }
+    if task == osler_pipeline::api::Task::Multiclass && a.threshold != "0.5" {
+        return Err(CliError::user(
+            "--threshold applies to a binary outcome; a multiclass prediction is the most probable class",
+        ));
+    }
     let (input, data_args) = match spec.model.sequence() {
         Some(_) => crate::cmd_train_sequence::sequence_input(&a)?,
         None => (survival_input(&a)?, a.data.clone()),

@@ -123,6 +123,8 @@ fn multiclass_errors_name_the_fix() {
     assert!(err.contains("does not fit --task multiclass") && err.contains("enet, mlp"), "{err}");
     let err = run(&["--task", "multiclass", "--positive", "severe"]);
     assert!(err.contains("--positive"), "{err}");
+    let err = run(&["--task", "multiclass", "--threshold", "youden"]);
+    assert!(err.contains("--threshold applies to a binary outcome"), "{err}");
     // A binary run on three classes still says how to pick the event.
     let err = run(&[]);
     assert!(err.contains("3"), "{err}");
