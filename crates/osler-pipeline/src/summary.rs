@@ -252,18 +252,9 @@ pub struct EnetSummary {
     pub selected: usize,
     /// Non-zero coefficients, largest |coef| first.
     pub coefficients: Vec<EnetCoefficient>,
-    /// Elastic-net mixing (1 lasso, 0 ridge).
-    pub alpha: f64,
-    /// The penalty of the fitted model (glmnet's scale).
-    pub lambda: f64,
-    /// How the penalty was chosen (`None`: fixed by the user).
-    pub lambda_rule: Option<LambdaRule>,
-    /// The inner cross-validation's penalties (`None`: fixed by the user).
-    pub inner_cv: Option<InnerCv>,
-    /// The univariate pre-filter applied, if any.
-    pub prefilter: Option<Prefilter>,
-    /// Features the pre-filter kept on all training rows.
-    pub n_screened: usize,
+    /// How the penalty was set (its fields appear at this level in JSON).
+    #[serde(flatten)]
+    pub penalty: PenaltyChoice,
     /// Stability selection on the final fit, when requested.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stability: Option<StabilitySummary>,
@@ -289,13 +280,21 @@ pub struct MultinomialSummary {
     pub class_coefficients: Vec<ClassCoefficients>,
     /// Design columns with a non-zero coefficient in some class.
     pub selected: usize,
+    /// How the penalty was set (its fields appear at this level in JSON).
+    #[serde(flatten)]
+    pub penalty: PenaltyChoice,
+}
+
+/// How an elastic net's penalty was set, binomial or multinomial.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PenaltyChoice {
     /// Elastic-net mixing (1 lasso, 0 ridge).
     pub alpha: f64,
-    /// The penalty of the model.
+    /// The penalty of the fitted model (glmnet's scale).
     pub lambda: f64,
-    /// How the penalty was chosen; `None` when fixed by the user.
+    /// How the penalty was chosen (`None`: fixed by the user).
     pub lambda_rule: Option<LambdaRule>,
-    /// The penalties the inner cross-validation found; `None` when fixed.
+    /// The inner cross-validation's penalties (`None`: fixed by the user).
     pub inner_cv: Option<InnerCv>,
     /// The univariate pre-filter applied, if any.
     pub prefilter: Option<Prefilter>,
@@ -347,12 +346,33 @@ impl MultinomialSummary {
         MultinomialSummary {
             class_coefficients: per_class,
             selected: m.model.selected().len(),
-            alpha: m.alpha,
-            lambda: m.lambda,
-            lambda_rule: m.rule,
-            inner_cv: m.cv.as_ref().map(InnerCv::of),
-            prefilter: m.prefilter,
-            n_screened: m.n_screened,
+            penalty: PenaltyChoice::new(
+                (m.alpha, m.lambda, m.rule),
+                m.cv.as_ref(),
+                m.prefilter,
+                m.n_screened,
+            ),
+        }
+    }
+}
+
+impl PenaltyChoice {
+    /// The choice of a fitted elastic net: its `(alpha, lambda, rule)`, inner
+    /// cross-validation curve (`None` when the user fixed lambda), pre-filter
+    /// and the number of features it kept.
+    fn new(
+        (alpha, lambda, lambda_rule): (f64, f64, Option<LambdaRule>),
+        cv: Option<&EnetCv>,
+        prefilter: Option<Prefilter>,
+        n_screened: usize,
+    ) -> Self {
+        PenaltyChoice {
+            alpha,
+            lambda,
+            lambda_rule,
+            inner_cv: cv.map(InnerCv::of),
+            prefilter,
+            n_screened,
         }
     }
 }
@@ -517,12 +537,12 @@ impl EnetSummary {
             intercept: m.model.intercept(),
             selected: coefficients.len(),
             coefficients,
-            alpha: m.alpha,
-            lambda: m.lambda,
-            lambda_rule: m.rule,
-            inner_cv: m.cv.as_ref().map(InnerCv::of),
-            prefilter: m.prefilter,
-            n_screened: m.n_screened,
+            penalty: PenaltyChoice::new(
+                (m.alpha, m.lambda, m.rule),
+                m.cv.as_ref(),
+                m.prefilter,
+                m.n_screened,
+            ),
             stability: m.stability.as_ref().map(|s| StabilitySummary {
                 subsamples: s.subsamples,
                 subsample_size: s.subsample_size,

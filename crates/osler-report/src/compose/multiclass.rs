@@ -72,8 +72,8 @@ pub(crate) fn model_section(r: &mut Report, art: &Artifact, classes: &[String]) 
             }
             s.table(t.caption(format!(
                 "Multinomial elastic net (alpha {}, lambda {}): per class, the intercept and the largest of its non-zero coefficients on the original scale of each input (glmnet's symmetric parameterisation); {} features have a non-zero coefficient in some class.",
-                fmt_num(summary.alpha, 2),
-                fmt_num(summary.lambda, 4),
+                fmt_num(summary.penalty.alpha, 2),
+                fmt_num(summary.penalty.lambda, 4),
                 summary.selected
             )));
         }
