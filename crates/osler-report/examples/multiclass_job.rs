@@ -1,7 +1,7 @@
 //! A whole training job through the front ends' facade (`osler_pipeline::api`),
 //! the way a service would run one: the shipped SUPPORT data -> the disease
 //! class of each patient (four classes) from admission physiology, by an MLP
-//! with 5-fold cross-validation -> artifact saved -> predictions for the first
+//! with 5-fold cross-validation -> artifact saved and loaded -> predictions for the first
 //! patients -> the text the command line prints and the HTML report. Writes
 //! into the folder given as the first argument (default: a fresh folder under
 //! the system's temporary directory):
@@ -15,7 +15,7 @@ mod support;
 use osler_data::source::{DataSource, load};
 use osler_pipeline::api::estimators::MlpOptions;
 use osler_pipeline::api::{
-    DataSpec, ModelSpec, PredictRequest, TaskInput, TrainingJob, predict, run_training,
+    Artifact, DataSpec, ModelSpec, PredictRequest, TaskInput, TrainingJob, predict, run_training,
 };
 
 /// Columns that give the class away (the disease group, cancer status) or are
@@ -41,9 +41,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         overwrite: true,
     };
     // One call: prepare, cross-validate, fit, save; the callback runs after each fold.
-    let (artifact, report) = run_training(load(&source, None)?, 0.0, &job, &mut || {})?;
+    let (_, report) = run_training(load(&source, None)?, 0.0, &job, &mut || {})?;
     print!("{}", osler_report::text::training(&report));
 
+    // A service would load the artifact once and predict many times.
+    let artifact = Artifact::load(&job.out)?;
     let first = load(&source, None)?.table.take_rows(&[0, 1, 2]);
     let predictions = predict(&artifact, first, &PredictRequest::default())?;
     print!("{}", osler_report::text::predictions(&predictions));
