@@ -92,10 +92,8 @@ pub fn cross_validate(
     }
     let (k, repeats) = (spec.cv_folds, spec.cv_repeats.max(1));
     let cv_spec = TrainSpec { model: spec.model.for_cv(), ..spec.clone() };
-    let n = data.outcome.len();
     let mut rng = SplitMix64::new(spec.seed);
-    let mut p_sum = vec![0.0; n];
-    let mut folds: Vec<TestFold> = Vec::new();
+    let mut folds = BinaryFolds::new(data.y(), "rows");
     let mut fallbacks = 0;
     let first_fold = repeated_folds(
         data.y(),
@@ -107,24 +105,12 @@ pub fn cross_validate(
             let fitted = fit_on_rows(data, &cv_spec, train)?;
             fallbacks += usize::from(fitted.fallback.is_some());
             let p = fitted.predict_rows(data, test)?;
-            let y: Vec<bool> = test.iter().map(|&i| data.y()[i] == 1.0).collect();
-            if y.iter().all(|&b| b) || !y.iter().any(|&b| b) {
-                return Err(PipelineError::SingleClassFold {
-                    fold: f + 1,
-                    rarer_class_rows: data.events().min(n - data.events()),
-                });
-            }
-            for (&i, &pi) in test.iter().zip(&p) {
-                p_sum[i] += pi;
-            }
-            folds.push(TestFold { y, p, threshold: fitted.threshold });
+            folds.record(f, test, p, fitted.threshold)?;
             on_fold();
             Ok(())
         },
     )?;
-    let p: Vec<f64> = p_sum.iter().map(|s| s / repeats as f64).collect();
-    let y: Vec<bool> = data.y().iter().map(|&v| v == 1.0).collect();
-    let (threshold, metrics) = binary_cv_metrics(&y, &p, &folds, spec.bootstrap, &mut rng)?;
+    let BinaryCv { p, threshold, metrics } = folds.summarize(repeats, spec.bootstrap, &mut rng)?;
     let summary = CvSummary {
         folds: k,
         repeats,
@@ -149,48 +135,101 @@ pub fn cross_validate(
 
 /// One CV test fold of a binary classifier: outcomes, predicted
 /// probabilities and the threshold fitted on the fold's training rows.
-pub(crate) struct TestFold {
-    /// The test rows' outcomes.
-    pub(crate) y: Vec<bool>,
-    /// The test rows' predicted probabilities.
-    pub(crate) p: Vec<f64>,
-    /// The decision threshold chosen on the training rows.
-    pub(crate) threshold: f64,
+struct TestFold {
+    y: Vec<bool>,
+    p: Vec<f64>,
+    threshold: f64,
 }
 
-/// The binary metrics of a cross-validation: each fold's metrics at its own
-/// threshold, their means, SDs and fold-bootstrap intervals (from `rng`), and
-/// the metrics of the pooled out-of-fold probabilities `p` (outcomes `y`) at
-/// the mean threshold, which is returned with them.
-pub(crate) fn binary_cv_metrics(
-    y: &[bool],
-    p: &[f64],
-    folds: &[TestFold],
-    bootstrap: usize,
-    rng: &mut SplitMix64,
-) -> Result<(f64, BTreeMap<String, MetricSummary>), PipelineError> {
-    let values =
-        |m: BinaryMetrics| -> Vec<f64> { m.values().into_iter().map(|(_, v)| v).collect() };
-    let per_fold = folds
-        .iter()
-        .map(|f| binary_metrics(&f.y, &f.p, f.threshold).map(values))
-        .collect::<Result<Vec<_>, _>>()?;
-    let threshold = folds.iter().map(|f| f.threshold).sum::<f64>() / folds.len() as f64;
-    let pooled = values(binary_metrics(y, p, threshold)?);
-    let sizes: Vec<usize> = folds.iter().map(|f| f.y.len()).collect();
-    let boot = bootstrap_folds(
-        &sizes,
-        BinaryMetrics::NAMES.len(),
-        bootstrap,
-        &mut rng.fork(),
-        |f, idx| {
-            let fold = &folds[f];
-            let yb: Vec<bool> = idx.iter().map(|&i| fold.y[i]).collect();
-            let pb: Vec<f64> = idx.iter().map(|&i| fold.p[i]).collect();
-            binary_metrics(&yb, &pb, fold.threshold).ok().map(values)
-        },
-    );
-    Ok((threshold, summarize(&BinaryMetrics::NAMES, &per_fold, &pooled, &boot)))
+/// What [`BinaryFolds::summarize`] gives.
+pub(crate) struct BinaryCv {
+    /// Out-of-fold probability of each row, averaged over repeats.
+    pub(crate) p: Vec<f64>,
+    /// The mean of the folds' thresholds.
+    pub(crate) threshold: f64,
+    /// Each metric's summary over folds.
+    pub(crate) metrics: BTreeMap<String, MetricSummary>,
+}
+
+/// The test folds of a binary classifier's cross-validation, as they come:
+/// each fold's outcomes, probabilities and threshold, and every row's
+/// probabilities summed over repeats.
+pub(crate) struct BinaryFolds<'a> {
+    labels: &'a [f64],
+    unit: &'static str,
+    p_sum: Vec<f64>,
+    folds: Vec<TestFold>,
+}
+
+impl<'a> BinaryFolds<'a> {
+    /// No folds yet, for 0/1 `labels` of what the folds hold (`unit`: rows, patients).
+    pub(crate) fn new(labels: &'a [f64], unit: &'static str) -> Self {
+        BinaryFolds { labels, unit, p_sum: vec![0.0; labels.len()], folds: Vec::new() }
+    }
+
+    /// Keeps fold `f` (0-based) of `test` rows with probabilities `p` and the
+    /// threshold fitted on its training rows; a fold of one class is an error.
+    pub(crate) fn record(
+        &mut self,
+        f: usize,
+        test: &[usize],
+        p: Vec<f64>,
+        threshold: f64,
+    ) -> Result<(), PipelineError> {
+        let y: Vec<bool> = test.iter().map(|&i| self.labels[i] == 1.0).collect();
+        if y.iter().all(|&b| b) || !y.iter().any(|&b| b) {
+            let events = self.labels.iter().filter(|&&v| v == 1.0).count();
+            let rarer_class = events.min(self.labels.len() - events);
+            return Err(PipelineError::SingleClassFold {
+                fold: f + 1,
+                rarer_class,
+                unit: self.unit,
+            });
+        }
+        for (&i, &pi) in test.iter().zip(&p) {
+            self.p_sum[i] += pi;
+        }
+        self.folds.push(TestFold { y, p, threshold });
+        Ok(())
+    }
+
+    /// The out-of-fold probabilities (averaged over `repeats`), the mean
+    /// threshold, and the metrics: each fold's at its own threshold, their
+    /// means, SDs and fold-bootstrap intervals (from `rng`), and the pooled
+    /// out-of-fold probabilities' at the mean threshold.
+    pub(crate) fn summarize(
+        self,
+        repeats: usize,
+        bootstrap: usize,
+        rng: &mut SplitMix64,
+    ) -> Result<BinaryCv, PipelineError> {
+        let p: Vec<f64> = self.p_sum.iter().map(|s| s / repeats as f64).collect();
+        let y: Vec<bool> = self.labels.iter().map(|&v| v == 1.0).collect();
+        let values =
+            |m: BinaryMetrics| -> Vec<f64> { m.values().into_iter().map(|(_, v)| v).collect() };
+        let folds = &self.folds;
+        let per_fold = folds
+            .iter()
+            .map(|f| binary_metrics(&f.y, &f.p, f.threshold).map(values))
+            .collect::<Result<Vec<_>, _>>()?;
+        let threshold = folds.iter().map(|f| f.threshold).sum::<f64>() / folds.len() as f64;
+        let pooled = values(binary_metrics(&y, &p, threshold)?);
+        let sizes: Vec<usize> = folds.iter().map(|f| f.y.len()).collect();
+        let boot = bootstrap_folds(
+            &sizes,
+            BinaryMetrics::NAMES.len(),
+            bootstrap,
+            &mut rng.fork(),
+            |f, idx| {
+                let fold = &folds[f];
+                let yb: Vec<bool> = idx.iter().map(|&i| fold.y[i]).collect();
+                let pb: Vec<f64> = idx.iter().map(|&i| fold.p[i]).collect();
+                binary_metrics(&yb, &pb, fold.threshold).ok().map(values)
+            },
+        );
+        let metrics = summarize(&BinaryMetrics::NAMES, &per_fold, &pooled, &boot);
+        Ok(BinaryCv { p, threshold, metrics })
+    }
 }
 
 /// The one loop of repeated (grouped) stratified k-fold cross-validation:

@@ -69,14 +69,16 @@ pub enum PipelineError {
     },
     /// A cross-validation test fold holding one outcome class only.
     #[error(
-        "CV fold {fold} has a single class; use fewer folds than the {rarer_class_rows} rows of \
+        "CV fold {fold} has a single class; use fewer folds than the {rarer_class} {unit} of \
          the rarer class"
     )]
     SingleClassFold {
         /// The 1-based fold.
         fold: usize,
-        /// Rows of the rarer class in the whole data.
-        rarer_class_rows: usize,
+        /// Rows (or patients) of the rarer class in the whole data.
+        rarer_class: usize,
+        /// What the folds hold: `rows`, or `patients` for long-format data.
+        unit: &'static str,
     },
     /// An estimator could not be fitted; `names` name the features its indices point to.
     #[error("fitting {model}: {}", crate::model::name_features(.source, .names))]

@@ -80,17 +80,16 @@ fn pipeline_variant(e: &PipelineError) -> usize {
         PipelineError::Serialise { .. } => 55,
         PipelineError::Sequence(q) => match q {
             SequenceError::ZeroSteps => 56,
-            SequenceError::SingleClassFold { .. } => 57,
-            SequenceError::NoPatients { .. } => 58,
-            SequenceError::NotASequenceModel { .. } => 59,
-            SequenceError::NotASequenceArtifact => 60,
-            SequenceError::ColumnTwice { .. } => 61,
+            SequenceError::NoPatients { .. } => 57,
+            SequenceError::NotASequenceModel { .. } => 58,
+            SequenceError::NotASequenceArtifact => 59,
+            SequenceError::ColumnTwice { .. } => 60,
         },
-        PipelineError::OutcomeMismatch { .. } => 62,
+        PipelineError::OutcomeMismatch { .. } => 61,
     }
 }
 
-const PIPELINE_VARIANTS: usize = 63;
+const PIPELINE_VARIANTS: usize = 62;
 
 fn treatment_variant(e: &TreatmentError) -> usize {
     match e {
@@ -153,7 +152,7 @@ fn every_pipeline_error() -> Vec<(PipelineError, u8)> {
         ),
         (PipelineError::LevelAbsent { level: s("Z"), column: s("y"), seen: levels() }, 2),
         (PipelineError::CvFolds { folds: 1 }, 2),
-        (PipelineError::SingleClassFold { fold: 3, rarer_class_rows: 4 }, 2),
+        (PipelineError::SingleClassFold { fold: 3, rarer_class: 4, unit: "rows" }, 2),
         (
             PipelineError::Fit {
                 model: "logistic",
@@ -295,7 +294,6 @@ fn every_pipeline_error() -> Vec<(PipelineError, u8)> {
         (PipelineError::Serialise { source: serde_error() }, 1),
         (PipelineError::OutcomeMismatch { has: "a survival", needs: "a binary or multiclass" }, 2),
         (SequenceError::ZeroSteps.into(), 2),
-        (SequenceError::SingleClassFold { fold: 2, rarer_class: 3 }.into(), 2),
         (SequenceError::NoPatients { source_name: s("v.csv") }.into(), 2),
         (SequenceError::NotASequenceModel { model: "gbdt" }.into(), 2),
         (SequenceError::NotASequenceArtifact.into(), 2),

@@ -86,16 +86,6 @@ pub enum SequenceError {
     /// A sequence needs at least one visit.
     #[error("a sequence needs at least one visit per patient (steps was 0)")]
     ZeroSteps,
-    /// A CV test fold whose patients all have the same outcome.
-    #[error(
-        "CV fold {fold} has patients of a single class; use fewer folds than the {rarer_class} patients of the rarer class"
-    )]
-    SingleClassFold {
-        /// The fold (1-based).
-        fold: usize,
-        /// Patients of the rarer outcome class.
-        rarer_class: usize,
-    },
     /// The training table had no rows.
     #[error("{source_name}: the long-format table has no rows")]
     NoPatients {

@@ -12,7 +12,7 @@ use super::prepare::PreparedSequences;
 use crate::apply::{TaskFields, assemble};
 use crate::artifact::{Artifact, DataInfo, InputContract};
 use crate::contract::nn_error;
-use crate::cv::{CvSummary, OutOfFold, TestFold, binary_cv_metrics, repeated_folds};
+use crate::cv::{BinaryCv, BinaryFolds, CvSummary, OutOfFold, repeated_folds};
 use crate::error::PipelineError;
 use crate::model::FittedModel;
 use crate::registry::Task;
@@ -72,27 +72,15 @@ fn cross_validate(
     let (k, repeats) = (spec.cv_folds, spec.cv_repeats.max(1));
     let cv_spec = TrainSpec { model: spec.model.for_cv(), ..spec.clone() };
     let mut rng = SplitMix64::new(spec.seed);
-    let mut p_sum = vec![0.0; data.y.len()];
-    let mut folds: Vec<TestFold> = Vec::new();
+    let mut folds = BinaryFolds::new(&data.y, "patients");
     let first_fold = repeated_folds(&data.y, None, k, repeats, &mut rng, |f, train, test| {
         let (fitted, x) = fit_on_patients(data, &cv_spec, train)?;
         let p = predict_packed(&fitted.model, &x, &data.groups, test, data.steps)?;
-        let y: Vec<bool> = test.iter().map(|&i| data.y[i] == 1.0).collect();
-        if y.iter().all(|&b| b) || !y.iter().any(|&b| b) {
-            let events = data.events();
-            let rarer_class = events.min(data.y.len() - events);
-            return Err(SequenceError::SingleClassFold { fold: f + 1, rarer_class }.into());
-        }
-        for (&i, &pi) in test.iter().zip(&p) {
-            p_sum[i] += pi;
-        }
-        folds.push(TestFold { y, p, threshold: fitted.threshold });
+        folds.record(f, test, p, fitted.threshold)?;
         on_fold();
         Ok(())
     })?;
-    let p: Vec<f64> = p_sum.iter().map(|s| s / repeats as f64).collect();
-    let y: Vec<bool> = data.y.iter().map(|&v| v == 1.0).collect();
-    let (threshold, metrics) = binary_cv_metrics(&y, &p, &folds, spec.bootstrap, &mut rng)?;
+    let BinaryCv { p, threshold, metrics } = folds.summarize(repeats, spec.bootstrap, &mut rng)?;
     let summary = CvSummary {
         folds: k,
         repeats,
