@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{f, json_ok, reference, user_error};
+use common::{f, json_ok, osler, reference, user_error};
 use serde_json::Value;
 
 fn golden(name: &str) -> Value {
@@ -308,4 +308,64 @@ fn bad_survival_input_is_named() {
         &d.join("m").display().to_string(),
     ]);
     assert!(e.contains("does not fit --task survival"), "{e}");
+}
+
+#[test]
+fn rsf_text_output_shows_the_split_shares_the_json_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rsf");
+    let args = [
+        "train",
+        "--dataset",
+        "whas500",
+        "--task",
+        "survival",
+        "--time",
+        "lenfol",
+        "--event",
+        "fstat",
+        "--model",
+        "rsf",
+        "--trees",
+        "20",
+        "--cv",
+        "0",
+        "--out",
+    ];
+    let run = osler().args(args).arg(&out).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let text = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert!(text.contains("split share"), "{text}");
+    // The largest share comes first, and it is the JSON's largest (not a zero).
+    let json = json_ok(&[
+        "train",
+        "--dataset",
+        "whas500",
+        "--task",
+        "survival",
+        "--time",
+        "lenfol",
+        "--event",
+        "fstat",
+        "--model",
+        "rsf",
+        "--trees",
+        "20",
+        "--cv",
+        "0",
+        "--force",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let top = json["importance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by(|a, b| f(&a["split_share"]).total_cmp(&f(&b["split_share"])))
+        .unwrap()
+        .clone();
+    assert!(f(&top["split_share"]) > 0.0);
+    let first = text.lines().skip_while(|l| !l.contains("split share")).nth(1).unwrap();
+    assert!(first.starts_with(top["name"].as_str().unwrap()), "{first} vs {top}");
 }
