@@ -312,7 +312,7 @@ fn bad_survival_input_is_named() {
 
 #[test]
 fn rsf_text_output_shows_the_split_shares_the_json_holds() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("rsf");
     let args = [
         "train",
@@ -332,7 +332,7 @@ fn rsf_text_output_shows_the_split_shares_the_json_holds() {
         "0",
         "--out",
     ];
-    let run = osler().args(args).arg(&out).output().unwrap();
+    let run = osler().args(args).arg(&out).output().expect("run osler");
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let text = String::from_utf8_lossy(&run.stdout).into_owned();
     assert!(text.contains("split share"), "{text}");
@@ -356,16 +356,17 @@ fn rsf_text_output_shows_the_split_shares_the_json_holds() {
         "--force",
         "--json",
         "--out",
-        out.to_str().unwrap(),
+        out.to_str().expect("utf-8 path"),
     ]);
     let top = json["importance"]
         .as_array()
-        .unwrap()
+        .expect("importance list")
         .iter()
         .max_by(|a, b| f(&a["split_share"]).total_cmp(&f(&b["split_share"])))
-        .unwrap()
+        .expect("a feature")
         .clone();
     assert!(f(&top["split_share"]) > 0.0);
-    let first = text.lines().skip_while(|l| !l.contains("split share")).nth(1).unwrap();
-    assert!(first.starts_with(top["name"].as_str().unwrap()), "{first} vs {top}");
+    let first =
+        text.lines().skip_while(|l| !l.contains("split share")).nth(1).expect("a share row");
+    assert!(first.starts_with(top["name"].as_str().expect("name")), "{first} vs {top}");
 }
