@@ -5,7 +5,7 @@
 use osler_eval::{decision_curve, ece, precision_recall_curve, roc_curve, wilson_interval};
 use osler_pipeline::{Artifact, FittedModel};
 
-use super::shared::{cv_metric_table, descending, feature_name, net_benefit_plot};
+use super::shared::{NO_CV, cv_metric_table, descending, feature_name, net_benefit_plot};
 use super::{ReportError, enet, nn};
 use crate::{
     ErrorPoint, Plot, Report, Table, bar_chart_horizontal, fmt_interval, fmt_num, fmt_p, histogram,
@@ -20,7 +20,7 @@ const BIN_LEVEL: f64 = 0.95;
 /// the model was trained without cross-validation).
 pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportError> {
     let (Some(cv), Some(oof)) = (&art.manifest.cv, &art.out_of_fold) else {
-        r.section("Performance").note("The model was trained without cross-validation (--cv 0): no performance estimate is available. Use `osler evaluate` on held-out data.");
+        r.section("Performance").note(NO_CV);
         return Ok(());
     };
     let metric = |figure: &'static str| move |source| ReportError::Metric { figure, source };
@@ -172,7 +172,7 @@ pub(crate) fn model_section(r: &mut Report, art: &Artifact) {
             let vals: Vec<f64> = order.iter().map(|&j| imp[j]).collect();
             s.figure(
                 bar_chart_horizontal("Feature importance (share of total split gain)", &labels, &vals, "gain share"),
-                "Share of the total loss reduction from splits on each feature. Per-patient explanations: `osler predict --explain` (TreeSHAP).",
+                "Share of the total loss reduction from splits on each feature. Per-patient explanations come with the predictions (TreeSHAP).",
             );
         }
     }

@@ -7,7 +7,7 @@ use osler_pipeline::summary::MultinomialSummary;
 use osler_pipeline::{Artifact, FittedModel};
 
 use super::nn;
-use super::shared::cv_metric_table;
+use super::shared::{NO_CV, cv_metric_table};
 use crate::{Report, Table, fmt_num};
 
 /// Coefficients listed per class in the model section.
@@ -17,7 +17,7 @@ const COEFFICIENTS_SHOWN: usize = 15;
 /// that the model was trained without cross-validation).
 pub(crate) fn performance(r: &mut Report, art: &Artifact, classes: &[String]) {
     let (Some(cv), Some(oof)) = (&art.manifest.cv, &art.out_of_fold) else {
-        r.section("Performance").note("The model was trained without cross-validation: no performance estimate is available; evaluate it on held-out data.");
+        r.section("Performance").note(NO_CV);
         return;
     };
     let s = r.section("Cross-validated performance");

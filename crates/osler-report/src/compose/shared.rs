@@ -5,6 +5,9 @@ use osler_pipeline::CvSummary;
 
 use crate::{Plot, Table, fmt_interval, fmt_num};
 
+/// The performance note of a classifier trained without cross-validation.
+pub(crate) const NO_CV: &str = "The model was trained without cross-validation: no performance estimate is available; evaluate it on held-out data.";
+
 /// The cross-validated metric table: mean and SD over folds, bootstrap CI,
 /// pooled value.
 pub(crate) fn cv_metric_table(cv: &CvSummary) -> Table {

@@ -19,9 +19,8 @@ const RISK_GROUPS: [&str; 3] = ["low risk", "middle risk", "high risk"];
 /// Sections built from the out-of-fold predictions of a survival artifact.
 pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportError> {
     let (Some(cv), Some(oof)) = (&art.manifest.cv, &art.out_of_fold) else {
-        r.section("Performance").note(
-            "Trained without cross-validation (--cv 0): use `osler evaluate` on held-out data.",
-        );
+        r.section("Performance")
+            .note("Trained without cross-validation: evaluate the model on held-out data.");
         return Ok(());
     };
     let (Some(time), Some(surv)) = (&oof.time, &oof.survival) else {
