@@ -314,50 +314,24 @@ fn bad_survival_input_is_named() {
 fn rsf_text_output_shows_the_split_shares_the_json_holds() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("rsf");
-    let args = [
-        "train",
-        "--dataset",
-        "whas500",
-        "--task",
-        "survival",
-        "--time",
-        "lenfol",
-        "--event",
-        "fstat",
-        "--model",
-        "rsf",
-        "--trees",
-        "20",
-        "--cv",
-        "0",
-        "--out",
-    ];
-    let run = osler().args(args).arg(&out).output().expect("run osler");
+    let out = out.to_str().expect("utf-8 path");
+    let train = |extra: &[&'static str]| {
+        let mut args: Vec<String> = ["train", "--dataset", "whas500", "--task", "survival"]
+            .into_iter()
+            .chain(["--time", "lenfol", "--event", "fstat", "--model", "rsf", "--trees", "20"])
+            .chain(["--cv", "0", "--force", "--out", out])
+            .map(String::from)
+            .collect();
+        args.extend(extra.iter().map(|a| a.to_string()));
+        args
+    };
+    let run = osler().args(train(&[])).output().expect("run osler");
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let text = String::from_utf8_lossy(&run.stdout).into_owned();
     assert!(text.contains("split share"), "{text}");
     // The largest share comes first, and it is the JSON's largest (not a zero).
-    let json = json_ok(&[
-        "train",
-        "--dataset",
-        "whas500",
-        "--task",
-        "survival",
-        "--time",
-        "lenfol",
-        "--event",
-        "fstat",
-        "--model",
-        "rsf",
-        "--trees",
-        "20",
-        "--cv",
-        "0",
-        "--force",
-        "--json",
-        "--out",
-        out.to_str().expect("utf-8 path"),
-    ]);
+    let args = train(&["--json"]);
+    let json = json_ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let top = json["importance"]
         .as_array()
         .expect("importance list")
