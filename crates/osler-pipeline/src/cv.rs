@@ -81,6 +81,37 @@ pub struct OutOfFold {
     pub fold: Vec<usize>,
 }
 
+impl CvSummary {
+    /// The summary of `spec`'s cross-validation (`grouped`: folds kept patient
+    /// groups together) with its `metrics`; the task-specific fields (decision
+    /// threshold, evaluation times, fallbacks) empty, for the task to set.
+    pub(crate) fn new(
+        spec: &TrainSpec,
+        grouped: bool,
+        metrics: BTreeMap<String, MetricSummary>,
+    ) -> Self {
+        CvSummary {
+            folds: spec.cv_folds,
+            repeats: spec.cv_repeats.max(1),
+            grouped,
+            bootstrap_replicates: spec.bootstrap,
+            threshold_rule: None,
+            threshold: None,
+            eval_times: None,
+            metrics,
+            fallbacks: 0,
+        }
+    }
+}
+
+impl OutOfFold {
+    /// Out-of-fold outcomes `y` and predictions `p` with each row's fold in the
+    /// first repeat; the survival and multiclass extras empty, for the task to set.
+    pub(crate) fn new(y: Vec<f64>, p: Vec<f64>, fold: Vec<usize>) -> Self {
+        OutOfFold { y, p, time: None, survival: None, probabilities: None, fold }
+    }
+}
+
 /// Runs `spec.cv_repeats` x `spec.cv_folds` cross-validation; `on_fold` is called after each fit.
 pub fn cross_validate(
     data: &Prepared,
@@ -112,25 +143,12 @@ pub fn cross_validate(
     )?;
     let BinaryCv { p, threshold, metrics } = folds.summarize(repeats, spec.bootstrap, &mut rng)?;
     let summary = CvSummary {
-        folds: k,
-        repeats,
-        grouped: data.groups.is_some(),
-        bootstrap_replicates: spec.bootstrap,
         threshold_rule: Some(spec.threshold),
         threshold: Some(threshold),
-        eval_times: None,
-        metrics,
         fallbacks,
+        ..CvSummary::new(spec, data.groups.is_some(), metrics)
     };
-    let oof = OutOfFold {
-        y: data.y().to_vec(),
-        p,
-        time: None,
-        survival: None,
-        probabilities: None,
-        fold: first_fold,
-    };
-    Ok((summary, oof))
+    Ok((summary, OutOfFold::new(data.y().to_vec(), p, first_fold)))
 }
 
 /// One CV test fold of a binary classifier: outcomes, predicted

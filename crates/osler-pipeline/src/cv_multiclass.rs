@@ -85,25 +85,10 @@ pub(crate) fn cross_validate_multiclass(
             multiclass_metrics(&yb, &pb, classes).ok().map(|m| values(&m))
         },
     );
-    let summary = CvSummary {
-        folds: k,
-        repeats,
-        grouped: data.groups.is_some(),
-        bootstrap_replicates: spec.bootstrap,
-        threshold_rule: None,
-        threshold: None,
-        eval_times: None,
-        metrics: summarize(&MulticlassMetrics::NAMES, &per_fold, &pooled, &boot),
-        fallbacks: 0,
-    };
+    let metrics = summarize(&MulticlassMetrics::NAMES, &per_fold, &pooled, &boot);
+    let summary = CvSummary::new(spec, data.groups.is_some(), metrics);
     let top = p.iter().map(|row| row.iter().copied().fold(0.0, f64::max)).collect();
-    let oof = OutOfFold {
-        y: data.y().to_vec(),
-        p: top,
-        time: None,
-        survival: None,
-        probabilities: Some(p),
-        fold: first_fold,
-    };
+    let oof =
+        OutOfFold { probabilities: Some(p), ..OutOfFold::new(data.y().to_vec(), top, first_fold) };
     Ok((summary, oof))
 }

@@ -236,28 +236,19 @@ fn cross_validate_survival(
             Some(survival_metrics(&tb, &eb, &rb, &s.select_rows(idx), &grid))
         },
     );
+    let metrics = summarize(&SURVIVAL_METRICS, &per_fold, &pooled, &boot);
     let summary = CvSummary {
-        folds: k,
-        repeats,
-        grouped: data.groups.is_some(),
-        bootstrap_replicates: spec.bootstrap,
-        threshold_rule: None,
-        threshold: None,
         eval_times: Some(grid),
-        metrics: summarize(&SURVIVAL_METRICS, &per_fold, &pooled, &boot),
-        fallbacks: 0,
+        ..CvSummary::new(spec, data.groups.is_some(), metrics)
     };
     let survival = surv_sum
         .into_iter()
         .map(|row| row.into_iter().map(|v| v / repeats as f64).collect())
         .collect();
     let oof = OutOfFold {
-        y: o.event.clone(),
-        p: risk,
         time: Some(o.time.clone()),
         survival: Some(survival),
-        probabilities: None,
-        fold: first_fold,
+        ..OutOfFold::new(o.event.clone(), risk, first_fold)
     };
     Ok((summary, oof))
 }

@@ -82,25 +82,11 @@ fn cross_validate(
     })?;
     let BinaryCv { p, threshold, metrics } = folds.summarize(repeats, spec.bootstrap, &mut rng)?;
     let summary = CvSummary {
-        folds: k,
-        repeats,
-        grouped: true,
-        bootstrap_replicates: spec.bootstrap,
         threshold_rule: Some(spec.threshold),
         threshold: Some(threshold),
-        eval_times: None,
-        metrics,
-        fallbacks: 0,
+        ..CvSummary::new(spec, true, metrics)
     };
-    let oof = OutOfFold {
-        y: data.y.clone(),
-        p,
-        time: None,
-        survival: None,
-        probabilities: None,
-        fold: first_fold,
-    };
-    Ok((summary, oof))
+    Ok((summary, OutOfFold::new(data.y.clone(), p, first_fold)))
 }
 
 /// Cross-validates over patients (unless `spec.cv_folds == 0`), then fits the
