@@ -5,7 +5,9 @@
 use osler_eval::{decision_curve, ece, precision_recall_curve, roc_curve, wilson_interval};
 use osler_pipeline::{Artifact, FittedModel};
 
-use super::shared::{NO_CV, cv_metric_table, descending, feature_name, net_benefit_plot};
+use super::shared::{
+    cross_validation, cv_design, cv_metric_table, descending, feature_name, net_benefit_plot,
+};
 use super::{ReportError, enet, nn};
 use crate::{
     ErrorPoint, Plot, Report, Table, bar_chart_horizontal, fmt_interval, fmt_num, fmt_p, histogram,
@@ -19,17 +21,12 @@ const BIN_LEVEL: f64 = 0.95;
 /// Performance sections from the out-of-fold predictions (or a note that
 /// the model was trained without cross-validation).
 pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportError> {
-    let (Some(cv), Some(oof)) = (&art.manifest.cv, &art.out_of_fold) else {
-        r.section("Performance").note(NO_CV);
-        return Ok(());
-    };
+    let Some((cv, oof)) = cross_validation(r, art) else { return Ok(()) };
     let metric = |figure: &'static str| move |source| ReportError::Metric { figure, source };
     let s = r.section("Cross-validated performance");
     s.paragraph(format!(
-        "{}-fold stratified cross-validation{}, repeated {} time(s). Mean and SD over folds; 95% CI by bootstrap of the pooled out-of-fold predictions.",
-        cv.folds,
-        if cv.grouped { " with patient groups kept together" } else { "" },
-        cv.repeats
+        "{} Mean and SD over folds; 95% CI by bootstrap of the pooled out-of-fold predictions.",
+        cv_design(cv, "outcome")
     ));
     let t = cv_metric_table(cv);
     s.table(t.caption(format!(

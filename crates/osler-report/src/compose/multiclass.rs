@@ -7,7 +7,7 @@ use osler_pipeline::summary::MultinomialSummary;
 use osler_pipeline::{Artifact, FittedModel};
 
 use super::nn;
-use super::shared::{NO_CV, cv_metric_table};
+use super::shared::{cross_validation, cv_design, cv_metric_table};
 use crate::{Report, Table, fmt_num};
 
 /// Coefficients listed per class in the model section.
@@ -16,16 +16,11 @@ const COEFFICIENTS_SHOWN: usize = 15;
 /// Performance sections from the out-of-fold class probabilities (or a note
 /// that the model was trained without cross-validation).
 pub(crate) fn performance(r: &mut Report, art: &Artifact, classes: &[String]) {
-    let (Some(cv), Some(oof)) = (&art.manifest.cv, &art.out_of_fold) else {
-        r.section("Performance").note(NO_CV);
-        return;
-    };
+    let Some((cv, oof)) = cross_validation(r, art) else { return };
     let s = r.section("Cross-validated performance");
     s.paragraph(format!(
-        "{}-fold cross-validation stratified by class{}, repeated {} time(s). Mean and SD over folds; 95% CI by bootstrap of the test folds.",
-        cv.folds,
-        if cv.grouped { " with patient groups kept together" } else { "" },
-        cv.repeats
+        "{} Mean and SD over folds; 95% CI by bootstrap of the test folds.",
+        cv_design(cv, "class")
     ));
     s.table(cv_metric_table(cv).caption("Accuracy and macro F1 use the most probable class; AUROCs are one-vs-rest (macro: mean over classes, weighted: by class size); the Brier score sums over classes (0 best, 2 worst)."));
     let Some(p) = &oof.probabilities else { return };

@@ -1,12 +1,36 @@
 //! Pieces shared by the diagnosis, survival and treatment reports.
 
 use osler_eval::NetBenefit;
-use osler_pipeline::CvSummary;
+use osler_pipeline::{Artifact, CvSummary, OutOfFold};
 
-use crate::{Plot, Table, fmt_interval, fmt_num};
+use crate::{Plot, Report, Table, fmt_interval, fmt_num};
 
-/// The performance note of a classifier trained without cross-validation.
-pub(crate) const NO_CV: &str = "The model was trained without cross-validation: no performance estimate is available; evaluate it on held-out data.";
+/// The cross-validation summary and out-of-fold predictions of `art`, or
+/// `None` after a "Performance" section noting that the model was trained
+/// without cross-validation.
+pub(crate) fn cross_validation<'a>(
+    r: &mut Report,
+    art: &'a Artifact,
+) -> Option<(&'a CvSummary, &'a OutOfFold)> {
+    match (&art.manifest.cv, &art.out_of_fold) {
+        (Some(cv), Some(oof)) => Some((cv, oof)),
+        _ => {
+            r.section("Performance").note("The model was trained without cross-validation: no performance estimate is available; evaluate it on held-out data.");
+            None
+        }
+    }
+}
+
+/// The design sentence of a cross-validation whose folds were stratified by
+/// `by` (the outcome, the class, the event).
+pub(crate) fn cv_design(cv: &CvSummary, by: &str) -> String {
+    format!(
+        "{}-fold cross-validation stratified by {by}{}, repeated {} time(s).",
+        cv.folds,
+        if cv.grouped { " with patient groups kept together" } else { "" },
+        cv.repeats
+    )
+}
 
 /// The cross-validated metric table: mean and SD over folds, bootstrap CI,
 /// pooled value.

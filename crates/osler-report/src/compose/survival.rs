@@ -9,7 +9,9 @@ use osler_models::survival::KaplanMeier;
 use osler_pipeline::{Artifact, FittedModel};
 
 use super::ReportError;
-use super::shared::{cv_metric_table, descending, feature_name, net_benefit_plot};
+use super::shared::{
+    cross_validation, cv_design, cv_metric_table, descending, feature_name, net_benefit_plot,
+};
 use crate::{ErrorPoint, Plot, Report, Table, bar_chart_horizontal, fmt_interval, fmt_num, fmt_p};
 
 /// Risk groups of the Kaplan-Meier figure: thirds of the patients ranked by
@@ -18,11 +20,7 @@ const RISK_GROUPS: [&str; 3] = ["low risk", "middle risk", "high risk"];
 
 /// Sections built from the out-of-fold predictions of a survival artifact.
 pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportError> {
-    let (Some(cv), Some(oof)) = (&art.manifest.cv, &art.out_of_fold) else {
-        r.section("Performance")
-            .note("Trained without cross-validation: evaluate the model on held-out data.");
-        return Ok(());
-    };
+    let Some((cv, oof)) = cross_validation(r, art) else { return Ok(()) };
     let (Some(time), Some(surv)) = (&oof.time, &oof.survival) else {
         return Err(ReportError::MissingSurvivalPredictions);
     };
@@ -30,10 +28,8 @@ pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportEr
     let event: Vec<bool> = oof.y.iter().map(|&e| e == 1.0).collect();
     let s = r.section("Cross-validated performance");
     s.paragraph(format!(
-        "{}-fold cross-validation stratified by event{}, repeated {} time(s). Harrell's C and Uno's C (IPCW, censoring survivor at T−) rank patients by risk; the integrated Brier score averages the IPCW Brier score over {} (lower is better).",
-        cv.folds,
-        if cv.grouped { ", patient groups kept together" } else { "" },
-        cv.repeats,
+        "{} Harrell's C and Uno's C (IPCW, censoring survivor at T−) rank patients by risk; the integrated Brier score averages the IPCW Brier score over {} (lower is better).",
+        cv_design(cv, "event"),
         grid.iter().map(|t| fmt_num(*t, 4)).collect::<Vec<_>>().join(", ")
     ));
     let t = cv_metric_table(cv);
