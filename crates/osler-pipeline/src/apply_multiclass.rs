@@ -7,6 +7,7 @@ use osler_data::Table;
 use osler_eval::{MulticlassMetrics, confusion_matrix, multiclass_metrics, predicted_classes};
 
 use crate::artifact::Artifact;
+use crate::cv_multiclass::flat;
 use crate::error::PipelineError;
 
 /// Class probabilities for each input row.
@@ -48,7 +49,7 @@ impl Artifact {
         let (_, x) = self.design(table, true, false)?;
         let probabilities =
             self.model.predict_class_proba(&x).map_err(|e| PipelineError::model("predict", e))?;
-        let flat: Vec<f64> = probabilities.iter().flatten().copied().collect();
+        let flat = flat(&probabilities);
         let predicted_class = predicted_classes(&flat, classes.len())
             .into_iter()
             .map(|k| classes[k].clone())
@@ -82,7 +83,7 @@ impl Artifact {
         }
         let p =
             self.model.predict_class_proba(&x).map_err(|e| PipelineError::model("predict", e))?;
-        let flat: Vec<f64> = p.iter().flatten().copied().collect();
+        let flat = flat(&p);
         let k = classes.len();
         let metrics = multiclass_metrics(&labels, &flat, k)?;
         let confusion = confusion_matrix(&labels, &predicted_classes(&flat, k), k);

@@ -16,7 +16,7 @@ fn indices(y: &[f64]) -> Vec<usize> {
 }
 
 /// Row-major `[n][k]` values of per-row class probabilities.
-fn flat(p: &[Vec<f64>]) -> Vec<f64> {
+pub(crate) fn flat(p: &[Vec<f64>]) -> Vec<f64> {
     p.iter().flatten().copied().collect()
 }
 
