@@ -289,6 +289,23 @@ fn sparse_path(lambdas: &[f64], coefs: &[Vec<f64>]) -> SparsePath {
 }
 
 #[cfg(test)]
+impl EnetSpec {
+    /// The lasso with the penalty at `lambda.min` of 5 inner folds (seed 1):
+    /// the spec the elastic-net tests vary.
+    pub(crate) fn lasso_by_inner_cv() -> EnetSpec {
+        EnetSpec {
+            alpha: 1.0,
+            lambda: None,
+            rule: LambdaRule::Min,
+            inner_folds: 5,
+            prefilter: None,
+            stability: 0,
+            seed: 1,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use osler_models::selection::PrefilterMethod;
@@ -306,15 +323,7 @@ mod tests {
     #[test]
     fn cv_choice_finds_the_signal_and_1se_is_sparser() {
         let (x, y) = wide();
-        let spec = EnetSpec {
-            alpha: 1.0,
-            lambda: None,
-            rule: LambdaRule::Min,
-            inner_folds: 5,
-            prefilter: None,
-            stability: 0,
-            seed: 1,
-        };
+        let spec = EnetSpec::lasso_by_inner_cv();
         let m = spec.fit(&x, &y).expect("fit");
         let cv = m.cv.as_ref().expect("cv");
         assert_eq!(m.lambda, cv.lambda_min);

@@ -135,15 +135,7 @@ mod tests {
     #[test]
     fn inner_cv_picks_the_signal_and_predicts_each_class() {
         let (x, y) = three_classes();
-        let spec = EnetSpec {
-            alpha: 1.0,
-            lambda: None,
-            rule: LambdaRule::Min,
-            inner_folds: 5,
-            prefilter: None,
-            stability: 0,
-            seed: 1,
-        };
+        let spec = EnetSpec::lasso_by_inner_cv();
         let m = spec.fit_multinomial(&x, &y).expect("fit");
         assert_eq!(m.model.n_classes(), 3);
         assert!(m.model.selected().contains(&0) && m.model.selected().contains(&1));
@@ -165,15 +157,7 @@ mod tests {
     fn labels_must_be_class_indices() {
         let (x, mut y) = three_classes();
         y[4] = 0.5;
-        let spec = EnetSpec {
-            alpha: 1.0,
-            lambda: Some(0.1),
-            rule: LambdaRule::Min,
-            inner_folds: 3,
-            prefilter: None,
-            stability: 0,
-            seed: 1,
-        };
+        let spec = EnetSpec { lambda: Some(0.1), ..EnetSpec::lasso_by_inner_cv() };
         assert_eq!(
             spec.fit_multinomial(&x, &y).expect_err("a fractional label"),
             ModelError::BadLabel { row: 4, value: 0.5 }

@@ -109,27 +109,11 @@ fn model_table(out: &mut String, summary: &ModelSummary) {
         }
         // Penalised fits have no SEs or likelihoods to show.
         ModelSummary::Coxnet { coefficients, .. } => {
-            let rows = coefficients.iter().map(|c| CoefficientRow {
-                name: &c.name,
-                coef: c.coef,
-                se: nan,
-                z: nan,
-                p: nan,
-                exp: c.hazard_ratio,
-                exp_ci: None,
-            });
+            let rows = coefficients.iter().map(|c| penalised(&c.name, c.coef, c.hazard_ratio));
             coefficient_table(out, rows, nan, nan);
         }
         ModelSummary::Enet(e) => {
-            let rows = e.coefficients.iter().map(|c| CoefficientRow {
-                name: &c.name,
-                coef: c.coef,
-                se: nan,
-                z: nan,
-                p: nan,
-                exp: c.odds_ratio,
-                exp_ci: None,
-            });
+            let rows = e.coefficients.iter().map(|c| penalised(&c.name, c.coef, c.odds_ratio));
             coefficient_table(out, rows, nan, nan);
         }
         ModelSummary::Multinomial(m) => {
@@ -157,6 +141,12 @@ fn model_table(out: &mut String, summary: &ModelSummary) {
         }
         ModelSummary::Network { .. } => {}
     }
+}
+
+/// A penalised coefficient's row: no SE, z, p or interval (none exist for it).
+fn penalised(name: &str, coef: f64, exp: f64) -> CoefficientRow<'_> {
+    let nan = f64::NAN;
+    CoefficientRow { name, coef, se: nan, z: nan, p: nan, exp, exp_ci: None }
 }
 
 fn coefficient_table<'a>(
