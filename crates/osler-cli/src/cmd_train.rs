@@ -5,7 +5,10 @@ use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 
-use osler_pipeline::api::estimators::{GbdtOptions, LogisticOptions, Penalty, RsfOptions, Ties};
+use osler_pipeline::api::estimators::{
+    CoxSpec, CoxnetSpec, GbdtOptions, GbdtSpec, LogisticOptions, LogisticSpec, Penalty, RsfOptions,
+    RsfSpec, Ties,
+};
 use osler_pipeline::api::{
     Artifact, Cell, DataSpec, ModelSpec, SurvivalSpec, TaskInput, ThresholdRule, TrainSpec,
     TrainingJob, run_training,
@@ -223,9 +226,9 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
                 alpha: a.alpha,
                 ..LogisticOptions::default()
             };
-            ModelSpec::Logistic { options, auto_penalty: a.penalty == PenaltyArg::Auto }
+            ModelSpec::new(LogisticSpec { options, auto_penalty: a.penalty == PenaltyArg::Auto })
         }
-        ModelKind::Gbdt => ModelSpec::Gbdt {
+        ModelKind::Gbdt => ModelSpec::new(GbdtSpec {
             options: GbdtOptions {
                 n_trees: a.trees.unwrap_or(500),
                 learning_rate: a.learning_rate,
@@ -237,8 +240,8 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
                 seed: a.seed,
                 ..GbdtOptions::default()
             },
-        },
-        ModelKind::Rsf => ModelSpec::Rsf {
+        }),
+        ModelKind::Rsf => ModelSpec::new(RsfSpec {
             options: RsfOptions {
                 n_trees: a.trees.unwrap_or(200),
                 min_leaf: a.min_leaf.unwrap_or(15),
@@ -246,31 +249,31 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
                 seed: a.seed,
                 ..RsfOptions::default()
             },
-        },
+        }),
         ModelKind::Coxnet => {
             if !(0.0..=1.0).contains(&a.alpha) {
                 return Err(CliError::user(format!("--alpha must lie in [0, 1], got {}", a.alpha)));
             }
-            ModelSpec::Coxnet {
+            ModelSpec::new(CoxnetSpec {
                 alpha: a.alpha,
                 lambda: a.lambda,
                 inner_folds: a.enet.inner_cv,
                 seed: a.seed,
                 prefilter: crate::cmd_train_enet::prefilter(&a.enet, true)?,
                 rule: crate::cmd_train_enet::lambda_rule(&a.enet),
-            }
+            })
         }
         ModelKind::Enet => crate::cmd_train_enet::enet_spec(a)?,
         ModelKind::Mlp => crate::cmd_train_nn::mlp_spec(a)?,
         ModelKind::Deepsurv => crate::cmd_train_nn::deepsurv_spec(a)?,
         ModelKind::Lstm => crate::cmd_train_sequence::sequence_spec(a, Cell::Lstm)?,
         ModelKind::Gru => crate::cmd_train_sequence::sequence_spec(a, Cell::Gru)?,
-        ModelKind::Cox => ModelSpec::Cox {
+        ModelKind::Cox => ModelSpec::new(CoxSpec {
             ties: match a.ties {
                 TiesArg::Efron => Ties::Efron,
                 TiesArg::Breslow => Ties::Breslow,
             },
-        },
+        }),
     })
 }
 
@@ -319,7 +322,7 @@ pub fn train(a: TrainArgs) -> CliResult {
         Task::Multiclass => osler_pipeline::api::Task::Multiclass,
         Task::Survival => osler_pipeline::api::Task::Survival,
     };
-    if !spec.model.kind().is_some_and(|k| k.fits(task)) {
+    if !spec.model.kind().fits(task) {
         let fitting: Vec<&str> =
             osler_pipeline::api::kinds().iter().filter(|k| k.fits(task)).map(|k| k.name).collect();
         return Err(CliError::user(format!(

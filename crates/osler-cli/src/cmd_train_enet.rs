@@ -67,7 +67,7 @@ pub fn enet_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
         return Err(CliError::user(format!("--inner-cv must be at least 2, got {}", e.inner_cv)));
     }
     let prefilter = prefilter(e, false)?;
-    Ok(ModelSpec::Enet(EnetSpec {
+    Ok(ModelSpec::new(EnetSpec {
         alpha: a.alpha,
         lambda: a.lambda,
         rule: lambda_rule(e),

@@ -5,8 +5,8 @@ use clap::Args;
 
 use osler_pipeline::api::ModelSpec;
 use osler_pipeline::api::estimators::{
-    DeepSurvOptions, DeviceChoice, LrSchedule, MlpOptions, Norm, OptimizerKind, StopOn, Ties,
-    TrainOptions,
+    DeepSurvOptions, DeepSurvSpec, DeviceChoice, LrSchedule, MlpOptions, MlpSpec, Norm,
+    OptimizerKind, StopOn, Ties, TrainOptions,
 };
 
 use crate::CliError;
@@ -121,7 +121,7 @@ pub fn mlp_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
         train: train_options(a, d.train.clone())?,
         ..d
     };
-    Ok(ModelSpec::Mlp { options })
+    Ok(ModelSpec::new(MlpSpec { options }))
 }
 
 pub fn deepsurv_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
@@ -136,5 +136,5 @@ pub fn deepsurv_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
         },
         train: train_options(a, d.train.clone())?,
     };
-    Ok(ModelSpec::DeepSurv { options })
+    Ok(ModelSpec::new(DeepSurvSpec { options }))
 }

@@ -3,6 +3,7 @@
 
 use clap::Args;
 
+use osler_pipeline::api::estimators::RecurrentSpec;
 use osler_pipeline::api::{Cell, ModelSpec, SequenceOptions, SequenceSpec, TaskInput};
 
 use crate::CliError;
@@ -39,10 +40,7 @@ pub fn sequence_spec(a: &TrainArgs, cell: Cell) -> Result<ModelSpec, CliError> {
         dropout: a.nn.dropout.unwrap_or(d.dropout),
         train: crate::cmd_train_nn::train_options(a, d.train.clone())?,
     };
-    Ok(match cell {
-        Cell::Lstm => ModelSpec::Lstm { options },
-        Cell::Gru => ModelSpec::Gru { options },
-    })
+    Ok(ModelSpec::new(RecurrentSpec { cell, options }))
 }
 
 /// The flags of the other tasks that a sequence model does not take.

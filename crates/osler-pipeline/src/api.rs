@@ -45,6 +45,14 @@ pub use crate::treatment::{OutcomeSpec, TreatmentReport, TreatmentSpec, analyse,
 /// The hyperparameter types of every model kind, and the errors of the
 /// estimators, networks and metrics a [`PipelineError`] may wrap.
 pub mod estimators {
+    pub use crate::kinds::cox::CoxSpec;
+    pub use crate::kinds::coxnet::CoxnetSpec;
+    pub use crate::kinds::deepsurv::DeepSurvSpec;
+    pub use crate::kinds::gbdt::GbdtSpec;
+    pub use crate::kinds::logistic::LogisticSpec;
+    pub use crate::kinds::mlp::MlpSpec;
+    pub use crate::kinds::recurrent::RecurrentSpec;
+    pub use crate::kinds::rsf::RsfSpec;
     pub use osler_eval::{BinaryMetrics, BinomialError, EvalError};
     pub use osler_models::ModelError;
     pub use osler_models::gbdt::GbdtOptions;

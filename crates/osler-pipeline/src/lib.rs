@@ -19,6 +19,7 @@ mod cv_multiclass;
 pub mod enet;
 pub mod enet_multinomial;
 pub mod error;
+pub mod kinds;
 pub mod model;
 mod nan_json;
 pub mod outcome;
@@ -38,11 +39,11 @@ pub use apply::{
 pub use apply_multiclass::{ClassPredictions, MulticlassEvaluation};
 pub use artifact::{Artifact, DataInfo, InputContract, Manifest};
 pub use contract::{
-    BinaryClassifier, Estimator, MulticlassClassifier, SequenceModel, SurvivalModel,
+    BinaryClassifier, Contract, Estimator, MulticlassClassifier, SequenceModel, SurvivalModel,
 };
 pub use cv::{CvSummary, MetricSummary, OutOfFold};
 pub use error::PipelineError;
-pub use model::{Contract, FittedModel, ModelSpec};
+pub use model::{Fit, Fitted, FittedModel, ModelSpec, Specification};
 pub use outcome::Outcome;
 pub use prepare::{DataSpec, Prepared, prepare};
 pub use registry::{Capabilities, ModelKind, Task, kinds};

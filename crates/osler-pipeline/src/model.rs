@@ -1,226 +1,243 @@
-//! The estimators a pipeline can train, behind one face: fit on a design
-//! matrix, predict probabilities, explain a prediction, describe the fit.
+//! The estimators a pipeline can train, behind one face: a [`ModelSpec`]
+//! (which kind, with its hyperparameters) fits a [`FittedModel`], which
+//! predicts through its task's contract, explains a prediction and describes
+//! the fit.
+//!
+//! Both are open: each model kind is one module under [`crate::kinds`] that
+//! implements [`Specification`] for its hyperparameters and [`Fitted`] for
+//! its fitted type, plus one entry in [`crate::registry::KINDS`]. Serde reads
+//! the `kind` tag of `model.json` and of the manifest's `model` object and
+//! asks the registry which kind parses the rest, so the artifact format is
+//! the one the closed enums of earlier releases wrote.
 
-use serde::{Deserialize, Serialize};
+use std::any::Any;
+use std::fmt;
+
+use serde::de::Error as _;
+use serde::ser::{Error as _, SerializeMap};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
 use osler_data::Matrix;
 use osler_models::ModelError;
-use osler_models::gbdt::{GbdtModel, GbdtOptions};
-use osler_models::linear::{LogisticModel, LogisticOptions, Penalty};
-use osler_models::rsf::{RandomSurvivalForest, RsfOptions};
-use osler_models::survival::{CoxModel, CoxOptions, CoxnetModel, CoxnetOptions, CvCoxnet, Ties};
+use osler_nn::EpochLog;
+use osler_nn::trainer::TrainSummary;
 
-use osler_nn::sequence::SequenceClassifier;
-use osler_nn::{DeepSurv, DeepSurvOptions, MlpClassifier, MlpOptions};
-
-use crate::contract::{
-    BinaryClassifier, Estimator, MulticlassClassifier, SequenceModel, SurvivalModel, nn_error,
-};
-use crate::enet::{EnetModel, EnetSpec};
-use crate::enet_multinomial::MultinomialEnetModel;
-use crate::sequence::SequenceOptions;
+use crate::artifact::Manifest;
+use crate::contract::Contract;
+use crate::registry::{ModelKind, Task};
+use crate::summary::ModelSummary;
 use crate::survival_data::SurvivalOutcome;
 
-/// Which model to train, with its hyperparameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum ModelSpec {
-    /// Logistic regression. With `auto_penalty`, an unpenalised fit that does
-    /// not exist (separation, collinearity, divergence) falls back to ridge with
-    /// `lambda = 1/n` (scikit-learn's default `C = 1`), and the fallback is recorded.
-    Logistic {
-        /// Penalty kind, strength `lambda`, mixing `alpha` and convergence settings.
-        options: LogisticOptions,
-        /// Fall back to ridge when the unpenalised fit does not exist.
-        auto_penalty: bool,
-    },
-    /// Histogram gradient-boosted trees.
-    Gbdt {
-        /// Number of trees, learning rate, tree size, binning and early stopping.
-        options: GbdtOptions,
-    },
-    /// Cox proportional hazards (survival); risk = linear predictor.
-    Cox {
-        /// How tied event times enter the partial likelihood (Efron or Breslow).
-        ties: Ties,
-    },
-    /// Random survival forest (log-rank splits); risk = ensemble mortality.
-    Rsf {
-        /// Number of trees, features tried per split, leaf size and depth.
-        options: RsfOptions,
-    },
-    /// Elastic-net Cox (glmnet objective, Breslow ties). Without `lambda`, the
-    /// penalty is chosen by `inner_folds`-fold cross-validation of the partial-
-    /// likelihood deviance on the training rows (`lambda_min` or `lambda_1se`,
-    /// as glmnet's cv.glmnet).
-    Coxnet {
-        /// Elastic-net mixing in `[0, 1]`: 1 lasso, 0 ridge (glmnet's `alpha`).
-        alpha: f64,
-        /// Fixed penalty strength; `None` chooses it by inner cross-validation.
-        lambda: Option<f64>,
-        /// Number of inner cross-validation folds used to choose `lambda`.
-        inner_folds: usize,
-        /// Seed of the inner fold assignment.
-        seed: u64,
-        /// Univariate pre-filter applied inside each inner training fold.
-        #[serde(default)]
-        prefilter: Option<osler_models::selection::Prefilter>,
-        /// Which cross-validated penalty (`lambda_min` or `lambda_1se`).
-        #[serde(default)]
-        rule: crate::enet::LambdaRule,
-    },
-    /// Multilayer perceptron classifier (osler-nn, burn).
-    Mlp {
-        /// Hidden layers, dropout, normalisation, loss and training settings.
-        options: MlpOptions,
-    },
-    /// Elastic-net logistic regression for wide data (penalty by inner CV,
-    /// optional in-fold pre-filter and stability selection).
-    Enet(EnetSpec),
-    /// DeepSurv: MLP risk score on the Cox partial likelihood (osler-nn, burn).
-    DeepSurv {
-        /// Hidden layers, dropout, normalisation, ties and training settings.
-        options: DeepSurvOptions,
-    },
-    /// LSTM classifier of each patient's sequence of visits (long-format
-    /// input; trained by [`crate::sequence::train_sequences`]).
-    Lstm {
-        /// Hidden width, dropout and training settings.
-        options: SequenceOptions,
-    },
-    /// GRU classifier of each patient's sequence of visits (long-format
-    /// input; trained by [`crate::sequence::train_sequences`]).
-    Gru {
-        /// Hidden width, dropout and training settings.
-        options: SequenceOptions,
-    },
-}
+/// The hyperparameters of one model kind: how to fit it on each task it supports.
+///
+/// The fit methods a kind does not support keep their defaults, which refuse
+/// with the typed error that says which outcome the kind needs.
+pub trait Specification: SpecObject {
+    /// The registered kind this spec belongs to.
+    fn kind(&self) -> &'static ModelKind;
 
-/// A fitted estimator.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum FittedModel {
-    /// Fitted logistic regression (coefficients on the log-odds scale).
-    Logistic(LogisticModel),
-    /// Fitted gradient-boosted tree ensemble.
-    Gbdt(GbdtModel),
-    /// Fitted Cox proportional hazards model with its baseline hazard.
-    Cox(CoxModel),
-    /// Fitted random survival forest.
-    Rsf(RandomSurvivalForest),
-    /// Fitted elastic-net Cox model at the chosen penalty.
-    Coxnet(CoxnetModel),
-    /// Fitted multilayer perceptron classifier.
-    Mlp(MlpClassifier),
-    /// Fitted elastic-net logistic regression at the chosen penalty.
-    Enet(EnetModel),
-    /// Fitted DeepSurv network with its Breslow baseline cumulative hazard.
-    DeepSurv(DeepSurv),
-    /// Fitted multinomial elastic net (an `enet` spec on a multiclass outcome).
-    Multinomial(MultinomialEnetModel),
-    /// Fitted LSTM or GRU classifier of visit sequences.
-    Sequence(SequenceClassifier),
-}
+    /// Fits on `x` (rows = patients) and 0/1 outcomes `y`; `names` are the
+    /// feature names, used to word a fallback note.
+    fn fit(&self, _x: &Matrix, _y: &[f64], _names: &[String]) -> Result<Fit, ModelError> {
+        Err(wrong_outcome(self.kind()))
+    }
 
-/// Result of [`ModelSpec::fit`]: the model plus why a fallback happened, if it did.
-pub struct Fit {
-    /// The fitted estimator.
-    pub model: FittedModel,
-    /// Why the requested fit was replaced (logistic -> ridge), for the manifest's model note.
-    pub fallback: Option<String>,
-}
+    /// Fits a classifier of `classes` (>= 3) classes on class indices `y`.
+    fn fit_multiclass(
+        &self,
+        _x: &Matrix,
+        _y: &[f64],
+        classes: usize,
+    ) -> Result<FittedModel, ModelError> {
+        let fitting: Vec<&str> = crate::registry::kinds()
+            .iter()
+            .filter(|k| k.capabilities.multiclass)
+            .map(|k| k.name)
+            .collect();
+        Err(ModelError::TwoClassesOnly {
+            model: self.kind().name.to_string(),
+            classes,
+            fitting: fitting.join(" or "),
+        })
+    }
 
-impl ModelSpec {
-    /// Short name used in manifests and output (`logistic`, `gbdt`).
-    pub fn name(&self) -> &'static str {
-        match self {
-            ModelSpec::Logistic { .. } => "logistic",
-            ModelSpec::Gbdt { .. } => "gbdt",
-            ModelSpec::Cox { .. } => "cox",
-            ModelSpec::Rsf { .. } => "rsf",
-            ModelSpec::Coxnet { .. } => "coxnet",
-            ModelSpec::Mlp { .. } => "mlp",
-            ModelSpec::Enet(_) => "enet",
-            ModelSpec::DeepSurv { .. } => "deepsurv",
-            ModelSpec::Lstm { .. } => "lstm",
-            ModelSpec::Gru { .. } => "gru",
-        }
+    /// Fits a survival model on `x` and the survival outcome.
+    fn fit_survival(
+        &self,
+        _x: &Matrix,
+        _outcome: &SurvivalOutcome,
+    ) -> Result<FittedModel, ModelError> {
+        Err(wrong_outcome(self.kind()))
     }
 
     /// The spec an outer CV fold fits: the final-fit extras (stability
-    /// selection, the epoch progress bar) left out.
+    /// selection, an epoch progress observer) left out. The default is the
+    /// spec itself.
+    fn for_cv(&self) -> ModelSpec {
+        self.boxed()
+    }
+}
+
+/// The error for a fit on an outcome the kind does not model.
+fn wrong_outcome(kind: &ModelKind) -> ModelError {
+    let model = kind.name.to_string();
+    if kind.capabilities.sequence_input {
+        ModelError::NeedsSequences
+    } else if kind.task == Task::Survival {
+        ModelError::NeedsSurvivalOutcome { model }
+    } else {
+        ModelError::NeedsClassOutcome { model }
+    }
+}
+
+/// A fitted model of one kind: its task's contract, its serde tag in
+/// `model.json`, its description, and the network state a neural model keeps
+/// beside `model.json`.
+pub trait Fitted: FittedObject {
+    /// The `kind` tag of this model in `model.json` (registered by its kind in
+    /// [`ModelKind::fitted`]).
+    fn tag(&self) -> &'static str;
+
+    /// The model as its task's trait object: what predictions and
+    /// explanations go through.
+    fn contract(&self) -> Contract<'_>;
+
+    /// The typed description of the fit, its design columns named from the
+    /// artifact's manifest.
+    fn summary(&self, manifest: &Manifest) -> ModelSummary;
+
+    /// A neural network's training state (weights, training log); `None` for
+    /// models whose `model.json` holds everything.
+    fn network(&self) -> Option<NetworkState<'_>> {
+        None
+    }
+
+    /// The same state to fill in from an artifact's side files.
+    fn network_mut(&mut self) -> Option<NetworkStateMut<'_>> {
+        None
+    }
+}
+
+/// A neural network's state kept beside `model.json`.
+pub struct NetworkState<'a> {
+    /// The safetensors weights.
+    pub weights: &'a [u8],
+    /// Per-epoch losses and metrics.
+    pub log: &'a [EpochLog],
+    /// Epochs run, best epoch, early stop, rows.
+    pub summary: &'a TrainSummary,
+}
+
+/// Mutable access to [`NetworkState`]'s files, for loading them.
+pub struct NetworkStateMut<'a> {
+    /// The safetensors weights.
+    pub weights: &'a mut Vec<u8>,
+    /// Per-epoch losses and metrics.
+    pub log: &'a mut Vec<EpochLog>,
+}
+
+/// What a spec needs besides its kind's methods: cloning, comparison,
+/// downcasting and JSON, implemented for every suitable type.
+pub trait SpecObject: Any + fmt::Debug + Send + Sync {
+    /// The spec as a [`ModelSpec`].
+    fn boxed(&self) -> ModelSpec;
+    /// Equality with another spec of any kind.
+    fn same(&self, other: &dyn Any) -> bool;
+    /// The spec as [`Any`], for [`ModelSpec::get`].
+    fn as_any(&self) -> &dyn Any;
+    /// The spec's fields as JSON (without the `kind` tag).
+    fn fields(&self) -> Result<Value, serde_json::Error>;
+}
+
+impl<T> SpecObject for T
+where
+    T: Specification + Clone + PartialEq + Serialize + fmt::Debug + Send + Sync + 'static,
+{
+    fn boxed(&self) -> ModelSpec {
+        ModelSpec(Box::new(self.clone()))
+    }
+    fn same(&self, other: &dyn Any) -> bool {
+        other.downcast_ref::<T>() == Some(self)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn fields(&self) -> Result<Value, serde_json::Error> {
+        serde_json::to_value(self)
+    }
+}
+
+/// What a fitted model needs besides its kind's methods: cloning, comparison,
+/// downcasting and JSON, implemented for every suitable type.
+pub trait FittedObject: Any + fmt::Debug + Send + Sync {
+    /// A copy as a [`FittedModel`].
+    fn boxed(&self) -> FittedModel;
+    /// Equality with another fitted model of any kind.
+    fn same(&self, other: &dyn Any) -> bool;
+    /// The model as [`Any`], for [`FittedModel::get`].
+    fn as_any(&self) -> &dyn Any;
+    /// The model's fields as JSON (without the `kind` tag).
+    fn fields(&self) -> Result<Value, serde_json::Error>;
+}
+
+impl<T> FittedObject for T
+where
+    T: Fitted + Clone + PartialEq + Serialize + fmt::Debug + Send + Sync + 'static,
+{
+    fn boxed(&self) -> FittedModel {
+        FittedModel(Box::new(self.clone()))
+    }
+    fn same(&self, other: &dyn Any) -> bool {
+        other.downcast_ref::<T>() == Some(self)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn fields(&self) -> Result<Value, serde_json::Error> {
+        serde_json::to_value(self)
+    }
+}
+
+/// Which model to train, with its hyperparameters: one registered kind's
+/// [`Specification`]. Serialises as `{"kind": name, ...hyperparameters}`.
+pub struct ModelSpec(Box<dyn Specification>);
+
+impl ModelSpec {
+    /// Wraps one kind's hyperparameters.
+    pub fn new(spec: impl Specification) -> ModelSpec {
+        ModelSpec(Box::new(spec))
+    }
+
+    /// Short name used in manifests and output (`logistic`, `gbdt`).
+    pub fn name(&self) -> &'static str {
+        self.0.kind().name
+    }
+
+    /// This spec's registered kind.
+    pub fn kind(&self) -> &'static ModelKind {
+        self.0.kind()
+    }
+
+    /// The hyperparameters as their kind's type, when they are of type `T`.
+    pub fn get<T: Specification>(&self) -> Option<&T> {
+        self.0.as_any().downcast_ref()
+    }
+
+    /// The spec an outer CV fold fits (see [`Specification::for_cv`]).
     pub fn for_cv(&self) -> ModelSpec {
-        let mut spec = self.clone();
-        match &mut spec {
-            ModelSpec::Enet(e) => *e = e.for_cv(),
-            ModelSpec::Mlp { options } => options.train.progress = Default::default(),
-            ModelSpec::DeepSurv { options } => options.train.progress = Default::default(),
-            ModelSpec::Lstm { options } | ModelSpec::Gru { options } => {
-                options.train.progress = Default::default();
-            }
-            _ => {}
-        }
-        spec
+        self.0.for_cv()
     }
 
     /// Whether the preprocessing must impute: every kind but those that route
     /// missing values themselves (the registered kind's `native_missing`).
     pub fn needs_imputation(&self) -> bool {
-        !self.kind().is_some_and(|k| k.capabilities.native_missing)
+        !self.kind().capabilities.native_missing
     }
 
     /// Fits on `x` (rows = patients) and 0/1 outcomes `y`.
-    ///
-    /// `names` are the feature names, used to word a fallback note.
     pub fn fit(&self, x: &Matrix, y: &[f64], names: &[String]) -> Result<Fit, ModelError> {
-        match self {
-            ModelSpec::Logistic { options, auto_penalty } => {
-                let mut options = *options;
-                if options.penalty != Penalty::None && options.lambda == 0.0 {
-                    // lambda 0 with a penalty means "the default 1/n" (scikit-learn's C = 1).
-                    options.lambda = 1.0 / x.rows().max(1) as f64;
-                }
-                match LogisticModel::fit(x, y, None, &options) {
-                    Ok(m) => Ok(Fit { model: FittedModel::Logistic(m), fallback: None }),
-                    Err(e @ (ModelError::Degenerate { .. } | ModelError::NotConverged { .. }))
-                        if *auto_penalty && options.penalty == Penalty::None =>
-                    {
-                        let ridge = LogisticOptions {
-                            penalty: Penalty::L2,
-                            lambda: 1.0 / x.rows().max(1) as f64,
-                            ..options
-                        };
-                        let m = LogisticModel::fit(x, y, None, &ridge)?;
-                        Ok(Fit {
-                            model: FittedModel::Logistic(m),
-                            fallback: Some(format!(
-                                "unpenalised fit impossible ({}); used ridge (L2) with lambda = 1/n",
-                                name_features(&e, names)
-                            )),
-                        })
-                    }
-                    Err(e) => Err(e),
-                }
-            }
-            ModelSpec::Gbdt { options } => Ok(Fit {
-                model: FittedModel::Gbdt(GbdtModel::fit(x, y, None, options)?),
-                fallback: None,
-            }),
-            ModelSpec::Enet(spec) => {
-                Ok(Fit { model: FittedModel::Enet(spec.fit(x, y)?), fallback: None })
-            }
-            ModelSpec::Mlp { options } => Ok(Fit {
-                model: FittedModel::Mlp(MlpClassifier::fit(x, y, options).map_err(nn_error)?),
-                fallback: None,
-            }),
-            ModelSpec::Cox { .. }
-            | ModelSpec::Rsf { .. }
-            | ModelSpec::Coxnet { .. }
-            | ModelSpec::DeepSurv { .. } => {
-                Err(ModelError::NeedsSurvivalOutcome { model: self.name().to_string() })
-            }
-            ModelSpec::Lstm { .. } | ModelSpec::Gru { .. } => Err(ModelError::NeedsSequences),
-        }
+        self.0.fit(x, y, names)
     }
 
     /// Fits a classifier of `classes` (>= 2) classes on `x` and class indices
@@ -235,25 +252,7 @@ impl ModelSpec {
         if classes <= 2 {
             return self.fit(x, y, names);
         }
-        let model = match self {
-            ModelSpec::Enet(spec) => FittedModel::Multinomial(spec.fit_multinomial(x, y)?),
-            ModelSpec::Mlp { options } => {
-                FittedModel::Mlp(MlpClassifier::fit(x, y, options).map_err(nn_error)?)
-            }
-            other => {
-                let fitting: Vec<&str> = crate::registry::kinds()
-                    .iter()
-                    .filter(|k| k.capabilities.multiclass)
-                    .map(|k| k.name)
-                    .collect();
-                return Err(ModelError::TwoClassesOnly {
-                    model: other.name().to_string(),
-                    classes,
-                    fitting: fitting.join(" or "),
-                });
-            }
-        };
-        Ok(Fit { model, fallback: None })
+        Ok(Fit { model: self.0.fit_multiclass(x, y, classes)?, fallback: None })
     }
 
     /// Fits a survival model on `x` and the survival outcome.
@@ -262,126 +261,91 @@ impl ModelSpec {
         x: &Matrix,
         outcome: &SurvivalOutcome,
     ) -> Result<FittedModel, ModelError> {
-        match self {
-            ModelSpec::Cox { ties } => {
-                let opts = CoxOptions {
-                    ties: *ties,
-                    start: outcome.start.clone(),
-                    ..CoxOptions::default()
-                };
-                Ok(FittedModel::Cox(CoxModel::fit(x, &outcome.time, &outcome.event, &opts)?))
-            }
-            ModelSpec::Rsf { options } => {
-                if outcome.start.is_some() {
-                    return Err(ModelError::RightCensoredOnly {
-                        model: "the random survival forest",
-                    });
-                }
-                let event: Vec<bool> = outcome.event.iter().map(|&e| e == 1.0).collect();
-                Ok(FittedModel::Rsf(RandomSurvivalForest::fit(x, &outcome.time, &event, options)?))
-            }
-            ModelSpec::Coxnet { alpha, lambda, inner_folds, seed, prefilter, rule } => {
-                if outcome.start.is_some() {
-                    return Err(ModelError::RightCensoredOnly { model: "the penalised Cox model" });
-                }
-                let opts = CoxnetOptions { alpha: *alpha, ..CoxnetOptions::default() };
-                let (time, event) = (&outcome.time, &outcome.event);
-                let model = match lambda {
-                    Some(l) => CoxnetModel::fit(x, time, event, None, *l, &opts)?,
-                    None => {
-                        let mut rng = osler_data::SplitMix64::new(*seed);
-                        let folds =
-                            osler_data::split::stratified_kfold(event, *inner_folds, &mut rng)
-                                .map_err(|_| ModelError::Folds {
-                                    folds: *inner_folds,
-                                    rows: event.len(),
-                                })?;
-                        let cv =
-                            CvCoxnet::fit(x, time, event, None, &folds, &opts, prefilter.as_ref())?;
-                        let index = rule.index(cv.index_min, cv.index_1se);
-                        cv.path.model(index, x, time, event, None)?
-                    }
-                };
-                Ok(FittedModel::Coxnet(model))
-            }
-            ModelSpec::DeepSurv { options } => {
-                if outcome.start.is_some() {
-                    return Err(ModelError::RightCensoredOnly { model: "DeepSurv" });
-                }
-                let m =
-                    DeepSurv::fit(x, &outcome.time, &outcome.event, options).map_err(nn_error)?;
-                Ok(FittedModel::DeepSurv(m))
-            }
-            other => Err(ModelError::NeedsClassOutcome { model: other.name().to_string() }),
-        }
+        self.0.fit_survival(x, outcome)
     }
 }
 
-/// A model error's message with feature indices replaced by feature names.
-pub fn name_features(e: &ModelError, names: &[String]) -> String {
-    let name = |j: usize| names.get(j).map_or_else(|| format!("#{j}"), |n| format!("'{n}'"));
-    match e {
-        ModelError::Degenerate { feature, reason, with } if with.is_empty() => {
-            format!("feature {} {reason}", name(*feature))
-        }
-        ModelError::Degenerate { feature, reason, with } => {
-            let others: Vec<String> = with.iter().map(|&j| name(j)).collect();
-            format!(
-                "feature {} {reason} (together with features {})",
-                name(*feature),
-                others.join(", ")
-            )
-        }
-        ModelError::Diverges { feature, direction } => format!(
-            "coefficient for feature {} diverges to {direction}infinity (monotone likelihood: \
-             e.g. events only in one group of it); drop it or use a penalised model",
-            name(*feature)
-        ),
-        other => other.to_string(),
+impl Clone for ModelSpec {
+    fn clone(&self) -> Self {
+        self.0.boxed()
     }
 }
 
-/// A fitted model seen through its task's contract.
-pub enum Contract<'a> {
-    /// A classifier of a 0/1 outcome.
-    Binary(&'a dyn BinaryClassifier),
-    /// A classifier of more than two classes.
-    Multiclass(&'a dyn MulticlassClassifier),
-    /// A model of a censored time to event.
-    Survival(&'a dyn SurvivalModel),
-    /// A classifier of a 0/1 outcome from each patient's sequence of visits.
-    Sequence(&'a dyn SequenceModel),
+impl PartialEq for ModelSpec {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.same(other.0.as_any())
+    }
 }
 
-impl Contract<'_> {
-    /// The model's task-independent face (explanations, importances, family).
-    pub fn estimator(&self) -> &dyn Estimator {
-        match *self {
-            Contract::Binary(m) => m,
-            Contract::Multiclass(m) => m,
-            Contract::Survival(m) => m,
-            Contract::Sequence(m) => m,
-        }
+impl fmt::Debug for ModelSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Serialize for ModelSpec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        tagged(s, self.name(), self.0.fields())
+    }
+}
+
+impl<'de> Deserialize<'de> for ModelSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (tag, fields) = untag(Value::deserialize(d)?).map_err(D::Error::custom)?;
+        let kind = crate::registry::kind(&tag)
+            .ok_or_else(|| D::Error::custom(format!("unknown model kind '{tag}'")))?;
+        (kind.spec)(fields).map_err(D::Error::custom)
+    }
+}
+
+/// A fitted estimator of one registered kind. Serialises as
+/// `{"kind": tag, ...fitted parameters}` (`model.json`).
+pub struct FittedModel(Box<dyn Fitted>);
+
+/// Result of [`ModelSpec::fit`]: the model plus why a fallback happened, if it did.
+pub struct Fit {
+    /// The fitted estimator.
+    pub model: FittedModel,
+    /// Why the requested fit was replaced (logistic -> ridge), for the manifest's model note.
+    pub fallback: Option<String>,
+}
+
+impl Fit {
+    /// A fit that is the one asked for.
+    pub fn plain(model: impl Fitted) -> Fit {
+        Fit { model: FittedModel::new(model), fallback: None }
     }
 }
 
 impl FittedModel {
-    /// The model as its task's trait object: the one place a fitted model's
-    /// kind is matched for prediction.
+    /// Wraps one kind's fitted model.
+    pub fn new(model: impl Fitted) -> FittedModel {
+        FittedModel(Box::new(model))
+    }
+
+    /// The fitted model as its kind's type, when it is of type `T`.
+    pub fn get<T: Fitted>(&self) -> Option<&T> {
+        self.0.as_any().downcast_ref()
+    }
+
+    /// The model's `kind` tag in `model.json`.
+    pub fn tag(&self) -> &'static str {
+        self.0.tag()
+    }
+
+    /// The model as its task's trait object.
     pub fn contract(&self) -> Contract<'_> {
-        match self {
-            FittedModel::Logistic(m) => Contract::Binary(m),
-            FittedModel::Gbdt(m) => Contract::Binary(m),
-            FittedModel::Enet(m) => Contract::Binary(m),
-            FittedModel::Mlp(m) if m.classes > 2 => Contract::Multiclass(m),
-            FittedModel::Mlp(m) => Contract::Binary(m),
-            FittedModel::Multinomial(m) => Contract::Multiclass(m),
-            FittedModel::Cox(m) => Contract::Survival(m),
-            FittedModel::Coxnet(m) => Contract::Survival(m),
-            FittedModel::Rsf(m) => Contract::Survival(m),
-            FittedModel::DeepSurv(m) => Contract::Survival(m),
-            FittedModel::Sequence(m) => Contract::Sequence(m),
-        }
+        self.0.contract()
+    }
+
+    /// The typed description of the fit, its columns named from `manifest`.
+    pub fn summary(&self, manifest: &Manifest) -> ModelSummary {
+        self.0.summary(manifest)
+    }
+
+    /// A neural network's weights, training log and summary (`None` for other models).
+    pub fn network(&self) -> Option<NetworkState<'_>> {
+        self.0.network()
     }
 
     /// Predicted probability of the event for each row (binary classifiers).
@@ -445,21 +409,14 @@ impl FittedModel {
     pub fn importance(&self) -> Option<Vec<f64>> {
         self.contract().estimator().importance()
     }
-}
 
-impl FittedModel {
     /// Binary files stored beside `model.json` in an artifact: a network's
     /// safetensors weights and its JSON-lines training log.
     pub fn side_files(&self) -> Vec<(String, Vec<u8>)> {
-        let (weights, log) = match self {
-            FittedModel::Mlp(m) => (&m.weights, &m.log),
-            FittedModel::DeepSurv(m) => (&m.weights, &m.log),
-            FittedModel::Sequence(m) => (&m.weights, &m.log),
-            _ => return Vec::new(),
-        };
+        let Some(net) = self.0.network() else { return Vec::new() };
         vec![
-            (NN_WEIGHTS.to_string(), weights.clone()),
-            (NN_LOG.to_string(), osler_nn::trainer::log_to_jsonl(log).into_bytes()),
+            (NN_WEIGHTS.to_string(), net.weights.to_vec()),
+            (NN_LOG.to_string(), osler_nn::trainer::log_to_jsonl(net.log).into_bytes()),
         ]
     }
 
@@ -468,26 +425,121 @@ impl FittedModel {
         &mut self,
         read: &dyn Fn(&str) -> Result<Vec<u8>, crate::error::PipelineError>,
     ) -> Result<(), crate::error::PipelineError> {
-        let (weights, log) = match self {
-            FittedModel::Mlp(m) => (&mut m.weights, &mut m.log),
-            FittedModel::DeepSurv(m) => (&mut m.weights, &mut m.log),
-            FittedModel::Sequence(m) => (&mut m.weights, &mut m.log),
-            _ => return Ok(()),
-        };
-        *weights = read(NN_WEIGHTS)?;
+        let Some(net) = self.0.network_mut() else { return Ok(()) };
+        *net.weights = read(NN_WEIGHTS)?;
         let text = String::from_utf8_lossy(&read(NN_LOG)?).into_owned();
-        *log = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+        *net.log = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
         Ok(())
     }
 
     /// The training log of a neural network (empty for other models).
-    pub fn training_log(&self) -> &[osler_nn::EpochLog] {
-        match self {
-            FittedModel::Mlp(m) => &m.log,
-            FittedModel::DeepSurv(m) => &m.log,
-            FittedModel::Sequence(m) => &m.log,
-            _ => &[],
+    pub fn training_log(&self) -> &[EpochLog] {
+        self.0.network().map_or(&[], |n| n.log)
+    }
+}
+
+impl Clone for FittedModel {
+    fn clone(&self) -> Self {
+        self.0.boxed()
+    }
+}
+
+impl PartialEq for FittedModel {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.same(other.0.as_any())
+    }
+}
+
+impl fmt::Debug for FittedModel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Serialize for FittedModel {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        tagged(s, self.tag(), self.0.fields())
+    }
+}
+
+impl<'de> Deserialize<'de> for FittedModel {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (tag, fields) = untag(Value::deserialize(d)?).map_err(D::Error::custom)?;
+        let parse = crate::registry::fitted_format(&tag)
+            .ok_or_else(|| D::Error::custom(format!("unknown fitted model kind '{tag}'")))?;
+        parse(fields).map_err(D::Error::custom)
+    }
+}
+
+/// Writes `{"kind": tag, ...fields}`, the tag first as serde's internally
+/// tagged enums do.
+fn tagged<S: Serializer>(
+    s: S,
+    tag: &str,
+    fields: Result<Value, serde_json::Error>,
+) -> Result<S::Ok, S::Error> {
+    let Value::Object(fields) = fields.map_err(S::Error::custom)? else {
+        return Err(S::Error::custom(format!(
+            "model kind '{tag}' does not serialise to an object"
+        )));
+    };
+    let mut map = s.serialize_map(Some(fields.len() + 1))?;
+    map.serialize_entry("kind", tag)?;
+    for (k, v) in &fields {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+/// Splits `{"kind": tag, ...}` into the tag and the other fields.
+fn untag(value: Value) -> Result<(String, Value), String> {
+    let Value::Object(mut fields) = value else {
+        return Err("a model must be a JSON object with a 'kind'".to_string());
+    };
+    match fields.remove("kind") {
+        Some(Value::String(tag)) => Ok((tag, Value::Object(fields))),
+        _ => Err("a model needs a string field 'kind'".to_string()),
+    }
+}
+
+/// Reads a fitted model of type `T` from its fields (a kind's entry in
+/// [`ModelKind::fitted`]).
+pub fn parse_fitted<T>(fields: Value) -> Result<FittedModel, serde_json::Error>
+where
+    T: Fitted + serde::de::DeserializeOwned,
+{
+    Ok(FittedModel::new(serde_json::from_value::<T>(fields)?))
+}
+
+/// Reads a spec of type `T` from its fields (a kind's [`ModelKind::spec`]).
+pub fn parse_spec<T>(fields: Value) -> Result<ModelSpec, serde_json::Error>
+where
+    T: Specification + serde::de::DeserializeOwned,
+{
+    Ok(ModelSpec::new(serde_json::from_value::<T>(fields)?))
+}
+
+/// A model error's message with feature indices replaced by feature names.
+pub fn name_features(e: &ModelError, names: &[String]) -> String {
+    let name = |j: usize| names.get(j).map_or_else(|| format!("#{j}"), |n| format!("'{n}'"));
+    match e {
+        ModelError::Degenerate { feature, reason, with } if with.is_empty() => {
+            format!("feature {} {reason}", name(*feature))
         }
+        ModelError::Degenerate { feature, reason, with } => {
+            let others: Vec<String> = with.iter().map(|&j| name(j)).collect();
+            format!(
+                "feature {} {reason} (together with features {})",
+                name(*feature),
+                others.join(", ")
+            )
+        }
+        ModelError::Diverges { feature, direction } => format!(
+            "coefficient for feature {} diverges to {direction}infinity (monotone likelihood: \
+             e.g. events only in one group of it); drop it or use a penalised model",
+            name(*feature)
+        ),
+        other => other.to_string(),
     }
 }
 

@@ -6,15 +6,7 @@
 
 use serde::Serialize;
 
-use osler_models::gbdt::GbdtOptions;
-use osler_models::linear::LogisticOptions;
-use osler_models::rsf::RsfOptions;
-use osler_models::survival::Ties;
-use osler_nn::{DeepSurvOptions, MlpOptions, TrainOptions};
-
-use crate::enet::{EnetSpec, LambdaRule};
-use crate::model::ModelSpec;
-use crate::sequence::SequenceOptions;
+use crate::model::{FittedModel, ModelSpec};
 
 /// What a model predicts from one row of features.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -81,9 +73,17 @@ pub struct ModelKind {
     /// A small but valid spec of this kind for a given seed (few trees or
     /// epochs): what examples and the conformance suite train.
     pub example: fn(seed: u64) -> ModelSpec,
+    /// Reads a spec of this kind from the manifest's `model` object (the
+    /// `kind` tag removed).
+    pub spec: fn(serde_json::Value) -> Result<ModelSpec, serde_json::Error>,
+    /// The `kind` tags of this kind's fitted models in `model.json`, each
+    /// with its reader (a kind may fit more than one type, e.g. the elastic
+    /// net's binomial and multinomial models).
+    pub fitted: &'static [(&'static str, FittedParser)],
 }
 
-const NONE: Capabilities = Capabilities {
+/// No capabilities: what a kind's [`Capabilities`] start from (`..NONE`).
+pub const NONE: Capabilities = Capabilities {
     explanations: false,
     importances: false,
     standard_errors: false,
@@ -95,151 +95,26 @@ const NONE: Capabilities = Capabilities {
     sequence_input: false,
 };
 
-/// Every model kind the pipeline trains, classifiers first.
-pub static KINDS: &[ModelKind] = &[
-    ModelKind {
-        name: "logistic",
-        task: Task::Binary,
-        capabilities: Capabilities {
-            explanations: true,
-            standard_errors: true,
-            row_order_invariant: true,
-            ..NONE
-        },
-        example: |_| ModelSpec::Logistic {
-            options: LogisticOptions::default(),
-            auto_penalty: true,
-        },
-    },
-    ModelKind {
-        name: "gbdt",
-        task: Task::Binary,
-        capabilities: Capabilities {
-            explanations: true,
-            importances: true,
-            native_missing: true,
-            ..NONE
-        },
-        example: |seed| ModelSpec::Gbdt {
-            options: GbdtOptions {
-                n_trees: 30,
-                early_stopping_rounds: Some(5),
-                seed,
-                ..GbdtOptions::default()
-            },
-        },
-    },
-    ModelKind {
-        name: "enet",
-        task: Task::Binary,
-        capabilities: Capabilities {
-            explanations: true,
-            multiclass: true,
-            row_order_invariant: true,
-            ..NONE
-        },
-        // A fixed penalty: the inner CV that would choose it assigns rows to folds by position.
-        example: |seed| {
-            ModelSpec::Enet(EnetSpec {
-                alpha: 0.5,
-                lambda: Some(0.01),
-                rule: LambdaRule::Min,
-                inner_folds: 3,
-                prefilter: None,
-                stability: 0,
-                seed,
-            })
-        },
-    },
-    ModelKind {
-        name: "mlp",
-        task: Task::Binary,
-        capabilities: Capabilities { device: true, multiclass: true, ..NONE },
-        example: |seed| ModelSpec::Mlp {
-            options: MlpOptions {
-                hidden: vec![8],
-                train: small_network(seed, MlpOptions::default().train),
-                ..MlpOptions::default()
-            },
-        },
-    },
-    ModelKind {
-        name: "cox",
-        task: Task::Survival,
-        capabilities: Capabilities {
-            explanations: true,
-            standard_errors: true,
-            survival_curves: true,
-            row_order_invariant: true,
-            ..NONE
-        },
-        example: |_| ModelSpec::Cox { ties: Ties::Efron },
-    },
-    ModelKind {
-        name: "coxnet",
-        task: Task::Survival,
-        capabilities: Capabilities {
-            explanations: true,
-            survival_curves: true,
-            row_order_invariant: true,
-            ..NONE
-        },
-        example: |seed| ModelSpec::Coxnet {
-            alpha: 0.5,
-            lambda: Some(0.01),
-            inner_folds: 3,
-            seed,
-            prefilter: None,
-            rule: LambdaRule::Min,
-        },
-    },
-    ModelKind {
-        name: "rsf",
-        task: Task::Survival,
-        capabilities: Capabilities { importances: true, survival_curves: true, ..NONE },
-        example: |seed| ModelSpec::Rsf {
-            options: RsfOptions { n_trees: 20, seed, ..RsfOptions::default() },
-        },
-    },
-    ModelKind {
-        name: "deepsurv",
-        task: Task::Survival,
-        capabilities: Capabilities { survival_curves: true, device: true, ..NONE },
-        example: |seed| ModelSpec::DeepSurv {
-            options: DeepSurvOptions {
-                hidden: vec![8],
-                train: small_network(seed, DeepSurvOptions::default().train),
-                ..DeepSurvOptions::default()
-            },
-        },
-    },
-    ModelKind {
-        name: "lstm",
-        task: Task::Binary,
-        capabilities: Capabilities { device: true, sequence_input: true, ..NONE },
-        example: |seed| ModelSpec::Lstm { options: small_sequence(seed) },
-    },
-    ModelKind {
-        name: "gru",
-        task: Task::Binary,
-        capabilities: Capabilities { device: true, sequence_input: true, ..NONE },
-        example: |seed| ModelSpec::Gru { options: small_sequence(seed) },
-    },
+/// Reads a fitted model from the fields of its `model.json` (the `kind` tag removed).
+pub type FittedParser = fn(serde_json::Value) -> Result<FittedModel, serde_json::Error>;
+
+/// Every model kind the pipeline trains, classifiers first: the one place a
+/// kind is registered (its module under [`crate::kinds`] holds the rest).
+pub static KINDS: &[&ModelKind] = &[
+    &crate::kinds::logistic::KIND,
+    &crate::kinds::gbdt::KIND,
+    &crate::kinds::enet::KIND,
+    &crate::kinds::mlp::KIND,
+    &crate::kinds::cox::KIND,
+    &crate::kinds::coxnet::KIND,
+    &crate::kinds::rsf::KIND,
+    &crate::kinds::deepsurv::KIND,
+    &crate::kinds::recurrent::LSTM,
+    &crate::kinds::recurrent::GRU,
 ];
 
-/// A small recurrent network (8 hidden units) trained for a few epochs.
-fn small_sequence(seed: u64) -> SequenceOptions {
-    let defaults = SequenceOptions::default();
-    SequenceOptions { hidden: 8, train: small_network(seed, defaults.train.clone()), ..defaults }
-}
-
-/// A network's training options cut to a few epochs.
-fn small_network(seed: u64, defaults: TrainOptions) -> TrainOptions {
-    TrainOptions { epochs: 8, seed, ..defaults }
-}
-
 /// Every registered model kind.
-pub fn kinds() -> &'static [ModelKind] {
+pub fn kinds() -> &'static [&'static ModelKind] {
     KINDS
 }
 
@@ -253,14 +128,12 @@ impl ModelKind {
 
 /// The registered kind called `name`, if any.
 pub fn kind(name: &str) -> Option<&'static ModelKind> {
-    KINDS.iter().find(|k| k.name == name)
+    KINDS.iter().copied().find(|k| k.name == name)
 }
 
-impl ModelSpec {
-    /// This spec's registered kind (every spec has one).
-    pub fn kind(&self) -> Option<&'static ModelKind> {
-        kind(self.name())
-    }
+/// The reader of fitted models tagged `tag` in `model.json`, if a kind registers one.
+pub fn fitted_format(tag: &str) -> Option<FittedParser> {
+    KINDS.iter().flat_map(|k| k.fitted).find(|(t, _)| *t == tag).map(|(_, parse)| *parse)
 }
 
 #[cfg(test)]
@@ -273,9 +146,27 @@ mod tests {
             assert!(KINDS[..i].iter().all(|o| o.name != k.name), "{} twice", k.name);
             let spec = (k.example)(1);
             assert_eq!(spec.name(), k.name);
-            assert!(spec.kind().is_some_and(|s| std::ptr::eq(s, k)), "{}", k.name);
+            assert!(std::ptr::eq(spec.kind(), *k), "{}", k.name);
+            let json = serde_json::to_string(&spec).expect("a spec serialises");
+            assert!(json.starts_with(&format!("{{\"kind\":\"{}\"", k.name)), "{json}");
+            let back: ModelSpec = serde_json::from_str(&json).expect("a spec reads back");
+            assert_eq!(back, spec, "{}", k.name);
             assert_eq!(k.capabilities.survival_curves, k.task == Task::Survival, "{}", k.name);
             assert!(!k.capabilities.multiclass || k.task == Task::Binary, "{}", k.name);
         }
+        let tags: Vec<&str> = KINDS.iter().flat_map(|k| k.fitted).map(|(t, _)| *t).collect();
+        for (i, t) in tags.iter().enumerate() {
+            assert!(!tags[..i].contains(t), "fitted tag {t} registered twice");
+        }
+    }
+
+    #[test]
+    fn an_unknown_kind_is_refused_by_name() {
+        let err = serde_json::from_str::<ModelSpec>(r#"{"kind":"svm","c":1}"#)
+            .expect_err("svm is not registered");
+        assert!(err.to_string().contains("unknown model kind 'svm'"), "{err}");
+        let err = serde_json::from_str::<FittedModel>(r#"{"kind":"svm"}"#)
+            .expect_err("svm is not registered");
+        assert!(err.to_string().contains("unknown fitted model kind 'svm'"), "{err}");
     }
 }

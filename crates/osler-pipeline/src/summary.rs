@@ -18,7 +18,7 @@ use crate::artifact::{Artifact, DataInfo, SurvivalColumns};
 use crate::cv::CvSummary;
 use crate::enet::{EnetCv, EnetModel, LambdaRule};
 use crate::enet_multinomial::MultinomialEnetModel;
-use crate::model::{FittedModel, ModelSpec};
+use crate::model::ModelSpec;
 
 /// Wall-clock seconds of the steps of a training run.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -97,7 +97,8 @@ impl TrainingReport {
     }
 }
 
-/// The fitted model's description, one shape per model kind.
+/// The fitted model's description, one variant per shape (a kind returns the
+/// shape that fits it from [`crate::model::Fitted::summary`]).
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum ModelSummary {
@@ -425,98 +426,7 @@ pub fn feature_name(names: &[String], j: usize) -> String {
 impl ModelSummary {
     /// The summary of an artifact's model, with its features named.
     pub fn of(art: &Artifact) -> ModelSummary {
-        let m = &art.manifest;
-        let names = &m.feature_names;
-        let named = |values: Vec<f64>| names.iter().cloned().zip(values);
-        match &art.model {
-            FittedModel::Logistic(lm) => ModelSummary::Logistic {
-                coefficients: lm
-                    .summary()
-                    .into_iter()
-                    .map(|r| LogisticCoefficient {
-                        name: r
-                            .index
-                            .map_or_else(|| "(Intercept)".to_string(), |j| feature_name(names, j)),
-                        coef: r.coef,
-                        se: r.se,
-                        z: r.z,
-                        p: r.p_value,
-                        ci95: r.ci95,
-                        odds_ratio: r.odds_ratio,
-                        odds_ratio_ci95: r.odds_ratio_ci95,
-                    })
-                    .collect(),
-                penalty: lm.options().penalty,
-                lambda: lm.options().lambda,
-                loglik: lm.loglik(),
-                loglik_null: lm.loglik_null(),
-            },
-            FittedModel::Cox(c) => ModelSummary::Cox {
-                coefficients: c
-                    .summary()
-                    .into_iter()
-                    .map(|r| CoxCoefficient {
-                        name: feature_name(names, r.index),
-                        coef: r.coef,
-                        se: r.se,
-                        z: r.z,
-                        p: r.p_value,
-                        hazard_ratio: r.hazard_ratio,
-                        hazard_ratio_ci95: r.hr_ci95,
-                    })
-                    .collect(),
-                loglik: c.loglik(),
-                loglik_null: c.loglik_null(),
-                survival: m.survival.clone(),
-            },
-            FittedModel::Coxnet(c) => ModelSummary::Coxnet {
-                coefficients: named(c.coefficients().to_vec())
-                    .map(|(name, coef)| PenalisedCoxCoefficient {
-                        name,
-                        coef,
-                        hazard_ratio: coef.exp(),
-                    })
-                    .collect(),
-                lambda: c.lambda(),
-                alpha: c.alpha(),
-                selected: c.selected().len(),
-                survival: m.survival.clone(),
-            },
-            FittedModel::Rsf(f) => ModelSummary::Rsf {
-                importance: named(art.model.importance().unwrap_or_default())
-                    .map(|(name, split_share)| SplitShare { name, split_share })
-                    .collect(),
-                trees: f.trees().len(),
-                oob_concordance: f.oob_concordance(),
-                survival: m.survival.clone(),
-            },
-            FittedModel::Gbdt(g) => ModelSummary::Gbdt {
-                importance: named(art.model.importance().unwrap_or_default())
-                    .map(|(name, gain)| GainShare { name, gain })
-                    .collect(),
-                trees: g.n_trees(),
-            },
-            FittedModel::Enet(e) => ModelSummary::Enet(Box::new(EnetSummary::of(e, names))),
-            FittedModel::Multinomial(e) => ModelSummary::Multinomial(Box::new(
-                MultinomialSummary::of(e, names, m.classes.as_deref().unwrap_or_default()),
-            )),
-            FittedModel::Mlp(n) => network(&n.summary, &n.log, None),
-            FittedModel::DeepSurv(n) => network(&n.summary, &n.log, m.survival.clone()),
-            FittedModel::Sequence(n) => network(&n.summary, &n.log, None),
-        }
-    }
-}
-
-fn network(
-    summary: &TrainSummary,
-    log: &[EpochLog],
-    survival: Option<SurvivalColumns>,
-) -> ModelSummary {
-    ModelSummary::Network {
-        training: summary.clone(),
-        training_log: log.to_vec(),
-        epoch_seconds: log.iter().map(|e| e.seconds).collect(),
-        survival,
+        art.model.summary(&art.manifest)
     }
 }
 

@@ -4,6 +4,7 @@
 use osler_data::datasets;
 use osler_models::gbdt::GbdtOptions;
 use osler_models::linear::LogisticOptions;
+use osler_pipeline::api::estimators::{GbdtSpec, LogisticSpec};
 use osler_pipeline::{
     Artifact, DataSpec, ModelSpec, Prepared, ThresholdRule, TrainSpec, build_artifact, prepare,
     train,
@@ -29,14 +30,14 @@ fn spec(model: ModelSpec, cv: usize) -> TrainSpec {
 
 fn models() -> Vec<ModelSpec> {
     vec![
-        ModelSpec::Logistic { options: LogisticOptions::default(), auto_penalty: true },
-        ModelSpec::Gbdt {
+        ModelSpec::new(LogisticSpec { options: LogisticOptions::default(), auto_penalty: true }),
+        ModelSpec::new(GbdtSpec {
             options: GbdtOptions {
                 n_trees: 40,
                 early_stopping_rounds: Some(5),
                 ..GbdtOptions::default()
             },
-        },
+        }),
     ]
 }
 

@@ -5,6 +5,7 @@
 use osler_data::Schema;
 use osler_data::csv_reader::read_csv_reader;
 use osler_models::linear::LogisticOptions;
+use osler_pipeline::api::estimators::LogisticSpec;
 use osler_pipeline::{
     Artifact, DataSpec, ModelSpec, ThresholdRule, TrainSpec, build_artifact, prepare, train,
 };
@@ -38,7 +39,10 @@ fn default_covered_columns_are_listed_in_the_saved_schema() {
     let data = prepare(table(), schema, &DataSpec::default()).expect("prepare");
     assert_eq!(data.features, ["g1", "g2"]);
     let spec = TrainSpec {
-        model: ModelSpec::Logistic { options: LogisticOptions::default(), auto_penalty: true },
+        model: ModelSpec::new(LogisticSpec {
+            options: LogisticOptions::default(),
+            auto_penalty: true,
+        }),
         missing_indicators: false,
         cv_folds: 0,
         cv_repeats: 1,

@@ -2,6 +2,7 @@
 //! directories or to one directory, all end complete and loadable, leave no
 //! temporary directories, and predict what the network in memory predicted.
 
+use osler_pipeline::api::estimators::MlpSpec;
 use std::path::Path;
 use std::sync::Barrier;
 
@@ -30,7 +31,7 @@ fn mlp_artifact() -> (Artifact, Vec<f64>) {
         ..MlpOptions::default()
     };
     let spec = TrainSpec {
-        model: ModelSpec::Mlp { options },
+        model: ModelSpec::new(MlpSpec { options }),
         missing_indicators: true,
         cv_folds: 0,
         cv_repeats: 1,

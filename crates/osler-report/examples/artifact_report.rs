@@ -9,6 +9,7 @@ mod support;
 
 use osler_data::datasets;
 use osler_models::linear::LogisticOptions;
+use osler_pipeline::api::estimators::LogisticSpec;
 use osler_pipeline::{Artifact, DataSpec, ModelSpec, build_artifact, prepare, train};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -17,7 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The schema's target (diabetes) and features; nothing overridden.
     let data = prepare(d.table()?, d.schema()?, &DataSpec::default())?;
     let spec = support::cv_spec(
-        ModelSpec::Logistic { options: LogisticOptions::default(), auto_penalty: true },
+        ModelSpec::new(LogisticSpec { options: LogisticOptions::default(), auto_penalty: true }),
         true,
     );
     // The callback runs after each fold; a front end would advance a progress bar.

@@ -57,7 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         stability: 0,
         seed: 1,
     };
-    let spec = support::cv_spec(ModelSpec::Enet(enet), false);
+    let spec = support::cv_spec(ModelSpec::new(enet), false);
     let outcome = train(&data, &spec, &mut || {})?;
     let sha256 = data.table.sha256.clone().unwrap_or_default();
     let info = data.data_info(data.table.source.clone(), sha256);

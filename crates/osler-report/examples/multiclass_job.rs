@@ -14,6 +14,7 @@ mod support;
 
 use osler_data::source::{DataSource, load};
 use osler_pipeline::api::estimators::MlpOptions;
+use osler_pipeline::api::estimators::MlpSpec;
 use osler_pipeline::api::{
     Artifact, DataSpec, ModelSpec, PredictRequest, TaskInput, TrainingJob, predict, run_training,
 };
@@ -36,7 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ..DataSpec::default()
         },
         input: TaskInput::Rows,
-        spec: support::cv_spec(ModelSpec::Mlp { options }, false),
+        spec: support::cv_spec(ModelSpec::new(MlpSpec { options }), false),
         out: dir.join("support2-dzclass"),
         overwrite: true,
     };

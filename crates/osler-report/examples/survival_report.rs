@@ -10,6 +10,7 @@ mod support;
 
 use osler_data::datasets;
 use osler_models::survival::Ties;
+use osler_pipeline::api::estimators::CoxSpec;
 use osler_pipeline::survival_data::SurvivalSpec;
 use osler_pipeline::survival_train::{prepare_survival, train_survival};
 use osler_pipeline::{Artifact, DataSpec, ModelSpec, build_survival_artifact};
@@ -28,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     // Predictors: every feature of the schema except the outcome columns.
     let data = prepare_survival(d.table()?, d.schema()?, &DataSpec::default(), &outcome)?;
-    let spec = support::cv_spec(ModelSpec::Cox { ties: Ties::Efron }, true);
+    let spec = support::cv_spec(ModelSpec::new(CoxSpec { ties: Ties::Efron }), true);
     let run = train_survival(&data, &spec, &mut || {})?;
     let sha256 = data.table.sha256.clone().unwrap_or_default();
     let info = data.data_info(format!("dataset:{}", d.name), sha256);

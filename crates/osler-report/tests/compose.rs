@@ -3,6 +3,7 @@
 
 mod common;
 
+use osler_pipeline::api::estimators::{CoxSpec, LogisticSpec};
 use std::path::Path;
 
 use common::check_balanced;
@@ -37,8 +38,10 @@ fn pima_logistic(cv: usize) -> Artifact {
     let data =
         prepare(d.table().expect("table"), d.schema().expect("schema"), &DataSpec::default())
             .expect("prepare");
-    let spec =
-        spec(ModelSpec::Logistic { options: LogisticOptions::default(), auto_penalty: true }, cv);
+    let spec = spec(
+        ModelSpec::new(LogisticSpec { options: LogisticOptions::default(), auto_penalty: true }),
+        cv,
+    );
     let outcome = train(&data, &spec, &mut || {}).expect("train");
     let info = data
         .data_info("dataset:pima-diabetes".into(), data.table.sha256.clone().unwrap_or_default());
@@ -120,7 +123,7 @@ fn survival_report_has_risk_groups_and_the_cox_table() {
         start: None,
     };
     let data = prepare_survival(table, schema, &DataSpec::default(), &surv).expect("prepare");
-    let spec = spec(ModelSpec::Cox { ties: Ties::Efron }, 3);
+    let spec = spec(ModelSpec::new(CoxSpec { ties: Ties::Efron }), 3);
     let run = train_survival(&data, &spec, &mut || {}).expect("train");
     let info = DataInfo {
         source: "dataset:whas500".into(),

@@ -33,7 +33,7 @@ pub use train::{build_sequence_artifact, train_sequences};
 pub const DEFAULT_MAX_STEPS: usize = 50;
 
 /// Hyperparameters of an LSTM or GRU sequence classifier (the cell is the
-/// model kind: [`crate::ModelSpec::Lstm`] or [`crate::ModelSpec::Gru`]).
+/// model kind: `lstm` or `gru`, [`crate::kinds::recurrent`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SequenceOptions {
     /// Width of the recurrent cell's hidden state.
@@ -72,11 +72,7 @@ impl SequenceOptions {
 impl crate::ModelSpec {
     /// A sequence model's cell and options; `None` for models of one row per patient.
     pub fn sequence(&self) -> Option<(Cell, &SequenceOptions)> {
-        match self {
-            crate::ModelSpec::Lstm { options } => Some((Cell::Lstm, options)),
-            crate::ModelSpec::Gru { options } => Some((Cell::Gru, options)),
-            _ => None,
-        }
+        self.get::<crate::kinds::recurrent::RecurrentSpec>().map(|s| (s.cell, &s.options))
     }
 }
 

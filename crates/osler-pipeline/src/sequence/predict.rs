@@ -11,8 +11,9 @@ use osler_nn::sequence::Sequences;
 
 use super::SequenceError;
 use crate::artifact::{Artifact, InputContract};
+use crate::contract::Contract;
 use crate::error::PipelineError;
-use crate::model::{Contract, FittedModel};
+use crate::model::FittedModel;
 
 /// One probability per patient of a long-format table (its serde form is
 /// what `osler predict --json` prints for a sequence artifact).

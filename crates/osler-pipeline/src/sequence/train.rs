@@ -48,7 +48,7 @@ fn fit_on_patients(
     let (model, model_seconds) = timed_fit(spec, &names, || {
         SequenceClassifier::fit(&sequences, &y, &arch, &options.train).map_err(nn_error)
     })?;
-    let model = FittedModel::Sequence(model);
+    let model = FittedModel::new(model);
     let threshold = match spec.threshold {
         ThresholdRule::Fixed(t) => t,
         ThresholdRule::Youden => {
@@ -91,7 +91,7 @@ fn cross_validate(
 
 /// Cross-validates over patients (unless `spec.cv_folds == 0`), then fits the
 /// final preprocessing and sequence model on every patient. `spec.model` must
-/// be a sequence model ([`crate::ModelSpec::Lstm`] or [`crate::ModelSpec::Gru`]);
+/// be a sequence model (`lstm` or `gru`, [`crate::kinds::recurrent`]);
 /// `on_fold` is called after each CV fit.
 pub fn train_sequences(
     data: &PreparedSequences,

@@ -6,7 +6,13 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use osler_data::{ColumnSpec, ColumnSummary, Role};
-use osler_pipeline::{Artifact, FittedModel};
+use osler_models::gbdt::GbdtModel;
+use osler_models::linear::LogisticModel;
+use osler_models::rsf::RandomSurvivalForest;
+use osler_models::survival::{CoxModel, CoxnetModel};
+use osler_pipeline::Artifact;
+use osler_pipeline::enet::EnetModel;
+use osler_pipeline::enet_multinomial::MultinomialEnetModel;
 
 use super::shared::enum_name;
 use super::{ReportError, binary, enet, multiclass, nn, survival};
@@ -198,53 +204,56 @@ fn data_section(r: &mut Report, art: &Artifact) {
     ));
 }
 
-/// One line naming the model and its chosen hyperparameters.
+/// One line naming the model and its chosen hyperparameters; a kind this
+/// report has no wording for is named by its family and tag.
 fn model_description(art: &Artifact) -> String {
-    match &art.model {
-        FittedModel::Logistic(lm) => {
-            let o = lm.options();
-            format!(
-                "logistic regression, penalty {} (lambda {}, alpha {})",
-                enum_name(&o.penalty),
-                fmt_num(o.lambda, 3),
-                fmt_num(o.effective_alpha(), 2)
-            )
-        }
-        FittedModel::Enet(e) => enet::description(e),
-        FittedModel::Multinomial(e) => format!(
+    let m = &art.model;
+    if let Some(lm) = m.get::<LogisticModel>() {
+        let o = lm.options();
+        format!(
+            "logistic regression, penalty {} (lambda {}, alpha {})",
+            enum_name(&o.penalty),
+            fmt_num(o.lambda, 3),
+            fmt_num(o.effective_alpha(), 2)
+        )
+    } else if let Some(e) = m.get::<EnetModel>() {
+        enet::description(e)
+    } else if let Some(e) = m.get::<MultinomialEnetModel>() {
+        format!(
             "multinomial elastic net, alpha {}, lambda {} ({} of {} features selected)",
             fmt_num(e.alpha, 2),
             fmt_num(e.lambda, 4),
             e.model.selected().len(),
             e.model.n_features()
-        ),
-        FittedModel::Cox(m) => format!("Cox proportional hazards, {:?} ties", m.ties()),
-        FittedModel::Coxnet(c) => format!(
+        )
+    } else if let Some(c) = m.get::<CoxModel>() {
+        format!("Cox proportional hazards, {:?} ties", c.ties())
+    } else if let Some(c) = m.get::<CoxnetModel>() {
+        format!(
             "elastic-net Cox (Breslow ties), alpha {}, lambda {} ({} of {} features selected)",
             fmt_num(c.alpha(), 2),
             fmt_num(c.lambda(), 4),
             c.selected().len(),
             c.coefficients().len()
-        ),
-        FittedModel::Rsf(f) => {
-            let o = f.options();
-            format!(
-                "random survival forest: {} trees, log-rank splits, min {} in-bag rows per leaf",
-                o.n_trees, o.min_leaf
-            )
-        }
-        FittedModel::Mlp(_) | FittedModel::DeepSurv(_) | FittedModel::Sequence(_) => {
-            nn::describe(&art.model)
-        }
-        FittedModel::Gbdt(g) => {
-            let o = g.options();
-            format!(
-                "gradient-boosted trees: {} trees, learning rate {}, up to {} leaves, min {} rows per leaf",
-                g.n_trees(),
-                o.learning_rate,
-                o.max_leaves,
-                o.min_leaf
-            )
-        }
+        )
+    } else if let Some(f) = m.get::<RandomSurvivalForest>() {
+        let o = f.options();
+        format!(
+            "random survival forest: {} trees, log-rank splits, min {} in-bag rows per leaf",
+            o.n_trees, o.min_leaf
+        )
+    } else if let Some(g) = m.get::<GbdtModel>() {
+        let o = g.options();
+        format!(
+            "gradient-boosted trees: {} trees, learning rate {}, up to {} leaves, min {} rows per leaf",
+            g.n_trees(),
+            o.learning_rate,
+            o.max_leaves,
+            o.min_leaf
+        )
+    } else if let Some(network) = nn::describe(m) {
+        network
+    } else {
+        format!("{} (model kind '{}')", m.contract().estimator().family(), m.tag())
     }
 }

@@ -3,7 +3,10 @@
 //! predictions, and the fitted model.
 
 use osler_eval::{decision_curve, ece, precision_recall_curve, roc_curve, wilson_interval};
-use osler_pipeline::{Artifact, FittedModel};
+use osler_models::gbdt::GbdtModel;
+use osler_models::linear::LogisticModel;
+use osler_pipeline::Artifact;
+use osler_pipeline::enet::EnetModel;
 
 use super::shared::{
     cross_validation, cv_design, cv_metric_table, descending, feature_name, net_benefit_plot,
@@ -127,50 +130,41 @@ pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportEr
 pub(crate) fn model_section(r: &mut Report, art: &Artifact) {
     let names = &art.manifest.feature_names;
     let s = r.section("Model");
-    match &art.model {
-        FittedModel::Logistic(lm) => {
-            let rows = lm.summary();
-            let mut t = Table::new(["term", "coef", "SE", "z", "p", "odds ratio", "OR 95% CI"])
-                .numeric_columns([1, 2, 3, 4, 5]);
-            for row in &rows {
-                let name = row.index.map_or("(Intercept)".to_string(), |j| feature_name(names, j));
-                t = t.row([
-                    name,
-                    fmt_num(row.coef, 4),
-                    row.se.map_or("—".into(), |v| fmt_num(v, 3)),
-                    row.z.map_or("—".into(), |v| fmt_num(v, 3)),
-                    row.p_value.map_or("—".into(), fmt_p),
-                    fmt_num(row.odds_ratio, 4),
-                    fmt_interval(row.odds_ratio_ci95, 3),
-                ]);
-            }
-            s.table(t.caption("Coefficients on the original scale of each input column (log-odds per unit). SEs, z, p and CIs are Wald statistics of the unpenalised fit; none are given for penalised fits."));
-            let coefs: Vec<f64> =
-                rows.iter().filter(|r| r.index.is_some()).map(|r| r.coef).collect();
-            s.figure(
-                bar_chart_horizontal("Coefficients (log-odds per unit)", names, &coefs, "coefficient"),
-                "Coefficient of each model feature. Units differ between features, so compare within a feature only.",
-            );
+    let m = &art.model;
+    if let Some(lm) = m.get::<LogisticModel>() {
+        let rows = lm.summary();
+        let mut t = Table::new(["term", "coef", "SE", "z", "p", "odds ratio", "OR 95% CI"])
+            .numeric_columns([1, 2, 3, 4, 5]);
+        for row in &rows {
+            let name = row.index.map_or("(Intercept)".to_string(), |j| feature_name(names, j));
+            t = t.row([
+                name,
+                fmt_num(row.coef, 4),
+                row.se.map_or("—".into(), |v| fmt_num(v, 3)),
+                row.z.map_or("—".into(), |v| fmt_num(v, 3)),
+                row.p_value.map_or("—".into(), fmt_p),
+                fmt_num(row.odds_ratio, 4),
+                fmt_interval(row.odds_ratio_ci95, 3),
+            ]);
         }
-        FittedModel::Enet(e) => enet::model_section(s, names, e),
-        FittedModel::Cox(_)
-        | FittedModel::Rsf(_)
-        | FittedModel::Coxnet(_)
-        | FittedModel::Multinomial(_) => {}
-        FittedModel::Mlp(_) | FittedModel::DeepSurv(_) | FittedModel::Sequence(_) => {
-            if let Some(svg) = nn::loss_curves(&art.model) {
-                s.figure(svg, "Training and validation loss per epoch of the final model (training_log.jsonl in the artifact); the kept weights are those of the best validation epoch.");
-            }
-        }
-        FittedModel::Gbdt(_) => {
-            let imp = art.model.importance().unwrap_or_default();
-            let order = descending(&imp);
-            let labels: Vec<String> = order.iter().map(|&j| feature_name(names, j)).collect();
-            let vals: Vec<f64> = order.iter().map(|&j| imp[j]).collect();
-            s.figure(
-                bar_chart_horizontal("Feature importance (share of total split gain)", &labels, &vals, "gain share"),
-                "Share of the total loss reduction from splits on each feature. Per-patient explanations come with the predictions (TreeSHAP).",
-            );
-        }
+        s.table(t.caption("Coefficients on the original scale of each input column (log-odds per unit). SEs, z, p and CIs are Wald statistics of the unpenalised fit; none are given for penalised fits."));
+        let coefs: Vec<f64> = rows.iter().filter(|r| r.index.is_some()).map(|r| r.coef).collect();
+        s.figure(
+            bar_chart_horizontal("Coefficients (log-odds per unit)", names, &coefs, "coefficient"),
+            "Coefficient of each model feature. Units differ between features, so compare within a feature only.",
+        );
+    } else if let Some(e) = m.get::<EnetModel>() {
+        enet::model_section(s, names, e);
+    } else if m.get::<GbdtModel>().is_some() {
+        let imp = art.model.importance().unwrap_or_default();
+        let order = descending(&imp);
+        let labels: Vec<String> = order.iter().map(|&j| feature_name(names, j)).collect();
+        let vals: Vec<f64> = order.iter().map(|&j| imp[j]).collect();
+        s.figure(
+            bar_chart_horizontal("Feature importance (share of total split gain)", &labels, &vals, "gain share"),
+            "Share of the total loss reduction from splits on each feature. Per-patient explanations come with the predictions (TreeSHAP).",
+        );
+    } else if let Some(svg) = nn::loss_curves(m) {
+        s.figure(svg, "Training and validation loss per epoch of the final model (training_log.jsonl in the artifact); the kept weights are those of the best validation epoch.");
     }
 }

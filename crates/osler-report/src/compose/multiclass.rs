@@ -3,8 +3,9 @@
 //! and the fitted model (per-class coefficients or the network's loss curves).
 
 use osler_eval::{confusion_matrix, predicted_classes};
+use osler_pipeline::Artifact;
+use osler_pipeline::enet_multinomial::MultinomialEnetModel;
 use osler_pipeline::summary::MultinomialSummary;
-use osler_pipeline::{Artifact, FittedModel};
 
 use super::nn;
 use super::shared::{cross_validation, cv_design, cv_metric_table};
@@ -46,36 +47,33 @@ pub(crate) fn performance(r: &mut Report, art: &Artifact, classes: &[String]) {
 /// The model section of a multiclass artifact.
 pub(crate) fn model_section(r: &mut Report, art: &Artifact, classes: &[String]) {
     let s = r.section("Model");
-    match &art.model {
-        FittedModel::Multinomial(m) => {
-            let summary = MultinomialSummary::of(m, &art.manifest.feature_names, classes);
-            let mut t = Table::new(["class", "intercept", "non-zero", "largest coefficients"])
-                .numeric_columns([1, 2]);
-            for c in &summary.class_coefficients {
-                let top: Vec<String> = c
-                    .coefficients
-                    .iter()
-                    .take(COEFFICIENTS_SHOWN)
-                    .map(|b| format!("{} {}", b.name, fmt_num(b.coef, 3)))
-                    .collect();
-                t = t.row([
-                    c.class.clone(),
-                    fmt_num(c.intercept, 3),
-                    c.coefficients.len().to_string(),
-                    top.join(", "),
-                ]);
-            }
-            s.table(t.caption(format!(
-                "Multinomial elastic net (alpha {}, lambda {}): per class, the intercept and the largest of its non-zero coefficients on the original scale of each input (glmnet's symmetric parameterisation); {} features have a non-zero coefficient in some class.",
-                fmt_num(summary.penalty.alpha, 2),
-                fmt_num(summary.penalty.lambda, 4),
-                summary.selected
-            )));
+    if let Some(m) = art.model.get::<MultinomialEnetModel>() {
+        let summary = MultinomialSummary::of(m, &art.manifest.feature_names, classes);
+        let mut t = Table::new(["class", "intercept", "non-zero", "largest coefficients"])
+            .numeric_columns([1, 2]);
+        for c in &summary.class_coefficients {
+            let top: Vec<String> = c
+                .coefficients
+                .iter()
+                .take(COEFFICIENTS_SHOWN)
+                .map(|b| format!("{} {}", b.name, fmt_num(b.coef, 3)))
+                .collect();
+            t = t.row([
+                c.class.clone(),
+                fmt_num(c.intercept, 3),
+                c.coefficients.len().to_string(),
+                top.join(", "),
+            ]);
         }
-        _ => {
-            if let Some(svg) = nn::loss_curves(&art.model) {
-                s.figure(svg, "Training and validation loss (cross-entropy) per epoch of the final model; the kept weights are those of the best validation epoch.");
-            }
+        s.table(t.caption(format!(
+            "Multinomial elastic net (alpha {}, lambda {}): per class, the intercept and the largest of its non-zero coefficients on the original scale of each input (glmnet's symmetric parameterisation); {} features have a non-zero coefficient in some class.",
+            fmt_num(summary.penalty.alpha, 2),
+            fmt_num(summary.penalty.lambda, 4),
+            summary.selected
+        )));
+    } else {
+        if let Some(svg) = nn::loss_curves(&art.model) {
+            s.figure(svg, "Training and validation loss (cross-entropy) per epoch of the final model; the kept weights are those of the best validation epoch.");
         }
     }
 }

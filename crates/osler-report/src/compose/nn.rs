@@ -1,6 +1,8 @@
 //! The neural networks (MLP, DeepSurv, LSTM/GRU) in the report: their description
 //! and training loss curves.
 
+use osler_nn::sequence::SequenceClassifier;
+use osler_nn::{DeepSurv, MlpClassifier};
 use osler_pipeline::FittedModel;
 use osler_pipeline::sequence::Cell;
 
@@ -10,28 +12,22 @@ use crate::Plot;
 const BURN_VERSION: &str = "0.22.1";
 
 /// One line describing a network: layers, optimiser, epochs run, device;
-/// empty for other models.
-pub(crate) fn describe(model: &FittedModel) -> String {
-    let (kind, hidden, t, s) = match model {
-        FittedModel::Mlp(m) => {
-            ("MLP classifier", &m.options.hidden[..], &m.options.train, &m.summary)
-        }
-        FittedModel::DeepSurv(m) => (
-            "DeepSurv (Cox partial likelihood)",
-            &m.options.hidden[..],
-            &m.options.train,
-            &m.summary,
-        ),
-        FittedModel::Sequence(m) => {
-            let kind = match m.arch.cell {
-                Cell::Lstm => "LSTM sequence classifier (latest visits)",
-                Cell::Gru => "GRU sequence classifier (latest visits)",
-            };
-            (kind, std::slice::from_ref(&m.arch.hidden), &m.train, &m.summary)
-        }
-        _ => return String::new(),
+/// `None` for other models.
+pub(crate) fn describe(model: &FittedModel) -> Option<String> {
+    let (kind, hidden, t, s) = if let Some(m) = model.get::<MlpClassifier>() {
+        ("MLP classifier", &m.options.hidden[..], &m.options.train, &m.summary)
+    } else if let Some(m) = model.get::<DeepSurv>() {
+        ("DeepSurv (Cox partial likelihood)", &m.options.hidden[..], &m.options.train, &m.summary)
+    } else if let Some(m) = model.get::<SequenceClassifier>() {
+        let kind = match m.arch.cell {
+            Cell::Lstm => "LSTM sequence classifier (latest visits)",
+            Cell::Gru => "GRU sequence classifier (latest visits)",
+        };
+        (kind, std::slice::from_ref(&m.arch.hidden), &m.train, &m.summary)
+    } else {
+        return None;
     };
-    format!(
+    Some(format!(
         "{kind}: hidden layers {:?}, {:?} optimiser, learning rate {}, batch {}, {} of at most {} epochs (best epoch {}), burn {} on {:?}",
         hidden,
         t.optimizer,
@@ -42,7 +38,7 @@ pub(crate) fn describe(model: &FittedModel) -> String {
         s.best_epoch,
         BURN_VERSION,
         t.device
-    )
+    ))
 }
 
 /// SVG of the training and validation loss per epoch, or `None` for models

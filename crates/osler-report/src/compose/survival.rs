@@ -5,8 +5,10 @@
 use osler_eval::survival::{
     CensoringConvention, calibration_at_horizon, cumulative_dynamic_auc, decision_curve_at_horizon,
 };
+use osler_models::rsf::RandomSurvivalForest;
 use osler_models::survival::KaplanMeier;
-use osler_pipeline::{Artifact, FittedModel};
+use osler_models::survival::{CoxModel, CoxnetModel};
+use osler_pipeline::Artifact;
 
 use super::ReportError;
 use super::shared::{
@@ -123,7 +125,7 @@ pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportEr
 pub(crate) fn model_section(r: &mut Report, art: &Artifact) {
     let names = &art.manifest.feature_names;
     let s = r.section("Model");
-    if let FittedModel::Cox(m) = &art.model {
+    if let Some(m) = art.model.get::<CoxModel>() {
         let rows = m.summary();
         let mut t = Table::new(["covariate", "coef", "SE", "z", "p", "hazard ratio", "HR 95% CI"])
             .numeric_columns([1, 2, 3, 4, 5]);
@@ -156,7 +158,7 @@ pub(crate) fn model_section(r: &mut Report, art: &Artifact) {
             "Log hazard ratio per unit of each covariate.",
         );
     }
-    if let FittedModel::Coxnet(m) = &art.model {
+    if let Some(m) = art.model.get::<CoxnetModel>() {
         let mut t = Table::new(["covariate", "coef", "hazard ratio"]).numeric_columns([1, 2]);
         for (n, b) in names.iter().zip(m.coefficients()).filter(|(_, b)| **b != 0.0) {
             t = t.row([n.clone(), fmt_num(*b, 4), fmt_num(b.exp(), 4)]);
@@ -167,7 +169,8 @@ pub(crate) fn model_section(r: &mut Report, art: &Artifact) {
             fmt_num(m.lambda(), 4)
         )));
     }
-    if let (FittedModel::Rsf(f), Some(imp)) = (&art.model, art.model.importance()) {
+    if let (Some(f), Some(imp)) = (art.model.get::<RandomSurvivalForest>(), art.model.importance())
+    {
         let order = descending(&imp);
         let labels: Vec<String> = order.iter().map(|&j| feature_name(names, j)).collect();
         let vals: Vec<f64> = order.iter().map(|&j| imp[j]).collect();
