@@ -1,7 +1,7 @@
 //! The model contract: one trait per task, implemented by every fitted
 //! estimator of that task. The pipeline (CV, artifacts, prediction,
 //! evaluation) talks to models only through these traits; each kind's
-//! implementations live in its module under [`crate::kinds`].
+//! implementations live in its module under [`crate::kinds`](mod@crate::kinds).
 
 use osler_data::Matrix;
 use osler_models::ModelError;

@@ -3,7 +3,7 @@
 //! predicts through its task's contract, explains a prediction and describes
 //! the fit.
 //!
-//! Both are open: each model kind is one module under [`crate::kinds`] that
+//! Both are open: each model kind is one module under [`crate::kinds`](mod@crate::kinds) that
 //! implements [`Specification`] for its hyperparameters and [`Fitted`] for
 //! its fitted type, plus one entry in [`crate::registry::KINDS`]. Serde reads
 //! the `kind` tag of `model.json` and of the manifest's `model` object and
@@ -137,67 +137,64 @@ pub struct NetworkStateMut<'a> {
     pub log: &'a mut Vec<EpochLog>,
 }
 
-/// What a spec needs besides its kind's methods: cloning, comparison,
-/// downcasting and JSON, implemented for every suitable type.
-pub trait SpecObject: Any + fmt::Debug + Send + Sync {
-    /// The spec as a [`ModelSpec`].
-    fn boxed(&self) -> ModelSpec;
-    /// Equality with another spec of any kind.
-    fn same(&self, other: &dyn Any) -> bool;
-    /// The spec as [`Any`], for [`ModelSpec::get`].
-    fn as_any(&self) -> &dyn Any;
-    /// The spec's fields as JSON (without the `kind` tag).
-    fn fields(&self) -> Result<Value, serde_json::Error>;
+/// Declares the object-safe helper trait a boxed kind type needs (cloning,
+/// comparison, downcasting, JSON), implements it for every suitable type,
+/// and gives the box type `Clone`, `PartialEq` and `Debug` through it.
+macro_rules! boxed_kind_object {
+    ($helper:ident, $kind_trait:ident, $boxed:ident, $what:literal) => {
+        #[doc = concat!("What ", $what, " needs besides its kind's methods: cloning, comparison,")]
+        /// downcasting and JSON, implemented for every suitable type.
+        pub trait $helper: Any + fmt::Debug + Send + Sync {
+            #[doc = concat!("A copy as a [`", stringify!($boxed), "`].")]
+            fn boxed(&self) -> $boxed;
+            /// Equality with another object of any kind.
+            fn same(&self, other: &dyn Any) -> bool;
+            /// The object as [`Any`], for downcasting.
+            fn as_any(&self) -> &dyn Any;
+            /// The object's fields as JSON (without the `kind` tag).
+            fn fields(&self) -> Result<Value, serde_json::Error>;
+        }
+
+        impl<T> $helper for T
+        where
+            T: $kind_trait + Clone + PartialEq + Serialize + fmt::Debug + Send + Sync + 'static,
+        {
+            fn boxed(&self) -> $boxed {
+                $boxed(Box::new(self.clone()))
+            }
+            fn same(&self, other: &dyn Any) -> bool {
+                other.downcast_ref::<T>() == Some(self)
+            }
+            fn as_any(&self) -> &dyn Any {
+                self
+            }
+            fn fields(&self) -> Result<Value, serde_json::Error> {
+                serde_json::to_value(self)
+            }
+        }
+
+        impl Clone for $boxed {
+            fn clone(&self) -> Self {
+                self.0.boxed()
+            }
+        }
+
+        impl PartialEq for $boxed {
+            fn eq(&self, other: &Self) -> bool {
+                self.0.same(other.0.as_any())
+            }
+        }
+
+        impl fmt::Debug for $boxed {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
 }
 
-impl<T> SpecObject for T
-where
-    T: Specification + Clone + PartialEq + Serialize + fmt::Debug + Send + Sync + 'static,
-{
-    fn boxed(&self) -> ModelSpec {
-        ModelSpec(Box::new(self.clone()))
-    }
-    fn same(&self, other: &dyn Any) -> bool {
-        other.downcast_ref::<T>() == Some(self)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn fields(&self) -> Result<Value, serde_json::Error> {
-        serde_json::to_value(self)
-    }
-}
-
-/// What a fitted model needs besides its kind's methods: cloning, comparison,
-/// downcasting and JSON, implemented for every suitable type.
-pub trait FittedObject: Any + fmt::Debug + Send + Sync {
-    /// A copy as a [`FittedModel`].
-    fn boxed(&self) -> FittedModel;
-    /// Equality with another fitted model of any kind.
-    fn same(&self, other: &dyn Any) -> bool;
-    /// The model as [`Any`], for [`FittedModel::get`].
-    fn as_any(&self) -> &dyn Any;
-    /// The model's fields as JSON (without the `kind` tag).
-    fn fields(&self) -> Result<Value, serde_json::Error>;
-}
-
-impl<T> FittedObject for T
-where
-    T: Fitted + Clone + PartialEq + Serialize + fmt::Debug + Send + Sync + 'static,
-{
-    fn boxed(&self) -> FittedModel {
-        FittedModel(Box::new(self.clone()))
-    }
-    fn same(&self, other: &dyn Any) -> bool {
-        other.downcast_ref::<T>() == Some(self)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn fields(&self) -> Result<Value, serde_json::Error> {
-        serde_json::to_value(self)
-    }
-}
+boxed_kind_object!(SpecObject, Specification, ModelSpec, "a spec");
+boxed_kind_object!(FittedObject, Fitted, FittedModel, "a fitted model");
 
 /// Which model to train, with its hyperparameters: one registered kind's
 /// [`Specification`]. Serialises as `{"kind": name, ...hyperparameters}`.
@@ -262,24 +259,6 @@ impl ModelSpec {
         outcome: &SurvivalOutcome,
     ) -> Result<FittedModel, ModelError> {
         self.0.fit_survival(x, outcome)
-    }
-}
-
-impl Clone for ModelSpec {
-    fn clone(&self) -> Self {
-        self.0.boxed()
-    }
-}
-
-impl PartialEq for ModelSpec {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.same(other.0.as_any())
-    }
-}
-
-impl fmt::Debug for ModelSpec {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
     }
 }
 
@@ -435,24 +414,6 @@ impl FittedModel {
     /// The training log of a neural network (empty for other models).
     pub fn training_log(&self) -> &[EpochLog] {
         self.0.network().map_or(&[], |n| n.log)
-    }
-}
-
-impl Clone for FittedModel {
-    fn clone(&self) -> Self {
-        self.0.boxed()
-    }
-}
-
-impl PartialEq for FittedModel {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.same(other.0.as_any())
-    }
-}
-
-impl fmt::Debug for FittedModel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
     }
 }
 

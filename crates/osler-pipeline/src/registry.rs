@@ -99,7 +99,7 @@ pub const NONE: Capabilities = Capabilities {
 pub type FittedParser = fn(serde_json::Value) -> Result<FittedModel, serde_json::Error>;
 
 /// Every model kind the pipeline trains, classifiers first: the one place a
-/// kind is registered (its module under [`crate::kinds`] holds the rest).
+/// kind is registered (its module under [`crate::kinds`](mod@crate::kinds) holds the rest).
 pub static KINDS: &[&ModelKind] = &[
     &crate::kinds::logistic::KIND,
     &crate::kinds::gbdt::KIND,

@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use osler_data::Matrix;
 use osler_models::ModelError;
-use osler_models::survival::{CoxModel, CoxOptions, ProportionalHazards, Ties};
+use osler_models::survival::{CoxModel, CoxOptions, Ties};
 
-use super::{linear_contributions, rows_to_matrix};
+use super::linear_contributions;
 use crate::artifact::Manifest;
 use crate::contract::{Contract, Estimator, SurvivalModel};
 use crate::model::{Fitted, FittedModel, ModelSpec, Specification};
@@ -87,7 +87,7 @@ impl SurvivalModel for CoxModel {
         self.linear_predictor(x)
     }
     fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
-        Ok(rows_to_matrix(self.predict_survival(x, times)?, x.rows(), times.len()))
+        super::ph_survival(self, x, times)
     }
 }
 

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use osler_data::Matrix;
 use osler_models::ModelError;
 use osler_models::selection::Prefilter;
-use osler_models::survival::{CoxnetModel, CoxnetOptions, CvCoxnet, ProportionalHazards};
+use osler_models::survival::{CoxnetModel, CoxnetOptions, CvCoxnet};
 
-use super::{linear_contributions, rows_to_matrix};
+use super::linear_contributions;
 use crate::artifact::Manifest;
 use crate::contract::{Contract, Estimator, SurvivalModel};
 use crate::enet::LambdaRule;
@@ -73,9 +73,7 @@ impl Specification for CoxnetSpec {
         x: &Matrix,
         outcome: &SurvivalOutcome,
     ) -> Result<FittedModel, ModelError> {
-        if outcome.start.is_some() {
-            return Err(ModelError::RightCensoredOnly { model: "the penalised Cox model" });
-        }
+        super::right_censored_only(outcome, "the penalised Cox model")?;
         let opts = CoxnetOptions { alpha: self.alpha, ..CoxnetOptions::default() };
         let (time, event) = (&outcome.time, &outcome.event);
         let model = match self.lambda {
@@ -131,7 +129,7 @@ impl SurvivalModel for CoxnetModel {
         self.linear_predictor(x)
     }
     fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
-        Ok(rows_to_matrix(self.predict_survival(x, times)?, x.rows(), times.len()))
+        super::ph_survival(self, x, times)
     }
 }
 

@@ -5,13 +5,12 @@ use serde::{Deserialize, Serialize};
 
 use osler_data::Matrix;
 use osler_models::ModelError;
-use osler_models::survival::ProportionalHazards;
 use osler_nn::{DeepSurv, DeepSurvOptions};
 
-use super::{network_summary, rows_to_matrix, small_network};
+use super::{network_summary, small_network};
 use crate::artifact::Manifest;
 use crate::contract::{Contract, Estimator, SurvivalModel, nn_error};
-use crate::model::{Fitted, FittedModel, ModelSpec, NetworkState, NetworkStateMut, Specification};
+use crate::model::{Fitted, FittedModel, ModelSpec, Specification};
 use crate::registry::{Capabilities, ModelKind, NONE, Task};
 use crate::summary::ModelSummary;
 use crate::survival_data::SurvivalOutcome;
@@ -50,9 +49,7 @@ impl Specification for DeepSurvSpec {
         x: &Matrix,
         outcome: &SurvivalOutcome,
     ) -> Result<FittedModel, ModelError> {
-        if outcome.start.is_some() {
-            return Err(ModelError::RightCensoredOnly { model: "DeepSurv" });
-        }
+        super::right_censored_only(outcome, "DeepSurv")?;
         let m = DeepSurv::fit(x, &outcome.time, &outcome.event, &self.options).map_err(nn_error)?;
         Ok(FittedModel::new(m))
     }
@@ -73,12 +70,7 @@ impl Fitted for DeepSurv {
     fn summary(&self, manifest: &Manifest) -> ModelSummary {
         network_summary(&self.summary, &self.log, manifest.survival.clone())
     }
-    fn network(&self) -> Option<NetworkState<'_>> {
-        Some(NetworkState { weights: &self.weights, log: &self.log, summary: &self.summary })
-    }
-    fn network_mut(&mut self) -> Option<NetworkStateMut<'_>> {
-        Some(NetworkStateMut { weights: &mut self.weights, log: &mut self.log })
-    }
+    super::network_state!();
 }
 
 impl SurvivalModel for DeepSurv {
@@ -86,7 +78,7 @@ impl SurvivalModel for DeepSurv {
         DeepSurv::risk(self, x).map_err(nn_error)
     }
     fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
-        Ok(rows_to_matrix(self.predict_survival(x, times)?, x.rows(), times.len()))
+        super::ph_survival(self, x, times)
     }
 }
 

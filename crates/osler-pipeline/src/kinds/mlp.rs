@@ -10,9 +10,7 @@ use osler_nn::{MlpClassifier, MlpOptions};
 use super::{network_summary, small_network};
 use crate::artifact::Manifest;
 use crate::contract::{BinaryClassifier, Contract, Estimator, MulticlassClassifier, nn_error};
-use crate::model::{
-    Fit, Fitted, FittedModel, ModelSpec, NetworkState, NetworkStateMut, Specification,
-};
+use crate::model::{Fit, Fitted, FittedModel, ModelSpec, Specification};
 use crate::registry::{Capabilities, ModelKind, NONE, Task};
 use crate::summary::ModelSummary;
 
@@ -79,12 +77,7 @@ impl Fitted for MlpClassifier {
     fn summary(&self, _manifest: &Manifest) -> ModelSummary {
         network_summary(&self.summary, &self.log, None)
     }
-    fn network(&self) -> Option<NetworkState<'_>> {
-        Some(NetworkState { weights: &self.weights, log: &self.log, summary: &self.summary })
-    }
-    fn network_mut(&mut self) -> Option<NetworkStateMut<'_>> {
-        Some(NetworkStateMut { weights: &mut self.weights, log: &mut self.log })
-    }
+    super::network_state!();
 }
 
 impl BinaryClassifier for MlpClassifier {

@@ -7,22 +7,15 @@
 //! conformance suite then runs it, and the report and CLI outputs describe it
 //! through its summary and capabilities.
 
-pub mod cox;
-pub mod coxnet;
-pub mod deepsurv;
-pub mod enet;
-pub mod gbdt;
-pub mod logistic;
-pub mod mlp;
-pub mod recurrent;
-pub mod rsf;
-
 use osler_data::Matrix;
+use osler_models::ModelError;
+use osler_models::survival::ProportionalHazards;
 use osler_nn::trainer::TrainSummary;
 use osler_nn::{EpochLog, TrainOptions};
 
 use crate::artifact::SurvivalColumns;
 use crate::summary::ModelSummary;
+use crate::survival_data::SurvivalOutcome;
 
 /// A network's training options cut to a few epochs (the kinds' example specs).
 fn small_network(seed: u64, defaults: TrainOptions) -> TrainOptions {
@@ -52,11 +45,42 @@ fn shares(values: &[f64]) -> Vec<f64> {
 /// The explanation method of the linear classifiers.
 const LINEAR_EXPLANATION: &str = "exact linear (coef x (value - training mean))";
 
-/// Survival probabilities given per patient as rows, as an `n x k` matrix.
-fn rows_to_matrix(rows: Vec<Vec<f64>>, n: usize, k: usize) -> Matrix {
-    let flat: Vec<f64> = rows.into_iter().flatten().collect();
-    Matrix::from_row_major(n, k, &flat)
+/// `S(t | x)` of a proportional-hazards model (Breslow baseline), one row
+/// per patient and one column per time.
+fn ph_survival(
+    model: &impl ProportionalHazards,
+    x: &Matrix,
+    times: &[f64],
+) -> Result<Matrix, ModelError> {
+    let flat: Vec<f64> = model.predict_survival(x, times)?.into_iter().flatten().collect();
+    Ok(Matrix::from_row_major(x.rows(), times.len(), &flat))
 }
+
+/// Refuses counting-process (entry-time) data for a model of right-censored data only.
+fn right_censored_only(outcome: &SurvivalOutcome, model: &'static str) -> Result<(), ModelError> {
+    match outcome.start {
+        Some(_) => Err(ModelError::RightCensoredOnly { model }),
+        None => Ok(()),
+    }
+}
+
+/// The [`crate::model::Fitted`] methods of a network type with public
+/// `weights`, `log` and `summary` fields: its state kept beside `model.json`.
+macro_rules! network_state {
+    () => {
+        fn network(&self) -> Option<crate::model::NetworkState<'_>> {
+            Some(crate::model::NetworkState {
+                weights: &self.weights,
+                log: &self.log,
+                summary: &self.summary,
+            })
+        }
+        fn network_mut(&mut self) -> Option<crate::model::NetworkStateMut<'_>> {
+            Some(crate::model::NetworkStateMut { weights: &mut self.weights, log: &mut self.log })
+        }
+    };
+}
+use network_state;
 
 /// Log-hazard contributions `b_j (x_j - m_j)` around reference means `m`,
 /// with `base = sum_j b_j m_j`, so `base + sum_j c_ij = x_i'b`.
@@ -70,3 +94,13 @@ fn linear_contributions(b: &[f64], means: &[f64], x: &Matrix) -> (f64, Matrix) {
     }
     (base, c)
 }
+
+pub mod cox;
+pub mod coxnet;
+pub mod deepsurv;
+pub mod enet;
+pub mod gbdt;
+pub mod logistic;
+pub mod mlp;
+pub mod recurrent;
+pub mod rsf;

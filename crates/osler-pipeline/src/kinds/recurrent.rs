@@ -11,7 +11,7 @@ use osler_nn::sequence::{SequenceClassifier, Sequences};
 use super::{network_summary, small_network};
 use crate::artifact::Manifest;
 use crate::contract::{Contract, Estimator, SequenceModel, nn_error};
-use crate::model::{Fitted, ModelSpec, NetworkState, NetworkStateMut, Specification};
+use crate::model::{Fitted, ModelSpec, Specification};
 use crate::registry::{Capabilities, ModelKind, NONE, Task};
 use crate::sequence::{Cell, SequenceOptions};
 use crate::summary::ModelSummary;
@@ -96,12 +96,7 @@ impl Fitted for SequenceClassifier {
     fn summary(&self, _manifest: &Manifest) -> ModelSummary {
         network_summary(&self.summary, &self.log, None)
     }
-    fn network(&self) -> Option<NetworkState<'_>> {
-        Some(NetworkState { weights: &self.weights, log: &self.log, summary: &self.summary })
-    }
-    fn network_mut(&mut self) -> Option<NetworkStateMut<'_>> {
-        Some(NetworkStateMut { weights: &mut self.weights, log: &mut self.log })
-    }
+    super::network_state!();
 }
 
 impl SequenceModel for SequenceClassifier {

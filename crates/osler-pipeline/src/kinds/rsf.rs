@@ -44,9 +44,7 @@ impl Specification for RsfSpec {
         x: &Matrix,
         outcome: &SurvivalOutcome,
     ) -> Result<FittedModel, ModelError> {
-        if outcome.start.is_some() {
-            return Err(ModelError::RightCensoredOnly { model: "the random survival forest" });
-        }
+        super::right_censored_only(outcome, "the random survival forest")?;
         let event: Vec<bool> = outcome.event.iter().map(|&e| e == 1.0).collect();
         Ok(FittedModel::new(RandomSurvivalForest::fit(x, &outcome.time, &event, &self.options)?))
     }
