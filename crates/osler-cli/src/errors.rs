@@ -103,11 +103,8 @@ fn treatment_message(e: &TreatmentError) -> String {
              (levels: {})",
             levels.join(", ")
         ),
-        TreatmentError::ControlAmbiguous { column, levels } => format!(
-            "arm column '{column}' has levels {}: neither is recognisably the control arm (0 of \
-             0/1, no of no/yes, false of false/true, or control, placebo, standard, none or usual \
-             care against another level); name it with {}",
-            levels.join(" and "),
+        TreatmentError::ControlAmbiguous { levels, .. } => format!(
+            "{e} with {}",
             levels
                 .iter()
                 .map(|l| format!("--control {}", shell_word(l)))

@@ -392,8 +392,8 @@ fn the_cli_names_the_option_that_fixes_the_error() {
             }),
             "arm column 'arm' has levels placebo and usual care: neither is recognisably the \
              control arm (0 of 0/1, no of no/yes, false of false/true, or control, placebo, \
-             standard, none or usual care against another level); name it with --control \
-             placebo or --control 'usual care'",
+             standard, none or usual care against another level); name the control level with \
+             --control placebo or --control 'usual care'",
         ),
         (
             treatment(TreatmentError::TimeNotPositive { option: horizon, time: -1.0 }),

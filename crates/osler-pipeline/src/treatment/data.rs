@@ -59,7 +59,7 @@ const CONTROL_PAIRS: [[&str; 2]; 3] = [["0", "1"], ["no", "yes"], ["false", "tru
 /// when the coding does not tell (e.g. `A`/`B`, `drug`/`surgery`,
 /// `placebo`/`control`, 1/2).
 pub fn control_by_coding(levels: [&str; 2]) -> Option<usize> {
-    let norm = |l: &str| l.trim().to_lowercase().replace(['_', '-'], " ");
+    let norm = |l: &str| l.to_lowercase().replace(['_', '-'], " ").trim().to_string();
     let [a, b] = levels.map(norm);
     for [control, treated] in CONTROL_PAIRS {
         if a == control && b == treated {
