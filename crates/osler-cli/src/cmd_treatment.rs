@@ -40,9 +40,12 @@ pub struct TreatmentArgs {
     /// Baseline covariates: adjusted ratio, interactions, subgroups, predicted benefit.
     #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
     covariates: Vec<String>,
-    /// Reference (control) arm level (default: the first level in sorted order).
-    #[arg(long, value_name = "LEVEL")]
-    reference: Option<String>,
+    /// Control (reference) arm level; every ratio and difference is the other arm versus this
+    /// one. Without it the coding must say: 0 of 0/1, no of no/yes, false of false/true, or
+    /// control, placebo, standard, none or usual care against another level (any case);
+    /// other levels are refused.
+    #[arg(long, visible_alias = "reference", value_name = "LEVEL")]
+    control: Option<String>,
     /// RMST truncation time (default: the smaller of the two arms' last follow-up times).
     #[arg(long, value_name = "T")]
     tau: Option<f64>,
@@ -97,7 +100,7 @@ pub fn treatment(a: TreatmentArgs) -> CliResult {
     let loaded = a.data.load()?;
     let spec = TreatmentSpec {
         arm: a.arm.clone(),
-        reference: a.reference.clone(),
+        reference: a.control.clone(),
         outcome,
         covariates: a.covariates.clone(),
         tau: a.tau,

@@ -99,8 +99,17 @@ fn treatment_message(e: &TreatmentError) -> String {
             levels.join(", ")
         ),
         TreatmentError::ReferenceAbsent { reference, column, levels } => format!(
-            "--reference '{reference}' is not a level of arm column '{column}' (levels: {})",
+            "--control/--reference '{reference}' is not a level of arm column '{column}' \
+             (levels: {})",
             levels.join(", ")
+        ),
+        TreatmentError::ControlAmbiguous { levels, .. } => format!(
+            "{e} with {}",
+            levels
+                .iter()
+                .map(|l| format!("--control {}", shell_word(l)))
+                .collect::<Vec<_>>()
+                .join(" or ")
         ),
         TreatmentError::TimeNotPositive { option, time } => {
             format!("{} must be a positive time, got {time}", flag(option))
@@ -122,6 +131,15 @@ fn treatment_message(e: &TreatmentError) -> String {
             model_message(source, names)
         ),
         _ => e.to_string(),
+    }
+}
+
+/// `word` as one shell argument: quoted when it holds a space or a shell character.
+fn shell_word(word: &str) -> String {
+    if word.chars().all(|c| c.is_alphanumeric() || "-_.,/+=:@".contains(c)) && !word.is_empty() {
+        word.into()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }
 

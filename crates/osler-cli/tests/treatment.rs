@@ -122,7 +122,19 @@ fn binary_outcome_odds_ratio_is_the_cross_product_ratio() {
         csv.push_str(&format!("B,{},{}\n", u8::from(i < 6), i % 5));
     }
     let data = write(dir.path(), "trial.csv", &csv);
-    let v = json_ok(&["treatment", "--data", &data, "--arm", "arm", "--outcome", "y", "--json"]);
+    // A/B does not say which arm is the control: name it.
+    let v = json_ok(&[
+        "treatment",
+        "--data",
+        &data,
+        "--arm",
+        "arm",
+        "--control",
+        "A",
+        "--outcome",
+        "y",
+        "--json",
+    ]);
     let or = (6.0 / 6.0) / (3.0 / 7.0);
     assert!((f(&v["odds_ratio"]["estimate"]) - or).abs() < 1e-9, "{}", v["odds_ratio"]);
     let se = (1.0f64 / 6.0 + 1.0 / 6.0 + 1.0 / 3.0 + 1.0 / 7.0).sqrt();

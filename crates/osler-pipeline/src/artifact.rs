@@ -4,7 +4,17 @@
 //!
 //! Writes are atomic: everything goes to a temporary sibling directory that is
 //! renamed into place, so a failed write never leaves a half artifact. Loading
-//! checks the format version and the SHA-256 of every file the manifest lists.
+//! checks the format version, the SHA-256 of the manifest's bytes against
+//! `manifest.sha256` (`sha256sum` format, so `sha256sum -c manifest.sha256`
+//! checks it too) and the SHA-256 of every file the manifest lists: an edited
+//! threshold, schema or preprocessing step is refused like an edited weights
+//! file, instead of silently changing every prediction.
+//!
+//! An artifact without `manifest.sha256` was written before the manifest had
+//! a hash; it loads as it did then (its other files are still checked), so
+//! existing models keep working. The hash guards against accidental or
+//! well-meant edits, not deliberate tampering: without a secret key nothing
+//! stored beside the files can, and deleting the file is such a deliberate act.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +34,8 @@ pub const FORMAT: &str = "osler-artifact";
 /// Version of the layout named by [`FORMAT`]; loading refuses any other.
 pub const FORMAT_VERSION: u32 = 1;
 const MANIFEST: &str = "manifest.json";
+/// The SHA-256 of the manifest's bytes, as one `sha256sum` line.
+const MANIFEST_HASH: &str = "manifest.sha256";
 const WEIGHTS: &str = "model.json";
 const OOF: &str = "cv_predictions.json";
 
@@ -179,7 +191,12 @@ impl Artifact {
         }
         files.extend(self.model.side_files());
         self.manifest.files = files.iter().map(|(n, b)| (n.to_string(), sha256_hex(b))).collect();
-        files.push((MANIFEST.into(), to_json(&self.manifest)?));
+        let manifest = to_json(&self.manifest)?;
+        files.push((
+            MANIFEST_HASH.into(),
+            format!("{}  {MANIFEST}\n", sha256_hex(&manifest)).into(),
+        ));
+        files.push((MANIFEST.into(), manifest));
 
         let parent = parent_dir(dir);
         std::fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
@@ -259,7 +276,8 @@ impl Artifact {
             std::fs::read(dir.join(name))
                 .map_err(|source| bad(ArtifactProblem::Unreadable { file: name.into(), source }))
         };
-        let raw: serde_json::Value = serde_json::from_slice(&read(MANIFEST)?)
+        let manifest_bytes = read(MANIFEST)?;
+        let raw: serde_json::Value = serde_json::from_slice(&manifest_bytes)
             .map_err(|e| bad(ArtifactProblem::NotJson { file: MANIFEST, reason: e.to_string() }))?;
         let format = raw.get("format").and_then(|v| v.as_str()).unwrap_or_default();
         if format != FORMAT {
@@ -268,6 +286,31 @@ impl Artifact {
         let version = raw.get("format_version").and_then(serde_json::Value::as_u64);
         if version != Some(u64::from(FORMAT_VERSION)) {
             return Err(bad(ArtifactProblem::Version { found: version, expected: FORMAT_VERSION }));
+        }
+        // After the version check: another format version may hash its manifest differently.
+        match std::fs::read(dir.join(MANIFEST_HASH)) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(bad(ArtifactProblem::Unreadable {
+                    file: MANIFEST_HASH.into(),
+                    source,
+                }));
+            }
+            Ok(line) => {
+                let line = String::from_utf8_lossy(&line);
+                let Some(want) = line.split_whitespace().next() else {
+                    return Err(bad(ArtifactProblem::Corrupt {
+                        file: MANIFEST_HASH,
+                        reason: "empty; expected the SHA-256 of manifest.json".into(),
+                    }));
+                };
+                if sha256_hex(&manifest_bytes) != want {
+                    return Err(bad(ArtifactProblem::HashMismatch {
+                        manifest: MANIFEST_HASH,
+                        file: MANIFEST.into(),
+                    }));
+                }
+            }
         }
         let manifest: Manifest = serde_json::from_value(raw).map_err(|e| {
             bad(ArtifactProblem::ManifestFields {

@@ -342,15 +342,16 @@ pub enum ArtifactProblem {
         /// The file.
         file: String,
     },
-    /// A file whose SHA-256 differs from the manifest's.
+    /// A file whose SHA-256 differs from the one recorded for it (in the
+    /// manifest, or in `manifest.sha256` for the manifest itself).
     #[error("{file} does not match its SHA-256 in {manifest}: the file was modified or corrupted")]
     HashMismatch {
-        /// The manifest's file name.
+        /// The file that records the expected hash.
         manifest: &'static str,
         /// The file.
         file: String,
     },
-    /// A listed, intact file whose content does not parse.
+    /// An intact file (listed, or the manifest's hash file) whose content does not parse.
     #[error("{file} cannot be read: {reason}")]
     Corrupt {
         /// The file.

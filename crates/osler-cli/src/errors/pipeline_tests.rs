@@ -66,30 +66,30 @@ fn pipeline_variant(e: &PipelineError) -> usize {
         PipelineError::ArtifactExists { .. } => 25,
         PipelineError::Treatment(t) => 26 + treatment_variant(t),
         PipelineError::Artifact { problem, .. } => match problem {
-            ArtifactProblem::NotFound => 45,
-            ArtifactProblem::Unreadable { .. } => 46,
-            ArtifactProblem::NotJson { .. } => 47,
-            ArtifactProblem::NotAManifest { .. } => 48,
-            ArtifactProblem::Version { .. } => 49,
-            ArtifactProblem::ManifestFields { .. } => 50,
-            ArtifactProblem::Unlisted { .. } => 51,
-            ArtifactProblem::HashMismatch { .. } => 52,
-            ArtifactProblem::Corrupt { .. } => 53,
+            ArtifactProblem::NotFound => 46,
+            ArtifactProblem::Unreadable { .. } => 47,
+            ArtifactProblem::NotJson { .. } => 48,
+            ArtifactProblem::NotAManifest { .. } => 49,
+            ArtifactProblem::Version { .. } => 50,
+            ArtifactProblem::ManifestFields { .. } => 51,
+            ArtifactProblem::Unlisted { .. } => 52,
+            ArtifactProblem::HashMismatch { .. } => 53,
+            ArtifactProblem::Corrupt { .. } => 54,
         },
-        PipelineError::Write { .. } => 54,
-        PipelineError::Serialise { .. } => 55,
+        PipelineError::Write { .. } => 55,
+        PipelineError::Serialise { .. } => 56,
         PipelineError::Sequence(q) => match q {
-            SequenceError::ZeroSteps => 56,
-            SequenceError::NoPatients { .. } => 57,
-            SequenceError::NotASequenceModel { .. } => 58,
-            SequenceError::NotASequenceArtifact => 59,
-            SequenceError::ColumnTwice { .. } => 60,
+            SequenceError::ZeroSteps => 57,
+            SequenceError::NoPatients { .. } => 58,
+            SequenceError::NotASequenceModel { .. } => 59,
+            SequenceError::NotASequenceArtifact => 60,
+            SequenceError::ColumnTwice { .. } => 61,
         },
-        PipelineError::OutcomeMismatch { .. } => 61,
+        PipelineError::OutcomeMismatch { .. } => 62,
     }
 }
 
-const PIPELINE_VARIANTS: usize = 62;
+const PIPELINE_VARIANTS: usize = 63;
 
 fn treatment_variant(e: &TreatmentError) -> usize {
     match e {
@@ -112,6 +112,7 @@ fn treatment_variant(e: &TreatmentError) -> usize {
         TreatmentError::Fit { .. } => 16,
         TreatmentError::BenefitFit { .. } => 17,
         TreatmentError::Internal { .. } => 18,
+        TreatmentError::ControlAmbiguous { .. } => 19,
     }
 }
 
@@ -262,6 +263,13 @@ fn every_pipeline_error() -> Vec<(PipelineError, u8)> {
             2,
         ),
         (treatment(TreatmentError::Internal { invariant: "two arms expected" }), 1),
+        (
+            treatment(TreatmentError::ControlAmbiguous {
+                column: s("arm"),
+                levels: vec![s("A"), s("B")],
+            }),
+            2,
+        ),
         (artifact(ArtifactProblem::NotFound), 2),
         (
             artifact(ArtifactProblem::Unreadable {
@@ -374,7 +382,18 @@ fn the_cli_names_the_option_that_fixes_the_error() {
                 column: s("horTh"),
                 levels: vec![s("no"), s("yes")],
             }),
-            "--reference 'maybe' is not a level of arm column 'horTh' (levels: no, yes)",
+            "--control/--reference 'maybe' is not a level of arm column 'horTh' (levels: no, \
+             yes)",
+        ),
+        (
+            treatment(TreatmentError::ControlAmbiguous {
+                column: s("arm"),
+                levels: vec![s("placebo"), s("usual care")],
+            }),
+            "arm column 'arm' has levels placebo and usual care: neither is recognisably the \
+             control arm (0 of 0/1, no of no/yes, false of false/true, or control, placebo, \
+             standard, none or usual care against another level); name the control level with \
+             --control placebo or --control 'usual care'",
         ),
         (
             treatment(TreatmentError::TimeNotPositive { option: horizon, time: -1.0 }),

@@ -3,6 +3,7 @@
 
 use osler_data::{ColumnData, Kind, Matrix, PreprocessOptions, Preprocessor};
 use osler_data::{Schema, Table};
+use serde::Serialize;
 
 use super::error::TreatmentError;
 use super::{OutcomeSpec, TreatmentSpec};
@@ -19,6 +20,60 @@ pub struct Arms {
     pub reference: String,
     /// The treated level of the arm column.
     pub treated: String,
+    /// Whether the control level was named or recognised from the coding.
+    pub reference_chosen_by: ControlChoice,
+}
+
+/// How the control (reference) arm was chosen. Sorted order is never used:
+/// with arms `drug` and `placebo` it would make placebo the treated arm and
+/// invert every ratio and difference without a sign that anything is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlChoice {
+    /// Named by the caller ([`TreatmentSpec::reference`]).
+    Given,
+    /// Recognised from the coding of the two levels (see [`control_by_coding`]).
+    Coding,
+}
+
+impl ControlChoice {
+    /// How the reference arm was chosen, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ControlChoice::Given => "named as the control arm",
+            ControlChoice::Coding => "recognised as the control arm from its coding",
+        }
+    }
+}
+
+/// Words that name a control arm, compared in lower case with `_` and `-` read as spaces.
+const CONTROL_WORDS: [&str; 5] = ["control", "placebo", "standard", "none", "usual care"];
+
+/// Control/treated codings of two levels, control first, compared like [`CONTROL_WORDS`].
+const CONTROL_PAIRS: [[&str; 2]; 3] = [["0", "1"], ["no", "yes"], ["false", "true"]];
+
+/// The index (0 or 1) of the control level of two arm levels when their
+/// coding says which one it is: `0` of 0/1, `no` of no/yes, `false` of
+/// false/true (in any case), or the one level named control, placebo,
+/// standard, none or usual care when the other is not such a word. `None`
+/// when the coding does not tell (e.g. `A`/`B`, `drug`/`surgery`,
+/// `placebo`/`control`, 1/2).
+pub fn control_by_coding(levels: [&str; 2]) -> Option<usize> {
+    let norm = |l: &str| l.to_lowercase().replace(['_', '-'], " ").trim().to_string();
+    let [a, b] = levels.map(norm);
+    for [control, treated] in CONTROL_PAIRS {
+        if a == control && b == treated {
+            return Some(0);
+        }
+        if b == control && a == treated {
+            return Some(1);
+        }
+    }
+    match (CONTROL_WORDS.contains(&a.as_str()), CONTROL_WORDS.contains(&b.as_str())) {
+        (true, false) => Some(0),
+        (false, true) => Some(1),
+        _ => None,
+    }
 }
 
 /// The covariate design on the complete cases.
@@ -153,18 +208,30 @@ fn read_arms(
         2 => {}
         _ => return Err(TreatmentError::TooManyArms { column: name.into(), levels }.into()),
     }
-    let r = match reference {
+    let (r, reference_chosen_by) = match reference {
         Some(r) => {
-            levels.iter().position(|l| l == r).ok_or_else(|| TreatmentError::ReferenceAbsent {
-                reference: r.into(),
-                column: name.into(),
-                levels: levels.clone(),
-            })?
+            let i = levels.iter().position(|l| l == r).ok_or_else(|| {
+                TreatmentError::ReferenceAbsent {
+                    reference: r.into(),
+                    column: name.into(),
+                    levels: levels.clone(),
+                }
+            })?;
+            (i, ControlChoice::Given)
         }
-        None => 0,
+        None => {
+            let i = control_by_coding([&levels[0], &levels[1]]).ok_or_else(|| {
+                TreatmentError::ControlAmbiguous { column: name.into(), levels: levels.clone() }
+            })?;
+            (i, ControlChoice::Coding)
+        }
     };
-    let arms =
-        Arms { column: name.into(), reference: levels[r].clone(), treated: levels[1 - r].clone() };
+    let arms = Arms {
+        column: name.into(),
+        reference: levels[r].clone(),
+        treated: levels[1 - r].clone(),
+        reference_chosen_by,
+    };
     let treated = (0..n)
         .map(|i| f64::from(u8::from(col.data.text_at(i).as_deref() == Some(arms.treated.as_str()))))
         .collect();
@@ -281,5 +348,65 @@ fn subgroups_of(
             };
             Ok(by_level(levels))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::treatment::error::TreatmentError;
+
+    #[test]
+    fn coding_marks_the_control_in_either_order_and_any_case() {
+        for (levels, control) in [
+            (["0", "1"], 0),
+            (["No", "YES"], 0),
+            (["true", "false"], 1),
+            (["drug", "placebo"], 1),
+            (["Usual_Care", "intervention"], 0),
+            (["surgery", "standard"], 1),
+            (["none", "aspirin"], 0),
+        ] {
+            assert_eq!(control_by_coding(levels), Some(control), "{levels:?}");
+        }
+    }
+
+    #[test]
+    fn coding_without_a_control_marks_none() {
+        for levels in
+            [["A", "B"], ["drug", "surgery"], ["placebo", "control"], ["1", "2"], ["yes", "1"]]
+        {
+            assert_eq!(control_by_coding(levels), None, "{levels:?}");
+        }
+    }
+
+    fn arms_of(csv: &str, reference: Option<&str>) -> Result<(Arms, Vec<f64>), PipelineError> {
+        let t = osler_data::read_csv_bytes(csv.as_bytes(), "trial.csv").expect("csv");
+        read_arms(&t, "arm", reference)
+    }
+
+    #[test]
+    fn placebo_is_the_reference_although_it_sorts_after_drug() {
+        let (arms, treated) = arms_of("arm\nplacebo\ndrug\ndrug\n", None).expect("arms");
+        assert_eq!((arms.reference.as_str(), arms.treated.as_str()), ("placebo", "drug"));
+        assert_eq!(arms.reference_chosen_by, ControlChoice::Coding);
+        assert_eq!(treated, [0.0, 1.0, 1.0]);
+        let (arms, _) = arms_of("arm\nplacebo\ndrug\n", Some("drug")).expect("arms");
+        assert_eq!(
+            (arms.reference.as_str(), arms.reference_chosen_by),
+            ("drug", ControlChoice::Given)
+        );
+    }
+
+    #[test]
+    fn levels_without_a_control_coding_are_refused_with_both_levels() {
+        let e = arms_of("arm\nB\nA\n", None).expect_err("ambiguous");
+        let PipelineError::Treatment(t) = &e else { panic!("a treatment error: {e}") };
+        assert!(
+            matches!(t.as_ref(), TreatmentError::ControlAmbiguous { column, levels }
+                if column == "arm" && levels == &["A", "B"]),
+            "{e}"
+        );
+        assert!(e.to_string().contains("has levels A and B"), "{e}");
     }
 }

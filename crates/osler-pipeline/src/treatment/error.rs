@@ -120,6 +120,20 @@ pub enum TreatmentError {
         /// Its levels.
         levels: Vec<String>,
     },
+    /// Two arm levels whose coding does not say which is the control, and no
+    /// control level named: a sorted-order guess could invert every ratio.
+    #[error(
+        "arm column '{column}' has levels {}: neither is recognisably the control arm (0 of 0/1, \
+         no of no/yes, false of false/true, or control, placebo, standard, none or usual care \
+         against another level); name the control level",
+        .levels.join(" and ")
+    )]
+    ControlAmbiguous {
+        /// The arm column.
+        column: String,
+        /// Its two levels, in sorted order.
+        levels: Vec<String>,
+    },
     /// A covariate named twice.
     #[error("covariate '{covariate}' is listed twice")]
     CovariateTwice {

@@ -16,9 +16,12 @@
 //! 3. **Predicted benefit** ([`benefit`]): a cross-fitted T-learner evaluated
 //!    on held-out predictions (calibration by quantile group, C-for-benefit).
 //!
-//! The reference arm is the first level in sorted order (numeric order for a
-//! numeric column) unless chosen; every difference and ratio is treated
-//! versus reference. No patient-level values leave this module except
+//! The reference (control) arm is the level named in
+//! [`TreatmentSpec::reference`], or else the one its coding marks
+//! ([`data::control_by_coding`]: 0/1, no/yes, false/true, or a control word
+//! such as placebo against another level); any other pair of levels is
+//! refused rather than ordered alphabetically. Every difference and ratio is
+//! treated versus reference. No patient-level values leave this module except
 //! through the aggregate results.
 
 pub mod benefit;
@@ -34,7 +37,9 @@ use osler_data::{Schema, Table};
 use self::error::TreatmentError;
 
 pub use benefit::{BenefitEvaluation, BenefitGroup};
-pub use data::{Arms, Covariates, Subgroup, TrialData, read_trial};
+pub use data::{
+    Arms, ControlChoice, Covariates, Subgroup, TrialData, control_by_coding, read_trial,
+};
 pub use effects::{
     Adjusted, BinaryArm, BinaryEffects, Effects, SurvivalArm, SurvivalEffects, median_follow_up,
 };
@@ -65,7 +70,8 @@ pub enum OutcomeSpec {
 pub struct TreatmentSpec {
     /// The arm column (exactly two levels).
     pub arm: String,
-    /// The reference (control) level; default: the first in sorted order.
+    /// The reference (control) level. `None`: the level the coding marks as
+    /// the control ([`control_by_coding`]), and an error when it marks none.
     pub reference: Option<String>,
     /// The outcome column(s) and their kind.
     pub outcome: OutcomeSpec,
@@ -122,7 +128,8 @@ pub fn conform_trial(
 ///
 /// # Errors
 /// [`PipelineError::Treatment`] naming the column, level or value at fault:
-/// an arm column without exactly two levels or with missing values, a `tau`
+/// an arm column without exactly two levels or with missing values, no
+/// control level given for levels whose coding does not mark one, a `tau`
 /// or horizon beyond an arm's follow-up, options that do not fit the outcome,
 /// or a model that cannot be fitted.
 pub fn analyse(

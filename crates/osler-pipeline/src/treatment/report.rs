@@ -9,8 +9,8 @@ use osler_models::survival::{LogRankTest, WaldEstimate};
 use serde::Serialize;
 
 use super::{
-    Adjusted, BenefitEvaluation, Effects, Heterogeneity, OutcomeSpec, Ratio, TreatmentAnalysis,
-    TreatmentSpec,
+    Adjusted, BenefitEvaluation, ControlChoice, Effects, Heterogeneity, OutcomeSpec, Ratio,
+    TreatmentAnalysis, TreatmentSpec,
 };
 
 /// Everything [`analyse`](super::analyse) found, in its reported form.
@@ -55,6 +55,8 @@ pub struct ArmsReport {
     pub reference: String,
     /// The treated level.
     pub treated: String,
+    /// `given` (named by the caller) or `coding` (recognised from the levels).
+    pub reference_chosen_by: ControlChoice,
 }
 
 /// The outcome's columns.
@@ -392,6 +394,7 @@ impl TreatmentReport {
                 column: t.arms.column.clone(),
                 reference: t.arms.reference.clone(),
                 treated: t.arms.treated.clone(),
+                reference_chosen_by: t.arms.reference_chosen_by,
             },
             n: t.n,
             outcome,

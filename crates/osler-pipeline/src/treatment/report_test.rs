@@ -8,7 +8,7 @@ fn trial(outcome: OutcomeSpec, csv: &str) -> (TreatmentAnalysis, TreatmentSpec) 
     let s = osler_data::Schema::infer(&t).expect("schema");
     let spec = TreatmentSpec {
         arm: "arm".into(),
-        reference: None,
+        reference: Some("A".into()),
         outcome,
         covariates: Vec::new(),
         tau: None,

@@ -61,8 +61,11 @@ pub fn treatment_report(t: &TreatmentAnalysis, spec: &TreatmentSpec, source: &st
         (
             "Arms",
             format!(
-                "{} = {} (treated) vs {} (reference)",
-                t.arms.column, t.arms.treated, t.arms.reference
+                "{} = {} (treated) vs {} (reference: {})",
+                t.arms.column,
+                t.arms.treated,
+                t.arms.reference,
+                t.arms.reference_chosen_by.describe()
             ),
         ),
         ("Outcome", outcome.clone()),

@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use osler_pipeline::treatment::TreatmentReport;
 use osler_pipeline::treatment::report::{ArmReport, RatioReport, WaldReport};
+use osler_pipeline::treatment::{ControlChoice, TreatmentReport};
 
 use crate::format::{fmt_interval, fmt_num, fmt_p};
 
@@ -20,8 +20,12 @@ pub fn treatment(r: &TreatmentReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} patients: arm '{}' = {} (treated) vs {} (reference)",
-        r.n, r.arm.column, r.arm.treated, r.arm.reference
+        "{} patients: arm '{}' = {} (treated) vs {} (reference{})",
+        r.n,
+        r.arm.column,
+        r.arm.treated,
+        r.arm.reference,
+        control_note(r.arm.reference_chosen_by)
     );
     for (level, a) in &r.arms {
         let (n, events, extra) = match a {
@@ -122,6 +126,16 @@ pub fn treatment(r: &TreatmentReport) -> String {
     out
 }
 
+/// How the reference arm was chosen, when osler chose it: a control level
+/// the caller named needs no note, one read from the coding is said so that
+/// a wrong direction is visible on the first line.
+fn control_note(chosen_by: ControlChoice) -> String {
+    match chosen_by {
+        ControlChoice::Given => String::new(),
+        ControlChoice::Coding => format!(", {}", chosen_by.describe()),
+    }
+}
+
 /// Appends `NAME  RATIO (95% CI LO to HI), p = P` when the ratio was estimated.
 fn ratio(out: &mut String, name: &str, r: Option<&RatioReport>) {
     if let Some(r) = r {
@@ -179,6 +193,7 @@ mod tests {
                 column: "horTh".into(),
                 reference: "no".into(),
                 treated: "yes".into(),
+                reference_chosen_by: ControlChoice::Given,
             },
             n: 686,
             outcome: OutcomeReport::Survival { time: "time".into(), event: "cens".into() },
@@ -298,6 +313,19 @@ mod tests {
              yes: n = 246, events = 94, risk 0.3821\n\
              odds ratio                 0.6949 (95% CI 0.5438 to 0.8879), p = 0.0036\n\
              risk difference            -0.1444 (95% CI -0.2363 to -0.05253, p = 0.0021)\n"
+        );
+    }
+
+    #[test]
+    fn a_control_arm_read_from_the_coding_is_said_so() {
+        let mut r = survival_report();
+        r.arm.reference_chosen_by = ControlChoice::Coding;
+        assert_eq!(
+            treatment(&r).lines().next(),
+            Some(
+                "686 patients: arm 'horTh' = yes (treated) vs no (reference, recognised as the \
+                 control arm from its coding)"
+            )
         );
     }
 }
