@@ -29,6 +29,25 @@ pub enum TaskInput {
     Sequences(SequenceSpec),
 }
 
+impl TaskInput {
+    /// The columns of `data.drop` a reader may leave unparsed
+    /// ([`osler_data::CsvOptions::unparsed`]): every dropped column but the
+    /// outcome, group, time, event and patient-id columns this input reads.
+    pub fn unparsed(&self, data: &DataSpec) -> Vec<String> {
+        let mut used: Vec<&str> =
+            data.target.iter().chain(&data.group).map(String::as_str).collect();
+        match self {
+            TaskInput::Rows => {}
+            TaskInput::Survival(s) => {
+                used.extend([s.time.as_str(), s.event.as_str()]);
+                used.extend(s.start.as_deref());
+            }
+            TaskInput::Sequences(q) => used.extend([q.id.as_str(), q.time.as_str()]),
+        }
+        data.dropped(&used).into_iter().map(String::from).collect()
+    }
+}
+
 /// A training job: what to predict from which columns, the model and CV
 /// settings, and where the artifact goes.
 #[derive(Debug, Clone)]
