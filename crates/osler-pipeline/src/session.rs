@@ -113,3 +113,45 @@ pub fn run_training(
     let report = TrainingReport::new(&artifact, &job.out, timing);
     Ok((artifact, report))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use osler_data::{Role, Schema, read_csv_bytes};
+
+    fn spec(drop: &[&str]) -> DataSpec {
+        DataSpec {
+            target: Some("y".into()),
+            group: Some("site".into()),
+            drop: drop.iter().map(|d| d.to_string()).collect(),
+            ..DataSpec::default()
+        }
+    }
+
+    #[test]
+    fn columns_the_task_reads_stay_parsed_whatever_drop_says() {
+        let data = spec(&["pid", "y", "site", "t", "e"]);
+        assert_eq!(TaskInput::Rows.unparsed(&data), ["pid", "t", "e"]);
+        let surv =
+            SurvivalSpec { time: "t".into(), event: "e".into(), event_level: None, start: None };
+        assert_eq!(TaskInput::Survival(surv).unparsed(&data), ["pid"]);
+        let seq = SequenceSpec { id: "pid".into(), time: "t".into(), steps: None };
+        assert_eq!(TaskInput::Sequences(seq).unparsed(&data), ["e"]);
+    }
+
+    #[test]
+    fn dropped_columns_are_saved_as_ignored_and_not_checked() {
+        let t = read_csv_bytes(b"pid,x,site,y\n1,1,a,0\n2,2,a,1\n3,3,b,0\n4,5,b,1\n", "t.csv")
+            .expect("csv");
+        let mut schema = Schema::infer(&t).expect("infer");
+        // A range the dropped column breaks: it is not checked.
+        if let Some(pid) = schema.get_mut("pid") {
+            pid.max = Some(2.0);
+        }
+        let data = prepare(t, schema, &spec(&["pid", "y"])).expect("pid is not checked");
+        let role = |c: &str| data.schema.get(c).map(|s| s.role);
+        assert_eq!(role("pid"), Some(Role::Ignore));
+        assert_eq!((role("y"), role("site")), (Some(Role::Target), Some(Role::Group)));
+        assert_eq!(data.features, ["x"]);
+    }
+}
