@@ -11,7 +11,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::decimal::{DecimalMark, Form, read_number};
+use crate::decimal::{DecimalMark, Form, read_either};
 use crate::error::{DataError, MixedMarks, did_you_mean};
 use crate::table::{Column, ColumnData, MISSING_CODE, Table, numbers_to_text};
 
@@ -165,9 +165,10 @@ impl Builder {
         Builder::Text { codes: Vec::new(), levels: Vec::new(), index: HashMap::new() }
     }
 
-    /// Adds a cell; returns how it wrote its number, when it was read as one.
-    /// `mark` is the decimal mark (`None`: not decided, either is read);
-    /// numbers read before a column turns to text are written with `render`.
+    /// Adds a cell; returns how it wrote its number, when it was read as one
+    /// while the mark is undecided. `mark` is the decimal mark (`None`: not
+    /// decided, either is read); numbers read before a column turns to text
+    /// are written with `render`.
     fn push(
         &mut self,
         cell: &str,
@@ -181,10 +182,14 @@ impl Builder {
                 v.push(f64::NAN);
                 return Ok(None);
             }
-            match read_number(cell, mark) {
+            let number = match mark {
+                Some(m) => m.parse(cell).map(|x| (x, None)),
+                None => read_either(cell).map(|(x, form)| (x, Some(form))),
+            };
+            match number {
                 Some((x, form)) if x.is_finite() => {
                     v.push(x);
-                    return Ok(Some(form));
+                    return Ok(form);
                 }
                 Some(_) => {
                     return Err(format!(

@@ -73,22 +73,13 @@ fn comma_number(text: &str) -> Option<f64> {
     format!("{int}.{frac}").parse().ok()
 }
 
-/// `cell` as a number and the mark it is written with: under a known mark,
-/// [`DecimalMark::parse`]; undecided (`None`), either a point or a comma.
-pub(crate) fn read_number(cell: &str, mark: Option<DecimalMark>) -> Option<(f64, Form)> {
-    let form = |x: f64| {
-        let f = if cell.contains('.') {
-            Form::Point
-        } else if cell.contains(',') {
-            Form::Comma
-        } else {
-            Form::Plain
-        };
-        (x, f)
-    };
-    match mark {
-        Some(m) => m.parse(cell).map(form),
-        None => DecimalMark::Point.parse(cell).or_else(|| comma_number(cell)).map(form),
+/// `cell` as a number written with either mark, and the form it is written
+/// in: what the detection of a file's mark reads.
+pub(crate) fn read_either(cell: &str) -> Option<(f64, Form)> {
+    match DecimalMark::Point.parse(cell) {
+        Some(x) if cell.contains('.') => Some((x, Form::Point)),
+        Some(x) => Some((x, Form::Plain)),
+        None => comma_number(cell).map(|x| (x, Form::Comma)),
     }
 }
 
@@ -122,11 +113,10 @@ mod tests {
 
     #[test]
     fn undecided_cells_report_their_form() {
-        assert_eq!(read_number("33,6", None), Some((33.6, Form::Comma)));
-        assert_eq!(read_number("0.627", None), Some((0.627, Form::Point)));
-        assert_eq!(read_number("50", None), Some((50.0, Form::Plain)));
-        assert_eq!(read_number("33,6", Some(DecimalMark::Point)), None);
-        assert_eq!(read_number("pos", None), None);
+        assert_eq!(read_either("33,6"), Some((33.6, Form::Comma)));
+        assert_eq!(read_either("0.627"), Some((0.627, Form::Point)));
+        assert_eq!(read_either("50"), Some((50.0, Form::Plain)));
+        assert_eq!(read_either("pos"), None);
     }
 }
 
