@@ -347,7 +347,7 @@ pub fn train(a: TrainArgs) -> CliResult {
         None => (survival_input(&a)?, a.data.clone()),
     };
     let t_read = Instant::now();
-    let loaded = data_args.load()?;
+    let loaded = data_args.load_unparsed(input.unparsed(&data_spec(&a)))?;
     let (out, overwrite) = output_dir(&a, &loaded.stem, spec.model.name())?;
     let steps = (spec.cv_folds * spec.cv_repeats) as u64;
     let bar = crate::progress::bar(steps, "cross-validating", a.quiet || a.json || steps == 0);
