@@ -1,5 +1,5 @@
 //! Repeated stratified k-fold cross-validation with out-of-fold predictions,
-//! per-metric means and bootstrap confidence intervals.
+//! per-metric means and bootstrap confidence intervals of those means.
 
 use std::collections::BTreeMap;
 
@@ -7,12 +7,44 @@ use serde::{Deserialize, Serialize};
 
 use osler_data::SplitMix64;
 use osler_data::split::{fold_rows, grouped_stratified_kfold, stratified_kfold};
-use osler_eval::{BinaryMetrics, binary_metrics, percentile_interval, resample};
+use osler_eval::{
+    BinaryMetrics, bias_shifted_percentile_interval, binary_metrics, percentile_interval, resample,
+};
 
 use crate::error::PipelineError;
 use crate::outcome::Outcome;
 use crate::prepare::Prepared;
 use crate::train::{ThresholdRule, TrainSpec, fit_on_rows};
+
+/// What every cross-validated `ci95` is an interval of and how it is
+/// computed, in the words the text output, the report and the docs use.
+pub const CI_METHOD: &str = "percentile bootstrap of the mean over test folds (each replicate resamples the rows of every test fold with replacement and re-averages the fold metrics)";
+
+/// How the ECE interval departs from [`CI_METHOD`], and why.
+pub const ECE_CI_METHOD: &str = "the ECE interval is shifted by the bootstrap bias (median replicate minus the mean over folds), because binned ECE is biased upwards and resampling inflates it further, so the unshifted interval can miss the estimate";
+
+/// Metrics whose interval is [`bias_shifted_percentile_interval`] (see
+/// [`ECE_CI_METHOD`]); every other metric's is the percentile interval.
+const BIAS_SHIFTED: [&str; 1] = ["ece"];
+
+/// The `ci_method` of a cross-validation with `replicates` bootstrap
+/// replicates of the metrics `names`: [`CI_METHOD`], followed by
+/// [`ECE_CI_METHOD`] when ECE is among them.
+pub fn ci_method<'a>(replicates: usize, mut names: impl Iterator<Item = &'a str>) -> String {
+    if replicates == 0 {
+        "none (0 bootstrap replicates)".to_string()
+    } else if names.any(|n| BIAS_SHIFTED.contains(&n)) {
+        format!("{CI_METHOD}; {ECE_CI_METHOD}")
+    } else {
+        CI_METHOD.to_string()
+    }
+}
+
+/// The `ci_method` of an artifact written before the field existed: its
+/// intervals, ECE's included, are the unshifted percentile intervals.
+fn unshifted_ci_method() -> String {
+    CI_METHOD.to_string()
+}
 
 /// Mean, spread and interval of one metric over the CV folds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,10 +55,13 @@ pub struct MetricSummary {
     /// Standard deviation over folds (ddof = 1).
     #[serde(deserialize_with = "crate::nan_json::f64_or_nan")]
     pub sd: f64,
-    /// Percentile bootstrap 95% interval of `mean`: each replicate resamples
-    /// the patients of every test fold (with replacement, within the fold),
-    /// recomputes each fold's metric and averages over folds. `None` without
-    /// bootstrap replicates.
+    /// Bootstrap 95% interval of `mean` ([`CI_METHOD`]): each replicate
+    /// resamples the rows of every test fold (with replacement, within the
+    /// fold), recomputes each fold's metric and averages over folds; the
+    /// interval is the 2.5% and 97.5% quantiles of the replicates, shifted
+    /// by their bias for ECE ([`ECE_CI_METHOD`]), so it always contains
+    /// `mean`. `None` without bootstrap replicates or when fewer than half of
+    /// them defined the metric.
     pub ci95: Option<[f64; 2]>,
     /// Metric on the pooled out-of-fold predictions.
     #[serde(deserialize_with = "crate::nan_json::f64_or_nan")]
@@ -46,6 +81,10 @@ pub struct CvSummary {
     pub grouped: bool,
     /// Bootstrap replicates behind each `ci95` (0 = no intervals).
     pub bootstrap_replicates: usize,
+    /// How every `ci95` was computed: [`ci_method`]'s words, which the text
+    /// output and the report print as they are.
+    #[serde(default = "unshifted_ci_method")]
+    pub ci_method: String,
     /// Classification only: how the decision threshold was chosen.
     pub threshold_rule: Option<ThresholdRule>,
     /// Classification only: mean decision threshold over folds.
@@ -95,6 +134,7 @@ impl CvSummary {
             repeats: spec.cv_repeats.max(1),
             grouped,
             bootstrap_replicates: spec.bootstrap,
+            ci_method: ci_method(spec.bootstrap, metrics.keys().map(String::as_str)),
             threshold_rule: None,
             threshold: None,
             eval_times: None,
@@ -233,7 +273,7 @@ impl<'a> BinaryFolds<'a> {
         let threshold = folds.iter().map(|f| f.threshold).sum::<f64>() / folds.len() as f64;
         let pooled = values(binary_metrics(&y, &p, threshold)?);
         let sizes: Vec<usize> = folds.iter().map(|f| f.y.len()).collect();
-        let boot = bootstrap_folds(
+        let draws = bootstrap_folds(
             &sizes,
             BinaryMetrics::NAMES.len(),
             bootstrap,
@@ -245,7 +285,7 @@ impl<'a> BinaryFolds<'a> {
                 binary_metrics(&yb, &pb, fold.threshold).ok().map(values)
             },
         );
-        let metrics = summarize(&BinaryMetrics::NAMES, &per_fold, &pooled, &boot);
+        let metrics = summarize(&BinaryMetrics::NAMES, &per_fold, &pooled, draws, bootstrap);
         Ok(BinaryCv { p, threshold, metrics })
     }
 }
@@ -282,12 +322,14 @@ pub(crate) fn repeated_folds(
 }
 
 /// Mean, SD (ddof 1) over folds of each metric (undefined values skipped),
-/// with its bootstrap interval and pooled value.
+/// with its bootstrap interval from `draws` (the metric's replicates of the
+/// mean over folds, out of `replicates`, by [`interval`]) and pooled value.
 pub(crate) fn summarize(
     names: &[&str],
     per_fold: &[Vec<f64>],
     pooled: &[f64],
-    boot: &[Option<[f64; 2]>],
+    mut draws: Vec<Vec<f64>>,
+    replicates: usize,
 ) -> BTreeMap<String, MetricSummary> {
     let mut metrics = BTreeMap::new();
     for (m, name) in names.iter().enumerate() {
@@ -298,12 +340,15 @@ pub(crate) fn summarize(
         } else {
             f64::NAN
         };
+        let mean = if vals.is_empty() { f64::NAN } else { mean };
         metrics.insert(
             name.to_string(),
             MetricSummary {
-                mean: if vals.is_empty() { f64::NAN } else { mean },
+                mean,
                 sd,
-                ci95: boot.get(m).copied().flatten(),
+                ci95: draws
+                    .get_mut(m)
+                    .and_then(|d| interval(name, mean, std::mem::take(d), replicates)),
                 pooled: pooled.get(m).copied().unwrap_or(f64::NAN),
                 folds_used: vals.len(),
             },
@@ -312,22 +357,34 @@ pub(crate) fn summarize(
     metrics
 }
 
-/// Percentile bootstrap (linear interpolation) of the mean over folds of
-/// `n_metrics` metrics: each replicate resamples the rows of every test fold
-/// with replacement (`metrics(fold, resampled row indices)`), and averages
-/// the defined values over folds. A metric undefined in every fold of a
-/// replicate skips that replicate; fewer than half the replicates defined
-/// gives no interval.
+/// The 95% interval of metric `name`'s `mean` from its bootstrap `draws`
+/// (out of `replicates`): the percentile interval (linear interpolation),
+/// bias-shifted for the metrics in [`BIAS_SHIFTED`]. Fewer than half the
+/// replicates defined gives no interval.
+fn interval(name: &str, mean: f64, mut draws: Vec<f64>, replicates: usize) -> Option<[f64; 2]> {
+    if replicates == 0 || draws.len() < replicates / 2 {
+        return None;
+    }
+    let (lo, hi) = if BIAS_SHIFTED.contains(&name) {
+        bias_shifted_percentile_interval(&mut draws, mean, 0.025, 0.975)?
+    } else {
+        percentile_interval(&mut draws, 0.025, 0.975)?
+    };
+    Some([lo, hi])
+}
+
+/// Bootstrap replicates of the mean over folds of `n_metrics` metrics: each
+/// replicate resamples the rows of every test fold with replacement
+/// (`metrics(fold, resampled row indices)`) and averages the defined values
+/// over folds. Returns each metric's replicates; a replicate where the
+/// metric is undefined in every fold is left out (none without replicates).
 pub(crate) fn bootstrap_folds(
     fold_sizes: &[usize],
     n_metrics: usize,
     replicates: usize,
     rng: &mut SplitMix64,
     mut metrics: impl FnMut(usize, &[usize]) -> Option<Vec<f64>>,
-) -> Vec<Option<[f64; 2]>> {
-    if replicates == 0 {
-        return vec![None; n_metrics];
-    }
+) -> Vec<Vec<f64>> {
     let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(replicates); n_metrics];
     let mut idx = Vec::new();
     for _ in 0..replicates {
@@ -351,12 +408,4 @@ pub(crate) fn bootstrap_folds(
         }
     }
     draws
-        .into_iter()
-        .map(|mut d| {
-            if d.len() < replicates / 2 {
-                return None;
-            }
-            percentile_interval(&mut d, 0.025, 0.975).map(|(lo, hi)| [lo, hi])
-        })
-        .collect()
 }
