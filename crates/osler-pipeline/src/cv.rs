@@ -17,33 +17,45 @@ use crate::prepare::Prepared;
 use crate::train::{ThresholdRule, TrainSpec, fit_on_rows};
 
 /// What every cross-validated `ci95` is an interval of and how it is
-/// computed, in the words the text output, the report and the docs use.
-pub const CI_METHOD: &str = "percentile bootstrap of the mean over test folds (each replicate resamples the rows of every test fold with replacement and re-averages the fold metrics)";
+/// computed, in the words the text output, the report and the docs use
+/// ([`ci_method`] adds the replicates and [`RESAMPLING`]).
+pub const CI_METHOD: &str = "percentile bootstrap of the mean over test folds";
+
+/// What one bootstrap replicate of [`CI_METHOD`] does.
+pub const RESAMPLING: &str =
+    "rows of every test fold resampled with replacement, fold metrics re-averaged";
+
+/// The label of the `ci95` column wherever it is shown: what it is an
+/// interval of.
+pub const CI_LABEL: &str = "95% CI of the mean";
 
 /// How the ECE interval departs from [`CI_METHOD`], and why.
-pub const ECE_CI_METHOD: &str = "the ECE interval is shifted by the bootstrap bias (median replicate minus the mean over folds), because binned ECE is biased upwards and resampling inflates it further, so the unshifted interval can miss the estimate";
+pub const ECE_CI_METHOD: &str = "the ECE interval is shifted by the bootstrap bias (median replicate minus the mean), as resampling inflates the upward bias of binned ECE";
 
 /// Metrics whose interval is [`bias_shifted_percentile_interval`] (see
 /// [`ECE_CI_METHOD`]); every other metric's is the percentile interval.
 const BIAS_SHIFTED: [&str; 1] = ["ece"];
 
 /// The `ci_method` of a cross-validation with `replicates` bootstrap
-/// replicates of the metrics `names`: [`CI_METHOD`], followed by
-/// [`ECE_CI_METHOD`] when ECE is among them.
+/// replicates of the metrics `names`: `"{CI_METHOD} ({replicates}
+/// replicates; {RESAMPLING})"`, followed by `"; {ECE_CI_METHOD}"` when ECE is
+/// among them; `"none (0 bootstrap replicates)"` without replicates.
 pub fn ci_method<'a>(replicates: usize, mut names: impl Iterator<Item = &'a str>) -> String {
     if replicates == 0 {
-        "none (0 bootstrap replicates)".to_string()
-    } else if names.any(|n| BIAS_SHIFTED.contains(&n)) {
-        format!("{CI_METHOD}; {ECE_CI_METHOD}")
+        return "none (0 bootstrap replicates)".to_string();
+    }
+    let method = format!("{CI_METHOD} ({replicates} replicates; {RESAMPLING})");
+    if names.any(|n| BIAS_SHIFTED.contains(&n)) {
+        format!("{method}; {ECE_CI_METHOD}")
     } else {
-        CI_METHOD.to_string()
+        method
     }
 }
 
 /// The `ci_method` of an artifact written before the field existed: its
 /// intervals, ECE's included, are the unshifted percentile intervals.
 fn unshifted_ci_method() -> String {
-    CI_METHOD.to_string()
+    format!("{CI_METHOD} ({RESAMPLING})")
 }
 
 /// Mean, spread and interval of one metric over the CV folds.
@@ -121,6 +133,18 @@ pub struct OutOfFold {
 }
 
 impl CvSummary {
+    /// The sentence that says what the `ci95` column is, printed as it is by
+    /// the text output and the report: `"95% CI of the mean: {ci_method}"`
+    /// (`"...: none (0 bootstrap replicates)"` without replicates, whatever an
+    /// older manifest's default `ci_method` says).
+    pub fn ci_description(&self) -> String {
+        let method = match self.bootstrap_replicates {
+            0 => ci_method(0, std::iter::empty()),
+            _ => self.ci_method.clone(),
+        };
+        format!("{CI_LABEL}: {method}")
+    }
+
     /// The summary of `spec`'s cross-validation (`grouped`: folds kept patient
     /// groups together) with its `metrics`; the task-specific fields (decision
     /// threshold, evaluation times, fallbacks) empty, for the task to set.
@@ -408,4 +432,46 @@ pub(crate) fn bootstrap_folds(
         }
     }
     draws
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ece_interval_is_shifted_to_contain_the_mean_and_the_others_are_not() {
+        // Replicates 0.10..0.14 all above a mean of 0.07, as ECE's are.
+        let draws: Vec<f64> = (0..=40).map(|i| 0.10 + 0.001 * f64::from(i)).collect();
+        let [lo, hi] = interval("ece", 0.07, draws.clone(), 41).expect("interval");
+        assert!(lo <= 0.07 && 0.07 <= hi, "{lo} {hi}");
+        let [plo, phi] = interval("auroc", 0.07, draws.clone(), 41).expect("interval");
+        assert!(plo > 0.07 && (phi - plo - (hi - lo)).abs() < 1e-12, "same width, unshifted");
+        assert_eq!(interval("ece", 0.07, draws[..19].to_vec(), 41), None, "too few defined");
+        assert_eq!(interval("ece", 0.07, Vec::new(), 0), None);
+    }
+
+    #[test]
+    fn ci_method_names_the_ece_shift_only_where_ece_is_reported() {
+        let binary = ci_method(1000, BinaryMetrics::NAMES.into_iter());
+        assert!(
+            binary
+                .starts_with("percentile bootstrap of the mean over test folds (1000 replicates;")
+        );
+        assert!(binary.ends_with(ECE_CI_METHOD));
+        let survival = ci_method(200, ["harrell_c", "uno_c"].into_iter());
+        assert_eq!(survival, format!("{CI_METHOD} (200 replicates; {RESAMPLING})"));
+        assert_eq!(ci_method(0, ["ece"].into_iter()), "none (0 bootstrap replicates)");
+    }
+
+    #[test]
+    fn a_manifest_without_ci_method_reads_as_unshifted_intervals() {
+        let json = r#"{"folds": 5, "repeats": 1, "grouped": false, "bootstrap_replicates": 100,
+            "threshold_rule": null, "threshold": null, "eval_times": null, "metrics": {},
+            "fallbacks": 0}"#;
+        let cv: CvSummary = serde_json::from_str(json).expect("old manifest's cv");
+        assert_eq!(cv.ci_method, format!("{CI_METHOD} ({RESAMPLING})"));
+        assert_eq!(cv.ci_description(), format!("95% CI of the mean: {}", cv.ci_method));
+        let none = CvSummary { bootstrap_replicates: 0, ..cv };
+        assert_eq!(none.ci_description(), "95% CI of the mean: none (0 bootstrap replicates)");
+    }
 }

@@ -7,7 +7,7 @@ use osler_data::datasets;
 use osler_models::gbdt::GbdtOptions;
 use osler_models::linear::LogisticOptions;
 use osler_pipeline::api::estimators::{GbdtSpec, LogisticSpec};
-use osler_pipeline::cv::{CI_METHOD, ECE_CI_METHOD};
+use osler_pipeline::cv::{CI_METHOD, ECE_CI_METHOD, RESAMPLING};
 use osler_pipeline::{DataSpec, ModelSpec, Prepared, ThresholdRule, TrainSpec, prepare, train};
 
 fn shipped(name: &str) -> Prepared {
@@ -47,7 +47,10 @@ fn every_interval_contains_the_mean_over_folds() {
                 };
                 let outcome = train(&data, &spec, &mut || {}).expect("train");
                 let (cv, _) = outcome.cv.expect("cross-validated");
-                assert_eq!(cv.ci_method, format!("{CI_METHOD}; {ECE_CI_METHOD}"));
+                assert_eq!(
+                    cv.ci_method,
+                    format!("{CI_METHOD} (200 replicates; {RESAMPLING}); {ECE_CI_METHOD}")
+                );
                 for (name, m) in &cv.metrics {
                     let [lo, hi] = m.ci95.expect("an interval");
                     assert!(
