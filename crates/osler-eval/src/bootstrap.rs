@@ -86,7 +86,8 @@ pub fn bias_shifted_percentile_interval(
     lower: f64,
     upper: f64,
 ) -> Option<(f64, f64)> {
-    if !estimate.is_finite() || !(0.0 <= lower && lower <= 0.5 && 0.5 <= upper && upper <= 1.0) {
+    let ordered = (0.0..=0.5).contains(&lower) && (0.5..=1.0).contains(&upper);
+    if !(estimate.is_finite() && ordered) {
         return None;
     }
     let (lo, hi) = percentile_interval(values, lower, upper)?;
