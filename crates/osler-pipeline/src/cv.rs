@@ -70,10 +70,10 @@ pub struct MetricSummary {
     /// Bootstrap 95% interval of `mean` ([`CI_METHOD`]): each replicate
     /// resamples the rows of every test fold (with replacement, within the
     /// fold), recomputes each fold's metric and averages over folds; the
-    /// interval is the 2.5% and 97.5% quantiles of the replicates, shifted
-    /// by their bias for ECE ([`ECE_CI_METHOD`]), so it always contains
-    /// `mean`. `None` without bootstrap replicates or when fewer than half of
-    /// them defined the metric.
+    /// interval is the 2.5% and 97.5% quantiles of the replicates, for ECE
+    /// shifted by their bias ([`ECE_CI_METHOD`]: its replicates can all lie
+    /// above `mean`, the shifted interval always contains it). `None` without
+    /// bootstrap replicates or when fewer than half of them defined the metric.
     pub ci95: Option<[f64; 2]>,
     /// Metric on the pooled out-of-fold predictions.
     #[serde(deserialize_with = "crate::nan_json::f64_or_nan")]
