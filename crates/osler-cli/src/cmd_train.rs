@@ -156,7 +156,8 @@ pub struct TrainArgs {
     /// Cross-validation repeats.
     #[arg(long, default_value_t = 1)]
     pub repeats: usize,
-    /// Bootstrap replicates for the 95% intervals of the CV metrics.
+    /// Bootstrap replicates of the 95% CI of the mean over folds of each CV metric
+    /// (percentile bootstrap of the mean over test folds; 0 = no intervals).
     #[arg(long, default_value_t = 1000)]
     pub bootstrap: usize,
     /// Decision threshold: a probability, or `youden` (chosen on training folds).

@@ -1,6 +1,7 @@
 //! Nonparametric percentile bootstrap over row indices: the one resampling
-//! draw ([`resample`]) and percentile interval ([`percentile_interval`])
-//! behind every bootstrap in the workspace.
+//! draw ([`resample`]) and percentile interval ([`percentile_interval`], or
+//! [`bias_shifted_percentile_interval`] for a statistic the resampling
+//! biases) behind every bootstrap in the workspace.
 
 use osler_data::SplitMix64;
 
@@ -58,6 +59,45 @@ pub fn percentile_interval(values: &mut [f64], lower: f64, upper: f64) -> Option
     Some((quantile_linear(values, lower)?, quantile_linear(values, upper)?))
 }
 
+/// Percentile interval of bootstrap `values` moved by their bias about
+/// `estimate`: the [`percentile_interval`] at `lower` and `upper` minus
+/// `median(values) - estimate`, i.e. `[estimate - (m - q_lower), estimate +
+/// (q_upper - m)]` with `m` the median (quantile 0.5 by [`quantile_linear`]).
+///
+/// Meant for a statistic whose bootstrap distribution sits to one side of the
+/// estimate because resampling adds bias of its own, such as a binned
+/// calibration error (each resample duplicates rows, so every bin's
+/// |observed - predicted| gap is noisier and, being an absolute value, larger):
+/// the plain percentile interval then excludes the estimate, the basic
+/// (reverse-percentile) interval is its mirror image about the estimate and
+/// excludes it too, and BCa's bias correction `z0 = Phi^-1(share of replicates
+/// below the estimate)` is unbounded when no replicate falls below. Removing
+/// the bootstrap bias keeps the spread and skew of the replicates and centres
+/// them on the estimate, so the interval is one of the statistic's sampling
+/// variation about its expectation at this sample size. It contains `estimate`
+/// whenever `lower <= 0.5 <= upper`, for any `values`; for an unbiased
+/// statistic (`m` = `estimate`) it is the percentile interval.
+///
+/// `None` when `values` is empty, `estimate` is not finite, or the levels are
+/// not ordered as `0 <= lower <= 0.5 <= upper <= 1`.
+pub fn bias_shifted_percentile_interval(
+    values: &mut [f64],
+    estimate: f64,
+    lower: f64,
+    upper: f64,
+) -> Option<(f64, f64)> {
+    let ordered = (0.0..=0.5).contains(&lower) && (0.5..=1.0).contains(&upper);
+    if !(estimate.is_finite() && ordered) {
+        return None;
+    }
+    let (lo, hi) = percentile_interval(values, lower, upper)?;
+    // `values` is sorted now.
+    let median = quantile_linear(values, 0.5)?;
+    // Distances from the median, floored at 0 so that rounding cannot move a
+    // bound across the estimate.
+    Some((estimate - (median - lo).max(0.0), estimate + (hi - median).max(0.0)))
+}
+
 /// Quantile `q` in `[0, 1]` of ascending `sorted` data, as numpy's default
 /// `np.quantile(x, q)` (Hyndman & Fan type 7): with virtual index
 /// `h = (n - 1) q`, `i = floor(h)` and `g = h - i`, the result is
@@ -106,6 +146,26 @@ mod tests {
         let (lo, hi) = bootstrap_ci(data.len(), 500, 42, 0.95, mean).expect("ci");
         let full = data.iter().sum::<f64>() / data.len() as f64;
         assert!(lo < full && full < hi, "{lo} {full} {hi}");
+    }
+
+    #[test]
+    fn bias_shifted_interval_recentres_one_sided_replicates() {
+        // Every replicate above the estimate, as a binned ECE's are.
+        let mut values: Vec<f64> = (0..=100).map(|i| 0.08 + 0.0004 * f64::from(i)).collect();
+        let (plo, phi) = percentile_interval(&mut values.clone(), 0.025, 0.975).expect("ci");
+        assert!(plo > 0.07, "the percentile interval misses 0.07: {plo} {phi}");
+        let (lo, hi) =
+            bias_shifted_percentile_interval(&mut values, 0.07, 0.025, 0.975).expect("ci");
+        // Median 0.1: the percentile bounds moved down by 0.03.
+        assert!((lo - (plo - 0.03)).abs() < 1e-15 && (hi - (phi - 0.03)).abs() < 1e-15);
+        assert!(lo < 0.07 && 0.07 < hi);
+        // Centred replicates: the percentile interval itself.
+        let (clo, chi) =
+            bias_shifted_percentile_interval(&mut values, 0.1, 0.025, 0.975).expect("ci");
+        assert!((clo - plo).abs() < 1e-15 && (chi - phi).abs() < 1e-15);
+        assert_eq!(bias_shifted_percentile_interval(&mut [], 0.1, 0.025, 0.975), None);
+        assert_eq!(bias_shifted_percentile_interval(&mut values, f64::NAN, 0.025, 0.975), None);
+        assert_eq!(bias_shifted_percentile_interval(&mut values, 0.1, 0.6, 0.975), None);
     }
 
     #[test]

@@ -28,7 +28,9 @@ mod validate;
 
 pub use benefit::{CForBenefit, c_for_benefit, concordance_uncensored, match_by_benefit};
 pub use binomial::{BinomialError, wilson_interval};
-pub use bootstrap::{bootstrap_ci, percentile_interval, quantile_linear, resample};
+pub use bootstrap::{
+    bias_shifted_percentile_interval, bootstrap_ci, percentile_interval, quantile_linear, resample,
+};
 pub use calibration::{Calibration, calibration};
 pub use curves::{PrCurve, RocCurve, precision_recall_curve, roc_curve};
 pub use decision::{NetBenefit, decision_curve};

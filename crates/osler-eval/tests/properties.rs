@@ -174,3 +174,18 @@ proptest! {
         prop_assert!((nb[0].model - want).abs() < 1e-15);
     }
 }
+
+proptest! {
+    /// The bias-shifted interval contains its estimate for any replicates,
+    /// even when every replicate lies on one side of it.
+    #[test]
+    fn bias_shifted_interval_contains_the_estimate(
+        mut values in prop::collection::vec(-1e3f64..1e3, 1..200),
+        estimate in -2e3f64..2e3,
+    ) {
+        let (lo, hi) = bias_shifted_percentile_interval(&mut values, estimate, 0.025, 0.975)
+            .unwrap();
+        prop_assert!(lo <= estimate && estimate <= hi, "{} {} {}", lo, estimate, hi);
+    }
+
+}

@@ -1,5 +1,5 @@
 //! Repeated stratified k-fold cross-validation with out-of-fold predictions,
-//! per-metric means and bootstrap confidence intervals.
+//! per-metric means and bootstrap confidence intervals of those means.
 
 use std::collections::BTreeMap;
 
@@ -7,12 +7,56 @@ use serde::{Deserialize, Serialize};
 
 use osler_data::SplitMix64;
 use osler_data::split::{fold_rows, grouped_stratified_kfold, stratified_kfold};
-use osler_eval::{BinaryMetrics, binary_metrics, percentile_interval, resample};
+use osler_eval::{
+    BinaryMetrics, bias_shifted_percentile_interval, binary_metrics, percentile_interval, resample,
+};
 
 use crate::error::PipelineError;
 use crate::outcome::Outcome;
 use crate::prepare::Prepared;
 use crate::train::{ThresholdRule, TrainSpec, fit_on_rows};
+
+/// What every cross-validated `ci95` is an interval of and how it is
+/// computed, in the words the text output, the report and the docs use
+/// ([`ci_method`] adds the replicates and [`RESAMPLING`]).
+pub const CI_METHOD: &str = "percentile bootstrap of the mean over test folds";
+
+/// What one bootstrap replicate of [`CI_METHOD`] does.
+pub const RESAMPLING: &str =
+    "rows of every test fold resampled with replacement, fold metrics re-averaged";
+
+/// The label of the `ci95` column wherever it is shown: what it is an
+/// interval of.
+pub const CI_LABEL: &str = "95% CI of the mean";
+
+/// How the ECE interval departs from [`CI_METHOD`], and why.
+pub const ECE_CI_METHOD: &str = "the ECE interval is shifted by the bootstrap bias (median replicate minus the mean), as resampling inflates the upward bias of binned ECE";
+
+/// Metrics whose interval is [`bias_shifted_percentile_interval`] (see
+/// [`ECE_CI_METHOD`]); every other metric's is the percentile interval.
+const BIAS_SHIFTED: [&str; 1] = ["ece"];
+
+/// The `ci_method` of a cross-validation with `replicates` bootstrap
+/// replicates of the metrics `names`: `"{CI_METHOD} ({replicates}
+/// replicates; {RESAMPLING})"`, followed by `"; {ECE_CI_METHOD}"` when ECE is
+/// among them; `"none (0 bootstrap replicates)"` without replicates.
+pub fn ci_method<'a>(replicates: usize, mut names: impl Iterator<Item = &'a str>) -> String {
+    if replicates == 0 {
+        return "none (0 bootstrap replicates)".to_string();
+    }
+    let method = format!("{CI_METHOD} ({replicates} replicates; {RESAMPLING})");
+    if names.any(|n| BIAS_SHIFTED.contains(&n)) {
+        format!("{method}; {ECE_CI_METHOD}")
+    } else {
+        method
+    }
+}
+
+/// The `ci_method` of an artifact written before the field existed: its
+/// intervals, ECE's included, are the unshifted percentile intervals.
+fn unshifted_ci_method() -> String {
+    format!("{CI_METHOD} ({RESAMPLING})")
+}
 
 /// Mean, spread and interval of one metric over the CV folds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,10 +67,13 @@ pub struct MetricSummary {
     /// Standard deviation over folds (ddof = 1).
     #[serde(deserialize_with = "crate::nan_json::f64_or_nan")]
     pub sd: f64,
-    /// Percentile bootstrap 95% interval of `mean`: each replicate resamples
-    /// the patients of every test fold (with replacement, within the fold),
-    /// recomputes each fold's metric and averages over folds. `None` without
-    /// bootstrap replicates.
+    /// Bootstrap 95% interval of `mean` ([`CI_METHOD`]): each replicate
+    /// resamples the rows of every test fold (with replacement, within the
+    /// fold), recomputes each fold's metric and averages over folds; the
+    /// interval is the 2.5% and 97.5% quantiles of the replicates, for ECE
+    /// shifted by their bias ([`ECE_CI_METHOD`]: its replicates can all lie
+    /// above `mean`, the shifted interval always contains it). `None` without
+    /// bootstrap replicates or when fewer than half of them defined the metric.
     pub ci95: Option<[f64; 2]>,
     /// Metric on the pooled out-of-fold predictions.
     #[serde(deserialize_with = "crate::nan_json::f64_or_nan")]
@@ -46,6 +93,10 @@ pub struct CvSummary {
     pub grouped: bool,
     /// Bootstrap replicates behind each `ci95` (0 = no intervals).
     pub bootstrap_replicates: usize,
+    /// How every `ci95` was computed: [`ci_method`]'s words, which the text
+    /// output and the report print as they are.
+    #[serde(default = "unshifted_ci_method")]
+    pub ci_method: String,
     /// Classification only: how the decision threshold was chosen.
     pub threshold_rule: Option<ThresholdRule>,
     /// Classification only: mean decision threshold over folds.
@@ -82,6 +133,18 @@ pub struct OutOfFold {
 }
 
 impl CvSummary {
+    /// The sentence that says what the `ci95` column is, printed as it is by
+    /// the text output and the report: `"95% CI of the mean: {ci_method}"`
+    /// (`"...: none (0 bootstrap replicates)"` without replicates, whatever an
+    /// older manifest's default `ci_method` says).
+    pub fn ci_description(&self) -> String {
+        let method = match self.bootstrap_replicates {
+            0 => ci_method(0, std::iter::empty()),
+            _ => self.ci_method.clone(),
+        };
+        format!("{CI_LABEL}: {method}")
+    }
+
     /// The summary of `spec`'s cross-validation (`grouped`: folds kept patient
     /// groups together) with its `metrics`; the task-specific fields (decision
     /// threshold, evaluation times, fallbacks) empty, for the task to set.
@@ -95,6 +158,7 @@ impl CvSummary {
             repeats: spec.cv_repeats.max(1),
             grouped,
             bootstrap_replicates: spec.bootstrap,
+            ci_method: ci_method(spec.bootstrap, metrics.keys().map(String::as_str)),
             threshold_rule: None,
             threshold: None,
             eval_times: None,
@@ -233,7 +297,7 @@ impl<'a> BinaryFolds<'a> {
         let threshold = folds.iter().map(|f| f.threshold).sum::<f64>() / folds.len() as f64;
         let pooled = values(binary_metrics(&y, &p, threshold)?);
         let sizes: Vec<usize> = folds.iter().map(|f| f.y.len()).collect();
-        let boot = bootstrap_folds(
+        let draws = bootstrap_folds(
             &sizes,
             BinaryMetrics::NAMES.len(),
             bootstrap,
@@ -245,7 +309,7 @@ impl<'a> BinaryFolds<'a> {
                 binary_metrics(&yb, &pb, fold.threshold).ok().map(values)
             },
         );
-        let metrics = summarize(&BinaryMetrics::NAMES, &per_fold, &pooled, &boot);
+        let metrics = summarize(&BinaryMetrics::NAMES, &per_fold, &pooled, draws, bootstrap);
         Ok(BinaryCv { p, threshold, metrics })
     }
 }
@@ -282,12 +346,14 @@ pub(crate) fn repeated_folds(
 }
 
 /// Mean, SD (ddof 1) over folds of each metric (undefined values skipped),
-/// with its bootstrap interval and pooled value.
+/// with its bootstrap interval from `draws` (the metric's replicates of the
+/// mean over folds, out of `replicates`, by [`interval`]) and pooled value.
 pub(crate) fn summarize(
     names: &[&str],
     per_fold: &[Vec<f64>],
     pooled: &[f64],
-    boot: &[Option<[f64; 2]>],
+    mut draws: Vec<Vec<f64>>,
+    replicates: usize,
 ) -> BTreeMap<String, MetricSummary> {
     let mut metrics = BTreeMap::new();
     for (m, name) in names.iter().enumerate() {
@@ -298,12 +364,15 @@ pub(crate) fn summarize(
         } else {
             f64::NAN
         };
+        let mean = if vals.is_empty() { f64::NAN } else { mean };
         metrics.insert(
             name.to_string(),
             MetricSummary {
-                mean: if vals.is_empty() { f64::NAN } else { mean },
+                mean,
                 sd,
-                ci95: boot.get(m).copied().flatten(),
+                ci95: draws
+                    .get_mut(m)
+                    .and_then(|d| interval(name, mean, std::mem::take(d), replicates)),
                 pooled: pooled.get(m).copied().unwrap_or(f64::NAN),
                 folds_used: vals.len(),
             },
@@ -312,22 +381,34 @@ pub(crate) fn summarize(
     metrics
 }
 
-/// Percentile bootstrap (linear interpolation) of the mean over folds of
-/// `n_metrics` metrics: each replicate resamples the rows of every test fold
-/// with replacement (`metrics(fold, resampled row indices)`), and averages
-/// the defined values over folds. A metric undefined in every fold of a
-/// replicate skips that replicate; fewer than half the replicates defined
-/// gives no interval.
+/// The 95% interval of metric `name`'s `mean` from its bootstrap `draws`
+/// (out of `replicates`): the percentile interval (linear interpolation),
+/// bias-shifted for the metrics in [`BIAS_SHIFTED`]. Fewer than half the
+/// replicates defined gives no interval.
+fn interval(name: &str, mean: f64, mut draws: Vec<f64>, replicates: usize) -> Option<[f64; 2]> {
+    if replicates == 0 || draws.len() < replicates / 2 {
+        return None;
+    }
+    let (lo, hi) = if BIAS_SHIFTED.contains(&name) {
+        bias_shifted_percentile_interval(&mut draws, mean, 0.025, 0.975)?
+    } else {
+        percentile_interval(&mut draws, 0.025, 0.975)?
+    };
+    Some([lo, hi])
+}
+
+/// Bootstrap replicates of the mean over folds of `n_metrics` metrics: each
+/// replicate resamples the rows of every test fold with replacement
+/// (`metrics(fold, resampled row indices)`) and averages the defined values
+/// over folds. Returns each metric's replicates; a replicate where the
+/// metric is undefined in every fold is left out (none without replicates).
 pub(crate) fn bootstrap_folds(
     fold_sizes: &[usize],
     n_metrics: usize,
     replicates: usize,
     rng: &mut SplitMix64,
     mut metrics: impl FnMut(usize, &[usize]) -> Option<Vec<f64>>,
-) -> Vec<Option<[f64; 2]>> {
-    if replicates == 0 {
-        return vec![None; n_metrics];
-    }
+) -> Vec<Vec<f64>> {
     let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(replicates); n_metrics];
     let mut idx = Vec::new();
     for _ in 0..replicates {
@@ -351,12 +432,46 @@ pub(crate) fn bootstrap_folds(
         }
     }
     draws
-        .into_iter()
-        .map(|mut d| {
-            if d.len() < replicates / 2 {
-                return None;
-            }
-            percentile_interval(&mut d, 0.025, 0.975).map(|(lo, hi)| [lo, hi])
-        })
-        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ece_interval_is_shifted_to_contain_the_mean_and_the_others_are_not() {
+        // Replicates 0.10..0.14 all above a mean of 0.07, as ECE's are.
+        let draws: Vec<f64> = (0..=40).map(|i| 0.10 + 0.001 * f64::from(i)).collect();
+        let [lo, hi] = interval("ece", 0.07, draws.clone(), 41).expect("interval");
+        assert!(lo <= 0.07 && 0.07 <= hi, "{lo} {hi}");
+        let [plo, phi] = interval("auroc", 0.07, draws.clone(), 41).expect("interval");
+        assert!(plo > 0.07 && (phi - plo - (hi - lo)).abs() < 1e-12, "same width, unshifted");
+        assert_eq!(interval("ece", 0.07, draws[..19].to_vec(), 41), None, "too few defined");
+        assert_eq!(interval("ece", 0.07, Vec::new(), 0), None);
+    }
+
+    #[test]
+    fn ci_method_names_the_ece_shift_only_where_ece_is_reported() {
+        let binary = ci_method(1000, BinaryMetrics::NAMES.into_iter());
+        assert!(
+            binary
+                .starts_with("percentile bootstrap of the mean over test folds (1000 replicates;")
+        );
+        assert!(binary.ends_with(ECE_CI_METHOD));
+        let survival = ci_method(200, ["harrell_c", "uno_c"].into_iter());
+        assert_eq!(survival, format!("{CI_METHOD} (200 replicates; {RESAMPLING})"));
+        assert_eq!(ci_method(0, ["ece"].into_iter()), "none (0 bootstrap replicates)");
+    }
+
+    #[test]
+    fn a_manifest_without_ci_method_reads_as_unshifted_intervals() {
+        let json = r#"{"folds": 5, "repeats": 1, "grouped": false, "bootstrap_replicates": 100,
+            "threshold_rule": null, "threshold": null, "eval_times": null, "metrics": {},
+            "fallbacks": 0}"#;
+        let cv: CvSummary = serde_json::from_str(json).expect("old manifest's cv");
+        assert_eq!(cv.ci_method, format!("{CI_METHOD} ({RESAMPLING})"));
+        assert_eq!(cv.ci_description(), format!("95% CI of the mean: {}", cv.ci_method));
+        let none = CvSummary { bootstrap_replicates: 0, ..cv };
+        assert_eq!(none.ci_description(), "95% CI of the mean: none (0 bootstrap replicates)");
+    }
 }

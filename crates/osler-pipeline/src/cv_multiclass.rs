@@ -70,7 +70,7 @@ pub(crate) fn cross_validate_multiclass(
         .collect();
     let pooled = values(&multiclass_metrics(&labels, &flat(&p), classes)?);
     let sizes: Vec<usize> = fold_data.iter().map(|f| f.0.len()).collect();
-    let boot = bootstrap_folds(
+    let draws = bootstrap_folds(
         &sizes,
         MulticlassMetrics::NAMES.len(),
         spec.bootstrap,
@@ -85,7 +85,7 @@ pub(crate) fn cross_validate_multiclass(
             multiclass_metrics(&yb, &pb, classes).ok().map(|m| values(&m))
         },
     );
-    let metrics = summarize(&MulticlassMetrics::NAMES, &per_fold, &pooled, &boot);
+    let metrics = summarize(&MulticlassMetrics::NAMES, &per_fold, &pooled, draws, spec.bootstrap);
     let summary = CvSummary::new(spec, data.groups.is_some(), metrics);
     let top = p.iter().map(|row| row.iter().copied().fold(0.0, f64::max)).collect();
     let oof =

@@ -224,7 +224,7 @@ fn cross_validate_survival(
         f64::NAN,
     ];
     let sizes: Vec<usize> = fold_data.iter().map(|f| f.time.len()).collect();
-    let boot = bootstrap_folds(
+    let draws = bootstrap_folds(
         &sizes,
         SURVIVAL_METRICS.len(),
         spec.bootstrap,
@@ -237,7 +237,7 @@ fn cross_validate_survival(
             Some(survival_metrics(&tb, &eb, &rb, &s.select_rows(idx), &grid))
         },
     );
-    let metrics = summarize(&SURVIVAL_METRICS, &per_fold, &pooled, &boot);
+    let metrics = summarize(&SURVIVAL_METRICS, &per_fold, &pooled, draws, spec.bootstrap);
     let summary = CvSummary {
         eval_times: Some(grid),
         ..CvSummary::new(spec, data.groups.is_some(), metrics)

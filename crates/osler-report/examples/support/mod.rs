@@ -56,8 +56,9 @@ fn cv_line(artifact: &Artifact, metric: &str) -> String {
     let cv = artifact.manifest.cv.as_ref();
     match cv.and_then(|cv| cv.metrics.get(metric).map(|m| (cv.folds, m))) {
         Some((folds, m)) => format!(
-            "{folds}-fold CV {metric}: {} (95% CI {})",
+            "{folds}-fold CV {metric}: {} ({} {})",
             osler_report::fmt_num(m.mean, 3),
+            osler_pipeline::cv::CI_LABEL,
             osler_report::fmt_interval(m.ci95, 3)
         ),
         None => format!("{metric}: not cross-validated"),

@@ -71,7 +71,10 @@ pub fn artifact_report(art: &Artifact, dir: &Path) -> Result<String, ReportError
     let s = r.section("Reporting notes (TRIPOD+AI)");
     s.list([
         "Performance is internal validation by cross-validation; external validation on data from another site or period is needed before clinical use.".to_string(),
-        format!("Intervals are percentile bootstrap intervals ({} replicates) of the pooled out-of-fold predictions; fold-to-fold spread is the SD column.", m.cv.as_ref().map_or(0, |c| c.bootstrap_replicates)),
+        m.cv.as_ref().map_or_else(
+            || "No cross-validated intervals: the model was trained without cross-validation.".to_string(),
+            |c| format!("{}; fold-to-fold spread is the SD column.", c.ci_description()),
+        ),
         "Calibration intercept 0 and slope 1 are ideal; slope < 1 indicates overfitting (predictions too extreme).".to_string(),
         "Net benefit is only meaningful over threshold probabilities that clinicians would actually use.".to_string(),
     ]);

@@ -28,8 +28,9 @@ pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportEr
     let metric = |figure: &'static str| move |source| ReportError::Metric { figure, source };
     let s = r.section("Cross-validated performance");
     s.paragraph(format!(
-        "{} Mean and SD over folds; 95% CI by bootstrap of the pooled out-of-fold predictions.",
-        cv_design(cv, "outcome")
+        "{} Mean and SD over folds; {}.",
+        cv_design(cv, "outcome"),
+        cv.ci_description()
     ));
     let t = cv_metric_table(cv);
     s.table(t.caption(format!(

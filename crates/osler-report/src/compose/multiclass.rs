@@ -20,8 +20,9 @@ pub(crate) fn performance(r: &mut Report, art: &Artifact, classes: &[String]) {
     let Some((cv, oof)) = cross_validation(r, art) else { return };
     let s = r.section("Cross-validated performance");
     s.paragraph(format!(
-        "{} Mean and SD over folds; 95% CI by bootstrap of the test folds.",
-        cv_design(cv, "class")
+        "{} Mean and SD over folds; {}.",
+        cv_design(cv, "class"),
+        cv.ci_description()
     ));
     s.table(cv_metric_table(cv).caption("Accuracy and macro F1 use the most probable class; AUROCs are one-vs-rest (macro: mean over classes, weighted: by class size); the Brier score sums over classes (0 best, 2 worst)."));
     let Some(p) = &oof.probabilities else { return };

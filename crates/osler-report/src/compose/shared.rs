@@ -3,6 +3,8 @@
 use osler_eval::NetBenefit;
 use osler_pipeline::{Artifact, CvSummary, OutOfFold};
 
+use osler_pipeline::cv::CI_LABEL;
+
 use crate::{Plot, Report, Table, fmt_interval, fmt_num};
 
 /// The cross-validation summary and out-of-fold predictions of `art`, or
@@ -32,10 +34,10 @@ pub(crate) fn cv_design(cv: &CvSummary, by: &str) -> String {
     )
 }
 
-/// The cross-validated metric table: mean and SD over folds, bootstrap CI,
-/// pooled value.
+/// The cross-validated metric table: mean and SD over folds, the bootstrap
+/// CI of the mean ([`CvSummary::ci_description`] says how), pooled value.
 pub(crate) fn cv_metric_table(cv: &CvSummary) -> Table {
-    let mut t = Table::new(["metric", "mean", "SD", "95% CI", "pooled"]).numeric_columns([1, 2, 4]);
+    let mut t = Table::new(["metric", "mean", "SD", CI_LABEL, "pooled"]).numeric_columns([1, 2, 4]);
     for (name, ms) in &cv.metrics {
         t = t.row([
             name.clone(),

@@ -35,7 +35,10 @@ pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportEr
         grid.iter().map(|t| fmt_num(*t, 4)).collect::<Vec<_>>().join(", ")
     ));
     let t = cv_metric_table(cv);
-    s.table(t.caption("Mean and SD over test folds; 95% CI by bootstrap of the fold means; pooled = all out-of-fold risk scores together."));
+    s.table(t.caption(format!(
+        "Mean and SD over test folds; {}; pooled = all out-of-fold risk scores together.",
+        cv.ci_description()
+    )));
 
     let mut order: Vec<usize> = (0..oof.p.len()).collect();
     order.sort_by(|&a, &b| oof.p[a].total_cmp(&oof.p[b]));

@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use osler_pipeline::cv::CI_LABEL;
 use osler_pipeline::summary::{ModelSummary, TrainingReport};
 
 use crate::format::{fmt_interval, fmt_num, fmt_p};
@@ -59,13 +60,14 @@ fn cv_table(out: &mut String, r: &TrainingReport) {
         cv.threshold.map(|t| format!(", threshold {}", fmt_num(t, 3))).unwrap_or_default();
     let _ = writeln!(
         out,
-        "{}-fold cross-validation x {}{threshold}: mean and SD over folds, bootstrap 95% CI of the mean, pooled out-of-fold value",
+        "{}-fold cross-validation x {}{threshold}: mean and SD over folds, pooled out-of-fold value",
         cv.folds, cv.repeats
     );
+    let _ = writeln!(out, "{}", cv.ci_description());
     let _ = writeln!(
         out,
         "{:<24} {:>10} {:>10} {:>24} {:>10}",
-        "metric", "mean", "sd", "95% CI", "pooled"
+        "metric", "mean", "sd", CI_LABEL, "pooled"
     );
     for (name, s) in &cv.metrics {
         let _ = writeln!(
