@@ -344,3 +344,46 @@ fn rsf_text_output_shows_the_split_shares_the_json_holds() {
         text.lines().skip_while(|l| !l.contains("split share")).nth(1).expect("a share row");
     assert!(first.starts_with(top["name"].as_str().expect("name")), "{first} vs {top}");
 }
+
+/// `predict` says what each survival model's risk score is (only the Cox
+/// models' is a linear predictor) and how a penalised Cox model's
+/// contributions add up (relative to `x = 0`, not the training means).
+#[test]
+fn survival_predictions_name_each_models_risk_and_explanation() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let patients =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/patients.csv");
+    let patients = patients.to_str().expect("utf-8 path");
+    let predict = |model: &str, extra: &[&str]| {
+        let out = dir.path().join(model);
+        let out = out.to_str().expect("utf-8 path");
+        let mut args = vec!["train", "--dataset", "whas500", "--task", "survival"];
+        args.extend(["--time", "lenfol", "--event", "fstat", "--cv", "0", "--quiet"]);
+        args.extend(["--model", model, "--out", out]);
+        args.extend(extra);
+        osler().args(&args).assert().success();
+        let mut predict = vec!["predict", out, "--input", patients, "--json"];
+        if model.starts_with("cox") {
+            predict.push("--explain");
+        }
+        json_ok(&predict)
+    };
+    let cox = predict("cox", &[]);
+    assert!(
+        cox["risk"].as_str().is_some_and(|r| r.contains("linear predictor")),
+        "{}",
+        cox["risk"]
+    );
+    assert!(f(&cox["explanation"]["base_risk"]) != 0.0, "around the training means");
+    for (model, extra) in [("rsf", ["--trees", "10"]), ("deepsurv", ["--epochs", "3"])] {
+        let risk = predict(model, &extra)["risk"].as_str().unwrap_or_default().to_string();
+        assert!(!risk.is_empty() && !risk.contains("linear predictor"), "{model}: {risk}");
+    }
+    let coxnet = predict("coxnet", &["--lambda", "0.01"]);
+    let method = coxnet["explanation"]["method"].as_str().unwrap_or_default();
+    assert!(method.contains("reference x = 0") && !method.contains("mean"), "{method}");
+    let row = &coxnet["predictions"][0];
+    let sum: f64 = row["contributions"].as_object().expect("contributions").values().map(f).sum();
+    let base = f(&coxnet["explanation"]["base_risk"]);
+    assert!((base + sum - f(&row["risk"])).abs() < 1e-9, "base {base} + {sum} != {}", row["risk"]);
+}

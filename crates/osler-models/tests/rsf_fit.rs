@@ -67,6 +67,27 @@ fn json_round_trip_is_bit_identical() {
 }
 
 #[test]
+fn a_forest_with_rows_never_out_of_bag_reads_back() {
+    // Two trees leave many rows in every bootstrap sample: their out-of-bag
+    // risk is NaN, which JSON writes as null.
+    let (x, t, e) = data(200, 4, 4);
+    let opts = RsfOptions { n_trees: 2, seed: 3, ..RsfOptions::default() };
+    let f = RandomSurvivalForest::fit(&x, &t, &e, &opts).unwrap();
+    let oob = f.oob_risk().expect("bootstrap forests keep out-of-bag risks");
+    assert!(oob.iter().any(|r| r.is_nan()), "some row is in both bootstrap samples");
+    let json = serde_json::to_string(&f).unwrap();
+    let g: RandomSurvivalForest = serde_json::from_str(&json).expect("reads back");
+    let back = g.oob_risk().expect("kept");
+    assert!(
+        oob.iter().zip(back).all(|(a, b)| a.to_bits() == b.to_bits() || a.is_nan() && b.is_nan())
+    );
+    let bits = |m: &RandomSurvivalForest| -> Vec<u64> {
+        m.predict_risk(&x).unwrap().iter().map(|v| v.to_bits()).collect()
+    };
+    assert_eq!(bits(&f), bits(&g));
+}
+
+#[test]
 fn strong_feature_is_split_first() {
     // Feature 2 of 5 drives the hazard (HR e^2 per unit); the others are noise.
     let n = 600;

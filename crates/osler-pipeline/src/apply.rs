@@ -4,8 +4,10 @@ use serde::Serialize;
 
 use osler_data::{Matrix, Table};
 use osler_eval::{BinaryMetrics, binary_metrics};
+use osler_models::ModelError;
 
 use crate::artifact::{Artifact, DataInfo, InputContract, Manifest, SurvivalColumns};
+use crate::contract::Contract;
 use crate::cv::{CvSummary, OutOfFold};
 use crate::error::PipelineError;
 use crate::outcome::Outcome;
@@ -173,6 +175,8 @@ pub struct SurvivalEvaluation {
 pub struct SurvivalPredictions {
     /// Risk score of each row (higher = earlier event; a linear predictor for Cox models).
     pub risk: Vec<f64>,
+    /// What the risk score is for this model (e.g. a Cox model's linear predictor).
+    pub risk_description: &'static str,
     /// The times at which survival is given, in the data's time unit.
     pub times: Vec<f64>,
     /// `survival[i][k]` = `S(times[k] | patient i)`.
@@ -195,14 +199,17 @@ impl Artifact {
         if let Some(t) = times.iter().find(|t| !t.is_finite() || **t < 0.0) {
             return Err(PipelineError::PredictionTime { time: *t });
         }
+        let Contract::Survival(model) = self.model.contract() else {
+            return Err(PipelineError::model("predict", ModelError::NotASurvivalModel));
+        };
         let (_, x) = self.design(table, true, false)?;
-        let risk = self.model.risk(&x).map_err(|e| PipelineError::model("predict", e))?;
-        let s = self.model.survival(&x, &times).map_err(|e| PipelineError::model("predict", e))?;
+        let risk = model.risk(&x).map_err(|e| PipelineError::model("predict", e))?;
+        let s = model.survival(&x, &times).map_err(|e| PipelineError::model("predict", e))?;
         let explanation = if explain {
             let (base, c) =
                 self.model.explain(&x).map_err(|e| PipelineError::model("explain", e))?;
             Some(Explanation {
-                method: "exact log-hazard (coef x (value - training mean)); base + sum = risk",
+                method: self.model.explanation_method(),
                 base,
                 feature_names: self.manifest.feature_names.clone(),
                 contributions: (0..c.rows()).map(|i| c.row(i)).collect(),
@@ -212,6 +219,7 @@ impl Artifact {
         };
         Ok(SurvivalPredictions {
             risk,
+            risk_description: model.risk_description(),
             survival: (0..s.rows()).map(|i| s.row(i)).collect(),
             times,
             explanation,

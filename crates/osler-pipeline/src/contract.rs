@@ -55,6 +55,9 @@ pub trait SurvivalModel: Estimator {
 
     /// Survival probabilities `S(t | x)`: one row per patient, one column per time.
     fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError>;
+
+    /// What [`Self::risk`] is, in words, for the outputs that show it.
+    fn risk_description(&self) -> &'static str;
 }
 
 /// A fitted classifier of a 0/1 outcome from each patient's sequence of

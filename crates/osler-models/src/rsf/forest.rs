@@ -54,7 +54,8 @@ struct RawForest {
     event: Vec<bool>,
     event_times: Vec<f64>,
     trees: Vec<RsfTree>,
-    oob_risk: Option<Vec<f64>>,
+    /// JSON writes the NaN risk of a row that no tree left out of its bootstrap sample as `null`.
+    oob_risk: Option<Vec<Option<f64>>>,
     oob_concordance: Option<f64>,
 }
 
@@ -74,7 +75,9 @@ impl TryFrom<RawForest> for RandomSurvivalForest {
             event: r.event,
             event_times: r.event_times,
             trees: r.trees,
-            oob_risk: r.oob_risk,
+            oob_risk: r
+                .oob_risk
+                .map(|risk| risk.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect()),
             oob_concordance: r.oob_concordance,
         })
     }

@@ -78,8 +78,20 @@ pub struct SurvivalPredictionReport {
     pub predictions: Vec<SurvivalPredictionRow>,
     /// The times of the survival probabilities.
     pub times: Vec<f64>,
-    /// What the risk score is.
+    /// What the risk score is for this artifact's model.
     pub risk: &'static str,
+    /// How the contributions were computed, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<SurvivalExplanationNote>,
+}
+
+/// How a survival prediction's contributions add up.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurvivalExplanationNote {
+    /// The explanation method (e.g. exact log-hazard around the training means).
+    pub method: &'static str,
+    /// The base value: `base + sum(contributions) = risk`.
+    pub base_risk: f64,
 }
 
 /// One patient's survival prediction.
@@ -109,7 +121,11 @@ impl SurvivalPredictionReport {
                 })
                 .collect(),
             times: p.times.clone(),
-            risk: "linear predictor x'b (higher = higher hazard)",
+            risk: p.risk_description,
+            explanation: p
+                .explanation
+                .as_ref()
+                .map(|e| SurvivalExplanationNote { method: e.method, base_risk: e.base }),
         }
     }
 }

@@ -89,6 +89,9 @@ impl SurvivalModel for CoxModel {
     fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         super::ph_survival(self, x, times)
     }
+    fn risk_description(&self) -> &'static str {
+        "linear predictor x'b of the Cox model (higher = higher hazard)"
+    }
 }
 
 impl Estimator for CoxModel {

@@ -131,6 +131,9 @@ impl SurvivalModel for CoxnetModel {
     fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         super::ph_survival(self, x, times)
     }
+    fn risk_description(&self) -> &'static str {
+        "linear predictor x'b of the penalised Cox model (higher = higher hazard)"
+    }
 }
 
 impl Estimator for CoxnetModel {

@@ -80,6 +80,9 @@ impl SurvivalModel for DeepSurv {
     fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         super::ph_survival(self, x, times)
     }
+    fn risk_description(&self) -> &'static str {
+        "network log-risk score h(x) on the Cox partial likelihood (higher = higher hazard)"
+    }
 }
 
 impl Estimator for DeepSurv {

@@ -82,6 +82,9 @@ impl SurvivalModel for RandomSurvivalForest {
     fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         self.predict_survival(x, times)
     }
+    fn risk_description(&self) -> &'static str {
+        "ensemble mortality: expected events over the training times (higher = higher risk)"
+    }
 }
 
 impl Estimator for RandomSurvivalForest {

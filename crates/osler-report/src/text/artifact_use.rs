@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use osler_pipeline::Explanation;
 use osler_pipeline::analysis::use_artifact::{EvaluationOutput, PredictionOutput};
 
 use crate::format::fmt_num;
@@ -10,6 +11,17 @@ use crate::format::fmt_num;
 /// Values joined by commas, each as Rust prints it (full precision).
 fn cells(values: &[f64]) -> String {
     values.iter().map(f64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// Per-row contributions to `scale` after a blank line: the method and base
+/// value, then `row,<features>` and one line per row.
+fn contributions(out: &mut String, scale: &str, e: &Explanation) {
+    let _ =
+        writeln!(out, "\ncontributions to {scale} ({}; base {}):", e.method, fmt_num(e.base, 5));
+    let _ = writeln!(out, "row,{}", e.feature_names.join(","));
+    for (i, c) in e.contributions.iter().enumerate() {
+        let _ = writeln!(out, "{},{}", i + 1, cells(c));
+    }
 }
 
 /// The predictions as `osler predict` prints them: a header line, then one
@@ -25,16 +37,7 @@ pub fn predictions(p: &PredictionOutput) -> String {
                 let _ = writeln!(out, "{},{},{}", i + 1, p, predictions.predicted_class[i]);
             }
             if let Some(e) = &predictions.explanation {
-                let _ = writeln!(
-                    out,
-                    "\ncontributions to the log-odds ({}; base {}):",
-                    e.method,
-                    fmt_num(e.base, 5)
-                );
-                let _ = writeln!(out, "row,{}", e.feature_names.join(","));
-                for (i, c) in e.contributions.iter().enumerate() {
-                    let _ = writeln!(out, "{},{}", i + 1, cells(c));
-                }
+                contributions(&mut out, "the log-odds", e);
             }
         }
         PredictionOutput::Classes(c) => {
@@ -49,6 +52,9 @@ pub fn predictions(p: &PredictionOutput) -> String {
             let _ = writeln!(out, "row,risk,{}", head.join(","));
             for (i, r) in s.risk.iter().enumerate() {
                 let _ = writeln!(out, "{},{r},{}", i + 1, cells(&s.survival[i]));
+            }
+            if let Some(e) = &s.explanation {
+                contributions(&mut out, "the risk score", e);
             }
         }
         PredictionOutput::Sequences(s) => {
