@@ -56,6 +56,8 @@ pub(crate) struct TaskFields {
     pub(crate) features: Vec<String>,
     /// How those columns are read (one row per patient, or visits in sequence).
     pub(crate) input: InputContract,
+    /// What the screen of the training data found (e.g. possible leakage).
+    pub(crate) warnings: Vec<crate::leakage::Warning>,
 }
 
 /// The one artifact builder: the manifest of a fitted preprocessing + model,
@@ -89,6 +91,7 @@ pub(crate) fn assemble(
         cv,
         survival: fields.survival,
         input: fields.input,
+        warnings: fields.warnings,
         files: Default::default(),
     };
     Artifact { manifest, model, out_of_fold: oof }
@@ -124,6 +127,7 @@ pub fn build_artifact(
         schema: data.schema.clone(),
         features: data.features.clone(),
         input: InputContract::Tabular,
+        warnings: crate::leakage::screen(data),
     };
     assemble(fields, spec, &fitted.preprocessor, fitted.model, outcome.cv, data_info)
 }
@@ -153,6 +157,7 @@ pub fn build_survival_artifact(
         schema: data.schema.clone(),
         features: data.features.clone(),
         input: InputContract::Tabular,
+        warnings: crate::leakage::screen(data),
     };
     Ok(assemble(fields, spec, &run.fitted.preprocessor, run.fitted.model, run.cv, data_info))
 }
