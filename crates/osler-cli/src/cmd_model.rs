@@ -7,7 +7,7 @@ use clap::Args;
 use osler_pipeline::api::{Artifact, PredictRequest, evaluate, predict};
 
 use crate::CliResult;
-use crate::input::{DataArgs, ExpressionArgs, read_input};
+use crate::input::{DataArgs, DecimalArg, ExpressionArgs, read_input};
 use crate::output::print_json;
 
 #[derive(Args)]
@@ -17,6 +17,8 @@ pub struct PredictArgs {
     /// Patients to predict: CSV, or JSON (a list of objects or {"records": [...]}); `-` = stdin.
     #[arg(long, value_name = "FILE")]
     pub input: PathBuf,
+    #[command(flatten)]
+    pub csv: DecimalArg,
     #[command(flatten)]
     pub genes: ExpressionArgs,
     /// Add per-feature contributions (exact for linear models, TreeSHAP for trees).
@@ -32,7 +34,7 @@ pub struct PredictArgs {
 
 pub fn predict_command(a: PredictArgs) -> CliResult {
     let art = Artifact::load(&a.artifact)?;
-    let table = read_input(&a.input, &a.genes)?;
+    let table = read_input(&a.input, &a.genes, &a.csv)?;
     let request = PredictRequest { times: a.times.clone(), explain: a.explain };
     let out = predict(&art, table, &request)?;
     if a.json {

@@ -10,8 +10,8 @@ use osler_pipeline::api::estimators::{
     RsfSpec, Ties,
 };
 use osler_pipeline::api::{
-    Artifact, Cell, DataSpec, ModelSpec, SurvivalSpec, TaskInput, ThresholdRule, TrainSpec,
-    TrainingJob, run_training,
+    Cell, DataSpec, ModelSpec, SurvivalSpec, TaskInput, ThresholdRule, TrainSpec, TrainingJob,
+    run_training,
 };
 
 use crate::input::DataArgs;
@@ -347,7 +347,7 @@ pub fn train(a: TrainArgs) -> CliResult {
         None => (survival_input(&a)?, a.data.clone()),
     };
     let t_read = Instant::now();
-    let loaded = data_args.load()?;
+    let loaded = data_args.load_unparsed(input.unparsed(&data_spec(&a)))?;
     let (out, overwrite) = output_dir(&a, &loaded.stem, spec.model.name())?;
     let steps = (spec.cv_folds * spec.cv_repeats) as u64;
     let bar = crate::progress::bar(steps, "cross-validating", a.quiet || a.json || steps == 0);
@@ -386,21 +386,22 @@ fn survival_input(a: &TrainArgs) -> Result<TaskInput, CliError> {
     Ok(TaskInput::Survival(SurvivalSpec { time, event, event_level, start: a.start.clone() }))
 }
 
-/// The artifact directory and whether it may replace an existing one: a
-/// user-chosen `--out` needs `--force`; our default location may be refreshed.
+/// The artifact directory and whether it may replace an existing one: an
+/// existing directory, the default one included, is replaced only with
+/// `--force` (two runs of one data set and model would otherwise share the
+/// default folder, and the first run's report would describe the second model).
 pub fn output_dir(a: &TrainArgs, stem: &str, model: &str) -> Result<(PathBuf, bool), CliError> {
-    let out = a
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("osler-models").join(format!("{stem}-{model}")));
-    let overwrite = a.force || (a.out.is_none() && Artifact::manifest_path(&out).exists());
-    if out.exists() && !overwrite {
+    let default = || PathBuf::from("osler-models").join(format!("{stem}-{model}"));
+    let out = a.out.clone().unwrap_or_else(default);
+    if out.exists() && !a.force {
+        let which =
+            if a.out.is_none() { " (the default --out of this data and model)" } else { "" };
         return Err(CliError::user(format!(
-            "{} already exists; choose another --out or pass --force to replace it",
+            "{}{which} already exists; choose another --out or pass --force to replace it",
             out.display()
         )));
     }
-    Ok((out, overwrite))
+    Ok((out, a.force))
 }
 
 #[cfg(test)]

@@ -33,6 +33,9 @@ pub fn data_message(e: &DataError) -> String {
             format!("{fact}; say which one is the event with --positive")
         }
         DataError::NoPredictors => format!("{fact} (see --features and --drop)"),
+        DataError::AmbiguousDecimal(_) => {
+            format!("{fact}: give the file's mark with --decimal , or --decimal .")
+        }
         _ => fact,
     }
 }
@@ -197,7 +200,7 @@ mod tests {
     use std::path::PathBuf;
 
     use osler_data::Role;
-    use osler_data::error::{PatientRows, SampleMismatch, SchemaProblem};
+    use osler_data::error::{MixedMarks, PatientRows, SampleMismatch, SchemaProblem};
     use osler_data::matrix::ShapeError;
 
     use super::*;
@@ -241,10 +244,11 @@ mod tests {
             DataError::VisitTimeMissing { .. } => 32,
             DataError::DuplicateVisit(_) => 33,
             DataError::NotConstantPerPatient(_) => 34,
+            DataError::AmbiguousDecimal(_) => 35,
         }
     }
 
-    const DATA_VARIANTS: usize = 35;
+    const DATA_VARIANTS: usize = 36;
 
     fn s(x: &str) -> String {
         x.to_string()
@@ -370,6 +374,16 @@ mod tests {
             ),
             (DataError::DuplicateVisit(Box::new(patient_rows("day"))), 2),
             (DataError::NotConstantPerPatient(Box::new(patient_rows("status"))), 2),
+            (
+                DataError::AmbiguousDecimal(Box::new(MixedMarks {
+                    source_name: src(),
+                    comma_column: s("mass"),
+                    comma_line: 2,
+                    point_column: s("pedigree"),
+                    point_line: 3,
+                })),
+                2,
+            ),
         ]
     }
 
@@ -437,6 +451,18 @@ mod tests {
             }))
         };
         assert!(msg(unmatched(1)).contains("--allow-unmatched"));
+        let mixed = MixedMarks {
+            source_name: s("d.csv"),
+            comma_column: s("mass"),
+            comma_line: 2,
+            point_column: s("pedigree"),
+            point_line: 3,
+        };
+        let m = msg(DataError::AmbiguousDecimal(Box::new(mixed)));
+        assert!(
+            m.contains("'mass'") && m.contains("'pedigree'") && m.contains("--decimal ,"),
+            "{m}"
+        );
         let m = msg(unmatched(0));
         assert!(m.contains("as text") && m.contains("--id") && m.contains("--transpose"), "{m}");
     }

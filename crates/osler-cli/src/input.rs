@@ -1,18 +1,19 @@
 //! Where data comes from, as flags: `--data FILE` (CSV, CSV.gz, JSON
 //! records, `-` = stdin) or `--dataset NAME`, with an optional `--schema`
-//! file; and a gene-expression matrix (`--expression FILE`, `--transpose`
-//! when genes are rows) joined to the `--data` table on its sample-id column
-//! (`--id`, default: the first column). The flags become an
-//! [`osler_data::source::DataSource`]; loading and the join policy are the
-//! library's. A join with `--allow-unmatched` that dropped samples prints a
-//! warning on stderr with the counts (never patient values).
+//! file and the CSV's `--decimal` mark; and a gene-expression matrix
+//! (`--expression FILE`, `--transpose` when genes are rows) joined to the
+//! `--data` table on its sample-id column (`--id`, default: the first
+//! column). The flags become an [`osler_data::source::DataSource`]; loading,
+//! the decimal-mark detection and the join policy are the library's. A join
+//! with `--allow-unmatched` that dropped samples prints a warning on stderr
+//! with the counts (never patient values); a detected decimal comma, a note.
 
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use osler_data::csv_reader::IdColumn;
+use osler_data::csv_reader::{CsvOptions, IdColumn};
 use osler_data::source::{self, DataSource, ExpressionSource, FileInput, RawData};
-use osler_data::{Orientation, Schema, Table};
+use osler_data::{DecimalMark, Orientation, Schema, Table};
 
 use crate::CliError;
 
@@ -34,7 +35,34 @@ pub struct DataArgs {
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
     #[command(flatten)]
+    pub csv: DecimalArg,
+    #[command(flatten)]
     pub genes: ExpressionArgs,
+}
+
+/// `--decimal , | .`: the decimal mark of a CSV file's numbers.
+#[derive(Args, Debug, Clone, Default)]
+pub struct DecimalArg {
+    /// Decimal mark of the CSV's numbers: `,` (33,6) or `.` (33.6). Default: a point in a
+    /// `,`-separated file; otherwise detected (a comma when numbers are written 33,6).
+    #[arg(long, value_name = ", | .", value_parser = decimal_mark)]
+    pub decimal: Option<DecimalMark>,
+}
+
+impl DecimalArg {
+    /// The reader's options: this mark, and `unparsed` columns left as unchecked text.
+    fn options(&self, unparsed: Vec<String>) -> CsvOptions {
+        CsvOptions { decimal: self.decimal, unparsed, ..CsvOptions::default() }
+    }
+}
+
+/// `--decimal`'s value: `,` or `.` (or their names).
+fn decimal_mark(s: &str) -> Result<DecimalMark, String> {
+    match s {
+        "," | "comma" => Ok(DecimalMark::Comma),
+        "." | "point" => Ok(DecimalMark::Point),
+        _ => Err(format!("expected , or . (the decimal mark), got '{s}'")),
+    }
 }
 
 /// `--expression FILE [--transpose] [--id COL] [--allow-unmatched]`: a
@@ -63,18 +91,30 @@ pub struct ExpressionArgs {
 /// A loaded table with the schema to use (given, shipped, or inferred).
 pub type Loaded = source::LoadedData;
 
-/// Reads `--input` (a file, or stdin for `-`), joined with the matrix of
-/// `--expression` if given.
-pub fn read_input(path: &Path, genes: &ExpressionArgs) -> Result<Table, CliError> {
+/// Reads `--input` (a file, or stdin for `-`) with its `--decimal` mark,
+/// joined with the matrix of `--expression` if given.
+pub fn read_input(
+    path: &Path,
+    genes: &ExpressionArgs,
+    csv: &DecimalArg,
+) -> Result<Table, CliError> {
     let source = DataSource::File { input: FileInput::from_arg(path), expression: genes.source()? };
-    Ok(read(&source)?.into_table().0)
+    Ok(read(&source, &csv.options(Vec::new()))?.into_table().0)
 }
 
-/// Reads the data and warns about samples an unmatched-tolerant join dropped.
-fn read(source: &DataSource) -> Result<RawData, CliError> {
-    let raw = source::read(source)?;
+/// Reads the data, warns about samples an unmatched-tolerant join dropped
+/// and notes a decimal comma that was detected rather than given.
+fn read(source: &DataSource, options: &CsvOptions) -> Result<RawData, CliError> {
+    let raw = source::read_with(source, options)?;
     if let Some(note) = raw.unmatched_note() {
         eprintln!("warning: {note}");
+    }
+    let table = raw.table();
+    if options.decimal.is_none() && table.decimal == DecimalMark::Comma {
+        eprintln!(
+            "note: {}: numbers read with a decimal comma (detected; --decimal . reads them otherwise)",
+            table.source
+        );
     }
     Ok(raw)
 }
@@ -120,12 +160,19 @@ impl DataArgs {
     /// Loads the table and picks the schema: `--schema` (with its `[defaults]`
     /// expanded), else the dataset's, else inferred.
     pub fn load(&self) -> Result<Loaded, CliError> {
+        self.load_unparsed(Vec::new())
+    }
+
+    /// [`DataArgs::load`] leaving the `unparsed` columns (a model's dropped
+    /// ones) as text that is neither parsed nor checked.
+    pub fn load_unparsed(&self, unparsed: Vec<String>) -> Result<Loaded, CliError> {
         let source = self.source()?;
-        Ok(read(&source)?.with_schema(self.schema.as_deref(), source.stem())?)
+        let raw = read(&source, &self.csv.options(unparsed))?;
+        Ok(raw.with_schema(self.schema.as_deref(), source.stem())?)
     }
 
     /// The raw table (not yet conformed) and, for a shipped dataset, its schema.
     pub fn table(&self) -> Result<(Table, Option<Schema>), CliError> {
-        Ok(read(&self.source()?)?.into_table())
+        Ok(read(&self.source()?, &self.csv.options(Vec::new()))?.into_table())
     }
 }

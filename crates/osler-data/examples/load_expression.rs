@@ -27,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("read matrix {} x {} genes: {}", matrix.n_samples(), matrix.n_genes(), secs(t));
         let t = Instant::now();
         let file = std::fs::File::open(&args[0])?;
-        let options = CsvOptions { text_column: Some(id.clone()) };
+        let options = CsvOptions { text_column: Some(id.clone()), ..CsvOptions::default() };
         let clinical = osler_data::csv_reader::read_csv_reader_with(file, &args[0], &options)?;
         println!("read clinical {} rows: {}", clinical.n_rows(), secs(t));
         let t = Instant::now();

@@ -1,4 +1,5 @@
-//! CSV / CSV.gz reader: delimiter sniffing, quoted fields, `NA`/empty as missing.
+//! CSV / CSV.gz reader: delimiter sniffing, quoted fields, `NA`/empty as missing,
+//! decimal commas detected in files not separated by `,` ([`crate::decimal`]).
 //!
 //! Every column starts numeric and turns into dictionary-encoded text at the
 //! first cell that is neither a number nor a missing token, so a million-row
@@ -10,7 +11,8 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{DataError, did_you_mean};
+use crate::decimal::{DecimalMark, Form, read_either};
+use crate::error::{DataError, MixedMarks, did_you_mean};
 use crate::table::{Column, ColumnData, MISSING_CODE, Table, numbers_to_text};
 
 /// Cell texts read as a missing value (after trimming spaces).
@@ -51,6 +53,16 @@ pub struct CsvOptions {
     /// A column read as text whatever it holds, so sample ids such as `01005`
     /// keep their leading zeros (instead of becoming the number 1005).
     pub text_column: Option<IdColumn>,
+    /// The numbers' decimal mark; `None` detects it: a point in a
+    /// `,`-separated file, else a comma when some column writes `d,d`
+    /// numbers, refusing a file that writes both marks
+    /// ([`DataError::AmbiguousDecimal`]).
+    pub decimal: Option<DecimalMark>,
+    /// Columns kept as their cells' text, never read as numbers nor
+    /// type-checked, and left out of the decimal-mark detection (the columns
+    /// a model drops); listed in [`Table::unparsed`]. Names the file lacks are
+    /// not an error here.
+    pub unparsed: Vec<String>,
 }
 
 /// [`read_csv_reader`] with options (e.g. an id column kept as text).
@@ -149,25 +161,42 @@ enum Builder {
 }
 
 impl Builder {
-    fn push(&mut self, cell: &str) -> Result<(), String> {
+    fn text() -> Self {
+        Builder::Text { codes: Vec::new(), levels: Vec::new(), index: HashMap::new() }
+    }
+
+    /// Adds a cell; returns how it wrote its number, when it was read as one
+    /// while the mark is undecided. `mark` is the decimal mark (`None`: not
+    /// decided, either is read); numbers read before a column turns to text
+    /// are written with `render`.
+    fn push(
+        &mut self,
+        cell: &str,
+        mark: Option<DecimalMark>,
+        render: DecimalMark,
+    ) -> Result<Option<Form>, String> {
         let cell = cell.trim();
         let missing = MISSING_TOKENS.contains(&cell);
         if let Builder::Numeric(v) = self {
             if missing {
                 v.push(f64::NAN);
-                return Ok(());
+                return Ok(None);
             }
-            match cell.parse::<f64>() {
-                Ok(x) if x.is_finite() => {
+            let number = match mark {
+                Some(m) => m.parse(cell).map(|x| (x, None)),
+                None => read_either(cell).map(|(x, form)| (x, Some(form))),
+            };
+            match number {
+                Some((x, form)) if x.is_finite() => {
                     v.push(x);
-                    return Ok(());
+                    return Ok(form);
                 }
-                Ok(_) => {
+                Some(_) => {
                     return Err(format!(
                         "value '{cell}' is not a finite number (write missing values as an empty cell or NA)"
                     ));
                 }
-                Err(_) => self.convert_to_text(),
+                None => self.convert_to_text(render),
             }
         }
         if let Builder::Text { codes, levels, index } = self {
@@ -182,12 +211,12 @@ impl Builder {
                 codes.push(c);
             }
         }
-        Ok(())
+        Ok(None)
     }
 
-    fn convert_to_text(&mut self) {
+    fn convert_to_text(&mut self, render: DecimalMark) {
         if let Builder::Numeric(v) = self {
-            let (codes, levels, index) = numbers_to_text(v);
+            let (codes, levels, index) = numbers_to_text(v, render);
             *self = Builder::Text { codes, levels, index };
         }
     }
@@ -200,15 +229,69 @@ impl Builder {
     }
 }
 
+/// The first line where each column wrote a decimal comma and a decimal point,
+/// while the file's mark is being detected.
+#[derive(Default, Clone, Copy)]
+struct MarksSeen {
+    comma: Option<u64>,
+    point: Option<u64>,
+}
+
+impl MarksSeen {
+    fn note(&mut self, form: Form, line: u64) {
+        match form {
+            Form::Comma => self.comma = self.comma.or(Some(line)),
+            Form::Point => self.point = self.point.or(Some(line)),
+            Form::Plain => {}
+        }
+    }
+
+    /// The mark this column's numbers have so far (a point when it wrote none).
+    fn mark(self) -> DecimalMark {
+        if self.comma.is_some() { DecimalMark::Comma } else { DecimalMark::Point }
+    }
+}
+
+/// The file's decimal mark from what each column wrote: a comma if any column
+/// wrote one; an error naming the columns when one wrote a comma and one
+/// (possibly the same) a point.
+fn file_mark(
+    seen: &[MarksSeen],
+    headers: &[String],
+    source_name: &str,
+) -> Result<DecimalMark, DataError> {
+    let first = |pick: fn(&MarksSeen) -> Option<u64>| {
+        seen.iter().zip(headers).find_map(|(s, h)| pick(s).map(|line| (h, line)))
+    };
+    let within = seen.iter().zip(headers).find_map(|(s, h)| Some((h, s.comma?, s.point?)));
+    let (comma, point) = match within {
+        Some((h, c, p)) => (Some((h, c)), Some((h, p))),
+        None => (first(|s| s.comma), first(|s| s.point)),
+    };
+    match (comma, point) {
+        (Some((comma_column, comma_line)), Some((point_column, point_line))) => {
+            Err(DataError::AmbiguousDecimal(Box::new(MixedMarks {
+                source_name: source_name.into(),
+                comma_column: comma_column.clone(),
+                comma_line,
+                point_column: point_column.clone(),
+                point_line,
+            })))
+        }
+        (Some(_), None) => Ok(DecimalMark::Comma),
+        _ => Ok(DecimalMark::Point),
+    }
+}
+
 /// A CSV reader over `text` after a UTF-8 byte-order mark, with the
-/// delimiter sniffed from the first buffered bytes: with a header row and
-/// equal field counts when `header`, else headerless and flexible. Errors:
-/// a read failure, or text that is empty or all white space.
+/// delimiter sniffed from the first buffered bytes (returned with it): with
+/// a header row and equal field counts when `header`, else headerless and
+/// flexible. Errors: a read failure, or text that is empty or all white space.
 pub(crate) fn csv_records<'a>(
     text: &'a mut dyn BufRead,
     source_name: &str,
     header: bool,
-) -> Result<csv::Reader<&'a mut dyn BufRead>, DataError> {
+) -> Result<(csv::Reader<&'a mut dyn BufRead>, u8), DataError> {
     let io_err = |e: std::io::Error| DataError::Csv {
         source_name: source_name.into(),
         line: 0,
@@ -222,11 +305,12 @@ pub(crate) fn csv_records<'a>(
         return Err(DataError::EmptyFile { source_name: source_name.into() });
     }
     let delimiter = sniff_delimiter(head);
-    Ok(csv::ReaderBuilder::new()
+    let reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(header)
         .flexible(!header)
-        .from_reader(text))
+        .from_reader(text);
+    Ok((reader, delimiter))
 }
 
 fn parse(
@@ -234,7 +318,9 @@ fn parse(
     source_name: &str,
     options: &CsvOptions,
 ) -> Result<Table, DataError> {
-    let mut rdr = csv_records(text, source_name, true)?;
+    let (mut rdr, delimiter) = csv_records(text, source_name, true)?;
+    // A `,`-separated file cannot write decimal commas outside quotes: its mark is a point.
+    let mark = options.decimal.or((delimiter == b',').then_some(DecimalMark::Point));
     let csv_err = |e: csv::Error| {
         let line = e.position().map_or(0, |p| p.line());
         let detail = match e.kind() {
@@ -276,15 +362,18 @@ fn parse(
             })?)
         }
     };
-    let mut builders: Vec<Builder> = (0..headers.len())
-        .map(|j| {
-            if text_column == Some(j) {
-                Builder::Text { codes: Vec::new(), levels: Vec::new(), index: HashMap::new() }
+    let mut builders: Vec<Builder> = headers
+        .iter()
+        .enumerate()
+        .map(|(j, h)| {
+            if text_column == Some(j) || options.unparsed.contains(h) {
+                Builder::text()
             } else {
                 Builder::Numeric(Vec::new())
             }
         })
         .collect();
+    let mut seen = vec![MarksSeen::default(); headers.len()];
     let mut lines = Vec::new();
     let mut record = csv::StringRecord::new();
     while rdr.read_record(&mut record).map_err(csv_err)? {
@@ -293,21 +382,38 @@ fn parse(
             continue; // a blank line
         }
         for (j, cell) in record.iter().enumerate() {
-            builders[j].push(cell).map_err(|p| {
+            let render = mark.unwrap_or(seen[j].mark());
+            let form = builders[j].push(cell, mark, render).map_err(|p| {
                 DataError::cell(source_name, format!("line {line}"), &headers[j], p)
             })?;
+            if let Some(form) = form {
+                seen[j].note(form, line);
+            }
         }
         lines.push(line);
     }
     if lines.is_empty() {
         return Err(DataError::NoRows { source_name: source_name.into() });
     }
+    let decimal = match mark {
+        Some(m) => m,
+        None => file_mark(&seen, &headers, source_name)?,
+    };
+    let unparsed = headers.iter().filter(|h| options.unparsed.contains(h)).cloned().collect();
     let columns = headers
         .into_iter()
         .zip(builders)
         .map(|(name, b)| Column { name, data: b.finish() })
         .collect();
-    Ok(Table { source: source_name.into(), columns, lines, sha256: None, rows_are_records: false })
+    Ok(Table {
+        source: source_name.into(),
+        columns,
+        lines,
+        sha256: None,
+        rows_are_records: false,
+        decimal,
+        unparsed,
+    })
 }
 
 #[cfg(test)]
@@ -331,12 +437,15 @@ mod tests {
 
     #[test]
     fn an_id_column_can_be_kept_as_text() {
-        let opts = CsvOptions { text_column: Some(IdColumn::First) };
+        let opts = CsvOptions { text_column: Some(IdColumn::First), ..CsvOptions::default() };
         let t =
             read_csv_reader_with(b"id,x\n007,1\n010,2\n".as_slice(), "t.csv", &opts).expect("csv");
         assert_eq!(t.columns[0].data.text_at(0).as_deref(), Some("007"));
         assert_eq!(t.columns[1].data, ColumnData::Numeric(vec![1.0, 2.0]));
-        let opts = CsvOptions { text_column: Some(IdColumn::Named("sampel_id".into())) };
+        let opts = CsvOptions {
+            text_column: Some(IdColumn::Named("sampel_id".into())),
+            ..CsvOptions::default()
+        };
         let e = read_csv_reader_with(b"sample_id,x\n1,2\n".as_slice(), "t.csv", &opts)
             .expect_err("unknown")
             .to_string();
@@ -348,8 +457,12 @@ mod tests {
         assert_eq!(sniff_delimiter(b"a;b;c\n1;2;3"), b';');
         assert_eq!(sniff_delimiter(b"a\tb\n"), b'\t');
         assert_eq!(sniff_delimiter(b"\"a;b\",c\n"), b',');
-        let t = read("x;y\n1,5;2\n").expect("semicolon csv");
+        // `1,5` in a `;` file is a decimal comma unless the mark is given as a point.
+        let point = CsvOptions { decimal: Some(DecimalMark::Point), ..CsvOptions::default() };
+        let t = read_csv_reader_with(b"x;y\n1,5;2\n".as_slice(), "t.csv", &point).expect("csv");
         assert_eq!(t.columns[0].data.text_at(0).as_deref(), Some("1,5"));
+        let t = read("x;y\n1,5;2\n").expect("semicolon csv");
+        assert_eq!(t.columns[0].data, ColumnData::Numeric(vec![1.5]));
     }
 
     #[test]

@@ -111,7 +111,7 @@ impl ShippedDataset {
         let source = format!("dataset:{}", self.name);
         let Some(e) = &self.expression else { return read_csv_bytes(self.csv, &source) };
         let id = IdColumn::Named(e.id_column.to_string());
-        let options = CsvOptions { text_column: Some(id.clone()) };
+        let options = CsvOptions { text_column: Some(id.clone()), ..CsvOptions::default() };
         let clinical = read_csv_reader_with(self.csv, &source, &options)?;
         let matrix =
             read_expression_bytes(e.bytes, &format!("{source}/expression"), e.orientation)?;

@@ -263,6 +263,11 @@ pub enum DataError {
         .0.source_name, .0.column, .0.patient, .0.first, .0.second
     )]
     NotConstantPerPatient(Box<PatientRows>),
+    /// A file whose numbers are written with a decimal comma in one place and
+    /// a decimal point in another, so neither can be read as the decimal mark
+    /// (the other could be a thousands separator).
+    #[error(transparent)]
+    AmbiguousDecimal(Box<MixedMarks>),
     /// A binary outcome with one class only.
     #[error(
         "{source_name}: outcome '{column}' has a single class ('{level}') in all {rows} rows; a \
@@ -424,6 +429,42 @@ pub struct PatientRows {
     /// `line N` (CSV) or `record N` (JSON) of the row that conflicts with it.
     pub second: String,
 }
+
+/// Where a file writes a decimal comma and where a decimal point (see
+/// [`DataError::AmbiguousDecimal`]); lines are named, never values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MixedMarks {
+    /// The file's name as shown in messages.
+    pub source_name: String,
+    /// The (first) column with a number written `d,d`.
+    pub comma_column: String,
+    /// The first line of that column with such a number.
+    pub comma_line: u64,
+    /// The (first) column with a number written `d.d`.
+    pub point_column: String,
+    /// The first line of that column with such a number.
+    pub point_line: u64,
+}
+
+impl std::fmt::Display for MixedMarks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (c, p) = (&self.comma_column, &self.point_column);
+        let (cl, pl) = (self.comma_line, self.point_line);
+        write!(
+            f,
+            "{}: column '{c}' has numbers with a decimal comma (line {cl}) ",
+            self.source_name
+        )?;
+        if c == p {
+            write!(f, "and with a decimal point (line {pl})")?;
+        } else {
+            write!(f, "but column '{p}' with a decimal point (line {pl})")?;
+        }
+        f.write_str("; the decimal mark is ambiguous")
+    }
+}
+
+impl std::error::Error for MixedMarks {}
 
 /// The sample ids of a clinical table and an expression matrix that do not
 /// match one to one (see [`DataError::UnmatchedSamples`]).

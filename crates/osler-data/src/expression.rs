@@ -128,7 +128,7 @@ fn parse(
         line,
         detail,
     };
-    let mut rdr = csv_records(text, source_name, false)?;
+    let (mut rdr, _) = csv_records(text, source_name, false)?;
     let from_csv = |e: csv::Error| {
         let line = e.position().map_or(0, csv::Position::line);
         csv_err(line, e.to_string())

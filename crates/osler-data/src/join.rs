@@ -102,7 +102,8 @@ pub fn join_expression(
     let identity =
         order.len() == matrix.n_samples() && order.iter().enumerate().all(|(k, &s)| k == s);
     let all_rows = kept.len() == ids.len();
-    let Table { source, mut columns, lines, sha256, rows_are_records } = clinical;
+    let Table { source, mut columns, lines, sha256, rows_are_records, decimal, unparsed } =
+        clinical;
     if !all_rows {
         for c in &mut columns {
             c.data = c.data.take_rows(&kept);
@@ -126,6 +127,8 @@ pub fn join_expression(
         lines,
         sha256,
         rows_are_records,
+        decimal,
+        unparsed,
     };
     Ok(Joined {
         table,
@@ -203,7 +206,7 @@ mod tests {
     use crate::expression::{Orientation, read_expression_bytes};
 
     fn clinical(text: &str) -> Table {
-        let opts = CsvOptions { text_column: Some(IdColumn::First) };
+        let opts = CsvOptions { text_column: Some(IdColumn::First), ..CsvOptions::default() };
         read_csv_reader_with(text.as_bytes(), "c.csv", &opts).expect("clinical csv")
     }
 
@@ -295,7 +298,10 @@ mod tests {
         let t = read_csv_reader_with(
             b"sample,x\n01,1\n02,2\n".as_slice(),
             "t.csv",
-            &CsvOptions { text_column: Some(IdColumn::Named("sample".into())) },
+            &CsvOptions {
+                text_column: Some(IdColumn::Named("sample".into())),
+                ..CsvOptions::default()
+            },
         )
         .expect("csv");
         assert_eq!(t.columns[0].data.text_at(0).as_deref(), Some("01"));

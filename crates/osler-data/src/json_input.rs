@@ -90,6 +90,8 @@ pub fn read_json_records(text: &str, source_name: &str) -> Result<Table, DataErr
         lines: (1..=records.len() as u64).collect(),
         sha256: None,
         rows_are_records: true,
+        decimal: crate::DecimalMark::Point,
+        unparsed: Vec::new(),
     })
 }
 

@@ -12,6 +12,7 @@ pub mod atomic;
 pub mod catalog;
 pub mod csv_reader;
 pub mod datasets;
+pub mod decimal;
 pub mod error;
 pub mod expression;
 pub mod join;
@@ -29,6 +30,7 @@ pub mod table;
 pub mod target;
 
 pub use csv_reader::{CsvOptions, IdColumn, read_csv_bytes, read_csv_path};
+pub use decimal::DecimalMark;
 pub use error::DataError;
 pub use expression::{ExpressionMatrix, Orientation, read_expression_path};
 pub use join::{Joined, join_expression};

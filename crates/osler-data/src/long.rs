@@ -274,7 +274,8 @@ mod tests {
     fn text_ids_and_text_times_that_read_as_numbers_are_accepted() {
         let mut t = table("id,day\nP01,10\nP02,5\nP01,2\n");
         let day = t.columns.iter_mut().find(|c| c.name == "day").expect("day");
-        let (codes, levels, _) = crate::table::numbers_to_text(&[10.0, 5.0, 2.0]);
+        let (codes, levels, _) =
+            crate::table::numbers_to_text(&[10.0, 5.0, 2.0], crate::DecimalMark::Point);
         day.data = ColumnData::Text { codes, levels };
         let g = visit_groups(&t, "id", "day").expect("numeric text");
         assert_eq!(g.ids, ["P01", "P02"]);
@@ -394,6 +395,8 @@ mod tests {
             lines: (2..n as u64 + 2).collect(),
             sha256: None,
             rows_are_records: false,
+            decimal: crate::DecimalMark::Point,
+            unparsed: Vec::new(),
         };
         let g = visit_groups(&t, "id", "day").expect("valid");
         assert_eq!((g.len(), g.max_visits()), (25_000, 4));

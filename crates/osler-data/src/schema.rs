@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::decimal::DecimalMark;
 use crate::error::{DataError, SchemaProblem, did_you_mean};
 use crate::table::{Column, ColumnData, MISSING_CODE, Table};
 
@@ -226,7 +227,9 @@ impl Schema {
 
     /// Infers the specs of `columns` (columns of `table`, which names the source
     /// and lines in messages) as [`Schema::infer`] does; the columns named in
-    /// `ids` get role `id` (and are never refused for looking numeric).
+    /// `ids` get role `id` and the table's [`Table::unparsed`] columns role
+    /// `ignore` (neither is refused for looking numeric, and neither lists
+    /// its levels: they are labels, not values to encode).
     pub fn infer_columns(
         table: &Table,
         columns: &[Column],
@@ -234,6 +237,14 @@ impl Schema {
     ) -> Result<Schema, DataError> {
         let mut specs = Vec::with_capacity(columns.len());
         for c in columns {
+            if table.unparsed.contains(&c.name) {
+                let kind = match &c.data {
+                    ColumnData::Numeric(_) => Kind::Numeric,
+                    ColumnData::Text { .. } => Kind::Categorical,
+                };
+                specs.push(ColumnSpec::new(&c.name, kind, Role::Ignore));
+                continue;
+            }
             let is_id = ids.contains(&c.name.as_str());
             let role = if is_id || looks_like_id(&c.name) { Role::Id } else { Role::Feature };
             let spec = match &c.data {
@@ -299,6 +310,17 @@ impl Schema {
     /// Mutable access to the listed spec of the column called `name`, if any.
     pub fn get_mut(&mut self, name: &str) -> Option<&mut ColumnSpec> {
         self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    /// Gives role `ignore` to the listed columns named in `names` (the columns
+    /// a model drops): [`Schema::conform`] then neither parses nor checks
+    /// them, and a report of the schema shows them as unused.
+    pub fn ignore(&mut self, names: &[&str]) {
+        for c in &mut self.columns {
+            if names.contains(&c.name.as_str()) {
+                c.role = Role::Ignore;
+            }
+        }
     }
 
     /// Reads a schema from TOML (`.toml`) or JSON (anything else).
@@ -395,7 +417,7 @@ impl Schema {
                 known: known.join(", "),
             });
         }
-        let source = table.source.clone();
+        let (source, decimal) = (table.source.clone(), table.decimal);
         let (lines, records) = (table.lines.clone(), table.rows_are_records);
         let locate = |i: usize| crate::table::locate(&lines, records, i);
         for col in &mut table.columns {
@@ -411,7 +433,7 @@ impl Schema {
             if spec.role == Role::Ignore {
                 continue;
             }
-            conform_column(spec, &mut col.data, &source, &locate)?;
+            conform_column(spec, &mut col.data, &source, decimal, &locate)?;
         }
         Ok(table)
     }
@@ -423,7 +445,7 @@ fn check_not_mostly_numeric(
     codes: &[u32],
     levels: &[String],
 ) -> Result<(), DataError> {
-    let numeric: Vec<bool> = levels.iter().map(|l| l.parse::<f64>().is_ok()).collect();
+    let numeric: Vec<bool> = levels.iter().map(|l| table.decimal.parse(l).is_some()).collect();
     let (mut num, mut total) = (0usize, 0usize);
     for &c in codes.iter().filter(|&&c| c != MISSING_CODE) {
         total += 1;
@@ -448,6 +470,7 @@ fn conform_column(
     spec: &ColumnSpec,
     data: &mut ColumnData,
     source: &str,
+    decimal: DecimalMark,
     locate: &dyn Fn(usize) -> String,
 ) -> Result<(), DataError> {
     let numeric_kind =
@@ -456,7 +479,7 @@ fn conform_column(
         if let ColumnData::Text { codes, levels } = &*data {
             let parsed: Vec<Option<f64>> = levels
                 .iter()
-                .map(|l| if spec.is_missing_code(l) { Some(f64::NAN) } else { l.parse().ok() })
+                .map(|l| if spec.is_missing_code(l) { Some(f64::NAN) } else { decimal.parse(l) })
                 .collect();
             let mut v = Vec::with_capacity(codes.len());
             for (i, &c) in codes.iter().enumerate() {
@@ -508,9 +531,10 @@ fn conform_column(
         }
         return Ok(());
     }
-    // Text kinds: numbers read as numbers become their text form.
+    // Text kinds: numbers read as numbers become their text form, with a
+    // point whatever the file's mark, so a level reads the same from CSV and JSON.
     if let ColumnData::Numeric(v) = &*data {
-        let (codes, levels, _) = crate::table::numbers_to_text(v);
+        let (codes, levels, _) = crate::table::numbers_to_text(v, DecimalMark::Point);
         *data = ColumnData::Text { codes, levels };
     }
     if let ColumnData::Text { codes, levels } = data {

@@ -173,15 +173,28 @@ pub enum RawData {
 /// [`SourceError`] naming the file: it cannot be opened or read, is not
 /// valid CSV or JSON, the dataset name is unknown, or the join fails.
 pub fn read(source: &DataSource) -> Result<RawData, SourceError> {
+    read_with(source, &CsvOptions::default())
+}
+
+/// [`read`] with the CSV options of a file source: its decimal mark and the
+/// columns left unparsed. A join reads its id column as text whatever
+/// `options.text_column` says; a shipped dataset is read as shipped.
+///
+/// # Errors
+/// As [`read`], and [`DataError::AmbiguousDecimal`] for a file whose decimal
+/// mark is not given and cannot be told.
+pub fn read_with(source: &DataSource, options: &CsvOptions) -> Result<RawData, SourceError> {
     match source {
         DataSource::Dataset(name) => {
             let (table, schema) = datasets::find(name)?.load()?;
             Ok(RawData::Shipped(table, schema))
         }
         DataSource::File { input, expression: None } => {
-            Ok(RawData::File(read_table_with(input, &CsvOptions::default())?))
+            Ok(RawData::File(read_table_with(input, options)?))
         }
-        DataSource::File { input, expression: Some(e) } => Ok(RawData::Joined(join(input, e)?)),
+        DataSource::File { input, expression: Some(e) } => {
+            Ok(RawData::Joined(join(input, e, options)?))
+        }
     }
 }
 
@@ -200,6 +213,15 @@ impl RawData {
             RawData::File(t) => (t, None),
             RawData::Shipped(t, s) => (t, Some(s)),
             RawData::Joined(j) => (j.table, None),
+        }
+    }
+
+    /// The table as read (for a join, the joined table), e.g. to see the
+    /// decimal mark its numbers were read with ([`Table::decimal`]).
+    pub fn table(&self) -> &Table {
+        match self {
+            RawData::File(t) | RawData::Shipped(t, _) => t,
+            RawData::Joined(j) => &j.table,
         }
     }
 
@@ -254,8 +276,13 @@ pub fn read_table(input: &FileInput) -> Result<Table, SourceError> {
     read_table_with(input, &CsvOptions::default())
 }
 
-/// [`read_table`] keeping the CSV column chosen in `options` as text.
-fn read_table_with(input: &FileInput, options: &CsvOptions) -> Result<Table, SourceError> {
+/// [`read_table`] with CSV options (an id column kept as text, the decimal
+/// mark, unparsed columns); of JSON records, whose values carry their type,
+/// only the unparsed columns are marked (so their checks are skipped).
+///
+/// # Errors
+/// As [`read_table`].
+pub fn read_table_with(input: &FileInput, options: &CsvOptions) -> Result<Table, SourceError> {
     match input {
         FileInput::Stdin => read_from(std::io::stdin().lock(), "<stdin>", options),
         FileInput::Path(path) => {
@@ -282,14 +309,22 @@ fn read_from<R: Read>(reader: R, name: &str, options: &CsvOptions) -> Result<Tab
             .map_err(|_| SourceError::JsonNotUtf8 { source_name: name.to_string() })?;
         let mut t = read_json_records(&text, name)?;
         t.sha256 = Some(hex(&sha2::Sha256::digest(text.as_bytes())));
+        // JSON values carry their type, so only the checks are skipped.
+        t.unparsed =
+            t.names().filter(|n| options.unparsed.iter().any(|u| u == n)).map(Into::into).collect();
         return Ok(t);
     }
     Ok(read_csv_reader_with(reader, name, options)?)
 }
 
 /// Reads the clinical table (id column as text) and the matrix, and joins them.
-fn join(clinical: &FileInput, e: &ExpressionSource) -> Result<Joined, SourceError> {
-    let table = read_table_with(clinical, &CsvOptions { text_column: Some(e.id.clone()) })?;
+fn join(
+    clinical: &FileInput,
+    e: &ExpressionSource,
+    options: &CsvOptions,
+) -> Result<Joined, SourceError> {
+    let options = CsvOptions { text_column: Some(e.id.clone()), ..options.clone() };
+    let table = read_table_with(clinical, &options)?;
     let file = open(&e.path)?;
     let m = read_expression_reader(file, &e.path.display().to_string(), e.orientation)?;
     Ok(join_expression(table, &e.id, m, e.allow_unmatched)?)

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::decimal::DecimalMark;
+
 /// Code of a missing text cell in [`ColumnData::Text`].
 pub const MISSING_CODE: u32 = u32::MAX;
 
@@ -46,11 +48,23 @@ pub struct Table {
     pub sha256: Option<String>,
     /// Whether `lines` are file lines or JSON record numbers.
     pub rows_are_records: bool,
+    /// The decimal mark the numbers were written with (detected or given when
+    /// read from CSV); the text of a column that turned to text writes its
+    /// numbers with it.
+    pub decimal: DecimalMark,
+    /// Columns kept as the text of their cells, never read as numbers nor
+    /// type-checked (the columns a model drops): a schema inferred from the
+    /// table gives them role `ignore`.
+    pub unparsed: Vec<String>,
 }
 
-/// Dictionary-encodes numbers as their shortest round-trip text (NaN = missing):
-/// `(codes, levels, index of each level)`, levels in first-seen order.
-pub(crate) fn numbers_to_text(v: &[f64]) -> (Vec<u32>, Vec<String>, HashMap<String, u32>) {
+/// Dictionary-encodes numbers as their shortest round-trip text written with
+/// `mark` (NaN = missing): `(codes, levels, index of each level)`, levels in
+/// first-seen order.
+pub(crate) fn numbers_to_text(
+    v: &[f64],
+    mark: DecimalMark,
+) -> (Vec<u32>, Vec<String>, HashMap<String, u32>) {
     let mut levels = Vec::new();
     let mut index = HashMap::new();
     let codes = v
@@ -59,7 +73,7 @@ pub(crate) fn numbers_to_text(v: &[f64]) -> (Vec<u32>, Vec<String>, HashMap<Stri
             if x.is_nan() {
                 return MISSING_CODE;
             }
-            let s = x.to_string();
+            let s = mark.render(*x);
             *index.entry(s.clone()).or_insert_with(|| {
                 levels.push(s);
                 (levels.len() - 1) as u32
@@ -131,6 +145,8 @@ impl Table {
             lines: rows.iter().map(|&r| self.lines[r]).collect(),
             sha256: self.sha256.clone(),
             rows_are_records: self.rows_are_records,
+            decimal: self.decimal,
+            unparsed: self.unparsed.clone(),
         }
     }
 

@@ -220,7 +220,9 @@ pub fn select_features(
     }
     let chosen: Vec<String> = match features {
         Some(f) => {
-            for name in f {
+            // A dropped column may be listed too (and may carry role `ignore`
+            // for being dropped): it is left out below, not refused.
+            for name in f.iter().filter(|n| !drop.contains(n)) {
                 let role = schema.get(name).map(|s| s.role);
                 if name == target {
                     return Err(DataError::OutcomeAsPredictor { column: name.clone() });
@@ -307,6 +309,11 @@ mod tests {
         let (tb, s) = t("id,a,b,y\n1,1,2,0\n2,3,4,1\n");
         assert_eq!(select_features(&tb, &s, "y", None, &[]).expect("default"), vec!["a", "b"]);
         assert_eq!(select_features(&tb, &s, "y", None, &["a".into()]).expect("drop"), vec!["b"]);
+        let mut ignored = s.clone();
+        ignored.ignore(&["a"]);
+        let (both, a) = (["a".to_string(), "b".to_string()], ["a".to_string()]);
+        let chosen = select_features(&tb, &ignored, "y", Some(&both), &a).expect("a dropped");
+        assert_eq!(chosen, vec!["b"]);
         let e =
             select_features(&tb, &s, "y", Some(&["id".into()]), &[]).expect_err("id").to_string();
         assert!(e.contains("never a predictor"), "{e}");

@@ -28,6 +28,15 @@ pub struct DataSpec {
     pub group: Option<String>,
 }
 
+impl DataSpec {
+    /// The `drop` columns other than `used` (the outcome, group, time or
+    /// patient-id columns a task reads whatever `drop` says): the model
+    /// leaves them out, and they are neither parsed nor checked.
+    pub fn dropped<'a>(&'a self, used: &[&str]) -> Vec<&'a str> {
+        self.drop.iter().map(String::as_str).filter(|d| !used.contains(d)).collect()
+    }
+}
+
 /// A conformed table with its outcome and predictors resolved.
 #[derive(Debug, Clone)]
 pub struct Prepared {
@@ -101,7 +110,8 @@ impl Prepared {
 
 /// Conforms `table` to `schema` (missing codes, types, ranges), then resolves the
 /// outcome and predictors. The schema is updated so the chosen outcome has role
-/// `target` and the group column role `group` (it is saved in the artifact).
+/// `target`, the group column role `group` and the dropped columns role
+/// `ignore` (it is saved in the artifact).
 pub fn prepare(
     table: Table,
     mut schema: Schema,
@@ -116,6 +126,8 @@ pub fn prepare(
     // columns covered only by `[defaults]` must be listed, or the model would
     // refuse the very table it was trained on.
     schema.expand_defaults(&table);
+    // Dropped columns are saved as `ignore`: never checked, never shown as features.
+    schema.ignore(&spec.dropped(&required));
     let table = schema.conform(table, &required, false)?;
     let table = match &spec.levels {
         Some(keep) => keep_levels(table, &target, keep)?,

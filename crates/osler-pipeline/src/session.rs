@@ -29,6 +29,25 @@ pub enum TaskInput {
     Sequences(SequenceSpec),
 }
 
+impl TaskInput {
+    /// The columns of `data.drop` a reader may leave unparsed
+    /// ([`osler_data::CsvOptions::unparsed`]): every dropped column but the
+    /// outcome, group, time, event and patient-id columns this input reads.
+    pub fn unparsed(&self, data: &DataSpec) -> Vec<String> {
+        let mut used: Vec<&str> =
+            data.target.iter().chain(&data.group).map(String::as_str).collect();
+        match self {
+            TaskInput::Rows => {}
+            TaskInput::Survival(s) => {
+                used.extend([s.time.as_str(), s.event.as_str()]);
+                used.extend(s.start.as_deref());
+            }
+            TaskInput::Sequences(q) => used.extend([q.id.as_str(), q.time.as_str()]),
+        }
+        data.dropped(&used).into_iter().map(String::from).collect()
+    }
+}
+
 /// A training job: what to predict from which columns, the model and CV
 /// settings, and where the artifact goes.
 #[derive(Debug, Clone)]
@@ -93,4 +112,46 @@ pub fn run_training(
     artifact.save(&job.out, job.overwrite)?;
     let report = TrainingReport::new(&artifact, &job.out, timing);
     Ok((artifact, report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use osler_data::{Role, Schema, read_csv_bytes};
+
+    fn spec(drop: &[&str]) -> DataSpec {
+        DataSpec {
+            target: Some("y".into()),
+            group: Some("site".into()),
+            drop: drop.iter().map(|d| d.to_string()).collect(),
+            ..DataSpec::default()
+        }
+    }
+
+    #[test]
+    fn columns_the_task_reads_stay_parsed_whatever_drop_says() {
+        let data = spec(&["pid", "y", "site", "t", "e"]);
+        assert_eq!(TaskInput::Rows.unparsed(&data), ["pid", "t", "e"]);
+        let surv =
+            SurvivalSpec { time: "t".into(), event: "e".into(), event_level: None, start: None };
+        assert_eq!(TaskInput::Survival(surv).unparsed(&data), ["pid"]);
+        let seq = SequenceSpec { id: "pid".into(), time: "t".into(), steps: None };
+        assert_eq!(TaskInput::Sequences(seq).unparsed(&data), ["e"]);
+    }
+
+    #[test]
+    fn dropped_columns_are_saved_as_ignored_and_not_checked() {
+        let t = read_csv_bytes(b"pid,x,site,y\n1,1,a,0\n2,2,a,1\n3,3,b,0\n4,5,b,1\n", "t.csv")
+            .expect("csv");
+        let mut schema = Schema::infer(&t).expect("infer");
+        // A range the dropped column breaks: it is not checked.
+        if let Some(pid) = schema.get_mut("pid") {
+            pid.max = Some(2.0);
+        }
+        let data = prepare(t, schema, &spec(&["pid", "y"])).expect("pid is not checked");
+        let role = |c: &str| data.schema.get(c).map(|s| s.role);
+        assert_eq!(role("pid"), Some(Role::Ignore));
+        assert_eq!((role("y"), role("site")), (Some(Role::Target), Some(Role::Group)));
+        assert_eq!(data.features, ["x"]);
+    }
 }

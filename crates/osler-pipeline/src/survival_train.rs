@@ -32,6 +32,7 @@ pub fn prepare_survival(
     required.extend(data.group.as_deref());
     // As in `prepare`: the saved schema lists every column it covers.
     schema.expand_defaults(&table);
+    schema.ignore(&data.dropped(&required));
     let table = schema.conform(table, &required, false)?;
     for c in &mut schema.columns {
         if c.name == surv.time || surv.start.as_deref() == Some(c.name.as_str()) {

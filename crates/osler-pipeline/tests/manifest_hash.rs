@@ -3,6 +3,7 @@
 //! typed hash error, and an artifact written before the hash existed (no
 //! `manifest.sha256`) still loads.
 
+use osler_pipeline::api::estimators::LogisticSpec;
 use std::path::Path;
 
 use osler_data::datasets;
@@ -20,7 +21,10 @@ fn save_artifact(dir: &Path) {
         prepare(d.table().expect("table"), d.schema().expect("schema"), &DataSpec::default())
             .expect("prepare");
     let spec = TrainSpec {
-        model: ModelSpec::Logistic { options: LogisticOptions::default(), auto_penalty: true },
+        model: ModelSpec::new(LogisticSpec {
+            options: LogisticOptions::default(),
+            auto_penalty: true,
+        }),
         missing_indicators: true,
         cv_folds: 0,
         cv_repeats: 1,

@@ -26,7 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = support::output_dir("expression")?;
     // Sample ids such as 01005 are read as text so their leading zeros survive the join.
     let id = IdColumn::Named("sample".into());
-    let options = CsvOptions { text_column: Some(id.clone()) };
+    let options = CsvOptions { text_column: Some(id.clone()), ..CsvOptions::default() };
     let clinical = read_csv_reader_with(File::open(CLINICAL)?, "all-leukemia/data.csv", &options)?;
     let matrix = read_expression_reader(
         File::open(EXPRESSION)?,

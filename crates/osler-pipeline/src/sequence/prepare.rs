@@ -97,6 +97,7 @@ pub fn prepare_sequences(
     }
     schema.expand_defaults(&table);
     let required = [target.as_str(), seq.id.as_str(), seq.time.as_str()];
+    schema.ignore(&data.dropped(&required));
     let table = schema.conform(table, &required, false)?;
     let table = match &data.levels {
         Some(keep) => keep_levels(table, &target, keep)?,

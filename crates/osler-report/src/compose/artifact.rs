@@ -155,18 +155,20 @@ fn data_section(r: &mut Report, art: &Artifact) {
     // Wide data (gene expression): every non-feature column, the first
     // feature columns, and a count of the rest.
     let wide = m.schema.columns.len() > MAX_SCHEMA_ROWS;
+    // Ignored (dropped) columns are not inputs of the model: named once, not tabulated.
+    let (ignored, used): (Vec<&ColumnSpec>, Vec<&ColumnSpec>) =
+        m.schema.columns.iter().partition(|c| c.role == Role::Ignore);
     let mut features_shown = 0;
-    let shown: Vec<&ColumnSpec> = m
-        .schema
-        .columns
+    let shown: Vec<&ColumnSpec> = used
         .iter()
+        .copied()
         .filter(|c| {
             let keep = !wide || c.role != Role::Feature || features_shown < WIDE_FEATURES_SHOWN;
             features_shown += usize::from(keep && c.role == Role::Feature);
             keep
         })
         .collect();
-    let omitted = m.schema.columns.len() - shown.len();
+    let omitted = used.len() - shown.len();
     for c in shown {
         let summary = summaries.get(c.name.as_str());
         let missing = summary.map_or(String::new(), |s| {
@@ -191,13 +193,20 @@ fn data_section(r: &mut Report, art: &Artifact) {
             median.unwrap_or_default(),
         ]);
     }
-    let more = if omitted > 0 {
+    let mut more = if omitted > 0 {
         format!(
             " {omitted} further feature columns are not listed here (all are in the artifact's schema)."
         )
     } else {
         String::new()
     };
+    if !ignored.is_empty() {
+        let names: Vec<&str> = ignored.iter().map(|c| c.name.as_str()).collect();
+        more.push_str(&format!(
+            " Left out of the model (not read as inputs): {}.",
+            names.join(", ")
+        ));
+    }
     s.table(t.caption(format!("Schema saved in the artifact (inputs are validated against it), with missing counts after applying the missing codes and quartiles of the training data.{more}")));
     let p = &m.preprocessing.options;
     s.paragraph(format!(
