@@ -19,6 +19,8 @@ fn prepared(columns: Vec<Column>, outcome: Outcome) -> Prepared {
         lines: (2..n as u64 + 2).collect(),
         sha256: None,
         rows_are_records: false,
+        decimal: Default::default(),
+        unparsed: Vec::new(),
     };
     let schema = Schema { dataset: None, defaults: None, columns: Vec::new() };
     Prepared { table, schema, target: "y".into(), features, outcome, survival: None, groups: None }
