@@ -58,6 +58,8 @@ pub(crate) struct TaskFields {
     pub(crate) features: Vec<String>,
     /// How those columns are read (one row per patient, or visits in sequence).
     pub(crate) input: InputContract,
+    /// What the screen of the training data found (e.g. possible leakage).
+    pub(crate) warnings: Vec<crate::leakage::Warning>,
 }
 
 /// The one artifact builder: the manifest of a fitted preprocessing + model,
@@ -91,6 +93,7 @@ pub(crate) fn assemble(
         cv,
         survival: fields.survival,
         input: fields.input,
+        warnings: fields.warnings,
         files: Default::default(),
     };
     Artifact { manifest, model, out_of_fold: oof }
@@ -126,6 +129,7 @@ pub fn build_artifact(
         schema: data.schema.clone(),
         features: data.features.clone(),
         input: InputContract::Tabular,
+        warnings: crate::leakage::screen(data),
     };
     assemble(fields, spec, &fitted.preprocessor, fitted.model, outcome.cv, data_info)
 }
@@ -155,6 +159,7 @@ pub fn build_survival_artifact(
         schema: data.schema.clone(),
         features: data.features.clone(),
         input: InputContract::Tabular,
+        warnings: crate::leakage::screen(data),
     };
     Ok(assemble(fields, spec, &run.fitted.preprocessor, run.fitted.model, run.cv, data_info))
 }

@@ -27,6 +27,7 @@ use osler_data::{BinaryLevels, Preprocessor, Schema};
 
 use crate::cv::{CvSummary, OutOfFold};
 use crate::error::{ArtifactProblem, PipelineError};
+use crate::leakage::Warning;
 use crate::model::{FittedModel, ModelSpec};
 
 /// Identifies the file layout; bumped on any incompatible change.
@@ -138,6 +139,11 @@ pub struct Manifest {
     /// What the model reads (artifacts without the field are tabular).
     #[serde(default)]
     pub input: InputContract,
+    /// Problems found in the training data, e.g. a predictor that alone
+    /// separates the outcome (possible leakage); absent when there are none
+    /// and in artifacts written before the check.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
     /// SHA-256 of each other file in the directory.
     pub files: BTreeMap<String, String>,
 }

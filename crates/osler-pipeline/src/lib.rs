@@ -20,6 +20,7 @@ pub mod enet;
 pub mod enet_multinomial;
 pub mod error;
 pub mod kinds;
+pub mod leakage;
 pub mod model;
 mod nan_json;
 pub mod outcome;
@@ -43,6 +44,7 @@ pub use contract::{
 };
 pub use cv::{CvSummary, MetricSummary, OutOfFold};
 pub use error::PipelineError;
+pub use leakage::Warning;
 pub use model::{Fit, Fitted, FittedModel, ModelSpec, Specification};
 pub use outcome::Outcome;
 pub use prepare::{DataSpec, Prepared, prepare};

@@ -18,6 +18,7 @@ use crate::artifact::{Artifact, DataInfo, SurvivalColumns};
 use crate::cv::CvSummary;
 use crate::enet::{EnetCv, EnetModel, LambdaRule};
 use crate::enet_multinomial::MultinomialEnetModel;
+use crate::leakage::Warning;
 use crate::model::ModelSpec;
 
 /// Wall-clock seconds of the steps of a training run.
@@ -49,6 +50,8 @@ pub struct TrainingReport {
     pub model_spec: ModelSpec,
     /// Why the model differs from the one asked for (e.g. a ridge fallback).
     pub model_note: Option<String>,
+    /// Problems found in the training data (e.g. possible leakage); empty when none.
+    pub warnings: Vec<Warning>,
     /// Outcome column (the time column of a survival model).
     pub target: String,
     /// Event level of the outcome.
@@ -83,6 +86,7 @@ impl TrainingReport {
             model: m.model.name(),
             model_spec: m.model.clone(),
             model_note: m.model_note.clone(),
+            warnings: m.warnings.clone(),
             target: m.target.clone(),
             positive: m.levels.positive.clone(),
             classes: m.classes.clone(),

@@ -134,6 +134,9 @@ pub fn build_sequence_artifact(
             time: data.groups.time_column.clone(),
             steps: data.steps,
         },
+        // Visits repeat a patient's outcome, so a per-row screen would
+        // weigh patients by their visit counts; sequences are not screened.
+        warnings: Vec::new(),
     };
     assemble(fields, spec, &fitted.preprocessor, fitted.model, outcome.cv, data_info)
 }

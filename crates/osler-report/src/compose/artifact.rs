@@ -133,6 +133,9 @@ fn summary_section(r: &mut Report, art: &Artifact) {
     if let Some(note) = &m.model_note {
         s.warning(note.clone());
     }
+    for w in &m.warnings {
+        s.warning(w.message().to_string());
+    }
 }
 
 /// The saved schema with missing counts and quartiles, and the preprocessing.

@@ -28,6 +28,7 @@ struct CoefficientRow<'a> {
 pub fn training(r: &TrainingReport) -> String {
     let mut out = String::new();
     header(&mut out, r);
+    warnings(&mut out, r);
     cv_table(&mut out, r);
     model_table(&mut out, &r.summary);
     out
@@ -52,6 +53,16 @@ fn header(out: &mut String, r: &TrainingReport) {
         r.model, r.target, r.data.source
     );
     let _ = writeln!(out, "artifact: {}\n", r.artifact);
+}
+
+/// The training data's warnings (e.g. possible leakage), one line each.
+fn warnings(out: &mut String, r: &TrainingReport) {
+    for w in &r.warnings {
+        let _ = writeln!(out, "warning: {}", w.message());
+    }
+    if !r.warnings.is_empty() {
+        out.push('\n');
+    }
 }
 
 fn cv_table(out: &mut String, r: &TrainingReport) {
