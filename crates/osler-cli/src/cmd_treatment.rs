@@ -113,7 +113,7 @@ pub fn treatment(a: TreatmentArgs) -> CliResult {
     let t = analyse(&table, &loaded.schema, &spec)?;
     let report = TreatmentReport::new(&t, &spec, osler_report::compose::at_risk_times);
     if let Some(path) = &a.report {
-        let html = osler_report::treatment_report(&t, &spec, &table.source);
+        let html = osler_report::treatment_report(&t, &spec, &loaded.schema, &table.source);
         write_atomic(path, html.as_bytes())?;
     }
     if a.json {

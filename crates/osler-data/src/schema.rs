@@ -189,6 +189,16 @@ impl ColumnSpec {
         format!("{}value{}{}", lo.unwrap_or_default(), hi.unwrap_or_default(), unit)
     }
 
+    /// What the code 1 of an event column means, read from its description
+    /// (`"1 = died, 0 = alive"` -> `"died"`); `None` without such a phrase.
+    pub fn event_meaning(&self) -> Option<&str> {
+        let text = self.description.as_deref()?;
+        let start = text.find("1 = ")? + "1 = ".len();
+        let rest = &text[start..];
+        let end = rest.find([',', ';', ')', '(']).unwrap_or(rest.len());
+        Some(rest[..end].trim()).filter(|m| !m.is_empty())
+    }
+
     /// Is `x` inside the declared valid range?
     pub fn in_range(&self, x: f64) -> bool {
         let lo_ok = self.min.is_none_or(|m| if self.min_exclusive { x > m } else { x >= m });

@@ -87,3 +87,22 @@ fn missing_and_unknown_columns_are_errors() {
     let e = s.conform(table("glucose,zz\n1,2\n"), &[], true).expect_err("unknown").to_string();
     assert!(e.contains("unexpected column 'zz'"), "{e}");
 }
+
+#[test]
+fn event_meaning_reads_the_code_1_phrase_of_the_description() {
+    let mut c = ColumnSpec::new("cens", Kind::Binary, Role::Event);
+    assert_eq!(c.event_meaning(), None);
+    for (description, meaning) in [
+        (
+            "Event indicator despite its name: 1 = recurrence or death, 0 = censored",
+            Some("recurrence or death"),
+        ),
+        ("Vital status at last follow-up (1 = died, 0 = alive, censored)", Some("died")),
+        ("Status; 1 = relapse; 0 = none", Some("relapse")),
+        ("Follow-up status", None),
+        ("code 1 = , 0 = alive", None),
+    ] {
+        c.description = Some(description.to_string());
+        assert_eq!(c.event_meaning(), meaning, "{description}");
+    }
+}

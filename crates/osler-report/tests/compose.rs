@@ -152,9 +152,15 @@ fn survival_report_has_risk_groups_and_the_cox_table() {
         "Cumulative/dynamic AUC(t) (out-of-fold)",
         "Cox model (Efron ties)",
         "HR 95% CI",
+        // The schema's words: the event's meaning, the time unit on the axes.
+        "cox model of time to event: died (lenfol, days)",
+        "Time (days)",
+        "with an observed event",
+        "95% intervals of the observed risk",
     ] {
         assert!(html.contains(text), "missing {text}");
     }
+    assert!(!html.contains("prevalence"), "a censored cohort's event share is not a prevalence");
 }
 
 #[test]
@@ -177,7 +183,7 @@ fn treatment_report_shows_effects_and_heterogeneity() {
         seed: 1,
     };
     let t = analyse(&table, &schema, &spec).expect("analyse");
-    let html = treatment_report(&t, &spec, "dataset:gbsg2");
+    let html = treatment_report(&t, &spec, &schema, "dataset:gbsg2");
     check_document(
         &html,
         &[
@@ -187,10 +193,16 @@ fn treatment_report_shows_effects_and_heterogeneity() {
             "Predicted individual benefit",
         ],
     );
-    for text in ["Kaplan-Meier survival by arm", "Hazard ratio (Cox, Efron ties)", "tau = 1826.25"]
-    {
+    for text in [
+        "Kaplan-Meier survival by arm",
+        "Hazard ratio (Cox, Efron ties)",
+        "tau = 1826.25",
+        "Treatment effect of horTh on time to event: recurrence or death (time, days)",
+        "Time (days)",
+    ] {
         assert!(html.contains(text), "missing {text}");
     }
+    assert!(!html.contains("time to cens"), "the title names the event, not its column");
 }
 
 #[test]

@@ -102,11 +102,37 @@ impl RiskTable {
 /// Kaplan-Meier survival at `t` (right-continuous, carried forward after the
 /// last observed time) of the validated subjects `rows`.
 pub(crate) fn km_at(time: &[f64], event: &[bool], rows: &[usize], t: f64) -> f64 {
+    km_interval_at(time, event, rows, t).0
+}
+
+/// [`km_at`] with its pointwise 95% interval: the log-log transform of
+/// Greenwood's variance of `log S(t)`, `S^exp(+-z se / log S)` (lifelines' and
+/// scikit-survival's default; `ConfType::LogLog` of osler's Kaplan-Meier);
+/// `None` where it is undefined (`S(t)` of 0 or 1, or a risk set emptied by events).
+pub(crate) fn km_interval_at(
+    time: &[f64],
+    event: &[bool],
+    rows: &[usize],
+    t: f64,
+) -> (f64, Option<(f64, f64)>) {
     let sub_t: Vec<f64> = rows.iter().map(|&i| time[i]).collect();
     let sub_e: Vec<bool> = rows.iter().map(|&i| event[i]).collect();
     let table = RiskTable::new(&sub_t, &sub_e);
-    let s = table.kaplan_meier();
-    table.at(&s, t)
+    let s = table.at(&table.kaplan_meier(), t);
+    let upto = table.times.partition_point(|&u| u <= t);
+    let mut var_log = 0.0;
+    for k in 0..upto {
+        let (n, d) = (table.at_risk[k] as f64, table.events[k] as f64);
+        if d >= n {
+            return (s, None);
+        }
+        var_log += d / (n * (n - d));
+    }
+    if s <= 0.0 || s >= 1.0 {
+        return (s, None);
+    }
+    let e = (crate::normal::Z_975 * var_log.sqrt() / s.ln()).exp();
+    (s, Some((s.powf(1.0 / e), s.powf(e))))
 }
 
 /// Reverse Kaplan-Meier estimate of the censoring survivor `G(t) = P(C > t)`:
@@ -235,5 +261,27 @@ mod tests {
         let s = t.kaplan_meier();
         assert_eq!(s, vec![0.75, 0.75 * (1.0 - 1.0 / 3.0), 0.0]);
         assert_eq!(km_at(&[3.0, 1.0], &[true, true], &[0, 1], 2.0), 0.5);
+    }
+
+    /// lifelines 0.30.0 `KaplanMeierFitter().fit(t, e).confidence_interval_`
+    /// (exponential Greenwood, i.e. log-log) at t = 4 and 7.
+    #[test]
+    fn km_interval_matches_lifelines() {
+        let t = [1.0, 2.0, 2.0, 3.0, 4.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0];
+        let e = [true, true, false, true, false, true, true, false, true, false, true, false];
+        let rows: Vec<usize> = (0..t.len()).collect();
+        for (at, s_ref, lo_ref, hi_ref) in [
+            (4.5, 0.6481481481481481, 0.3096622270171607, 0.8517975123354391),
+            (7.5, 0.4050925925925926, 0.1128935621484876, 0.6877389312235329),
+        ] {
+            let (s, ci) = km_interval_at(&t, &e, &rows, at);
+            let (lo, hi) = ci.expect("defined");
+            for (got, want) in [(s, s_ref), (lo, lo_ref), (hi, hi_ref)] {
+                assert!((got - want).abs() < 1e-10 * want, "{got} vs {want} at {at}");
+            }
+        }
+        // Undefined before the first event (S = 1) and after the last (S = 0).
+        assert_eq!(km_interval_at(&t, &e, &rows, 0.5), (1.0, None));
+        assert_eq!(km_interval_at(&[1.0, 2.0], &[true, true], &[0, 1], 3.0), (0.0, None));
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::censoring::km_at;
+use super::censoring::{km_at, km_interval_at};
 use super::input;
 use crate::decision::NetBenefit;
 use crate::error::EvalError;
@@ -23,6 +23,10 @@ pub struct HorizonGroup {
     pub mean_predicted: f64,
     /// Observed risk `1 - S_KM(t)`, Kaplan-Meier within the group.
     pub observed: f64,
+    /// 95% interval of `observed`: one minus the log-log (Greenwood) interval
+    /// of the group's `S_KM(t)`; `None` where that is undefined (no event, or
+    /// every subject with an event, by `t`).
+    pub observed_ci95: Option<(f64, f64)>,
 }
 
 /// Result of [`calibration_at_horizon`].
@@ -82,13 +86,15 @@ pub fn calibration_at_horizon(
         let rows = &order[start..start + base + usize::from(g < extra)];
         start += rows.len();
         let p: Vec<f64> = rows.iter().map(|&i| predicted_risk[i]).collect();
+        let (s, s_ci) = km_interval_at(time, event, rows, t);
         groups.push(HorizonGroup {
             n: rows.len(),
             events: rows.iter().filter(|&&i| event[i] && time[i] <= t).count(),
             min_predicted: p[0],
             max_predicted: p[p.len() - 1],
             mean_predicted: p.iter().sum::<f64>() / p.len() as f64,
-            observed: 1.0 - km_at(time, event, rows, t),
+            observed: 1.0 - s,
+            observed_ci95: s_ci.map(|(lo, hi)| (1.0 - hi, 1.0 - lo)),
         });
     }
     let err = |g: &HorizonGroup| (g.mean_predicted - g.observed).abs();

@@ -14,7 +14,7 @@ use osler_pipeline::Artifact;
 use osler_pipeline::enet::EnetModel;
 use osler_pipeline::enet_multinomial::MultinomialEnetModel;
 
-use super::shared::enum_name;
+use super::shared::{enum_name, time_to_event};
 use super::{ReportError, binary, enet, multiclass, nn, survival};
 use crate::{Report, Table, fmt_num};
 
@@ -37,7 +37,9 @@ const WIDE_FEATURES_SHOWN: usize = 30;
 pub fn artifact_report(art: &Artifact, dir: &Path) -> Result<String, ReportError> {
     let m = &art.manifest;
     let title = match (&m.survival, &m.classes) {
-        (Some(s), _) => format!("{} model of time to {} ({})", m.model.name(), s.event, s.time),
+        (Some(s), _) => {
+            format!("{} model of {}", m.model.name(), time_to_event(&m.schema, &s.time, &s.event))
+        }
         (None, Some(c)) => {
             format!("{} model for {} ({} classes)", m.model.name(), m.target, c.len())
         }
@@ -103,9 +105,17 @@ fn summary_section(r: &mut Report, art: &Artifact) {
         ("Model", model_description(art)),
         (
             "Training data",
-            match &m.classes {
-                Some(_) => format!("{} ({} rows)", m.data.source, m.data.rows),
-                None => format!(
+            match (&m.classes, &m.survival) {
+                (Some(_), _) => format!("{} ({} rows)", m.data.source, m.data.rows),
+                // A censored cohort's event share is not a prevalence: it depends on follow-up.
+                (None, Some(_)) => format!(
+                    "{} ({} rows, {} with an observed event ({:.1}%), the others censored)",
+                    m.data.source,
+                    m.data.rows,
+                    m.data.events,
+                    100.0 * m.data.events as f64 / m.data.rows.max(1) as f64
+                ),
+                (None, None) => format!(
                     "{} ({} rows, {} events, {:.1}% prevalence)",
                     m.data.source,
                     m.data.rows,

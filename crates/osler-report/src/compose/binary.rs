@@ -9,7 +9,8 @@ use osler_pipeline::Artifact;
 use osler_pipeline::enet::EnetModel;
 
 use super::shared::{
-    cross_validation, cv_design, cv_metric_table, descending, feature_name, net_benefit_plot,
+    EFFECT_SCALE_NOTE, comparable_effects, cross_validation, cv_design, cv_metric_table,
+    descending, feature_name, net_benefit_plot,
 };
 use super::{ReportError, enet, nn};
 use crate::{
@@ -150,9 +151,15 @@ pub(crate) fn model_section(r: &mut Report, art: &Artifact) {
         }
         s.table(t.caption("Coefficients on the original scale of each input column (log-odds per unit). SEs, z, p and CIs are Wald statistics of the unpenalised fit; none are given for penalised fits."));
         let coefs: Vec<f64> = rows.iter().filter(|r| r.index.is_some()).map(|r| r.coef).collect();
+        let (effects, labels) = comparable_effects(&art.manifest, &coefs);
         s.figure(
-            bar_chart_horizontal("Coefficients (log-odds per unit)", names, &coefs, "coefficient"),
-            "Coefficient of each model feature. Units differ between features, so compare within a feature only.",
+            bar_chart_horizontal(
+                "Log-odds per interquartile range (numbers) or per level",
+                &labels,
+                &effects,
+                "log-odds",
+            ),
+            EFFECT_SCALE_NOTE,
         );
     } else if let Some(e) = m.get::<EnetModel>() {
         enet::model_section(s, names, e);

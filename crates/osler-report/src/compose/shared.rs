@@ -1,7 +1,8 @@
 //! Pieces shared by the diagnosis, survival and treatment reports.
 
+use osler_data::{ColumnSpec, Schema};
 use osler_eval::NetBenefit;
-use osler_pipeline::{Artifact, CvSummary, OutOfFold};
+use osler_pipeline::{Artifact, CvSummary, Manifest, OutOfFold};
 
 use osler_pipeline::cv::CI_LABEL;
 
@@ -84,4 +85,55 @@ pub(crate) fn descending(values: &[f64]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..values.len()).collect();
     order.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
     order
+}
+
+/// A survival outcome in words from its schema: `time to event: <what the
+/// event code 1 means> (<time column>, <unit>)`, e.g. "time to event: died
+/// (lenfol, days)"; without a described event, the event column's name.
+pub(crate) fn time_to_event(schema: &Schema, time: &str, event: &str) -> String {
+    let what = schema.get(event).and_then(ColumnSpec::event_meaning).unwrap_or(event);
+    match time_unit(schema, time) {
+        Some(unit) => format!("time to event: {what} ({time}, {unit})"),
+        None => format!("time to event: {what} ({time})"),
+    }
+}
+
+/// The label of a time axis: `Time (<unit of the time column>)`, or `Time`.
+pub(crate) fn time_axis(schema: &Schema, time: &str) -> String {
+    time_unit(schema, time).map_or_else(|| "Time".to_string(), |u| format!("Time ({u})"))
+}
+
+fn time_unit<'a>(schema: &'a Schema, time: &str) -> Option<&'a str> {
+    schema.get(time).and_then(|c| c.unit.as_deref())
+}
+
+/// The caption of a chart of [`comparable_effects`].
+pub(crate) const EFFECT_SCALE_NOTE: &str = "Effect of each model feature on a comparable scale: a numeric input moved from its 25th to its 75th training percentile (the IQR in its label), a category or indicator from 0 to 1. The table gives the per-unit coefficients.";
+
+/// Coefficients on a comparable scale for a chart: a numeric design column
+/// that is an input column with an interquartile range is scaled by that
+/// range (the effect of moving from its 25th to its 75th percentile), and a
+/// one-hot or indicator column keeps its per-level effect (0 -> 1). Returns
+/// the scaled effects and the chart labels, each saying its scale.
+pub(crate) fn comparable_effects(m: &Manifest, coefs: &[f64]) -> (Vec<f64>, Vec<String>) {
+    let iqr = |name: &str| {
+        m.data
+            .columns
+            .iter()
+            .find(|c| c.name == name)
+            .and_then(|c| c.iqr)
+            .map(|[q1, q3]| q3 - q1)
+            .filter(|w| *w > 0.0)
+    };
+    coefs
+        .iter()
+        .enumerate()
+        .map(|(j, &b)| {
+            let name = feature_name(&m.feature_names, j);
+            match iqr(&name) {
+                Some(w) => (b * w, format!("{name} (per IQR {})", fmt_num(w, 3))),
+                None => (b, name),
+            }
+        })
+        .unzip()
 }

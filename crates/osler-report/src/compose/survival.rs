@@ -12,7 +12,8 @@ use osler_pipeline::Artifact;
 
 use super::ReportError;
 use super::shared::{
-    cross_validation, cv_design, cv_metric_table, descending, feature_name, net_benefit_plot,
+    EFFECT_SCALE_NOTE, comparable_effects, cross_validation, cv_design, cv_metric_table,
+    descending, feature_name, net_benefit_plot, time_axis,
 };
 use crate::{ErrorPoint, Plot, Report, Table, bar_chart_horizontal, fmt_interval, fmt_num, fmt_p};
 
@@ -28,6 +29,11 @@ pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportEr
     };
     let grid = cv.eval_times.clone().unwrap_or_default();
     let event: Vec<bool> = oof.y.iter().map(|&e| e == 1.0).collect();
+    let time_label = art
+        .manifest
+        .survival
+        .as_ref()
+        .map_or_else(|| "Time".to_string(), |c| time_axis(&art.manifest.schema, &c.time));
     let s = r.section("Cross-validated performance");
     s.paragraph(format!(
         "{} Harrell's C and Uno's C (IPCW, censoring survivor at T−) rank patients by risk; the integrated Brier score averages the IPCW Brier score over {} (lower is better).",
@@ -43,7 +49,7 @@ pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportEr
     let mut order: Vec<usize> = (0..oof.p.len()).collect();
     order.sort_by(|&a, &b| oof.p[a].total_cmp(&oof.p[b]));
     let mut plot = Plot::new("Kaplan-Meier by predicted risk tertile (out-of-fold)")
-        .x_label("Time")
+        .x_label(&time_label)
         .y_label("Survival")
         .y_range(0.0, 1.0);
     let horizon_marks: Vec<f64> = grid.iter().step_by(2).copied().collect();
@@ -81,7 +87,7 @@ pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportEr
     {
         let pts: Vec<(f64, f64)> = auc.times.iter().copied().zip(auc.auc.iter().copied()).collect();
         let svg = Plot::new("Cumulative/dynamic AUC(t) (out-of-fold)")
-            .x_label("Time")
+            .x_label(&time_label)
             .y_label("AUC(t)")
             .y_range(0.5, 1.0)
             .line("model", &pts)
@@ -96,11 +102,9 @@ pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportEr
             let pts: Vec<ErrorPoint> = cal
                 .groups
                 .iter()
-                .map(|g| ErrorPoint {
-                    x: g.mean_predicted,
-                    y: g.observed,
-                    lo: g.observed,
-                    hi: g.observed,
+                .map(|g| {
+                    let (lo, hi) = g.observed_ci95.unwrap_or((g.observed, g.observed));
+                    ErrorPoint { x: g.mean_predicted, y: g.observed, lo, hi }
                 })
                 .collect();
             let svg = Plot::new(format!("Calibration at t = {}", fmt_num(horizon, 4)))
@@ -111,7 +115,7 @@ pub(crate) fn performance(r: &mut Report, art: &Artifact) -> Result<(), ReportEr
                 .points_with_error_bars("risk deciles", &pts)
                 .reference_line("perfect calibration", (0.0, 0.0), (1.0, 1.0))
                 .render();
-            s.figure(svg, format!("Predicted against observed risk by decile of predicted risk; ICI {} (group-weighted mean absolute difference).", fmt_num(cal.ici, 3)));
+            s.figure(svg, format!("Predicted against observed risk by decile of predicted risk, with 95% intervals of the observed risk (Kaplan-Meier log-log, Greenwood variance); ICI {} (group-weighted mean absolute difference).", fmt_num(cal.ici, 3)));
         }
         let thresholds: Vec<f64> = (1..=90).map(|t| f64::from(t) / 100.0).collect();
         if let Ok(nb) = decision_curve_at_horizon(time, &event, &risk_at, horizon, &thresholds) {
@@ -151,14 +155,15 @@ pub(crate) fn model_section(r: &mut Report, art: &Artifact) {
             fmt_num(m.concordance().c_index, 4)
         )));
         let coefs: Vec<f64> = rows.iter().map(|r| r.coef).collect();
+        let (effects, labels) = comparable_effects(&art.manifest, &coefs);
         s.figure(
             bar_chart_horizontal(
-                "Coefficients (log hazard ratio per unit)",
-                names,
-                &coefs,
-                "coefficient",
+                "Log hazard ratio per interquartile range (numbers) or per level",
+                &labels,
+                &effects,
+                "log hazard ratio",
             ),
-            "Log hazard ratio per unit of each covariate.",
+            EFFECT_SCALE_NOTE,
         );
     }
     if let Some(m) = art.model.get::<CoxnetModel>() {

@@ -3,6 +3,9 @@
 //! plot of subgroup ratios, and the calibration of predicted benefit. Only
 //! aggregates are shown (no patient-level values).
 
+use osler_data::Schema;
+
+use super::shared::{time_axis, time_to_event};
 use crate::svg::Ticks;
 use crate::{ErrorPoint, ForestRow, Plot, Report, Table, fmt_ci, fmt_num, fmt_p, forest_plot};
 use osler_models::survival::WaldEstimate;
@@ -44,9 +47,17 @@ fn wald_text(w: &WaldEstimate, sig: usize) -> String {
 /// Wald 95% intervals); heterogeneity (interaction tests and a forest plot
 /// of subgroup ratios) and the calibration and C-for-benefit of predicted
 /// individual benefit, when the analysis has them. Only aggregates appear.
-pub fn treatment_report(t: &TreatmentAnalysis, spec: &TreatmentSpec, source: &str) -> String {
+///
+/// `schema` describes the data: the event column's description names the
+/// event in the title and the time column's unit labels the time axes.
+pub fn treatment_report(
+    t: &TreatmentAnalysis,
+    spec: &TreatmentSpec,
+    schema: &Schema,
+    source: &str,
+) -> String {
     let (outcome, ratio_name) = match &spec.outcome {
-        OutcomeSpec::Survival(s) => (format!("time to {} ({})", s.event, s.time), "Hazard ratio"),
+        OutcomeSpec::Survival(s) => (time_to_event(schema, &s.time, &s.event), "Hazard ratio"),
         OutcomeSpec::Binary { column, .. } => (format!("binary outcome {column}"), "Odds ratio"),
     };
     let mut r = Report::new(format!("Treatment effect of {} on {outcome}", t.arms.column));
@@ -76,7 +87,13 @@ pub fn treatment_report(t: &TreatmentAnalysis, spec: &TreatmentSpec, source: &st
         ),
     ]);
     match &t.effects {
-        Effects::Survival(s) => survival_section(&mut r, s),
+        Effects::Survival(s) => {
+            let time = match &spec.outcome {
+                OutcomeSpec::Survival(o) => time_axis(schema, &o.time),
+                OutcomeSpec::Binary { .. } => "Time".to_string(),
+            };
+            survival_section(&mut r, s, &time)
+        }
         Effects::Binary(b) => {
             let mut tab =
                 Table::new(["arm", "n", "events", "risk (95% CI)"]).numeric_columns([1, 2]);
@@ -125,11 +142,11 @@ pub fn treatment_report(t: &TreatmentAnalysis, spec: &TreatmentSpec, source: &st
     r.render()
 }
 
-fn survival_section(r: &mut Report, s: &SurvivalEffects) {
+fn survival_section(r: &mut Report, s: &SurvivalEffects, time_label: &str) {
     let max_t = s.arms[0].km.max_time().max(s.arms[1].km.max_time());
     let grid = at_risk_times(max_t);
     let mut plot = Plot::new("Kaplan-Meier survival by arm")
-        .x_label("Time")
+        .x_label(time_label)
         .y_label("Survival")
         .y_range(0.0, 1.0);
     let mut at_risk = Table::new(
