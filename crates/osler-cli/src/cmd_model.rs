@@ -28,6 +28,7 @@ pub struct PredictArgs {
     /// (default: the artifact's evaluation grid).
     #[arg(long, value_delimiter = ',', value_name = "T1,T2,...")]
     pub times: Vec<f64>,
+    /// Print one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
 }
@@ -50,6 +51,7 @@ pub struct EvaluateArgs {
     pub artifact: PathBuf,
     #[command(flatten)]
     pub data: DataArgs,
+    /// Print one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
 }

@@ -10,7 +10,7 @@ use osler_pipeline::api::estimators::{ConfType, Ties};
 use osler_pipeline::api::{self as analysis, CoxRequest, KmRequest, LogrankRequest, SurvivalSpec};
 
 use crate::CliResult;
-use crate::input::DataArgs;
+use crate::input::TableArgs;
 use crate::output::print_json;
 
 #[derive(Args)]
@@ -33,7 +33,7 @@ enum SurvivalCommand {
 #[derive(Args)]
 struct OutcomeArgs {
     #[command(flatten)]
-    data: DataArgs,
+    data: TableArgs,
     /// Follow-up time column (the stop time with --start).
     #[arg(long, value_name = "COL")]
     time: String,
@@ -46,6 +46,7 @@ struct OutcomeArgs {
     /// Start-time column for (start, stop] counting-process rows.
     #[arg(long, value_name = "COL")]
     start: Option<String>,
+    /// Print one JSON object on stdout.
     #[arg(long)]
     json: bool,
 }
