@@ -4,11 +4,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use osler_pipeline::api::{Artifact, PredictRequest, evaluate, predict};
+use osler_pipeline::api::{Artifact, InputContract, PredictRequest, evaluate, predict};
 
-use crate::CliResult;
 use crate::input::{DataArgs, DecimalArg, ExpressionArgs, read_input};
 use crate::output::print_json;
+use crate::{CliError, CliResult};
 
 #[derive(Args)]
 pub struct PredictArgs {
@@ -35,8 +35,19 @@ pub struct PredictArgs {
 
 pub fn predict_command(a: PredictArgs) -> CliResult {
     let art = Artifact::load(&a.artifact)?;
+    if let (Some(id), InputContract::Sequence { id: patient, .. }) =
+        (&a.genes.id, &art.manifest.input)
+    {
+        if id != patient {
+            return Err(CliError::user(format!(
+                "--id {id}: this sequence model's predictions are one per patient, keyed by its \
+                 patient-id column '{patient}'"
+            )));
+        }
+    }
     let table = read_input(&a.input, &a.genes, &a.csv)?;
-    let request = PredictRequest { times: a.times.clone(), explain: a.explain };
+    let request =
+        PredictRequest { times: a.times.clone(), explain: a.explain, id: a.genes.id.clone() };
     let out = predict(&art, table, &request)?;
     if a.json {
         return print_json(&out);

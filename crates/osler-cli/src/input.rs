@@ -96,7 +96,8 @@ pub struct ExpressionArgs {
     pub transpose: bool,
     /// Sample-id column of the clinical table joined to --expression (default: its first
     /// column; matched as text). With `osler train --model lstm|gru`: the patient-id column of
-    /// long-format data (one row per patient per visit).
+    /// long-format data (one row per patient per visit). With `osler predict` on a tabular
+    /// model: also the id each prediction row carries (with or without --expression).
     #[arg(long, value_name = "COL")]
     pub id: Option<String>,
     /// Keep only the samples present in both files (a warning gives the counts) instead of
@@ -109,13 +110,18 @@ pub struct ExpressionArgs {
 pub type Loaded = source::LoadedData;
 
 /// Reads `--input` (a file, or stdin for `-`) with its `--decimal` mark,
-/// joined with the matrix of `--expression` if given.
+/// joined with the matrix of `--expression` if given (on `--id`, which
+/// `predict` also carries into its output, so `--id` alone is no error here).
 pub fn read_input(
     path: &Path,
     genes: &ExpressionArgs,
     csv: &DecimalArg,
 ) -> Result<Table, CliError> {
-    let source = DataSource::File { input: FileInput::from_arg(path), expression: genes.source()? };
+    let expression = match genes.expression {
+        Some(_) => genes.source()?,
+        None => None,
+    };
+    let source = DataSource::File { input: FileInput::from_arg(path), expression };
     Ok(read(&source, &csv.options(Vec::new()))?.into_table().0)
 }
 

@@ -7,7 +7,8 @@
 //!   [`TrainSpec`] with its [`ModelSpec`]) -> [`run_training`] ->
 //!   [`Artifact`] + [`TrainingReport`]. The model kinds are listed by [`kinds`].
 //! - **Use an artifact**: [`Artifact::load`], then [`predict`] and
-//!   [`evaluate`] whatever its task ([`PredictionOutput`],
+//!   [`evaluate`] whatever its task ([`ArtifactPredictions`]: a
+//!   [`PredictionOutput`] with optional [`RowIds`];
 //!   [`EvaluationOutput`]; their JSON is [`PredictionReport`],
 //!   [`EvaluationReport`], their survival twins or the multiclass and
 //!   sequence results).
@@ -25,7 +26,8 @@ pub use crate::analysis::survival::{
     CoxRequest, KmRequest, LogrankRequest, cox, kaplan_meier, logrank,
 };
 pub use crate::analysis::use_artifact::{
-    EvaluationOutput, PredictRequest, PredictionOutput, evaluate, predict,
+    ArtifactPredictions, EvaluationOutput, PredictRequest, PredictionOutput, RowIds, evaluate,
+    predict,
 };
 pub use crate::artifact::{Artifact, InputContract};
 pub use crate::enet::{EnetSpec, LambdaRule};
