@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use osler_pipeline::api::{Artifact, InputContract, PredictRequest, evaluate, predict};
+use osler_pipeline::api::{
+    Artifact, InputContract, IntervalSpec, PredictRequest, evaluate, predict,
+};
 
 use crate::input::{DataArgs, DecimalArg, ExpressionArgs, read_input};
 use crate::output::print_json;
@@ -62,6 +64,13 @@ pub struct EvaluateArgs {
     pub artifact: PathBuf,
     #[command(flatten)]
     pub data: DataArgs,
+    /// Bootstrap replicates of the 95% CIs of a binary model's metrics (rows resampled with
+    /// replacement; the AUROC's CI is DeLong's); 0 = none but the AUROC's.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap resampling.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
     /// Print one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -70,7 +79,8 @@ pub struct EvaluateArgs {
 pub fn evaluate_command(a: EvaluateArgs) -> CliResult {
     let art = Artifact::load(&a.artifact)?;
     let (table, _) = a.data.table()?;
-    let out = evaluate(&art, table)?;
+    let intervals = IntervalSpec { replicates: a.bootstrap, seed: a.seed };
+    let out = evaluate(&art, table, intervals)?;
     if a.json {
         return print_json(&out);
     }

@@ -18,6 +18,7 @@
 //!   network and metric errors they wrap.
 
 pub use crate::analysis::AnalysisError;
+pub use crate::analysis::intervals::{IntervalSpec, MetricIntervals};
 pub use crate::analysis::metrics::{MetricsRequest, score_metrics};
 pub use crate::analysis::prediction::{
     EvaluationReport, PredictionReport, SurvivalEvaluationReport, SurvivalPredictionReport,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use osler_eval::BinaryMetrics;
 use serde::Serialize;
 
+use crate::analysis::intervals::MetricIntervals;
 use crate::apply::{Explanation, Predictions, SurvivalEvaluation, SurvivalPredictions};
 
 /// Binary predictions.
@@ -155,7 +156,7 @@ fn contributions(e: Option<&Explanation>, i: usize) -> Option<BTreeMap<String, f
 }
 
 /// A binary artifact's metrics on labelled data.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvaluationReport {
     /// The metric panel.
     pub metrics: BinaryMetrics,
@@ -165,11 +166,23 @@ pub struct EvaluationReport {
     pub events: usize,
     /// The artifact's decision threshold.
     pub threshold: f64,
+    /// The 95% interval of each metric, by name (absent where none).
+    pub ci95: BTreeMap<String, [f64; 2]>,
+    /// How the intervals were computed.
+    pub ci_method: String,
 }
 
-impl From<BinaryMetrics> for EvaluationReport {
-    fn from(m: BinaryMetrics) -> Self {
-        EvaluationReport { metrics: m, n: m.n, events: m.events, threshold: m.threshold }
+impl EvaluationReport {
+    /// The report of the panel `m` with its `intervals`.
+    pub fn new(m: BinaryMetrics, intervals: &MetricIntervals) -> Self {
+        EvaluationReport {
+            metrics: m,
+            n: m.n,
+            events: m.events,
+            threshold: m.threshold,
+            ci95: intervals.ci95.clone(),
+            ci_method: intervals.ci_method.clone(),
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use osler_data::Table;
 use osler_eval::BinaryMetrics;
 use osler_models::ModelError;
 
+use crate::analysis::intervals::{IntervalSpec, MetricIntervals, binary_intervals};
 use crate::analysis::prediction::{
     EvaluationReport, PredictionReport, SurvivalEvaluationReport, SurvivalPredictionReport,
 };
@@ -75,7 +76,12 @@ pub enum PredictionOutput {
 #[derive(Debug, Clone)]
 pub enum EvaluationOutput {
     /// Binary classifiers (also of visit sequences).
-    Binary(BinaryMetrics),
+    Binary {
+        /// The metric panel.
+        metrics: BinaryMetrics,
+        /// Its 95% intervals ([`binary_intervals`]).
+        intervals: MetricIntervals,
+    },
     /// Multiclass classifiers: metrics and confusion matrix.
     Multiclass(MulticlassEvaluation),
     /// Survival models: Harrell's and Uno's C and the integrated Brier score.
@@ -150,8 +156,14 @@ fn predict_rows(
     })
 }
 
-/// Evaluates `art` on the labelled rows (or patients) of `table`.
-pub fn evaluate(art: &Artifact, table: Table) -> Result<EvaluationOutput, PipelineError> {
+/// Evaluates `art` on the labelled rows (or patients) of `table`; a binary
+/// classifier's metrics come with 95% intervals ([`binary_intervals`], with
+/// `intervals`' replicates and seed).
+pub fn evaluate(
+    art: &Artifact,
+    table: Table,
+    intervals: IntervalSpec,
+) -> Result<EvaluationOutput, PipelineError> {
     let m = &art.manifest;
     if m.survival.is_some() {
         return Ok(EvaluationOutput::Survival(art.evaluate_survival(table)?));
@@ -159,11 +171,12 @@ pub fn evaluate(art: &Artifact, table: Table) -> Result<EvaluationOutput, Pipeli
     if m.classes.is_some() {
         return Ok(EvaluationOutput::Multiclass(art.evaluate_multiclass(table)?));
     }
-    let (metrics, _, _) = match m.input {
+    let (metrics, y, p) = match m.input {
         InputContract::Sequence { .. } => art.evaluate_sequences(table)?,
         InputContract::Tabular => art.evaluate(table)?,
     };
-    Ok(EvaluationOutput::Binary(metrics))
+    let intervals = binary_intervals(&y, &p, &metrics, intervals);
+    Ok(EvaluationOutput::Binary { metrics, intervals })
 }
 
 impl Serialize for ArtifactPredictions {
@@ -217,7 +230,9 @@ impl Serialize for EvaluationOutput {
     /// [`SurvivalEvaluationReport`] or the multiclass evaluation as it is.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            EvaluationOutput::Binary(m) => EvaluationReport::from(*m).serialize(s),
+            EvaluationOutput::Binary { metrics, intervals } => {
+                EvaluationReport::new(*metrics, intervals).serialize(s)
+            }
             EvaluationOutput::Multiclass(e) => e.serialize(s),
             EvaluationOutput::Survival(e) => SurvivalEvaluationReport::from(e).serialize(s),
         }

@@ -81,13 +81,15 @@ pub fn predictions(p: &ArtifactPredictions) -> String {
     out
 }
 
-/// The metrics as `osler evaluate` prints them: the binary panel of
-/// [`super::metrics`], the survival concordances and Brier score, or the
+/// The metrics as `osler evaluate` prints them: the binary panel with its
+/// intervals ([`super::metrics_with_intervals`]), the survival concordances and Brier score, or the
 /// multiclass metrics with the confusion matrix.
 pub fn evaluation(e: &EvaluationOutput) -> String {
     let mut out = String::new();
     match e {
-        EvaluationOutput::Binary(m) => return super::metrics(m),
+        EvaluationOutput::Binary { metrics, intervals } => {
+            return super::metrics_with_intervals(metrics, intervals);
+        }
         EvaluationOutput::Survival(s) => {
             let _ = writeln!(out, "n = {}, events = {}", s.n, s.events);
             for (k, v) in &s.metrics {
