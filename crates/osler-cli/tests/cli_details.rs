@@ -71,6 +71,27 @@ fn evaluate_gives_every_metric_a_95_percent_interval() {
 }
 
 #[test]
+fn evaluate_gives_a_survival_model_bootstrap_intervals() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("whas");
+    let train = osler()
+        .args(["train", "--dataset", "whas500", "--task", "survival", "--time", "lenfol"])
+        .args(["--event", "fstat", "--model", "cox", "--cv", "0", "--out", path(&out)])
+        .output()
+        .expect("run");
+    assert!(train.status.success(), "{}", String::from_utf8_lossy(&train.stderr));
+    let args = ["evaluate", path(&out), "--dataset", "whas500", "--bootstrap", "200"];
+    let json = json_ok(&[&args[..], &["--json"]].concat());
+    for name in ["harrell_c", "uno_c", "integrated_brier"] {
+        let (ci, v) = (&json["ci95"][name], f(&json["metrics"][name]));
+        assert!(f(&ci[0]) < v && v < f(&ci[1]), "{name}: {v} not in {ci}");
+    }
+    assert!(json["ci_method"].as_str().is_some_and(|m| m.contains("200 replicates")), "{json}");
+    let text = stdout_ok(&args);
+    assert!(text.lines().any(|l| l.starts_with("harrell_c") && l.contains("95% CI")), "{text}");
+}
+
+#[test]
 fn predict_carries_the_id_column_and_names_the_predicted_level() {
     let dir = tempfile::tempdir().expect("tempdir");
     let model = pima_model(dir.path());

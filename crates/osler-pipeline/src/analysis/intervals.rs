@@ -1,6 +1,7 @@
 //! 95% confidence intervals of an artifact's metrics on labelled data (what
-//! `osler evaluate` prints beside each metric): the AUROC's by DeLong, every
-//! other metric's by a percentile bootstrap of the evaluated rows.
+//! `osler evaluate` prints beside each metric): a binary classifier's AUROC's
+//! by DeLong, every other metric's (a survival model's concordances and
+//! integrated Brier score too) by a percentile bootstrap of the evaluated rows.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,8 @@ use osler_eval::{
     percentile_interval, resample,
 };
 use serde::Serialize;
+
+use crate::apply::SurvivalScores;
 
 /// How many bootstrap replicates, from which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,19 +71,66 @@ pub fn binary_intervals(
         ci95.insert("auroc".to_string(), [ci.lower, ci.upper]);
     }
     let threshold = estimates.threshold;
-    let replicate = |rng: &mut SplitMix64| {
-        let idx: Vec<usize> = resample(rng, y.len()).collect();
+    let metrics = |idx: &[usize]| {
         let ys: Vec<bool> = idx.iter().map(|&i| y[i]).collect();
         let ps: Vec<f64> = idx.iter().map(|&i| p[i]).collect();
         binary_metrics(&ys, &ps, threshold).ok().map(|m| m.values())
     };
+    let others: Vec<(&str, f64)> =
+        estimates.values().into_iter().filter(|(n, _)| *n != "auroc").collect();
+    ci95.extend(bootstrap_intervals(y.len(), &others, spec, metrics));
+    MetricIntervals { ci95, ci_method: binary_ci_method(y.len(), spec) }
+}
+
+/// The 95% intervals of a survival artifact's `harrell_c`, `uno_c` and
+/// `integrated_brier` on its labelled rows: percentile bootstrap intervals of
+/// `spec.replicates` resamples of the rows, as the bootstrap intervals of
+/// [`binary_intervals`] (a replicate without an event, or where a metric is
+/// undefined, does not count for it).
+pub(crate) fn survival_intervals(scores: &SurvivalScores, spec: IntervalSpec) -> MetricIntervals {
+    let rows = scores.time.len();
+    let estimates = scores.evaluation().metrics;
+    let ci95 = bootstrap_intervals(rows, &estimates, spec, |idx| Some(scores.metrics_of(idx)));
+    let ci_method = match spec.replicates {
+        0 => "none (0 bootstrap replicates)".to_string(),
+        r => format!(
+            "percentile bootstrap of the {rows} evaluated rows ({})",
+            replicates_words(r, spec.seed)
+        ),
+    };
+    MetricIntervals { ci95, ci_method }
+}
+
+/// `"R replicates, seed S; rows resampled with replacement, metrics recomputed"`.
+fn replicates_words(replicates: usize, seed: u64) -> String {
+    format!(
+        "{replicates} replicates, seed {seed}; rows resampled with replacement, metrics recomputed"
+    )
+}
+
+/// Percentile bootstrap intervals of the metrics `estimates` (name, value on
+/// every row) from `spec.replicates` resamples of the `rows` rows, each
+/// scored by `metrics` (`None`: the replicate counts for no metric). A metric
+/// finite in fewer than half the replicates gets no interval; those in
+/// [`BIAS_SHIFTED`] are shifted by the bootstrap bias about their estimate.
+fn bootstrap_intervals<'a>(
+    rows: usize,
+    estimates: &[(&'a str, f64)],
+    spec: IntervalSpec,
+    metrics: impl Fn(&[usize]) -> Option<Vec<(&'a str, f64)>> + Sync,
+) -> BTreeMap<String, [f64; 2]> {
+    let replicate = |rng: &mut SplitMix64| {
+        let idx: Vec<usize> = resample(rng, rows).collect();
+        metrics(&idx)
+    };
     let mut draws: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for values in replicates(spec, replicate).into_iter().flatten() {
-        for (name, v) in values.into_iter().filter(|(n, v)| *n != "auroc" && v.is_finite()) {
+        for (name, v) in values.into_iter().filter(|(_, v)| v.is_finite()) {
             draws.entry(name).or_default().push(v);
         }
     }
-    for (name, estimate) in estimates.values() {
+    let mut ci95 = BTreeMap::new();
+    for &(name, estimate) in estimates {
         let Some(d) = draws.get_mut(name) else { continue };
         if d.len() < spec.replicates.div_ceil(2) {
             continue;
@@ -94,7 +144,7 @@ pub fn binary_intervals(
             ci95.insert(name.to_string(), [lo, hi]);
         }
     }
-    MetricIntervals { ci95, ci_method: binary_ci_method(y.len(), spec) }
+    ci95
 }
 
 /// The words of [`binary_intervals`]' method.
@@ -102,11 +152,10 @@ fn binary_ci_method(rows: usize, spec: IntervalSpec) -> String {
     let others = match spec.replicates {
         0 => "none for the other metrics (0 bootstrap replicates)".to_string(),
         r => format!(
-            "the other metrics: percentile bootstrap of the {rows} evaluated rows ({r} \
-             replicates, seed {}; rows resampled with replacement, metrics recomputed); the ECE \
+            "the other metrics: percentile bootstrap of the {rows} evaluated rows ({}); the ECE \
              interval is shifted by the bootstrap bias (median replicate minus the estimate), as \
              resampling inflates the upward bias of binned ECE",
-            spec.seed
+            replicates_words(r, spec.seed)
         ),
     };
     format!("AUROC: DeLong variance, normal approximation; {others}")

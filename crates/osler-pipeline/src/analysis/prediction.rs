@@ -195,14 +195,21 @@ pub struct SurvivalEvaluationReport {
     pub n: usize,
     /// Events among them.
     pub events: usize,
+    /// The 95% interval of each metric, by name (absent where none).
+    pub ci95: BTreeMap<String, [f64; 2]>,
+    /// How the intervals were computed.
+    pub ci_method: String,
 }
 
-impl From<&SurvivalEvaluation> for SurvivalEvaluationReport {
-    fn from(e: &SurvivalEvaluation) -> Self {
+impl SurvivalEvaluationReport {
+    /// The report of `e` with its `intervals`.
+    pub fn new(e: &SurvivalEvaluation, intervals: &MetricIntervals) -> Self {
         SurvivalEvaluationReport {
             metrics: e.metrics.iter().map(|&(k, v)| (k.to_string(), v)).collect(),
             n: e.n,
             events: e.events,
+            ci95: intervals.ci95.clone(),
+            ci_method: intervals.ci_method.clone(),
         }
     }
 }

@@ -9,7 +9,9 @@ use osler_data::Table;
 use osler_eval::BinaryMetrics;
 use osler_models::ModelError;
 
-use crate::analysis::intervals::{IntervalSpec, MetricIntervals, binary_intervals};
+use crate::analysis::intervals::{
+    IntervalSpec, MetricIntervals, binary_intervals, survival_intervals,
+};
 use crate::analysis::prediction::{
     EvaluationReport, PredictionReport, SurvivalEvaluationReport, SurvivalPredictionReport,
 };
@@ -85,7 +87,12 @@ pub enum EvaluationOutput {
     /// Multiclass classifiers: metrics and confusion matrix.
     Multiclass(MulticlassEvaluation),
     /// Survival models: Harrell's and Uno's C and the integrated Brier score.
-    Survival(SurvivalEvaluation),
+    Survival {
+        /// The metrics.
+        evaluation: SurvivalEvaluation,
+        /// Their 95% intervals ([`survival_intervals`]).
+        intervals: MetricIntervals,
+    },
 }
 
 /// Predicts every row (or patient) of `table` with `art`, each row with its
@@ -157,8 +164,9 @@ fn predict_rows(
 }
 
 /// Evaluates `art` on the labelled rows (or patients) of `table`; a binary
-/// classifier's metrics come with 95% intervals ([`binary_intervals`], with
-/// `intervals`' replicates and seed).
+/// classifier's and a survival model's metrics come with 95% intervals
+/// ([`binary_intervals`], [`survival_intervals`], with `intervals`'
+/// replicates and seed).
 pub fn evaluate(
     art: &Artifact,
     table: Table,
@@ -166,7 +174,9 @@ pub fn evaluate(
 ) -> Result<EvaluationOutput, PipelineError> {
     let m = &art.manifest;
     if m.survival.is_some() {
-        return Ok(EvaluationOutput::Survival(art.evaluate_survival(table)?));
+        let scores = art.survival_scores(table)?;
+        let intervals = survival_intervals(&scores, intervals);
+        return Ok(EvaluationOutput::Survival { evaluation: scores.evaluation(), intervals });
     }
     if m.classes.is_some() {
         return Ok(EvaluationOutput::Multiclass(art.evaluate_multiclass(table)?));
@@ -234,7 +244,9 @@ impl Serialize for EvaluationOutput {
                 EvaluationReport::new(*metrics, intervals).serialize(s)
             }
             EvaluationOutput::Multiclass(e) => e.serialize(s),
-            EvaluationOutput::Survival(e) => SurvivalEvaluationReport::from(e).serialize(s),
+            EvaluationOutput::Survival { evaluation, intervals } => {
+                SurvivalEvaluationReport::new(evaluation, intervals).serialize(s)
+            }
         }
     }
 }

@@ -90,11 +90,12 @@ pub fn evaluation(e: &EvaluationOutput) -> String {
         EvaluationOutput::Binary { metrics, intervals } => {
             return super::metrics_with_intervals(metrics, intervals);
         }
-        EvaluationOutput::Survival(s) => {
+        EvaluationOutput::Survival { evaluation: s, intervals } => {
             let _ = writeln!(out, "n = {}, events = {}", s.n, s.events);
             for (k, v) in &s.metrics {
-                let _ = writeln!(out, "{k:<24} {}", fmt_num(*v, 6));
+                let _ = writeln!(out, "{}", super::metric_line(k, *v, intervals.ci95.get(*k)));
             }
+            let _ = writeln!(out, "95% CI: {}", intervals.ci_method);
         }
         EvaluationOutput::Multiclass(m) => {
             let _ = writeln!(out, "n = {}, classes {}", m.n, m.classes.join(", "));

@@ -31,18 +31,23 @@ fn panel(m: &BinaryMetrics, ci95: &BTreeMap<String, [f64; 2]>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "n = {}, events = {}, threshold = {}", m.n, m.events, m.threshold);
     for (name, v) in m.values() {
-        let _ = match ci95.get(name) {
-            Some([lo, hi]) => writeln!(
-                out,
-                "{name:<24} {:<12} 95% CI {} to {}",
-                fmt_num(v, 6),
-                fmt_num(*lo, 4),
-                fmt_num(*hi, 4)
-            ),
-            None => writeln!(out, "{name:<24} {}", fmt_num(v, 6)),
-        };
+        let _ = writeln!(out, "{}", metric_line(name, v, ci95.get(name)));
     }
     out
+}
+
+/// One metric's line: its name, its value to 6 significant digits and, with
+/// an interval, `95% CI lo to hi` (4 significant digits).
+pub(crate) fn metric_line(name: &str, value: f64, ci95: Option<&[f64; 2]>) -> String {
+    match ci95 {
+        Some([lo, hi]) => format!(
+            "{name:<24} {:<12} 95% CI {} to {}",
+            fmt_num(value, 6),
+            fmt_num(*lo, 4),
+            fmt_num(*hi, 4)
+        ),
+        None => format!("{name:<24} {}", fmt_num(value, 6)),
+    }
 }
 
 /// The metrics of saved predictions: the panel of [`metrics`] followed by

@@ -26,6 +26,7 @@ mod treatment;
 
 pub use artifact_use::{evaluation, predictions};
 pub use dataset::{dataset, dataset_list};
+use metrics::metric_line;
 pub use metrics::{metrics, metrics_with_intervals, prediction_metrics};
 pub use survival::{cox, km, logrank};
 pub use training::training;
