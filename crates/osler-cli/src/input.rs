@@ -29,7 +29,7 @@ pub struct DataArgs {
 
 /// `--data FILE` or `--dataset NAME` (exactly one), plus `--schema` and
 /// `--decimal`: the flags of the commands that read one table and never a
-/// gene-expression matrix (`metrics`, `survival`).
+/// gene-expression matrix (`metrics`, `survival km` and `logrank`).
 #[derive(Args, Debug, Clone)]
 pub struct TableArgs {
     /// Data file: CSV or CSV.gz (delimiter sniffed), or JSON records; `-` reads stdin.

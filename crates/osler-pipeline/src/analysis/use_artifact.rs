@@ -90,7 +90,7 @@ pub enum EvaluationOutput {
     Survival {
         /// The metrics.
         evaluation: SurvivalEvaluation,
-        /// Their 95% intervals ([`survival_intervals`]).
+        /// Their 95% intervals: a percentile bootstrap of the evaluated rows.
         intervals: MetricIntervals,
     },
 }
@@ -165,8 +165,8 @@ fn predict_rows(
 
 /// Evaluates `art` on the labelled rows (or patients) of `table`; a binary
 /// classifier's and a survival model's metrics come with 95% intervals
-/// ([`binary_intervals`], [`survival_intervals`], with `intervals`'
-/// replicates and seed).
+/// ([`binary_intervals`]; a survival model's by the same bootstrap of the
+/// rows), with `intervals`' replicates and seed.
 pub fn evaluate(
     art: &Artifact,
     table: Table,
