@@ -191,7 +191,7 @@ mod tests {
         let y: Vec<bool> = (0..300).map(|i| i % 3 == 0).collect();
         let p = y
             .iter()
-            .map(|&e| (0.3 * rng.next_f64() + if e { 0.45 } else { 0.2 }).clamp(0.0, 1.0))
+            .map(|&e| (0.6 * rng.next_f64() + if e { 0.3 } else { 0.1 }).clamp(0.0, 1.0))
             .collect();
         (y, p)
     }
