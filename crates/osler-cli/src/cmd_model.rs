@@ -39,13 +39,12 @@ pub fn predict_command(a: PredictArgs) -> CliResult {
     let art = Artifact::load(&a.artifact)?;
     if let (Some(id), InputContract::Sequence { id: patient, .. }) =
         (&a.genes.id, &art.manifest.input)
+        && id != patient
     {
-        if id != patient {
-            return Err(CliError::user(format!(
-                "--id {id}: this sequence model's predictions are one per patient, keyed by its \
-                 patient-id column '{patient}'"
-            )));
-        }
+        return Err(CliError::user(format!(
+            "--id {id}: this sequence model's predictions are one per patient, keyed by its \
+             patient-id column '{patient}'"
+        )));
     }
     let table = read_input(&a.input, &a.genes, &a.csv)?;
     let request =
