@@ -20,12 +20,14 @@ pub struct DatasetsArgs {
 enum DatasetsCommand {
     /// One line per shipped dataset.
     List {
+        /// Print the list as JSON on stdout.
         #[arg(long)]
         json: bool,
     },
     /// Rows, columns, roles, units, missing counts, citation and licence.
     Show {
         name: String,
+        /// Print one JSON object on stdout.
         #[arg(long)]
         json: bool,
     },

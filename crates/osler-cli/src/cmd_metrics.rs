@@ -12,7 +12,7 @@ pub struct MetricsArgs {
     /// A file (CSV, CSV.gz or JSON records) with a label column and a score column,
     /// or a shipped dataset with `--dataset`.
     #[command(flatten)]
-    pub data: crate::input::DataArgs,
+    pub data: crate::input::TableArgs,
     /// Outcome column (0/1, or two levels with --positive).
     #[arg(long, value_name = "COL")]
     pub label: String,
@@ -25,6 +25,7 @@ pub struct MetricsArgs {
     /// Threshold for sensitivity, specificity, PPV, NPV.
     #[arg(long, default_value_t = 0.5)]
     pub threshold: f64,
+    /// Print one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
 }

@@ -10,7 +10,7 @@ use osler_pipeline::api::estimators::{ConfType, Ties};
 use osler_pipeline::api::{self as analysis, CoxRequest, KmRequest, LogrankRequest, SurvivalSpec};
 
 use crate::CliResult;
-use crate::input::DataArgs;
+use crate::input::{DataArgs, ExpressionArgs, TableArgs};
 use crate::output::print_json;
 
 #[derive(Args)]
@@ -33,7 +33,7 @@ enum SurvivalCommand {
 #[derive(Args)]
 struct OutcomeArgs {
     #[command(flatten)]
-    data: DataArgs,
+    data: TableArgs,
     /// Follow-up time column (the stop time with --start).
     #[arg(long, value_name = "COL")]
     time: String,
@@ -46,6 +46,7 @@ struct OutcomeArgs {
     /// Start-time column for (start, stop] counting-process rows.
     #[arg(long, value_name = "COL")]
     start: Option<String>,
+    /// Print one JSON object on stdout.
     #[arg(long)]
     json: bool,
 }
@@ -97,6 +98,9 @@ enum TiesArg {
 struct CoxArgs {
     #[command(flatten)]
     outcome: OutcomeArgs,
+    // Gene-expression covariates: the Cox model is the one survival analysis that takes them.
+    #[command(flatten)]
+    genes: ExpressionArgs,
     /// Covariates (default: every other numeric column), used on their original scale.
     #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
     covariates: Option<Vec<String>>,
@@ -173,7 +177,7 @@ fn logrank(a: LogrankArgs) -> CliResult {
 fn cox(a: CoxArgs) -> CliResult {
     // Reading the data counts in the analysis' `timing.read_seconds`.
     let started = Instant::now();
-    let loaded = a.outcome.data.load()?;
+    let loaded = DataArgs { table: a.outcome.data.clone(), genes: a.genes }.load()?;
     let request = CoxRequest {
         outcome: a.outcome.spec(),
         covariates: a.covariates,

@@ -17,9 +17,21 @@ use osler_data::{DecimalMark, Orientation, Schema, Table};
 
 use crate::CliError;
 
-/// `--data FILE` or `--dataset NAME` (exactly one), plus `--schema`.
+/// `--data FILE` or `--dataset NAME` (exactly one), plus `--schema`, and a
+/// gene-expression matrix joined to the `--data` table.
 #[derive(Args, Debug, Clone)]
 pub struct DataArgs {
+    #[command(flatten)]
+    pub table: TableArgs,
+    #[command(flatten)]
+    pub genes: ExpressionArgs,
+}
+
+/// `--data FILE` or `--dataset NAME` (exactly one), plus `--schema` and
+/// `--decimal`: the flags of the commands that read one table and never a
+/// gene-expression matrix (`metrics`, `survival km` and `logrank`).
+#[derive(Args, Debug, Clone)]
+pub struct TableArgs {
     /// Data file: CSV or CSV.gz (delimiter sniffed), or JSON records; `-` reads stdin.
     #[arg(
         long,
@@ -36,8 +48,13 @@ pub struct DataArgs {
     pub schema: Option<PathBuf>,
     #[command(flatten)]
     pub csv: DecimalArg,
-    #[command(flatten)]
-    pub genes: ExpressionArgs,
+}
+
+impl TableArgs {
+    /// [`DataArgs::load`] without a matrix to join.
+    pub fn load(&self) -> Result<Loaded, CliError> {
+        DataArgs { table: self.clone(), genes: ExpressionArgs::default() }.load()
+    }
 }
 
 /// `--decimal , | .`: the decimal mark of a CSV file's numbers.
@@ -79,7 +96,8 @@ pub struct ExpressionArgs {
     pub transpose: bool,
     /// Sample-id column of the clinical table joined to --expression (default: its first
     /// column; matched as text). With `osler train --model lstm|gru`: the patient-id column of
-    /// long-format data (one row per patient per visit).
+    /// long-format data (one row per patient per visit). With `osler predict` on a tabular
+    /// model: also the id each prediction row carries (with or without --expression).
     #[arg(long, value_name = "COL")]
     pub id: Option<String>,
     /// Keep only the samples present in both files (a warning gives the counts) instead of
@@ -92,13 +110,18 @@ pub struct ExpressionArgs {
 pub type Loaded = source::LoadedData;
 
 /// Reads `--input` (a file, or stdin for `-`) with its `--decimal` mark,
-/// joined with the matrix of `--expression` if given.
+/// joined with the matrix of `--expression` if given (on `--id`, which
+/// `predict` also carries into its output, so `--id` alone is no error here).
 pub fn read_input(
     path: &Path,
     genes: &ExpressionArgs,
     csv: &DecimalArg,
 ) -> Result<Table, CliError> {
-    let source = DataSource::File { input: FileInput::from_arg(path), expression: genes.source()? };
+    let expression = match genes.expression {
+        Some(_) => genes.source()?,
+        None => None,
+    };
+    let source = DataSource::File { input: FileInput::from_arg(path), expression };
     Ok(read(&source, &csv.options(Vec::new()))?.into_table().0)
 }
 
@@ -145,7 +168,7 @@ impl DataArgs {
     /// The library's description of the flags.
     fn source(&self) -> Result<DataSource, CliError> {
         let expression = self.genes.source()?;
-        match (&self.data, &self.dataset) {
+        match (&self.table.data, &self.table.dataset) {
             (_, Some(_)) if expression.is_some() => Err(CliError::user(
                 "--expression joins a matrix to a --data file; a shipped --dataset has its own",
             )),
@@ -167,12 +190,12 @@ impl DataArgs {
     /// ones) as text that is neither parsed nor checked.
     pub fn load_unparsed(&self, unparsed: Vec<String>) -> Result<Loaded, CliError> {
         let source = self.source()?;
-        let raw = read(&source, &self.csv.options(unparsed))?;
-        Ok(raw.with_schema(self.schema.as_deref(), source.stem())?)
+        let raw = read(&source, &self.table.csv.options(unparsed))?;
+        Ok(raw.with_schema(self.table.schema.as_deref(), source.stem())?)
     }
 
     /// The raw table (not yet conformed) and, for a shipped dataset, its schema.
     pub fn table(&self) -> Result<(Table, Option<Schema>), CliError> {
-        Ok(read(&self.source()?, &self.csv.options(Vec::new()))?.into_table())
+        Ok(read(&self.source()?, &self.table.csv.options(Vec::new()))?.into_table())
     }
 }

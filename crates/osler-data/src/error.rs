@@ -529,20 +529,30 @@ fn role_name(role: Role) -> String {
     serde_json::to_value(role).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
 }
 
-/// Suggests the closest known column name ("did you mean 'glucose'?").
+/// Suggests the closest known column name ("did you mean 'glucose'?"), only
+/// when it is close: a Levenshtein distance (case-insensitive) of at most
+/// `max(2, len / 3)` for a typed name of `len` characters that keeps some of
+/// the typed name (distance below the longer name's length), or one name
+/// starting with the other (at least 3 characters, 'age' -> 'age_years').
+/// A far name ('mass' for 'age') is no help, so nothing is suggested.
 pub(crate) fn did_you_mean<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> String {
     let w = wanted.to_lowercase();
+    let limit = 2.max(w.chars().count() / 3);
     let best = known
-        .map(|k| {
+        .filter_map(|k| {
             let kl = k.to_lowercase();
+            let d = edit_distance(&w, &kl);
+            let longer = w.chars().count().max(kl.chars().count());
+            let (short, long) = if w.len() <= kl.len() { (&w, &kl) } else { (&kl, &w) };
+            let prefix = short.chars().count() >= 3 && long.starts_with(short.as_str());
             // Ties go to names that contain what was typed ('y' -> 'yy', not 'x').
-            (edit_distance(&w, &kl), !(kl.contains(&w) || w.contains(&kl)), k)
+            ((d <= limit && d < longer) || prefix)
+                .then(|| (d, !(kl.contains(&w) || w.contains(&kl)), k))
         })
-        .min_by_key(|(d, c, _)| (*d, *c))
-        .map(|(d, _, k)| (d, k));
+        .min_by_key(|(d, c, _)| (*d, *c));
     match best {
-        Some((d, k)) if d <= 3.max(w.len() / 3) => format!(" (did you mean '{k}'?)"),
-        _ => String::new(),
+        Some((_, _, k)) => format!(" (did you mean '{k}'?)"),
+        None => String::new(),
     }
 }
 
@@ -569,5 +579,13 @@ mod tests {
         let cols = ["glucose", "pressure", "age"];
         assert_eq!(did_you_mean("glucos", cols.iter().copied()), " (did you mean 'glucose'?)");
         assert_eq!(did_you_mean("zzzzzzzzzz", cols.iter().copied()), "");
+        // Three edits away from a three-letter name is another name.
+        assert_eq!(did_you_mean("age", ["mass", "pedigree"].into_iter()), "");
+        assert_eq!(did_you_mean("id", ["x"].into_iter()), "");
+        assert_eq!(did_you_mean("y", ["yy", "x"].into_iter()), " (did you mean 'yy'?)");
+        assert_eq!(
+            did_you_mean("age", ["mass", "age_years"].into_iter()),
+            " (did you mean 'age_years'?)"
+        );
     }
 }

@@ -7,7 +7,8 @@
 //!   [`TrainSpec`] with its [`ModelSpec`]) -> [`run_training`] ->
 //!   [`Artifact`] + [`TrainingReport`]. The model kinds are listed by [`kinds`].
 //! - **Use an artifact**: [`Artifact::load`], then [`predict`] and
-//!   [`evaluate`] whatever its task ([`PredictionOutput`],
+//!   [`evaluate`] whatever its task ([`ArtifactPredictions`]: a
+//!   [`PredictionOutput`] with optional [`RowIds`];
 //!   [`EvaluationOutput`]; their JSON is [`PredictionReport`],
 //!   [`EvaluationReport`], their survival twins or the multiclass and
 //!   sequence results).
@@ -17,6 +18,7 @@
 //!   network and metric errors they wrap.
 
 pub use crate::analysis::AnalysisError;
+pub use crate::analysis::intervals::{IntervalSpec, MetricIntervals};
 pub use crate::analysis::metrics::{MetricsRequest, score_metrics};
 pub use crate::analysis::prediction::{
     EvaluationReport, PredictionReport, SurvivalEvaluationReport, SurvivalPredictionReport,
@@ -25,7 +27,8 @@ pub use crate::analysis::survival::{
     CoxRequest, KmRequest, LogrankRequest, cox, kaplan_meier, logrank,
 };
 pub use crate::analysis::use_artifact::{
-    EvaluationOutput, PredictRequest, PredictionOutput, evaluate, predict,
+    ArtifactPredictions, EvaluationOutput, PredictRequest, PredictionOutput, RowIds, evaluate,
+    predict,
 };
 pub use crate::artifact::{Artifact, InputContract};
 pub use crate::enet::{EnetSpec, LambdaRule};

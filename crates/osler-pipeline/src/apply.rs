@@ -175,6 +175,44 @@ pub struct SurvivalEvaluation {
     pub events: usize,
 }
 
+/// A survival artifact's scores of labelled rows: row `i`'s observed time and
+/// event, risk score and `S(grid[k] | x_i)`.
+#[derive(Debug, Clone)]
+pub(crate) struct SurvivalScores {
+    pub(crate) time: Vec<f64>,
+    pub(crate) event: Vec<bool>,
+    pub(crate) risk: Vec<f64>,
+    pub(crate) survival: Matrix,
+    pub(crate) grid: Vec<f64>,
+}
+
+impl SurvivalScores {
+    /// `harrell_c`, `uno_c`, `integrated_brier` of the rows `rows` (repeats
+    /// allowed, as in a bootstrap resample).
+    pub(crate) fn metrics_of(&self, rows: &[usize]) -> Vec<(&'static str, f64)> {
+        let time: Vec<f64> = rows.iter().map(|&i| self.time[i]).collect();
+        let event: Vec<bool> = rows.iter().map(|&i| self.event[i]).collect();
+        let risk: Vec<f64> = rows.iter().map(|&i| self.risk[i]).collect();
+        let s = self.survival.select_rows(rows);
+        SURVIVAL_METRICS
+            .iter()
+            .copied()
+            .zip(survival_metrics(&time, &event, &risk, &s, &self.grid))
+            .collect()
+    }
+
+    /// The metrics of every row.
+    pub(crate) fn evaluation(&self) -> SurvivalEvaluation {
+        let values =
+            survival_metrics(&self.time, &self.event, &self.risk, &self.survival, &self.grid);
+        SurvivalEvaluation {
+            metrics: SURVIVAL_METRICS.iter().copied().zip(values).collect(),
+            n: self.event.len(),
+            events: self.event.iter().filter(|&&e| e).count(),
+        }
+    }
+}
+
 /// Survival predictions: a risk score and `S(t | x)` at the requested times.
 #[derive(Debug, Clone, Serialize)]
 pub struct SurvivalPredictions {
@@ -233,6 +271,12 @@ impl Artifact {
 
     /// Survival models: Harrell's C, Uno's C and the integrated Brier score on labelled data.
     pub fn evaluate_survival(&self, table: Table) -> Result<SurvivalEvaluation, PipelineError> {
+        Ok(self.survival_scores(table)?.evaluation())
+    }
+
+    /// The outcome, risk scores and survival curves of the labelled rows of
+    /// `table`: what [`Artifact::evaluate_survival`] scores.
+    pub(crate) fn survival_scores(&self, table: Table) -> Result<SurvivalScores, PipelineError> {
         let surv = self.survival_columns()?;
         let mut required: Vec<&str> = self.manifest.features.iter().map(String::as_str).collect();
         required.push(&surv.time);
@@ -248,16 +292,17 @@ impl Artifact {
         let outcome = survival_outcome(&table, &self.manifest.schema, &spec)?;
         let x = self.manifest.preprocessing.transform(&table, None)?;
         let risk = self.model.risk(&x).map_err(|e| PipelineError::model("predict", e))?;
-        let s = self
+        let survival = self
             .model
             .survival(&x, &surv.eval_times)
             .map_err(|e| PipelineError::model("predict", e))?;
         let event: Vec<bool> = outcome.event.iter().map(|&e| e == 1.0).collect();
-        let values = survival_metrics(&outcome.time, &event, &risk, &s, &surv.eval_times);
-        Ok(SurvivalEvaluation {
-            metrics: SURVIVAL_METRICS.iter().copied().zip(values).collect(),
-            n: event.len(),
-            events: outcome.events(),
+        Ok(SurvivalScores {
+            time: outcome.time,
+            event,
+            risk,
+            survival,
+            grid: surv.eval_times.clone(),
         })
     }
 

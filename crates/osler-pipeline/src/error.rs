@@ -116,8 +116,13 @@ pub enum PipelineError {
         level: String,
     },
     /// An event level that does not occur in the event column.
-    #[error("event level '{level}' does not occur in '{column}' (values: {})", .values.join(", "))]
+    #[error(
+        "{source_name}: event level '{level}' does not occur in '{column}' (values: {})",
+        .values.join(", ")
+    )]
     EventLevelAbsent {
+        /// The table's source.
+        source_name: String,
         /// The level declared as the event.
         level: String,
         /// The event column.
@@ -127,19 +132,24 @@ pub enum PipelineError {
     },
     /// An event column coded 1/2 (R's `Surv` convention), which is ambiguous without a level.
     #[error(
-        "event column '{column}' is coded 1/2 (R's 1 = censored, 2 = event?); say which value \
-         is the event"
+        "{source_name}: event column '{column}' is coded 1/2 (R's 1 = censored, 2 = event?); \
+         say which value is the event"
     )]
     EventCodedOneTwo {
+        /// The table's source.
+        source_name: String,
         /// The event column.
         column: String,
     },
     /// An event column whose values are not 0/1 and hold no recognisable event word.
     #[error(
-        "event column '{column}' has values {}; it must be 0/1, or say which value is the event",
+        "{source_name}: event column '{column}' has values {}; it must be 0/1, or say which \
+         value is the event",
         .values.join(", ")
     )]
     EventNotBinary {
+        /// The table's source.
+        source_name: String,
         /// The event column.
         column: String,
         /// The values the column holds, sorted.

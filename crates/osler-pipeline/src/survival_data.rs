@@ -140,6 +140,7 @@ fn event_indicator(
         Some(p) if levels.contains(&p) || levels.len() == 1 => p,
         Some(p) => {
             return Err(PipelineError::EventLevelAbsent {
+                source_name: table.source.clone(),
                 level: p,
                 column: name.clone(),
                 values: levels,
@@ -150,7 +151,10 @@ fn event_indicator(
             if numeric && levels.iter().all(|l| l == "0" || l == "1") {
                 "1".to_string()
             } else if numeric && levels == ["1", "2"] {
-                return Err(PipelineError::EventCodedOneTwo { column: name.clone() });
+                return Err(PipelineError::EventCodedOneTwo {
+                    source_name: table.source.clone(),
+                    column: name.clone(),
+                });
             } else if let Some(l) = levels.iter().find(|l| {
                 !numeric
                     && ["true", "yes", "dead", "died", "event", "1"]
@@ -158,7 +162,11 @@ fn event_indicator(
             }) {
                 l.clone()
             } else {
-                return Err(PipelineError::EventNotBinary { column: name.clone(), values: levels });
+                return Err(PipelineError::EventNotBinary {
+                    source_name: table.source.clone(),
+                    column: name.clone(),
+                    values: levels,
+                });
             }
         }
     };
@@ -305,7 +313,7 @@ mod tests {
         assert_eq!(o.event, vec![1.0, 0.0]);
         let e = outcome("time,status\n5,2\n3,1\n", None).expect_err("1/2 is ambiguous");
         assert!(
-            matches!(&e, PipelineError::EventCodedOneTwo { column } if column == "status"),
+            matches!(&e, PipelineError::EventCodedOneTwo { column, .. } if column == "status"),
             "{e}"
         );
         let o = outcome("time,status\n5,2\n3,1\n", Some("2")).expect("explicit");

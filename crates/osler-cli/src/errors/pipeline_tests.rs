@@ -169,9 +169,24 @@ fn every_pipeline_error() -> Vec<(PipelineError, u8)> {
         (row(SurvivalRowProblem::MissingEvent), 2),
         (row(SurvivalRowProblem::TooManyEventValues { values: levels() }), 2),
         (PipelineError::NoEvents { source_name: s("d.csv"), column: s("e"), level: s("1") }, 2),
-        (PipelineError::EventLevelAbsent { level: s("9"), column: s("e"), values: levels() }, 2),
-        (PipelineError::EventCodedOneTwo { column: s("e") }, 2),
-        (PipelineError::EventNotBinary { column: s("e"), values: levels() }, 2),
+        (
+            PipelineError::EventLevelAbsent {
+                source_name: s("d.csv"),
+                level: s("9"),
+                column: s("e"),
+                values: levels(),
+            },
+            2,
+        ),
+        (PipelineError::EventCodedOneTwo { source_name: s("d.csv"), column: s("e") }, 2),
+        (
+            PipelineError::EventNotBinary {
+                source_name: s("d.csv"),
+                column: s("e"),
+                values: levels(),
+            },
+            2,
+        ),
         (PipelineError::SurvivalOutcomeAsPredictor { column: s("time") }, 2),
         (
             PipelineError::UnknownOutcomeValue {
@@ -343,14 +358,18 @@ fn the_cli_names_the_option_that_fixes_the_error() {
         ),
         (PipelineError::CvFolds { folds: 1 }, "--cv must be 0 (no cross-validation) or at least 2"),
         (
-            PipelineError::EventCodedOneTwo { column: s("status") },
-            "event column 'status' is coded 1/2 (R's 1 = censored, 2 = event?); say which value \
-             is the event with --event-level",
+            PipelineError::EventCodedOneTwo { source_name: s("d.csv"), column: s("status") },
+            "d.csv: event column 'status' is coded 1/2 (R's 1 = censored, 2 = event?); say which \
+             value is the event with --event-level",
         ),
         (
-            PipelineError::EventNotBinary { column: s("e"), values: levels() },
-            "event column 'e' has values A, B, C; it must be 0/1, or say which value is the event \
-             with --event-level",
+            PipelineError::EventNotBinary {
+                source_name: s("d.csv"),
+                column: s("e"),
+                values: levels(),
+            },
+            "d.csv: event column 'e' has values A, B, C; it must be 0/1, or say which value is \
+             the event with --event-level",
         ),
         (
             PipelineError::PredictionTime { time: -2.0 },

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use osler_eval::BinaryMetrics;
 use serde::Serialize;
 
+use crate::analysis::intervals::MetricIntervals;
 use crate::apply::{Explanation, Predictions, SurvivalEvaluation, SurvivalPredictions};
 
 /// Binary predictions.
@@ -28,10 +29,16 @@ pub struct PredictionReport {
 pub struct PredictionRow {
     /// 1-based row of the input.
     pub row: usize,
+    /// The row's value of the id column, when one was named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Predicted probability of the positive level.
     pub probability: f64,
     /// 1 when the probability reaches the threshold.
     pub predicted_class: u8,
+    /// The outcome level of `predicted_class`: the positive level for 1, the
+    /// other for 0.
+    pub predicted_level: String,
     /// Per-feature contributions to the log-odds, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contributions: Option<BTreeMap<String, f64>>,
@@ -49,19 +56,23 @@ pub struct ExplanationNote {
 }
 
 impl PredictionReport {
-    /// The report of `p`, probabilities of the level `positive`.
-    pub fn new(p: &Predictions, positive: &str) -> Self {
+    /// The report of `p`: probabilities of the level `levels[1]`, predicted
+    /// classes 0 and 1 named `levels[0]` and `levels[1]`, and row `i` with
+    /// `ids[i]` when given.
+    pub fn new(p: &Predictions, levels: [&str; 2], ids: Option<&[String]>) -> Self {
         PredictionReport {
             predictions: (0..p.probability.len())
                 .map(|i| PredictionRow {
                     row: i + 1,
+                    id: row_id(ids, i),
                     probability: p.probability[i],
                     predicted_class: p.predicted_class[i],
+                    predicted_level: levels[usize::from(p.predicted_class[i] == 1)].to_string(),
                     contributions: contributions(p.explanation.as_ref(), i),
                 })
                 .collect(),
             threshold: p.threshold,
-            positive: positive.to_string(),
+            positive: levels[1].to_string(),
             explanation: p.explanation.as_ref().map(|e| ExplanationNote {
                 method: e.method,
                 base_log_odds: e.base,
@@ -99,6 +110,9 @@ pub struct SurvivalExplanationNote {
 pub struct SurvivalPredictionRow {
     /// 1-based row of the input.
     pub row: usize,
+    /// The row's value of the id column, when one was named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The risk score (higher = higher hazard).
     pub risk: f64,
     /// S(t | x) at each of the report's times.
@@ -109,12 +123,13 @@ pub struct SurvivalPredictionRow {
 }
 
 impl SurvivalPredictionReport {
-    /// The report of `p`.
-    pub fn new(p: &SurvivalPredictions) -> Self {
+    /// The report of `p`, row `i` with `ids[i]` when given.
+    pub fn new(p: &SurvivalPredictions, ids: Option<&[String]>) -> Self {
         SurvivalPredictionReport {
             predictions: (0..p.risk.len())
                 .map(|i| SurvivalPredictionRow {
                     row: i + 1,
+                    id: row_id(ids, i),
                     risk: p.risk[i],
                     survival: p.survival[i].clone(),
                     contributions: contributions(p.explanation.as_ref(), i),
@@ -130,13 +145,18 @@ impl SurvivalPredictionReport {
     }
 }
 
+/// Row `i`'s id, if the rows have ids.
+fn row_id(ids: Option<&[String]>, i: usize) -> Option<String> {
+    ids.and_then(|ids| ids.get(i)).cloned()
+}
+
 /// Row `i`'s contributions by feature name, if explained.
 fn contributions(e: Option<&Explanation>, i: usize) -> Option<BTreeMap<String, f64>> {
     e.map(|e| e.feature_names.iter().cloned().zip(e.contributions[i].iter().copied()).collect())
 }
 
 /// A binary artifact's metrics on labelled data.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvaluationReport {
     /// The metric panel.
     pub metrics: BinaryMetrics,
@@ -146,11 +166,23 @@ pub struct EvaluationReport {
     pub events: usize,
     /// The artifact's decision threshold.
     pub threshold: f64,
+    /// The 95% interval of each metric, by name (absent where none).
+    pub ci95: BTreeMap<String, [f64; 2]>,
+    /// How the intervals were computed.
+    pub ci_method: String,
 }
 
-impl From<BinaryMetrics> for EvaluationReport {
-    fn from(m: BinaryMetrics) -> Self {
-        EvaluationReport { metrics: m, n: m.n, events: m.events, threshold: m.threshold }
+impl EvaluationReport {
+    /// The report of the panel `m` with its `intervals`.
+    pub fn new(m: BinaryMetrics, intervals: &MetricIntervals) -> Self {
+        EvaluationReport {
+            metrics: m,
+            n: m.n,
+            events: m.events,
+            threshold: m.threshold,
+            ci95: intervals.ci95.clone(),
+            ci_method: intervals.ci_method.clone(),
+        }
     }
 }
 
@@ -163,14 +195,21 @@ pub struct SurvivalEvaluationReport {
     pub n: usize,
     /// Events among them.
     pub events: usize,
+    /// The 95% interval of each metric, by name (absent where none).
+    pub ci95: BTreeMap<String, [f64; 2]>,
+    /// How the intervals were computed.
+    pub ci_method: String,
 }
 
-impl From<&SurvivalEvaluation> for SurvivalEvaluationReport {
-    fn from(e: &SurvivalEvaluation) -> Self {
+impl SurvivalEvaluationReport {
+    /// The report of `e` with its `intervals`.
+    pub fn new(e: &SurvivalEvaluation, intervals: &MetricIntervals) -> Self {
         SurvivalEvaluationReport {
             metrics: e.metrics.iter().map(|&(k, v)| (k.to_string(), v)).collect(),
             n: e.n,
             events: e.events,
+            ci95: intervals.ci95.clone(),
+            ci_method: intervals.ci_method.clone(),
         }
     }
 }

@@ -4,7 +4,9 @@
 use std::fmt::Write;
 
 use osler_pipeline::Explanation;
-use osler_pipeline::analysis::use_artifact::{EvaluationOutput, PredictionOutput};
+use osler_pipeline::analysis::use_artifact::{
+    ArtifactPredictions, EvaluationOutput, PredictionOutput,
+};
 
 use crate::format::fmt_num;
 
@@ -25,33 +27,45 @@ fn contributions(out: &mut String, scale: &str, e: &Explanation) {
 }
 
 /// The predictions as `osler predict` prints them: a header line, then one
-/// line per row (`row,probability,predicted_class`; a probability per class;
-/// a risk and `S(t)` per time; or one line per patient of a sequence model),
-/// and with explanations the contributions to the log-odds per row.
-pub fn predictions(p: &PredictionOutput) -> String {
+/// line per row (`row,probability,predicted_class` with the class as its
+/// outcome level's name; a probability per class; a risk and `S(t)` per time;
+/// or one line per patient of a sequence model), with the row's id after
+/// `row` (headed by the id column's name) when the rows have ids, and with
+/// explanations the contributions to the log-odds per row.
+pub fn predictions(p: &ArtifactPredictions) -> String {
     let mut out = String::new();
-    match p {
-        PredictionOutput::Binary { predictions, .. } => {
-            let _ = writeln!(out, "row,probability,predicted_class");
+    let head = |out: &mut String, rest: &str| {
+        let id = p.ids.as_ref().map(|r| format!("{},", r.column)).unwrap_or_default();
+        let _ = writeln!(out, "row,{id}{rest}");
+    };
+    // Row `i`'s number and, when the rows have ids, its id.
+    let row = |i: usize| match &p.ids {
+        Some(r) => format!("{},{}", i + 1, r.values.get(i).map_or("", String::as_str)),
+        None => (i + 1).to_string(),
+    };
+    match &p.output {
+        PredictionOutput::Binary { predictions, positive, negative } => {
+            head(&mut out, "probability,predicted_class");
             for (i, p) in predictions.probability.iter().enumerate() {
-                let _ = writeln!(out, "{},{},{}", i + 1, p, predictions.predicted_class[i]);
+                let level = if predictions.predicted_class[i] == 1 { positive } else { negative };
+                let _ = writeln!(out, "{},{p},{level}", row(i));
             }
             if let Some(e) = &predictions.explanation {
                 contributions(&mut out, "the log-odds", e);
             }
         }
         PredictionOutput::Classes(c) => {
-            let head: Vec<String> = c.classes.iter().map(|k| format!("p({k})")).collect();
-            let _ = writeln!(out, "row,{},predicted_class", head.join(","));
+            let probs: Vec<String> = c.classes.iter().map(|k| format!("p({k})")).collect();
+            head(&mut out, &format!("{},predicted_class", probs.join(",")));
             for (i, p) in c.probabilities.iter().enumerate() {
-                let _ = writeln!(out, "{},{},{}", i + 1, cells(p), c.predicted_class[i]);
+                let _ = writeln!(out, "{},{},{}", row(i), cells(p), c.predicted_class[i]);
             }
         }
         PredictionOutput::Survival(s) => {
-            let head: Vec<String> = s.times.iter().map(|t| format!("S({t})")).collect();
-            let _ = writeln!(out, "row,risk,{}", head.join(","));
+            let times: Vec<String> = s.times.iter().map(|t| format!("S({t})")).collect();
+            head(&mut out, &format!("risk,{}", times.join(",")));
             for (i, r) in s.risk.iter().enumerate() {
-                let _ = writeln!(out, "{},{r},{}", i + 1, cells(&s.survival[i]));
+                let _ = writeln!(out, "{},{r},{}", row(i), cells(&s.survival[i]));
             }
             if let Some(e) = &s.explanation {
                 contributions(&mut out, "the risk score", e);
@@ -67,18 +81,21 @@ pub fn predictions(p: &PredictionOutput) -> String {
     out
 }
 
-/// The metrics as `osler evaluate` prints them: the binary panel of
-/// [`super::metrics`], the survival concordances and Brier score, or the
+/// The metrics as `osler evaluate` prints them: the binary panel with its
+/// intervals ([`super::metrics_with_intervals`]), the survival concordances and Brier score, or the
 /// multiclass metrics with the confusion matrix.
 pub fn evaluation(e: &EvaluationOutput) -> String {
     let mut out = String::new();
     match e {
-        EvaluationOutput::Binary(m) => return super::metrics(m),
-        EvaluationOutput::Survival(s) => {
+        EvaluationOutput::Binary { metrics, intervals } => {
+            return super::metrics_with_intervals(metrics, intervals);
+        }
+        EvaluationOutput::Survival { evaluation: s, intervals } => {
             let _ = writeln!(out, "n = {}, events = {}", s.n, s.events);
             for (k, v) in &s.metrics {
-                let _ = writeln!(out, "{k:<24} {}", fmt_num(*v, 6));
+                let _ = writeln!(out, "{}", super::metric_line(k, *v, intervals.ci95.get(*k)));
             }
+            let _ = writeln!(out, "95% CI: {}", intervals.ci_method);
         }
         EvaluationOutput::Multiclass(m) => {
             let _ = writeln!(out, "n = {}, classes {}", m.n, m.classes.join(", "));

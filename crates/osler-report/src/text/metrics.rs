@@ -1,8 +1,10 @@
 //! The binary metric panel.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use osler_eval::BinaryMetrics;
+use osler_pipeline::analysis::intervals::MetricIntervals;
 use osler_pipeline::analysis::metrics::PredictionMetrics;
 
 use crate::format::fmt_num;
@@ -11,13 +13,41 @@ use crate::format::fmt_num;
 /// per metric of [`BinaryMetrics::values`] (name, value to 6 significant
 /// digits).
 pub fn metrics(m: &BinaryMetrics) -> String {
+    panel(m, &BTreeMap::new())
+}
+
+/// The panel of [`metrics`] with each metric's 95% interval after its value
+/// (`95% CI lo to hi`, 4 significant digits; nothing where `ci95` has none),
+/// then a line saying how the intervals were computed.
+pub fn metrics_with_intervals(m: &BinaryMetrics, intervals: &MetricIntervals) -> String {
+    let mut out = panel(m, &intervals.ci95);
+    let _ = writeln!(out, "95% CI: {}", intervals.ci_method);
+    out
+}
+
+/// The header and one line per metric, with its interval from `ci95` if any.
+fn panel(m: &BinaryMetrics, ci95: &BTreeMap<String, [f64; 2]>) -> String {
     // Writing to a String cannot fail: the `fmt::Result`s below are ignored.
     let mut out = String::new();
     let _ = writeln!(out, "n = {}, events = {}, threshold = {}", m.n, m.events, m.threshold);
     for (name, v) in m.values() {
-        let _ = writeln!(out, "{name:<24} {}", fmt_num(v, 6));
+        let _ = writeln!(out, "{}", metric_line(name, v, ci95.get(name)));
     }
     out
+}
+
+/// One metric's line: its name, its value to 6 significant digits and, with
+/// an interval, `95% CI lo to hi` (4 significant digits).
+pub(crate) fn metric_line(name: &str, value: f64, ci95: Option<&[f64; 2]>) -> String {
+    match ci95 {
+        Some([lo, hi]) => format!(
+            "{name:<24} {:<12} 95% CI {} to {}",
+            fmt_num(value, 6),
+            fmt_num(*lo, 4),
+            fmt_num(*hi, 4)
+        ),
+        None => format!("{name:<24} {}", fmt_num(value, 6)),
+    }
 }
 
 /// The metrics of saved predictions: the panel of [`metrics`] followed by
@@ -62,6 +92,19 @@ mod tests {
         assert_eq!(lines[1], "auroc                    0.812500");
         assert_eq!(lines[lines.len() - 1], "npv                      —");
         assert_eq!(lines.len(), 1 + BinaryMetrics::NAMES.len());
+    }
+
+    #[test]
+    fn intervals_follow_their_values_and_the_method_ends_the_panel() {
+        let intervals = MetricIntervals {
+            ci95: [("auroc".to_string(), [0.71, 0.9])].into_iter().collect(),
+            ci_method: "DeLong".to_string(),
+        };
+        let text = metrics_with_intervals(&panel(), &intervals);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], "auroc                    0.812500     95% CI 0.7100 to 0.9000");
+        assert_eq!(lines[2], "average_precision        0.750000");
+        assert_eq!(lines[lines.len() - 1], "95% CI: DeLong");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! * a training run: [`training`];
 //! * an artifact's predictions and metrics: [`predictions`], [`evaluation`];
 //! * a two-arm trial: [`treatment`];
-//! * prediction metrics: [`metrics`], [`prediction_metrics`];
+//! * prediction metrics: [`metrics`], [`metrics_with_intervals`], [`prediction_metrics`];
 //! * the shipped datasets: [`dataset_list`], [`dataset`].
 //!
 //! Numbers use the table formatting of [`crate::format`] ([`fmt_num`](crate::fmt_num)
@@ -26,7 +26,8 @@ mod treatment;
 
 pub use artifact_use::{evaluation, predictions};
 pub use dataset::{dataset, dataset_list};
-pub use metrics::{metrics, prediction_metrics};
+use metrics::metric_line;
+pub use metrics::{metrics, metrics_with_intervals, prediction_metrics};
 pub use survival::{cox, km, logrank};
 pub use training::training;
 pub use treatment::treatment;
