@@ -28,6 +28,7 @@ pub use crate::analysis::use_artifact::{
     EvaluationOutput, PredictRequest, PredictionOutput, evaluate, predict,
 };
 pub use crate::artifact::{Artifact, InputContract};
+pub use crate::cv_bootstrap::CvProgress;
 pub use crate::enet::{EnetSpec, LambdaRule};
 pub use crate::error::{
     ArtifactProblem, PipelineError, SurvivalRowProblem, TimeOption, TreatmentError,
