@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 use osler_pipeline::api::CvProgress;
 use osler_pipeline::api::estimators::{ProgressObserver, TrainEvent};
 
@@ -76,7 +76,7 @@ impl Step {
     fn new(mode: Mode, total: u64, step: &'static str) -> Self {
         match mode {
             Mode::Hidden => Step::Hidden,
-            Mode::Bar => Step::Bar(bar(total, step, false)),
+            Mode::Bar => Step::Bar(bar(total, step)),
             Mode::Lines => Step::Lines(Lines::new(step), total),
         }
     }
@@ -141,11 +141,8 @@ impl CvProgress for Training {
     }
 }
 
-/// Creates a bar of `total` steps, or a hidden one.
-fn bar(total: u64, message: &str, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-    }
+/// A bar of `total` steps drawn on stderr.
+fn bar(total: u64, message: &str) -> ProgressBar {
     let pb = ProgressBar::new(total);
     let style = ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} {elapsed}")
         .map(|s| s.progress_chars("=> "))

@@ -108,7 +108,9 @@ struct Fit<'a> {
 
 /// Log-likelihood, score vector and information matrix at one `beta`.
 struct Eval {
-    loglik: f64,
+    /// `None` when not computed: only step-halving reads it, and the
+    /// logarithm of every row is the dearest part of an evaluation.
+    loglik: Option<f64>,
     score: [f64; 2],
     /// Upper triangle `[h00, h01, h11]` of `X' W X`.
     information: [f64; 3],
@@ -128,8 +130,10 @@ impl Fit<'_> {
         EvalError::CalibrationFailed { model: self.model(), iterations, reason }
     }
 
-    fn eval(&self, beta: [f64; 2]) -> Eval {
-        let mut e = Eval { loglik: 0.0, score: [0.0; 2], information: [0.0; 3] };
+    /// The sums at `beta`, the log-likelihood only `with_loglik`.
+    fn eval(&self, beta: [f64; 2], with_loglik: bool) -> Eval {
+        let mut loglik = 0.0;
+        let mut e = Eval { loglik: None, score: [0.0; 2], information: [0.0; 3] };
         for (i, (&xi, &yi)) in self.x.iter().zip(self.y).enumerate() {
             // A weight of 1 leaves every term's bits as they are.
             let wi = self.weights.map_or(1.0, |w| w[i]);
@@ -142,14 +146,23 @@ impl Fit<'_> {
             let resid = if yi { one_minus_mu } else { -mu };
             let resid = wi * resid;
             let w = wi * (mu_hi * mu_lo);
-            e.loglik += wi * (if yi { eta } else { 0.0 } - (eta.max(0.0) + t.ln_1p()));
+            if with_loglik {
+                loglik += wi * (if yi { eta } else { 0.0 } - (eta.max(0.0) + t.ln_1p()));
+            }
             e.score[0] += resid;
             e.score[1] += resid * xi;
             e.information[0] += w;
             e.information[1] += w * xi;
             e.information[2] += w * xi * xi;
         }
+        e.loglik = with_loglik.then_some(loglik);
         e
+    }
+
+    /// The log-likelihood of `e`, the evaluation at `beta`, computed now if
+    /// `e` was made without it (the same sum, so the same number).
+    fn loglik(&self, beta: [f64; 2], e: &Eval) -> f64 {
+        e.loglik.or_else(|| self.eval(beta, true).loglik).unwrap_or(f64::NAN)
     }
 
     /// Newton step `(X'WX)^-1 X'(y - mu)`, restricted to `a` when the slope is fixed.
@@ -172,7 +185,8 @@ impl Fit<'_> {
     }
 
     fn newton(&self, mut beta: [f64; 2]) -> Result<Optimum, EvalError> {
-        let mut current = self.eval(beta);
+        // The first step usually halves: it needs the likelihood here.
+        let mut current = self.eval(beta, true);
         let mut polished = 0;
         for iteration in 0..MAX_ITER {
             let singular =
@@ -181,7 +195,7 @@ impl Fit<'_> {
             let rel = (0..2).map(|j| step[j].abs() / (1.0 + beta[j].abs())).fold(0.0, f64::max);
             if rel <= POLISH {
                 beta = [beta[0] + step[0], beta[1] + step[1]];
-                current = self.eval(beta);
+                current = self.eval(beta, false);
                 polished += 1;
                 if rel <= TOL || polished >= MAX_POLISH {
                     return Ok(Optimum { beta, information: current.information });
@@ -190,11 +204,13 @@ impl Fit<'_> {
             }
             let mut scale = 1.0;
             let mut accepted = None;
+            let loglik = self.loglik(beta, &current);
+            let floor = loglik - LOGLIK_NOISE * (1.0 + loglik.abs());
             for _ in 0..MAX_HALVINGS {
                 let trial = [beta[0] + scale * step[0], beta[1] + scale * step[1]];
-                let e = self.eval(trial);
-                let floor = current.loglik - LOGLIK_NOISE * (1.0 + current.loglik.abs());
-                if e.loglik.is_finite() && e.loglik >= floor {
+                let e = self.eval(trial, true);
+                let trial_loglik = self.loglik(trial, &e);
+                if trial_loglik.is_finite() && trial_loglik >= floor {
                     accepted = Some((trial, e));
                     break;
                 }
