@@ -101,7 +101,7 @@ impl Step {
 pub struct Training {
     mode: Mode,
     folds: Step,
-    fits: u64,
+    fitted: u64,
     bootstrap: Option<Step>,
 }
 
@@ -112,7 +112,7 @@ impl Training {
         Training {
             mode,
             folds: Step::new(mode, fits, "cross-validating"),
-            fits: 0,
+            fitted: 0,
             bootstrap: None,
         }
     }
@@ -129,8 +129,8 @@ impl Training {
 
 impl CvProgress for Training {
     fn fold_done(&mut self) {
-        self.fits += 1;
-        self.folds.set(self.fits);
+        self.fitted += 1;
+        self.folds.set(self.fitted);
     }
 
     fn bootstrap(&mut self, done: usize, total: usize) {

@@ -125,8 +125,8 @@ mod tests {
                 sums[0] += idx.iter().sum::<usize>() as f64;
                 sums[1] += idx[0] as f64;
             }
-            for k in 0..2 {
-                draws[k].push(sums[k] / sizes.len() as f64);
+            for (d, sum) in draws.iter_mut().zip(sums) {
+                d.push(sum / sizes.len() as f64);
             }
         }
         draws
