@@ -351,12 +351,12 @@ pub fn train(a: TrainArgs) -> CliResult {
     let loaded = data_args.load_unparsed(input.unparsed(&data_spec(&a)))?;
     let (out, overwrite) = output_dir(&a, &loaded.stem, spec.model.name())?;
     let steps = (spec.cv_folds * spec.cv_repeats) as u64;
-    let bar = crate::progress::bar(steps, "cross-validating", a.quiet || a.json || steps == 0);
+    let mut progress = crate::progress::Training::new(steps, a.quiet || a.json);
     let job = TrainingJob { data: data_spec(&a), input, spec, out, overwrite };
     let read_seconds = t_read.elapsed().as_secs_f64();
-    let (artifact, report) =
-        run_training(loaded, read_seconds, &job, &mut || crate::progress::step(&bar))?;
-    bar.finish_and_clear();
+    let trained = run_training(loaded, read_seconds, &job, &mut progress);
+    progress.finish();
+    let (artifact, report) = trained?;
     if let Some(path) = &a.report {
         crate::cmd_report::write_report(&artifact, &job.out, path)?;
     }

@@ -62,6 +62,14 @@ impl SplitMix64 {
         }
     }
 
+    /// Skips `draws` outputs in O(1): afterwards the generator gives what it
+    /// would have given after `draws` calls of [`SplitMix64::next_u64`]
+    /// (its state moves by `draws` x [`GOLDEN_GAMMA`]), so that parts of one
+    /// stream can be drawn in parallel, each from its own starting point.
+    pub fn advance(&mut self, draws: u64) {
+        self.state = self.state.wrapping_add(draws.wrapping_mul(GOLDEN_GAMMA));
+    }
+
     /// An independent child generator, for splitting work (folds, bootstrap replicates)
     /// so that each part's draws do not depend on how many draws another part made.
     pub fn fork(&mut self) -> SplitMix64 {
@@ -72,6 +80,17 @@ impl SplitMix64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn advance_skips_exactly_that_many_draws() {
+        let mut stepped = SplitMix64::new(42);
+        for _ in 0..1001 {
+            stepped.next_u64();
+        }
+        let mut jumped = SplitMix64::new(42);
+        jumped.advance(1001);
+        assert_eq!(jumped.next_u64(), stepped.next_u64());
+    }
 
     #[test]
     fn matches_reference_splitmix64_stream() {

@@ -61,9 +61,9 @@ pub fn calibration(y: &[bool], p: &[f64]) -> Result<Calibration, EvalError> {
     if let Some(index) = p.iter().position(|&v| v == 0.0 || v == 1.0) {
         return Err(EvalError::LogitUndefined { index, value: p[index] });
     }
-    let x: Vec<f64> = p.iter().map(|&v| v.ln() - (-v).ln_1p()).collect();
-    let slope_fit = Fit { x: &x, y, slope_free: true }.newton([0.0, 1.0])?;
-    let offset_fit = Fit { x: &x, y, slope_free: false }.newton([0.0, 1.0])?;
+    let x: Vec<f64> = p.iter().copied().map(logit).collect();
+    let slope_fit = Fit { x: &x, y, weights: None, slope_free: true }.newton([0.0, 1.0])?;
+    let offset_fit = Fit { x: &x, y, weights: None, slope_free: false }.newton([0.0, 1.0])?;
     let [h00, h01, h11] = slope_fit.information;
     let det = h00 * h11 - h01 * h01;
     Ok(Calibration {
@@ -75,16 +75,42 @@ pub fn calibration(y: &[bool], p: &[f64]) -> Result<Calibration, EvalError> {
     })
 }
 
+/// `ln(p / (1 - p))`, the covariate of [`calibration`]'s models.
+pub(crate) fn logit(p: f64) -> f64 {
+    p.ln() - (-p).ln_1p()
+}
+
+/// Intercept and slope `[a, b]` of `y ~ a + b*x` fitted as [`calibration`]
+/// fits them, to rows `x = logit(p)` of outcomes `y` that occur `weights`
+/// times each (a bootstrap resample as multiplicities: the likelihood, score
+/// and information are the weighted sums of the rows' terms). The rows must
+/// hold both classes and finite `x`.
+///
+/// # Errors
+/// [`EvalError::CalibrationFailed`] as for [`calibration`].
+pub(crate) fn weighted_slope_fit(
+    x: &[f64],
+    y: &[bool],
+    weights: &[f64],
+) -> Result<[f64; 2], EvalError> {
+    let fit = Fit { x, y, weights: Some(weights), slope_free: true };
+    Ok(fit.newton([0.0, 1.0])?.beta)
+}
+
 /// Logistic model `eta_i = a + b x_i`; with `slope_free == false`, `b` stays 1.
+/// Row `i` counts `weights[i]` times (once each without weights).
 struct Fit<'a> {
     x: &'a [f64],
     y: &'a [bool],
+    weights: Option<&'a [f64]>,
     slope_free: bool,
 }
 
 /// Log-likelihood, score vector and information matrix at one `beta`.
 struct Eval {
-    loglik: f64,
+    /// `None` when not computed: only step-halving reads it, and the
+    /// logarithm of every row is the dearest part of an evaluation.
+    loglik: Option<f64>,
     score: [f64; 2],
     /// Upper triangle `[h00, h01, h11]` of `X' W X`.
     information: [f64; 3],
@@ -104,9 +130,13 @@ impl Fit<'_> {
         EvalError::CalibrationFailed { model: self.model(), iterations, reason }
     }
 
-    fn eval(&self, beta: [f64; 2]) -> Eval {
-        let mut e = Eval { loglik: 0.0, score: [0.0; 2], information: [0.0; 3] };
-        for (&xi, &yi) in self.x.iter().zip(self.y) {
+    /// The sums at `beta`, the log-likelihood only `with_loglik`.
+    fn eval(&self, beta: [f64; 2], with_loglik: bool) -> Eval {
+        let mut loglik = 0.0;
+        let mut e = Eval { loglik: None, score: [0.0; 2], information: [0.0; 3] };
+        for (i, (&xi, &yi)) in self.x.iter().zip(self.y).enumerate() {
+            // A weight of 1 leaves every term's bits as they are.
+            let wi = self.weights.map_or(1.0, |w| w[i]);
             let eta = beta[0] + beta[1] * xi;
             // With t = exp(-|eta|): mu = 1/(1+t) or t/(1+t), mu(1-mu) = t/(1+t)^2,
             // ln(1 + exp(eta)) = max(eta, 0) + ln(1 + t); all without cancellation.
@@ -114,15 +144,25 @@ impl Fit<'_> {
             let (mu_hi, mu_lo) = (1.0 / (1.0 + t), t / (1.0 + t));
             let (mu, one_minus_mu) = if eta >= 0.0 { (mu_hi, mu_lo) } else { (mu_lo, mu_hi) };
             let resid = if yi { one_minus_mu } else { -mu };
-            let w = mu_hi * mu_lo;
-            e.loglik += if yi { eta } else { 0.0 } - (eta.max(0.0) + t.ln_1p());
+            let resid = wi * resid;
+            let w = wi * (mu_hi * mu_lo);
+            if with_loglik {
+                loglik += wi * (if yi { eta } else { 0.0 } - (eta.max(0.0) + t.ln_1p()));
+            }
             e.score[0] += resid;
             e.score[1] += resid * xi;
             e.information[0] += w;
             e.information[1] += w * xi;
             e.information[2] += w * xi * xi;
         }
+        e.loglik = with_loglik.then_some(loglik);
         e
+    }
+
+    /// The log-likelihood of `e`, the evaluation at `beta`, computed now if
+    /// `e` was made without it (the same sum, so the same number).
+    fn loglik(&self, beta: [f64; 2], e: &Eval) -> f64 {
+        e.loglik.or_else(|| self.eval(beta, true).loglik).unwrap_or(f64::NAN)
     }
 
     /// Newton step `(X'WX)^-1 X'(y - mu)`, restricted to `a` when the slope is fixed.
@@ -145,7 +185,8 @@ impl Fit<'_> {
     }
 
     fn newton(&self, mut beta: [f64; 2]) -> Result<Optimum, EvalError> {
-        let mut current = self.eval(beta);
+        // The first step usually halves: it needs the likelihood here.
+        let mut current = self.eval(beta, true);
         let mut polished = 0;
         for iteration in 0..MAX_ITER {
             let singular =
@@ -154,7 +195,7 @@ impl Fit<'_> {
             let rel = (0..2).map(|j| step[j].abs() / (1.0 + beta[j].abs())).fold(0.0, f64::max);
             if rel <= POLISH {
                 beta = [beta[0] + step[0], beta[1] + step[1]];
-                current = self.eval(beta);
+                current = self.eval(beta, false);
                 polished += 1;
                 if rel <= TOL || polished >= MAX_POLISH {
                     return Ok(Optimum { beta, information: current.information });
@@ -163,11 +204,13 @@ impl Fit<'_> {
             }
             let mut scale = 1.0;
             let mut accepted = None;
+            let loglik = self.loglik(beta, &current);
+            let floor = loglik - LOGLIK_NOISE * (1.0 + loglik.abs());
             for _ in 0..MAX_HALVINGS {
                 let trial = [beta[0] + scale * step[0], beta[1] + scale * step[1]];
-                let e = self.eval(trial);
-                let floor = current.loglik - LOGLIK_NOISE * (1.0 + current.loglik.abs());
-                if e.loglik.is_finite() && e.loglik >= floor {
+                let e = self.eval(trial, true);
+                let trial_loglik = self.loglik(trial, &e);
+                if trial_loglik.is_finite() && trial_loglik >= floor {
                     accepted = Some((trial, e));
                     break;
                 }
@@ -219,7 +262,9 @@ mod tests {
         let p = [0.5; 5];
         // The slope model is not identifiable here (x constant), so test the offset fit.
         let x: Vec<f64> = p.iter().map(|&v: &f64| (v / (1.0 - v)).ln()).collect();
-        let fit = Fit { x: &x, y: &y, slope_free: false }.newton([0.0, 1.0]).expect("fits");
+        let fit = Fit { x: &x, y: &y, weights: None, slope_free: false }
+            .newton([0.0, 1.0])
+            .expect("fits");
         assert!((fit.beta[0] - (0.2f64 / 0.8).ln()).abs() < 1e-15);
         let e = calibration(&y, &p).expect_err("slope not identifiable");
         assert!(matches!(e, EvalError::CalibrationFailed { model: SLOPE_MODEL, .. }));

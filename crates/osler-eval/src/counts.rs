@@ -19,22 +19,39 @@ impl ThresholdCounts {
     pub fn new(y: &[bool], score: &[f64]) -> Self {
         let mut rows: Vec<(f64, bool)> = score.iter().copied().zip(y.iter().copied()).collect();
         rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+        Self::of_sorted(rows.into_iter().map(|(s, is_pos)| (s, is_pos, 1)))
+    }
+
+    /// The counts of rows given in descending order of score as `(score,
+    /// positive, multiplicity)`: a row counts `multiplicity` times, and rows
+    /// of multiplicity 0 are absent (they make no threshold), so the counts
+    /// of a bootstrap resample come from one pass over rows sorted once.
+    pub fn of_sorted(rows: impl Iterator<Item = (f64, bool, usize)>) -> Self {
         let mut out = ThresholdCounts { thresholds: Vec::new(), tps: Vec::new(), fps: Vec::new() };
         let (mut tp, mut fp) = (0usize, 0usize);
-        for (i, &(s, is_pos)) in rows.iter().enumerate() {
-            if is_pos {
-                tp += 1;
-            } else {
-                fp += 1;
+        let mut group: Option<f64> = None;
+        for (s, is_pos, times) in rows.filter(|r| r.2 > 0) {
+            if let Some(g) = group.filter(|&g| g != s) {
+                out.push(g, tp, fp);
             }
-            let last_of_group = rows.get(i + 1).is_none_or(|next| next.0 != s);
-            if last_of_group {
-                out.thresholds.push(s);
-                out.tps.push(tp);
-                out.fps.push(fp);
+            group = Some(s);
+            if is_pos {
+                tp += times;
+            } else {
+                fp += times;
             }
         }
+        if let Some(g) = group {
+            out.push(g, tp, fp);
+        }
         out
+    }
+
+    /// Closes the group of tied scores `threshold` with cumulative counts `tp`, `fp`.
+    fn push(&mut self, threshold: f64, tp: usize, fp: usize) {
+        self.thresholds.push(threshold);
+        self.tps.push(tp);
+        self.fps.push(fp);
     }
 
     /// Number of distinct thresholds.
@@ -56,6 +73,15 @@ mod tests {
         assert_eq!(c.tps, vec![1, 2, 2, 2]);
         assert_eq!(c.fps, vec![0, 1, 2, 3]);
         assert_eq!(c.len(), 4);
+    }
+
+    #[test]
+    fn multiplicities_count_rows_again_and_zero_removes_them() {
+        let rows =
+            [(0.9, true, 2), (0.5, false, 0), (0.5, true, 1), (0.1, false, 0), (0.0, false, 3)];
+        let c = ThresholdCounts::of_sorted(rows.into_iter());
+        assert_eq!(c.thresholds, vec![0.9, 0.5, 0.0]);
+        assert_eq!((c.tps, c.fps), (vec![2, 3, 3], vec![0, 0, 3]));
     }
 
     #[test]

@@ -46,17 +46,27 @@ pub fn ece(y: &[bool], p: &[f64], n_bins: usize) -> Result<Ece, EvalError> {
     if n_bins == 0 {
         return Err(EvalError::ZeroBins);
     }
+    Ok(ece_of_rows(y.iter().copied().zip(p.iter().copied()), classes.n(), n_bins))
+}
+
+/// [`ece`] of `total` validated rows `(y, p)` with `n_bins > 0` bins, the
+/// rows taken in the order given (the order of each bin's score sum).
+pub(crate) fn ece_of_rows(
+    rows: impl Iterator<Item = (bool, f64)>,
+    total: usize,
+    n_bins: usize,
+) -> Ece {
     let mut n = vec![0usize; n_bins];
     let mut score_sum = vec![0.0f64; n_bins];
     let mut pos = vec![0usize; n_bins];
-    for (&t, &pi) in y.iter().zip(p) {
+    for (t, pi) in rows {
         // pi in [0, 1], so the product is in [0, n_bins] and the cast is exact.
         let k = ((n_bins as f64 * pi).floor() as usize).min(n_bins - 1);
         n[k] += 1;
         score_sum[k] += pi;
         pos[k] += usize::from(t);
     }
-    let total = classes.n() as f64;
+    let total = total as f64;
     let mut value = 0.0;
     let bins = (0..n_bins)
         .map(|k| {
@@ -78,7 +88,7 @@ pub fn ece(y: &[bool], p: &[f64], n_bins: usize) -> Result<Ece, EvalError> {
             }
         })
         .collect();
-    Ok(Ece { value, bins })
+    Ece { value, bins }
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ mod multiclass;
 mod normal;
 mod probability;
 mod ranking;
+mod resampled;
 mod summary;
 pub mod survival;
 mod threshold;
@@ -43,5 +44,6 @@ pub use multiclass::{
 pub use normal::{Z_975, normal_quantile};
 pub use probability::{LOG_LOSS_CLIP, brier, log_loss};
 pub use ranking::{auroc, average_precision};
+pub use resampled::{BinaryResampler, ResampleScratch};
 pub use summary::{BinaryMetrics, ECE_BINS, binary_metrics};
 pub use threshold::{ThresholdMetrics, confusion_at, youden_threshold};

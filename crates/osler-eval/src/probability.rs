@@ -13,8 +13,19 @@ pub const LOG_LOSS_CLIP: f64 = f64::EPSILON;
 /// Invalid input, or some `p_i` outside `[0, 1]`.
 pub fn brier(y: &[bool], p: &[f64]) -> Result<f64, EvalError> {
     let classes = validate::probabilities(y, p)?;
-    let sum: f64 = y.iter().zip(p).map(|(&t, &pi)| (pi - f64::from(u8::from(t))).powi(2)).sum();
+    let sum: f64 = y.iter().zip(p).map(|(&t, &pi)| brier_term(t, pi)).sum();
     Ok(sum / classes.n() as f64)
+}
+
+/// One row's term of [`brier`]: `(p - y)^2`.
+pub(crate) fn brier_term(t: bool, pi: f64) -> f64 {
+    (pi - f64::from(u8::from(t))).powi(2)
+}
+
+/// One row's term of [`log_loss`]: `-ln(p)` of the observed class, clipped.
+pub(crate) fn log_loss_term(t: bool, pi: f64) -> f64 {
+    let observed = if t { pi } else { 1.0 - pi };
+    -observed.clamp(LOG_LOSS_CLIP, 1.0 - LOG_LOSS_CLIP).ln()
 }
 
 /// Log loss (cross-entropy), natural log, mean over rows:
@@ -30,14 +41,7 @@ pub fn brier(y: &[bool], p: &[f64]) -> Result<f64, EvalError> {
 /// Invalid input, or some `p_i` outside `[0, 1]`.
 pub fn log_loss(y: &[bool], p: &[f64]) -> Result<f64, EvalError> {
     let classes = validate::probabilities(y, p)?;
-    let sum: f64 = y
-        .iter()
-        .zip(p)
-        .map(|(&t, &pi)| {
-            let observed = if t { pi } else { 1.0 - pi };
-            -observed.clamp(LOG_LOSS_CLIP, 1.0 - LOG_LOSS_CLIP).ln()
-        })
-        .sum();
+    let sum: f64 = y.iter().zip(p).map(|(&t, &pi)| log_loss_term(t, pi)).sum();
     Ok(sum / classes.n() as f64)
 }
 

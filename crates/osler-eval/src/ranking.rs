@@ -2,7 +2,7 @@
 
 use crate::counts::ThresholdCounts;
 use crate::error::EvalError;
-use crate::validate;
+use crate::validate::{self, ClassCounts};
 
 /// Area under the ROC curve, as the Mann-Whitney statistic with ties counted 1/2:
 ///
@@ -16,7 +16,11 @@ use crate::validate;
 /// Invalid input (see [`EvalError`]) or a class with no rows.
 pub fn auroc(y: &[bool], score: &[f64]) -> Result<f64, EvalError> {
     let classes = validate::scores(y, score)?.require("auroc", 1, 1)?;
-    let c = ThresholdCounts::new(y, score);
+    Ok(auroc_of_counts(&ThresholdCounts::new(y, score), classes))
+}
+
+/// [`auroc`] from the cumulative counts `c` of rows holding both `classes`.
+pub(crate) fn auroc_of_counts(c: &ThresholdCounts, classes: ClassCounts) -> f64 {
     // Thresholds descend; before group k there are tps[k-1] positives above it and
     // N - fps[k] negatives below it.
     let n_neg = classes.negatives as u128;
@@ -28,7 +32,7 @@ pub fn auroc(y: &[bool], score: &[f64]) -> Result<f64, EvalError> {
         (prev_tp, prev_fp) = (tp, fp);
     }
     let twice_pairs = 2 * classes.positives as u128 * n_neg;
-    Ok(twice_u as f64 / twice_pairs as f64)
+    twice_u as f64 / twice_pairs as f64
 }
 
 /// Average precision as in scikit-learn (step sum, neither interpolated nor trapezoidal):
@@ -41,7 +45,12 @@ pub fn auroc(y: &[bool], score: &[f64]) -> Result<f64, EvalError> {
 /// Invalid input or no positive rows (recall undefined). With no negatives AP is 1.
 pub fn average_precision(y: &[bool], score: &[f64]) -> Result<f64, EvalError> {
     let classes = validate::scores(y, score)?.require("average_precision", 1, 0)?;
-    let c = ThresholdCounts::new(y, score);
+    Ok(average_precision_of_counts(&ThresholdCounts::new(y, score), classes))
+}
+
+/// [`average_precision`] from the cumulative counts `c` of rows holding
+/// `classes` (at least one positive).
+pub(crate) fn average_precision_of_counts(c: &ThresholdCounts, classes: ClassCounts) -> f64 {
     let n_pos = classes.positives as f64;
     let recall = |k: usize| c.tps[k] as f64 / n_pos;
     // Same terms as scikit-learn, summed in its order (ascending threshold).
@@ -53,7 +62,7 @@ pub fn average_precision(y: &[bool], score: &[f64]) -> Result<f64, EvalError> {
             (recall(k) - prev) * precision
         })
         .sum();
-    Ok(ap.max(0.0))
+    ap.max(0.0)
 }
 
 #[cfg(test)]

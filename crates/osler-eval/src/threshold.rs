@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::counts::ThresholdCounts;
 use crate::error::EvalError;
-use crate::validate;
+use crate::validate::{self, ClassCounts};
 
 /// Confusion matrix and derived ratios for "positive iff `score >= threshold`".
 ///
@@ -63,8 +63,19 @@ pub fn confusion_at(
             }
         }
     }
+    Ok(confusion_of_counts(threshold, tp, fp, classes))
+}
+
+/// [`confusion_at`] from the counts `tp`, `fp` of rows at or above `threshold`
+/// among rows holding `classes`.
+pub(crate) fn confusion_of_counts(
+    threshold: f64,
+    tp: usize,
+    fp: usize,
+    classes: ClassCounts,
+) -> ThresholdMetrics {
     let (fn_, tn) = (classes.positives - tp, classes.negatives - fp);
-    Ok(ThresholdMetrics {
+    ThresholdMetrics {
         threshold,
         tp,
         fp,
@@ -75,7 +86,7 @@ pub fn confusion_at(
         ppv: ratio(tp, tp + fp),
         npv: ratio(tn, tn + fn_),
         accuracy: ratio(tp + tn, classes.n()),
-    })
+    }
 }
 
 /// The threshold maximising Youden's `J = sensitivity + specificity - 1`

@@ -31,6 +31,7 @@ pub use crate::analysis::use_artifact::{
     predict,
 };
 pub use crate::artifact::{Artifact, InputContract};
+pub use crate::cv_bootstrap::CvProgress;
 pub use crate::enet::{EnetSpec, LambdaRule};
 pub use crate::error::{
     ArtifactProblem, PipelineError, SurvivalRowProblem, TimeOption, TreatmentError,

@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 use osler_data::SplitMix64;
 use osler_data::split::{fold_rows, grouped_stratified_kfold, stratified_kfold};
 use osler_eval::{
-    BinaryMetrics, bias_shifted_percentile_interval, binary_metrics, percentile_interval, resample,
+    BinaryMetrics, BinaryResampler, ResampleScratch, bias_shifted_percentile_interval,
+    binary_metrics, percentile_interval,
 };
 
+use crate::cv_bootstrap::{CvProgress, bootstrap_folds};
 use crate::error::PipelineError;
 use crate::outcome::Outcome;
 use crate::prepare::Prepared;
@@ -176,11 +178,12 @@ impl OutOfFold {
     }
 }
 
-/// Runs `spec.cv_repeats` x `spec.cv_folds` cross-validation; `on_fold` is called after each fit.
+/// Runs `spec.cv_repeats` x `spec.cv_folds` cross-validation; `on_fold` hears
+/// each fit and the bootstrap's progress.
 pub fn cross_validate(
     data: &Prepared,
     spec: &TrainSpec,
-    on_fold: &mut dyn FnMut(),
+    on_fold: &mut dyn CvProgress,
 ) -> Result<(CvSummary, OutOfFold), PipelineError> {
     if let Outcome::Multiclass { .. } = data.outcome {
         return crate::cv_multiclass::cross_validate_multiclass(data, spec, on_fold);
@@ -201,11 +204,12 @@ pub fn cross_validate(
             fallbacks += usize::from(fitted.fallback.is_some());
             let p = fitted.predict_rows(data, test)?;
             folds.record(f, test, p, fitted.threshold)?;
-            on_fold();
+            on_fold.fold_done();
             Ok(())
         },
     )?;
-    let BinaryCv { p, threshold, metrics } = folds.summarize(repeats, spec.bootstrap, &mut rng)?;
+    let BinaryCv { p, threshold, metrics } =
+        folds.summarize(repeats, spec.bootstrap, &mut rng, on_fold)?;
     let summary = CvSummary {
         threshold_rule: Some(spec.threshold),
         threshold: Some(threshold),
@@ -278,12 +282,14 @@ impl<'a> BinaryFolds<'a> {
     /// The out-of-fold probabilities (averaged over `repeats`), the mean
     /// threshold, and the metrics: each fold's at its own threshold, their
     /// means, SDs and fold-bootstrap intervals (from `rng`), and the pooled
-    /// out-of-fold probabilities' at the mean threshold.
+    /// out-of-fold probabilities' at the mean threshold. `progress` hears the
+    /// bootstrap's.
     pub(crate) fn summarize(
         self,
         repeats: usize,
         bootstrap: usize,
         rng: &mut SplitMix64,
+        progress: &mut dyn CvProgress,
     ) -> Result<BinaryCv, PipelineError> {
         let p: Vec<f64> = self.p_sum.iter().map(|s| s / repeats as f64).collect();
         let y: Vec<bool> = self.labels.iter().map(|&v| v == 1.0).collect();
@@ -297,16 +303,18 @@ impl<'a> BinaryFolds<'a> {
         let threshold = folds.iter().map(|f| f.threshold).sum::<f64>() / folds.len() as f64;
         let pooled = values(binary_metrics(&y, &p, threshold)?);
         let sizes: Vec<usize> = folds.iter().map(|f| f.y.len()).collect();
+        let resamplers = folds
+            .iter()
+            .map(|f| BinaryResampler::new(&f.y, &f.p, f.threshold))
+            .collect::<Result<Vec<_>, _>>()?;
         let draws = bootstrap_folds(
             &sizes,
             BinaryMetrics::NAMES.len(),
             bootstrap,
-            &mut rng.fork(),
-            |f, idx| {
-                let fold = &folds[f];
-                let yb: Vec<bool> = idx.iter().map(|&i| fold.y[i]).collect();
-                let pb: Vec<f64> = idx.iter().map(|&i| fold.p[i]).collect();
-                binary_metrics(&yb, &pb, fold.threshold).ok().map(values)
+            rng.fork(),
+            progress,
+            |f, idx, scratch: &mut ResampleScratch| {
+                resamplers[f].metrics(idx, scratch).ok().map(values)
             },
         );
         let metrics = summarize(&BinaryMetrics::NAMES, &per_fold, &pooled, draws, bootstrap);
@@ -395,43 +403,6 @@ fn interval(name: &str, mean: f64, mut draws: Vec<f64>, replicates: usize) -> Op
         percentile_interval(&mut draws, 0.025, 0.975)?
     };
     Some([lo, hi])
-}
-
-/// Bootstrap replicates of the mean over folds of `n_metrics` metrics: each
-/// replicate resamples the rows of every test fold with replacement
-/// (`metrics(fold, resampled row indices)`) and averages the defined values
-/// over folds. Returns each metric's replicates; a replicate where the
-/// metric is undefined in every fold is left out (none without replicates).
-pub(crate) fn bootstrap_folds(
-    fold_sizes: &[usize],
-    n_metrics: usize,
-    replicates: usize,
-    rng: &mut SplitMix64,
-    mut metrics: impl FnMut(usize, &[usize]) -> Option<Vec<f64>>,
-) -> Vec<Vec<f64>> {
-    let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(replicates); n_metrics];
-    let mut idx = Vec::new();
-    for _ in 0..replicates {
-        let mut sums = vec![(0.0f64, 0usize); n_metrics];
-        for (f, &n) in fold_sizes.iter().enumerate() {
-            idx.clear();
-            idx.extend(resample(rng, n));
-            if let Some(values) = metrics(f, &idx) {
-                for (k, v) in values.into_iter().enumerate().take(n_metrics) {
-                    if v.is_finite() {
-                        sums[k].0 += v;
-                        sums[k].1 += 1;
-                    }
-                }
-            }
-        }
-        for (k, (sum, count)) in sums.into_iter().enumerate() {
-            if count > 0 {
-                draws[k].push(sum / count as f64);
-            }
-        }
-    }
-    draws
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 use osler_data::SplitMix64;
 use osler_eval::{MulticlassMetrics, multiclass_metrics};
 
-use crate::cv::{CvSummary, OutOfFold, bootstrap_folds, repeated_folds, summarize};
+use crate::cv::{CvSummary, OutOfFold, repeated_folds, summarize};
+use crate::cv_bootstrap::{CvProgress, bootstrap_folds};
 use crate::error::PipelineError;
 use crate::prepare::Prepared;
 use crate::train::{TrainSpec, fit_on_rows};
@@ -26,12 +27,12 @@ fn values(m: &MulticlassMetrics) -> Vec<f64> {
 }
 
 /// Runs `spec.cv_repeats` x `spec.cv_folds` cross-validation of a multiclass
-/// outcome; `on_fold` is called after each fit. Out-of-fold class
+/// outcome; `on_fold` hears each fit and the bootstrap. Out-of-fold class
 /// probabilities are averaged over repeats.
 pub(crate) fn cross_validate_multiclass(
     data: &Prepared,
     spec: &TrainSpec,
-    on_fold: &mut dyn FnMut(),
+    on_fold: &mut dyn CvProgress,
 ) -> Result<(CvSummary, OutOfFold), PipelineError> {
     let (k, repeats) = (spec.cv_folds, spec.cv_repeats.max(1));
     let classes = data.outcome.classes();
@@ -60,7 +61,7 @@ pub(crate) fn cross_validate_multiclass(
                 }
             }
             fold_data.push((y, p_flat));
-            on_fold();
+            on_fold.fold_done();
             Ok(())
         },
     )?;
@@ -74,8 +75,9 @@ pub(crate) fn cross_validate_multiclass(
         &sizes,
         MulticlassMetrics::NAMES.len(),
         spec.bootstrap,
-        &mut rng.fork(),
-        |f, idx| {
+        rng.fork(),
+        on_fold,
+        |f, idx, _: &mut ()| {
             let (y, p) = &fold_data[f];
             let yb: Vec<usize> = idx.iter().map(|&i| y[i]).collect();
             let pb: Vec<f64> = idx

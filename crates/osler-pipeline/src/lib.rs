@@ -15,6 +15,7 @@ pub mod apply_multiclass;
 pub mod artifact;
 pub mod contract;
 pub mod cv;
+pub mod cv_bootstrap;
 mod cv_multiclass;
 pub mod enet;
 pub mod enet_multinomial;
@@ -43,6 +44,7 @@ pub use contract::{
     BinaryClassifier, Contract, Estimator, MulticlassClassifier, SequenceModel, SurvivalModel,
 };
 pub use cv::{CvSummary, MetricSummary, OutOfFold};
+pub use cv_bootstrap::CvProgress;
 pub use error::PipelineError;
 pub use leakage::Warning;
 pub use model::{Fit, Fitted, FittedModel, ModelSpec, Specification};

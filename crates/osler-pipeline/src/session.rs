@@ -10,6 +10,7 @@ use osler_data::source::LoadedData;
 
 use crate::apply::{build_artifact, build_survival_artifact};
 use crate::artifact::Artifact;
+use crate::cv_bootstrap::CvProgress;
 use crate::error::PipelineError;
 use crate::prepare::{DataSpec, prepare};
 use crate::sequence::{SequenceSpec, build_sequence_artifact, prepare_sequences, train_sequences};
@@ -66,13 +67,13 @@ pub struct TrainingJob {
 
 /// Prepares `loaded`, cross-validates, fits the final model, saves the
 /// artifact to `job.out` atomically and returns it with its report.
-/// `read_seconds` is the front end's time spent loading; `on_fold` runs after
-/// each cross-validation fit.
+/// `read_seconds` is the front end's time spent loading; `on_fold` hears each
+/// cross-validation fit and the progress of the intervals' bootstrap.
 pub fn run_training(
     loaded: LoadedData,
     read_seconds: f64,
     job: &TrainingJob,
-    on_fold: &mut dyn FnMut(),
+    on_fold: &mut dyn CvProgress,
 ) -> Result<(Artifact, TrainingReport), PipelineError> {
     let t0 = Instant::now();
     let source = loaded.table.source.clone();

@@ -4,7 +4,8 @@
 use osler_data::{Matrix, Preprocessor, Schema, SplitMix64, Table};
 use osler_eval::survival::{CensoringConvention, harrell_c, integrated_brier_score, uno_c};
 
-use crate::cv::{CvSummary, OutOfFold, bootstrap_folds, repeated_folds, summarize};
+use crate::cv::{CvSummary, OutOfFold, repeated_folds, summarize};
+use crate::cv_bootstrap::{CvProgress, bootstrap_folds};
 use crate::error::PipelineError;
 use crate::model::FittedModel;
 use crate::outcome::Outcome;
@@ -154,7 +155,7 @@ pub struct SurvivalOutcomeRun {
 pub fn train_survival(
     data: &Prepared,
     spec: &TrainSpec,
-    on_fold: &mut dyn FnMut(),
+    on_fold: &mut dyn CvProgress,
 ) -> Result<SurvivalOutcomeRun, PipelineError> {
     data.survival()?;
     let (cv, cv_seconds) = timed_cv(spec, || cross_validate_survival(data, spec, on_fold))?;
@@ -175,7 +176,7 @@ struct FoldPredictions {
 fn cross_validate_survival(
     data: &Prepared,
     spec: &TrainSpec,
-    on_fold: &mut dyn FnMut(),
+    on_fold: &mut dyn CvProgress,
 ) -> Result<(CvSummary, OutOfFold), PipelineError> {
     let (k, repeats) = (spec.cv_folds, spec.cv_repeats.max(1));
     let cv_spec = TrainSpec { model: spec.model.for_cv(), ..spec.clone() };
@@ -210,7 +211,7 @@ fn cross_validate_survival(
                 }
             }
             fold_data.push(FoldPredictions { time, event, risk, surv });
-            on_fold();
+            on_fold.fold_done();
             Ok(())
         },
     )?;
@@ -228,8 +229,9 @@ fn cross_validate_survival(
         &sizes,
         SURVIVAL_METRICS.len(),
         spec.bootstrap,
-        &mut rng.fork(),
-        |f, idx| {
+        rng.fork(),
+        on_fold,
+        |f, idx, _: &mut ()| {
             let FoldPredictions { time: t, event: e, risk: r, surv: s } = &fold_data[f];
             let tb: Vec<f64> = idx.iter().map(|&i| t[i]).collect();
             let eb: Vec<bool> = idx.iter().map(|&i| e[i]).collect();

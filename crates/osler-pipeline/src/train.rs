@@ -8,6 +8,7 @@ use osler_data::{PreprocessOptions, Preprocessor};
 use osler_eval::youden_threshold;
 
 use crate::cv::{CvSummary, OutOfFold, cross_validate};
+use crate::cv_bootstrap::CvProgress;
 use crate::error::PipelineError;
 use crate::model::{FittedModel, ModelSpec};
 use crate::prepare::Prepared;
@@ -194,7 +195,7 @@ pub(crate) fn timed_cv<T>(
 pub fn train(
     data: &Prepared,
     spec: &TrainSpec,
-    on_fold: &mut dyn FnMut(),
+    on_fold: &mut dyn CvProgress,
 ) -> Result<TrainOutcome, PipelineError> {
     let (cv, cv_seconds) = timed_cv(spec, || cross_validate(data, spec, on_fold))?;
     let t1 = Instant::now();

@@ -13,6 +13,7 @@ use crate::apply::{TaskFields, assemble};
 use crate::artifact::{Artifact, DataInfo, InputContract};
 use crate::contract::nn_error;
 use crate::cv::{BinaryCv, BinaryFolds, CvSummary, OutOfFold, repeated_folds};
+use crate::cv_bootstrap::CvProgress;
 use crate::error::PipelineError;
 use crate::model::FittedModel;
 use crate::registry::Task;
@@ -67,7 +68,7 @@ fn fit_on_patients(
 fn cross_validate(
     data: &PreparedSequences,
     spec: &TrainSpec,
-    on_fold: &mut dyn FnMut(),
+    on_fold: &mut dyn CvProgress,
 ) -> Result<(CvSummary, OutOfFold), PipelineError> {
     let (k, repeats) = (spec.cv_folds, spec.cv_repeats.max(1));
     let cv_spec = TrainSpec { model: spec.model.for_cv(), ..spec.clone() };
@@ -77,10 +78,11 @@ fn cross_validate(
         let (fitted, x) = fit_on_patients(data, &cv_spec, train)?;
         let p = predict_packed(&fitted.model, &x, &data.groups, test, data.steps)?;
         folds.record(f, test, p, fitted.threshold)?;
-        on_fold();
+        on_fold.fold_done();
         Ok(())
     })?;
-    let BinaryCv { p, threshold, metrics } = folds.summarize(repeats, spec.bootstrap, &mut rng)?;
+    let BinaryCv { p, threshold, metrics } =
+        folds.summarize(repeats, spec.bootstrap, &mut rng, on_fold)?;
     let summary = CvSummary {
         threshold_rule: Some(spec.threshold),
         threshold: Some(threshold),
@@ -92,11 +94,11 @@ fn cross_validate(
 /// Cross-validates over patients (unless `spec.cv_folds == 0`), then fits the
 /// final preprocessing and sequence model on every patient. `spec.model` must
 /// be a sequence model (`lstm` or `gru`, [`crate::kinds::recurrent`]);
-/// `on_fold` is called after each CV fit.
+/// `on_fold` hears each CV fit and the bootstrap's progress.
 pub fn train_sequences(
     data: &PreparedSequences,
     spec: &TrainSpec,
-    on_fold: &mut dyn FnMut(),
+    on_fold: &mut dyn CvProgress,
 ) -> Result<TrainOutcome, PipelineError> {
     if spec.model.sequence().is_none() {
         return Err(SequenceError::NotASequenceModel { model: spec.model.name() }.into());
