@@ -393,7 +393,12 @@ pub(crate) fn summarize(
 /// (out of `replicates`): the percentile interval (linear interpolation),
 /// bias-shifted for the metrics in [`BIAS_SHIFTED`]. Fewer than half the
 /// replicates defined gives no interval.
-fn interval(name: &str, mean: f64, mut draws: Vec<f64>, replicates: usize) -> Option<[f64; 2]> {
+pub(crate) fn interval(
+    name: &str,
+    mean: f64,
+    mut draws: Vec<f64>,
+    replicates: usize,
+) -> Option<[f64; 2]> {
     if replicates == 0 || draws.len() < replicates / 2 {
         return None;
     }

@@ -6,10 +6,7 @@
 use std::collections::BTreeMap;
 
 use osler_data::SplitMix64;
-use osler_eval::{
-    BinaryMetrics, auroc_ci_delong, bias_shifted_percentile_interval, binary_metrics,
-    percentile_interval, resample,
-};
+use osler_eval::{BinaryMetrics, auroc_ci_delong, binary_metrics, resample};
 use serde::Serialize;
 
 use crate::apply::SurvivalScores;
@@ -42,20 +39,14 @@ pub struct MetricIntervals {
     pub ci_method: String,
 }
 
-/// Metrics whose bootstrap interval is [`bias_shifted_percentile_interval`]:
-/// resampling duplicates rows, which inflates the upward bias of a binned
-/// calibration error, so its plain percentile interval can exclude the
-/// estimate (the rule of the cross-validated intervals too).
-const BIAS_SHIFTED: [&str; 1] = ["ece"];
-
 /// The 95% intervals of [`binary_metrics`]`(y, p, threshold)`: the AUROC's
 /// by DeLong's variance with a normal approximation (pROC's `ci.auc`; none
 /// with fewer than 2 rows of a class), every other metric's from
 /// `spec.replicates` bootstrap resamples of the `n` rows (each `n` indices
 /// drawn with replacement by [`resample`]; replicates with one class only
 /// skipped) as the 2.5% and 97.5% percentiles of the replicates
-/// ([`percentile_interval`]), ECE's shifted by the bootstrap bias
-/// ([`bias_shifted_percentile_interval`]). A metric defined in fewer than
+/// (`percentile_interval`), ECE's shifted by the bootstrap bias
+/// (`bias_shifted_percentile_interval`). A metric defined in fewer than
 /// half the replicates gets no interval.
 ///
 /// Replicates run on the available cores; each draws from its own fork of
@@ -111,8 +102,9 @@ fn replicates_words(replicates: usize, seed: u64) -> String {
 /// Percentile bootstrap intervals of the metrics `estimates` (name, value on
 /// every row) from `spec.replicates` resamples of the `rows` rows, each
 /// scored by `metrics` (`None`: the replicate counts for no metric). A metric
-/// finite in fewer than half the replicates gets no interval; those in
-/// [`BIAS_SHIFTED`] are shifted by the bootstrap bias about their estimate.
+/// finite in fewer than half the replicates gets no interval; the rule of
+/// the cross-validated intervals picks each metric's interval (ECE's is
+/// shifted by the bootstrap bias about its estimate).
 fn bootstrap_intervals<'a>(
     rows: usize,
     estimates: &[(&'a str, f64)],
@@ -131,17 +123,9 @@ fn bootstrap_intervals<'a>(
     }
     let mut ci95 = BTreeMap::new();
     for &(name, estimate) in estimates {
-        let Some(d) = draws.get_mut(name) else { continue };
-        if d.len() < spec.replicates.div_ceil(2) {
-            continue;
-        }
-        let ci = if BIAS_SHIFTED.contains(&name) {
-            bias_shifted_percentile_interval(d, estimate, 0.025, 0.975)
-        } else {
-            percentile_interval(d, 0.025, 0.975)
-        };
-        if let Some((lo, hi)) = ci {
-            ci95.insert(name.to_string(), [lo, hi]);
+        let Some(d) = draws.remove(name) else { continue };
+        if let Some(ci) = crate::cv::interval(name, estimate, d, spec.replicates) {
+            ci95.insert(name.to_string(), ci);
         }
     }
     ci95
