@@ -6,10 +6,11 @@
 use std::collections::BTreeMap;
 
 use osler_data::SplitMix64;
-use osler_eval::{BinaryMetrics, auroc_ci_delong, binary_metrics, resample};
+use osler_eval::{BinaryMetrics, auroc_ci_delong, binary_metrics};
 use serde::Serialize;
 
 use crate::apply::SurvivalScores;
+use crate::cv_bootstrap::bootstrap_folds;
 
 /// How many bootstrap replicates, from which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,8 +18,8 @@ pub struct IntervalSpec {
     /// Bootstrap replicates (0 = no bootstrap intervals; the DeLong interval
     /// of the AUROC needs none).
     pub replicates: usize,
-    /// Seed of the resampling: replicate `r` draws from the `r`-th `fork()`
-    /// of `SplitMix64::new(seed)`, as [`osler_eval::bootstrap_ci`] does.
+    /// Seed of the resampling: one `SplitMix64::new(seed)` stream, replicate
+    /// `r` taking the `r`-th run of draws, as the cross-validated intervals do.
     pub seed: u64,
 }
 
@@ -111,24 +112,29 @@ fn bootstrap_intervals<'a>(
     spec: IntervalSpec,
     metrics: impl Fn(&[usize]) -> Option<Vec<(&'a str, f64)>> + Sync,
 ) -> BTreeMap<String, [f64; 2]> {
-    let replicate = |rng: &mut SplitMix64| {
-        let idx: Vec<usize> = resample(rng, rows).collect();
-        metrics(&idx)
+    // The evaluated rows are one "fold" of the cross-validation bootstrap:
+    // the same seeded stream, parallel replicates and interval rule.
+    let by_position = |_fold: usize, idx: &[usize], _: &mut ()| {
+        let values = metrics(idx)?;
+        let value = |name: &str| values.iter().find(|(n, _)| *n == name).map_or(f64::NAN, |v| v.1);
+        Some(estimates.iter().map(|(name, _)| value(name)).collect())
     };
-    let mut draws: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    for values in replicates(spec, replicate).into_iter().flatten() {
-        for (name, v) in values.into_iter().filter(|(_, v)| v.is_finite()) {
-            draws.entry(name).or_default().push(v);
-        }
-    }
-    let mut ci95 = BTreeMap::new();
-    for &(name, estimate) in estimates {
-        let Some(d) = draws.remove(name) else { continue };
-        if let Some(ci) = crate::cv::interval(name, estimate, d, spec.replicates) {
-            ci95.insert(name.to_string(), ci);
-        }
-    }
-    ci95
+    let draws = bootstrap_folds(
+        &[rows],
+        estimates.len(),
+        spec.replicates,
+        SplitMix64::new(spec.seed),
+        &mut || {},
+        by_position,
+    );
+    estimates
+        .iter()
+        .zip(draws)
+        .filter_map(|(&(name, estimate), d)| {
+            let ci = crate::cv::interval(name, estimate, d, spec.replicates)?;
+            Some((name.to_string(), ci))
+        })
+        .collect()
 }
 
 /// The words of [`binary_intervals`]' method.
@@ -143,27 +149,6 @@ fn binary_ci_method(rows: usize, spec: IntervalSpec) -> String {
         ),
     };
     format!("AUROC: DeLong variance, normal approximation; {others}")
-}
-
-/// `stat` of each of `spec.replicates` replicates, in replicate order:
-/// replicate `r` gets the `r`-th fork of `SplitMix64::new(spec.seed)`. The
-/// replicates are shared out over the available cores.
-fn replicates<T: Send>(spec: IntervalSpec, stat: impl Fn(&mut SplitMix64) -> T + Sync) -> Vec<T> {
-    let mut root = SplitMix64::new(spec.seed);
-    let mut rngs: Vec<SplitMix64> = (0..spec.replicates).map(|_| root.fork()).collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = spec.replicates.div_ceil(threads).max(1);
-    let stat = &stat;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = rngs
-            .chunks_mut(chunk)
-            .map(|rngs| s.spawn(move || rngs.iter_mut().map(stat).collect::<Vec<T>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }
 
 #[cfg(test)]
@@ -202,12 +187,6 @@ mod tests {
         assert_eq!(binary_intervals(&y, &p, &m, spec), binary_intervals(&y, &p, &m, spec));
         let other = binary_intervals(&y, &p, &m, IntervalSpec { seed: 10, ..spec });
         assert_ne!(other.ci95["brier"], binary_intervals(&y, &p, &m, spec).ci95["brier"]);
-        // Replicate r draws from the r-th fork whatever the chunking.
-        let one_by_one: Vec<u64> = {
-            let mut root = SplitMix64::new(9);
-            (0..50).map(|_| root.fork().next_u64()).collect()
-        };
-        assert_eq!(replicates(spec, |rng| rng.next_u64()), one_by_one);
     }
 
     #[test]
