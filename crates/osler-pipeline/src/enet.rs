@@ -124,25 +124,34 @@ pub struct SelectionFrequency {
     pub mean_union: f64,
 }
 
+/// How a fitted elastic net's penalty was chosen: the record a binomial and
+/// a multinomial fit share (flattened into their `model.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PenaltyRecord {
+    /// Elastic-net mixing used (1 lasso, 0 ridge).
+    pub alpha: f64,
+    /// The penalty of the model.
+    pub lambda: f64,
+    /// How `lambda` was chosen; `None` when the user fixed it.
+    pub rule: Option<LambdaRule>,
+    /// The inner cross-validation curve (deviance); `None` when the user fixed `lambda`.
+    pub cv: Option<EnetCv>,
+    /// The univariate pre-filter applied, if any.
+    pub prefilter: Option<Prefilter>,
+    /// Features the pre-filter kept on the full training rows (all without one).
+    pub n_screened: usize,
+}
+
 /// A fitted elastic-net logistic regression with its selection record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnetModel {
     /// The model at the chosen penalty (coefficients over all columns).
     pub model: LogisticModel,
-    /// Elastic-net mixing used (1 lasso, 0 ridge).
-    pub alpha: f64,
-    /// The penalty of `model`.
-    pub lambda: f64,
-    /// How `lambda` was chosen; `None` when the user fixed it.
-    pub rule: Option<LambdaRule>,
-    /// The inner cross-validation curve; `None` when the user fixed `lambda`.
-    pub cv: Option<EnetCv>,
+    /// How the penalty was chosen.
+    #[serde(flatten)]
+    pub penalty: PenaltyRecord,
     /// Coefficients along the penalty path, for the features ever non-zero.
     pub path: SparsePath,
-    /// The univariate pre-filter applied, if any.
-    pub prefilter: Option<Prefilter>,
-    /// Features the pre-filter kept on the full training rows (all without one).
-    pub n_screened: usize,
     /// Stability-selection frequencies on the final fit, when requested.
     pub stability: Option<SelectionFrequency>,
 }
@@ -220,15 +229,28 @@ impl EnetSpec {
             .transpose()?;
         Ok(EnetModel {
             model,
-            alpha: self.alpha,
-            lambda: path.lambdas[index],
-            rule: self.lambda.is_none().then_some(self.rule),
-            cv,
+            penalty: self.record(path.lambdas[index], cv, features),
             path: sparse_path(&path.lambdas, &path.coefs),
-            prefilter: self.prefilter,
-            n_screened: features,
             stability,
         })
+    }
+
+    /// The record of a fit at penalty `lambda` with inner-CV curve `cv`,
+    /// after a pre-filter that kept `n_screened` features.
+    pub(crate) fn record(
+        &self,
+        lambda: f64,
+        cv: Option<EnetCv>,
+        n_screened: usize,
+    ) -> PenaltyRecord {
+        PenaltyRecord {
+            alpha: self.alpha,
+            lambda,
+            rule: self.lambda.is_none().then_some(self.rule),
+            cv,
+            prefilter: self.prefilter,
+            n_screened,
+        }
     }
 
     /// The stratified inner folds that choose the penalty.
@@ -325,18 +347,18 @@ mod tests {
         let (x, y) = wide();
         let spec = EnetSpec::lasso_by_inner_cv();
         let m = spec.fit(&x, &y).expect("fit");
-        let cv = m.cv.as_ref().expect("cv");
-        assert_eq!(m.lambda, cv.lambda_min);
+        let cv = m.penalty.cv.as_ref().expect("cv");
+        assert_eq!(m.penalty.lambda, cv.lambda_min);
         let b = m.model.coefficients();
         assert!(b[0] > 0.0 && b[1] < 0.0, "{} {}", b[0], b[1]);
         let se = EnetSpec { rule: LambdaRule::OneSe, ..spec }.fit(&x, &y).expect("1se");
-        assert!(se.lambda >= m.lambda);
+        assert!(se.penalty.lambda >= m.penalty.lambda);
         let nz = |m: &EnetModel| m.model.coefficients().iter().filter(|&&v| v != 0.0).count();
         assert!(nz(&se) <= nz(&m));
         // The sparse path holds every coefficient that is non-zero anywhere.
         for (l, c) in m.path.coefs.iter().enumerate() {
             assert_eq!(c.len(), m.path.features.len());
-            if (m.path.lambdas[l] - m.lambda).abs() == 0.0 {
+            if (m.path.lambdas[l] - m.penalty.lambda).abs() == 0.0 {
                 for (k, &j) in m.path.features.iter().enumerate() {
                     assert_eq!(c[k], b[j]);
                 }
@@ -357,8 +379,8 @@ mod tests {
             seed: 2,
         };
         let m = spec.fit(&x, &y).expect("fit");
-        assert_eq!(m.lambda, 0.05);
-        assert_eq!(m.n_screened, 20);
+        assert_eq!(m.penalty.lambda, 0.05);
+        assert_eq!(m.penalty.n_screened, 20);
         assert_eq!(m.model.coefficients().len(), 300);
         let nz: Vec<usize> = (0..300).filter(|&j| m.model.coefficients()[j] != 0.0).collect();
         assert!(nz.contains(&0) && nz.len() <= 20);

@@ -11,9 +11,9 @@ use osler_models::ModelError;
 use osler_models::linear::{
     CvMeasure, ElasticNetOptions, MultinomialModel, cv_multinomial, multinomial_path,
 };
-use osler_models::selection::{Prefilter, StabilityTarget};
+use osler_models::selection::StabilityTarget;
 
-use crate::enet::{EnetCv, EnetSpec, LambdaRule, SelectionFrequency};
+use crate::enet::{EnetSpec, PenaltyRecord, SelectionFrequency};
 
 /// A fitted multinomial elastic net at the chosen penalty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,18 +21,9 @@ pub struct MultinomialEnetModel {
     /// The model at the chosen penalty: per-class intercepts and coefficients
     /// (original scale, glmnet's symmetric parameterisation).
     pub model: MultinomialModel,
-    /// Elastic-net mixing used (1 lasso, 0 ridge).
-    pub alpha: f64,
-    /// The penalty of `model`.
-    pub lambda: f64,
-    /// How `lambda` was chosen; `None` when the user fixed it.
-    pub rule: Option<LambdaRule>,
-    /// The inner cross-validation curve (multinomial deviance); `None` when the user fixed `lambda`.
-    pub cv: Option<EnetCv>,
-    /// The univariate pre-filter applied, if any.
-    pub prefilter: Option<Prefilter>,
-    /// Features the pre-filter kept on the full training rows (all without one).
-    pub n_screened: usize,
+    /// How the penalty was chosen (the inner CV curve is of the multinomial deviance).
+    #[serde(flatten)]
+    pub penalty: PenaltyRecord,
     /// Stability-selection frequencies on the final fit, when requested.
     pub stability: Option<SelectionFrequency>,
 }
@@ -95,12 +86,7 @@ impl EnetSpec {
             .transpose()?;
         Ok(MultinomialEnetModel {
             model,
-            alpha: self.alpha,
-            lambda: path.lambdas[index],
-            rule: self.lambda.is_none().then_some(self.rule),
-            cv,
-            prefilter: self.prefilter,
-            n_screened,
+            penalty: self.record(path.lambdas[index], cv, n_screened),
             stability,
         })
     }
@@ -148,9 +134,9 @@ mod tests {
             .count();
         assert!(correct >= 80, "{correct} of 90");
         assert_eq!(spec.fit_multinomial(&x, &y).expect("again"), m);
-        let fixed = EnetSpec { lambda: Some(m.lambda), ..spec };
+        let fixed = EnetSpec { lambda: Some(m.penalty.lambda), ..spec };
         let f = fixed.fit_multinomial(&x, &y).expect("fixed");
-        assert!(f.cv.is_none() && f.rule.is_none());
+        assert!(f.penalty.cv.is_none() && f.penalty.rule.is_none());
     }
 
     #[test]

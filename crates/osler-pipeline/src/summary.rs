@@ -16,7 +16,7 @@ use osler_nn::trainer::TrainSummary;
 
 use crate::artifact::{Artifact, DataInfo, SurvivalColumns};
 use crate::cv::CvSummary;
-use crate::enet::{EnetCv, EnetModel, LambdaRule};
+use crate::enet::{EnetCv, EnetModel, LambdaRule, PenaltyRecord};
 use crate::enet_multinomial::MultinomialEnetModel;
 use crate::leakage::Warning;
 use crate::model::ModelSpec;
@@ -351,33 +351,21 @@ impl MultinomialSummary {
         MultinomialSummary {
             class_coefficients: per_class,
             selected: m.model.selected().len(),
-            penalty: PenaltyChoice::new(
-                (m.alpha, m.lambda, m.rule),
-                m.cv.as_ref(),
-                m.prefilter,
-                m.n_screened,
-            ),
+            penalty: PenaltyChoice::of(&m.penalty),
         }
     }
 }
 
 impl PenaltyChoice {
-    /// The choice of a fitted elastic net: its `(alpha, lambda, rule)`, inner
-    /// cross-validation curve (`None` when the user fixed lambda), pre-filter
-    /// and the number of features it kept.
-    fn new(
-        (alpha, lambda, lambda_rule): (f64, f64, Option<LambdaRule>),
-        cv: Option<&EnetCv>,
-        prefilter: Option<Prefilter>,
-        n_screened: usize,
-    ) -> Self {
+    /// The choice recorded by a fitted elastic net.
+    fn of(p: &PenaltyRecord) -> Self {
         PenaltyChoice {
-            alpha,
-            lambda,
-            lambda_rule,
-            inner_cv: cv.map(InnerCv::of),
-            prefilter,
-            n_screened,
+            alpha: p.alpha,
+            lambda: p.lambda,
+            lambda_rule: p.rule,
+            inner_cv: p.cv.as_ref().map(InnerCv::of),
+            prefilter: p.prefilter,
+            n_screened: p.n_screened,
         }
     }
 }
@@ -451,12 +439,7 @@ impl EnetSummary {
             intercept: m.model.intercept(),
             selected: coefficients.len(),
             coefficients,
-            penalty: PenaltyChoice::new(
-                (m.alpha, m.lambda, m.rule),
-                m.cv.as_ref(),
-                m.prefilter,
-                m.n_screened,
-            ),
+            penalty: PenaltyChoice::of(&m.penalty),
             stability: m.stability.as_ref().map(|s| StabilitySummary {
                 subsamples: s.subsamples,
                 subsample_size: s.subsample_size,

@@ -246,8 +246,8 @@ fn model_description(art: &Artifact) -> String {
     } else if let Some(e) = m.get::<MultinomialEnetModel>() {
         format!(
             "multinomial elastic net, alpha {}, lambda {} ({} of {} features selected)",
-            fmt_num(e.alpha, 2),
-            fmt_num(e.lambda, 4),
+            fmt_num(e.penalty.alpha, 2),
+            fmt_num(e.penalty.lambda, 4),
             e.model.selected().len(),
             e.model.n_features()
         )

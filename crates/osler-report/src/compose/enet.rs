@@ -19,15 +19,15 @@ const FREQUENCY_BARS: usize = 30;
 /// One line describing the fitted model and how its penalty was chosen.
 pub(crate) fn description(m: &EnetModel) -> String {
     let nz = m.model.coefficients().iter().filter(|&&b| b != 0.0).count();
-    let choice = match m.rule {
+    let choice = match m.penalty.rule {
         Some(LambdaRule::Min) => "lambda.min of the inner CV",
         Some(LambdaRule::OneSe) => "lambda.1se of the inner CV",
         None => "fixed lambda",
     };
     format!(
         "elastic-net logistic regression (glmnet binomial), alpha {}, lambda {} ({choice}); {nz} of {} features selected",
-        fmt_num(m.alpha, 2),
-        fmt_num(m.lambda, 4),
+        fmt_num(m.penalty.alpha, 2),
+        fmt_num(m.penalty.lambda, 4),
         m.model.coefficients().len()
     )
 }
@@ -72,9 +72,13 @@ pub(crate) fn model_section(s: &mut Section, names: &[String], m: &EnetModel) {
     }
     let (lo, hi) =
         p.coefs.iter().flatten().fold((0.0f64, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
-    plot = plot.reference_line("chosen lambda", (log(m.lambda), lo), (log(m.lambda), hi));
+    plot = plot.reference_line(
+        "chosen lambda",
+        (log(m.penalty.lambda), lo),
+        (log(m.penalty.lambda), hi),
+    );
     s.figure(plot.render(), "Coefficients along the penalty path (largest penalty on the right), for the 20 features that reach the largest |coefficient|; the vertical line marks the model's penalty.");
-    if let Some(cv) = &m.cv {
+    if let Some(cv) = &m.penalty.cv {
         let pts: Vec<ErrorPoint> = cv
             .lambdas
             .iter()
