@@ -12,6 +12,7 @@
 //! |---|---|---|
 //! | Harrell's C | [`harrell_c`] | Harrell et al. 1982; sksurv, R survival, lifelines |
 //! | Harrell's C with pair weights and strata | [`harrell_c_weighted`], [`harrell_c_presorted`] | R `concordancefit`; the Cox model's concordance |
+//! | Harrell's C on `(start, stop]` rows | [`harrell_c_counting`] | R survival >= 3 `concordance(Surv(start, stop, event) ~ x)` |
 //! | Uno's IPCW C | [`uno_c`] | Uno et al. 2011; sksurv `concordance_index_ipcw` |
 //! | cumulative/dynamic AUC(t) | [`cumulative_dynamic_auc`] | Uno et al. 2007, Hung & Chiang 2010; sksurv |
 //! | Brier score, IBS | [`brier_score`], [`integrated_brier_score`] | Graf et al. 1999; sksurv, riskRegression |
@@ -51,5 +52,5 @@ pub use horizon::{
 };
 pub use td_auc::{CumulativeDynamicAuc, cumulative_dynamic_auc, cumulative_dynamic_auc_by_time};
 pub use weighted_concordance::{
-    TieGroup, WeightedConcordance, harrell_c_presorted, harrell_c_weighted,
+    TieGroup, WeightedConcordance, harrell_c_counting, harrell_c_presorted, harrell_c_weighted,
 };

@@ -105,8 +105,9 @@ impl<C: Cell> RankTree<C> {
         }
     }
 
+    /// Adds `v` at `rank` (a negative weight removes a row again).
     #[inline]
-    fn insert(&mut self, rank: usize, v: C) {
+    pub(crate) fn insert(&mut self, rank: usize, v: C) {
         self.cell[rank] += v;
         self.blocks.add(rank / BLOCK, v.widen());
         self.total += v.widen();

@@ -1,6 +1,7 @@
 //! Harrell's C with pair weights and strata, on unsorted data
 //! ([`harrell_c_weighted`]) or on data already in sweep order
-//! ([`harrell_c_presorted`], the Cox model's own concordance).
+//! ([`harrell_c_presorted`], the Cox model's own concordance), and on
+//! counting-process `(start, stop]` rows ([`harrell_c_counting`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -93,9 +94,9 @@ pub fn harrell_c_weighted(
     WeightedConcordance::from_sums(acc)
 }
 
-/// Rows `begin..end` of a presorted layout sharing one time; the first
-/// `events` of them are events, the rest censored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Rows `begin..end` of a presorted layout sharing one (stop) time; the
+/// first `events` of them are events, the rest censored.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TieGroup {
     /// First row of the group.
     pub begin: usize,
@@ -103,13 +104,26 @@ pub struct TieGroup {
     pub events: usize,
     /// One past the last row of the group.
     pub end: usize,
+    /// The rows' common (stop) time.
+    pub time: f64,
 }
 
 /// [`harrell_c_weighted`] on rows already in sweep order, which skips the
 /// time sort: `strata` lists each stratum's [`TieGroup`]s by descending time,
-/// strata one after another, each covering its rows contiguously; `score`
-/// and `weight` are per row of that order.
-pub fn harrell_c_presorted<S, G>(score: &[f64], weight: &[f64], strata: S) -> WeightedConcordance
+/// strata one after another, each covering its rows contiguously; `score`,
+/// `weight` and `entry` are per row of that order.
+///
+/// With `entry` (counting-process rows `(entry, time]`), a row is at risk
+/// at `t` only if `entry < t <= time`, and an event at `t` is compared with
+/// the rows at risk at `t` (R survival >= 3 `concordance()` on
+/// `Surv(start, stop, event)`): the sweep removes a row from the tree once
+/// the time falls to its entry.
+pub fn harrell_c_presorted<S, G>(
+    score: &[f64],
+    weight: &[f64],
+    entry: Option<&[f64]>,
+    strata: S,
+) -> WeightedConcordance
 where
     S: IntoIterator<Item = G>,
     G: IntoIterator<Item = TieGroup>,
@@ -118,8 +132,26 @@ where
     let mut tree = RankTree::<f64>::new(nranks);
     let mut acc = [0.0; 3];
     for groups in strata {
-        let mut rows: Option<(usize, usize)> = None;
+        let groups: Vec<TieGroup> = groups.into_iter().collect();
+        let (Some(first), Some(last)) = (groups.first(), groups.last()) else { continue };
+        let rows = first.begin..last.end;
+        // The stratum's rows by entry time, latest first: they leave in this order.
+        let leaving: Vec<usize> = match entry {
+            Some(entry) => {
+                let keys = rows.clone().map(|k| (!f64_key(entry[k]), k as u32)).collect();
+                radix_sort(keys, 64).into_iter().map(|(_, k)| k as usize).collect()
+            }
+            None => Vec::new(),
+        };
+        let mut left = 0;
         for g in groups {
+            if let Some(entry) = entry {
+                while left < leaving.len() && entry[leaving[left]] >= g.time {
+                    let k = leaving[left];
+                    tree.insert(rank[k] as usize, -weight[k]);
+                    left += 1;
+                }
+            }
             let death_end = g.begin + g.events;
             let censored = rank[death_end..g.end]
                 .iter()
@@ -130,13 +162,59 @@ where
                 .zip(&weight[g.begin..death_end])
                 .map(|(&r, &w)| (r as usize, w, w));
             tree.tie_group(censored, events, |w, r| accumulate(&mut acc, w, r));
-            rows = Some((rows.map_or(g.begin, |(b, _)| b), g.end));
         }
-        if let Some((begin, end)) = rows {
-            tree.clear(rank[begin..end].iter().map(|&r| r as usize));
-        }
+        tree.clear(rank[rows].iter().map(|&r| r as usize));
     }
     WeightedConcordance::from_sums(acc)
+}
+
+/// Harrell's C on counting-process rows `(start, stop]`, as R survival >= 3
+/// `concordance(Surv(start, stop, event) ~ x, reverse = TRUE, weights, strata)`:
+/// a pair is comparable when `i` has its event at `t = stop_i` and row `j`
+/// is at risk then (`start_j < t <= stop_j`) and is not itself an event at
+/// `t` (two events at one time are tied in time, not comparable); pair
+/// weight `w_i w_j`, tied scores count 1/2 (exact equality). Rows are
+/// compared as rows, as R does: a subject split into several intervals
+/// contributes the row at risk at each event time.
+///
+/// Not validated, as [`harrell_c_weighted`]: every slice must have the
+/// length of `stop`, values finite, `start < stop`.
+pub fn harrell_c_counting(
+    start: &[f64],
+    stop: &[f64],
+    event: &[bool],
+    score: &[f64],
+    weights: Option<&[f64]>,
+    strata: Option<&[u32]>,
+) -> WeightedConcordance {
+    let n = stop.len();
+    let st = |i: usize| strata.map_or(0, |s| s[i]);
+    // Sweep order: stratum ascending, stop descending, events first (stable radix sorts).
+    let keys = (0..n).map(|i| (u64::from(!event[i]), i as u32)).collect();
+    let mut sorted = radix_sort(keys, 1);
+    let keys = sorted.iter().map(|&(_, i)| (!f64_key(stop[i as usize]), i)).collect();
+    sorted = radix_sort(keys, 64);
+    if strata.is_some() {
+        let keys = sorted.iter().map(|&(_, i)| (u64::from(st(i as usize)), i)).collect();
+        sorted = radix_sort(keys, 32);
+    }
+    let order: Vec<usize> = sorted.into_iter().map(|(_, i)| i as usize).collect();
+    let mut strata_groups: Vec<Vec<TieGroup>> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let (s, t) = (st(order[i]), stop[order[i]]);
+        let end = i + order[i..].iter().take_while(|&&k| st(k) == s && stop[k] == t).count();
+        let events = order[i..end].iter().filter(|&&k| event[k]).count();
+        let group = TieGroup { begin: i, events, end, time: t };
+        match strata_groups.last_mut() {
+            Some(groups) if i > 0 && st(order[i - 1]) == s => groups.push(group),
+            _ => strata_groups.push(vec![group]),
+        }
+        i = end;
+    }
+    let pick = |x: &[f64]| order.iter().map(|&k| x[k]).collect::<Vec<f64>>();
+    let weight = weights.map_or_else(|| vec![1.0; n], pick);
+    harrell_c_presorted(&pick(score), &weight, Some(&pick(start)), strata_groups)
 }
 
 #[cfg(test)]
@@ -153,9 +231,9 @@ mod tests {
         let score = [0.1, 0.7, 0.7, 0.9, 0.2, 0.5, 0.4];
         let weight = [1.0, 2.0, 1.0, 0.5, 1.0, 3.0, 1.0];
         let unsorted = harrell_c_weighted(&time, &event, &score, Some(&weight), Some(&stratum));
-        let g = |begin, events, end| TieGroup { begin, events, end };
+        let g = |begin, events, end| TieGroup { begin, events, end, time: time[begin] };
         let strata = [vec![g(0, 0, 1), g(1, 1, 3), g(3, 1, 4)], vec![g(4, 1, 5), g(5, 1, 7)]];
-        let sorted = harrell_c_presorted(&score, &weight, strata);
+        let sorted = harrell_c_presorted(&score, &weight, None, strata);
         assert_eq!(unsorted, sorted);
         // Stratum 0: event 1 (w 2) vs rows 0 (lower score) and 2 (tied score,
         // censored at the same time): 2 concordant, 2 tied; event 3 (w 0.5)

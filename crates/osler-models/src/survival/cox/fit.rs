@@ -459,9 +459,10 @@ fn concordance_sorted(d: &CoxData, score: &[f64]) -> Concordance {
             begin: g.begin,
             events: g.deaths,
             end: g.end,
+            time: g.time,
         })
     });
-    harrell_c_presorted(score, &d.w, strata)
+    harrell_c_presorted(score, &d.w, d.entry.as_ref().map(|e| e.start.as_slice()), strata)
 }
 
 /// Lin & Wei (1989) robust variance `V (sum_c D_c D_c') V` with
