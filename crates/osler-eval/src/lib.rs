@@ -45,5 +45,5 @@ pub use normal::{Z_975, normal_quantile};
 pub use probability::{LOG_LOSS_CLIP, brier, log_loss};
 pub use ranking::{auroc, average_precision};
 pub use resampled::{BinaryResampler, ResampleScratch};
-pub use summary::{BinaryMetrics, ECE_BINS, binary_metrics};
+pub use summary::{BinaryMetrics, BinaryPanel, ECE_BINS, Undefined, binary_metrics, binary_panel};
 pub use threshold::{ThresholdMetrics, confusion_at, youden_threshold};

@@ -13,7 +13,7 @@
 //!   [`EvaluationReport`], their survival twins or the multiclass and
 //!   sequence results).
 //! - **Analyses**: [`kaplan_meier`], [`logrank`], [`cox`] (survival),
-//!   [`score_metrics`] (any predictions), [`analyse`] (a two-arm trial).
+//!   [`score_metrics`] and [`survival_metrics`] (any predictions), [`analyse`] (a two-arm trial).
 //! - **Errors**: [`PipelineError`] and [`AnalysisError`], with the model,
 //!   network and metric errors they wrap.
 
@@ -25,6 +25,9 @@ pub use crate::analysis::prediction::{
 };
 pub use crate::analysis::survival::{
     CoxRequest, KmRequest, LogrankRequest, cox, kaplan_meier, logrank,
+};
+pub use crate::analysis::survival_metrics::{
+    SurvivalMetricsRequest, SurvivalPredictionMetrics, survival_metrics,
 };
 pub use crate::analysis::use_artifact::{
     ArtifactPredictions, EvaluationOutput, PredictRequest, PredictionOutput, RowIds, evaluate,
@@ -58,6 +61,7 @@ pub mod estimators {
     pub use crate::kinds::mlp::MlpSpec;
     pub use crate::kinds::recurrent::RecurrentSpec;
     pub use crate::kinds::rsf::RsfSpec;
+    pub use osler_eval::survival::CensoringConvention;
     pub use osler_eval::{BinaryMetrics, BinomialError, EvalError};
     pub use osler_models::ModelError;
     pub use osler_models::gbdt::GbdtOptions;

@@ -54,6 +54,18 @@ pub enum AnalysisError {
         /// The column.
         column: String,
     },
+    /// A predicted probability outside `[0, 1]`.
+    #[error("{source_name}: {location}, column '{column}': {value} is not a probability in [0, 1]")]
+    NotProbability {
+        /// The table's source.
+        source_name: String,
+        /// Where in the file (`line N` or `record N`).
+        location: String,
+        /// The column.
+        column: String,
+        /// The value.
+        value: f64,
+    },
     /// A Cox model without covariates: none named and no numeric feature left.
     #[error("no covariates: none named and no numeric feature column besides the outcome")]
     NoCovariates,

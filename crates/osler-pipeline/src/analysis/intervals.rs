@@ -94,7 +94,7 @@ pub(crate) fn survival_intervals(scores: &SurvivalScores, spec: IntervalSpec) ->
 }
 
 /// `"R replicates, seed S; rows resampled with replacement, metrics recomputed"`.
-fn replicates_words(replicates: usize, seed: u64) -> String {
+pub(super) fn replicates_words(replicates: usize, seed: u64) -> String {
     format!(
         "{replicates} replicates, seed {seed}; rows resampled with replacement, metrics recomputed"
     )
@@ -106,7 +106,7 @@ fn replicates_words(replicates: usize, seed: u64) -> String {
 /// finite in fewer than half the replicates gets no interval; the rule of
 /// the cross-validated intervals picks each metric's interval (ECE's is
 /// shifted by the bootstrap bias about its estimate).
-fn bootstrap_intervals<'a>(
+pub(super) fn bootstrap_intervals<'a>(
     rows: usize,
     estimates: &[(&'a str, f64)],
     spec: IntervalSpec,

@@ -1,6 +1,6 @@
 //! Analyses a front end runs on a loaded table and renders: the classical
 //! survival analyses ([`survival`]: Kaplan-Meier, log-rank, Cox), the
-//! metrics of saved predictions ([`metrics`]) and the reports of an
+//! metrics of saved predictions ([`metrics`], binary; [`survival_metrics`]) and the reports of an
 //! artifact's predictions and evaluations ([`prediction`]) with the
 //! intervals of its metrics ([`intervals`]), and an artifact's
 //! predictions and metrics whatever its task ([`use_artifact`]). Each returns a typed, serde-serialisable result whose JSON
@@ -14,6 +14,7 @@ pub mod intervals;
 pub mod metrics;
 pub mod prediction;
 pub mod survival;
+pub mod survival_metrics;
 pub mod use_artifact;
 
 pub use error::AnalysisError;

@@ -51,12 +51,18 @@ pub(crate) fn metric_line(name: &str, value: f64, ci95: Option<&[f64; 2]>) -> St
 }
 
 /// The metrics of saved predictions: the panel of [`metrics`] followed by
-/// DeLong's 95% interval of the AUROC (DeLong, DeLong & Clarke-Pearson 1988).
+/// DeLong's 95% interval of the AUROC (DeLong, DeLong & Clarke-Pearson 1988),
+/// then one `undefined: NAME: reason` line per metric without a value.
 pub fn prediction_metrics(m: &PredictionMetrics) -> String {
     let mut out = metrics(&m.metrics);
-    let [lo, hi] = m.auroc_ci95_delong;
-    let _ =
-        writeln!(out, "{:<24} {} to {} (DeLong)", "AUROC 95% CI", fmt_num(lo, 4), fmt_num(hi, 4));
+    let ci = match m.auroc_ci95_delong {
+        Some([lo, hi]) => format!("{} to {} (DeLong)", fmt_num(lo, 4), fmt_num(hi, 4)),
+        None => "— (DeLong)".to_string(),
+    };
+    let _ = writeln!(out, "{:<24} {ci}", "AUROC 95% CI");
+    for (name, why) in &m.undefined {
+        let _ = writeln!(out, "undefined: {name}: {why}");
+    }
     out
 }
 
@@ -109,9 +115,25 @@ mod tests {
 
     #[test]
     fn prediction_metrics_adds_the_delong_interval() {
-        let m = PredictionMetrics { metrics: panel(), auroc_ci95_delong: [0.6583, 1.0] };
+        let m = PredictionMetrics {
+            metrics: panel(),
+            auroc_ci95_delong: Some([0.6583, 1.0]),
+            undefined: BTreeMap::new(),
+        };
         let text = prediction_metrics(&m);
         assert!(text.starts_with(&metrics(&panel())));
         assert!(text.ends_with("AUROC 95% CI             0.6583 to 1.000 (DeLong)\n"));
+    }
+
+    #[test]
+    fn prediction_metrics_lists_the_undefined_metrics() {
+        let m = PredictionMetrics {
+            metrics: BinaryMetrics { auroc: f64::NAN, ..panel() },
+            auroc_ci95_delong: None,
+            undefined: BTreeMap::from([("auroc", osler_eval::Undefined::OneClass)]),
+        };
+        let text = prediction_metrics(&m);
+        assert!(text.contains("AUROC 95% CI             — (DeLong)\n"), "{text}");
+        assert!(text.ends_with("undefined: auroc: only one class in the labels\n"), "{text}");
     }
 }

@@ -9,7 +9,8 @@
 //! * a training run: [`training`];
 //! * an artifact's predictions and metrics: [`predictions`], [`evaluation`];
 //! * a two-arm trial: [`treatment`];
-//! * prediction metrics: [`metrics`], [`metrics_with_intervals`], [`prediction_metrics`];
+//! * prediction metrics: [`metrics`], [`metrics_with_intervals`], [`prediction_metrics`],
+//!   [`survival_prediction_metrics`];
 //! * the shipped datasets: [`dataset_list`], [`dataset`].
 //!
 //! Numbers use the table formatting of [`crate::format`] ([`fmt_num`](crate::fmt_num)
@@ -21,6 +22,7 @@ mod artifact_use;
 mod dataset;
 mod metrics;
 mod survival;
+mod survival_metrics;
 mod training;
 mod treatment;
 
@@ -29,6 +31,7 @@ pub use dataset::{dataset, dataset_list};
 use metrics::metric_line;
 pub use metrics::{metrics, metrics_with_intervals, prediction_metrics};
 pub use survival::{cox, km, logrank};
+pub use survival_metrics::survival_prediction_metrics;
 pub use training::training;
 pub use treatment::treatment;
 

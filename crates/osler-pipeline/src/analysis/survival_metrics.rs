@@ -1,0 +1,348 @@
+//! The metric panel of survival predictions made elsewhere: observed time and
+//! event, a risk score and optionally predicted survival probabilities
+//! `surv_<t>` (one column per time `t`), scored as scikit-survival does:
+//! Harrell's C, Uno's C, the cumulative/dynamic AUC(t) and its mean, the
+//! Brier score at each time and the integrated Brier score, each with a
+//! percentile bootstrap interval of the rows.
+
+use std::collections::BTreeMap;
+
+use osler_data::{Matrix, Schema, Table};
+use osler_eval::survival::{
+    CensoringConvention, brier_score, cumulative_dynamic_auc, harrell_c, integrated_brier_score,
+    uno_c,
+};
+use serde::Serialize;
+
+use super::AnalysisError;
+use super::intervals::{IntervalSpec, bootstrap_intervals, replicates_words};
+use super::metrics::score_column;
+use crate::error::PipelineError;
+use crate::survival_data::{SurvivalSpec, survival_outcome};
+use crate::survival_train::eval_grid;
+
+/// The prefix of a predicted-survival column: `surv_365` holds `S(365 | x)`.
+pub const SURV_PREFIX: &str = "surv_";
+
+/// What [`survival_metrics`] scores.
+#[derive(Debug, Clone)]
+pub struct SurvivalMetricsRequest {
+    /// Time and event columns (`start` must be `None`: the IPCW metrics are
+    /// defined for right-censored data).
+    pub outcome: SurvivalSpec,
+    /// Risk-score column (higher = earlier event expected).
+    pub risk: String,
+    /// Evaluation times of AUC(t) and the Brier score; empty: the times of
+    /// the `surv_<t>` columns, or without them the 10%, ..., 80% quantiles
+    /// of the observed times (the survival cross-validation's grid).
+    pub times: Vec<f64>,
+    /// Truncation time of Uno's C: only events before `tau` carry weight.
+    pub tau: Option<f64>,
+    /// Where the censoring survivor weights an event ([`CensoringConvention`]).
+    pub convention: CensoringConvention,
+    /// Bootstrap replicates and seed of the intervals.
+    pub intervals: IntervalSpec,
+}
+
+/// `AUC(t)` at one time with its interval.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AucAt {
+    /// The evaluation time.
+    pub time: f64,
+    /// Cumulative/dynamic AUC at `time`.
+    pub auc: f64,
+    /// Percentile bootstrap 95% interval (`null` without one).
+    pub ci95: Option<[f64; 2]>,
+}
+
+/// The Brier score at one time with its interval.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BrierAt {
+    /// The evaluation time.
+    pub time: f64,
+    /// IPCW Brier score of `S(time | x)`.
+    pub brier: f64,
+    /// Percentile bootstrap 95% interval (`null` without one).
+    pub ci95: Option<[f64; 2]>,
+}
+
+/// The metrics of a set of survival predictions; a metric that cannot be
+/// computed on these data is `null` with its reason in `undefined`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurvivalPredictionMetrics {
+    /// Rows scored.
+    pub n: usize,
+    /// Events among them.
+    pub events: usize,
+    /// Harrell's C of the risk score (ties as R survival, lifelines and
+    /// scikit-survival: tied risks 1/2, an event and a censoring at one time
+    /// comparable, two events at one time not).
+    pub harrell_c: Option<f64>,
+    /// Uno's IPCW C (scikit-survival `concordance_index_ipcw`), truncated at `tau`.
+    pub uno_c: Option<f64>,
+    /// The truncation time of `uno_c` (`null`: none).
+    pub tau: Option<f64>,
+    /// Cumulative/dynamic AUC at each evaluation time.
+    pub auc_t: Vec<AucAt>,
+    /// The mean of `auc_t` weighted by the Kaplan-Meier event-time
+    /// distribution (scikit-survival's `mean_auc`).
+    pub mean_auc: Option<f64>,
+    /// Brier score at each evaluation time (empty without `surv_<t>` columns).
+    pub brier_t: Vec<BrierAt>,
+    /// Integrated Brier score over the evaluation times (scikit-survival's
+    /// `integrated_brier_score`: trapezoid rule over the grid divided by its span).
+    pub ibs: Option<f64>,
+    /// Percentile bootstrap 95% intervals of `harrell_c`, `uno_c`, `mean_auc`
+    /// and `ibs` by name (absent where none).
+    pub ci95: BTreeMap<String, [f64; 2]>,
+    /// How the intervals were computed.
+    pub ci_method: String,
+    /// `at_time` (`1 / G(T_i)`, scikit-survival) or `left_limit` (`1 / G(T_i-)`,
+    /// R survival and riskRegression): the censoring survivor weighting an event.
+    pub ipcw_convention: &'static str,
+    /// Why a metric is `null`, by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub undefined: BTreeMap<&'static str, String>,
+}
+
+/// The columns of one scoring: outcome, risk, survival predictions.
+struct Scored {
+    time: Vec<f64>,
+    event: Vec<bool>,
+    risk: Vec<f64>,
+    /// `S(times[k] | x_i)` in column `k`, when every time has a column.
+    surv: Option<Matrix>,
+}
+
+/// Every metric of `d` at `times` (`None` where undefined), named for the bootstrap.
+struct Values {
+    harrell: Option<f64>,
+    uno: Option<f64>,
+    auc: Option<(Vec<f64>, f64)>,
+    brier: Option<Vec<f64>>,
+    ibs: Option<f64>,
+}
+
+impl Scored {
+    fn rows(&self, idx: &[usize]) -> Scored {
+        Scored {
+            time: idx.iter().map(|&i| self.time[i]).collect(),
+            event: idx.iter().map(|&i| self.event[i]).collect(),
+            risk: idx.iter().map(|&i| self.risk[i]).collect(),
+            surv: self.surv.as_ref().map(|m| m.select_rows(idx)),
+        }
+    }
+
+    fn values(&self, times: &[f64], tau: Option<f64>, conv: CensoringConvention) -> Values {
+        let (t, e) = (&self.time, &self.event);
+        let auc = cumulative_dynamic_auc(t, e, &self.risk, times, conv).ok();
+        let brier = self.surv.as_ref().and_then(|m| {
+            (0..times.len()).map(|k| brier_score(t, e, m.col(k), times[k], conv).ok()).collect()
+        });
+        let ibs = self.surv.as_ref().filter(|_| times.len() >= 2);
+        Values {
+            harrell: harrell_c(t, e, &self.risk).ok().map(|c| c.c),
+            uno: uno_c(t, e, &self.risk, tau, conv).ok().map(|c| c.c),
+            auc: auc.map(|a| (a.auc, a.mean_auc)),
+            brier,
+            ibs: ibs.and_then(|m| integrated_brier_score(t, e, m, times, conv).ok()).map(|b| b.ibs),
+        }
+    }
+}
+
+impl Values {
+    /// `(name, value)` of every metric, NaN where undefined, in `names` order.
+    fn named<'a>(&self, names: &'a Names) -> Vec<(&'a str, f64)> {
+        let or_nan = |v: Option<f64>| v.unwrap_or(f64::NAN);
+        let mut out = vec![
+            ("harrell_c", or_nan(self.harrell)),
+            ("uno_c", or_nan(self.uno)),
+            ("mean_auc", or_nan(self.auc.as_ref().map(|a| a.1))),
+            ("ibs", or_nan(self.ibs)),
+        ];
+        for (k, name) in names.auc.iter().enumerate() {
+            out.push((name, or_nan(self.auc.as_ref().map(|a| a.0[k]))));
+        }
+        for (k, name) in names.brier.iter().enumerate() {
+            out.push((name, or_nan(self.brier.as_ref().map(|b| b[k]))));
+        }
+        out
+    }
+}
+
+/// Bootstrap names of the per-time metrics: `auc@<t>`, `brier@<t>`.
+struct Names {
+    auc: Vec<String>,
+    brier: Vec<String>,
+}
+
+/// Scores the survival predictions of `table` (scikit-survival's
+/// definitions; see [`SurvivalPredictionMetrics`]).
+///
+/// # Errors
+/// [`AnalysisError`] naming the column or line at fault: a column missing or
+/// outside its schema, a bad time or event (negative, missing, an event code
+/// other than the declared ones), a risk or `surv_<t>` value that is missing,
+/// not numeric or (for `surv_<t>`) outside `[0, 1]`, `--times` without a
+/// matching `surv_<t>` column while others exist, or evaluation times outside
+/// the follow-up.
+pub fn survival_metrics(
+    table: Table,
+    schema: &Schema,
+    request: &SurvivalMetricsRequest,
+) -> Result<SurvivalPredictionMetrics, AnalysisError> {
+    let surv_columns: Vec<(f64, String)> = table
+        .columns
+        .iter()
+        .filter_map(|c| {
+            let t: f64 = c.name.strip_prefix(SURV_PREFIX)?.parse().ok()?;
+            Some((t, c.name.clone()))
+        })
+        .collect();
+    let mut required: Vec<&str> = vec![&request.outcome.time, &request.outcome.event];
+    required.push(&request.risk);
+    required.extend(surv_columns.iter().map(|(_, c)| c.as_str()));
+    let table = schema.conform(table, &required, false).map_err(PipelineError::from)?;
+    let outcome = survival_outcome(&table, schema, &request.outcome)?;
+    let risk = score_column(&table, &request.risk)?.to_vec();
+    let times = match (&request.times[..], &surv_columns[..]) {
+        ([], []) => eval_grid(&outcome),
+        ([], cols) => {
+            let mut t: Vec<f64> = cols.iter().map(|c| c.0).collect();
+            t.sort_by(f64::total_cmp);
+            t
+        }
+        (given, _) => given.to_vec(),
+    };
+    let mut undefined = BTreeMap::new();
+    let surv = if surv_columns.is_empty() {
+        undefined.insert("brier_t", format!("no {SURV_PREFIX}<time> columns of S(t | x)"));
+        None
+    } else {
+        let data = times
+            .iter()
+            .map(|&t| {
+                let (_, name) = surv_columns.iter().find(|c| c.0 == t).ok_or_else(|| {
+                    AnalysisError::MissingColumn {
+                        source_name: table.source.clone(),
+                        column: format!("{SURV_PREFIX}{t}"),
+                    }
+                })?;
+                probability_column(&table, name)
+            })
+            .collect::<Result<Vec<Vec<f64>>, AnalysisError>>()?;
+        Some(Matrix::from_column_major(table.n_rows(), times.len(), data.concat()))
+    };
+    let scored = Scored {
+        event: outcome.event.iter().map(|&e| e == 1.0).collect(),
+        time: outcome.time,
+        risk,
+        surv,
+    };
+    let conv = request.convention;
+    // The point estimates, computed once with their errors kept as reasons.
+    let (t, e) = (&scored.time, &scored.event);
+    let reason = |name: &'static str, e: osler_eval::EvalError| (name, e.to_string());
+    let mut why = Vec::new();
+    let harrell = harrell_c(t, e, &scored.risk)
+        .map_err(|x| why.push(reason("harrell_c", x)))
+        .ok()
+        .map(|c| c.c);
+    let uno = uno_c(t, e, &scored.risk, request.tau, conv)
+        .map_err(|x| why.push(reason("uno_c", x)))
+        .ok()
+        .map(|c| c.c);
+    let auc = cumulative_dynamic_auc(t, e, &scored.risk, &times, conv)?;
+    let brier = match &scored.surv {
+        Some(m) => (0..times.len())
+            .map(|k| brier_score(t, e, m.col(k), times[k], conv))
+            .collect::<Result<Vec<f64>, _>>()?,
+        None => Vec::new(),
+    };
+    let ibs = match &scored.surv {
+        Some(m) if times.len() >= 2 => Some(integrated_brier_score(t, e, m, &times, conv)?.ibs),
+        Some(_) => {
+            undefined.insert("ibs", "the integrated Brier score needs at least two times".into());
+            None
+        }
+        None => {
+            undefined.insert("ibs", format!("no {SURV_PREFIX}<time> columns of S(t | x)"));
+            None
+        }
+    };
+    undefined.extend(why);
+    let names = Names {
+        auc: times.iter().map(|t| format!("auc@{t}")).collect(),
+        brier: if brier.is_empty() {
+            Vec::new()
+        } else {
+            times.iter().map(|t| format!("brier@{t}")).collect()
+        },
+    };
+    let estimates = Values {
+        harrell,
+        uno,
+        auc: Some((auc.auc.clone(), auc.mean_auc)),
+        brier: (!brier.is_empty()).then(|| brier.clone()),
+        ibs,
+    };
+    let named = estimates.named(&names);
+    let estimates: Vec<(&str, f64)> = named.into_iter().filter(|(_, v)| !v.is_nan()).collect();
+    let rows = scored.time.len();
+    let mut ci95 = bootstrap_intervals(rows, &estimates, request.intervals, |idx| {
+        Some(scored.rows(idx).values(&times, request.tau, conv).named(&names))
+    });
+    let mut take = |name: &str| ci95.remove(name);
+    let auc_t = times
+        .iter()
+        .zip(&auc.auc)
+        .zip(&names.auc)
+        .map(|((&time, &auc), name)| AucAt { time, auc, ci95: take(name) })
+        .collect();
+    let brier_t = times
+        .iter()
+        .zip(&brier)
+        .zip(&names.brier)
+        .map(|((&time, &brier), name)| BrierAt { time, brier, ci95: take(name) })
+        .collect();
+    let spec = request.intervals;
+    Ok(SurvivalPredictionMetrics {
+        n: rows,
+        events: scored.event.iter().filter(|&&e| e).count(),
+        harrell_c: harrell,
+        uno_c: uno,
+        tau: request.tau,
+        auc_t,
+        mean_auc: Some(auc.mean_auc),
+        brier_t,
+        ibs,
+        ci95,
+        ci_method: match spec.replicates {
+            0 => "none (0 bootstrap replicates)".to_string(),
+            r => format!(
+                "percentile bootstrap of the {rows} rows ({}); a replicate where a metric is \
+                 undefined does not count for it",
+                replicates_words(r, spec.seed)
+            ),
+        },
+        ipcw_convention: match conv {
+            CensoringConvention::AtTime => "at_time",
+            CensoringConvention::LeftLimit => "left_limit",
+        },
+        undefined,
+    })
+}
+
+/// A `surv_<t>` column: numeric, no missing value, each value in `[0, 1]`.
+fn probability_column(table: &Table, name: &str) -> Result<Vec<f64>, AnalysisError> {
+    let v = score_column(table, name)?;
+    match v.iter().position(|p| !(0.0..=1.0).contains(p)) {
+        Some(i) => Err(AnalysisError::NotProbability {
+            source_name: table.source.clone(),
+            location: table.locate(i),
+            column: name.to_string(),
+            value: v[i],
+        }),
+        None => Ok(v.to_vec()),
+    }
+}
