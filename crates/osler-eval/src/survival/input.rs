@@ -84,9 +84,13 @@ pub(crate) fn matrix(
     Ok(())
 }
 
-/// Evaluation times: non-empty, strictly increasing, each in `[min T, max T)`
-/// (as scikit-survival requires: beyond the last observed time nobody is at risk).
-pub(crate) fn eval_times(time: &[f64], times: &[f64]) -> Result<(), EvalError> {
+/// Checks evaluation times against observed `time`: non-empty, strictly
+/// increasing, each in `[min T, max T)` (as scikit-survival requires: beyond
+/// the last observed time nobody is at risk).
+///
+/// # Errors
+/// [`SurvivalError::InvalidTimes`], [`SurvivalError::TimeOutOfRange`] or a non-finite time.
+pub fn eval_times(time: &[f64], times: &[f64]) -> Result<(), EvalError> {
     if times.is_empty() {
         return Err(SurvivalError::InvalidTimes { reason: "at least one time is needed" }.into());
     }

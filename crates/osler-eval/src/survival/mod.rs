@@ -50,6 +50,7 @@ pub use error::SurvivalError;
 pub use horizon::{
     HorizonCalibration, HorizonGroup, calibration_at_horizon, decision_curve_at_horizon,
 };
+pub use input::eval_times as check_eval_times;
 pub use td_auc::{CumulativeDynamicAuc, cumulative_dynamic_auc, cumulative_dynamic_auc_by_time};
 pub use weighted_concordance::{
     TieGroup, WeightedConcordance, harrell_c_counting, harrell_c_presorted, harrell_c_weighted,

@@ -8,9 +8,10 @@
 use std::collections::BTreeMap;
 
 use osler_data::{Matrix, Schema, Table};
+use osler_eval::EvalError;
 use osler_eval::survival::{
-    CensoringConvention, brier_score, cumulative_dynamic_auc, harrell_c, integrated_brier_score,
-    uno_c,
+    CensoringConvention, brier_score, check_eval_times, cumulative_dynamic_auc, harrell_c,
+    integrated_brier_score, uno_c,
 };
 use serde::Serialize;
 
@@ -49,8 +50,8 @@ pub struct SurvivalMetricsRequest {
 pub struct AucAt {
     /// The evaluation time.
     pub time: f64,
-    /// Cumulative/dynamic AUC at `time`.
-    pub auc: f64,
+    /// Cumulative/dynamic AUC at `time` (`null` without a case or a control then).
+    pub auc: Option<f64>,
     /// Percentile bootstrap 95% interval (`null` without one).
     pub ci95: Option<[f64; 2]>,
 }
@@ -60,8 +61,8 @@ pub struct AucAt {
 pub struct BrierAt {
     /// The evaluation time.
     pub time: f64,
-    /// IPCW Brier score of `S(time | x)`.
-    pub brier: f64,
+    /// IPCW Brier score of `S(time | x)` (`null` where `G = 0`).
+    pub brier: Option<f64>,
     /// Percentile bootstrap 95% interval (`null` without one).
     pub ci95: Option<[f64; 2]>,
 }
@@ -114,13 +115,31 @@ struct Scored {
     surv: Option<Matrix>,
 }
 
-/// Every metric of `d` at `times` (`None` where undefined), named for the bootstrap.
+/// Every metric of one set of rows at `times`, `None` where undefined.
 struct Values {
     harrell: Option<f64>,
     uno: Option<f64>,
-    auc: Option<(Vec<f64>, f64)>,
-    brier: Option<Vec<f64>>,
+    auc: Vec<Option<f64>>,
+    mean_auc: Option<f64>,
+    /// Empty without survival predictions.
+    brier: Vec<Option<f64>>,
     ibs: Option<f64>,
+}
+
+/// Why a metric is undefined, by name; a metric at several times keeps the
+/// reason of each time that has one.
+type Reasons = BTreeMap<&'static str, String>;
+
+/// `Some(value)`, or `None` with the error's message added to `why[name]`.
+fn kept<T>(r: Result<T, EvalError>, name: &'static str, why: &mut Reasons) -> Option<T> {
+    r.map_err(|e| {
+        let text = why.entry(name).or_default();
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        text.push_str(&e.to_string());
+    })
+    .ok()
 }
 
 impl Scored {
@@ -133,20 +152,52 @@ impl Scored {
         }
     }
 
-    fn values(&self, times: &[f64], tau: Option<f64>, conv: CensoringConvention) -> Values {
-        let (t, e) = (&self.time, &self.event);
-        let auc = cumulative_dynamic_auc(t, e, &self.risk, times, conv).ok();
-        let brier = self.surv.as_ref().and_then(|m| {
-            (0..times.len()).map(|k| brier_score(t, e, m.col(k), times[k], conv).ok()).collect()
-        });
-        let ibs = self.surv.as_ref().filter(|_| times.len() >= 2);
-        Values {
-            harrell: harrell_c(t, e, &self.risk).ok().map(|c| c.c),
-            uno: uno_c(t, e, &self.risk, tau, conv).ok().map(|c| c.c),
-            auc: auc.map(|a| (a.auc, a.mean_auc)),
-            brier,
-            ibs: ibs.and_then(|m| integrated_brier_score(t, e, m, times, conv).ok()).map(|b| b.ibs),
-        }
+    /// Every metric, each computed on its own so that one undefined metric
+    /// (no comparable pair, no case at a time, `G = 0`) leaves the others.
+    fn values(
+        &self,
+        times: &[f64],
+        tau: Option<f64>,
+        conv: CensoringConvention,
+    ) -> (Values, Reasons) {
+        let (t, e, risk) = (&self.time, &self.event, &self.risk);
+        let mut why = Reasons::new();
+        let harrell = kept(harrell_c(t, e, risk), "harrell_c", &mut why).map(|c| c.c);
+        let uno = kept(uno_c(t, e, risk, tau, conv), "uno_c", &mut why).map(|c| c.c);
+        let all = kept(cumulative_dynamic_auc(t, e, risk, times, conv), "mean_auc", &mut why);
+        let auc = match &all {
+            Some(a) => a.auc.iter().copied().map(Some).collect(),
+            None => times
+                .iter()
+                .map(|&at| {
+                    let a = cumulative_dynamic_auc(t, e, risk, &[at], conv);
+                    kept(a, "auc_t", &mut why).map(|a| a.mean_auc)
+                })
+                .collect(),
+        };
+        let (brier, ibs) = match &self.surv {
+            Some(m) => {
+                let brier = (0..times.len())
+                    .map(|k| kept(brier_score(t, e, m.col(k), times[k], conv), "brier_t", &mut why))
+                    .collect();
+                let ibs = if times.len() >= 2 {
+                    kept(integrated_brier_score(t, e, m, times, conv), "ibs", &mut why)
+                        .map(|b| b.ibs)
+                } else {
+                    why.insert("ibs", "the integrated Brier score needs at least two times".into());
+                    None
+                };
+                (brier, ibs)
+            }
+            None => {
+                let none = format!("no {SURV_PREFIX}<time> columns of S(t | x)");
+                why.insert("brier_t", none.clone());
+                why.insert("ibs", none);
+                (Vec::new(), None)
+            }
+        };
+        let mean_auc = all.map(|a| a.mean_auc);
+        (Values { harrell, uno, auc, mean_auc, brier, ibs }, why)
     }
 }
 
@@ -157,15 +208,11 @@ impl Values {
         let mut out = vec![
             ("harrell_c", or_nan(self.harrell)),
             ("uno_c", or_nan(self.uno)),
-            ("mean_auc", or_nan(self.auc.as_ref().map(|a| a.1))),
+            ("mean_auc", or_nan(self.mean_auc)),
             ("ibs", or_nan(self.ibs)),
         ];
-        for (k, name) in names.auc.iter().enumerate() {
-            out.push((name, or_nan(self.auc.as_ref().map(|a| a.0[k]))));
-        }
-        for (k, name) in names.brier.iter().enumerate() {
-            out.push((name, or_nan(self.brier.as_ref().map(|b| b[k]))));
-        }
+        out.extend(names.auc.iter().zip(&self.auc).map(|(n, &v)| (n.as_str(), or_nan(v))));
+        out.extend(names.brier.iter().zip(&self.brier).map(|(n, &v)| (n.as_str(), or_nan(v))));
         out
     }
 }
@@ -214,9 +261,8 @@ pub fn survival_metrics(
         }
         (given, _) => given.to_vec(),
     };
-    let mut undefined = BTreeMap::new();
+    check_eval_times(&outcome.time, &times)?;
     let surv = if surv_columns.is_empty() {
-        undefined.insert("brier_t", format!("no {SURV_PREFIX}<time> columns of S(t | x)"));
         None
     } else {
         let data = times
@@ -240,68 +286,27 @@ pub fn survival_metrics(
         surv,
     };
     let conv = request.convention;
-    // The point estimates, computed once with their errors kept as reasons.
-    let (t, e) = (&scored.time, &scored.event);
-    let reason = |name: &'static str, e: osler_eval::EvalError| (name, e.to_string());
-    let mut why = Vec::new();
-    let harrell = harrell_c(t, e, &scored.risk)
-        .map_err(|x| why.push(reason("harrell_c", x)))
-        .ok()
-        .map(|c| c.c);
-    let uno = uno_c(t, e, &scored.risk, request.tau, conv)
-        .map_err(|x| why.push(reason("uno_c", x)))
-        .ok()
-        .map(|c| c.c);
-    let auc = cumulative_dynamic_auc(t, e, &scored.risk, &times, conv)?;
-    let brier = match &scored.surv {
-        Some(m) => (0..times.len())
-            .map(|k| brier_score(t, e, m.col(k), times[k], conv))
-            .collect::<Result<Vec<f64>, _>>()?,
-        None => Vec::new(),
-    };
-    let ibs = match &scored.surv {
-        Some(m) if times.len() >= 2 => Some(integrated_brier_score(t, e, m, &times, conv)?.ibs),
-        Some(_) => {
-            undefined.insert("ibs", "the integrated Brier score needs at least two times".into());
-            None
-        }
-        None => {
-            undefined.insert("ibs", format!("no {SURV_PREFIX}<time> columns of S(t | x)"));
-            None
-        }
-    };
-    undefined.extend(why);
+    let (estimates, undefined) = scored.values(&times, request.tau, conv);
     let names = Names {
         auc: times.iter().map(|t| format!("auc@{t}")).collect(),
-        brier: if brier.is_empty() {
-            Vec::new()
-        } else {
-            times.iter().map(|t| format!("brier@{t}")).collect()
-        },
-    };
-    let estimates = Values {
-        harrell,
-        uno,
-        auc: Some((auc.auc.clone(), auc.mean_auc)),
-        brier: (!brier.is_empty()).then(|| brier.clone()),
-        ibs,
+        brier: times.iter().take(estimates.brier.len()).map(|t| format!("brier@{t}")).collect(),
     };
     let named = estimates.named(&names);
-    let estimates: Vec<(&str, f64)> = named.into_iter().filter(|(_, v)| !v.is_nan()).collect();
+    let defined: Vec<(&str, f64)> = named.into_iter().filter(|(_, v)| !v.is_nan()).collect();
     let rows = scored.time.len();
-    let mut ci95 = bootstrap_intervals(rows, &estimates, request.intervals, |idx| {
-        Some(scored.rows(idx).values(&times, request.tau, conv).named(&names))
+    let mut ci95 = bootstrap_intervals(rows, &defined, request.intervals, |idx| {
+        Some(scored.rows(idx).values(&times, request.tau, conv).0.named(&names))
     });
     let mut take = |name: &str| ci95.remove(name);
     let auc_t = times
         .iter()
-        .zip(&auc.auc)
+        .zip(&estimates.auc)
         .zip(&names.auc)
         .map(|((&time, &auc), name)| AucAt { time, auc, ci95: take(name) })
         .collect();
     let brier_t = times
         .iter()
-        .zip(&brier)
+        .zip(&estimates.brier)
         .zip(&names.brier)
         .map(|((&time, &brier), name)| BrierAt { time, brier, ci95: take(name) })
         .collect();
@@ -309,13 +314,13 @@ pub fn survival_metrics(
     Ok(SurvivalPredictionMetrics {
         n: rows,
         events: scored.event.iter().filter(|&&e| e).count(),
-        harrell_c: harrell,
-        uno_c: uno,
+        harrell_c: estimates.harrell,
+        uno_c: estimates.uno,
         tau: request.tau,
         auc_t,
-        mean_auc: Some(auc.mean_auc),
+        mean_auc: estimates.mean_auc,
         brier_t,
-        ibs,
+        ibs: estimates.ibs,
         ci95,
         ci_method: match spec.replicates {
             0 => "none (0 bootstrap replicates)".to_string(),

@@ -32,12 +32,12 @@ pub fn survival_prediction_metrics(m: &SurvivalPredictionMetrics) -> String {
     let _ = writeln!(out, "{}", metric_line(&uno, value(m.uno_c), m.ci95.get("uno_c")));
     for a in &m.auc_t {
         let name = format!("auc(t = {})", fmt_num(a.time, 6));
-        let _ = writeln!(out, "{}", metric_line(&name, a.auc, a.ci95.as_ref()));
+        let _ = writeln!(out, "{}", metric_line(&name, value(a.auc), a.ci95.as_ref()));
     }
     let _ = writeln!(out, "{}", metric_line("mean_auc", value(m.mean_auc), m.ci95.get("mean_auc")));
     for b in &m.brier_t {
         let name = format!("brier(t = {})", fmt_num(b.time, 6));
-        let _ = writeln!(out, "{}", metric_line(&name, b.brier, b.ci95.as_ref()));
+        let _ = writeln!(out, "{}", metric_line(&name, value(b.brier), b.ci95.as_ref()));
     }
     let _ = writeln!(out, "{}", metric_line("ibs", value(m.ibs), m.ci95.get("ibs")));
     let _ = writeln!(out, "95% CI: {}", m.ci_method);
@@ -63,9 +63,9 @@ mod tests {
             harrell_c: Some(0.62),
             uno_c: Some(0.61),
             tau: Some(14.0),
-            auc_t: vec![AucAt { time: 4.0, auc: 0.68, ci95: Some([0.55, 0.8]) }],
+            auc_t: vec![AucAt { time: 4.0, auc: Some(0.68), ci95: Some([0.55, 0.8]) }],
             mean_auc: Some(0.68),
-            brier_t: vec![BrierAt { time: 4.0, brier: 0.2, ci95: None }],
+            brier_t: vec![BrierAt { time: 4.0, brier: Some(0.2), ci95: None }],
             ibs: None,
             ci95: BTreeMap::from([("harrell_c".to_string(), [0.5, 0.7])]),
             ci_method: "none".into(),
