@@ -83,7 +83,8 @@ fn r_concordance_stratified_start_stop_adds_strata() {
 
 // scikit-survival tests/test_metrics.py::test_concordance_index (ConcordanceIndexCases:
 // no ties, tied time, tied event, tied risk, tied event and time), and lifelines
-// utils.concordance_index(T, -risk, E) on the same cases: both agree with osler.
+// utils.concordance_index(T, -risk, E) on the same cases: both agree with osler,
+// and so does R survival's concordance() on the tied event-and-time case.
 #[test]
 fn sksurv_and_lifelines_harrell_tie_cases() {
     let r = load("met_sksurv.json");
@@ -92,6 +93,15 @@ fn sksurv_and_lifelines_harrell_tie_cases() {
             .unwrap();
         close(c.c, case["c"].as_f64().unwrap(), name);
         close(c.c, case["lifelines_c"].as_f64().unwrap(), name);
+        if name == "with_tied_event_and_time" {
+            // R survival concordance(reverse = TRUE): the same C; its count
+            // lists the two events tied at 13 as tied.y (not comparable).
+            let r = load("met_concordance.json");
+            close(c.c, r["tied_event_and_time_c"].as_f64().unwrap(), "R");
+            let count = floats(&r["tied_event_and_time_count"]);
+            assert_eq!(count[..4], [12.0, 9.0, 1.0, 1.0]);
+            assert_eq!([c.concordant, c.discordant, c.tied_risk], [12, 9, 1]);
+        }
         let counts = [c.concordant, c.discordant, c.tied_risk, c.tied_time];
         let want = ["concordant", "discordant", "tied_risk", "tied_time"]
             .map(|k| case[k].as_u64().unwrap());

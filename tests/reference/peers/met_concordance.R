@@ -3,7 +3,8 @@
 #   Rscript tests/reference/peers/met_concordance.R > tests/reference/peers/met_concordance.json
 # Cases: R survival tests/concordance.R (tdata / tdata2: fit5 and fit8, counts c(70, 91, 7, 0)),
 # and concordance(fit) of coxph(Surv(start, stop, event) ~ age + year + surgery + transplant,
-# heart) (datasets/stanford-heart is R's heart, unchanged), with Efron and Breslow ties.
+# heart) (datasets/stanford-heart is R's heart, unchanged), with Efron and Breslow ties,
+# and scikit-survival's tied Harrell case as R counts it.
 suppressMessages(library(survival))
 num <- function(x) formatC(x, digits = 17, format = "g")
 vec <- function(x) paste0("[", paste(num(x), collapse = ", "), "]")
@@ -35,4 +36,11 @@ for (ties in c("efron", "breslow")) {
 fit <- coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, heart)
 lp <- predict(fit, type = "lp")
 add("heart_efron_c_ignoring_entry", num(concordance(Surv(heart$stop, heart$event) ~ lp, reverse = TRUE)$concordance))
+# Time ties in Harrell's C as R counts them, on scikit-survival's tests/test_metrics.py
+# ConcordanceIndexCases::data_with_tied_event_and_time (an event and censorings at 13, two
+# events at 13): R, scikit-survival and lifelines agree.
+e <- c(1,0,0,0,1,0,1,1,0,0,0,1); t <- c(34,11,11,5,1,89,13,45,7,13,9,13)
+r <- c(1,19,13,13,15,14,19,23,11,10,11,1)
+ft <- concordance(Surv(t, e) ~ r, reverse = TRUE)
+add("tied_event_and_time_count", vec(ft$count)); add("tied_event_and_time_c", num(ft$concordance))
 cat("{\n", paste(out, collapse = ",\n"), "\n}\n", sep = "")

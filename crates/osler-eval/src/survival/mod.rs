@@ -30,7 +30,8 @@
 //! inverse of the censoring survivor `G(t) = P(C > t)`, estimated by the reverse
 //! Kaplan-Meier estimator [`CensoringKm`]. Two conventions exist in the peers and
 //! differ whenever a subject is censored at the time of an event
-//! ([`CensoringConvention`]); osler defaults to the left limit `G(T_i-)`.
+//! ([`CensoringConvention`]); the library defaults to the left limit `G(T_i-)`
+//! (R survival), `osler metrics --task survival` to scikit-survival's `G(T_i)`.
 
 mod brier;
 mod censoring;
