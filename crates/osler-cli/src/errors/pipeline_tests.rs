@@ -461,6 +461,15 @@ fn analysis_errors_reach_the_pipeline_wording() {
         ),
         (AnalysisError::ScoreNotNumeric { source_name: s("d.csv"), column: s("p") }, 2),
         (AnalysisError::MissingScore { source_name: s("d.csv"), line: 2, column: s("p") }, 2),
+        (
+            AnalysisError::NotProbability {
+                source_name: s("d.csv"),
+                location: s("line 2"),
+                column: s("surv_5"),
+                value: 1.5,
+            },
+            2,
+        ),
         (AnalysisError::NoCovariates, 2),
         (AnalysisError::WeightsNotNumeric { column: s("w") }, 2),
         (AnalysisError::Model { source: ModelError::Empty, names: vec![] }, 2),
@@ -476,6 +485,7 @@ fn analysis_errors_reach_the_pipeline_wording() {
             | AnalysisError::MissingLabel { .. }
             | AnalysisError::ScoreNotNumeric { .. }
             | AnalysisError::MissingScore { .. }
+            | AnalysisError::NotProbability { .. }
             | AnalysisError::NoCovariates
             | AnalysisError::WeightsNotNumeric { .. }
             | AnalysisError::Model { .. } => {}
