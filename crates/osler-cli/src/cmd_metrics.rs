@@ -37,7 +37,7 @@ pub struct MetricsArgs {
     #[command(flatten)]
     pub data: crate::input::TableArgs,
     /// What the predictions are of.
-    #[arg(long, value_enum, default_value = "binary")]
+    #[arg(long, value_enum, default_value = "binary", value_name = "TASK")]
     pub task: MetricsTask,
     /// Outcome column (0/1, or two levels with --positive); binary task.
     #[arg(long, value_name = "COL")]
@@ -72,10 +72,10 @@ pub struct MetricsArgs {
     #[arg(long, value_name = "T")]
     pub tau: Option<f64>,
     /// Censoring weights of Uno's C, AUC(t) and the Brier score.
-    #[arg(long, value_enum, default_value = "at-time")]
+    #[arg(long, value_enum, default_value = "at-time", value_name = "CONV")]
     pub ipcw_convention: IpcwConvention,
     /// Bootstrap replicates of the survival metrics' intervals (0: none).
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 200, value_name = "B")]
     pub bootstrap: usize,
     /// Seed of the bootstrap.
     #[arg(long, default_value_t = 1)]

@@ -44,7 +44,7 @@ enum Command {
     Evaluate(cmd_model::EvaluateArgs),
     /// Write a self-contained HTML report of an artifact.
     Report(cmd_report::ReportArgs),
-    /// Metrics of any predictions: a label column and a score column.
+    /// Metrics of any predictions: a label and a score, or (--task survival) time, event and risk.
     Metrics(cmd_metrics::MetricsArgs),
     /// Generate synthetic benchmark data (bit-exact SplitMix64 recipe).
     Synth(cmd_data::SynthArgs),
