@@ -6,8 +6,8 @@ use clap::{Args, ValueEnum};
 
 use osler_pipeline::api::estimators::CensoringConvention;
 use osler_pipeline::api::{
-    IntervalSpec, MetricsRequest, SurvivalMetricsRequest, SurvivalSpec, score_metrics,
-    survival_metrics,
+    Artifact, IntervalSpec, MetricsRequest, SurvivalMetricsRequest, SurvivalPredictionSource,
+    SurvivalSpec, score_metrics, survival_metrics,
 };
 
 use crate::output::print_json;
@@ -62,8 +62,12 @@ pub struct MetricsArgs {
     pub event_level: Option<String>,
     /// Risk-score column (higher = earlier event); survival task. Survival
     /// probabilities are read from columns named surv_<t> (e.g. surv_365).
-    #[arg(long, value_name = "COL")]
+    #[arg(long, value_name = "COL", conflicts_with = "model")]
     pub risk: Option<String>,
+    /// A survival model's artifact whose risk scores and survival curves on
+    /// the rows are scored (instead of --risk and surv_<t> columns).
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<std::path::PathBuf>,
     /// Times of AUC(t) and the Brier score (default: the surv_<t> columns'
     /// times, else the 10%..80% quantiles of the observed times).
     #[arg(long, value_delimiter = ',', value_name = "T1,T2,...")]
@@ -86,8 +90,8 @@ pub struct MetricsArgs {
 }
 
 /// `Some(value)` of a flag the task needs, or the usage error naming it.
-fn needed(value: Option<String>, flag: &str, task: &str) -> Result<String, CliError> {
-    value.ok_or_else(|| CliError::user(format!("the {task} metrics need {flag} COL")))
+fn needed(value: Option<String>, flags: &str, task: &str) -> Result<String, CliError> {
+    value.ok_or_else(|| CliError::user(format!("the {task} metrics need {flags}")))
 }
 
 /// A flag the task does not use: an error rather than silently ignored.
@@ -110,6 +114,7 @@ fn binary(a: MetricsArgs) -> CliResult {
         (a.time.is_some(), "--time"),
         (a.event.is_some(), "--event"),
         (a.risk.is_some(), "--risk"),
+        (a.model.is_some(), "--model"),
         (!a.times.is_empty(), "--times"),
         (a.tau.is_some(), "--tau"),
     ] {
@@ -145,7 +150,12 @@ fn survival(a: MetricsArgs) -> CliResult {
             event_level: a.event_level,
             start: None,
         },
-        risk: needed(a.risk, "--risk", "survival")?,
+        predictions: match a.model {
+            Some(dir) => SurvivalPredictionSource::Artifact(Box::new(Artifact::load(&dir)?)),
+            None => SurvivalPredictionSource::Columns {
+                risk: needed(a.risk, "--risk or --model", "survival")?,
+            },
+        },
         times: a.times,
         tau: a.tau,
         convention: match a.ipcw_convention {

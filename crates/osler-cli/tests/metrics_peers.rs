@@ -228,3 +228,55 @@ fn cox_concordance_on_stanford_heart_start_stop_matches_r() {
         close(f(&v["concordance"]), f(&r[format!("heart_{ties}_c")]), ties);
     }
 }
+
+// An artifact's predictions scored with --model equal the same predictions
+// written out by `osler predict` and scored as columns (risk, surv_<t>).
+#[test]
+fn model_artifact_scores_as_its_written_predictions() {
+    let data = reference("peers/met_surv_preds.csv");
+    let data = data.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("cox");
+    let model = model.to_str().unwrap();
+    let train = [
+        "train",
+        "--data",
+        data,
+        "--task",
+        "survival",
+        "--time",
+        "time",
+        "--event",
+        "event",
+        "--features",
+        "risk",
+        "--model",
+        "cox",
+        "--cv",
+        "0",
+        "--out",
+        model,
+    ];
+    assert!(osler().args(train).output().unwrap().status.success());
+    let p = json_ok(&["predict", model, "--input", data, "--times", "4,8,12", "--json"]);
+    let source = std::fs::read_to_string(data).unwrap();
+    let mut text = String::from("time,event,risk,surv_4,surv_8,surv_12\n");
+    for (line, row) in source.lines().skip(1).zip(p["predictions"].as_array().unwrap()) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let s = &row["survival"];
+        text.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            cells[0], cells[1], row["risk"], s[0], s[1], s[2]
+        ));
+    }
+    let (_d, file) = csv(&text);
+    let columns = json_ok(&survival_args(&file, &["--tau", "14"]));
+    let args = [
+        "metrics", "--task", "survival", "--data", data, "--time", "time", "--event", "event",
+        "--model", model, "--times", "4,8,12", "--tau", "14", "--json",
+    ];
+    let from_model = json_ok(&args);
+    assert_eq!(from_model, columns);
+    let err = user_error(&[&args[..], &["--risk", "risk"]].concat());
+    assert!(err.contains("--risk") && err.contains("--model"), "{err}");
+}

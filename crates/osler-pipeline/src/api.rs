@@ -27,7 +27,7 @@ pub use crate::analysis::survival::{
     CoxRequest, KmRequest, LogrankRequest, cox, kaplan_meier, logrank,
 };
 pub use crate::analysis::survival_metrics::{
-    SurvivalMetricsRequest, SurvivalPredictionMetrics, survival_metrics,
+    SurvivalMetricsRequest, SurvivalPredictionMetrics, SurvivalPredictionSource, survival_metrics,
 };
 pub use crate::analysis::use_artifact::{
     ArtifactPredictions, EvaluationOutput, PredictRequest, PredictionOutput, RowIds, evaluate,

@@ -1,6 +1,7 @@
 //! The metric panel of survival predictions made elsewhere: observed time and
 //! event, a risk score and optionally predicted survival probabilities
-//! `surv_<t>` (one column per time `t`), scored as scikit-survival does:
+//! `surv_<t>` (one column per time `t`), or an artifact's predictions on the
+//! rows, scored as scikit-survival does:
 //! Harrell's C, Uno's C, the cumulative/dynamic AUC(t) and its mean, the
 //! Brier score at each time and the integrated Brier score, each with a
 //! percentile bootstrap interval of the rows.
@@ -18,6 +19,7 @@ use serde::Serialize;
 use super::AnalysisError;
 use super::intervals::{IntervalSpec, bootstrap_intervals, replicates_words};
 use super::metrics::score_column;
+use crate::artifact::Artifact;
 use crate::error::PipelineError;
 use crate::survival_data::{SurvivalSpec, survival_outcome};
 use crate::survival_train::eval_grid;
@@ -31,11 +33,12 @@ pub struct SurvivalMetricsRequest {
     /// Time and event columns (`start` must be `None`: the IPCW metrics are
     /// defined for right-censored data).
     pub outcome: SurvivalSpec,
-    /// Risk-score column (higher = earlier event expected).
-    pub risk: String,
+    /// Where the risk scores and survival probabilities come from.
+    pub predictions: SurvivalPredictionSource,
     /// Evaluation times of AUC(t) and the Brier score; empty: the times of
-    /// the `surv_<t>` columns, or without them the 10%, ..., 80% quantiles
-    /// of the observed times (the survival cross-validation's grid).
+    /// the `surv_<t>` columns, or an artifact's evaluation grid, or without
+    /// either the 10%, ..., 80% quantiles of the observed times (the survival
+    /// cross-validation's grid).
     pub times: Vec<f64>,
     /// Truncation time of Uno's C: only events before `tau` carry weight.
     pub tau: Option<f64>,
@@ -43,6 +46,26 @@ pub struct SurvivalMetricsRequest {
     pub convention: CensoringConvention,
     /// Bootstrap replicates and seed of the intervals.
     pub intervals: IntervalSpec,
+}
+
+/// Where [`survival_metrics`] reads the predictions.
+#[derive(Debug, Clone)]
+pub enum SurvivalPredictionSource {
+    /// A risk-score column (higher = earlier event expected), and the
+    /// `surv_<t>` columns of `S(t | x)` when the table has any.
+    Columns {
+        /// The risk-score column.
+        risk: String,
+    },
+    /// A survival model's artifact, applied to the table's rows: its risk
+    /// score and its survival curves at the evaluation times.
+    Artifact(Box<Artifact>),
+}
+
+/// [`SurvivalPredictionSource`] with what each source needs at hand.
+enum Source<'r> {
+    Columns(&'r str),
+    Artifact(&'r Artifact, Table),
 }
 
 /// `AUC(t)` at one time with its interval.
@@ -230,55 +253,63 @@ struct Names {
 /// [`AnalysisError`] naming the column or line at fault: a column missing or
 /// outside its schema, a bad time or event (negative, missing, an event code
 /// other than the declared ones), a risk or `surv_<t>` value that is missing,
-/// not numeric or (for `surv_<t>`) outside `[0, 1]`, `--times` without a
-/// matching `surv_<t>` column while others exist, or evaluation times outside
-/// the follow-up.
+/// not numeric or (for `surv_<t>`) outside `[0, 1]`, evaluation times without
+/// a matching `surv_<t>` column while others exist, evaluation times outside
+/// the follow-up, or an artifact that cannot predict these rows (not a
+/// survival model, features missing or outside its schema).
 pub fn survival_metrics(
     table: Table,
     schema: &Schema,
     request: &SurvivalMetricsRequest,
 ) -> Result<SurvivalPredictionMetrics, AnalysisError> {
-    let surv_columns: Vec<(f64, String)> = table
-        .columns
-        .iter()
-        .filter_map(|c| {
-            let t: f64 = c.name.strip_prefix(SURV_PREFIX)?.parse().ok()?;
-            Some((t, c.name.clone()))
-        })
-        .collect();
-    let mut required: Vec<&str> = vec![&request.outcome.time, &request.outcome.event];
-    required.push(&request.risk);
+    let risk = match &request.predictions {
+        SurvivalPredictionSource::Columns { risk } => Some(risk),
+        SurvivalPredictionSource::Artifact(_) => None,
+    };
+    let surv_columns: Vec<(f64, String)> = match risk {
+        Some(_) => table
+            .columns
+            .iter()
+            .filter_map(|c| {
+                let t: f64 = c.name.strip_prefix(SURV_PREFIX)?.parse().ok()?;
+                Some((t, c.name.clone()))
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut required: Vec<&str> =
+        [&request.outcome.time, &request.outcome.event].map(String::as_str).into();
+    required.extend(risk.map(String::as_str));
     required.extend(surv_columns.iter().map(|(_, c)| c.as_str()));
+    // An artifact reads its own columns from the table as given.
+    let source = match &request.predictions {
+        SurvivalPredictionSource::Columns { risk } => Source::Columns(risk),
+        SurvivalPredictionSource::Artifact(art) => Source::Artifact(art, table.clone()),
+    };
     let table = schema.conform(table, &required, false).map_err(PipelineError::from)?;
     let outcome = survival_outcome(&table, schema, &request.outcome)?;
-    let risk = score_column(&table, &request.risk)?.to_vec();
-    let times = match (&request.times[..], &surv_columns[..]) {
-        ([], []) => eval_grid(&outcome),
-        ([], cols) => {
-            let mut t: Vec<f64> = cols.iter().map(|c| c.0).collect();
-            t.sort_by(f64::total_cmp);
-            t
+    let (times, risk, surv) = match source {
+        Source::Artifact(art, original) => {
+            let p = art.predict_survival(original, &request.times, false)?;
+            let (rows, cols) = (p.risk.len(), p.times.len());
+            let data = (0..cols).flat_map(|k| p.survival.iter().map(move |s| s[k])).collect();
+            (p.times, p.risk, Some(Matrix::from_column_major(rows, cols, data)))
         }
-        (given, _) => given.to_vec(),
+        Source::Columns(risk) => {
+            let times = match (&request.times[..], &surv_columns[..]) {
+                ([], []) => eval_grid(&outcome),
+                ([], cols) => {
+                    let mut t: Vec<f64> = cols.iter().map(|c| c.0).collect();
+                    t.sort_by(f64::total_cmp);
+                    t
+                }
+                (given, _) => given.to_vec(),
+            };
+            let surv = surv_matrix(&table, &surv_columns, &times)?;
+            (times, score_column(&table, risk)?.to_vec(), surv)
+        }
     };
     check_eval_times(&outcome.time, &times)?;
-    let surv = if surv_columns.is_empty() {
-        None
-    } else {
-        let data = times
-            .iter()
-            .map(|&t| {
-                let (_, name) = surv_columns.iter().find(|c| c.0 == t).ok_or_else(|| {
-                    AnalysisError::MissingColumn {
-                        source_name: table.source.clone(),
-                        column: format!("{SURV_PREFIX}{t}"),
-                    }
-                })?;
-                probability_column(&table, name)
-            })
-            .collect::<Result<Vec<Vec<f64>>, AnalysisError>>()?;
-        Some(Matrix::from_column_major(table.n_rows(), times.len(), data.concat()))
-    };
     let scored = Scored {
         event: outcome.event.iter().map(|&e| e == 1.0).collect(),
         time: outcome.time,
@@ -336,6 +367,31 @@ pub fn survival_metrics(
         },
         undefined,
     })
+}
+
+/// The `surv_<t>` columns at `times` as a rows x times matrix (`None`
+/// when the table has no such column).
+fn surv_matrix(
+    table: &Table,
+    surv_columns: &[(f64, String)],
+    times: &[f64],
+) -> Result<Option<Matrix>, AnalysisError> {
+    if surv_columns.is_empty() {
+        return Ok(None);
+    }
+    let data = times
+        .iter()
+        .map(|&t| {
+            let (_, name) = surv_columns.iter().find(|c| c.0 == t).ok_or_else(|| {
+                AnalysisError::MissingColumn {
+                    source_name: table.source.clone(),
+                    column: format!("{SURV_PREFIX}{t}"),
+                }
+            })?;
+            probability_column(table, name)
+        })
+        .collect::<Result<Vec<Vec<f64>>, AnalysisError>>()?;
+    Ok(Some(Matrix::from_column_major(table.n_rows(), times.len(), data.concat())))
 }
 
 /// A `surv_<t>` column: numeric, no missing value, each value in `[0, 1]`.
