@@ -227,6 +227,25 @@ fn cox_concordance_on_stanford_heart_start_stop_matches_r() {
         ]);
         close(f(&v["concordance"]), f(&r[format!("heart_{ties}_c")]), ties);
     }
+    // Stratified by surgery (R tests/concordance.R fit9: pairs within a stratum only).
+    let v = json_ok(&[
+        "survival",
+        "cox",
+        "--dataset",
+        "stanford-heart",
+        "--start",
+        "start",
+        "--time",
+        "stop",
+        "--event",
+        "event",
+        "--covariates",
+        "age,year,transplant",
+        "--strata",
+        "surgery",
+        "--json",
+    ]);
+    close(f(&v["concordance"]), f(&r["heart_strata_c"]), "strata");
 }
 
 // An artifact's predictions scored with --model equal the same predictions

@@ -32,6 +32,10 @@ for (ties in c("efron", "breslow")) {
   add(paste0("heart_", ties, "_count"), vec(cf$count))
   add(paste0("heart_", ties, "_c"), num(cf$concordance))
 }
+# Stratified by surgery: pairs within a stratum only (R tests/concordance.R fit9's rule).
+fit <- coxph(Surv(start, stop, event) ~ age + year + transplant + strata(surgery), heart)
+add("heart_strata_count", vec(colSums(concordance(fit)$count)))
+add("heart_strata_c", num(concordance(fit)$concordance))
 # The same linear predictor ignoring entry times (what osler computed before): shows the change.
 fit <- coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, heart)
 lp <- predict(fit, type = "lp")
