@@ -407,3 +407,57 @@ fn probability_column(table: &Table, name: &str) -> Result<Vec<f64>, AnalysisErr
         None => Ok(v.to_vec()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(csv: &str, times: &[f64]) -> Result<SurvivalPredictionMetrics, AnalysisError> {
+        let t = osler_data::read_csv_bytes(csv.as_bytes(), "s.csv").expect("csv");
+        let s = Schema::infer(&t).expect("schema");
+        let request = SurvivalMetricsRequest {
+            outcome: SurvivalSpec {
+                time: "time".into(),
+                event: "event".into(),
+                event_level: None,
+                start: None,
+            },
+            predictions: SurvivalPredictionSource::Columns { risk: "risk".into() },
+            times: times.to_vec(),
+            tau: None,
+            convention: CensoringConvention::AtTime,
+            intervals: IntervalSpec { replicates: 0, seed: 1 },
+        };
+        survival_metrics(t, &s, &request)
+    }
+
+    // scikit-survival tests/test_metrics.py::UnoCFailureCases::data_zero_prob_*: the
+    // last time censored and tied with an event makes G = 0 there; scikit-survival
+    // refuses the call, osler nulls Uno's C alone and keeps the metrics that do
+    // not weight that event.
+    #[test]
+    fn a_zero_censoring_survivor_nulls_only_what_it_weights() {
+        let csv = "time,event,risk,surv_3,surv_5\n1,1,5,0.5,0.4\n3,0,8,0.6,0.5\n5,0,13,0.7,0.3\n\
+                   7,1,11,0.2,0.1\n12,1,9,0.9,0.8\n13,0,7,0.5,0.5\n19,1,4,0.4,0.3\n19,0,4,0.4,0.3\n";
+        let m = run(csv, &[3.0, 5.0]).expect("the panel");
+        assert_eq!(m.uno_c, None);
+        assert!(m.undefined["uno_c"].contains("censoring survivor G is 0 at time 19"));
+        // Harrell: 9 concordant, 5 discordant, 1 tied of 15 (concordance_index_censored).
+        assert_eq!(m.harrell_c, Some(9.5 / 15.0));
+        assert!(m.auc_t.iter().all(|a| a.auc.is_some()) && m.ibs.is_some());
+        assert!(m.ci95.is_empty() && m.ci_method.starts_with("none"));
+    }
+
+    #[test]
+    fn without_surv_columns_the_brier_scores_are_absent_with_the_reason() {
+        let csv = "time,event,risk\n1,1,5\n3,0,8\n5,1,13\n7,1,11\n12,0,9\n";
+        let m = run(csv, &[]).expect("the panel");
+        assert!(m.brier_t.is_empty() && m.ibs.is_none());
+        assert_eq!(m.undefined["ibs"], "no surv_<time> columns of S(t | x)");
+        // The grid is the 10%..80% quantiles of the observed times (1 + 0.4 * 2 first).
+        let first = m.auc_t.first().map_or(f64::NAN, |a| a.time);
+        assert!((first - 1.8).abs() < 1e-12, "{first}");
+        let e = run(csv, &[12.0]).expect_err("12 is the last time");
+        assert!(e.to_string().contains("must lie in [1, 12)"), "{e}");
+    }
+}
