@@ -4,9 +4,30 @@
 use std::fmt::Write;
 
 use osler_pipeline::analysis::survival::{CoxAnalysis, KmAnalysis, LogrankAnalysis};
+use osler_pipeline::missing_rows::MissingRows;
 
 use super::json_num;
 use crate::format::{fmt_num, fmt_p};
+
+/// R's `naprint` line when rows were dropped for missing values:
+/// `N observations deleted due to missingness (COL: K, ...)`; empty otherwise.
+fn missing_notice(missing: &MissingRows) -> String {
+    if missing.rows_dropped == 0 {
+        return String::new();
+    }
+    let per: Vec<String> =
+        missing.columns.iter().map(|c| format!("{}: {}", c.column, c.missing)).collect();
+    format!(
+        "note: {} observations deleted due to missingness ({})\n",
+        missing.rows_dropped,
+        per.join(", ")
+    )
+}
+
+/// A number of the coefficient table, `NA` where it is undefined (an aliased covariate).
+fn num_or_na(x: f64, digits: usize) -> String {
+    if x.is_nan() { "NA".into() } else { fmt_num(x, digits) }
+}
 
 /// An optional time as R prints it: `NA` when absent or not finite.
 fn or_na(x: Option<f64>) -> String {
@@ -45,6 +66,7 @@ pub fn km(analysis: &KmAnalysis) -> String {
             }
         }
     }
+    out.push_str(&missing_notice(&analysis.missing));
     out
 }
 
@@ -66,6 +88,7 @@ pub fn logrank(test: &LogrankAnalysis) -> String {
         test.df,
         fmt_p(test.p)
     );
+    out.push_str(&missing_notice(&test.missing));
     out
 }
 
@@ -83,7 +106,7 @@ pub fn cox(fit: &CoxAnalysis) -> String {
         fit.n,
         fit.events,
         if dropped > 0 {
-            format!(" ({dropped} rows with missing covariates dropped)")
+            format!(" ({dropped} rows with missing values dropped)")
         } else {
             String::new()
         }
@@ -98,12 +121,12 @@ pub fn cox(fit: &CoxAnalysis) -> String {
             out,
             "{:<24} {:>11} {:>10} {:>10} {:>8} {:>10} {:>22}",
             r.name,
-            fmt_num(r.coef, 5),
-            fmt_num(r.exp_coef, 4),
-            fmt_num(r.se, 4),
-            fmt_num(r.z, 3),
-            fmt_p(r.p),
-            format!("{} to {}", fmt_num(r.exp_coef_ci95[0], 4), fmt_num(r.exp_coef_ci95[1], 4))
+            num_or_na(r.coef, 5),
+            num_or_na(r.exp_coef, 4),
+            num_or_na(r.se, 4),
+            num_or_na(r.z, 3),
+            if r.p.is_nan() { "NA".into() } else { fmt_p(r.p) },
+            format!("{} to {}", num_or_na(r.exp_coef_ci95[0], 4), num_or_na(r.exp_coef_ci95[1], 4))
         );
     }
     let _ = writeln!(out, "\nconcordance = {}", fmt_num(fit.concordance, 4));
@@ -153,6 +176,16 @@ pub fn cox(fit: &CoxAnalysis) -> String {
             fmt_p(p.global.p)
         );
     }
+    if fit.firth {
+        out.push_str(
+            "\nFirth's penalised likelihood (Heinze & Schemper 2001): log-likelihoods and the \
+             likelihood-ratio test are penalised\n",
+        );
+    }
+    out.push_str(&missing_notice(&fit.missing));
+    for w in &fit.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
     out
 }
 
@@ -161,6 +194,8 @@ mod tests {
     use osler_pipeline::analysis::survival::{
         CoxCoefficientRow, CoxTiming, KmAtTimes, KmGroup, PhTestResult, PhTestRow, TestResult,
     };
+
+    use osler_pipeline::missing_rows::MissingPolicy;
 
     use super::*;
 
@@ -190,6 +225,7 @@ mod tests {
         let analysis = KmAnalysis {
             groups: vec![group("sex=F", Some(7.5), Some(at)), group("sex=M", None, None)],
             conf_type: "log".into(),
+            missing: MissingRows::none(MissingPolicy::Drop),
         };
         let text = km(&analysis);
         let lines: Vec<&str> = text.lines().collect();
@@ -216,6 +252,7 @@ mod tests {
             n: vec![3.0, 4.0],
             observed: vec![2.0, 1.0],
             expected: vec![1.25, 1.75],
+            missing: MissingRows::none(MissingPolicy::Drop),
         };
         let text = logrank(&test);
         let lines: Vec<&str> = text.lines().collect();
@@ -231,6 +268,8 @@ mod tests {
         let fit = CoxAnalysis {
             coefficients: vec![CoxCoefficientRow {
                 name: "age".into(),
+                aliased: false,
+                infinite: false,
                 coef: 0.05,
                 exp_coef: 0.05f64.exp(),
                 se: 0.01,
@@ -245,6 +284,9 @@ mod tests {
             n: 50,
             events: 20.0,
             n_dropped_missing: 2,
+            missing: MissingRows::none(MissingPolicy::Drop),
+            firth: false,
+            warnings: Vec::new(),
             ties: "efron".into(),
             iterations: 4,
             likelihood_ratio_test: test,
@@ -270,7 +312,7 @@ mod tests {
         };
         let text = cox(&fit);
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "n = 50, events = 20 (2 rows with missing covariates dropped)");
+        assert_eq!(lines[0], "n = 50, events = 20 (2 rows with missing values dropped)");
         assert_eq!(
             lines[2],
             "age                         0.050000      1.051    0.01000     5.00     5.7e-7         1.030 to 1.070"
