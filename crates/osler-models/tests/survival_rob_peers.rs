@@ -184,7 +184,8 @@ fn lung_linear_combination_is_aliased() {
 #[test]
 fn firth_matches_the_independent_penalised_fit() {
     let f = json("rob_firth.json");
-    let cases: [(&str, &str, Option<&str>, [&str; 2], &[&str]); 3] = [
+    type Case<'a> = (&'a str, &'a str, Option<&'a str>, [&'a str; 2], &'a [&'a str]);
+    let cases: [Case; 3] = [
         ("infcox", "rob_infcox.csv", None, ["futime", "fustat"], &["x1", "x2"]),
         ("ovarian_sep", "rob_ovarian_sep.csv", None, ["futime", "fustat"], &["age", "sep"]),
         ("singtest_x", "rob_singtest.csv", Some("start"), ["stop", "status"], &["x", "x_epoch2"]),

@@ -324,4 +324,65 @@ mod tests {
             "GLOBAL                                0.5000    1       0.48"
         );
     }
+
+    // R survival tests/singtest.R and infcox.R print NA for an aliased
+    // coefficient and warn about an infinite one; R's naprint line follows.
+    #[test]
+    fn cox_prints_na_for_aliased_rows_then_the_notices() {
+        let test = TestResult { statistic: 1.0, df: 1, p: 0.3 };
+        let row = |name: &str, aliased: bool| CoxCoefficientRow {
+            name: name.into(),
+            aliased,
+            infinite: !aliased,
+            coef: if aliased { f64::NAN } else { -25.0 },
+            exp_coef: if aliased { f64::NAN } else { (-25.0f64).exp() },
+            se: if aliased { f64::NAN } else { 1e5 },
+            robust_se: None,
+            z: if aliased { f64::NAN } else { -2.5e-4 },
+            p: if aliased { f64::NAN } else { 0.9998 },
+            exp_coef_ci95: if aliased { [f64::NAN; 2] } else { [0.0, f64::INFINITY] },
+        };
+        let mut missing = MissingRows::none(MissingPolicy::Drop);
+        missing.add("ph.ecog", 1);
+        missing.add("wt.loss", 2);
+        let fit = CoxAnalysis {
+            coefficients: vec![row("x1", false), row("z", true)],
+            loglik: -1.79,
+            loglik_null: -6.87,
+            concordance: 0.9,
+            n: 12,
+            events: 3.0,
+            n_dropped_missing: 3,
+            missing,
+            firth: false,
+            warnings: vec!["'z' is aliased".into(), "'x1' may be infinite".into()],
+            ties: "efron".into(),
+            iterations: 30,
+            likelihood_ratio_test: test,
+            wald_test: test,
+            score_test: test,
+            timing: CoxTiming {
+                read_seconds: 0.0,
+                fit_seconds: 0.0,
+                fit_cpu_seconds: None,
+                concordance_seconds: 0.0,
+                concordance_cpu_seconds: None,
+            },
+            ph_test: None,
+        };
+        let text = cox(&fit);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "n = 12, events = 3 (3 rows with missing values dropped)");
+        assert!(lines[3].starts_with("z ") && lines[3].contains("NA to NA"), "{}", lines[3]);
+        assert_eq!(lines[3].matches("NA").count(), 7, "{}", lines[3]);
+        let tail = &lines[lines.len() - 3..];
+        assert_eq!(
+            tail,
+            [
+                "note: 3 observations deleted due to missingness (ph.ecog: 1, wt.loss: 2)",
+                "warning: 'z' is aliased",
+                "warning: 'x1' may be infinite",
+            ]
+        );
+    }
 }

@@ -53,8 +53,9 @@ impl Moments {
             for b in 0..p {
                 let rab = ra * x[b];
                 self.m2[a * p + b] += rab;
-                for c in 0..p {
-                    self.m3[(a * p + b) * p + c] += rab * x[c];
+                let m3 = &mut self.m3[(a * p + b) * p..(a * p + b + 1) * p];
+                for (m, xc) in m3.iter_mut().zip(x) {
+                    *m += rab * xc;
                 }
             }
         }
@@ -91,8 +92,8 @@ impl Eval {
         let p = self.score.len();
         self.loglik -= c * a.m0.ln();
         let m: Vec<f64> = a.m1.iter().map(|v| v / a.m0).collect();
-        for j in 0..p {
-            self.score[j] -= c * m[j];
+        for (u, mj) in self.score.iter_mut().zip(&m) {
+            *u -= c * mj;
         }
         // dm/db_k = A2[., k] / A0 - m m_k.
         let dm = |i: usize, k: usize| a.m2[i * p + k] / a.m0 - m[i] * m[k];

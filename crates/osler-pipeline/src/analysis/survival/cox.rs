@@ -264,7 +264,6 @@ pub fn cox(
     let deferred = deferred.map_err(|e| AnalysisError::model(e, &names))?;
     let (fit_seconds, fit_cpu_seconds) = clock.stop();
     let (aliased, infinite) = (deferred.aliased().to_vec(), deferred.infinite().to_vec());
-    let warnings = warnings(&names, &aliased, &infinite);
     let fitted: Vec<usize> = (0..names.len()).filter(|j| !aliased.contains(j)).collect();
     let clock = Stopwatch::start();
     let fit = deferred.with_concordance();
@@ -278,7 +277,7 @@ pub fn cox(
         .transpose()
         .map_err(|e| AnalysisError::model(e, &fitted_names))?;
     let mut rows = fit.summary().into_iter();
-    let coefficients = names
+    let coefficients: Vec<CoxCoefficientRow> = names
         .iter()
         .enumerate()
         .map(|(j, name)| match aliased.contains(&j) {
@@ -300,6 +299,7 @@ pub fn cox(
             ),
         })
         .collect();
+    let warnings = warnings(&coefficients);
     let ph_test = ph.map(|p| PhTestResult {
         covariates: p
             .covariates
@@ -368,20 +368,22 @@ fn columns(x: &Matrix, keep: &[usize]) -> Matrix {
 }
 
 /// R's warnings for aliased covariates and coefficients that may be infinite.
-fn warnings(names: &[String], aliased: &[usize], infinite: &[usize]) -> Vec<String> {
-    let aliased = aliased.iter().map(|&j| {
+fn warnings(rows: &[CoxCoefficientRow]) -> Vec<String> {
+    let aliased = rows.iter().filter(|r| r.aliased).map(|r| {
         format!(
             "'{}' is aliased (constant, or a linear combination of the covariates before it): \
              it has no coefficient (R: NA) and the others are fitted without it",
-            names[j]
+            r.name
         )
     });
-    let infinite = infinite.iter().map(|&j| {
+    let infinite = rows.iter().filter(|r| r.infinite).map(|r| {
         format!(
             "loglik converged before '{}' did: its coefficient may be infinite (monotone \
-             likelihood, e.g. every event where '{}' is largest in its risk set); the numbers \
-             shown are the last iterate's. Firth's penalised likelihood gives a finite estimate",
-            names[j], names[j]
+             likelihood: the events have the {} '{}' in their risk sets); the numbers shown are \
+             the last iterate's. Firth's penalised likelihood gives a finite estimate",
+            r.name,
+            if r.coef > 0.0 { "largest" } else { "smallest" },
+            r.name
         )
     });
     aliased.chain(infinite).collect()
