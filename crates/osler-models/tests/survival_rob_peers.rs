@@ -178,17 +178,21 @@ fn lung_linear_combination_is_aliased() {
 }
 
 // Firth's penalised likelihood on the separated data of R's infcox.R and on
-// ovarian with sep = fustat (finite where the plain fit diverges), and on
-// singtest.R's tied (start, stop] rows, both ties methods; rob_firth.py
-// maximises l(b) + 0.5 log|I(b)| independently (complex-step gradient).
+// ovarian with sep = fustat (finite where the plain fit diverges), on
+// singtest.R's tied (start, stop] rows, and on the two examples of coxphf's
+// documentation (man/coxphf.Rd: `sim`, monotone in x, and `test2`), both
+// ties methods; rob_firth.py maximises l(b) + 0.5 log|I(b)| independently
+// (complex-step gradient).
 #[test]
 fn firth_matches_the_independent_penalised_fit() {
     let f = json("rob_firth.json");
     type Case<'a> = (&'a str, &'a str, Option<&'a str>, [&'a str; 2], &'a [&'a str]);
-    let cases: [Case; 3] = [
+    let cases: [Case; 5] = [
         ("infcox", "rob_infcox.csv", None, ["futime", "fustat"], &["x1", "x2"]),
         ("ovarian_sep", "rob_ovarian_sep.csv", None, ["futime", "fustat"], &["age", "sep"]),
         ("singtest_x", "rob_singtest.csv", Some("start"), ["stop", "status"], &["x", "x_epoch2"]),
+        ("coxphf_sim", "rob_coxphf_sim.csv", None, ["time", "cens"], &["x"]),
+        ("coxphf_test2", "rob_coxphf_test2.csv", Some("start"), ["stop", "event"], &["x"]),
     ];
     for (name, file, start, outcome, cov) in cases {
         for (ties, key) in [(Ties::Efron, "efron"), (Ties::Breslow, "breslow")] {

@@ -107,6 +107,10 @@ CASES = {
     # R survival tests/singtest.R's (start, stop] data (status NA rows dropped),
     # tied event times within each epoch.
     "singtest_x": ("rob_singtest.csv", "stop", "status", ["x", "x_epoch2"], "start"),
+    # The examples of coxphf's own documentation (man/coxphf.Rd): `sim`, three
+    # events with a monotone likelihood in x, and `test2`, (start, stop] rows.
+    "coxphf_sim": ("rob_coxphf_sim.csv", "time", "cens", ["x"], None),
+    "coxphf_test2": ("rob_coxphf_test2.csv", "stop", "event", ["x"], "start"),
 }
 
 out = {}
