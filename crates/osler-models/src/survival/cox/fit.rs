@@ -512,7 +512,7 @@ impl CoxFit {
 /// Harrell's C on the Cox layout (sorted by stratum and descending time,
 /// events first within a time), which spares the concordance its own sort;
 /// `score` and the weights are in that sorted order.
-pub(super) fn concordance_sorted(d: &CoxData, score: &[f64]) -> Concordance {
+fn concordance_sorted(d: &CoxData, score: &[f64]) -> Concordance {
     let strata = d.strata.iter().map(|s| {
         d.groups[s.g_begin..s.g_end].iter().map(|g| TieGroup {
             begin: g.begin,
