@@ -7,7 +7,9 @@ use std::time::Instant;
 use clap::{Args, Subcommand, ValueEnum};
 
 use osler_pipeline::api::estimators::{ConfType, Ties};
-use osler_pipeline::api::{self as analysis, CoxRequest, KmRequest, LogrankRequest, SurvivalSpec};
+use osler_pipeline::api::{
+    self as analysis, CoxRequest, KmRequest, LogrankRequest, MissingPolicy, SurvivalSpec,
+};
 
 use crate::CliResult;
 use crate::input::{DataArgs, ExpressionArgs, TableArgs};
@@ -46,9 +48,19 @@ struct OutcomeArgs {
     /// Start-time column for (start, stop] counting-process rows.
     #[arg(long, value_name = "COL")]
     start: Option<String>,
+    /// Rows missing a model variable (time, event, start, covariates, group, strata, weights,
+    /// cluster): drop them and report how many (R's na.omit), or refuse the data.
+    #[arg(long, value_enum, default_value = "drop")]
+    missing: MissingArg,
     /// Print one JSON object on stdout.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MissingArg {
+    Drop,
+    Fail,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -118,6 +130,10 @@ struct CoxArgs {
     /// Also test proportional hazards (scaled Schoenfeld residuals vs KM-transformed time, like R cox.zph).
     #[arg(long)]
     ph_test: bool,
+    /// Firth's penalised partial likelihood (Heinze & Schemper 2001, R coxphf): finite
+    /// coefficients when a covariate separates the events (monotone likelihood).
+    #[arg(long)]
+    firth: bool,
     /// Accepted for symmetry with `km`; the Cox model ignores groups.
     #[arg(long, value_name = "COL", hide = true)]
     group: Option<String>,
@@ -140,12 +156,20 @@ impl OutcomeArgs {
             start: self.start.clone(),
         }
     }
+
+    fn missing(&self) -> MissingPolicy {
+        match self.missing {
+            MissingArg::Drop => MissingPolicy::Drop,
+            MissingArg::Fail => MissingPolicy::Fail,
+        }
+    }
 }
 
 fn km(a: KmArgs) -> CliResult {
     let loaded = a.outcome.data.load()?;
     let request = KmRequest {
         outcome: a.outcome.spec(),
+        missing: a.outcome.missing(),
         group: a.group,
         conf_type: match a.conf_type {
             ConfArg::Log => ConfType::Log,
@@ -164,8 +188,13 @@ fn km(a: KmArgs) -> CliResult {
 
 fn logrank(a: LogrankArgs) -> CliResult {
     let loaded = a.outcome.data.load()?;
-    let request =
-        LogrankRequest { outcome: a.outcome.spec(), group: a.group, strata: a.strata, rho: a.rho };
+    let request = LogrankRequest {
+        outcome: a.outcome.spec(),
+        missing: a.outcome.missing(),
+        group: a.group,
+        strata: a.strata,
+        rho: a.rho,
+    };
     let t = analysis::logrank(loaded.table, &loaded.schema, &request)?;
     if a.outcome.json {
         return print_json(&t);
@@ -190,6 +219,8 @@ fn cox(a: CoxArgs) -> CliResult {
             TiesArg::Breslow => Ties::Breslow,
         },
         ph_test: a.ph_test,
+        missing: a.outcome.missing(),
+        firth: a.firth,
     };
     let fit = analysis::cox(loaded.table, &loaded.schema, &request, started)?;
     if a.outcome.json {

@@ -276,20 +276,30 @@ fn bad_survival_input_is_named() {
         "event",
     ]);
     assert!(e.contains("line 3") && e.contains("not after start"), "{e}");
-    let e = cox(
-        &write(d, "const.csv", "time,event,x,c\n5,1,1,3\n6,0,2,3\n7,1,3,3\n8,0,4,3\n9,1,2,3\n"),
-        &[],
-    );
-    assert!(e.contains("'c'") && e.contains("constant"), "{e}");
-    let e = cox(
-        &write(
-            d,
-            "sep.csv",
-            "time,event,x\n1,1,1\n2,1,1\n3,1,1\n4,0,0\n5,0,0\n6,0,0\n7,0,0\n2.5,1,1\n",
-        ),
-        &[],
-    );
-    assert!(e.contains("'x'") && e.contains("diverges"), "{e}");
+    // Issue 12 (items 6, 7): a constant covariate and a separating one are
+    // fitted as R coxph does (no coefficient; the last iterate), with a
+    // warning naming the covariate, instead of refused.
+    let fit = |data: &str| {
+        json_ok(&[
+            "survival", "cox", "--data", data, "--time", "time", "--event", "event", "--json",
+        ])
+    };
+    let got = fit(&write(
+        d,
+        "const.csv",
+        "time,event,x,c\n5,1,1,3\n6,0,2,3\n7,1,3,3\n8,0,4,3\n9,1,2,3\n",
+    ));
+    let w = got["warnings"][0].as_str().expect("warning");
+    assert!(w.contains("'c'") && w.contains("constant"), "{w}");
+    assert_eq!(got["coefficients"][1]["aliased"], true);
+    let got = fit(&write(
+        d,
+        "sep.csv",
+        "time,event,x\n1,1,1\n2,1,1\n3,1,1\n4,0,0\n5,0,0\n6,0,0\n7,0,0\n2.5,1,1\n",
+    ));
+    let w = got["warnings"][0].as_str().expect("warning");
+    assert!(w.contains("'x'") && w.contains("infinite"), "{w}");
+    assert_eq!(got["coefficients"][0]["infinite"], true);
     let e = user_error(&[
         "train",
         "--data",

@@ -40,6 +40,7 @@ pub use crate::error::{
     ArtifactProblem, PipelineError, SurvivalRowProblem, TimeOption, TreatmentError,
 };
 pub use crate::leakage::Warning;
+pub use crate::missing_rows::{MissingColumn, MissingPolicy, MissingRows};
 pub use crate::model::{ModelSpec, name_features};
 pub use crate::prepare::DataSpec;
 pub use crate::registry::{Task, kinds};

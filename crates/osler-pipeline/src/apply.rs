@@ -290,6 +290,7 @@ impl Artifact {
             start: surv.start.clone(),
         };
         let outcome = survival_outcome(&table, &self.manifest.schema, &spec)?;
+        outcome.require_events(&table, &spec)?;
         let x = self.manifest.preprocessing.transform(&table, None)?;
         let risk = self.model.risk(&x).map_err(|e| PipelineError::model("predict", e))?;
         let survival = self

@@ -102,6 +102,16 @@ pub enum PipelineError {
         /// What is wrong with the value.
         problem: SurvivalRowProblem,
     },
+    /// A missing value in a model variable when missing values are refused.
+    #[error("{source_name}: {location}, column '{column}': missing value")]
+    MissingValue {
+        /// The table's source.
+        source_name: String,
+        /// Where in the file (`line N` or `record N`).
+        location: String,
+        /// The column.
+        column: String,
+    },
     /// A survival outcome without a single event.
     #[error(
         "{source_name}: every row of '{column}' is censored (no '{level}' events); survival \
@@ -269,6 +279,14 @@ pub enum SurvivalRowProblem {
         /// The time found.
         time: f64,
     },
+    /// A follow-up time of zero: the event or censoring at the very start of
+    /// follow-up, which no estimator here uses (R keeps such rows in the
+    /// risk set at time 0; lifelines and scikit-survival accept them too).
+    #[error(
+        "time is 0; follow-up times must be positive (drop the row, or give it the smallest \
+         time unit if the event happened after entry)"
+    )]
+    ZeroTime,
     /// No start time in start/stop data.
     #[error("the start time is missing")]
     MissingStart,
@@ -283,6 +301,15 @@ pub enum SurvivalRowProblem {
     /// No event indicator.
     #[error("the event indicator is missing")]
     MissingEvent,
+    /// No case weight.
+    #[error("the weight is missing")]
+    MissingWeight,
+    /// A case weight that is negative, infinite or not a number.
+    #[error("weight {weight} is not allowed; case weights must be finite and >= 0")]
+    BadWeight {
+        /// The weight found.
+        weight: f64,
+    },
     /// An event column with more than two values; the row holds the third.
     #[error(
         "the event indicator has {} distinct values ({}); expected two",

@@ -22,6 +22,7 @@ pub mod enet_multinomial;
 pub mod error;
 pub mod kinds;
 pub mod leakage;
+pub mod missing_rows;
 pub mod model;
 mod nan_json;
 pub mod outcome;

@@ -39,6 +39,23 @@ impl SurvivalOutcome {
         self.event.iter().filter(|&&e| e == 1.0).count()
     }
 
+    /// Refuses an outcome without a single event, for the analyses and models
+    /// that estimate from events (Cox, log-rank, training); `table` and `spec`
+    /// are where the outcome was read from, for the message.
+    ///
+    /// # Errors
+    /// [`PipelineError::NoEvents`] naming the event column and its event level.
+    pub fn require_events(&self, table: &Table, spec: &SurvivalSpec) -> Result<(), PipelineError> {
+        if self.event.contains(&1.0) {
+            return Ok(());
+        }
+        Err(PipelineError::NoEvents {
+            source_name: table.source.clone(),
+            column: spec.event.clone(),
+            level: self.levels.positive.clone(),
+        })
+    }
+
     /// The rows listed, in order.
     pub fn select(&self, rows: &[usize]) -> SurvivalOutcome {
         let pick = |v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
@@ -68,7 +85,9 @@ fn numeric_column<'a>(
 }
 
 /// Reads and checks the survival outcome of a conformed table: times finite and
-/// non-negative, `stop > start`, events 0/1 (or the chosen level), at least one event.
+/// positive, `stop > start`, events 0/1 (or the chosen level). Data without
+/// an event are read (a Kaplan-Meier curve of them is S = 1); the analyses
+/// that need events call [`SurvivalOutcome::require_events`].
 pub fn survival_outcome(
     table: &Table,
     schema: &Schema,
@@ -88,6 +107,9 @@ pub fn survival_outcome(
         if t < 0.0 {
             return Err(bad(i, &spec.time, SurvivalRowProblem::NegativeTime { time: t }));
         }
+        if t == 0.0 {
+            return Err(bad(i, &spec.time, SurvivalRowProblem::ZeroTime));
+        }
     }
     let start = match &spec.start {
         Some(s) => {
@@ -106,13 +128,6 @@ pub fn survival_outcome(
         None => None,
     };
     let (event, levels) = event_indicator(table, schema, spec, &bad)?;
-    if !event.contains(&1.0) {
-        return Err(PipelineError::NoEvents {
-            source_name: table.source.clone(),
-            column: spec.event.clone(),
-            level: levels.positive,
-        });
-    }
     Ok(SurvivalOutcome { time, event, start, levels })
 }
 
@@ -187,6 +202,35 @@ fn event_indicator(
         .map(|i| f64::from(u8::from(col.data.text_at(i).as_deref() == Some(positive.as_str()))))
         .collect();
     Ok((event, BinaryLevels { negative, positive }))
+}
+
+/// Case weights from `column` of a conformed table, as R's `weights =`:
+/// every value finite and `>= 0` (a zero weight keeps the row out of the
+/// estimates, as R).
+///
+/// # Errors
+/// [`PipelineError::MissingColumn`] or [`PipelineError::ColumnNotNumeric`]
+/// for the column, [`PipelineError::SurvivalRow`] naming the line and column
+/// of the first missing ([`SurvivalRowProblem::MissingWeight`]), negative or
+/// non-finite ([`SurvivalRowProblem::BadWeight`]) weight.
+pub fn case_weights(table: &Table, column: &str) -> Result<Vec<f64>, PipelineError> {
+    let w = numeric_column(table, column, "weights")?;
+    let bad = |i: usize, problem: SurvivalRowProblem| PipelineError::SurvivalRow {
+        source_name: table.source.clone(),
+        location: table.locate(i),
+        column: column.into(),
+        problem,
+    };
+    // A missing number reads as NaN.
+    for (i, &v) in w.iter().enumerate() {
+        if v.is_nan() {
+            return Err(bad(i, SurvivalRowProblem::MissingWeight));
+        }
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(bad(i, SurvivalRowProblem::BadWeight { weight: v }));
+        }
+    }
+    Ok(w.to_vec())
 }
 
 /// Numeric design matrix of `covariates` (numbers as they are, categorical
@@ -324,7 +368,11 @@ mod tests {
     fn bad_times_and_all_censored_are_errors() {
         let e = outcome("time,status\n5,1\n-3,0\n", None).expect_err("negative").to_string();
         assert!(e.contains("line 3") && e.contains("negative"), "{e}");
-        let e = outcome("time,status\n5,0\n3,0\n", None).expect_err("censored").to_string();
+        let t = osler_data::read_csv_bytes(b"time,status\n5,0\n3,0\n", "t.csv").expect("csv");
+        let spec =
+            SurvivalSpec { time: "time".into(), event: "status".into(), ..Default::default() };
+        let o = survival_outcome(&t, &Schema::infer(&t).expect("schema"), &spec).expect("read");
+        let e = o.require_events(&t, &spec).expect_err("censored").to_string();
         assert!(e.contains("censored"), "{e}");
         let e = outcome("time,status\n5,0\n3,7\n", None).expect_err("bad code").to_string();
         assert!(e.contains("0/1"), "{e}");

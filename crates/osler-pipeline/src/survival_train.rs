@@ -45,6 +45,7 @@ pub fn prepare_survival(
         }
     }
     let outcome = survival_outcome(&table, &schema, surv)?;
+    outcome.require_events(&table, surv)?;
     let mut drop = data.drop.clone();
     drop.extend(outcome_cols.iter().cloned());
     let features = match &data.features {

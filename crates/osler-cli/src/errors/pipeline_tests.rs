@@ -53,6 +53,9 @@ fn pipeline_variant(e: &PipelineError) -> usize {
             SurvivalRowProblem::EmptyInterval { .. } => 13,
             SurvivalRowProblem::MissingEvent => 14,
             SurvivalRowProblem::TooManyEventValues { .. } => 15,
+            SurvivalRowProblem::ZeroTime => 63,
+            SurvivalRowProblem::MissingWeight => 64,
+            SurvivalRowProblem::BadWeight { .. } => 65,
         },
         PipelineError::NoEvents { .. } => 16,
         PipelineError::EventLevelAbsent { .. } => 17,
@@ -86,10 +89,11 @@ fn pipeline_variant(e: &PipelineError) -> usize {
             SequenceError::ColumnTwice { .. } => 61,
         },
         PipelineError::OutcomeMismatch { .. } => 62,
+        PipelineError::MissingValue { .. } => 66,
     }
 }
 
-const PIPELINE_VARIANTS: usize = 63;
+const PIPELINE_VARIANTS: usize = 67;
 
 fn treatment_variant(e: &TreatmentError) -> usize {
     match e {
@@ -168,6 +172,17 @@ fn every_pipeline_error() -> Vec<(PipelineError, u8)> {
         (row(SurvivalRowProblem::EmptyInterval { start: 5.0, stop: 5.0 }), 2),
         (row(SurvivalRowProblem::MissingEvent), 2),
         (row(SurvivalRowProblem::TooManyEventValues { values: levels() }), 2),
+        (row(SurvivalRowProblem::ZeroTime), 2),
+        (row(SurvivalRowProblem::MissingWeight), 2),
+        (row(SurvivalRowProblem::BadWeight { weight: -1.0 }), 2),
+        (
+            PipelineError::MissingValue {
+                source_name: s("d.csv"),
+                location: s("line 3"),
+                column: s("age"),
+            },
+            2,
+        ),
         (PipelineError::NoEvents { source_name: s("d.csv"), column: s("e"), level: s("1") }, 2),
         (
             PipelineError::EventLevelAbsent {

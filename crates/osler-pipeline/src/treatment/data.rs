@@ -130,7 +130,9 @@ pub fn read_trial(
             if s.start.is_some() {
                 return Err(TreatmentError::StartStopOutcome.into());
             }
-            Outcome::Survival(survival_outcome(table, schema, s)?)
+            let outcome = survival_outcome(table, schema, s)?;
+            outcome.require_events(table, s)?;
+            Outcome::Survival(outcome)
         }
         OutcomeSpec::Binary { column, positive } => {
             let (y, levels) =

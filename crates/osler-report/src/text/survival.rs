@@ -4,9 +4,30 @@
 use std::fmt::Write;
 
 use osler_pipeline::analysis::survival::{CoxAnalysis, KmAnalysis, LogrankAnalysis};
+use osler_pipeline::missing_rows::MissingRows;
 
 use super::json_num;
 use crate::format::{fmt_num, fmt_p};
+
+/// R's `naprint` line when rows were dropped for missing values:
+/// `N observations deleted due to missingness (COL: K, ...)`; empty otherwise.
+fn missing_notice(missing: &MissingRows) -> String {
+    if missing.rows_dropped == 0 {
+        return String::new();
+    }
+    let per: Vec<String> =
+        missing.columns.iter().map(|c| format!("{}: {}", c.column, c.missing)).collect();
+    format!(
+        "note: {} observations deleted due to missingness ({})\n",
+        missing.rows_dropped,
+        per.join(", ")
+    )
+}
+
+/// A number of the coefficient table, `NA` where it is undefined (an aliased covariate).
+fn num_or_na(x: f64, digits: usize) -> String {
+    if x.is_nan() { "NA".into() } else { fmt_num(x, digits) }
+}
 
 /// An optional time as R prints it: `NA` when absent or not finite.
 fn or_na(x: Option<f64>) -> String {
@@ -45,6 +66,7 @@ pub fn km(analysis: &KmAnalysis) -> String {
             }
         }
     }
+    out.push_str(&missing_notice(&analysis.missing));
     out
 }
 
@@ -66,6 +88,7 @@ pub fn logrank(test: &LogrankAnalysis) -> String {
         test.df,
         fmt_p(test.p)
     );
+    out.push_str(&missing_notice(&test.missing));
     out
 }
 
@@ -83,7 +106,7 @@ pub fn cox(fit: &CoxAnalysis) -> String {
         fit.n,
         fit.events,
         if dropped > 0 {
-            format!(" ({dropped} rows with missing covariates dropped)")
+            format!(" ({dropped} rows with missing values dropped)")
         } else {
             String::new()
         }
@@ -98,12 +121,12 @@ pub fn cox(fit: &CoxAnalysis) -> String {
             out,
             "{:<24} {:>11} {:>10} {:>10} {:>8} {:>10} {:>22}",
             r.name,
-            fmt_num(r.coef, 5),
-            fmt_num(r.exp_coef, 4),
-            fmt_num(r.se, 4),
-            fmt_num(r.z, 3),
-            fmt_p(r.p),
-            format!("{} to {}", fmt_num(r.exp_coef_ci95[0], 4), fmt_num(r.exp_coef_ci95[1], 4))
+            num_or_na(r.coef, 5),
+            num_or_na(r.exp_coef, 4),
+            num_or_na(r.se, 4),
+            num_or_na(r.z, 3),
+            if r.p.is_nan() { "NA".into() } else { fmt_p(r.p) },
+            format!("{} to {}", num_or_na(r.exp_coef_ci95[0], 4), num_or_na(r.exp_coef_ci95[1], 4))
         );
     }
     let _ = writeln!(out, "\nconcordance = {}", fmt_num(fit.concordance, 4));
@@ -153,6 +176,16 @@ pub fn cox(fit: &CoxAnalysis) -> String {
             fmt_p(p.global.p)
         );
     }
+    if fit.firth {
+        out.push_str(
+            "\nFirth's penalised likelihood (Heinze & Schemper 2001): log-likelihoods and the \
+             likelihood-ratio test are penalised\n",
+        );
+    }
+    out.push_str(&missing_notice(&fit.missing));
+    for w in &fit.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
     out
 }
 
@@ -161,6 +194,8 @@ mod tests {
     use osler_pipeline::analysis::survival::{
         CoxCoefficientRow, CoxTiming, KmAtTimes, KmGroup, PhTestResult, PhTestRow, TestResult,
     };
+
+    use osler_pipeline::missing_rows::MissingPolicy;
 
     use super::*;
 
@@ -190,6 +225,7 @@ mod tests {
         let analysis = KmAnalysis {
             groups: vec![group("sex=F", Some(7.5), Some(at)), group("sex=M", None, None)],
             conf_type: "log".into(),
+            missing: MissingRows::none(MissingPolicy::Drop),
         };
         let text = km(&analysis);
         let lines: Vec<&str> = text.lines().collect();
@@ -216,6 +252,7 @@ mod tests {
             n: vec![3.0, 4.0],
             observed: vec![2.0, 1.0],
             expected: vec![1.25, 1.75],
+            missing: MissingRows::none(MissingPolicy::Drop),
         };
         let text = logrank(&test);
         let lines: Vec<&str> = text.lines().collect();
@@ -231,6 +268,8 @@ mod tests {
         let fit = CoxAnalysis {
             coefficients: vec![CoxCoefficientRow {
                 name: "age".into(),
+                aliased: false,
+                infinite: false,
                 coef: 0.05,
                 exp_coef: 0.05f64.exp(),
                 se: 0.01,
@@ -245,6 +284,9 @@ mod tests {
             n: 50,
             events: 20.0,
             n_dropped_missing: 2,
+            missing: MissingRows::none(MissingPolicy::Drop),
+            firth: false,
+            warnings: Vec::new(),
             ties: "efron".into(),
             iterations: 4,
             likelihood_ratio_test: test,
@@ -270,7 +312,7 @@ mod tests {
         };
         let text = cox(&fit);
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "n = 50, events = 20 (2 rows with missing covariates dropped)");
+        assert_eq!(lines[0], "n = 50, events = 20 (2 rows with missing values dropped)");
         assert_eq!(
             lines[2],
             "age                         0.050000      1.051    0.01000     5.00     5.7e-7         1.030 to 1.070"
@@ -280,6 +322,67 @@ mod tests {
         assert_eq!(
             lines[lines.len() - 1],
             "GLOBAL                                0.5000    1       0.48"
+        );
+    }
+
+    // R survival tests/singtest.R and infcox.R print NA for an aliased
+    // coefficient and warn about an infinite one; R's naprint line follows.
+    #[test]
+    fn cox_prints_na_for_aliased_rows_then_the_notices() {
+        let test = TestResult { statistic: 1.0, df: 1, p: 0.3 };
+        let row = |name: &str, aliased: bool| CoxCoefficientRow {
+            name: name.into(),
+            aliased,
+            infinite: !aliased,
+            coef: if aliased { f64::NAN } else { -25.0 },
+            exp_coef: if aliased { f64::NAN } else { (-25.0f64).exp() },
+            se: if aliased { f64::NAN } else { 1e5 },
+            robust_se: None,
+            z: if aliased { f64::NAN } else { -2.5e-4 },
+            p: if aliased { f64::NAN } else { 0.9998 },
+            exp_coef_ci95: if aliased { [f64::NAN; 2] } else { [0.0, f64::INFINITY] },
+        };
+        let mut missing = MissingRows::none(MissingPolicy::Drop);
+        missing.add("ph.ecog", 1);
+        missing.add("wt.loss", 2);
+        let fit = CoxAnalysis {
+            coefficients: vec![row("x1", false), row("z", true)],
+            loglik: -1.79,
+            loglik_null: -6.87,
+            concordance: 0.9,
+            n: 12,
+            events: 3.0,
+            n_dropped_missing: 3,
+            missing,
+            firth: false,
+            warnings: vec!["'z' is aliased".into(), "'x1' may be infinite".into()],
+            ties: "efron".into(),
+            iterations: 30,
+            likelihood_ratio_test: test,
+            wald_test: test,
+            score_test: test,
+            timing: CoxTiming {
+                read_seconds: 0.0,
+                fit_seconds: 0.0,
+                fit_cpu_seconds: None,
+                concordance_seconds: 0.0,
+                concordance_cpu_seconds: None,
+            },
+            ph_test: None,
+        };
+        let text = cox(&fit);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "n = 12, events = 3 (3 rows with missing values dropped)");
+        assert!(lines[3].starts_with("z ") && lines[3].contains("NA to NA"), "{}", lines[3]);
+        assert_eq!(lines[3].matches("NA").count(), 7, "{}", lines[3]);
+        let tail = &lines[lines.len() - 3..];
+        assert_eq!(
+            tail,
+            [
+                "note: 3 observations deleted due to missingness (ph.ecog: 1, wt.loss: 2)",
+                "warning: 'z' is aliased",
+                "warning: 'x1' may be infinite",
+            ]
         );
     }
 }

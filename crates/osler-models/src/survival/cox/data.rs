@@ -8,7 +8,7 @@
 
 use osler_data::Matrix;
 
-use super::options::CoxOptions;
+use super::options::{CoxOptions, Singular};
 use crate::ModelError;
 use crate::linear::numeric::sum_of_terms;
 use crate::survival::validate::{check_event, check_lengths, check_times, check_weights};
@@ -351,7 +351,10 @@ impl CoxData {
         drop(stop);
         let entry = opts.start.as_ref().map(|st| entry_info(st, &order, &strata, &groups));
         let data = CoxData { n, p, x: xs, center, sd, w, status, order, strata, groups, entry };
-        data.check_constant(opts.strata.is_some())?;
+        // Reported fits leave constant columns to the aliasing check.
+        if opts.singular == Singular::Refuse {
+            data.check_constant(opts.strata.is_some())?;
+        }
         Ok(data)
     }
 
@@ -411,7 +414,7 @@ impl CoxData {
 
     /// A covariate constant (among rows with weight) in every stratum is not
     /// identifiable.
-    fn check_constant(&self, stratified: bool) -> Result<(), ModelError> {
+    pub(super) fn check_constant(&self, stratified: bool) -> Result<(), ModelError> {
         for j in 0..self.p {
             let varies = self.strata.iter().any(|s| {
                 let mut first = None;

@@ -32,10 +32,11 @@
 use osler_data::Matrix;
 
 use super::accel::Anderson;
+use super::alias::{Columns, diverging};
 use super::data::CoxData;
 use super::engine::{Engine, GroupStats};
 use super::model::{BaselineStratum, CoxModel};
-use super::options::CoxOptions;
+use super::options::{CoxOptions, Singular};
 use super::residuals::score_residuals;
 use crate::ModelError;
 use crate::linear::numeric::{Cholesky, dot};
@@ -329,9 +330,28 @@ impl CoxModel {
         if opts.cluster.is_none() {
             data.order = Vec::new();
         }
-        let p = data.p;
-        let mut eng = Engine::new(&data, opts.ties);
-        let null = state_at(&mut eng, vec![0.0; p], |j, _| collinear(j))?;
+        // Reported fits drop the columns whose pivot of the null information
+        // vanishes, one at a time in column order (R's `cholesky2`).
+        let mut columns = Columns::all(data.p);
+        if opts.singular == Singular::Report {
+            let stratified = opts.strata.is_some();
+            while let Err(ModelError::Degenerate { feature, .. }) = data.check_constant(stratified)
+            {
+                columns.alias(&mut data, feature);
+            }
+        }
+        let (mut eng, null) = loop {
+            let mut eng = Engine::new(&data, opts.ties);
+            match state_at(&mut eng, vec![0.0; data.p], |j, _| collinear(j)) {
+                Err(ModelError::Degenerate { feature, .. })
+                    if opts.singular == Singular::Report =>
+                {
+                    drop(eng);
+                    columns.alias(&mut data, feature);
+                }
+                state => break (eng, state?),
+            }
+        };
         let loglik_null = null.loglik;
         // Score test U(0)' I(0)^{-1} U(0).
         let score_test = dot(&null.step, &eng.grad);
@@ -345,13 +365,17 @@ impl CoxModel {
         let Newton { st, iterations, converged, final_step } =
             newton(&mut eng, opts, start, None, accept)?;
         let State { beta, loglik, ch, step } = st;
-        let sd = &data.sd;
-        for j in 0..p {
-            if step[j].abs() * sd[j] > 1e-4 && step[j].abs() > 1e-3 * beta[j].abs() {
-                return Err(diverges(j, beta[j]));
-            }
+        let infinite = diverging(&beta, &step, &data.sd);
+        match infinite.first() {
+            Some(&j) if opts.singular == Singular::Refuse => return Err(diverges(j, beta[j])),
+            _ => {}
         }
-        if !converged {
+        // A diverging coefficient is returned at its last iterate, where
+        // the log-likelihood was evaluated (R returns the same), also when
+        // the iterations ran out on the way (its gain shrinks only
+        // geometrically, ~e^-b).
+        let final_step = final_step && infinite.is_empty();
+        if !converged && infinite.is_empty() {
             return Err(ModelError::NotConverged {
                 iterations,
                 detail: "the Newton steps did not settle; try a larger max_iter".into(),
@@ -416,7 +440,15 @@ impl CoxModel {
             },
             baseline,
         };
-        Ok(CoxFit { model, data, eta, step: final_step.then_some(step) })
+        let infinite = infinite.iter().map(|&j| columns.kept[j]).collect();
+        Ok(CoxFit {
+            model,
+            data,
+            eta,
+            step: final_step.then_some(step),
+            aliased: columns.aliased,
+            infinite,
+        })
     }
 }
 
@@ -433,13 +465,40 @@ pub struct CoxFit {
     /// The final Newton step from there to the model's coefficients, when
     /// one was taken.
     step: Option<Vec<f64>>,
+    /// Input columns left out as aliased ([`Singular::Report`]), ascending.
+    aliased: Vec<usize>,
+    /// Input columns whose coefficient diverges ([`Singular::Report`]).
+    infinite: Vec<usize>,
 }
 
 impl CoxFit {
+    /// A model fitted elsewhere (Firth's penalty) on `data`, with the linear
+    /// predictor `eta` of its sorted rows, waiting for its concordance.
+    pub(super) fn unfinished(model: CoxModel, data: CoxData, eta: Vec<f64>) -> Self {
+        CoxFit { model, data, eta, step: None, aliased: Vec::new(), infinite: Vec::new() }
+    }
+
+    /// Input columns (indices into the fitted matrix) left out of the fit
+    /// because they are aliased: constant (within strata) or a linear
+    /// combination of the columns before them, as R `coxph`'s `NA`
+    /// coefficients. The model's coefficients are those of the other
+    /// columns, in order. Empty unless [`Singular::Report`].
+    pub fn aliased(&self) -> &[usize] {
+        &self.aliased
+    }
+
+    /// Input columns whose coefficient runs to infinity (monotone
+    /// likelihood: R's "Loglik converged before variable j; coefficient
+    /// may be infinite"), returned at the last iterate. Empty unless
+    /// [`Singular::Report`].
+    pub fn infinite(&self) -> &[usize] {
+        &self.infinite
+    }
+
     /// The model with Harrell's C of its linear predictor on the training
     /// data ([`CoxModel::concordance`]), at the model's coefficients.
     pub fn with_concordance(self) -> CoxModel {
-        let CoxFit { mut model, data, mut eta, step } = self;
+        let CoxFit { mut model, data, mut eta, step, .. } = self;
         if let Some(step) = step.filter(|s| s.iter().any(|&v| v != 0.0)) {
             for (e, row) in eta.iter_mut().zip(data.x.chunks_exact(data.p)) {
                 *e += dot(row, &step);

@@ -5,9 +5,11 @@
 //! residuals and the Grambsch-Therneau test ([`zph`]).
 
 mod accel;
+mod alias;
 pub(crate) mod data;
 mod engine;
 mod fast_math;
+mod firth;
 mod fit;
 mod groups;
 pub(crate) mod kernels;
@@ -18,5 +20,5 @@ mod zph;
 
 pub use fit::CoxFit;
 pub use model::{BaselineStratum, ChiSquareTest, CoxCoefficient, CoxModel, ProportionalHazards};
-pub use options::{BaselineType, CoxOptions, Ties};
+pub use options::{BaselineType, CoxOptions, Singular, Ties};
 pub use zph::{PhTest, PhTestRow};

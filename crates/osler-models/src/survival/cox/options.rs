@@ -21,6 +21,22 @@ pub enum BaselineType {
     Efron,
 }
 
+/// What a fit does with covariates the data cannot estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Singular {
+    /// Refuse them: an aliased covariate is `ModelError::Degenerate`, a
+    /// diverging coefficient `ModelError::Diverges`.
+    #[default]
+    Refuse,
+    /// As R `coxph`: aliased covariates (a zero pivot of the information at
+    /// `beta = 0`, in column order, as R's `cholesky2`; constant ones too)
+    /// are left out of the fit, and a coefficient that runs to infinity
+    /// (monotone likelihood) is returned at its last iterate; both are listed
+    /// in the fit ([`crate::survival::CoxFit::aliased`],
+    /// [`crate::survival::CoxFit::infinite`]).
+    Report,
+}
+
 /// Everything [`crate::survival::CoxModel::fit`] accepts besides the data.
 ///
 /// `strata`, `weights`, `start` and `cluster` are per-row and are not kept
@@ -42,6 +58,8 @@ pub struct CoxOptions {
     /// Convergence: stop when the predicted log-likelihood gain of the next
     /// Newton step, `U'I^{-1}U / 2`, is below `tol * |loglik|`.
     pub tol: f64,
+    /// Aliased covariates and infinite coefficients: refused, or fitted around as R.
+    pub singular: Singular,
 }
 
 impl Default for CoxOptions {
@@ -54,6 +72,7 @@ impl Default for CoxOptions {
             cluster: None,
             max_iter: 30,
             tol: 1e-12,
+            singular: Singular::Refuse,
         }
     }
 }

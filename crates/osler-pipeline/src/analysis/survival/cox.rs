@@ -1,19 +1,25 @@
 //! The Cox proportional-hazards analysis: R `coxph`'s fit (Efron or
 //! Breslow ties, strata, (start, stop] rows, case weights, robust standard
 //! errors by cluster), its tests and concordance, and optionally the
-//! proportional-hazards test of R's `cox.zph`.
+//! proportional-hazards test of R's `cox.zph`. As R, rows missing a model
+//! variable are dropped and counted (or refused), aliased covariates get no
+//! coefficient and a coefficient running to infinity is reported with a
+//! warning; Firth's penalised likelihood is the remedy on request.
 
 use std::time::Instant;
 
-use osler_data::{ColumnData, Schema, Table};
-use osler_models::survival::{ChiSquareTest, CoxModel, CoxOptions, Ties};
+use osler_data::{Matrix, Schema, Table};
+use osler_models::survival::{ChiSquareTest, CoxModel, CoxOptions, Singular, Ties};
 use serde::Serialize;
 
-use super::prepare;
 use crate::analysis::AnalysisError;
 use crate::analysis::columns::{codes, labels, recode};
 use crate::analysis::cpu_time::Stopwatch;
-use crate::survival_data::{SurvivalSpec, complete_case_design_owned, default_covariates};
+use crate::error::PipelineError;
+use crate::missing_rows::{MissingPolicy, MissingRows, drop_incomplete, first_missing};
+use crate::survival_data::{
+    SurvivalSpec, case_weights, complete_case_design_owned, default_covariates, survival_outcome,
+};
 
 /// What [`cox`] fits.
 #[derive(Debug, Clone)]
@@ -35,6 +41,12 @@ pub struct CoxRequest {
     /// Also test proportional hazards (scaled Schoenfeld residuals against
     /// Kaplan-Meier-transformed time).
     pub ph_test: bool,
+    /// Rows missing a model variable (outcome, covariates, strata, cluster,
+    /// weights): dropped and counted (R `na.omit`), or refused.
+    pub missing: MissingPolicy,
+    /// Fit by Firth's penalised partial likelihood (Heinze & Schemper 2001),
+    /// which keeps separated covariates' coefficients finite.
+    pub firth: bool,
 }
 
 /// A fitted Cox model with its tests, as R's `summary(coxph(...))`.
@@ -52,8 +64,17 @@ pub struct CoxAnalysis {
     pub n: usize,
     /// Events among them (weighted with case weights).
     pub events: f64,
-    /// Rows dropped because a covariate was missing.
+    /// Rows dropped because a model variable was missing (`missing.rows_dropped`).
     pub n_dropped_missing: usize,
+    /// The missing-value policy and what it dropped, per column.
+    pub missing: MissingRows,
+    /// Fitted by Firth's penalised likelihood: `loglik` and `loglik_null` are
+    /// then the penalised `l(b) + 0.5 log|I(b)|` (the likelihood-ratio test is
+    /// `coxphf`'s), the standard errors `sqrt(diag I(b)^{-1})`.
+    pub firth: bool,
+    /// What the fit could not estimate, in words: aliased covariates and
+    /// coefficients that may be infinite (R's warnings).
+    pub warnings: Vec<String>,
     /// `efron` or `breslow`.
     pub ties: String,
     /// Newton-Raphson iterations.
@@ -75,6 +96,12 @@ pub struct CoxAnalysis {
 pub struct CoxCoefficientRow {
     /// The design column (a categorical covariate gives one per non-reference level).
     pub name: String,
+    /// Aliased (constant, or a linear combination of the columns before it):
+    /// not estimable, so every number of the row is `null` (R's `NA`).
+    pub aliased: bool,
+    /// The coefficient runs to infinity (monotone likelihood); the numbers
+    /// are those of the last iterate, as R reports them.
+    pub infinite: bool,
     /// Log hazard ratio.
     pub coef: f64,
     /// Hazard ratio exp(coef).
@@ -148,15 +175,15 @@ pub struct CoxTiming {
     pub concordance_cpu_seconds: Option<f64>,
 }
 
-/// Fits a Cox model on the complete cases of its covariates and tests it.
-/// `read_started` is when the caller began reading the data, so that
+/// Fits a Cox model on the rows complete in every model variable and tests
+/// it. `read_started` is when the caller began reading the data, so that
 /// [`CoxTiming::read_seconds`] covers reading and checking it.
 ///
 /// # Errors
 /// [`AnalysisError`] naming the column, line or value at fault: missing
-/// columns, values outside the schema, a bad outcome, no covariates, a
-/// missing strata or cluster value, non-numeric weights, or a model that
-/// cannot be fitted (naming the feature).
+/// columns, values outside the schema, a bad outcome, no events, no
+/// covariates, a missing value under [`MissingPolicy::Fail`], bad weights,
+/// or a model that cannot be fitted (naming the feature).
 pub fn cox(
     table: Table,
     schema: &Schema,
@@ -170,8 +197,7 @@ pub fn cox(
     exclude.extend(request.cluster.as_deref());
     exclude.extend(request.weights.as_deref());
     exclude.extend(request.exclude.iter().map(String::as_str));
-    let (table, full) = prepare(table, schema, spec, &exclude[2..])?;
-    let read_seconds = read_started.elapsed().as_secs_f64();
+    let table = schema.conform(table, &exclude, false).map_err(PipelineError::from)?;
     let covariates = match &request.covariates {
         Some(c) => c.clone(),
         None => default_covariates(&table, schema, &exclude),
@@ -179,6 +205,23 @@ pub fn cox(
     if covariates.is_empty() {
         return Err(AnalysisError::NoCovariates);
     }
+    let mut model_vars: Vec<&str> = covariates.iter().map(String::as_str).collect();
+    model_vars.extend(request.strata.as_deref());
+    model_vars.extend(request.cluster.as_deref());
+    model_vars.extend(request.weights.as_deref());
+    let (table, mut missing) = drop_incomplete(table, spec, &model_vars, request.missing);
+    if let Some((i, column)) = first_missing(&table, &covariates) {
+        // Only under `Fail`: `Drop` left no incomplete row.
+        return Err(PipelineError::MissingValue {
+            source_name: table.source.clone(),
+            location: table.locate(i),
+            column,
+        }
+        .into());
+    }
+    let full = survival_outcome(&table, schema, spec)?;
+    full.require_events(&table, spec)?;
+    let read_seconds = read_started.elapsed().as_secs_f64();
     // Everything else the fit needs comes out of the table before the design
     // matrix consumes it (errors are reported after the design's).
     let all_codes = |col: &Option<String>| -> Option<Result<Vec<u32>, AnalysisError>> {
@@ -186,12 +229,10 @@ pub fn cox(
     };
     let strata = all_codes(&request.strata);
     let cluster = all_codes(&request.cluster);
-    let weights = request.weights.as_ref().map(|w| match table.column(w).map(|c| &c.data) {
-        Some(ColumnData::Numeric(v)) => Ok(v.clone()),
-        _ => Err(AnalysisError::WeightsNotNumeric { column: w.clone() }),
-    });
+    let weights = request.weights.as_ref().map(|w| case_weights(&table, w));
     let (x, names, kept) = complete_case_design_owned(table, schema, &covariates)?;
     let dropped = full.time.len() - kept.len();
+    missing.add("covariates", dropped);
     let mut outcome = if dropped == 0 { full } else { full.select(&kept) };
     // Codes of the kept rows, dense in label order (as `codes` of their labels).
     let pick = |c: Option<Result<Vec<u32>, AnalysisError>>| {
@@ -205,45 +246,65 @@ pub fn cox(
             .map(|r| r.map(|v| if dropped == 0 { v } else { kept.iter().map(|&i| v[i]).collect() }))
             .transpose()?,
         start: outcome.start.take(),
+        singular: Singular::Report,
         ..CoxOptions::default()
     };
     drop(kept);
     // The proportional-hazards test needs the covariates after the fit;
     // otherwise the fit takes them over (about half the peak memory).
     let clock = Stopwatch::start();
-    let (deferred, kept_x) = if request.ph_test {
+    let (deferred, kept_x) = if request.firth {
+        let fit = CoxModel::fit_firth_deferred(&x, &outcome.time, &outcome.event, &opts);
+        (fit, request.ph_test.then_some(x))
+    } else if request.ph_test {
         (CoxModel::fit_deferred(&x, &outcome.time, &outcome.event, &opts), Some(x))
     } else {
         (CoxModel::fit_owned_deferred(x, &outcome.time, &outcome.event, &opts), None)
     };
     let deferred = deferred.map_err(|e| AnalysisError::model(e, &names))?;
     let (fit_seconds, fit_cpu_seconds) = clock.stop();
+    let (aliased, infinite) = (deferred.aliased().to_vec(), deferred.infinite().to_vec());
+    let fitted: Vec<usize> = (0..names.len()).filter(|j| !aliased.contains(j)).collect();
     let clock = Stopwatch::start();
     let fit = deferred.with_concordance();
     let (concordance_seconds, concordance_cpu_seconds) = clock.stop();
+    let fitted_names: Vec<String> = fitted.iter().map(|&j| names[j].clone()).collect();
     let ph = kept_x
-        .map(|x| fit.proportional_hazards_test(&x, &outcome.time, &outcome.event, &opts))
+        .map(|x| {
+            let x = if aliased.is_empty() { x } else { columns(&x, &fitted) };
+            fit.proportional_hazards_test(&x, &outcome.time, &outcome.event, &opts)
+        })
         .transpose()
-        .map_err(|e| AnalysisError::model(e, &names))?;
-    let coefficients = fit
-        .summary()
-        .into_iter()
-        .map(|r| CoxCoefficientRow {
-            name: names[r.index].clone(),
-            coef: r.coef,
-            exp_coef: r.hazard_ratio,
-            se: r.se,
-            robust_se: r.robust_se,
-            z: r.z,
-            p: r.p_value,
-            exp_coef_ci95: r.hr_ci95,
+        .map_err(|e| AnalysisError::model(e, &fitted_names))?;
+    let mut rows = fit.summary().into_iter();
+    let coefficients: Vec<CoxCoefficientRow> = names
+        .iter()
+        .enumerate()
+        .map(|(j, name)| match aliased.contains(&j) {
+            true => CoxCoefficientRow::aliased(name),
+            false => rows.next().map_or_else(
+                || CoxCoefficientRow::aliased(name),
+                |r| CoxCoefficientRow {
+                    name: name.clone(),
+                    aliased: false,
+                    infinite: infinite.contains(&j),
+                    coef: r.coef,
+                    exp_coef: r.hazard_ratio,
+                    se: r.se,
+                    robust_se: r.robust_se,
+                    z: r.z,
+                    p: r.p_value,
+                    exp_coef_ci95: r.hr_ci95,
+                },
+            ),
         })
         .collect();
+    let warnings = warnings(&coefficients);
     let ph_test = ph.map(|p| PhTestResult {
         covariates: p
             .covariates
             .iter()
-            .zip(&names)
+            .zip(&fitted_names)
             .map(|(r, n)| PhTestRow {
                 name: n.clone(),
                 rho: r.rho,
@@ -261,7 +322,10 @@ pub fn cox(
         concordance: fit.concordance().c_index,
         n: fit.n_obs(),
         events: fit.n_events(),
-        n_dropped_missing: dropped,
+        n_dropped_missing: missing.rows_dropped,
+        missing,
+        firth: request.firth,
+        warnings,
         ties: format!("{:?}", opts.ties).to_lowercase(),
         iterations: fit.iterations(),
         likelihood_ratio_test: TestResult::from(&fit.likelihood_ratio_test()),
@@ -276,4 +340,51 @@ pub fn cox(
         },
         ph_test,
     })
+}
+
+impl CoxCoefficientRow {
+    /// The row of an aliased column: every number `NaN` (`null` in JSON).
+    fn aliased(name: &str) -> Self {
+        CoxCoefficientRow {
+            name: name.into(),
+            aliased: true,
+            infinite: false,
+            coef: f64::NAN,
+            exp_coef: f64::NAN,
+            se: f64::NAN,
+            robust_se: None,
+            z: f64::NAN,
+            p: f64::NAN,
+            exp_coef_ci95: [f64::NAN; 2],
+        }
+    }
+}
+
+/// The columns `keep` of `x`.
+fn columns(x: &Matrix, keep: &[usize]) -> Matrix {
+    let mut data = Vec::with_capacity(x.rows() * keep.len());
+    keep.iter().for_each(|&j| data.extend_from_slice(x.col(j)));
+    Matrix::from_column_major(x.rows(), keep.len(), data)
+}
+
+/// R's warnings for aliased covariates and coefficients that may be infinite.
+fn warnings(rows: &[CoxCoefficientRow]) -> Vec<String> {
+    let aliased = rows.iter().filter(|r| r.aliased).map(|r| {
+        format!(
+            "'{}' is aliased (constant, or a linear combination of the covariates before it): \
+             it has no coefficient (R: NA) and the others are fitted without it",
+            r.name
+        )
+    });
+    let infinite = rows.iter().filter(|r| r.infinite).map(|r| {
+        format!(
+            "loglik converged before '{}' did: its coefficient may be infinite (monotone \
+             likelihood: the events have the {} '{}' in their risk sets); the numbers shown are \
+             the last iterate's. Firth's penalised likelihood gives a finite estimate",
+            r.name,
+            if r.coef > 0.0 { "largest" } else { "smallest" },
+            r.name
+        )
+    });
+    aliased.chain(infinite).collect()
 }

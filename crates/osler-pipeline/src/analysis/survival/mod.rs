@@ -16,26 +16,30 @@ use serde::Serialize;
 use super::AnalysisError;
 use super::columns::{codes, labels, levels};
 use crate::error::PipelineError;
+use crate::missing_rows::{MissingPolicy, MissingRows, drop_incomplete};
 use crate::survival_data::{SurvivalOutcome, SurvivalSpec, survival_outcome};
 
 pub use cox::{
     CoxAnalysis, CoxCoefficientRow, CoxRequest, CoxTiming, PhTestResult, PhTestRow, TestResult, cox,
 };
 
-/// Conforms `table` to `schema` (the outcome columns and `extra` required)
-/// and reads the survival outcome.
+/// Conforms `table` to `schema` (the outcome columns and `extra` required),
+/// applies the missing-value policy to them ([`drop_incomplete`]) and reads
+/// the survival outcome.
 fn prepare(
     table: Table,
     schema: &Schema,
     spec: &SurvivalSpec,
     extra: &[&str],
-) -> Result<(Table, SurvivalOutcome), AnalysisError> {
+    missing: MissingPolicy,
+) -> Result<(Table, SurvivalOutcome, MissingRows), AnalysisError> {
     let mut required: Vec<&str> = vec![&spec.time, &spec.event];
     required.extend(spec.start.as_deref());
     required.extend(extra);
     let table = schema.conform(table, &required, false).map_err(PipelineError::from)?;
+    let (table, dropped) = drop_incomplete(table, spec, extra, missing);
     let outcome = survival_outcome(&table, schema, spec)?;
-    Ok((table, outcome))
+    Ok((table, outcome, dropped))
 }
 
 /// What [`kaplan_meier`] estimates.
@@ -43,6 +47,8 @@ fn prepare(
 pub struct KmRequest {
     /// The outcome columns (a start column, if any, must exist but is not used).
     pub outcome: SurvivalSpec,
+    /// Rows missing the outcome or the group: dropped and counted, or refused.
+    pub missing: MissingPolicy,
     /// One curve per level of this column (sorted levels); `None`: one curve.
     pub group: Option<String>,
     /// Transform of the pointwise confidence intervals.
@@ -58,6 +64,8 @@ pub struct KmAnalysis {
     pub groups: Vec<KmGroup>,
     /// The interval transform: `log`, `loglog` or `plain`.
     pub conf_type: String,
+    /// Rows dropped for a missing value (R `na.omit`).
+    pub missing: MissingRows,
 }
 
 /// One Kaplan-Meier curve, at its distinct event and censoring times.
@@ -119,7 +127,8 @@ pub fn kaplan_meier(
     request: &KmRequest,
 ) -> Result<KmAnalysis, AnalysisError> {
     let extra: Vec<&str> = request.group.iter().map(String::as_str).collect();
-    let (table, outcome) = prepare(table, schema, &request.outcome, &extra)?;
+    let (table, outcome, missing) =
+        prepare(table, schema, &request.outcome, &extra, request.missing)?;
     let groups: Vec<(String, Vec<usize>)> = match &request.group {
         Some(g) => {
             let lab = labels(&table, g)?;
@@ -164,7 +173,7 @@ pub fn kaplan_meier(
             cumulative_hazard: fit.cumhaz,
         });
     }
-    Ok(KmAnalysis { groups: out, conf_type: format!("{conf:?}").to_lowercase() })
+    Ok(KmAnalysis { groups: out, conf_type: format!("{conf:?}").to_lowercase(), missing })
 }
 
 /// What [`logrank`] tests.
@@ -172,6 +181,8 @@ pub fn kaplan_meier(
 pub struct LogrankRequest {
     /// The outcome columns.
     pub outcome: SurvivalSpec,
+    /// Rows missing the outcome, group or strata: dropped and counted, or refused.
+    pub missing: MissingPolicy,
     /// The groups to compare.
     pub group: String,
     /// Stratify the test by this column.
@@ -199,6 +210,8 @@ pub struct LogrankAnalysis {
     pub observed: Vec<f64>,
     /// Expected events per group under no difference.
     pub expected: Vec<f64>,
+    /// Rows dropped for a missing value (R `na.omit`).
+    pub missing: MissingRows,
 }
 
 /// The log-rank (rho = 0) or Fleming-Harrington test between the levels of
@@ -213,7 +226,9 @@ pub fn logrank(
 ) -> Result<LogrankAnalysis, AnalysisError> {
     let mut extra: Vec<&str> = vec![&request.group];
     extra.extend(request.strata.as_deref());
-    let (table, outcome) = prepare(table, schema, &request.outcome, &extra)?;
+    let (table, outcome, missing) =
+        prepare(table, schema, &request.outcome, &extra, request.missing)?;
+    outcome.require_events(&table, &request.outcome)?;
     let groups = labels(&table, &request.group)?;
     let strata =
         request.strata.as_ref().map(|s| labels(&table, s).map(|v| codes(&v))).transpose()?;
@@ -228,6 +243,7 @@ pub fn logrank(
         n: t.n,
         observed: t.observed,
         expected: t.expected,
+        missing,
     })
 }
 
@@ -253,6 +269,7 @@ mod tests {
         let (t, s) = data();
         let request = KmRequest {
             outcome: spec(),
+            missing: MissingPolicy::Drop,
             group: Some("g".into()),
             conf_type: ConfType::LogLog,
             times: vec![5.0],
@@ -274,7 +291,13 @@ mod tests {
     #[test]
     fn logrank_compares_the_groups() {
         let (t, s) = data();
-        let request = LogrankRequest { outcome: spec(), group: "g".into(), strata: None, rho: 0.0 };
+        let request = LogrankRequest {
+            outcome: spec(),
+            missing: MissingPolicy::Drop,
+            group: "g".into(),
+            strata: None,
+            rho: 0.0,
+        };
         let r = logrank(t, &s, &request).expect("logrank");
         assert_eq!((r.groups.len(), r.df), (2, 1));
         assert_eq!(r.observed.iter().sum::<f64>(), 7.0);
@@ -286,6 +309,8 @@ mod tests {
         let (t, s) = data();
         let mut request = CoxRequest {
             outcome: spec(),
+            missing: MissingPolicy::Drop,
+            firth: false,
             covariates: None,
             strata: None,
             cluster: None,
@@ -309,7 +334,13 @@ mod tests {
         let t = osler_data::read_csv_bytes(b"time,status,g\n1,1,a\n2,0,\n3,1,b\n", "m.csv")
             .expect("csv");
         let s = Schema::infer(&t).expect("schema");
-        let request = LogrankRequest { outcome: spec(), group: "g".into(), strata: None, rho: 0.0 };
+        let request = LogrankRequest {
+            outcome: spec(),
+            missing: MissingPolicy::Fail,
+            group: "g".into(),
+            strata: None,
+            rho: 0.0,
+        };
         let e = logrank(t, &s, &request).expect_err("missing group");
         assert!(matches!(&e, AnalysisError::MissingLabel { location, .. } if location == "line 3"));
     }
