@@ -463,6 +463,15 @@ fn analysis_errors_reach_the_pipeline_wording() {
         (AnalysisError::MissingScore { source_name: s("d.csv"), line: 2, column: s("p") }, 2),
         (AnalysisError::NoCovariates, 2),
         (AnalysisError::WeightsNotNumeric { column: s("w") }, 2),
+        (
+            AnalysisError::BadWeight {
+                source_name: s("d.csv"),
+                location: s("line 2"),
+                column: s("w"),
+                value: Some(-1.0),
+            },
+            2,
+        ),
         (AnalysisError::Model { source: ModelError::Empty, names: vec![] }, 2),
         (AnalysisError::Pipeline(PipelineError::Serialise { source: serde_error() }), 1),
     ];
@@ -478,6 +487,7 @@ fn analysis_errors_reach_the_pipeline_wording() {
             | AnalysisError::MissingScore { .. }
             | AnalysisError::NoCovariates
             | AnalysisError::WeightsNotNumeric { .. }
+            | AnalysisError::BadWeight { .. }
             | AnalysisError::Model { .. } => {}
         }
         let what = format!("{e:?}");

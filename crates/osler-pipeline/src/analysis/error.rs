@@ -63,6 +63,19 @@ pub enum AnalysisError {
         /// The column.
         column: String,
     },
+    /// A case weight that is missing, negative or not finite (R's `survfit`
+    /// and lifelines refuse them too).
+    #[error("{source_name}: {location}, column '{column}': {}", weight_problem(*.value))]
+    BadWeight {
+        /// The table's source.
+        source_name: String,
+        /// Where in the file (`line N` or `record N`).
+        location: String,
+        /// The weights column.
+        column: String,
+        /// The value found; `None` when the cell is empty.
+        value: Option<f64>,
+    },
     /// The model could not be fitted; `names` name the features the error's indices point to.
     #[error("{}", crate::model::name_features(.source, .names))]
     Model {
@@ -71,6 +84,14 @@ pub enum AnalysisError {
         /// Feature names, in the design matrix's column order.
         names: Vec<String>,
     },
+}
+
+/// What is wrong with a weight, for [`AnalysisError::BadWeight`].
+fn weight_problem(value: Option<f64>) -> String {
+    match value {
+        None => "the weight is missing".to_string(),
+        Some(v) => format!("weight {v} must be finite and >= 0"),
+    }
 }
 
 impl AnalysisError {

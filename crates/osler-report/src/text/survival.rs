@@ -66,6 +66,14 @@ pub fn logrank(test: &LogrankAnalysis) -> String {
         test.df,
         fmt_p(test.p)
     );
+    // R's G^rho tests print as before; the other weightings say which was used.
+    if test.rho.is_none() {
+        let exponents = match (test.fh_p, test.fh_q) {
+            (Some(p), Some(q)) => format!(" (p = {}, q = {})", fmt_num(p, 6), fmt_num(q, 6)),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "weighting: {}{exponents}", test.weighting);
+    }
     out
 }
 
@@ -178,6 +186,7 @@ mod tests {
             lower: vec![Some(0.7), Some(0.6)],
             upper: vec![Some(1.0), Some(1.0)],
             cumulative_hazard: vec![0.1, 0.27],
+            se_cumulative_hazard: vec![0.1, 0.2],
             median,
             median_ci95: [Some(3.0), None],
             at_times,
@@ -190,6 +199,8 @@ mod tests {
         let analysis = KmAnalysis {
             groups: vec![group("sex=F", Some(7.5), Some(at)), group("sex=M", None, None)],
             conf_type: "log".into(),
+            entry: None,
+            weights: None,
         };
         let text = km(&analysis);
         let lines: Vec<&str> = text.lines().collect();
@@ -207,11 +218,16 @@ mod tests {
 
     #[test]
     fn logrank_prints_a_row_per_group_and_the_test() {
-        let test = LogrankAnalysis {
+        let mut test = LogrankAnalysis {
             chisq: 0.8,
             df: 1,
             p: 0.37,
-            rho: 0.0,
+            rho: Some(0.0),
+            weighting: "logrank".into(),
+            fh_p: None,
+            fh_q: None,
+            entry: None,
+            weights: None,
             groups: vec!["A".into(), "B".into()],
             n: vec![3.0, 4.0],
             observed: vec![2.0, 1.0],
@@ -223,6 +239,14 @@ mod tests {
         assert_eq!(lines[1], "A                               3          2     1.2500");
         assert_eq!(lines[4], "chisq = 0.800000 on 1 df, p = 0.37");
         assert_eq!(lines.len(), 5);
+        // A weighting outside R's G^rho family is named under the test.
+        (test.rho, test.weighting, test.fh_p, test.fh_q) =
+            (None, "fleming-harrington".into(), Some(1.0), Some(0.5));
+        let text = logrank(&test);
+        assert_eq!(
+            text.lines().last(),
+            Some("weighting: fleming-harrington (p = 1.00000, q = 0.500000)")
+        );
     }
 
     #[test]

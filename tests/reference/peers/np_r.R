@@ -1,0 +1,116 @@
+# Reference values for the "np" slice (Kaplan-Meier, Nelson-Aalen, RMST,
+# numbers at risk, log-rank) from R survival 3.5.3 on R 4.2.2.
+# Regenerate: Rscript tests/reference/peers/np_r.R > tests/reference/peers/np_r.json
+# The data sets are the peers' own test data (named at each case).
+suppressMessages(library(survival))
+stopifnot(packageVersion("survival") == "3.5.3")
+
+num <- function(x) {
+  if (length(x) == 0) return("[]")
+  v <- ifelse(is.finite(x), sprintf("%.17g", as.numeric(x)), "null")
+  paste0("[", paste(v, collapse = ", "), "]")
+}
+obj <- function(...) {
+  a <- list(...)
+  paste0("{", paste(sprintf("\"%s\": %s", names(a), unlist(a)), collapse = ", "), "}")
+}
+curve <- function(fit, times = NULL, tau = NULL) {
+  ll <- update(fit, conf.type = "log-log")
+  tab <- summary(fit)$table
+  out <- list(
+    n = num(fit$n), time = num(fit$time), n_risk = num(fit$n.risk),
+    n_event = num(fit$n.event), n_censor = num(fit$n.censor), surv = num(fit$surv),
+    std_err = num(fit$std.err), cumhaz = num(fit$cumhaz), std_chaz = num(fit$std.chaz),
+    lower_log = num(fit$lower), upper_log = num(fit$upper),
+    lower_loglog = num(ll$lower), upper_loglog = num(ll$upper),
+    median = num(tab[["median"]]), median_lcl = num(tab[["0.95LCL"]]),
+    median_ucl = num(tab[["0.95UCL"]]))
+  if (!is.null(times)) {
+    s <- summary(fit, times = times, extend = TRUE)
+    out$at_times <- num(times); out$at_surv <- num(s$surv); out$at_n_risk <- num(s$n.risk)
+  }
+  if (!is.null(tau)) {
+    r <- summary(fit, rmean = tau)$table
+    out$tau <- num(tau); out$rmean <- num(r[["rmean"]]); out$se_rmean <- num(r[["se(rmean)"]])
+  }
+  do.call(obj, out)
+}
+
+# survival tests/survtest.R: the (start, stop] data set test2 (unsorted as there).
+test2 <- data.frame(start=c(1, 2, 5, 2, 1, 7, 3, 4, 8, 8),
+                    stop =c(2, 3, 6, 7, 8, 9, 9, 9,14,17),
+                    event=c(1, 1, 1, 1, 1, 1, 1, 0, 0, 0),
+                    x    =c(1, 0, 0, 1, 0, 1, 1, 1, 0, 0),
+                    wt   = 1:10)
+test2 <- test2[c(1,6,2,7,3,8,4,9,5,10),]
+times2 <- c(.5, 1.5, 2.5, 3, 6.5, 14.5, 16.5)
+# survival tests/doweight.R: testw1, integer case weights (survfit's default
+# variance is then Greenwood's with weighted counts, robust = FALSE).
+testw1 <- data.frame(time=  c(1,1,2,2,2,2,3,4,5),
+                     status= c(1,0,1,1,1,0,0,1,0),
+                     x=      c(2,0,1,1,0,1,0,1,0),
+                     wt =    c(1,2,3,4,3,2,1,2,1))
+# lifelines tests/test_estimation.py::test_late_entry_with_against_R and
+# ::test_late_entry_with_almost_tied_entry_and_death_against_R (all events).
+late1 <- data.frame(entry = c(1, 2, 4, 0, 0), time = c(2, 10, 5, 4, 3), event = 1)
+late2 <- data.frame(entry = c(1.9, 0, 0, 0, 0), time = c(2, 10, 5, 4, 3), event = 1)
+# All censored (lifelines and R both give S = 1 and no median).
+cens <- data.frame(time = c(1, 2, 3), event = 0)
+
+cases <- list(
+  survtest_test2 = curve(survfit(Surv(start, stop, event) ~ 1, test2), times2, 10),
+  survtest_test2_x0 = curve(survfit(Surv(start, stop, event) ~ 1, subset(test2, x == 0))),
+  survtest_test2_x1 = curve(survfit(Surv(start, stop, event) ~ 1, subset(test2, x == 1))),
+  survtest_test2_weighted = curve(survfit(Surv(start, stop, event) ~ 1, test2, weights = wt),
+                                  times2, 10),
+  doweight_testw1 = curve(survfit(Surv(time, status) ~ 1, testw1, weights = wt),
+                          c(0.5, 1, 1.5, 2, 4.5, 6), 4.5),
+  lifelines_late_entry = curve(survfit(Surv(entry, time, event) ~ 1, late1), NULL, 6),
+  lifelines_late_entry_almost_tied = curve(survfit(Surv(entry, time, event) ~ 1, late2)),
+  all_censored = curve(survfit(Surv(time, event) ~ 1, cens), c(0.5, 2, 4), 2.5)
+)
+
+# Log-rank with entry times: survdiff refuses (start, stop] rows, so the
+# values come from coxph at beta = 0 (iter = 0, ties = "breslow"): the
+# martingale residuals give O - E per group for any data, and the score test
+# is the log-rank chi-square when no event times are tied.
+# survival tests/survtest.R test2 grouped by x, and the Stanford heart
+# transplant data (survival's `heart`, used by tests/jasa.R) by transplant.
+lr_counting <- function(d, g) {
+  f <- coxph(Surv(start, stop, event) ~ factor(g), d, ties = "breslow", iter = 0)
+  r <- tapply(residuals(f, type = "martingale"), g, sum)
+  o <- tapply(d$event, g, sum)
+  obj(groups = num(as.numeric(names(o))), observed = num(o), expected = num(o - r),
+      score_chisq = num(unname(f$score)))
+}
+here <- commandArgs(trailingOnly = FALSE)
+here <- dirname(sub("--file=", "", here[grep("--file=", here)]))
+# The heart rows the Rust test reads (survival's data set, as stored).
+write.csv(heart[, c("start", "stop", "event", "transplant")], file.path(here, "np_heart.csv"),
+          row.names = FALSE, quote = FALSE)
+tied <- with(heart, stop[event == 1][duplicated(stop[event == 1])])
+heart_untied <- subset(heart, !(event == 1 & stop %in% tied))
+logrank <- list(
+  survtest_test2_by_x = lr_counting(test2, test2$x),
+  heart_by_transplant = lr_counting(heart, heart$transplant),
+  heart_untied_by_transplant = lr_counting(heart_untied, heart_untied$transplant)
+)
+# survdiff G^rho on the lifelines leukemia data (lifelines datasets/anderson.csv,
+# used by lifelines tests/test_statistics.py::test_*_weighted_logrank_on_leukemia_dataset).
+anderson <- read.csv(file.path(here, "np_anderson.csv"))
+for (rho in c(0, 1, 0.5)) {
+  s <- survdiff(Surv(t, status) ~ Rx, anderson, rho = rho)
+  logrank[[sprintf("anderson_rho_%g", rho)]] <-
+    obj(chisq = num(s$chisq), observed = num(s$obs), expected = num(s$exp), n = num(s$n))
+}
+# lifelines tests/test_statistics.py::test_rank_test_output_against_R_with_censorship
+s <- survdiff(Surv(c(10,20,30,10,20,50), c(1,0,1,1,0,1)) ~ c(1,1,1,0,0,0))
+logrank$lifelines_rank_test_against_R <- obj(chisq = num(s$chisq), observed = num(s$obs),
+                                             expected = num(s$exp))
+
+cat("{\n\"r_version\": \"", R.version$major, ".", R.version$minor, "\", \"survival\": \"",
+    as.character(packageVersion("survival")), "\",\n\"km\": {\n",
+    paste(sprintf("\"%s\": %s", names(cases), unlist(cases)), collapse = ",\n"),
+    "\n},\n\"logrank\": {\n",
+    paste(sprintf("\"%s\": %s", names(logrank), unlist(logrank)), collapse = ",\n"),
+    "\n}\n}\n", sep = "")
