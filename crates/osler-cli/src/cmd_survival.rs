@@ -75,6 +75,9 @@ struct KmArgs {
     /// Also report survival and numbers at risk at these times.
     #[arg(long, value_delimiter = ',')]
     times: Vec<f64>,
+    /// Also report the restricted mean survival time up to TAU (R's `rmean`).
+    #[arg(long, value_name = "TAU")]
+    tau: Option<f64>,
 }
 
 #[derive(Args)]
@@ -199,6 +202,7 @@ fn km(a: KmArgs) -> CliResult {
             ConfArg::Plain => ConfType::Plain,
         },
         times: a.times,
+        tau: a.tau,
     };
     let km = analysis::kaplan_meier(loaded.table, &loaded.schema, &request)?;
     if a.outcome.json {

@@ -74,6 +74,12 @@ fn check_group(g: &Value, e: &Value) {
     close_all("se_cumulative_hazard", &nums(&g["se_cumulative_hazard"]), &at_events(e, "std_chaz"));
     assert_eq!(g["median"].as_f64(), nums(&e["median"])[0], "median");
     assert_eq!(nums(&g["median_ci95"]), [nums(&e["median_lcl"])[0], nums(&e["median_ucl"])[0]]);
+    if let Some(tau) = e.get("tau") {
+        let r = &g["rmst"];
+        close("tau", f(&r["tau"]), f(&tau[0]));
+        close("rmean", f(&r["estimate"]), f(&e["rmean"][0]));
+        close("se(rmean)", f(&r["se"]), f(&e["se_rmean"][0]));
+    }
     if let Some(times) = e.get("at_times") {
         close_all("at_times.time", &nums(&g["at_times"]["time"]), &nums(times));
         close_all("at_times.survival", &nums(&g["at_times"]["survival"]), &nums(&e["at_surv"]));
@@ -95,14 +101,14 @@ fn km_args<'a>(data: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
 }
 
 // R survival tests/survtest.R: survfit(Surv(start, stop, event) ~ 1, test2),
-// summary(times = c(.5, 1.5, ...)) and by x.
+// summary(times = c(.5, 1.5, ...)), rmean at 10, and by x.
 #[test]
 fn km_start_matches_r_survtest_test2() {
     let r = peer("np_r.json");
     let dir = tempfile::tempdir().expect("tempdir");
     let data = csv(dir.path(), "test2.csv", TEST2);
     let data = data.to_str().expect("utf-8 path");
-    let v = json_ok(&km_args(data, &["--start", "start", "--times", TIMES2]));
+    let v = json_ok(&km_args(data, &["--start", "start", "--times", TIMES2, "--tau", "10"]));
     assert_eq!(v["entry"], "start");
     assert_eq!(v["groups"][0]["n"], 10.0);
     check_group(&v["groups"][0], &r["km"]["survtest_test2"]);
@@ -118,7 +124,10 @@ fn km_start_and_weights_match_r_survtest_test2() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = csv(dir.path(), "test2.csv", TEST2);
     let data = data.to_str().expect("utf-8 path");
-    let v = json_ok(&km_args(data, &["--start", "start", "--weights", "wt", "--times", TIMES2]));
+    let v = json_ok(&km_args(
+        data,
+        &["--start", "start", "--weights", "wt", "--times", TIMES2, "--tau", "10"],
+    ));
     assert_eq!(v["weights"], "wt");
     // R's n counts rows; events are weighted.
     assert_eq!((f(&v["groups"][0]["n"]), f(&v["groups"][0]["events"])), (10.0, 28.0));
@@ -146,6 +155,8 @@ fn km_weights_match_r_doweight_testw1() {
         "wt",
         "--times",
         "0.5,1,1.5,2,4.5,6",
+        "--tau",
+        "4.5",
         "--json",
     ]);
     check_group(&v["groups"][0], &r["km"]["doweight_testw1"]);
@@ -158,7 +169,8 @@ fn km_late_entry_matches_lifelines_case_in_r() {
     let dir = tempfile::tempdir().expect("tempdir");
     let text = "entry,stop,event\n1,2,1\n2,10,1\n4,5,1\n0,4,1\n0,3,1\n";
     let data = csv(dir.path(), "late.csv", text);
-    let v = json_ok(&km_args(data.to_str().expect("utf-8 path"), &["--start", "entry"]));
+    let v =
+        json_ok(&km_args(data.to_str().expect("utf-8 path"), &["--start", "entry", "--tau", "6"]));
     check_group(&v["groups"][0], &r["km"]["lifelines_late_entry"]);
 }
 
@@ -169,7 +181,10 @@ fn km_all_censored_is_flat_not_an_error() {
     let r = peer("np_r.json");
     let dir = tempfile::tempdir().expect("tempdir");
     let data = csv(dir.path(), "cens.csv", "stop,event\n1,0\n2,0\n3,0\n");
-    let v = json_ok(&km_args(data.to_str().expect("utf-8 path"), &["--times", "0.5,2,4"]));
+    let v = json_ok(&km_args(
+        data.to_str().expect("utf-8 path"),
+        &["--times", "0.5,2,4", "--tau", "2.5"],
+    ));
     let g = &v["groups"][0];
     check_group(g, &r["km"]["all_censored"]);
     assert_eq!(g["events"], 0.0);
@@ -231,6 +246,17 @@ fn logrank_rho_matches_r_survdiff_and_fleming_harrington() {
     let v = json_ok(&args);
     close("chisq", f(&v["chisq"]), f(&r["logrank"]["anderson_rho_0"]["chisq"][0]));
     assert_eq!((f(&v["rho"]), &v["weighting"]), (0.0, &Value::from("logrank")));
+    // Stratified: survdiff(Surv(t, status) ~ Rx + strata(sex), rho = 1).
+    let mut args = logrank_args(&data, "t", "status", "Rx");
+    args.extend_from_slice(&["--strata", "sex", "--rho", "1", "--json"]);
+    let v = json_ok(&args);
+    let want = &r["logrank"]["anderson_by_sex_rho_1"];
+    close("stratified chisq", f(&v["chisq"]), f(&want["chisq"][0]));
+    // R's (group x stratum) matrix, column-major: group g is entries g and g + 2.
+    for g in 0..2 {
+        let o = f(&want["observed"][g]) + f(&want["observed"][g + 2]);
+        close("stratified observed", f(&v["observed"][g]), o);
+    }
 }
 
 // R survival tests/jasa.R's `heart` data by transplant with (start, stop]

@@ -221,6 +221,30 @@ fn anderson() -> (Vec<f64>, Vec<f64>, Vec<u32>) {
     (col(0), col(1), col(4).iter().map(|&g| g as u32).collect())
 }
 
+// R survdiff(Surv(t, status) ~ Rx + strata(sex), rho = 0 and 1) on the
+// leukemia data (R tests/difftest.R stratifies the log-rank test the same way).
+#[test]
+fn r_stratified_g_rho_on_the_leukemia_data() {
+    let r = &peer("np_r.json")["logrank"];
+    let (t, e, g) = anderson();
+    let text = std::fs::read_to_string(format!("{REF}peers/np_anderson.csv")).unwrap();
+    let sex: Vec<u32> =
+        text.lines().skip(1).map(|l| l.split(',').nth(2).unwrap().parse().unwrap()).collect();
+    for rho in [0.0, 1.0] {
+        let opts = LogRankOptions {
+            strata: Some(&sex),
+            weighting: Weighting::FlemingHarrington { p: rho, q: 0.0 },
+            ..Default::default()
+        };
+        let got = lr(&t, &e, &g, &opts);
+        let want = &r[format!("anderson_by_sex_rho_{rho}")];
+        check_rel("chisq", &[got.chisq], &floats(&want["chisq"]), TOL);
+        let flat = |m: &Vec<Vec<f64>>| m.iter().flatten().copied().collect::<Vec<f64>>();
+        check_rel("observed", &flat(&got.observed_by_stratum), &floats(&want["observed"]), TOL);
+        check_rel("expected", &flat(&got.expected_by_stratum), &floats(&want["expected"]), TOL);
+    }
+}
+
 // lifelines tests/test_statistics.py::test_wilcoxon_weighted_logrank_on_leukemia_dataset,
 // ::test_tarone_ware_..., ::test_peto_... (Kleinbaum & Klein's values) and
 // Fleming-Harrington(p, q) on the same data; R survdiff(rho = 0, 0.5, 1).

@@ -103,6 +103,12 @@ for (rho in c(0, 1, 0.5)) {
   logrank[[sprintf("anderson_rho_%g", rho)]] <-
     obj(chisq = num(s$chisq), observed = num(s$obs), expected = num(s$exp), n = num(s$n))
 }
+# Stratified G^rho (as R tests/difftest.R stratifies the log-rank test), by sex.
+for (rho in c(0, 1)) {
+  s <- survdiff(Surv(t, status) ~ Rx + strata(sex), anderson, rho = rho)
+  logrank[[sprintf("anderson_by_sex_rho_%g", rho)]] <-
+    obj(chisq = num(s$chisq), observed = num(s$obs), expected = num(s$exp))
+}
 # lifelines tests/test_statistics.py::test_rank_test_output_against_R_with_censorship
 s <- survdiff(Surv(c(10,20,30,10,20,50), c(1,0,1,1,0,1)) ~ c(1,1,1,0,0,0))
 logrank$lifelines_rank_test_against_R <- obj(chisq = num(s$chisq), observed = num(s$obs),

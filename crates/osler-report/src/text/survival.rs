@@ -15,7 +15,8 @@ fn or_na(x: Option<f64>) -> String {
 
 /// Kaplan-Meier curves, one paragraph per group: `GROUP: n = N, events = E,
 /// median = M (95% CI LO to HI)` (the median `not reached` and a missing
-/// bound `NA`, as R's `survfit` prints them), then, when survival was asked
+/// bound `NA`, as R's `survfit` prints them), the restricted mean when a
+/// `tau` was asked for, then, when survival was asked
 /// at chosen times, a table of time, S(t) and the number at risk.
 pub fn km(analysis: &KmAnalysis) -> String {
     // Writing to a String cannot fail: the `fmt::Result`s below are ignored.
@@ -31,6 +32,15 @@ pub fn km(analysis: &KmAnalysis) -> String {
             or_na(g.median_ci95[0]),
             or_na(g.median_ci95[1]),
         );
+        if let Some(r) = &g.rmst {
+            let _ = writeln!(
+                out,
+                "  restricted mean to {} = {} (se {})",
+                fmt_num(r.tau, 6),
+                fmt_num(r.estimate, 6),
+                fmt_num(r.se, 6)
+            );
+        }
         if let Some(at) = &g.at_times {
             let _ = writeln!(out, "  {:>12} {:>10} {:>8}", "time", "survival", "at risk");
             for ((t, s), n) in at.time.iter().zip(&at.survival).zip(&at.at_risk) {
@@ -167,7 +177,8 @@ pub fn cox(fit: &CoxAnalysis) -> String {
 #[cfg(test)]
 mod tests {
     use osler_pipeline::analysis::survival::{
-        CoxCoefficientRow, CoxTiming, KmAtTimes, KmGroup, PhTestResult, PhTestRow, TestResult,
+        CoxCoefficientRow, CoxTiming, KmAtTimes, KmGroup, KmRmst, PhTestResult, PhTestRow,
+        TestResult,
     };
 
     use super::*;
@@ -190,6 +201,7 @@ mod tests {
             median,
             median_ci95: [Some(3.0), None],
             at_times,
+            rmst: None,
         }
     }
 
@@ -214,6 +226,14 @@ mod tests {
             ]
         );
         assert!(text.ends_with('\n'));
+        // The restricted mean, when asked, follows its group's first line.
+        let mut analysis = analysis;
+        analysis.groups[1].rmst = Some(KmRmst { tau: 5.0, estimate: 4.25, se: 0.5 });
+        let text = km(&analysis);
+        assert_eq!(
+            text.lines().last(),
+            Some("  restricted mean to 5.00000 = 4.25000 (se 0.500000)")
+        );
     }
 
     #[test]

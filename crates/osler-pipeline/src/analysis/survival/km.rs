@@ -24,6 +24,9 @@ pub struct KmRequest {
     pub conf_type: ConfType,
     /// Extra times at which to report survival and the numbers at risk.
     pub times: Vec<f64>,
+    /// Also report the restricted mean survival time up to this time (R
+    /// `print(survfit, rmean = tau)`).
+    pub tau: Option<f64>,
 }
 
 /// Kaplan-Meier curves, one per group.
@@ -74,6 +77,20 @@ pub struct KmGroup {
     pub median_ci95: [Option<f64>; 2],
     /// Survival and numbers at risk at the requested times (`None` when none were asked).
     pub at_times: Option<KmAtTimes>,
+    /// Restricted mean survival time, when a `tau` was asked for.
+    pub rmst: Option<KmRmst>,
+}
+
+/// Restricted mean survival time of one curve (R `survival`'s `rmean` and
+/// `se(rmean)`, see [`osler_models::survival::KaplanMeier::rmst`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct KmRmst {
+    /// Upper limit of the integral (the data's time unit).
+    pub tau: f64,
+    /// `int_0^tau S(t) dt`; beyond the last observed time the curve is carried forward, as R does.
+    pub estimate: f64,
+    /// Its standard error.
+    pub se: f64,
 }
 
 /// Survival and numbers at risk at chosen times.
@@ -133,6 +150,11 @@ pub fn kaplan_meier(
             survival: fit.survival_at(&request.times),
             at_risk: fit.n_at_risk(&request.times),
         });
+        let rmst = request
+            .tau
+            .map(|tau| fit.rmst(tau).map(|(estimate, se)| KmRmst { tau, estimate, se }))
+            .transpose()
+            .map_err(|e| AnalysisError::model(e, &[]))?;
         out.push(KmGroup {
             group: name,
             n: rows.len() as f64,
@@ -143,6 +165,7 @@ pub fn kaplan_meier(
             median: fit.median(),
             median_ci95: [mlo, mhi],
             at_times,
+            rmst,
             time: fit.time,
             survival: fit.surv,
             at_risk: fit.n_risk,

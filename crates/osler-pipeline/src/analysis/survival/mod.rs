@@ -21,7 +21,7 @@ use crate::survival_data::{SurvivalOutcome, SurvivalSpec, survival_outcome};
 pub use cox::{
     CoxAnalysis, CoxCoefficientRow, CoxRequest, CoxTiming, PhTestResult, PhTestRow, TestResult, cox,
 };
-pub use km::{KmAnalysis, KmAtTimes, KmGroup, KmRequest, kaplan_meier};
+pub use km::{KmAnalysis, KmAtTimes, KmGroup, KmRequest, KmRmst, kaplan_meier};
 pub use logrank::{LogrankAnalysis, LogrankRequest, logrank};
 
 /// Conforms `table` to `schema` (the outcome columns and `extra` required)
@@ -68,6 +68,7 @@ mod tests {
             weights: None,
             conf_type: ConfType::LogLog,
             times: vec![5.0],
+            tau: None,
         };
         let km = kaplan_meier(t, &s, &request).expect("km");
         let names: Vec<&str> = km.groups.iter().map(|g| g.group.as_str()).collect();
