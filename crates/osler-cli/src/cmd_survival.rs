@@ -78,6 +78,10 @@ struct KmArgs {
     /// Also report the restricted mean survival time up to TAU (R's `rmean`).
     #[arg(long, value_name = "TAU")]
     tau: Option<f64>,
+    /// Robust (infinitesimal-jackknife) standard errors, as R's `survfit(robust = TRUE)`,
+    /// R's default when weights are not integers (default here: Greenwood, as lifelines).
+    #[arg(long)]
+    robust: bool,
 }
 
 #[derive(Args)]
@@ -203,6 +207,7 @@ fn km(a: KmArgs) -> CliResult {
         },
         times: a.times,
         tau: a.tau,
+        robust: a.robust,
     };
     let km = analysis::kaplan_meier(loaded.table, &loaded.schema, &request)?;
     if a.outcome.json {

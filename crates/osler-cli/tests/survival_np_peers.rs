@@ -61,11 +61,13 @@ fn check_group(g: &Value, e: &Value) {
     close_all("survival", &nums(&g["survival"]), &at_events(e, "surv"));
     close_all("at_risk", &nums(&g["at_risk"]), &at_events(e, "n_risk"));
     close_all("n_event", &nums(&g["n_event"]), &at_events(e, "n_event"));
-    // osler's se is that of S (R's summary), R's std.err that of log S.
+    // osler's se is that of S (R's summary); R's std.err is that of log S,
+    // or of S for its robust variance (logse = 0).
+    let log_se = e["logse"][0].as_f64() == Some(1.0);
     let se: Vec<Option<f64>> = at_events(e, "std_err")
         .iter()
         .zip(at_events(e, "surv"))
-        .map(|(a, s)| a.zip(s).map(|(a, s)| a * s))
+        .map(|(a, s)| a.zip(s).map(|(a, s)| if log_se { a * s } else { a }))
         .collect();
     close_all("se", &nums(&g["se"]), &se);
     close_all("lower", &nums(&g["lower"]), &at_events(e, "lower_log"));
@@ -160,6 +162,33 @@ fn km_weights_match_r_doweight_testw1() {
         "--json",
     ]);
     check_group(&v["groups"][0], &r["km"]["doweight_testw1"]);
+}
+
+// R survfit's robust variance (its default for non-integer weights) with
+// --robust: R tests/survtest.R test2 with weights wt / 4, entry times.
+#[test]
+fn km_robust_matches_r_with_non_integer_weights() {
+    let r = peer("np_r.json");
+    let quarter: String = TEST2
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                return format!("{l}\n");
+            }
+            let (head, wt) = l.rsplit_once(',').expect("five columns");
+            format!("{head},{}\n", wt.parse::<f64>().expect("weight") / 4.0)
+        })
+        .collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = csv(dir.path(), "quarter.csv", &quarter);
+    let data = data.to_str().expect("utf-8 path");
+    let v = json_ok(&km_args(
+        data,
+        &["--start", "start", "--weights", "wt", "--robust", "--tau", "10"],
+    ));
+    assert_eq!(v["variance"], "robust");
+    check_group(&v["groups"][0], &r["km"]["robust_test2"]);
 }
 
 // lifelines tests/test_estimation.py::test_late_entry_with_against_R, through R.

@@ -50,7 +50,12 @@ fn check_curve(km: &KaplanMeier, e: &Value) {
     check_rel("n_risk", &km.n_risk, &some(at_events(e, "n_risk")), TOL);
     check_rel("n_event", &km.n_event, &some(at_events(e, "n_event")), TOL);
     check_rel("surv", &km.surv, &some(at_events(e, "surv")), TOL);
-    close_opt("std_err", &km.se_log_surv, &at_events(e, "std_err"));
+    // R's std.err is se(log S), or se(S) for its robust variance (logse = 0).
+    if floats(&e["logse"])[0] == 1.0 {
+        close_opt("std_err", &km.se_log_surv, &at_events(e, "std_err"));
+    } else {
+        close_opt("std_err", &km.se_surv(), &at_events(e, "std_err"));
+    }
     check_rel("cumhaz", &km.cumhaz, &some(at_events(e, "cumhaz")), TOL);
     check_rel("std_chaz", &km.se_cumhaz, &some(at_events(e, "std_chaz")), TOL);
     for (conf, lo, hi) in [
@@ -177,6 +182,27 @@ fn lifelines_non_integer_weights_km_and_nelson_aalen() {
     check_rel("cumhaz", &km.cumhaz_at(&grid), &floats(&l["cumhaz"]), TOL);
     // lifelines' at-risk row at time 0 is everyone, as at the first time.
     check_rel("at_risk", &km.n_at_risk(&grid), &floats(&l["at_risk"]), TOL);
+}
+
+// R survfit's robust (infinitesimal-jackknife) variance, its default for
+// non-integer weights: lifelines tests/test_estimation.py::test_weights_with_unaligned_index
+// data, R tests/survtest.R test2 with weights wt / 4 (entry times), and R
+// tests/doweight.R testw1 with robust = TRUE.
+#[test]
+fn r_robust_variance_of_weighted_curves() {
+    let r = peer("np_r.json");
+    let (t, y, w) = ([0.6, 0.4, 0.8, 0.9], [0.0, 1.0, 1.0, 0.0], [1.5, 2.0, 0.8, 0.9]);
+    let km = KaplanMeier::fit_robust(None, &t, &y, Some(&w)).unwrap();
+    check_curve(&km, &r["km"]["robust_weights_unaligned"]);
+    let d = test2();
+    let quarter: Vec<f64> = d.wt.iter().map(|w| w / 4.0).collect();
+    let km = KaplanMeier::fit_robust(Some(&d.start), &d.stop, &d.event, Some(&quarter)).unwrap();
+    check_curve(&km, &r["km"]["robust_test2"]);
+    let time = [1.0, 1.0, 2.0, 2.0, 2.0, 2.0, 3.0, 4.0, 5.0];
+    let status = [1.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0];
+    let wt = [1.0, 2.0, 3.0, 4.0, 3.0, 2.0, 1.0, 2.0, 1.0];
+    let km = KaplanMeier::fit_robust(None, &time, &status, Some(&wt)).unwrap();
+    check_curve(&km, &r["km"]["robust_testw1"]);
 }
 
 // R survfit on all-censored data (and lifelines alike): S = 1 with SE 0, no

@@ -18,7 +18,7 @@ curve <- function(fit, times = NULL, tau = NULL) {
   ll <- update(fit, conf.type = "log-log")
   tab <- summary(fit)$table
   out <- list(
-    n = num(fit$n), time = num(fit$time), n_risk = num(fit$n.risk),
+    n = num(fit$n), logse = num(as.numeric(fit$logse)), time = num(fit$time), n_risk = num(fit$n.risk),
     n_event = num(fit$n.event), n_censor = num(fit$n.censor), surv = num(fit$surv),
     std_err = num(fit$std.err), cumhaz = num(fit$cumhaz), std_chaz = num(fit$std.chaz),
     lower_log = num(fit$lower), upper_log = num(fit$upper),
@@ -67,7 +67,16 @@ cases <- list(
                           c(0.5, 1, 1.5, 2, 4.5, 6), 4.5),
   lifelines_late_entry = curve(survfit(Surv(entry, time, event) ~ 1, late1), NULL, 6),
   lifelines_late_entry_almost_tied = curve(survfit(Surv(entry, time, event) ~ 1, late2)),
-  all_censored = curve(survfit(Surv(time, event) ~ 1, cens), c(0.5, 2, 4), 2.5)
+  all_censored = curve(survfit(Surv(time, event) ~ 1, cens), c(0.5, 2, 4), 2.5),
+  # Robust (infinitesimal-jackknife) standard errors, R's default for
+  # non-integer weights (survfitKM: has.rwt); std_err is then se(S), logse = 0.
+  # lifelines tests/test_estimation.py::test_weights_with_unaligned_index data:
+  robust_weights_unaligned = curve(survfit(Surv(t, y) ~ 1, weights = w,
+    data = data.frame(t = c(0.6, 0.4, 0.8, 0.9), y = c(0, 1, 1, 0), w = c(1.5, 2, 0.8, 0.9)))),
+  # survtest.R's test2 with the non-integer weights wt / 4:
+  robust_test2 = curve(survfit(Surv(start, stop, event) ~ 1, test2, weights = wt / 4), NULL, 10),
+  # doweight.R's testw1 with robust = TRUE asked for:
+  robust_testw1 = curve(survfit(Surv(time, status) ~ 1, testw1, weights = wt, robust = TRUE))
 )
 
 # Log-rank with entry times: survdiff refuses (start, stop] rows, so the

@@ -213,6 +213,7 @@ mod tests {
             conf_type: "log".into(),
             entry: None,
             weights: None,
+            variance: "greenwood".into(),
         };
         let text = km(&analysis);
         let lines: Vec<&str> = text.lines().collect();

@@ -1,11 +1,13 @@
 //! Nonparametric survival: Kaplan-Meier and Nelson-Aalen curves ([`km`]),
-//! log-rank tests and their weighted family ([`logrank`]) and restricted
-//! mean survival time ([`rmst`]), all on right-censored or left-truncated
+//! log-rank tests and their weighted family ([`logrank`]), restricted
+//! mean survival time ([`rmst`]) and the robust standard errors of the
+//! curves ([`robust`]), all on right-censored or left-truncated
 //! `(entry, time]` rows with optional case weights.
 
 mod km;
 mod logrank;
 mod rmst;
+mod robust;
 
 pub use km::{ConfType, KaplanMeier};
 pub use logrank::{LogRankOptions, LogRankTest, Weighting, logrank_test, logrank_test_with};

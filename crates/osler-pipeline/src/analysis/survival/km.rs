@@ -27,6 +27,9 @@ pub struct KmRequest {
     /// Also report the restricted mean survival time up to this time (R
     /// `print(survfit, rmean = tau)`).
     pub tau: Option<f64>,
+    /// Infinitesimal-jackknife standard errors (R `survfit(robust = TRUE)`,
+    /// R's default when weights are not integers) instead of Greenwood's.
+    pub robust: bool,
 }
 
 /// Kaplan-Meier curves, one per group.
@@ -40,6 +43,9 @@ pub struct KmAnalysis {
     pub entry: Option<String>,
     /// The case-weight column, else `None`.
     pub weights: Option<String>,
+    /// The standard errors: `greenwood` (Greenwood's and `sqrt(sum d / n^2)`)
+    /// or `robust` (R's infinitesimal jackknife).
+    pub variance: String,
 }
 
 /// One Kaplan-Meier curve, at its distinct event and censoring times.
@@ -55,7 +61,7 @@ pub struct KmGroup {
     pub time: Vec<f64>,
     /// Survival S(t) just after each time.
     pub survival: Vec<f64>,
-    /// Greenwood standard error of S(t) (`None` where S(t) = 0).
+    /// Standard error of S(t), Greenwood's or robust (`None` where S(t) = 0).
     pub se: Vec<Option<f64>>,
     /// (Weighted) numbers at risk just before each time.
     pub at_risk: Vec<f64>,
@@ -69,7 +75,7 @@ pub struct KmGroup {
     pub upper: Vec<Option<f64>>,
     /// Nelson-Aalen cumulative hazard at each time.
     pub cumulative_hazard: Vec<f64>,
-    /// Standard error of the cumulative hazard, `sqrt(sum d / n^2)` (R `std.chaz`).
+    /// Standard error of the cumulative hazard, `sqrt(sum d / n^2)` or robust (R `std.chaz`).
     pub se_cumulative_hazard: Vec<f64>,
     /// Median survival time (`None`: not reached).
     pub median: Option<f64>,
@@ -141,8 +147,12 @@ pub fn kaplan_meier(
     for (name, rows) in groups {
         let o = outcome.select(&rows);
         let w: Option<Vec<f64>> = weights.as_ref().map(|w| rows.iter().map(|&i| w[i]).collect());
-        let fit = KaplanMeier::fit_entry(o.start.as_deref(), &o.time, &o.event, w.as_deref())
-            .map_err(|e| AnalysisError::model(e, &[]))?;
+        let fit = if request.robust {
+            KaplanMeier::fit_robust(o.start.as_deref(), &o.time, &o.event, w.as_deref())
+        } else {
+            KaplanMeier::fit_entry(o.start.as_deref(), &o.time, &o.event, w.as_deref())
+        }
+        .map_err(|e| AnalysisError::model(e, &[]))?;
         let ci = fit.confidence_interval(conf);
         let (mlo, mhi) = fit.median_ci(conf);
         let at_times = (!request.times.is_empty()).then(|| KmAtTimes {
@@ -180,5 +190,6 @@ pub fn kaplan_meier(
         conf_type: format!("{conf:?}").to_lowercase(),
         entry: request.outcome.start.clone(),
         weights: request.weights.clone(),
+        variance: if request.robust { "robust" } else { "greenwood" }.to_string(),
     })
 }

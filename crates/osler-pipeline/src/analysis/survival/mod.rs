@@ -69,6 +69,7 @@ mod tests {
             conf_type: ConfType::LogLog,
             times: vec![5.0],
             tau: None,
+            robust: false,
         };
         let km = kaplan_meier(t, &s, &request).expect("km");
         let names: Vec<&str> = km.groups.iter().map(|g| g.group.as_str()).collect();
