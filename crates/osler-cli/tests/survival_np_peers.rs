@@ -86,6 +86,9 @@ fn check_group(g: &Value, e: &Value) {
         close_all("at_times.time", &nums(&g["at_times"]["time"]), &nums(times));
         close_all("at_times.survival", &nums(&g["at_times"]["survival"]), &nums(&e["at_surv"]));
         close_all("at_times.at_risk", &nums(&g["at_times"]["at_risk"]), &nums(&e["at_n_risk"]));
+        close_all("at_times.se", &nums(&g["at_times"]["se"]), &nums(&e["at_std_err"]));
+        let cumhaz = &g["at_times"]["cumulative_hazard"];
+        close_all("at_times.cumulative_hazard", &nums(cumhaz), &nums(&e["at_cumhaz"]));
     }
 }
 

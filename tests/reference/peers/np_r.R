@@ -28,6 +28,7 @@ curve <- function(fit, times = NULL, tau = NULL) {
   if (!is.null(times)) {
     s <- summary(fit, times = times, extend = TRUE)
     out$at_times <- num(times); out$at_surv <- num(s$surv); out$at_n_risk <- num(s$n.risk)
+    out$at_std_err <- num(s$std.err); out$at_cumhaz <- num(s$cumhaz)
   }
   if (!is.null(tau)) {
     r <- summary(fit, rmean = tau)$table

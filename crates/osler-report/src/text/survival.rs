@@ -207,7 +207,13 @@ mod tests {
 
     #[test]
     fn km_prints_medians_and_the_survival_table() {
-        let at = KmAtTimes { time: vec![5.0], survival: vec![0.8], at_risk: vec![6.0] };
+        let at = KmAtTimes {
+            time: vec![5.0],
+            survival: vec![0.8],
+            at_risk: vec![6.0],
+            se: vec![Some(0.13)],
+            cumulative_hazard: vec![0.27],
+        };
         let analysis = KmAnalysis {
             groups: vec![group("sex=F", Some(7.5), Some(at)), group("sex=M", None, None)],
             conf_type: "log".into(),

@@ -108,6 +108,10 @@ pub struct KmAtTimes {
     pub survival: Vec<f64>,
     /// (Weighted) numbers at risk at each time, as R's `summary(survfit, times =)`.
     pub at_risk: Vec<f64>,
+    /// Standard error of S(t) at each time (`None` where S(t) = 0; 0 before the first event).
+    pub se: Vec<Option<f64>>,
+    /// Nelson-Aalen cumulative hazard at each time (0 before the first event).
+    pub cumulative_hazard: Vec<f64>,
 }
 
 /// Kaplan-Meier curves (Greenwood standard errors, pointwise 95% intervals
@@ -159,6 +163,8 @@ pub fn kaplan_meier(
             time: request.times.clone(),
             survival: fit.survival_at(&request.times),
             at_risk: fit.n_at_risk(&request.times),
+            se: request.times.iter().map(|&t| fit.survival_with_se(t).1).collect(),
+            cumulative_hazard: fit.cumhaz_at(&request.times),
         });
         let rmst = request
             .tau
