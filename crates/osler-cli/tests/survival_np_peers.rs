@@ -194,6 +194,47 @@ fn km_robust_matches_r_with_non_integer_weights() {
     check_group(&v["groups"][0], &r["km"]["robust_test2"]);
 }
 
+// scikit-survival tests/test_nonparametric.py::test_truncated_male / _female's
+// Channing House data (rows with entry < exit), through R's survfit by sex.
+#[test]
+fn km_start_by_group_matches_r_on_channing_house() {
+    let r = peer("np_r.json");
+    let text = std::fs::read_to_string(reference("peers/np_channing.csv")).expect("channing");
+    let kept: String = text
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| {
+            let v: Vec<&str> = l.split(',').collect();
+            *i == 0 || v[1].parse::<f64>().ok() < v[2].parse::<f64>().ok()
+        })
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = csv(dir.path(), "channing.csv", &kept);
+    let v = json_ok(&[
+        "survival",
+        "km",
+        "--data",
+        data.to_str().expect("utf-8 path"),
+        "--start",
+        "entry",
+        "--time",
+        "exit",
+        "--event",
+        "cens",
+        "--group",
+        "sex",
+        "--times",
+        "800,1000,1200",
+        "--tau",
+        "1100",
+        "--json",
+    ]);
+    assert_eq!(v["groups"][0]["group"], "sex=Female");
+    check_group(&v["groups"][0], &r["km"]["channing_female"]);
+    check_group(&v["groups"][1], &r["km"]["channing_male"]);
+}
+
 // lifelines tests/test_estimation.py::test_late_entry_with_against_R, through R.
 #[test]
 fn km_late_entry_matches_lifelines_case_in_r() {

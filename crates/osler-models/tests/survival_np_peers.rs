@@ -205,6 +205,65 @@ fn r_robust_variance_of_weighted_curves() {
     check_curve(&km, &r["km"]["robust_testw1"]);
 }
 
+/// Channing House rows of one sex with `entry < exit` (sksurv's selection).
+fn channing(sex: &str) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let c = common::Csv::read("../peers/np_channing.csv");
+    let (entry, exit, cens) = (c.num("entry"), c.num("exit"), c.num("cens"));
+    let rows: Vec<usize> =
+        (0..entry.len()).filter(|&i| c.text("sex")[i] == sex && entry[i] < exit[i]).collect();
+    let pick = |v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+    (pick(&entry), pick(&exit), pick(&cens))
+}
+
+// scikit-survival tests/test_nonparametric.py::TestKaplanMeier::test_left_truncated_simple1..3,
+// ::test_truncated_male and ::test_truncated_female (log-log intervals), and R
+// survfit(Surv(entry, exit, cens) ~ 1) on the Channing House data.
+#[test]
+fn sksurv_and_r_left_truncated_cases() {
+    let sk = peer("np_sksurv.json");
+    let mut cases: Vec<(String, KaplanMeier)> = ["1", "2", "3"]
+        .iter()
+        .map(|k| {
+            let e = &sk["km"][format!("left_truncated_simple{k}")];
+            let km = KaplanMeier::fit_entry(
+                Some(&floats(&e["entry"])),
+                &floats(&e["time"]),
+                &floats(&e["event"]),
+                None,
+            )
+            .unwrap();
+            (format!("left_truncated_simple{k}"), km)
+        })
+        .collect();
+    let r = peer("np_r.json");
+    for sex in ["Male", "Female"] {
+        let (entry, exit, cens) = channing(sex);
+        let km = KaplanMeier::fit_entry(Some(&entry), &exit, &cens, None).unwrap();
+        check_curve(&km, &r["km"][format!("channing_{}", sex.to_lowercase())]);
+        cases.push((format!("channing_{}", sex.to_lowercase()), km));
+    }
+    for (key, km) in cases {
+        let e = &sk["km"][&key];
+        let x = floats(&e["x"]);
+        check_rel(&key, &km.survival_at(&x), &floats(&e["surv"]), TOL);
+        // sksurv's band is a step function over all its times: the event
+        // time's band, (1, 1) before the first; (0, 0) where S = 0, which
+        // has no band here (R gives NA).
+        let band = km.confidence_interval(ConfType::LogLog);
+        for (i, &t) in x.iter().enumerate() {
+            let k = km.time.partition_point(|&u| u <= t);
+            let got = if k == 0 { Some((1.0, 1.0)) } else { band[k - 1] };
+            let want = (floats(&e["lower"])[i], floats(&e["upper"])[i]);
+            match got {
+                Some((lo, hi)) => {
+                    check_rel(&key, &[lo, hi], &[want.0, want.1], TOL);
+                }
+                None => assert_eq!((km.surv[k - 1], want), (0.0, (0.0, 0.0)), "{key} at {t}"),
+            }
+        }
+    }
+}
+
 // R survfit on all-censored data (and lifelines alike): S = 1 with SE 0, no
 // median, Nelson-Aalen 0, numbers at risk as usual, RMST = tau with SE 0.
 #[test]

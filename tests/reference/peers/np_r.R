@@ -58,6 +58,13 @@ late2 <- data.frame(entry = c(1.9, 0, 0, 0, 0), time = c(2, 10, 5, 4, 3), event 
 # All censored (lifelines and R both give S = 1 and no median).
 cens <- data.frame(time = c(1, 2, 3), event = 0)
 
+here <- commandArgs(trailingOnly = FALSE)
+here <- dirname(sub("--file=", "", here[grep("--file=", here)]))
+# scikit-survival tests/data/channing.csv (copied to np_channing.csv), as
+# sksurv tests/test_nonparametric.py::test_truncated_male / _female select it.
+channing <- read.csv(file.path(here, "np_channing.csv"))
+channing <- subset(channing, entry < exit)
+
 cases <- list(
   survtest_test2 = curve(survfit(Surv(start, stop, event) ~ 1, test2), times2, 10),
   survtest_test2_x0 = curve(survfit(Surv(start, stop, event) ~ 1, subset(test2, x == 0))),
@@ -69,6 +76,10 @@ cases <- list(
   lifelines_late_entry = curve(survfit(Surv(entry, time, event) ~ 1, late1), NULL, 6),
   lifelines_late_entry_almost_tied = curve(survfit(Surv(entry, time, event) ~ 1, late2)),
   all_censored = curve(survfit(Surv(time, event) ~ 1, cens), c(0.5, 2, 4), 2.5),
+  channing_male = curve(survfit(Surv(entry, exit, cens) ~ 1, subset(channing, sex == "Male")),
+                        c(800, 1000, 1200)),
+  channing_female = curve(survfit(Surv(entry, exit, cens) ~ 1, subset(channing, sex == "Female")),
+                          c(800, 1000, 1200), 1100),
   # Robust (infinitesimal-jackknife) standard errors, R's default for
   # non-integer weights (survfitKM: has.rwt); std_err is then se(S), logse = 0.
   # lifelines tests/test_estimation.py::test_weights_with_unaligned_index data:
@@ -93,8 +104,6 @@ lr_counting <- function(d, g) {
   obj(groups = num(as.numeric(names(o))), observed = num(o), expected = num(o - r),
       score_chisq = num(unname(f$score)))
 }
-here <- commandArgs(trailingOnly = FALSE)
-here <- dirname(sub("--file=", "", here[grep("--file=", here)]))
 # The heart rows the Rust test reads (survival's data set, as stored).
 write.csv(heart[, c("start", "stop", "event", "transplant")], file.path(here, "np_heart.csv"),
           row.names = FALSE, quote = FALSE)
