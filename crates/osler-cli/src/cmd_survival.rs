@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use osler_pipeline::api::estimators::{ConfType, Ties};
+use osler_pipeline::api::estimators::{ConfType, Ties, Weighting};
 use osler_pipeline::api::{
     self as analysis, CoxRequest, KmRequest, LogrankRequest, MissingPolicy, SurvivalSpec,
 };
@@ -25,7 +25,7 @@ pub struct SurvivalArgs {
 enum SurvivalCommand {
     /// Kaplan-Meier curves (Greenwood SE, CIs, medians), optionally by group.
     Km(KmArgs),
-    /// Log-rank test between groups (k groups, stratified, rho for Peto-Peto).
+    /// Log-rank test between groups (k groups, stratified, weighted family).
     Logrank(LogrankArgs),
     /// Cox proportional-hazards model (Efron or Breslow ties, strata, start/stop, robust SEs).
     Cox(CoxArgs),
@@ -45,13 +45,17 @@ struct OutcomeArgs {
     /// Value of the event column that means the event happened (e.g. 2 for R's 1/2 coding).
     #[arg(long, value_name = "VALUE")]
     event_level: Option<String>,
-    /// Start-time column for (start, stop] counting-process rows.
+    /// Start-time column for (start, stop] counting-process rows: with km and
+    /// logrank the entry time (left truncation), a row is at risk on (start, stop].
     #[arg(long, value_name = "COL")]
     start: Option<String>,
     /// Rows missing a model variable (time, event, start, covariates, group, strata, weights,
     /// cluster): drop them and report how many (R's na.omit), or refuse the data.
     #[arg(long, value_enum, default_value = "drop")]
     missing: MissingArg,
+    /// Case-weight column (finite, >= 0), as R's `survfit(weights = )` and `coxph(weights = )`.
+    #[arg(long, value_name = "COL")]
+    weights: Option<String>,
     /// Print one JSON object on stdout.
     #[arg(long)]
     json: bool,
@@ -83,6 +87,13 @@ struct KmArgs {
     /// Also report survival and numbers at risk at these times.
     #[arg(long, value_delimiter = ',')]
     times: Vec<f64>,
+    /// Also report the restricted mean survival time up to TAU (R's `rmean`).
+    #[arg(long, value_name = "TAU")]
+    tau: Option<f64>,
+    /// Robust (infinitesimal-jackknife) standard errors, as R's `survfit(robust = TRUE)`,
+    /// R's default when weights are not integers (default here: Greenwood, as lifelines).
+    #[arg(long)]
+    robust: bool,
 }
 
 #[derive(Args)]
@@ -95,9 +106,53 @@ struct LogrankArgs {
     /// Stratify the test by this column.
     #[arg(long, value_name = "COL")]
     strata: Option<String>,
-    /// Fleming-Harrington weight S(t-)^rho: 0 = log-rank, 1 = Peto-Peto.
-    #[arg(long, default_value_t = 0.0)]
-    rho: f64,
+    /// R survdiff's rho: weight S(t-)^rho (0 = log-rank, 1 = Peto-Peto/Prentice); the same as
+    /// `--weighting fleming-harrington --p RHO --q 0`.
+    #[arg(long, conflicts_with = "weighting")]
+    rho: Option<f64>,
+    /// Weight of each event time: logrank 1, wilcoxon n (Gehan-Breslow), tarone-ware sqrt(n),
+    /// peto S~(t), modified-peto S~(t) n/(n+1), fleming-harrington S(t-)^p (1-S(t-))^q.
+    #[arg(long, value_enum)]
+    weighting: Option<WeightingArg>,
+    /// Fleming-Harrington exponent of S(t-) (default 0).
+    #[arg(long, value_name = "P")]
+    p: Option<f64>,
+    /// Fleming-Harrington exponent of 1 - S(t-) (default 0).
+    #[arg(long, value_name = "Q")]
+    q: Option<f64>,
+}
+
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
+enum WeightingArg {
+    Logrank,
+    Wilcoxon,
+    TaroneWare,
+    Peto,
+    ModifiedPeto,
+    FlemingHarrington,
+}
+
+impl LogrankArgs {
+    /// The weighting the flags ask for; `--p`/`--q` belong to fleming-harrington only.
+    fn weighting(&self) -> Result<Weighting, crate::CliError> {
+        let fh = self.weighting == Some(WeightingArg::FlemingHarrington);
+        if !fh && (self.p.is_some() || self.q.is_some()) {
+            return Err(crate::CliError::user(
+                "--p and --q are the exponents of --weighting fleming-harrington".to_string(),
+            ));
+        }
+        Ok(match (self.weighting, self.rho) {
+            (None, Some(rho)) => Weighting::FlemingHarrington { p: rho, q: 0.0 },
+            (None | Some(WeightingArg::Logrank), _) => Weighting::LogRank,
+            (Some(WeightingArg::Wilcoxon), _) => Weighting::Wilcoxon,
+            (Some(WeightingArg::TaroneWare), _) => Weighting::TaroneWare,
+            (Some(WeightingArg::Peto), _) => Weighting::Peto,
+            (Some(WeightingArg::ModifiedPeto), _) => Weighting::ModifiedPeto,
+            (Some(WeightingArg::FlemingHarrington), _) => {
+                Weighting::FlemingHarrington { p: self.p.unwrap_or(0.0), q: self.q.unwrap_or(0.0) }
+            }
+        })
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -122,9 +177,6 @@ struct CoxArgs {
     /// Cluster column for robust (sandwich) standard errors.
     #[arg(long, value_name = "COL")]
     cluster: Option<String>,
-    /// Case-weight column (finite, >= 0), as R's `coxph(weights = )`.
-    #[arg(long, value_name = "COL")]
-    weights: Option<String>,
     #[arg(long, value_enum, default_value = "efron")]
     ties: TiesArg,
     /// Also test proportional hazards (scaled Schoenfeld residuals vs KM-transformed time, like R cox.zph).
@@ -170,6 +222,7 @@ fn km(a: KmArgs) -> CliResult {
     let request = KmRequest {
         outcome: a.outcome.spec(),
         missing: a.outcome.missing(),
+        weights: a.outcome.weights.clone(),
         group: a.group,
         conf_type: match a.conf_type {
             ConfArg::Log => ConfType::Log,
@@ -177,6 +230,8 @@ fn km(a: KmArgs) -> CliResult {
             ConfArg::Plain => ConfType::Plain,
         },
         times: a.times,
+        tau: a.tau,
+        robust: a.robust,
     };
     let km = analysis::kaplan_meier(loaded.table, &loaded.schema, &request)?;
     if a.outcome.json {
@@ -188,12 +243,14 @@ fn km(a: KmArgs) -> CliResult {
 
 fn logrank(a: LogrankArgs) -> CliResult {
     let loaded = a.outcome.data.load()?;
+    let weighting = a.weighting()?;
     let request = LogrankRequest {
         outcome: a.outcome.spec(),
         missing: a.outcome.missing(),
         group: a.group,
         strata: a.strata,
-        rho: a.rho,
+        weights: a.outcome.weights.clone(),
+        weighting,
     };
     let t = analysis::logrank(loaded.table, &loaded.schema, &request)?;
     if a.outcome.json {
@@ -212,7 +269,7 @@ fn cox(a: CoxArgs) -> CliResult {
         covariates: a.covariates,
         strata: a.strata,
         cluster: a.cluster,
-        weights: a.weights,
+        weights: a.outcome.weights.clone(),
         exclude: a.group.into_iter().collect(),
         ties: match a.ties {
             TiesArg::Efron => Ties::Efron,

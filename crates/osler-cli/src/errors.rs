@@ -471,11 +471,6 @@ mod tests {
     fn library_errors_map_to_flag_names_and_exit_code_2() {
         let e = CliError::from(AnalysisError::NoCovariates);
         assert_eq!((e.code, e.message.as_str()), (2, "no covariates: give --covariates A,B,..."));
-        let e = CliError::from(AnalysisError::WeightsNotNumeric { column: "w".into() });
-        assert_eq!(
-            (e.code, e.message.as_str()),
-            (2, "weights column 'w' must exist and be numeric")
-        );
         let open = osler_data::source::SourceError::Open {
             path: "/x.csv".into(),
             source: std::io::Error::from(std::io::ErrorKind::NotFound),

@@ -486,7 +486,6 @@ fn analysis_errors_reach_the_pipeline_wording() {
             2,
         ),
         (AnalysisError::NoCovariates, 2),
-        (AnalysisError::WeightsNotNumeric { column: s("w") }, 2),
         (AnalysisError::Model { source: ModelError::Empty, names: vec![] }, 2),
         (AnalysisError::Pipeline(PipelineError::Serialise { source: serde_error() }), 1),
     ];
@@ -502,7 +501,6 @@ fn analysis_errors_reach_the_pipeline_wording() {
             | AnalysisError::MissingScore { .. }
             | AnalysisError::NotProbability { .. }
             | AnalysisError::NoCovariates
-            | AnalysisError::WeightsNotNumeric { .. }
             | AnalysisError::Model { .. } => {}
         }
         let what = format!("{e:?}");

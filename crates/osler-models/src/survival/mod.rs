@@ -4,7 +4,9 @@
 //!   `plain` intervals, Nelson-Aalen, medians with R's interval, number at risk;
 //!   restricted mean survival time with R's SE ([`KaplanMeier::rmst`],
 //!   [`rmst_difference`]).
-//! * [`logrank_test`] — log-rank and `G^rho` tests, k groups, strata (R `survdiff`).
+//! * [`logrank_test`] — log-rank and `G^rho` tests, k groups, strata (R
+//!   `survdiff`); [`logrank_test_with`] — the weighted family (Wilcoxon,
+//!   Tarone-Ware, Peto, Fleming-Harrington), entry times and case weights.
 //! * [`CoxModel`] — Cox regression (Efron/Breslow ties, strata, weights,
 //!   counting-process data, robust SEs) by Newton-Raphson on a one-sweep
 //!   likelihood, with Breslow/Efron baseline hazards, predictions, Harrell's C
@@ -32,5 +34,6 @@ pub use cox::{
 pub use coxnet::{CoxnetModel, CoxnetOptions, CoxnetPath, CvCoxnet, cv_coxnet, fit_path};
 pub use gamma::{chi2_sf, gamma_p, gamma_q, ln_gamma};
 pub use nonparametric::{
-    ConfType, KaplanMeier, LogRankTest, RmstComparison, WaldEstimate, logrank_test, rmst_difference,
+    ConfType, KaplanMeier, LogRankOptions, LogRankTest, RmstComparison, WaldEstimate, Weighting,
+    logrank_test, logrank_test_with, rmst_difference,
 };

@@ -69,12 +69,6 @@ pub enum AnalysisError {
     /// A Cox model without covariates: none named and no numeric feature left.
     #[error("no covariates: none named and no numeric feature column besides the outcome")]
     NoCovariates,
-    /// A case-weight column that is absent or not numeric.
-    #[error("weights column '{column}' must exist and be numeric")]
-    WeightsNotNumeric {
-        /// The column.
-        column: String,
-    },
     /// The model could not be fitted; `names` name the features the error's indices point to.
     #[error("{}", crate::model::name_features(.source, .names))]
     Model {

@@ -36,7 +36,8 @@ fn or_na(x: Option<f64>) -> String {
 
 /// Kaplan-Meier curves, one paragraph per group: `GROUP: n = N, events = E,
 /// median = M (95% CI LO to HI)` (the median `not reached` and a missing
-/// bound `NA`, as R's `survfit` prints them), then, when survival was asked
+/// bound `NA`, as R's `survfit` prints them), the restricted mean when a
+/// `tau` was asked for, then, when survival was asked
 /// at chosen times, a table of time, S(t) and the number at risk.
 pub fn km(analysis: &KmAnalysis) -> String {
     // Writing to a String cannot fail: the `fmt::Result`s below are ignored.
@@ -52,6 +53,15 @@ pub fn km(analysis: &KmAnalysis) -> String {
             or_na(g.median_ci95[0]),
             or_na(g.median_ci95[1]),
         );
+        if let Some(r) = &g.rmst {
+            let _ = writeln!(
+                out,
+                "  restricted mean to {} = {} (se {})",
+                fmt_num(r.tau, 6),
+                fmt_num(r.estimate, 6),
+                fmt_num(r.se, 6)
+            );
+        }
         if let Some(at) = &g.at_times {
             let _ = writeln!(out, "  {:>12} {:>10} {:>8}", "time", "survival", "at risk");
             for ((t, s), n) in at.time.iter().zip(&at.survival).zip(&at.at_risk) {
@@ -88,6 +98,14 @@ pub fn logrank(test: &LogrankAnalysis) -> String {
         test.df,
         fmt_p(test.p)
     );
+    // R's G^rho tests print as before; the other weightings say which was used.
+    if test.rho.is_none() {
+        let exponents = match (test.fh_p, test.fh_q) {
+            (Some(p), Some(q)) => format!(" (p = {}, q = {})", fmt_num(p, 6), fmt_num(q, 6)),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "weighting: {}{exponents}", test.weighting);
+    }
     out.push_str(&missing_notice(&test.missing));
     out
 }
@@ -192,7 +210,8 @@ pub fn cox(fit: &CoxAnalysis) -> String {
 #[cfg(test)]
 mod tests {
     use osler_pipeline::analysis::survival::{
-        CoxCoefficientRow, CoxTiming, KmAtTimes, KmGroup, PhTestResult, PhTestRow, TestResult,
+        CoxCoefficientRow, CoxTiming, KmAtTimes, KmGroup, KmRmst, PhTestResult, PhTestRow,
+        TestResult,
     };
 
     use osler_pipeline::missing_rows::MissingPolicy;
@@ -213,18 +232,29 @@ mod tests {
             lower: vec![Some(0.7), Some(0.6)],
             upper: vec![Some(1.0), Some(1.0)],
             cumulative_hazard: vec![0.1, 0.27],
+            se_cumulative_hazard: vec![0.1, 0.2],
             median,
             median_ci95: [Some(3.0), None],
             at_times,
+            rmst: None,
         }
     }
 
     #[test]
     fn km_prints_medians_and_the_survival_table() {
-        let at = KmAtTimes { time: vec![5.0], survival: vec![0.8], at_risk: vec![6.0] };
+        let at = KmAtTimes {
+            time: vec![5.0],
+            survival: vec![0.8],
+            at_risk: vec![6.0],
+            se: vec![Some(0.13)],
+            cumulative_hazard: vec![0.27],
+        };
         let analysis = KmAnalysis {
             groups: vec![group("sex=F", Some(7.5), Some(at)), group("sex=M", None, None)],
             conf_type: "log".into(),
+            entry: None,
+            weights: None,
+            variance: "greenwood".into(),
             missing: MissingRows::none(MissingPolicy::Drop),
         };
         let text = km(&analysis);
@@ -239,15 +269,28 @@ mod tests {
             ]
         );
         assert!(text.ends_with('\n'));
+        // The restricted mean, when asked, follows its group's first line.
+        let mut analysis = analysis;
+        analysis.groups[1].rmst = Some(KmRmst { tau: 5.0, estimate: 4.25, se: 0.5 });
+        let text = km(&analysis);
+        assert_eq!(
+            text.lines().last(),
+            Some("  restricted mean to 5.00000 = 4.25000 (se 0.500000)")
+        );
     }
 
     #[test]
     fn logrank_prints_a_row_per_group_and_the_test() {
-        let test = LogrankAnalysis {
+        let mut test = LogrankAnalysis {
             chisq: 0.8,
             df: 1,
             p: 0.37,
-            rho: 0.0,
+            rho: Some(0.0),
+            weighting: "logrank".into(),
+            fh_p: None,
+            fh_q: None,
+            entry: None,
+            weights: None,
             groups: vec!["A".into(), "B".into()],
             n: vec![3.0, 4.0],
             observed: vec![2.0, 1.0],
@@ -260,6 +303,14 @@ mod tests {
         assert_eq!(lines[1], "A                               3          2     1.2500");
         assert_eq!(lines[4], "chisq = 0.800000 on 1 df, p = 0.37");
         assert_eq!(lines.len(), 5);
+        // A weighting outside R's G^rho family is named under the test.
+        (test.rho, test.weighting, test.fh_p, test.fh_q) =
+            (None, "fleming-harrington".into(), Some(1.0), Some(0.5));
+        let text = logrank(&test);
+        assert_eq!(
+            text.lines().last(),
+            Some("weighting: fleming-harrington (p = 1.00000, q = 0.500000)")
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Kaplan-Meier survival and Nelson-Aalen cumulative hazard (R `survfit`).
 //!
-//! At each distinct event time `t_k` with (weighted) `n_k` at risk (time
-//! `>= t_k`) and `d_k` events:
+//! At each distinct event time `t_k` with (weighted) `n_k` at risk and
+//! `d_k` events, where a row is at risk at `t` when `entry < t <= time`
+//! (entry 0 without left truncation: R's (start, stop] risk set of
+//! `survfit(Surv(start, stop, event) ~ 1)`):
 //!
 //! * `S(t) = prod_{t_k <= t} (1 - d_k / n_k)` (Kaplan & Meier 1958);
 //! * Greenwood: `se(log S) = sqrt(sum_{t_k<=t} d_k / (n_k (n_k - d_k)))`
@@ -19,6 +21,7 @@
 use osler_eval::Z_975;
 use serde::{Deserialize, Serialize};
 
+use super::check_entry;
 use crate::ModelError;
 use crate::survival::validate::{check_event, check_lengths, check_times, check_weights};
 
@@ -46,7 +49,7 @@ pub struct KaplanMeier {
     pub n_events: f64,
     /// Distinct event times, ascending.
     pub time: Vec<f64>,
-    /// Weighted number at risk (time `>= t_k`).
+    /// Weighted number at risk (`entry < t_k <= time`).
     pub n_risk: Vec<f64>,
     /// Weighted number of events at `t_k`.
     pub n_event: Vec<f64>,
@@ -70,6 +73,28 @@ impl KaplanMeier {
     /// Fits the product-limit estimator to right-censored data; `weights`
     /// are case weights (default 1).
     pub fn fit(time: &[f64], event: &[f64], weights: Option<&[f64]>) -> Result<Self, ModelError> {
+        Self::fit_entry(None, time, event, weights)
+    }
+
+    /// Fits the product-limit estimator to left-truncated rows `(entry,
+    /// time]`: a row is at risk at `t` only when `entry < t <= time` (R
+    /// `survfit(Surv(start, stop, event) ~ 1)`; lifelines
+    /// `KaplanMeierFitter.fit(entry=)` counts a row entering at `t` as at
+    /// risk at `t`, R and this estimator do not). `entry = None` is
+    /// [`KaplanMeier::fit`]. With case weights every count is the sum of the
+    /// rows' weights and Greenwood's formula takes the weighted counts (R
+    /// `survfit(weights =, robust = FALSE)`).
+    ///
+    /// # Errors
+    /// Lengths that differ, a time not finite and positive, an event not 0/1,
+    /// an entry not finite or not below its time, a weight negative or not
+    /// finite, or weights that are all zero.
+    pub fn fit_entry(
+        entry: Option<&[f64]>,
+        time: &[f64],
+        event: &[f64],
+        weights: Option<&[f64]>,
+    ) -> Result<Self, ModelError> {
         let n = time.len();
         if n == 0 {
             return Err(ModelError::Empty);
@@ -80,6 +105,9 @@ impl KaplanMeier {
         if let Some(w) = weights {
             check_lengths("weights", w.len(), n)?;
             check_weights(w)?;
+        }
+        if let Some(e) = entry {
+            check_entry(e, time)?;
         }
         let w = |i: usize| weights.map_or(1.0, |w| w[i]);
         let mut order: Vec<usize> = (0..n).collect();
@@ -105,6 +133,20 @@ impl KaplanMeier {
         for k in (0..all_time.len()).rev() {
             acc += ev[k] + cens[k];
             all_n_risk[k] = acc;
+        }
+        if let Some(entry) = entry {
+            // Rows entering at or after t_k have time > t_k, so they are in
+            // the suffix sum above but not yet at risk.
+            let mut by_entry: Vec<usize> = (0..n).collect();
+            by_entry.sort_by(|&a, &b| entry[a].total_cmp(&entry[b]));
+            let (mut j, mut late) = (n, 0.0);
+            for k in (0..all_time.len()).rev() {
+                while j > 0 && entry[by_entry[j - 1]] >= all_time[k] {
+                    j -= 1;
+                    late += w(by_entry[j]);
+                }
+                all_n_risk[k] -= late;
+            }
         }
         let mut km = KaplanMeier {
             n: total,
@@ -177,8 +219,11 @@ impl KaplanMeier {
             .collect()
     }
 
-    /// Weighted number at risk (observed time `>= t`) at each `t`, for
-    /// number-at-risk tables.
+    /// Weighted number at risk at each `t`, for number-at-risk tables: as R's
+    /// `summary(survfit, times =)`, the number at risk at the first observed
+    /// time `>= t` (0 after the last). Without entry times that is the
+    /// weight with time `>= t`; with them it is the risk set of that next
+    /// observed time (R reports no times at which rows only enter).
     pub fn n_at_risk(&self, times: &[f64]) -> Vec<f64> {
         times
             .iter()

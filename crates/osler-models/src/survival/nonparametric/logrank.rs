@@ -1,9 +1,10 @@
-//! The log-rank test and the Fleming-Harrington `G^rho` family (R `survdiff`).
+//! The log-rank test and its weighted family (R `survdiff`, lifelines
+//! `logrank_test` / `multivariate_logrank_test`).
 //!
 //! At each distinct event time (within a stratum) with `n` at risk, `d`
-//! events, `n_g` at risk and `d_g` events in group `g`, and weight
-//! `w = S(t-)^rho` (`S` the pooled Kaplan-Meier of the stratum; `rho = 0`
-//! log-rank, `rho = 1` Peto-Peto/Prentice-Wilcoxon):
+//! events, `n_g` at risk and `d_g` events in group `g` (all weighted by the
+//! case weights; a row is at risk at `t` when `entry < t <= time`), and the
+//! weight `w` of the chosen [`Weighting`]:
 //!
 //! ```text
 //! O_g += w d_g,   E_g += w d n_g / n,
@@ -12,17 +13,25 @@
 //!
 //! summed over times and strata. `chi2 = (O - E)' V^- (O - E)` using the
 //! groups with positive expected count less the first (R), with
-//! `df = (#groups with E > 0) - 1` and `p = Q(df/2, chi2/2)`.
+//! `df = (#groups with E > 0) - 1` and `p = Q(df/2, chi2/2)`. The variance is
+//! the hypergeometric one of R `survdiff` and lifelines alike; with case
+//! weights it takes the weighted `n` and `d` as lifelines does (R's
+//! `survdiff` takes no weights). R refuses (start, stop] rows ("Right
+//! censored data only") and lifelines' tests take no entry times: with entry
+//! times the risk sets are those of the counting process, the generalisation
+//! whose statistic equals R's `coxph(Surv(start, stop, event) ~ group)`
+//! score test when no event times are tied.
 
 use std::collections::BTreeSet;
 use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
+use super::check_entry;
 use crate::ModelError;
 use crate::linear::numeric::Cholesky;
 use crate::survival::gamma::chi2_sf;
-use crate::survival::validate::{check_event, check_lengths, check_times};
+use crate::survival::validate::{check_event, check_lengths, check_times, check_weights};
 
 /// Result of [`logrank_test`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,11 +42,11 @@ pub struct LogRankTest {
     pub df: usize,
     /// Upper-tail chi-square probability `Q(df/2, chi2/2)` (1 when `df = 0`).
     pub p_value: f64,
-    /// Fleming-Harrington exponent of the weights `S(t-)^rho` (0 = log-rank, 1 = Peto-Peto).
-    pub rho: f64,
+    /// The weight each event time got.
+    pub weighting: Weighting,
     /// Group labels in sorted order; the per-group vectors follow it.
     pub groups: Vec<String>,
-    /// Number of subjects per group.
+    /// Number of rows per group (unweighted, as R's `survdiff$n`).
     pub n: Vec<f64>,
     /// Weighted observed events per group (summed over strata).
     pub observed: Vec<f64>,
@@ -53,8 +62,87 @@ pub struct LogRankTest {
     pub expected_by_stratum: Vec<Vec<f64>>,
 }
 
-/// Compares the survival of `k >= 2` groups; `event` is 0/1, `strata`
-/// optional stratum codes, `rho >= 0` the `G^rho` weight exponent.
+/// The weight `w(t)` of an event time in the weighted log-rank family, with
+/// `n` the (weighted) number at risk, `S` the pooled Kaplan-Meier of the
+/// stratum and `S~(t) = prod_{t_j <= t} (1 - d_j / (n_j + 1))` (lifelines'
+/// `weightings=` names; Klein & Moeschberger 2003, section 7.3).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "kebab-case")]
+pub enum Weighting {
+    /// `w = 1` (Mantel 1966; R `survdiff(rho = 0)`).
+    LogRank,
+    /// Gehan-Breslow generalised Wilcoxon, `w = n`.
+    Wilcoxon,
+    /// Tarone-Ware, `w = sqrt(n)`.
+    TaroneWare,
+    /// Peto-Peto, `w = S~(t)`.
+    Peto,
+    /// Andersen's modified Peto-Peto, `w = S~(t) n / (n + 1)`.
+    ModifiedPeto,
+    /// Fleming-Harrington `G^(p, q)`, `w = S(t-)^p (1 - S(t-))^q`; `q = 0`
+    /// is R's `survdiff(rho = p)`.
+    FlemingHarrington {
+        /// Exponent of `S(t-)` (finite, >= 0).
+        p: f64,
+        /// Exponent of `1 - S(t-)` (finite, >= 0).
+        q: f64,
+    },
+}
+
+impl Weighting {
+    /// The name lifelines gives the weighting (`logrank` for the unweighted test).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Weighting::LogRank => "logrank",
+            Weighting::Wilcoxon => "wilcoxon",
+            Weighting::TaroneWare => "tarone-ware",
+            Weighting::Peto => "peto",
+            Weighting::ModifiedPeto => "modified-peto",
+            Weighting::FlemingHarrington { .. } => "fleming-harrington",
+        }
+    }
+
+    /// The weight at an event time with `n` at risk, `s_minus = S(t-)` and
+    /// `s_tilde = S~(t)`.
+    fn at(&self, n: f64, s_minus: f64, s_tilde: f64) -> f64 {
+        match *self {
+            Weighting::LogRank => 1.0,
+            Weighting::Wilcoxon => n,
+            Weighting::TaroneWare => n.sqrt(),
+            Weighting::Peto => s_tilde,
+            Weighting::ModifiedPeto => s_tilde * n / (n + 1.0),
+            // powf(x, 0) is exactly 1, so FH(rho, 0) is R's S(t-)^rho to the bit.
+            Weighting::FlemingHarrington { p, q } => s_minus.powf(p) * (1.0 - s_minus).powf(q),
+        }
+    }
+}
+
+/// What [`logrank_test_with`] takes besides the outcome and the groups.
+#[derive(Debug, Clone, Copy)]
+pub struct LogRankOptions<'a> {
+    /// Stratum code of each row; `None`: one stratum.
+    pub strata: Option<&'a [u32]>,
+    /// Entry (left-truncation) time of each row; `None`: every row at risk from 0.
+    pub entry: Option<&'a [f64]>,
+    /// Case weight of each row (finite, >= 0); `None`: 1.
+    pub weights: Option<&'a [f64]>,
+    /// The weight of each event time.
+    pub weighting: Weighting,
+}
+
+impl Default for LogRankOptions<'_> {
+    fn default() -> Self {
+        LogRankOptions { strata: None, entry: None, weights: None, weighting: Weighting::LogRank }
+    }
+}
+
+/// Compares the survival of `k >= 2` groups with R `survdiff`'s `G^rho`
+/// test: `event` is 0/1, `strata` optional stratum codes, `rho >= 0` the
+/// exponent of the weights `S(t-)^rho` (0 = log-rank). Equal to
+/// [`logrank_test_with`] with `Weighting::FlemingHarrington { p: rho, q: 0 }`.
+///
+/// # Errors
+/// As [`logrank_test_with`], and `rho` not finite or negative.
 pub fn logrank_test<G: Ord + Clone + Display>(
     time: &[f64],
     event: &[f64],
@@ -62,6 +150,33 @@ pub fn logrank_test<G: Ord + Clone + Display>(
     strata: Option<&[u32]>,
     rho: f64,
 ) -> Result<LogRankTest, ModelError> {
+    if !(rho.is_finite() && rho >= 0.0) {
+        return Err(ModelError::invalid("rho", rho, "be finite and >= 0"));
+    }
+    let weighting = Weighting::FlemingHarrington { p: rho, q: 0.0 };
+    logrank_test_with(
+        time,
+        event,
+        group,
+        &LogRankOptions { strata, weighting, ..Default::default() },
+    )
+}
+
+/// Compares the survival of `k >= 2` groups with the weighted log-rank test
+/// of `options` (strata, entry times, case weights, weighting; see the
+/// module documentation).
+///
+/// # Errors
+/// Lengths that differ, times not finite and positive, events not 0/1, an
+/// entry not below its time, bad weights, an exponent `p` or `q` not finite
+/// and non-negative, fewer than two groups, or a singular variance.
+pub fn logrank_test_with<G: Ord + Clone + Display>(
+    time: &[f64],
+    event: &[f64],
+    group: &[G],
+    options: &LogRankOptions<'_>,
+) -> Result<LogRankTest, ModelError> {
+    let LogRankOptions { strata, entry, weights, weighting } = *options;
     let n = time.len();
     if n == 0 {
         return Err(ModelError::Empty);
@@ -73,8 +188,19 @@ pub fn logrank_test<G: Ord + Clone + Display>(
     }
     check_times(time)?;
     check_event(event)?;
-    if !(rho.is_finite() && rho >= 0.0) {
-        return Err(ModelError::invalid("rho", rho, "be finite and >= 0"));
+    if let Some(e) = entry {
+        check_entry(e, time)?;
+    }
+    if let Some(w) = weights {
+        check_lengths("weights", w.len(), n)?;
+        check_weights(w)?;
+    }
+    if let Weighting::FlemingHarrington { p, q } = weighting {
+        for (name, v) in [("p", p), ("q", q)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(ModelError::invalid(name, v, "be finite and >= 0"));
+            }
+        }
     }
     let levels: Vec<G> = group.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect();
     let k = levels.len();
@@ -98,31 +224,44 @@ pub fn logrank_test<G: Ord + Clone + Display>(
     let mut obs_s = vec![vec![0.0; k]; slabels.len()];
     let mut exp_s = vec![vec![0.0; k]; slabels.len()];
     let mut var = vec![0.0; k * k];
+    let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
+    // Rows in order of entry within each stratum (all at 0 without entry
+    // times, so every row is at risk from the first time on).
+    let mut by_entry = order.clone();
+    if let Some(e) = entry {
+        by_entry.sort_by(|&a, &b| stratum(a).cmp(&stratum(b)).then(e[a].total_cmp(&e[b])));
+    }
+    let entered = |i: usize, t: f64| entry.is_none_or(|e| e[i] < t);
     let mut start = 0;
     for (si, &s) in slabels.iter().enumerate() {
         let end = start + order[start..].iter().take_while(|&&i| stratum(i) == s).count();
         let mut risk = vec![0.0; k];
-        for &i in &order[start..end] {
-            risk[gidx[i]] += 1.0;
-        }
-        let mut nrisk = (end - start) as f64;
-        let mut km: f64 = 1.0;
+        let mut nrisk = 0.0;
+        let mut next_in = start;
+        let (mut km, mut s_tilde): (f64, f64) = (1.0, 1.0);
         let mut deaths = vec![0.0; k];
         let mut leaving = vec![0.0; k];
         let mut i = start;
         while i < end {
             let t = time[order[i]];
+            while next_in < end && entered(by_entry[next_in], t) {
+                let r = by_entry[next_in];
+                risk[gidx[r]] += weight(r);
+                nrisk += weight(r);
+                next_in += 1;
+            }
             deaths.iter_mut().for_each(|v| *v = 0.0);
             leaving.iter_mut().for_each(|v| *v = 0.0);
             while i < end && time[order[i]] == t {
                 let r = order[i];
-                deaths[gidx[r]] += event[r];
-                leaving[gidx[r]] += 1.0;
+                deaths[gidx[r]] += event[r] * weight(r);
+                leaving[gidx[r]] += weight(r);
                 i += 1;
             }
             let d: f64 = deaths.iter().sum();
             if d > 0.0 {
-                let wt = if rho == 0.0 { 1.0 } else { km.powf(rho) };
+                s_tilde *= 1.0 - d / (nrisk + 1.0);
+                let wt = weighting.at(nrisk, km, s_tilde);
                 for g in 0..k {
                     obs_s[si][g] += wt * deaths[g];
                     exp_s[si][g] += wt * d * risk[g] / nrisk;
@@ -171,7 +310,7 @@ pub fn logrank_test<G: Ord + Clone + Display>(
         chisq,
         df,
         p_value: if df == 0 { 1.0 } else { chi2_sf(chisq, df as f64) },
-        rho,
+        weighting,
         groups: levels.iter().map(ToString::to_string).collect(),
         n: n_group,
         observed,

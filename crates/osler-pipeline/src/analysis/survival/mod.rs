@@ -1,6 +1,6 @@
 //! The classical survival analyses, with R `survival`'s definitions:
 //! Kaplan-Meier curves ([`kaplan_meier`], Greenwood standard errors,
-//! pointwise intervals, medians), the log-rank / Fleming-Harrington test
+//! pointwise intervals, medians), the weighted log-rank family
 //! ([`logrank`]) and the Cox proportional-hazards model ([`cox()`]).
 //!
 //! Each takes a table with its schema, checks it against the schema, reads
@@ -8,13 +8,12 @@
 //! returns a serialisable result.
 
 mod cox;
+mod km;
+mod logrank;
 
 use osler_data::{Schema, Table};
-use osler_models::survival::{ConfType, KaplanMeier, logrank_test};
-use serde::Serialize;
 
 use super::AnalysisError;
-use super::columns::{codes, labels, levels};
 use crate::error::PipelineError;
 use crate::missing_rows::{MissingPolicy, MissingRows, drop_incomplete};
 use crate::survival_data::{SurvivalOutcome, SurvivalSpec, survival_outcome};
@@ -22,6 +21,8 @@ use crate::survival_data::{SurvivalOutcome, SurvivalSpec, survival_outcome};
 pub use cox::{
     CoxAnalysis, CoxCoefficientRow, CoxRequest, CoxTiming, PhTestResult, PhTestRow, TestResult, cox,
 };
+pub use km::{KmAnalysis, KmAtTimes, KmGroup, KmRequest, KmRmst, kaplan_meier};
+pub use logrank::{LogrankAnalysis, LogrankRequest, logrank};
 
 /// Conforms `table` to `schema` (the outcome columns and `extra` required),
 /// applies the missing-value policy to them ([`drop_incomplete`]) and reads
@@ -42,211 +43,6 @@ fn prepare(
     Ok((table, outcome, dropped))
 }
 
-/// What [`kaplan_meier`] estimates.
-#[derive(Debug, Clone)]
-pub struct KmRequest {
-    /// The outcome columns (a start column, if any, must exist but is not used).
-    pub outcome: SurvivalSpec,
-    /// Rows missing the outcome or the group: dropped and counted, or refused.
-    pub missing: MissingPolicy,
-    /// One curve per level of this column (sorted levels); `None`: one curve.
-    pub group: Option<String>,
-    /// Transform of the pointwise confidence intervals.
-    pub conf_type: ConfType,
-    /// Extra times at which to report survival and the numbers at risk.
-    pub times: Vec<f64>,
-}
-
-/// Kaplan-Meier curves, one per group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct KmAnalysis {
-    /// One entry per group, in sorted level order (`all` without a group).
-    pub groups: Vec<KmGroup>,
-    /// The interval transform: `log`, `loglog` or `plain`.
-    pub conf_type: String,
-    /// Rows dropped for a missing value (R `na.omit`).
-    pub missing: MissingRows,
-}
-
-/// One Kaplan-Meier curve, at its distinct event and censoring times.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct KmGroup {
-    /// `COLUMN=LEVEL`, or `all`.
-    pub group: String,
-    /// Patients (rows) in the group.
-    pub n: f64,
-    /// Events in the group.
-    pub events: f64,
-    /// Distinct times.
-    pub time: Vec<f64>,
-    /// Survival S(t) just after each time.
-    pub survival: Vec<f64>,
-    /// Greenwood standard error of S(t) (`None` where S(t) = 0).
-    pub se: Vec<Option<f64>>,
-    /// Numbers at risk just before each time.
-    pub at_risk: Vec<f64>,
-    /// Events at each time.
-    pub n_event: Vec<f64>,
-    /// Censorings at each time.
-    pub n_censor: Vec<f64>,
-    /// Lower 95% pointwise bound (`None` where undefined).
-    pub lower: Vec<Option<f64>>,
-    /// Upper 95% pointwise bound.
-    pub upper: Vec<Option<f64>>,
-    /// Nelson-Aalen cumulative hazard at each time.
-    pub cumulative_hazard: Vec<f64>,
-    /// Median survival time (`None`: not reached).
-    pub median: Option<f64>,
-    /// 95% confidence interval of the median (R's `survfit` rule; `None`: not reached).
-    pub median_ci95: [Option<f64>; 2],
-    /// Survival and numbers at risk at the requested times (`None` when none were asked).
-    pub at_times: Option<KmAtTimes>,
-}
-
-/// Survival and numbers at risk at chosen times.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct KmAtTimes {
-    /// The requested times.
-    pub time: Vec<f64>,
-    /// S(t) at each time.
-    pub survival: Vec<f64>,
-    /// Numbers at risk at each time.
-    pub at_risk: Vec<f64>,
-}
-
-/// Kaplan-Meier curves (Greenwood standard errors, pointwise 95% intervals
-/// with the chosen transform, medians with R's confidence interval), one per
-/// level of the group column.
-///
-/// # Errors
-/// [`AnalysisError`] naming the column, line or value at fault: a column
-/// missing, a value outside the schema, a bad outcome, a missing group value.
-pub fn kaplan_meier(
-    table: Table,
-    schema: &Schema,
-    request: &KmRequest,
-) -> Result<KmAnalysis, AnalysisError> {
-    let extra: Vec<&str> = request.group.iter().map(String::as_str).collect();
-    let (table, outcome, missing) =
-        prepare(table, schema, &request.outcome, &extra, request.missing)?;
-    let groups: Vec<(String, Vec<usize>)> = match &request.group {
-        Some(g) => {
-            let lab = labels(&table, g)?;
-            levels(&lab)
-                .into_iter()
-                .map(|lv| {
-                    let rows = (0..lab.len()).filter(|&i| lab[i] == *lv).collect();
-                    (format!("{g}={lv}"), rows)
-                })
-                .collect()
-        }
-        None => vec![("all".to_string(), (0..outcome.time.len()).collect())],
-    };
-    let conf = request.conf_type;
-    let mut out = Vec::with_capacity(groups.len());
-    for (name, rows) in groups {
-        let o = outcome.select(&rows);
-        let fit =
-            KaplanMeier::fit(&o.time, &o.event, None).map_err(|e| AnalysisError::model(e, &[]))?;
-        let ci = fit.confidence_interval(conf);
-        let (mlo, mhi) = fit.median_ci(conf);
-        let at_times = (!request.times.is_empty()).then(|| KmAtTimes {
-            time: request.times.clone(),
-            survival: fit.survival_at(&request.times),
-            at_risk: fit.n_at_risk(&request.times),
-        });
-        out.push(KmGroup {
-            group: name,
-            n: fit.n,
-            events: fit.n_events,
-            se: fit.se_surv(),
-            lower: ci.iter().map(|c| c.map(|c| c.0)).collect(),
-            upper: ci.iter().map(|c| c.map(|c| c.1)).collect(),
-            median: fit.median(),
-            median_ci95: [mlo, mhi],
-            at_times,
-            time: fit.time,
-            survival: fit.surv,
-            at_risk: fit.n_risk,
-            n_event: fit.n_event,
-            n_censor: fit.n_censor,
-            cumulative_hazard: fit.cumhaz,
-        });
-    }
-    Ok(KmAnalysis { groups: out, conf_type: format!("{conf:?}").to_lowercase(), missing })
-}
-
-/// What [`logrank`] tests.
-#[derive(Debug, Clone)]
-pub struct LogrankRequest {
-    /// The outcome columns.
-    pub outcome: SurvivalSpec,
-    /// Rows missing the outcome, group or strata: dropped and counted, or refused.
-    pub missing: MissingPolicy,
-    /// The groups to compare.
-    pub group: String,
-    /// Stratify the test by this column.
-    pub strata: Option<String>,
-    /// Fleming-Harrington weight S(t-)^rho: 0 = log-rank, 1 = Peto-Peto.
-    pub rho: f64,
-}
-
-/// The k-group (optionally stratified) log-rank test, as R's `survdiff`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LogrankAnalysis {
-    /// Chi-square statistic.
-    pub chisq: f64,
-    /// Degrees of freedom (groups - 1).
-    pub df: usize,
-    /// P-value of `chisq` on `df` degrees of freedom.
-    pub p: f64,
-    /// The Fleming-Harrington rho used.
-    pub rho: f64,
-    /// Group labels, sorted.
-    pub groups: Vec<String>,
-    /// Patients per group.
-    pub n: Vec<f64>,
-    /// Observed events per group.
-    pub observed: Vec<f64>,
-    /// Expected events per group under no difference.
-    pub expected: Vec<f64>,
-    /// Rows dropped for a missing value (R `na.omit`).
-    pub missing: MissingRows,
-}
-
-/// The log-rank (rho = 0) or Fleming-Harrington test between the levels of
-/// the group column, stratified if asked.
-///
-/// # Errors
-/// [`AnalysisError`] naming the column, line or value at fault.
-pub fn logrank(
-    table: Table,
-    schema: &Schema,
-    request: &LogrankRequest,
-) -> Result<LogrankAnalysis, AnalysisError> {
-    let mut extra: Vec<&str> = vec![&request.group];
-    extra.extend(request.strata.as_deref());
-    let (table, outcome, missing) =
-        prepare(table, schema, &request.outcome, &extra, request.missing)?;
-    outcome.require_events(&table, &request.outcome)?;
-    let groups = labels(&table, &request.group)?;
-    let strata =
-        request.strata.as_ref().map(|s| labels(&table, s).map(|v| codes(&v))).transpose()?;
-    let t = logrank_test(&outcome.time, &outcome.event, &groups, strata.as_deref(), request.rho)
-        .map_err(|e| AnalysisError::model(e, &[]))?;
-    Ok(LogrankAnalysis {
-        chisq: t.chisq,
-        df: t.df,
-        p: t.p_value,
-        rho: t.rho,
-        groups: t.groups,
-        n: t.n,
-        observed: t.observed,
-        expected: t.expected,
-        missing,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,6 +60,8 @@ mod tests {
         SurvivalSpec { time: "time".into(), event: "status".into(), ..SurvivalSpec::default() }
     }
 
+    use osler_models::survival::{ConfType, Weighting};
+
     #[test]
     fn km_by_group_gives_one_curve_per_sorted_level() {
         let (t, s) = data();
@@ -271,8 +69,11 @@ mod tests {
             outcome: spec(),
             missing: MissingPolicy::Drop,
             group: Some("g".into()),
+            weights: None,
             conf_type: ConfType::LogLog,
             times: vec![5.0],
+            tau: None,
+            robust: false,
         };
         let km = kaplan_meier(t, &s, &request).expect("km");
         let names: Vec<&str> = km.groups.iter().map(|g| g.group.as_str()).collect();
@@ -296,7 +97,8 @@ mod tests {
             missing: MissingPolicy::Drop,
             group: "g".into(),
             strata: None,
-            rho: 0.0,
+            weights: None,
+            weighting: Weighting::LogRank,
         };
         let r = logrank(t, &s, &request).expect("logrank");
         assert_eq!((r.groups.len(), r.df), (2, 1));
@@ -339,7 +141,8 @@ mod tests {
             missing: MissingPolicy::Fail,
             group: "g".into(),
             strata: None,
-            rho: 0.0,
+            weights: None,
+            weighting: Weighting::LogRank,
         };
         let e = logrank(t, &s, &request).expect_err("missing group");
         assert!(matches!(&e, AnalysisError::MissingLabel { location, .. } if location == "line 3"));
