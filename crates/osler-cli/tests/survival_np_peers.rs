@@ -406,17 +406,24 @@ fn bad_weights_and_flags_are_user_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     for (text, needle) in [
         ("stop,event,g,w\n1,1,a,1\n2,1,b,-0.5\n3,0,a,1\n", "line 3, column 'w': weight -0.5"),
+        // A missing weight is dropped by default (R's na.omit); --missing fail refuses it.
         ("stop,event,g,w\n1,1,a,1\n2,1,b,1\n3,0,a,\n", "line 4, column 'w': the weight is missing"),
     ] {
         let data = csv(dir.path(), "w.csv", text);
         let data = data.to_str().expect("utf-8 path");
-        let err = user_error(&km_args(data, &["--weights", "w"]));
+        let err = user_error(&km_args(data, &["--weights", "w", "--missing", "fail"]));
         assert!(err.contains(needle) && err.contains("w.csv"), "{err}");
         let mut args = logrank_args(data, "stop", "event", "g");
-        args.extend_from_slice(&["--weights", "w"]);
+        args.extend_from_slice(&["--weights", "w", "--missing", "fail"]);
         let err = user_error(&args);
         assert!(err.contains(needle), "{err}");
     }
+    let data = csv(dir.path(), "gap.csv", "stop,event,g,w\n1,1,a,1\n2,1,b,1\n3,0,a,\n");
+    let v = json_ok(&km_args(data.to_str().expect("utf-8 path"), &["--weights", "w"]));
+    assert_eq!(
+        (v["missing"]["rows_dropped"].as_u64(), v["groups"][0]["n"].as_f64()),
+        (Some(1), Some(2.0))
+    );
     let data = csv(dir.path(), "ok.csv", "stop,event,g,s\n1,1,a,2\n2,1,b,0\n3,0,a,0\n");
     let data = data.to_str().expect("utf-8 path");
     let err = user_error(&km_args(data, &["--start", "s"]));
