@@ -35,7 +35,7 @@ use super::accel::Anderson;
 use super::data::CoxData;
 use super::engine::{Engine, GroupStats};
 use super::model::{BaselineStratum, CoxModel};
-use super::options::CoxOptions;
+use super::options::{CoxOptions, Ties};
 use super::residuals::score_residuals;
 use crate::ModelError;
 use crate::linear::numeric::{Cholesky, dot};
@@ -329,6 +329,10 @@ impl CoxModel {
         if opts.cluster.is_none() {
             data.order = Vec::new();
         }
+        if opts.ties == Ties::Exact {
+            let (model, eta) = super::exact::fit(&data, opts)?;
+            return Ok(CoxFit { model, data, eta, step: None });
+        }
         let p = data.p;
         let mut eng = Engine::new(&data, opts.ties);
         let null = state_at(&mut eng, vec![0.0; p], |j, _| collinear(j))?;
@@ -381,19 +385,7 @@ impl CoxModel {
             let (breslow, efron, eta) = eng.into_increments();
             (breslow, efron, None, eta)
         };
-        // Centring shift: exp(eta_centred) = exp(x'b) exp(-m'b).
-        let shift: f64 = data.center.iter().zip(&beta).map(|(m, b)| m * b).sum::<f64>().exp();
-        let baseline = data
-            .strata
-            .iter()
-            .map(|s| {
-                let events = (s.g_begin..s.g_end)
-                    .rev()
-                    .filter(|&gi| data.groups[gi].deaths > 0 && breslow[gi] > 0.0)
-                    .map(|gi| (data.groups[gi].time, breslow[gi] / shift, efron[gi] / shift));
-                BaselineStratum::accumulate(s.label, events)
-            })
-            .collect();
+        let baseline = BaselineStratum::of_fit(&data, &beta, &breslow, &efron);
         let n_events = (0..data.n).filter(|&i| data.status[i]).map(|i| data.w[i]).sum();
         let model = CoxModel {
             coef,
@@ -415,6 +407,7 @@ impl CoxModel {
                 c_index: f64::NAN,
             },
             baseline,
+            baseline_type: opts.ties.baseline(),
         };
         Ok(CoxFit { model, data, eta, step: final_step.then_some(step) })
     }
@@ -502,7 +495,6 @@ fn sandwich(d: &CoxData, resid: &[f64], var: &[f64], cluster: Option<&[u32]>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::survival::Ties;
 
     #[test]
     fn owned_fit_is_identical() {
