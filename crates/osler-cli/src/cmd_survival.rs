@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use osler_pipeline::api::estimators::{ConfType, Ties};
+use osler_pipeline::api::estimators::{ConfType, PhMethod, PhTestOptions, PhTransform, Ties};
 use osler_pipeline::api::{self as analysis, CoxRequest, KmRequest, LogrankRequest, SurvivalSpec};
 
 use crate::CliResult;
@@ -25,7 +25,7 @@ enum SurvivalCommand {
     Km(KmArgs),
     /// Log-rank test between groups (k groups, stratified, rho for Peto-Peto).
     Logrank(LogrankArgs),
-    /// Cox proportional-hazards model (Efron or Breslow ties, strata, start/stop, robust SEs).
+    /// Cox proportional-hazards model (Efron, Breslow or exact ties, strata, start/stop, robust SEs).
     Cox(CoxArgs),
 }
 
@@ -92,6 +92,31 @@ struct LogrankArgs {
 enum TiesArg {
     Efron,
     Breslow,
+    /// The exact partial likelihood (R `ties = "exact"`): small data with heavy ties only,
+    /// its cost grows with the tied deaths times the risk set at each time; no case weights.
+    Exact,
+}
+
+/// The transform of time of the proportional-hazards test (R `cox.zph`'s `transform`).
+#[derive(Clone, Copy, ValueEnum)]
+enum PhTransformArg {
+    /// 1 - S(t-) of the pooled Kaplan-Meier (R's default).
+    Km,
+    /// Average rank of the time.
+    Rank,
+    /// The time itself.
+    Identity,
+    /// Log of the time.
+    Log,
+}
+
+/// The statistic of the proportional-hazards test.
+#[derive(Clone, Copy, ValueEnum)]
+enum PhMethodArg {
+    /// The score test of R survival >= 3.0.
+    Score,
+    /// Survival 2.x's approximation (its chi-squares can differ several-fold).
+    Approximate,
 }
 
 #[derive(Args)]
@@ -113,11 +138,18 @@ struct CoxArgs {
     /// Case-weight column (finite, >= 0), as R's `coxph(weights = )`.
     #[arg(long, value_name = "COL")]
     weights: Option<String>,
+    /// Handling of tied event times (efron as R's default, breslow, or exact for small data).
     #[arg(long, value_enum, default_value = "efron")]
     ties: TiesArg,
-    /// Also test proportional hazards (scaled Schoenfeld residuals vs KM-transformed time, like R cox.zph).
+    /// Also test proportional hazards (R cox.zph: score test per covariate and global).
     #[arg(long)]
     ph_test: bool,
+    /// Transform of time for --ph-test.
+    #[arg(long, value_enum, default_value = "km", requires = "ph_test")]
+    ph_transform: PhTransformArg,
+    /// Statistic of --ph-test.
+    #[arg(long, value_enum, default_value = "score", requires = "ph_test")]
+    ph_method: PhMethodArg,
     /// Accepted for symmetry with `km`; the Cox model ignores groups.
     #[arg(long, value_name = "COL", hide = true)]
     group: Option<String>,
@@ -188,8 +220,21 @@ fn cox(a: CoxArgs) -> CliResult {
         ties: match a.ties {
             TiesArg::Efron => Ties::Efron,
             TiesArg::Breslow => Ties::Breslow,
+            TiesArg::Exact => Ties::Exact,
         },
         ph_test: a.ph_test,
+        ph_options: PhTestOptions {
+            transform: match a.ph_transform {
+                PhTransformArg::Km => PhTransform::Km,
+                PhTransformArg::Rank => PhTransform::Rank,
+                PhTransformArg::Identity => PhTransform::Identity,
+                PhTransformArg::Log => PhTransform::Log,
+            },
+            method: match a.ph_method {
+                PhMethodArg::Score => PhMethod::Score,
+                PhMethodArg::Approximate => PhMethod::Approximate,
+            },
+        },
     };
     let fit = analysis::cox(loaded.table, &loaded.schema, &request, started)?;
     if a.outcome.json {

@@ -72,8 +72,8 @@ pub fn logrank(test: &LogrankAnalysis) -> String {
 /// A Cox model as R's `summary(coxph)` lays it out: the sample, one row per
 /// covariate (coef, exp(coef), se, z, p, 95% interval of exp(coef)), the
 /// concordance, the log partial likelihoods, the three global tests and, if
-/// it was run, the proportional-hazards test (scaled Schoenfeld residuals,
-/// as R's `cox.zph`).
+/// it was run, the proportional-hazards test (R `cox.zph`, its method and
+/// transform of time named in the heading).
 pub fn cox(fit: &CoxAnalysis) -> String {
     let mut out = String::new();
     let dropped = fit.n_dropped_missing;
@@ -128,8 +128,14 @@ pub fn cox(fit: &CoxAnalysis) -> String {
         );
     }
     if let Some(p) = &fit.ph_test {
-        out.push_str(
-            "\nproportional-hazards test (scaled Schoenfeld residuals, KM time transform):\n",
+        let method = match p.method.as_str() {
+            "approximate" => "survival 2.x approximation",
+            _ => "score test as R survival >= 3.0",
+        };
+        let _ = writeln!(
+            out,
+            "\nproportional-hazards test ({method}, {} time transform):",
+            p.transform
         );
         let _ = writeln!(out, "{:<24} {:>8} {:>10} {:>4} {:>10}", "", "rho", "chisq", "df", "p");
         for r in &p.covariates {
@@ -246,6 +252,7 @@ mod tests {
             events: 20.0,
             n_dropped_missing: 2,
             ties: "efron".into(),
+            baseline_hazard: "efron".into(),
             iterations: 4,
             likelihood_ratio_test: test,
             wald_test: test,
@@ -258,6 +265,8 @@ mod tests {
                 concordance_cpu_seconds: None,
             },
             ph_test: Some(PhTestResult {
+                method: "score".into(),
+                transform: "km".into(),
                 covariates: vec![PhTestRow {
                     name: "age".into(),
                     rho: -0.12,

@@ -1,12 +1,15 @@
-//! The Cox proportional-hazards analysis: R `coxph`'s fit (Efron or
-//! Breslow ties, strata, (start, stop] rows, case weights, robust standard
+//! The Cox proportional-hazards analysis: R `coxph`'s fit (Efron, Breslow
+//! or exact ties, strata, (start, stop] rows, case weights, robust standard
 //! errors by cluster), its tests and concordance, and optionally the
-//! proportional-hazards test of R's `cox.zph`.
+//! proportional-hazards test of R's `cox.zph` (survival >= 3.0's score test,
+//! or survival 2.x's approximation on request).
 
 use std::time::Instant;
 
 use osler_data::{ColumnData, Schema, Table};
-use osler_models::survival::{ChiSquareTest, CoxModel, CoxOptions, Ties};
+use osler_models::survival::{
+    ChiSquareTest, CoxModel, CoxOptions, PhMethod, PhTestOptions, PhTransform, Ties,
+};
 use serde::Serialize;
 
 use super::prepare;
@@ -32,9 +35,10 @@ pub struct CoxRequest {
     pub exclude: Vec<String>,
     /// How tied event times enter the partial likelihood.
     pub ties: Ties,
-    /// Also test proportional hazards (scaled Schoenfeld residuals against
-    /// Kaplan-Meier-transformed time).
+    /// Also test proportional hazards (R `cox.zph`).
     pub ph_test: bool,
+    /// The transform of time and the statistic of that test.
+    pub ph_options: PhTestOptions,
 }
 
 /// A fitted Cox model with its tests, as R's `summary(coxph(...))`.
@@ -54,8 +58,12 @@ pub struct CoxAnalysis {
     pub events: f64,
     /// Rows dropped because a covariate was missing.
     pub n_dropped_missing: usize,
-    /// `efron` or `breslow`.
+    /// `efron`, `breslow` or `exact`.
     pub ties: String,
+    /// The baseline cumulative hazard behind the model's survival curves:
+    /// `efron` after an Efron fit, `breslow` after a Breslow or exact fit (R
+    /// `survfit.coxph`'s default `ctype`).
+    pub baseline_hazard: String,
     /// Newton-Raphson iterations.
     pub iterations: usize,
     /// Likelihood-ratio test of all coefficients = 0.
@@ -111,6 +119,10 @@ impl From<&ChiSquareTest> for TestResult {
 /// R `cox.zph`'s test: per covariate and global.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PhTestResult {
+    /// `score` (R survival >= 3.0) or `approximate` (survival 2.x).
+    pub method: String,
+    /// The transform of time: `km`, `rank`, `identity` or `log`.
+    pub transform: String,
     /// One row per design column.
     pub covariates: Vec<PhTestRow>,
     /// The global test.
@@ -222,7 +234,10 @@ pub fn cox(
     let fit = deferred.with_concordance();
     let (concordance_seconds, concordance_cpu_seconds) = clock.stop();
     let ph = kept_x
-        .map(|x| fit.proportional_hazards_test(&x, &outcome.time, &outcome.event, &opts))
+        .map(|x| {
+            let (time, event) = (&outcome.time, &outcome.event);
+            fit.proportional_hazards_test_with(&x, time, event, &opts, &request.ph_options)
+        })
         .transpose()
         .map_err(|e| AnalysisError::model(e, &names))?;
     let coefficients = fit
@@ -240,6 +255,8 @@ pub fn cox(
         })
         .collect();
     let ph_test = ph.map(|p| PhTestResult {
+        method: method_name(p.method).into(),
+        transform: transform_name(p.transform).into(),
         covariates: p
             .covariates
             .iter()
@@ -263,6 +280,7 @@ pub fn cox(
         events: fit.n_events(),
         n_dropped_missing: dropped,
         ties: format!("{:?}", opts.ties).to_lowercase(),
+        baseline_hazard: fit.baseline_type().name().into(),
         iterations: fit.iterations(),
         likelihood_ratio_test: TestResult::from(&fit.likelihood_ratio_test()),
         wald_test: TestResult::from(&fit.wald_test()),
@@ -276,4 +294,22 @@ pub fn cox(
         },
         ph_test,
     })
+}
+
+/// How the output names a [`PhMethod`].
+fn method_name(m: PhMethod) -> &'static str {
+    match m {
+        PhMethod::Score => "score",
+        PhMethod::Approximate => "approximate",
+    }
+}
+
+/// How the output names a [`PhTransform`] (R's `transform` argument).
+fn transform_name(t: PhTransform) -> &'static str {
+    match t {
+        PhTransform::Km => "km",
+        PhTransform::Rank => "rank",
+        PhTransform::Identity => "identity",
+        PhTransform::Log => "log",
+    }
 }
