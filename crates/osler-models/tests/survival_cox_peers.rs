@@ -374,3 +374,29 @@ fn r_book7_exact_test1_diverges() {
     let err = CoxModel::fit(&d.x, &d.time, &d.event, &d.opts(Ties::Exact)).unwrap_err();
     assert!(matches!(err, ModelError::Diverges { feature: 0, .. }), "{err}");
 }
+
+// scikit-survival tests/test_coxnet.py with `normalize=False` (glmnet
+// `standardize = FALSE`) at fixed `alphas`: the penalty applies to the
+// coefficients of the raw rossi covariates. Reference: sksurv's solution
+// polished to the KKT conditions (cox_coxnet_unstandardized.py).
+#[test]
+fn sksurv_coxnet_without_standardisation_on_rossi() {
+    use osler_models::survival::CoxnetOptions;
+    let r = reference("cox_coxnet_unstandardized.json");
+    let cols: Vec<String> = common::strings(&r["covariates"]);
+    let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let d = rossi(&cols);
+    for f in r["fits"].as_array().unwrap() {
+        let (alpha, lambda) = (f["l1_ratio"].as_f64().unwrap(), f["lambda"].as_f64().unwrap());
+        let opts = CoxnetOptions { alpha, standardize: false, ..CoxnetOptions::default() };
+        let m =
+            osler_models::survival::CoxnetModel::fit(&d.x, &d.time, &d.event, None, lambda, &opts)
+                .unwrap();
+        let want = floats(&f["coef"]);
+        let got = m.coefficients();
+        for (j, (a, b)) in got.iter().zip(&want).enumerate() {
+            assert_eq!(*a == 0.0, *b == 0.0, "zero pattern at lambda {lambda}, feature {j}");
+        }
+        check_rel(&format!("coxnet alpha {alpha} lambda {lambda}"), got, &want, TOL);
+    }
+}
