@@ -82,9 +82,9 @@ impl Subsets {
             let (glo, ghi) = self.g.split_at_mut(k * p);
             let (g_prev, g_k) = (&glo[(k - 1) * p..], &mut ghi[..p]);
             let f_prev = self.f[k - 1];
-            for a in 0..p {
-                for b in 0..p {
-                    self.xg[a * p + b] = x[a] * g_prev[b];
+            for (row, xa) in self.xg.chunks_exact_mut(p).zip(x) {
+                for (v, gb) in row.iter_mut().zip(g_prev) {
+                    *v = xa * gb;
                 }
             }
             for a in 0..p {
@@ -135,8 +135,8 @@ fn evaluate(data: &CoxData, beta: &[f64]) -> Eval {
             match &data.entry {
                 // Nested risk sets: add the rows of this time.
                 None => {
-                    for i in next..g.end {
-                        sub.add((eta[i] - reference).exp(), data.row(i));
+                    for (i, e) in (next..g.end).zip(&eta[next..g.end]) {
+                        sub.add((e - reference).exp(), data.row(i));
                     }
                     next = g.end;
                 }
@@ -144,9 +144,9 @@ fn evaluate(data: &CoxData, beta: &[f64]) -> Eval {
                 // g.end) and entered before t.
                 Some(entry) if g.deaths > 0 => {
                     sub.reset();
-                    for i in s.begin..g.end {
+                    for (i, e) in (s.begin..g.end).zip(&eta[s.begin..g.end]) {
                         if entry.start[i] < g.time {
-                            sub.add((eta[i] - reference).exp(), data.row(i));
+                            sub.add((e - reference).exp(), data.row(i));
                         }
                     }
                 }
@@ -160,8 +160,8 @@ fn evaluate(data: &CoxData, beta: &[f64]) -> Eval {
             let gd = &sub.g[d * p..(d + 1) * p];
             let hd = &sub.h[d * p * p..(d + 1) * p * p];
             out.loglik -= f.ln() + sub.ln_choose(d) + d as f64 * reference;
-            for i in g.begin..g.begin + d {
-                out.loglik += eta[i];
+            for (i, e) in (g.begin..g.begin + d).zip(&eta[g.begin..g.begin + d]) {
+                out.loglik += e;
                 for (u, x) in out.grad.iter_mut().zip(data.row(i)) {
                     *u += x;
                 }
@@ -253,7 +253,7 @@ pub(super) fn fit(data: &CoxData, opts: &CoxOptions) -> Result<(CoxModel, Vec<f6
             }
             scale *= 0.5;
         };
-        if !(next.loglik >= cur.loglik) {
+        if next.loglik.is_nan() || next.loglik < cur.loglik {
             // No ascent along the Newton direction: at the optimum to
             // working precision.
             break;

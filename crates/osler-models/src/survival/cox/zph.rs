@@ -1,5 +1,5 @@
-//! Test of proportional hazards (Grambsch & Therneau 1994), as R survival
-//! >= 3.0's `cox.zph`: the score test, at the fitted `b`, of the added
+//! Test of proportional hazards (Grambsch & Therneau 1994), as `cox.zph` of
+//! R survival 3.x: the score test, at the fitted `b`, of the added
 //! covariates `x g(t)` in the model `b(t) = b + theta g(t)`.
 //!
 //! With `g` the transformed time centred at its mean over the deaths,
@@ -233,8 +233,9 @@ fn sweep(data: &CoxData, beta: &[f64], gt: &[f64], gmean: f64, efron: bool) -> S
         let mut next = s.begin;
         for g in &data.groups[s.g_begin..s.g_end] {
             // Rows of this time that are not deaths join the risk set.
-            for i in g.begin + g.deaths..g.end {
-                sums.add(risk[i], data.row(i));
+            let rows = g.begin + g.deaths..g.end;
+            for (i, &r) in rows.clone().zip(&risk[rows]) {
+                sums.add(r, data.row(i));
             }
             n_risk += g.end - next;
             next = g.end;
@@ -289,17 +290,18 @@ fn sweep(data: &CoxData, beta: &[f64], gt: &[f64], gmean: f64, efron: bool) -> S
             }
             for i in deaths {
                 let x = data.row(i);
-                for a in 0..p {
-                    out.u[a] += data.w[i] * x[a];
-                    out.u[p + a] += tw * data.w[i] * x[a];
+                for (a, xa) in x.iter().enumerate() {
+                    out.u[a] += data.w[i] * xa;
+                    out.u[p + a] += tw * data.w[i] * xa;
                 }
                 // Schoenfeld residual: against Efron's mean of means (the
                 // plain mean under Breslow; the weights cancel when equal).
                 let res = x.iter().zip(&xbar_mean).map(|(v, m)| v - m).collect();
                 out.deaths.push((tw, res));
             }
-            for i in g.begin..g.begin + g.deaths {
-                sums.add(risk[i], data.row(i));
+            let rows = g.begin..g.begin + g.deaths;
+            for (i, &r) in rows.clone().zip(&risk[rows]) {
+                sums.add(r, data.row(i));
             }
         }
     }
