@@ -119,6 +119,22 @@ fn r_cox_zph_with_strata_and_start_times() {
     }
 }
 
+// R cox.zph(terms = TRUE): a text covariate's indicator columns are one
+// term on 3 df (veteran cell type), named after the covariate.
+#[test]
+fn r_cox_zph_tests_a_factor_as_one_term() {
+    let r = peers("cox_reference.json");
+    let v = cox("peers/cox_veteran.csv", "time", "status", "cell,karno,age", &["--ph-test"]);
+    let e = &r["zph"]["veteran_factor_km"];
+    for (k, (g, w)) in zph_chisq(&v).iter().zip(numbers(&e["chisq"])).enumerate() {
+        close(&format!("veteran factor [{k}]"), *g, w);
+    }
+    let rows = v["ph_test"]["covariates"].as_array().expect("rows");
+    assert_eq!((rows[0]["name"].as_str(), rows[0]["df"].as_u64()), (Some("cell"), Some(3)));
+    assert!(rows[0]["rho"].is_null());
+    assert_eq!(v["coefficients"].as_array().expect("coefficients").len(), 5);
+}
+
 /// Checks `survival cox --ties exact` against R's fit summary.
 fn check_exact(what: &str, v: &Value, e: &Value) {
     assert_eq!(v["ties"], "exact");

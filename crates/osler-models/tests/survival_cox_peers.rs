@@ -400,3 +400,42 @@ fn sksurv_coxnet_without_standardisation_on_rossi() {
         check_rel(&format!("coxnet alpha {alpha} lambda {lambda}"), got, &want, TOL);
     }
 }
+
+// R cox.zph(terms = TRUE): a factor's indicator columns form one term,
+// tested together on their number of degrees of freedom (veteran cell type).
+#[test]
+fn r_zph_factor_is_one_term() {
+    let r = reference("cox_reference.json");
+    let csv = peers_csv("cox_veteran.csv");
+    let cell = csv.text("cell");
+    let mut cols: Vec<Vec<f64>> = ["large", "smallcell", "squamous"]
+        .iter()
+        .map(|l| cell.iter().map(|c| f64::from(u8::from(c == l))).collect())
+        .collect();
+    cols.extend([csv.num("karno"), csv.num("age")]);
+    let d = Set {
+        x: Matrix::from_columns(&cols).unwrap(),
+        time: csv.num("time"),
+        event: csv.num("status"),
+        start: None,
+        strata: None,
+    };
+    let opts = d.opts(Ties::Efron);
+    let m = d.fit(Ties::Efron);
+    let terms = [vec![0, 1, 2], vec![3], vec![4]];
+    let test = PhTestOptions::default();
+    let ph =
+        m.proportional_hazards_test_by_term(&d.x, &d.time, &d.event, &opts, &test, &terms).unwrap();
+    let e = &r["zph"]["veteran_factor_km"];
+    let mut got: Vec<f64> = ph.covariates.iter().map(|c| c.test.statistic).collect();
+    got.push(ph.global.statistic);
+    check_rel("veteran factor", &got, &floats(&e["chisq"]), TOL);
+    let df: Vec<usize> = ph.covariates.iter().map(|c| c.test.df).collect();
+    assert_eq!(df, [3, 1, 1]);
+    assert!(ph.covariates[0].rho.is_nan() && ph.covariates[1].rho.is_finite());
+    // A feature in no term, or in two, is refused.
+    let bad = [vec![0, 1], vec![3], vec![4]];
+    assert!(
+        m.proportional_hazards_test_by_term(&d.x, &d.time, &d.event, &opts, &test, &bad).is_err()
+    );
+}

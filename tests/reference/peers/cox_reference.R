@@ -47,6 +47,7 @@ test2$entry <- 0
 
 rossi <- read.csv("tests/reference/data/lifelines_rossi.csv")
 vet <- veteran
+vet$cell <- as.character(vet$celltype)
 vet$celltype <- as.integer(vet$celltype)
 vet$month <- ceiling(vet$time / 30)
 write.csv(vet, file.path(out_dir, "cox_veteran.csv"), row.names = FALSE, quote = FALSE)
@@ -100,6 +101,9 @@ rb <- coxph(Surv(week, arrest) ~ fin + age + race + wexp + mar + paro + prio, ro
 zp$rossi_breslow_km <- zph_table(rb, "km")
 vf <- coxph(Surv(time, status) ~ karno + age + diagtime + strata(celltype), vet, control = ctl)
 for (tr in c("km", "identity")) zp[[paste0("veteran_strata_", tr)]] <- zph_table(vf, tr)
+# A factor is one term of cox.zph (terms = TRUE): its 3 columns on 3 df.
+vff <- coxph(Surv(time, status) ~ cell + karno + age, vet, control = ctl)
+zp$veteran_factor_km <- zph_table(vff, "km")
 vsf <- coxph(Surv(tstart, time, status) ~ karno + age + trt, vs, control = ctl)
 for (tr in c("km", "rank", "log")) zp[[paste0("veteran_split_", tr)]] <- zph_table(vsf, tr)
 # lifelines tests/test_statistics.py::test_proportional_hazard_test_with_weights

@@ -344,10 +344,43 @@ impl CoxModel {
         opts: &CoxOptions,
         test: &PhTestOptions,
     ) -> Result<PhTest, ModelError> {
+        let terms: Vec<Vec<usize>> = (0..self.coef.len()).map(|j| vec![j]).collect();
+        self.proportional_hazards_test_by_term(x, time, event, opts, test, &terms)
+    }
+
+    /// [`Self::proportional_hazards_test_with`] with one row per term, a
+    /// term being the feature columns in `terms[k]` (the indicator columns
+    /// of one categorical covariate, say), tested together on as many
+    /// degrees of freedom, as R `cox.zph(terms = TRUE)`. Every feature must
+    /// belong to exactly one term. `rho` is defined for one-column terms
+    /// only (NaN otherwise).
+    pub fn proportional_hazards_test_by_term(
+        &self,
+        x: &Matrix,
+        time: &[f64],
+        event: &[f64],
+        opts: &CoxOptions,
+        test: &PhTestOptions,
+        terms: &[Vec<usize>],
+    ) -> Result<PhTest, ModelError> {
         let data = CoxData::new(x, time, event, opts)?;
         let p = data.p;
         if p != self.coef.len() {
             return Err(ModelError::FeatureCount { expected: self.coef.len(), found: p });
+        }
+        let mut seen = vec![0usize; p];
+        for &j in terms.iter().flatten() {
+            if j >= p {
+                return Err(ModelError::FeatureCount { expected: p, found: j + 1 });
+            }
+            seen[j] += 1;
+        }
+        if let Some(j) = seen.iter().position(|&c| c != 1) {
+            return Err(ModelError::invalid(
+                "terms",
+                format!("feature {j} in {} terms", seen[j]),
+                "place every feature in exactly one term",
+            ));
         }
         let approximate = test.method == PhMethod::Approximate;
         let tt = transformed_times(test.transform, time, event, opts.start.as_deref(), approximate);
@@ -364,13 +397,16 @@ impl CoxModel {
         let gt: Vec<f64> = data.order.iter().map(|&i| tt[i]).collect();
         let sw = sweep(&data, &self.coef, &gt, gmean, self.ties == Ties::Efron);
         let (stats, global) = match test.method {
-            PhMethod::Score => score_tests(&sw, p)?,
-            PhMethod::Approximate => self.approximate_tests(&sw),
+            PhMethod::Score => score_tests(&sw, p, terms)?,
+            PhMethod::Approximate => self.approximate_tests(&sw, terms)?,
         };
         let covariates = stats
             .into_iter()
-            .enumerate()
-            .map(|(j, stat)| PhTestRow { rho: self.rho(&sw, j), test: ChiSquareTest::new(stat, 1) })
+            .zip(terms)
+            .map(|(stat, term)| PhTestRow {
+                rho: if term.len() == 1 { self.rho(&sw, term[0]) } else { f64::NAN },
+                test: ChiSquareTest::new(stat, term.len()),
+            })
             .collect();
         Ok(PhTest {
             covariates,
@@ -380,8 +416,14 @@ impl CoxModel {
         })
     }
 
-    /// Survival 2.x's statistics from the Schoenfeld residuals.
-    fn approximate_tests(&self, sw: &Sweep) -> (Vec<f64>, f64) {
+    /// Survival 2.x's statistics from the Schoenfeld residuals; a term of
+    /// several columns `J` gets `d w_J' V_JJ^{-1} w_J / sum g^2` with
+    /// `w = V sum_k g_k s_k` (the one-column formula on `|J|` df).
+    fn approximate_tests(
+        &self,
+        sw: &Sweep,
+        terms: &[Vec<usize>],
+    ) -> Result<(Vec<f64>, f64), ModelError> {
         let p = self.coef.len();
         let v = &self.covariance;
         let dn = sw.deaths.len() as f64;
@@ -391,8 +433,11 @@ impl CoxModel {
             us.iter_mut().zip(s).for_each(|(a, b)| *a += g * b);
         }
         let vus: Vec<f64> = (0..p).map(|j| dot(&v[j * p..(j + 1) * p], &us)).collect();
-        let stats = (0..p).map(|j| (dn * vus[j]).powi(2) / (v[j * p + j] * dn * uu)).collect();
-        (stats, dot(&us, &vus) * dn / uu)
+        let stats = terms
+            .iter()
+            .map(|term| Ok(quadratic(v, p, &vus, term)? * dn / uu))
+            .collect::<Result<Vec<f64>, ModelError>>()?;
+        Ok((stats, dot(&us, &vus) * dn / uu))
     }
 
     /// Correlation of the scaled Schoenfeld residuals `d (V s_k)_j + b_j`
@@ -411,15 +456,16 @@ impl CoxModel {
     }
 }
 
-/// R >= 3.0's score tests: per covariate on `(b, theta_j)`, and global.
-fn score_tests(sw: &Sweep, p: usize) -> Result<(Vec<f64>, f64), ModelError> {
+/// R >= 3.0's score tests: per term `J` on `(b, theta_J)`, and global.
+fn score_tests(sw: &Sweep, p: usize, terms: &[Vec<usize>]) -> Result<(Vec<f64>, f64), ModelError> {
     let q = 2 * p;
     // The score of b is zero at the estimate (R sets it so).
     let mut u = vec![0.0; q];
     u[p..].copy_from_slice(&sw.u[p..]);
-    let stats = (0..p)
-        .map(|j| {
-            let keep: Vec<usize> = (0..p).chain([p + j]).collect();
+    let stats = terms
+        .iter()
+        .map(|term| {
+            let keep: Vec<usize> = (0..p).chain(term.iter().map(|j| p + j)).collect();
             quadratic(&sw.info, q, &u, &keep)
         })
         .collect::<Result<Vec<f64>, ModelError>>()?;

@@ -233,10 +233,11 @@ pub fn cox(
     let clock = Stopwatch::start();
     let fit = deferred.with_concordance();
     let (concordance_seconds, concordance_cpu_seconds) = clock.stop();
+    let (terms, term_names) = terms_of(&names, &covariates);
     let ph = kept_x
         .map(|x| {
-            let (time, event) = (&outcome.time, &outcome.event);
-            fit.proportional_hazards_test_with(&x, time, event, &opts, &request.ph_options)
+            let (time, event, test) = (&outcome.time, &outcome.event, &request.ph_options);
+            fit.proportional_hazards_test_by_term(&x, time, event, &opts, test, &terms)
         })
         .transpose()
         .map_err(|e| AnalysisError::model(e, &names))?;
@@ -260,7 +261,7 @@ pub fn cox(
         covariates: p
             .covariates
             .iter()
-            .zip(&names)
+            .zip(&term_names)
             .map(|(r, n)| PhTestRow {
                 name: n.clone(),
                 rho: r.rho,
@@ -294,6 +295,36 @@ pub fn cox(
         },
         ph_test,
     })
+}
+
+/// The terms of the design (R's `assign`): the columns of each covariate,
+/// in order (a categorical covariate's indicator columns `name=level`
+/// form one term, tested together as R `cox.zph`), and each term's name:
+/// the column's own for a one-column term, else the covariate's.
+fn terms_of(names: &[String], covariates: &[String]) -> (Vec<Vec<usize>>, Vec<String>) {
+    let mut terms: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
+    for (j, name) in names.iter().enumerate() {
+        let owner = covariates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                name == *c || name.strip_prefix(c.as_str()).is_some_and(|r| r.starts_with('='))
+            })
+            .max_by_key(|(_, c)| c.len())
+            .map(|(k, _)| k);
+        match terms.iter_mut().find(|(o, _)| owner.is_some() && *o == owner) {
+            Some((_, cols)) => cols.push(j),
+            None => terms.push((owner, vec![j])),
+        }
+    }
+    let term_names = terms
+        .iter()
+        .map(|(owner, cols)| match (owner, cols.as_slice()) {
+            (Some(k), [_, _, ..]) => covariates[*k].clone(),
+            _ => names[cols[0]].clone(),
+        })
+        .collect();
+    (terms.into_iter().map(|(_, cols)| cols).collect(), term_names)
 }
 
 /// How the output names a [`PhMethod`].
