@@ -20,8 +20,13 @@
 //! pooled, unweighted Kaplan-Meier, with entry times when the data have
 //! them), `rank` (average ranks of every row's time), `identity` and `log`.
 //!
+//! A term of several columns `J` (a categorical covariate's indicators) is
+//! tested on `(b, theta_J)` with `|J|` degrees of freedom (R's `terms =
+//! TRUE`).
+//!
 //! [`PhMethod::Approximate`] is survival 2.x's approximation (the score
-//! test with `I_tt` replaced by `d V sum g^2` and the cross term dropped):
+//! test with the information of `theta` approximated from `I_bb` and the
+//! spread of `g`, the cross term dropped):
 //!
 //! ```text
 //! T_j = (sum_k g_k (d V s_k)_j)^2 / (d V_jj sum_k g_k^2)
@@ -384,13 +389,7 @@ impl CoxModel {
         }
         let approximate = test.method == PhMethod::Approximate;
         let tt = transformed_times(test.transform, time, event, opts.start.as_deref(), approximate);
-        if let Some(row) = (0..tt.len()).find(|&i| event[i] == 1.0 && !tt[i].is_finite()) {
-            return Err(ModelError::invalid(
-                "time",
-                format!("{} at row {row}", time[row]),
-                "be positive for the log transform",
-            ));
-        }
+        // Times are positive (checked by `CoxData`), so every transform is finite.
         let deaths: Vec<f64> =
             tt.iter().zip(event).filter(|(_, e)| **e == 1.0).map(|(v, _)| *v).collect();
         let gmean = deaths.iter().sum::<f64>() / deaths.len() as f64;
