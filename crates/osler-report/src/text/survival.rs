@@ -286,6 +286,10 @@ mod tests {
         );
         assert!(lines.contains(&"concordance = 0.6612"));
         assert!(lines.contains(&"Wald test             = 12.500 on 1 df, p = 0.00040"));
+        // The heading names the statistic and the transform of time.
+        assert!(lines.contains(
+            &"proportional-hazards test (score test as R survival >= 3.0, km time transform):"
+        ));
         assert_eq!(
             lines[lines.len() - 1],
             "GLOBAL                                0.5000    1       0.48"
