@@ -170,6 +170,41 @@ fn r_exact_ties_through_the_cli() {
     check_exact("veteran strata", &v, &r["exact"]["veteran_month_strata"]);
 }
 
+// R coxph(Surv(start, stop, event), ties = "exact") with heavy ties: the
+// veteran split in months, squamous cells (celltype 1).
+#[test]
+fn r_exact_ties_with_entry_times_through_the_cli() {
+    let r = peers("cox_reference.json");
+    let text = std::fs::read_to_string(reference("peers/cox_veteran_split.csv")).expect("csv");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header");
+    let celltype = header.split(',').position(|h| h == "celltype").expect("celltype");
+    let rows = lines.filter(|l| l.split(',').nth(celltype) == Some("1"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("squamous.csv");
+    std::fs::write(&file, [header].into_iter().chain(rows).collect::<Vec<_>>().join("\n"))
+        .expect("write");
+    let file = file.to_str().expect("utf-8 path");
+    let v = json_ok(&[
+        "survival",
+        "cox",
+        "--data",
+        file,
+        "--time",
+        "mstop",
+        "--start",
+        "mstart",
+        "--event",
+        "status",
+        "--covariates",
+        "karno,age",
+        "--ties",
+        "exact",
+        "--json",
+    ]);
+    check_exact("veteran split months", &v, &r["exact"]["veteran_split_month"]);
+}
+
 // R coxexact.fit: "Case weights are not supported for the exact method".
 #[test]
 fn exact_ties_refuse_case_weights_and_clusters() {

@@ -439,3 +439,23 @@ fn r_zph_factor_is_one_term() {
         m.proportional_hazards_test_by_term(&d.x, &d.time, &d.event, &opts, &test, &bad).is_err()
     );
 }
+
+// R coxph(Surv(start, stop, event), ties = "exact") (agexact): entry times
+// with heavy ties, the veteran split of R tests/zph.R in months, squamous
+// cells (R's routine enumerates subsets; it stops at its iteration limit
+// within 1e-8 of the optimum here).
+#[test]
+fn r_exact_with_entry_times() {
+    let r = reference("cox_reference.json");
+    let csv = peers_csv("cox_veteran_split.csv");
+    let keep: Vec<usize> = (0..csv.rows.len()).filter(|&i| csv.num("celltype")[i] == 1.0).collect();
+    let pick = |c: &str| -> Vec<f64> { keep.iter().map(|&i| csv.num(c)[i]).collect() };
+    let d = Set {
+        x: Matrix::from_columns(&[pick("karno"), pick("age")]).unwrap(),
+        time: pick("mstop"),
+        event: pick("status"),
+        start: Some(pick("mstart")),
+        strata: None,
+    };
+    check_exact("veteran split months", &d.fit(Ties::Exact), &r["exact"]["veteran_split_month"]);
+}

@@ -54,6 +54,9 @@ write.csv(vet, file.path(out_dir, "cox_veteran.csv"), row.names = FALSE, quote =
 # R tests/zph.R: veteran split at day 150 (start, stop] rows.
 vs <- survSplit(Surv(time, status) ~ ., veteran, cut = 150, episode = "epoch")
 vs$celltype <- as.integer(vs$celltype)
+# The same rows in 30-day months (heavy ties with entry times).
+vs$mstart <- vs$tstart / 30
+vs$mstop <- ceiling(vs$time / 30)
 write.csv(vs, file.path(out_dir, "cox_veteran_split.csv"), row.names = FALSE, quote = FALSE)
 lung2 <- na.omit(lung[, c("time", "status", "age", "ph.ecog", "sex")])
 lung2$status <- lung2$status - 1
@@ -137,6 +140,11 @@ ex$veteran_month$surv_times <- c(1, 2, 3, 6, 12)
 ex$veteran_month$surv_x <- c(60, 60)
 ex$veteran_month$surv <- summary(survfit(fe, newdata = data.frame(karno = 60, age = 60)),
                                  times = c(1, 2, 3, 6, 12))$surv
+# R's agexact enumerates the subsets of each risk set: squamous cells only
+# (celltype 1), up to 8 tied deaths.
+ex$veteran_split_month <- fit_summary(coxph(Surv(mstart, mstop, status) ~ karno + age,
+                                            vs[vs$celltype == 1, ], ties = "exact",
+                                            control = ctl))
 res$exact <- ex
 
 writeLines(js(res), file.path(out_dir, "cox_reference.json"))
