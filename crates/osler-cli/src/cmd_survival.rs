@@ -6,7 +6,9 @@ use std::time::Instant;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use osler_pipeline::api::estimators::{ConfType, Ties, Weighting};
+use osler_pipeline::api::estimators::{
+    ConfType, PhMethod, PhTestOptions, PhTransform, Ties, Weighting,
+};
 use osler_pipeline::api::{
     self as analysis, CoxRequest, KmRequest, LogrankRequest, MissingPolicy, SurvivalSpec,
 };
@@ -27,7 +29,7 @@ enum SurvivalCommand {
     Km(KmArgs),
     /// Log-rank test between groups (k groups, stratified, weighted family).
     Logrank(LogrankArgs),
-    /// Cox proportional-hazards model (Efron or Breslow ties, strata, start/stop, robust SEs).
+    /// Cox proportional-hazards model (Efron, Breslow or exact ties, strata, start/stop, robust SEs).
     Cox(CoxArgs),
 }
 
@@ -159,6 +161,31 @@ impl LogrankArgs {
 enum TiesArg {
     Efron,
     Breslow,
+    /// The exact partial likelihood (R `ties = "exact"`): small data with heavy ties only,
+    /// its cost grows with the tied deaths times the risk set at each time; no case weights.
+    Exact,
+}
+
+/// The transform of time of the proportional-hazards test (R `cox.zph`'s `transform`).
+#[derive(Clone, Copy, ValueEnum)]
+enum PhTransformArg {
+    /// 1 - S(t-) of the pooled Kaplan-Meier (R's default).
+    Km,
+    /// Average rank of the time.
+    Rank,
+    /// The time itself.
+    Identity,
+    /// Log of the time.
+    Log,
+}
+
+/// The statistic of the proportional-hazards test.
+#[derive(Clone, Copy, ValueEnum)]
+enum PhMethodArg {
+    /// The score test of R survival >= 3.0.
+    Score,
+    /// Survival 2.x's approximation (its chi-squares can differ several-fold).
+    Approximate,
 }
 
 #[derive(Args)]
@@ -177,15 +204,22 @@ struct CoxArgs {
     /// Cluster column for robust (sandwich) standard errors.
     #[arg(long, value_name = "COL")]
     cluster: Option<String>,
+    /// Handling of tied event times (efron as R's default, breslow, or exact for small data).
     #[arg(long, value_enum, default_value = "efron")]
     ties: TiesArg,
-    /// Also test proportional hazards (scaled Schoenfeld residuals vs KM-transformed time, like R cox.zph).
+    /// Also test proportional hazards (R cox.zph: score test per covariate and global).
     #[arg(long)]
     ph_test: bool,
     /// Firth's penalised partial likelihood (Heinze & Schemper 2001, R coxphf): finite
     /// coefficients when a covariate separates the events (monotone likelihood).
     #[arg(long)]
     firth: bool,
+    /// Transform of time for --ph-test.
+    #[arg(long, value_enum, default_value = "km", requires = "ph_test")]
+    ph_transform: PhTransformArg,
+    /// Statistic of --ph-test.
+    #[arg(long, value_enum, default_value = "score", requires = "ph_test")]
+    ph_method: PhMethodArg,
     /// Accepted for symmetry with `km`; the Cox model ignores groups.
     #[arg(long, value_name = "COL", hide = true)]
     group: Option<String>,
@@ -274,10 +308,23 @@ fn cox(a: CoxArgs) -> CliResult {
         ties: match a.ties {
             TiesArg::Efron => Ties::Efron,
             TiesArg::Breslow => Ties::Breslow,
+            TiesArg::Exact => Ties::Exact,
         },
         ph_test: a.ph_test,
         missing: a.outcome.missing(),
         firth: a.firth,
+        ph_options: PhTestOptions {
+            transform: match a.ph_transform {
+                PhTransformArg::Km => PhTransform::Km,
+                PhTransformArg::Rank => PhTransform::Rank,
+                PhTransformArg::Identity => PhTransform::Identity,
+                PhTransformArg::Log => PhTransform::Log,
+            },
+            method: match a.ph_method {
+                PhMethodArg::Score => PhMethod::Score,
+                PhMethodArg::Approximate => PhMethod::Approximate,
+            },
+        },
     };
     let fit = analysis::cox(loaded.table, &loaded.schema, &request, started)?;
     if a.outcome.json {

@@ -58,6 +58,9 @@ pub enum ModelKind {
 pub enum TiesArg {
     Efron,
     Breslow,
+    /// The exact partial likelihood (R `ties = "exact"`): small data with heavy ties only,
+    /// its cost grows with the tied deaths times the risk set at each time.
+    Exact,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -206,6 +209,9 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
     {
         return Err(CliError::user("--lambda-rule is an option of --model enet and coxnet"));
     }
+    if a.enet.no_standardize && kind != ModelKind::Coxnet {
+        return Err(CliError::user("--no-standardize is an option of --model coxnet"));
+    }
     if a.enet.prefilter.is_some() && !matches!(kind, ModelKind::Enet | ModelKind::Coxnet) {
         return Err(CliError::user("--prefilter is an option of --model enet and coxnet"));
     }
@@ -262,6 +268,7 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
                 seed: a.seed,
                 prefilter: crate::cmd_train_enet::prefilter(&a.enet, true)?,
                 rule: crate::cmd_train_enet::lambda_rule(&a.enet),
+                standardize: !a.enet.no_standardize,
             })
         }
         ModelKind::Enet => crate::cmd_train_enet::enet_spec(a)?,
@@ -273,6 +280,7 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
             ties: match a.ties {
                 TiesArg::Efron => Ties::Efron,
                 TiesArg::Breslow => Ties::Breslow,
+                TiesArg::Exact => Ties::Exact,
             },
         }),
     })

@@ -52,6 +52,11 @@ pub struct EnetArgs {
     /// training rows (0 = off); gives each feature's selection frequency.
     #[arg(long, value_name = "B", default_value_t = 0)]
     pub stability: usize,
+    /// coxnet: penalise the coefficients of the features as given instead of
+    /// the features scaled to unit SD (glmnet `standardize = FALSE`,
+    /// scikit-survival `normalize=False`).
+    #[arg(long)]
+    pub no_standardize: bool,
 }
 
 /// The model spec of `--model enet`.

@@ -133,6 +133,7 @@ pub fn deepsurv_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
         ties: match a.ties {
             TiesArg::Efron => Ties::Efron,
             TiesArg::Breslow => Ties::Breslow,
+            TiesArg::Exact => Ties::Exact,
         },
         train: train_options(a, d.train.clone())?,
     };

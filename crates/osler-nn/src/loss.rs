@@ -123,6 +123,15 @@ impl CoxRiskSets {
         if let Some(i) = event.iter().position(|&e| e != 0.0 && e != 1.0) {
             return Err(NnError::BadEvent { row: i });
         }
+        // The exact partial likelihood sums over subsets of each risk set:
+        // no O(n) form for a network's loss.
+        if ties == Ties::Exact {
+            return Err(NnError::InvalidOption {
+                option: "ties",
+                value: "\"exact\"".into(),
+                expected: "be efron or breslow for a network",
+            });
+        }
         let mut order: Vec<usize> = (0..n).collect();
         // Descending time; within a tie, the original order (stable sort).
         order.sort_by(|&a, &b| time[b].total_cmp(&time[a]));
@@ -151,7 +160,7 @@ impl CoxRiskSets {
                     event_group.push(group[r]);
                     event_frac.push(match ties {
                         Ties::Efron => l as f64 / m as f64,
-                        Ties::Breslow => 0.0,
+                        Ties::Breslow | Ties::Exact => 0.0,
                     });
                     l += 1;
                 }

@@ -70,7 +70,7 @@ pub mod estimators {
     pub use osler_models::rsf::RsfOptions;
     pub use osler_models::selection::{Prefilter, PrefilterMethod};
     pub use osler_models::survival::Weighting;
-    pub use osler_models::survival::{ConfType, Ties};
+    pub use osler_models::survival::{ConfType, PhMethod, PhTestOptions, PhTransform, Ties};
     pub use osler_nn::layers::Norm;
     pub use osler_nn::{
         DeepSurvOptions, DeviceChoice, LrSchedule, MlpOptions, NnError, OptimizerKind,

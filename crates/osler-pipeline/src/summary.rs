@@ -127,6 +127,9 @@ pub enum ModelSummary {
         loglik: f64,
         /// Log partial likelihood at `b = 0`.
         loglik_null: f64,
+        /// The baseline hazard of its survival curves: `efron` or `breslow`
+        /// (R `survfit.coxph`'s default for the ties method).
+        baseline_hazard: &'static str,
         /// Outcome columns and evaluation times of the survival model.
         survival: Option<SurvivalColumns>,
     },

@@ -29,7 +29,7 @@ mod validate;
 pub use concordance::{Concordance, harrell_c};
 pub use cox::{
     BaselineStratum, BaselineType, ChiSquareTest, CoxCoefficient, CoxFit, CoxModel, CoxOptions,
-    PhTest, PhTestRow, ProportionalHazards, Singular, Ties,
+    PhMethod, PhTest, PhTestOptions, PhTestRow, PhTransform, ProportionalHazards, Singular, Ties,
 };
 pub use coxnet::{CoxnetModel, CoxnetOptions, CoxnetPath, CvCoxnet, cv_coxnet, fit_path};
 pub use gamma::{chi2_sf, gamma_p, gamma_q, ln_gamma};

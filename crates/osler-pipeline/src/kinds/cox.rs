@@ -1,5 +1,7 @@
-//! Cox proportional hazards (Efron or Breslow ties; counting-process entry
-//! times), with the Breslow baseline hazard for survival curves.
+//! Cox proportional hazards (Efron, Breslow or exact ties; counting-process
+//! entry times); survival curves from the baseline hazard that matches the
+//! ties method (Efron-type after Efron, else Breslow-type, as R
+//! `survfit.coxph`; models saved before this choice keep Breslow-type).
 
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +36,7 @@ pub static KIND: ModelKind = ModelKind {
 /// Cox proportional hazards (survival); risk = linear predictor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CoxSpec {
-    /// How tied event times enter the partial likelihood (Efron or Breslow).
+    /// How tied event times enter the partial likelihood (Efron, Breslow or exact).
     pub ties: Ties,
 }
 
@@ -76,6 +78,7 @@ impl Fitted for CoxModel {
                 .collect(),
             loglik: self.loglik(),
             loglik_null: self.loglik_null(),
+            baseline_hazard: self.baseline_type().name(),
             survival: manifest.survival.clone(),
         }
     }

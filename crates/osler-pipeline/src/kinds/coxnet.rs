@@ -36,6 +36,7 @@ pub static KIND: ModelKind = ModelKind {
             seed,
             prefilter: None,
             rule: LambdaRule::Min,
+            standardize: true,
         })
     },
     spec: crate::model::parse_spec::<CoxnetSpec>,
@@ -62,6 +63,17 @@ pub struct CoxnetSpec {
     /// Which cross-validated penalty (`lambda_min` or `lambda_1se`).
     #[serde(default)]
     pub rule: LambdaRule,
+    /// Penalise the coefficients of the features scaled to unit population
+    /// SD (glmnet's default); `false` penalises them as given (glmnet
+    /// `standardize = FALSE`). Coefficients are on the original scale either
+    /// way. Specs saved before the option was offered standardised.
+    #[serde(default = "standardize_default")]
+    pub standardize: bool,
+}
+
+/// The standardisation of specs that do not say (glmnet's default).
+fn standardize_default() -> bool {
+    true
 }
 
 impl Specification for CoxnetSpec {
@@ -74,7 +86,11 @@ impl Specification for CoxnetSpec {
         outcome: &SurvivalOutcome,
     ) -> Result<FittedModel, ModelError> {
         super::right_censored_only(outcome, "the penalised Cox model")?;
-        let opts = CoxnetOptions { alpha: self.alpha, ..CoxnetOptions::default() };
+        let opts = CoxnetOptions {
+            alpha: self.alpha,
+            standardize: self.standardize,
+            ..CoxnetOptions::default()
+        };
         let (time, event) = (&outcome.time, &outcome.event);
         let model = match self.lambda {
             Some(l) => CoxnetModel::fit(x, time, event, None, l, &opts)?,

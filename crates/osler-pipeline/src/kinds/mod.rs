@@ -45,8 +45,9 @@ fn shares(values: &[f64]) -> Vec<f64> {
 /// The explanation method of the linear classifiers.
 const LINEAR_EXPLANATION: &str = "exact linear (coef x (value - training mean))";
 
-/// `S(t | x)` of a proportional-hazards model (Breslow baseline), one row
-/// per patient and one column per time.
+/// `S(t | x)` of a proportional-hazards model (its default baseline hazard:
+/// see [`ProportionalHazards::default_baseline`]), one row per patient and
+/// one column per time.
 fn ph_survival(
     model: &impl ProportionalHazards,
     x: &Matrix,

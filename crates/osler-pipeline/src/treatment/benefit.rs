@@ -4,7 +4,8 @@
 //! * **Cross-fitting**: `K` folds stratified by arm (seeded, `SplitMix64`).
 //!   For each fold, one outcome model per arm is fitted on the other folds'
 //!   patients of that arm (Cox on the covariates, risk by the horizon
-//!   `1 - S(h | x)` from the Breslow baseline; or logistic regression), and
+//!   `1 - S(h | x)` from the Efron-type baseline of its Efron fit, as R
+//!   `survfit.coxph`; or logistic regression), and
 //!   both potential risks are predicted for the held-out patients. Benefit =
 //!   risk under the reference arm - risk under the treated arm (positive =
 //!   the treatment helps).

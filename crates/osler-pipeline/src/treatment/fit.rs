@@ -93,8 +93,9 @@ impl Fitted {
         Ratio::new(self.coef()[j], self.cov(j, j).sqrt())
     }
 
-    /// Predicted risk: `1 - S(horizon | x)` with the Breslow baseline (Cox),
-    /// or `P(y = 1 | x)` (logistic).
+    /// Predicted risk: `1 - S(horizon | x)` with the baseline hazard matching
+    /// the fit's ties (Efron-type for these Efron fits, as R `survfit.coxph`)
+    /// (Cox), or `P(y = 1 | x)` (logistic).
     pub fn risk(&self, x: &Matrix, horizon: f64) -> Result<Vec<f64>, ModelError> {
         match self {
             Fitted::Cox(m) => {

@@ -252,7 +252,11 @@ fn model_description(art: &Artifact) -> String {
             e.model.n_features()
         )
     } else if let Some(c) = m.get::<CoxModel>() {
-        format!("Cox proportional hazards, {:?} ties", c.ties())
+        format!(
+            "Cox proportional hazards, {:?} ties, survival curves from the {}-type baseline hazard",
+            c.ties(),
+            c.baseline_type().name()
+        )
     } else if let Some(c) = m.get::<CoxnetModel>() {
         format!(
             "elastic-net Cox (Breslow ties), alpha {}, lambda {} ({} of {} features selected)",

@@ -113,8 +113,8 @@ pub fn logrank(test: &LogrankAnalysis) -> String {
 /// A Cox model as R's `summary(coxph)` lays it out: the sample, one row per
 /// covariate (coef, exp(coef), se, z, p, 95% interval of exp(coef)), the
 /// concordance, the log partial likelihoods, the three global tests and, if
-/// it was run, the proportional-hazards test (scaled Schoenfeld residuals,
-/// as R's `cox.zph`).
+/// it was run, the proportional-hazards test (R `cox.zph`, its method and
+/// transform of time named in the heading).
 pub fn cox(fit: &CoxAnalysis) -> String {
     let mut out = String::new();
     let dropped = fit.n_dropped_missing;
@@ -169,8 +169,14 @@ pub fn cox(fit: &CoxAnalysis) -> String {
         );
     }
     if let Some(p) = &fit.ph_test {
-        out.push_str(
-            "\nproportional-hazards test (scaled Schoenfeld residuals, KM time transform):\n",
+        let method = match p.method.as_str() {
+            "approximate" => "survival 2.x approximation",
+            _ => "score test as R survival >= 3.0",
+        };
+        let _ = writeln!(
+            out,
+            "\nproportional-hazards test ({method}, {} time transform):",
+            p.transform
         );
         let _ = writeln!(out, "{:<24} {:>8} {:>10} {:>4} {:>10}", "", "rho", "chisq", "df", "p");
         for r in &p.covariates {
@@ -339,6 +345,7 @@ mod tests {
             firth: false,
             warnings: Vec::new(),
             ties: "efron".into(),
+            baseline_hazard: "efron".into(),
             iterations: 4,
             likelihood_ratio_test: test,
             wald_test: test,
@@ -351,6 +358,8 @@ mod tests {
                 concordance_cpu_seconds: None,
             },
             ph_test: Some(PhTestResult {
+                method: "score".into(),
+                transform: "km".into(),
                 covariates: vec![PhTestRow {
                     name: "age".into(),
                     rho: -0.12,
@@ -370,6 +379,10 @@ mod tests {
         );
         assert!(lines.contains(&"concordance = 0.6612"));
         assert!(lines.contains(&"Wald test             = 12.500 on 1 df, p = 0.00040"));
+        // The heading names the statistic and the transform of time.
+        assert!(lines.contains(
+            &"proportional-hazards test (score test as R survival >= 3.0, km time transform):"
+        ));
         assert_eq!(
             lines[lines.len() - 1],
             "GLOBAL                                0.5000    1       0.48"
@@ -408,6 +421,7 @@ mod tests {
             firth: false,
             warnings: vec!["'z' is aliased".into(), "'x1' may be infinite".into()],
             ties: "efron".into(),
+            baseline_hazard: "efron".into(),
             iterations: 30,
             likelihood_ratio_test: test,
             wald_test: test,

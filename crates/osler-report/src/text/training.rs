@@ -108,7 +108,7 @@ fn model_table(out: &mut String, summary: &ModelSummary) {
             });
             coefficient_table(out, rows, *loglik, *loglik_null);
         }
-        ModelSummary::Cox { coefficients, loglik, loglik_null, .. } => {
+        ModelSummary::Cox { coefficients, loglik, loglik_null, baseline_hazard, .. } => {
             let rows = coefficients.iter().map(|c| CoefficientRow {
                 name: &c.name,
                 coef: c.coef,
@@ -119,6 +119,7 @@ fn model_table(out: &mut String, summary: &ModelSummary) {
                 exp_ci: Some(c.hazard_ratio_ci95),
             });
             coefficient_table(out, rows, *loglik, *loglik_null);
+            let _ = writeln!(out, "survival curves: {baseline_hazard}-type baseline hazard");
         }
         // Penalised fits have no SEs or likelihoods to show.
         ModelSummary::Coxnet { coefficients, .. } => {

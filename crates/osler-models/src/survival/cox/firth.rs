@@ -249,6 +249,13 @@ impl CoxModel {
                 "be absent with Firth's penalty (no robust variance)",
             ));
         }
+        if opts.ties == Ties::Exact {
+            return Err(ModelError::invalid(
+                "ties",
+                "exact",
+                "be efron or breslow with Firth's penalty",
+            ));
+        }
         let strict = CoxOptions { singular: Singular::Refuse, ..opts.clone() };
         let data = CoxData::new(x, time, event, &strict)?;
         let p = data.p;
@@ -295,22 +302,8 @@ impl CoxModel {
             }
         }
         let State { beta, penalized, eval, ch, .. } = st;
-        // Centring shift of the baseline: exp(x'b) = exp(centred x'b) exp(m'b).
-        let shift = data.center.iter().zip(&beta).map(|(m, b)| m * b).sum::<f64>().exp();
-        let baseline = data
-            .strata
-            .iter()
-            .map(|s| {
-                let events = (s.g_begin..s.g_end)
-                    .rev()
-                    .filter(|&gi| data.groups[gi].deaths > 0 && eval.increments[gi].0 > 0.0)
-                    .map(|gi| {
-                        let (b, e) = eval.increments[gi];
-                        (data.groups[gi].time, b / shift, e / shift)
-                    });
-                BaselineStratum::accumulate(s.label, events)
-            })
-            .collect();
+        let (breslow, efron): (Vec<f64>, Vec<f64>) = eval.increments.iter().copied().unzip();
+        let baseline = BaselineStratum::of_fit(&data, &beta, &breslow, &efron);
         let eta: Vec<f64> = (0..data.n).map(|i| dot(data.row(i), &beta)).collect();
         let model = CoxModel {
             coef: beta,
@@ -331,6 +324,7 @@ impl CoxModel {
                 c_index: f64::NAN,
             },
             baseline,
+            baseline_type: opts.ties.baseline(),
         };
         Ok(CoxFit::unfinished(model, data, eta))
     }

@@ -36,7 +36,7 @@ use super::alias::{Columns, diverging};
 use super::data::CoxData;
 use super::engine::{Engine, GroupStats};
 use super::model::{BaselineStratum, CoxModel};
-use super::options::{CoxOptions, Singular};
+use super::options::{CoxOptions, Singular, Ties};
 use super::residuals::score_residuals;
 use crate::ModelError;
 use crate::linear::numeric::{Cholesky, dot};
@@ -340,6 +340,11 @@ impl CoxModel {
                 columns.alias(&mut data, feature);
             }
         }
+        if opts.ties == Ties::Exact {
+            let (model, eta) = super::exact::fit(&data, opts)?;
+            let aliased = columns.aliased;
+            return Ok(CoxFit { model, data, eta, step: None, aliased, infinite: Vec::new() });
+        }
         let (mut eng, null) = loop {
             let mut eng = Engine::new(&data, opts.ties);
             match state_at(&mut eng, vec![0.0; data.p], |j, _| collinear(j)) {
@@ -405,19 +410,7 @@ impl CoxModel {
             let (breslow, efron, eta) = eng.into_increments();
             (breslow, efron, None, eta)
         };
-        // Centring shift: exp(eta_centred) = exp(x'b) exp(-m'b).
-        let shift: f64 = data.center.iter().zip(&beta).map(|(m, b)| m * b).sum::<f64>().exp();
-        let baseline = data
-            .strata
-            .iter()
-            .map(|s| {
-                let events = (s.g_begin..s.g_end)
-                    .rev()
-                    .filter(|&gi| data.groups[gi].deaths > 0 && breslow[gi] > 0.0)
-                    .map(|gi| (data.groups[gi].time, breslow[gi] / shift, efron[gi] / shift));
-                BaselineStratum::accumulate(s.label, events)
-            })
-            .collect();
+        let baseline = BaselineStratum::of_fit(&data, &beta, &breslow, &efron);
         let n_events = (0..data.n).filter(|&i| data.status[i]).map(|i| data.w[i]).sum();
         let model = CoxModel {
             coef,
@@ -439,6 +432,7 @@ impl CoxModel {
                 c_index: f64::NAN,
             },
             baseline,
+            baseline_type: opts.ties.baseline(),
         };
         let infinite = infinite.iter().map(|&j| columns.kept[j]).collect();
         Ok(CoxFit {
@@ -562,7 +556,6 @@ fn sandwich(d: &CoxData, resid: &[f64], var: &[f64], cluster: Option<&[u32]>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::survival::Ties;
 
     #[test]
     fn owned_fit_is_identical() {

@@ -5,6 +5,7 @@ use osler_data::Matrix;
 use osler_eval::Z_975;
 use serde::{Deserialize, Serialize};
 
+use super::data::CoxData;
 use super::options::{BaselineType, Ties};
 use crate::ModelError;
 use crate::linear::two_sided_p;
@@ -74,6 +75,28 @@ pub(crate) fn survival_curves(
 }
 
 impl BaselineStratum {
+    /// Every stratum's baseline at `x = 0` from per-group increments on the
+    /// centred scale of `data` at coefficients `beta` (`exp(eta_centred) =
+    /// exp(x'b) exp(-m'b)`, so each increment is divided by `exp(m'b)`).
+    pub(crate) fn of_fit(
+        data: &CoxData,
+        beta: &[f64],
+        breslow: &[f64],
+        efron: &[f64],
+    ) -> Vec<BaselineStratum> {
+        let shift: f64 = data.center.iter().zip(beta).map(|(m, b)| m * b).sum::<f64>().exp();
+        data.strata
+            .iter()
+            .map(|s| {
+                let events = (s.g_begin..s.g_end)
+                    .rev()
+                    .filter(|&gi| data.groups[gi].deaths > 0 && breslow[gi] > 0.0)
+                    .map(|gi| (data.groups[gi].time, breslow[gi] / shift, efron[gi] / shift));
+                BaselineStratum::accumulate(s.label, events)
+            })
+            .collect()
+    }
+
     /// Cumulative hazards from per-event-time increments `(time, dH_Breslow,
     /// dH_Efron)` given in ascending time.
     pub fn accumulate(label: u32, increments: impl Iterator<Item = (f64, f64, f64)>) -> Self {
@@ -162,6 +185,11 @@ pub struct CoxModel {
     pub(crate) n_events: f64,
     pub(crate) concordance: Concordance,
     pub(crate) baseline: Vec<BaselineStratum>,
+    /// Which increments [`ProportionalHazards::predict_survival`] uses:
+    /// those matching the ties method for new fits; Breslow-type for models
+    /// saved before the choice was recorded, so they predict as they did.
+    #[serde(default = "BaselineType::legacy")]
+    pub(crate) baseline_type: BaselineType,
 }
 
 impl CoxModel {
@@ -222,6 +250,11 @@ impl CoxModel {
     /// Per-stratum baseline cumulative hazards at `x = 0`.
     pub fn baseline(&self) -> &[BaselineStratum] {
         &self.baseline
+    }
+    /// The baseline hazard its survival predictions use (R `survfit.coxph`'s
+    /// default: Efron-type after an Efron fit, else Breslow-type).
+    pub fn baseline_type(&self) -> BaselineType {
+        self.baseline_type
     }
 
     /// Likelihood-ratio test `2 (l(b) - l(0))`, `df = p`.
@@ -307,10 +340,18 @@ pub trait ProportionalHazards {
         Ok(times.iter().map(|&t| b.at(t, kind)).collect())
     }
 
-    /// `S(t | x)` for every row (outer) and time (inner), Breslow-type
-    /// baseline; the model must be unstratified.
+    /// The baseline hazard [`Self::predict_survival`] uses: Breslow-type
+    /// unless the model says otherwise (a Cox model fitted with Efron ties
+    /// uses the Efron-type, as R `survfit.coxph`).
+    fn default_baseline(&self) -> BaselineType {
+        BaselineType::Breslow
+    }
+
+    /// `S(t | x)` for every row (outer) and time (inner) with the model's
+    /// [`Self::default_baseline`]; the model must be unstratified.
     fn predict_survival(&self, x: &Matrix, times: &[f64]) -> Result<Vec<Vec<f64>>, ModelError> {
-        survival_curves(self.baselines(), &self.risk_score(x)?, times, None, BaselineType::Breslow)
+        let kind = self.default_baseline();
+        survival_curves(self.baselines(), &self.risk_score(x)?, times, None, kind)
     }
 
     /// [`Self::predict_survival`] with per-row strata and a choice of baseline.
@@ -332,5 +373,9 @@ impl ProportionalHazards for CoxModel {
 
     fn risk_score(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         self.linear_predictor(x)
+    }
+
+    fn default_baseline(&self) -> BaselineType {
+        self.baseline_type
     }
 }

@@ -10,6 +10,25 @@ pub enum Ties {
     Efron,
     /// Breslow (1974): every tied death sees the full risk set, `S0^d`.
     Breslow,
+    /// The exact partial likelihood of the discrete-time (conditional
+    /// logistic) model (Kalbfleisch & Prentice 1973; R `ties = "exact"`):
+    /// the probability that the `d` tied deaths are the ones that die among
+    /// every `d`-subset of the risk set, computed by the recursion of Gail,
+    /// Lubin & Rubinstein (1981) at a cost of `O(d n p^2)` per tied time, so
+    /// meant for small data sets with heavy ties. No case weights (as R).
+    Exact,
+}
+
+impl Ties {
+    /// The baseline hazard that matches the ties method, as R
+    /// `survfit.coxph`'s default `ctype`: Efron-type after an Efron fit,
+    /// Breslow-type after a Breslow or exact fit.
+    pub fn baseline(self) -> BaselineType {
+        match self {
+            Ties::Efron => BaselineType::Efron,
+            Ties::Breslow | Ties::Exact => BaselineType::Breslow,
+        }
+    }
 }
 
 /// Increments of the baseline cumulative hazard (R `survfit.coxph` `ctype`).
@@ -19,6 +38,22 @@ pub enum BaselineType {
     Breslow,
     /// `dH = sum_{j<d} (d_w/d) / (S0 - j/d E0)` (R `ctype = 2`, R's default after an Efron fit).
     Efron,
+}
+
+impl BaselineType {
+    /// The baseline of models saved before the choice was recorded: they
+    /// predicted with Breslow-type increments whatever their ties method.
+    pub fn legacy() -> Self {
+        BaselineType::Breslow
+    }
+
+    /// `"breslow"` or `"efron"`, as printed in the output.
+    pub fn name(self) -> &'static str {
+        match self {
+            BaselineType::Breslow => "breslow",
+            BaselineType::Efron => "efron",
+        }
+    }
 }
 
 /// What a fit does with covariates the data cannot estimate.

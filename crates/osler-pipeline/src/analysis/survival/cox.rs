@@ -1,7 +1,8 @@
-//! The Cox proportional-hazards analysis: R `coxph`'s fit (Efron or
-//! Breslow ties, strata, (start, stop] rows, case weights, robust standard
+//! The Cox proportional-hazards analysis: R `coxph`'s fit (Efron, Breslow
+//! or exact ties, strata, (start, stop] rows, case weights, robust standard
 //! errors by cluster), its tests and concordance, and optionally the
-//! proportional-hazards test of R's `cox.zph`. As R, rows missing a model
+//! proportional-hazards test of R's `cox.zph` (survival >= 3.0's score test,
+//! or survival 2.x's approximation on request). As R, rows missing a model
 //! variable are dropped and counted (or refused), aliased covariates get no
 //! coefficient and a coefficient running to infinity is reported with a
 //! warning; Firth's penalised likelihood is the remedy on request.
@@ -9,7 +10,9 @@
 use std::time::Instant;
 
 use osler_data::{Matrix, Schema, Table};
-use osler_models::survival::{ChiSquareTest, CoxModel, CoxOptions, Singular, Ties};
+use osler_models::survival::{
+    ChiSquareTest, CoxModel, CoxOptions, PhMethod, PhTestOptions, PhTransform, Singular, Ties,
+};
 use serde::Serialize;
 
 use crate::analysis::AnalysisError;
@@ -38,8 +41,7 @@ pub struct CoxRequest {
     pub exclude: Vec<String>,
     /// How tied event times enter the partial likelihood.
     pub ties: Ties,
-    /// Also test proportional hazards (scaled Schoenfeld residuals against
-    /// Kaplan-Meier-transformed time).
+    /// Also test proportional hazards (R `cox.zph`).
     pub ph_test: bool,
     /// Rows missing a model variable (outcome, covariates, strata, cluster,
     /// weights): dropped and counted (R `na.omit`), or refused.
@@ -47,6 +49,8 @@ pub struct CoxRequest {
     /// Fit by Firth's penalised partial likelihood (Heinze & Schemper 2001),
     /// which keeps separated covariates' coefficients finite.
     pub firth: bool,
+    /// The transform of time and the statistic of that test.
+    pub ph_options: PhTestOptions,
 }
 
 /// A fitted Cox model with its tests, as R's `summary(coxph(...))`.
@@ -75,8 +79,12 @@ pub struct CoxAnalysis {
     /// What the fit could not estimate, in words: aliased covariates and
     /// coefficients that may be infinite (R's warnings).
     pub warnings: Vec<String>,
-    /// `efron` or `breslow`.
+    /// `efron`, `breslow` or `exact`.
     pub ties: String,
+    /// The baseline cumulative hazard behind the model's survival curves:
+    /// `efron` after an Efron fit, `breslow` after a Breslow or exact fit (R
+    /// `survfit.coxph`'s default `ctype`).
+    pub baseline_hazard: String,
     /// Newton-Raphson iterations.
     pub iterations: usize,
     /// Likelihood-ratio test of all coefficients = 0.
@@ -138,6 +146,10 @@ impl From<&ChiSquareTest> for TestResult {
 /// R `cox.zph`'s test: per covariate and global.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PhTestResult {
+    /// `score` (R survival >= 3.0) or `approximate` (survival 2.x).
+    pub method: String,
+    /// The transform of time: `km`, `rank`, `identity` or `log`.
+    pub transform: String,
     /// One row per design column.
     pub covariates: Vec<PhTestRow>,
     /// The global test.
@@ -269,10 +281,12 @@ pub fn cox(
     let fit = deferred.with_concordance();
     let (concordance_seconds, concordance_cpu_seconds) = clock.stop();
     let fitted_names: Vec<String> = fitted.iter().map(|&j| names[j].clone()).collect();
+    let (terms, term_names) = terms_of(&fitted_names, &covariates);
     let ph = kept_x
         .map(|x| {
             let x = if aliased.is_empty() { x } else { columns(&x, &fitted) };
-            fit.proportional_hazards_test(&x, &outcome.time, &outcome.event, &opts)
+            let (time, event, test) = (&outcome.time, &outcome.event, &request.ph_options);
+            fit.proportional_hazards_test_by_term(&x, time, event, &opts, test, &terms)
         })
         .transpose()
         .map_err(|e| AnalysisError::model(e, &fitted_names))?;
@@ -301,10 +315,12 @@ pub fn cox(
         .collect();
     let warnings = warnings(&coefficients);
     let ph_test = ph.map(|p| PhTestResult {
+        method: method_name(p.method).into(),
+        transform: transform_name(p.transform).into(),
         covariates: p
             .covariates
             .iter()
-            .zip(&fitted_names)
+            .zip(&term_names)
             .map(|(r, n)| PhTestRow {
                 name: n.clone(),
                 rho: r.rho,
@@ -327,6 +343,7 @@ pub fn cox(
         firth: request.firth,
         warnings,
         ties: format!("{:?}", opts.ties).to_lowercase(),
+        baseline_hazard: fit.baseline_type().name().into(),
         iterations: fit.iterations(),
         likelihood_ratio_test: TestResult::from(&fit.likelihood_ratio_test()),
         wald_test: TestResult::from(&fit.wald_test()),
@@ -387,4 +404,52 @@ fn warnings(rows: &[CoxCoefficientRow]) -> Vec<String> {
         )
     });
     aliased.chain(infinite).collect()
+}
+
+/// The terms of the design (R's `assign`): the columns of each covariate,
+/// in order (a categorical covariate's indicator columns `name=level`
+/// form one term, tested together as R `cox.zph`), and each term's name:
+/// the column's own for a one-column term, else the covariate's.
+fn terms_of(names: &[String], covariates: &[String]) -> (Vec<Vec<usize>>, Vec<String>) {
+    let mut terms: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
+    for (j, name) in names.iter().enumerate() {
+        let owner = covariates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                name == *c || name.strip_prefix(c.as_str()).is_some_and(|r| r.starts_with('='))
+            })
+            .max_by_key(|(_, c)| c.len())
+            .map(|(k, _)| k);
+        match terms.iter_mut().find(|(o, _)| owner.is_some() && *o == owner) {
+            Some((_, cols)) => cols.push(j),
+            None => terms.push((owner, vec![j])),
+        }
+    }
+    let term_names = terms
+        .iter()
+        .map(|(owner, cols)| match (owner, cols.as_slice()) {
+            (Some(k), [_, _, ..]) => covariates[*k].clone(),
+            _ => names[cols[0]].clone(),
+        })
+        .collect();
+    (terms.into_iter().map(|(_, cols)| cols).collect(), term_names)
+}
+
+/// How the output names a [`PhMethod`].
+fn method_name(m: PhMethod) -> &'static str {
+    match m {
+        PhMethod::Score => "score",
+        PhMethod::Approximate => "approximate",
+    }
+}
+
+/// How the output names a [`PhTransform`] (R's `transform` argument).
+fn transform_name(t: PhTransform) -> &'static str {
+    match t {
+        PhTransform::Km => "km",
+        PhTransform::Rank => "rank",
+        PhTransform::Identity => "identity",
+        PhTransform::Log => "log",
+    }
 }

@@ -120,6 +120,7 @@ mod tests {
             exclude: vec!["g".into()],
             ties: osler_models::survival::Ties::Efron,
             ph_test: true,
+            ph_options: Default::default(),
         };
         let fit = cox(t.clone(), &s, &request, std::time::Instant::now()).expect("cox");
         assert_eq!(fit.coefficients.len(), 1);
