@@ -17,16 +17,19 @@ fn missing_notice(missing: &MissingRows) -> String {
     }
     let per: Vec<String> =
         missing.columns.iter().map(|c| format!("{}: {}", c.column, c.missing)).collect();
-    format!(
-        "note: {} observations deleted due to missingness ({})\n",
-        missing.rows_dropped,
-        per.join(", ")
-    )
+    let n = missing.rows_dropped;
+    let s = if n == 1 { "" } else { "s" };
+    format!("note: {n} observation{s} deleted due to missingness ({})\n", per.join(", "))
 }
 
 /// A number of the coefficient table, `NA` where it is undefined (an aliased covariate).
 fn num_or_na(x: f64, digits: usize) -> String {
     if x.is_nan() { "NA".into() } else { fmt_num(x, digits) }
+}
+
+/// An event count: whole as it is, weighted (case or test weights) to 5 significant digits.
+fn count(x: f64) -> String {
+    if x.fract() == 0.0 { format!("{x}") } else { fmt_num(x, 5) }
 }
 
 /// An optional time as R prints it: `NA` when absent or not finite.
@@ -88,8 +91,14 @@ pub fn logrank(test: &LogrankAnalysis) -> String {
     for (((group, n), observed), expected) in
         test.groups.iter().zip(&test.n).zip(&test.observed).zip(&test.expected)
     {
-        let _ =
-            writeln!(out, "{:<24} {:>8} {:>10} {:>10}", group, n, observed, fmt_num(*expected, 5));
+        let _ = writeln!(
+            out,
+            "{:<24} {:>8} {:>10} {:>10}",
+            group,
+            n,
+            count(*observed),
+            fmt_num(*expected, 5)
+        );
     }
     let _ = writeln!(
         out,
@@ -101,7 +110,7 @@ pub fn logrank(test: &LogrankAnalysis) -> String {
     // R's G^rho tests print as before; the other weightings say which was used.
     if test.rho.is_none() {
         let exponents = match (test.fh_p, test.fh_q) {
-            (Some(p), Some(q)) => format!(" (p = {}, q = {})", fmt_num(p, 6), fmt_num(q, 6)),
+            (Some(p), Some(q)) => format!(" (p = {p}, q = {q})"),
             _ => String::new(),
         };
         let _ = writeln!(out, "weighting: {}{exponents}", test.weighting);
@@ -124,7 +133,8 @@ pub fn cox(fit: &CoxAnalysis) -> String {
         fit.n,
         fit.events,
         if dropped > 0 {
-            format!(" ({dropped} rows with missing values dropped)")
+            let s = if dropped == 1 { "" } else { "s" };
+            format!(" ({dropped} row{s} with missing values dropped)")
         } else {
             String::new()
         }
@@ -313,10 +323,7 @@ mod tests {
         (test.rho, test.weighting, test.fh_p, test.fh_q) =
             (None, "fleming-harrington".into(), Some(1.0), Some(0.5));
         let text = logrank(&test);
-        assert_eq!(
-            text.lines().last(),
-            Some("weighting: fleming-harrington (p = 1.00000, q = 0.500000)")
-        );
+        assert_eq!(text.lines().last(), Some("weighting: fleming-harrington (p = 1, q = 0.5)"));
     }
 
     #[test]
