@@ -25,11 +25,10 @@
 
 use super::data::CoxData;
 use super::engine::Engine;
-use super::model::{BaselineStratum, CoxModel};
+use super::model::{BaselineStratum, CoxModel, pending_concordance};
 use super::options::{CoxOptions, Ties};
 use crate::ModelError;
 use crate::linear::numeric::{Cholesky, dot};
-use crate::survival::concordance::Concordance;
 
 /// The recursion's state for degrees `0..=dmax`: `f_k`, its gradient
 /// `g_k` (`p`) and Hessian `h_k` (`p x p`), all scaled by `1 / C(m, k)`.
@@ -283,12 +282,7 @@ pub(super) fn fit(data: &CoxData, opts: &CoxOptions) -> Result<(CoxModel, Vec<f6
         iterations,
         n: data.n,
         n_events: (0..data.n).filter(|&i| data.status[i]).count() as f64,
-        concordance: Concordance {
-            concordant: 0.0,
-            discordant: 0.0,
-            tied_risk: 0.0,
-            c_index: f64::NAN,
-        },
+        concordance: pending_concordance(),
         baseline,
         baseline_type: Ties::Exact.baseline(),
     };

@@ -19,11 +19,10 @@ use osler_data::Matrix;
 
 use super::data::CoxData;
 use super::fit::CoxFit;
-use super::model::{BaselineStratum, CoxModel};
+use super::model::{BaselineStratum, CoxModel, pending_concordance};
 use super::options::{CoxOptions, Singular, Ties};
 use crate::ModelError;
 use crate::linear::numeric::{Cholesky, dot};
-use crate::survival::concordance::Concordance;
 
 /// Most steps; each is one sweep of the data.
 const MAX_ITER: usize = 200;
@@ -317,12 +316,7 @@ impl CoxModel {
             iterations,
             n: data.n,
             n_events: (0..data.n).filter(|&i| data.status[i]).map(|i| data.w[i]).sum(),
-            concordance: Concordance {
-                concordant: 0.0,
-                discordant: 0.0,
-                tied_risk: 0.0,
-                c_index: f64::NAN,
-            },
+            concordance: pending_concordance(),
             baseline,
             baseline_type: opts.ties.baseline(),
         };

@@ -35,7 +35,7 @@ use super::accel::Anderson;
 use super::alias::{Columns, diverging};
 use super::data::CoxData;
 use super::engine::{Engine, GroupStats};
-use super::model::{BaselineStratum, CoxModel};
+use super::model::{BaselineStratum, CoxModel, pending_concordance};
 use super::options::{CoxOptions, Singular, Ties};
 use super::residuals::score_residuals;
 use crate::ModelError;
@@ -425,12 +425,7 @@ impl CoxModel {
             n: data.n,
             n_events,
             // Set by `CoxFit::with_concordance`, the only way to the model.
-            concordance: Concordance {
-                concordant: 0.0,
-                discordant: 0.0,
-                tied_risk: 0.0,
-                c_index: f64::NAN,
-            },
+            concordance: pending_concordance(),
             baseline,
             baseline_type: opts.ties.baseline(),
         };

@@ -74,6 +74,12 @@ pub(crate) fn survival_curves(
         .collect()
 }
 
+/// The concordance of a model still being built, until
+/// [`super::CoxFit::with_concordance`] sets it.
+pub(crate) fn pending_concordance() -> Concordance {
+    Concordance { concordant: 0.0, discordant: 0.0, tied_risk: 0.0, c_index: f64::NAN }
+}
+
 impl BaselineStratum {
     /// Every stratum's baseline at `x = 0` from per-group increments on the
     /// centred scale of `data` at coefficients `beta` (`exp(eta_centred) =
