@@ -14,6 +14,12 @@ pub enum ImagingError {
         /// The operating system's error.
         source: std::io::Error,
     },
+    /// A directory was given where an image file is expected.
+    #[error("{}: is a directory, not an image file", path.display())]
+    Directory {
+        /// The directory.
+        path: PathBuf,
+    },
     /// The file has no bytes.
     #[error("{}: the file is empty", path.display())]
     Empty {

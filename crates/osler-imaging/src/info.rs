@@ -59,18 +59,21 @@ pub struct ImageInfo {
 
 /// A decoded image of any supported container.
 enum Decoded {
-    Dicom(DicomImage),
+    Dicom(Box<DicomImage>),
     Raster(RasterImage),
 }
 
 /// Reads an image file, telling DICOM, PNG and JPEG apart by their signatures.
 fn decode(path: &Path) -> Result<Decoded> {
+    if path.is_dir() {
+        return Err(ImagingError::Directory { path: path.into() });
+    }
     let bytes =
         std::fs::read(path).map_err(|source| ImagingError::Io { path: path.into(), source })?;
     if bytes.is_empty() {
         Err(ImagingError::Empty { path: path.into() })
     } else if is_dicom(&bytes) {
-        dicom_from_bytes(path, &bytes).map(Decoded::Dicom)
+        dicom_from_bytes(path, &bytes).map(|d| Decoded::Dicom(Box::new(d)))
     } else if is_png(&bytes) || is_jpeg(&bytes) {
         raster_from_bytes(path, &bytes).map(Decoded::Raster)
     } else {
