@@ -157,6 +157,10 @@ pub fn dicom_from_bytes(path: &Path, bytes: &[u8]) -> Result<DicomImage> {
     Ok(DicomImage { path: path.into(), meta, frames })
 }
 
+/// Explicit VR Big Endian (retired): the decoded pixel bytes would keep the
+/// file's byte order, which the little-endian reading below does not undo.
+const EXPLICIT_VR_BIG_ENDIAN: &str = "1.2.840.10008.1.2.2";
+
 /// Refuses a transfer syntax whose pixel data this build cannot decode,
 /// naming it.
 fn check_transfer_syntax(path: &Path, uid: &str) -> Result<()> {
@@ -167,6 +171,7 @@ fn check_transfer_syntax(path: &Path, uid: &str) -> Result<()> {
     };
     match TransferSyntaxRegistry.get(uid) {
         None => Err(unsupported("unknown")),
+        Some(ts) if uid == EXPLICIT_VR_BIG_ENDIAN => Err(unsupported(ts.name())),
         Some(ts) if !ts.can_decode_all() => Err(unsupported(ts.name())),
         Some(_) => Ok(()),
     }
@@ -330,5 +335,49 @@ fn modality_values(meta: &DicomMeta, stored: Vec<i64>) -> Vec<f64> {
             stored.into_iter().map(|v| v as f64 * slope + intercept).collect()
         }
         _ => stored.into_iter().map(|v| v as f64).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(bits_allocated: u16, bits_stored: u16, signed: bool) -> DicomMeta {
+        DicomMeta {
+            modality: Some("CT".into()),
+            body_part: None,
+            photometric: "MONOCHROME2".into(),
+            rows: 1,
+            columns: 3,
+            frames: 1,
+            bits_allocated,
+            bits_stored,
+            signed,
+            rescale_slope: Some(2.0),
+            rescale_intercept: Some(-1024.0),
+            pixel_spacing_mm: None,
+            orientation: None,
+            window: None,
+            transfer_syntax: "1.2.840.10008.1.2.1".into(),
+        }
+    }
+
+    // Stored values keep the low BitsStored bits and, when PixelRepresentation
+    // is 1, are two's complement in BitsStored bits (PS3.5 8.1.1); pydicom
+    // 3.0.2's pixel_array on these six bytes (16/12 bits) gives [4095 2048 2047]
+    // unsigned and [-1 -2048 2047] signed. Then the modality LUT 2 * v - 1024.
+    #[test]
+    fn stored_bits_are_masked_and_sign_extended_before_the_rescale()
+    -> std::result::Result<(), ImagingError> {
+        let data = [0xFF, 0x0F, 0x00, 0x08, 0xFF, 0xF7];
+        let signed = meta(16, 12, true);
+        let v = stored_values(Path::new("x.dcm"), &signed, &data, 3)?;
+        assert_eq!(v, vec![-1, -2048, 2047]);
+        assert_eq!(modality_values(&signed, v), vec![-1026.0, -5120.0, 3070.0]);
+        let unsigned = meta(16, 12, false);
+        assert_eq!(stored_values(Path::new("x.dcm"), &unsigned, &data, 3)?, vec![4095, 2048, 2047]);
+        let short = stored_values(Path::new("x.dcm"), &unsigned, &data[..4], 3);
+        assert!(matches!(short, Err(ImagingError::PixelData { .. })));
+        Ok(())
     }
 }
