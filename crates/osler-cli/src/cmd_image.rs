@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use osler_imaging::{ImageInfo, Window, WindowChoice, image_info, write_preview};
+use osler_imaging::{ImageInfo, Window, WindowChoice, read_image, write_preview};
 
 use crate::output::print_json;
 use crate::{CliError, CliResult};
@@ -66,11 +66,12 @@ pub fn image(args: ImageArgs) -> CliResult {
 fn info(args: InfoArgs) -> CliResult {
     let user = |e: osler_imaging::ImagingError| CliError::user(e.to_string());
     let choice = args.window.as_deref().map(WindowChoice::parse).transpose().map_err(user)?;
-    let info = image_info(&args.file).map_err(user)?;
+    let image = read_image(&args.file).map_err(user)?;
+    let info = image.info();
     let preview = match &args.preview {
         Some(out) => Some(Preview {
             path: out.clone(),
-            window: write_preview(&args.file, choice, out).map_err(user)?,
+            window: write_preview(&image, choice, out).map_err(user)?,
         }),
         None => None,
     };

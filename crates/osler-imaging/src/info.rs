@@ -58,13 +58,27 @@ pub struct ImageInfo {
 }
 
 /// A decoded image of any supported container.
-enum Decoded {
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyImage {
+    /// A DICOM file, in modality units.
     Dicom(Box<DicomImage>),
+    /// A PNG or JPEG, in display grey levels.
     Raster(RasterImage),
 }
 
-/// Reads an image file, telling DICOM, PNG and JPEG apart by their signatures.
-fn decode(path: &Path) -> Result<Decoded> {
+impl AnyImage {
+    /// Summarises the image: geometry, encoding and value range.
+    pub fn info(&self) -> ImageInfo {
+        match self {
+            AnyImage::Dicom(image) => dicom_info(image),
+            AnyImage::Raster(image) => raster_info(image),
+        }
+    }
+}
+
+/// Reads an image file, telling DICOM, PNG and JPEG apart by their
+/// signatures (not their names).
+pub fn read_image(path: &Path) -> Result<AnyImage> {
     if path.is_dir() {
         return Err(ImagingError::Directory { path: path.into() });
     }
@@ -73,9 +87,9 @@ fn decode(path: &Path) -> Result<Decoded> {
     if bytes.is_empty() {
         Err(ImagingError::Empty { path: path.into() })
     } else if is_dicom(&bytes) {
-        dicom_from_bytes(path, &bytes).map(|d| Decoded::Dicom(Box::new(d)))
+        dicom_from_bytes(path, &bytes).map(|d| AnyImage::Dicom(Box::new(d)))
     } else if is_png(&bytes) || is_jpeg(&bytes) {
-        raster_from_bytes(path, &bytes).map(Decoded::Raster)
+        raster_from_bytes(path, &bytes).map(AnyImage::Raster)
     } else {
         Err(ImagingError::UnknownFormat { path: path.into(), bytes: bytes.len() })
     }
@@ -83,10 +97,7 @@ fn decode(path: &Path) -> Result<Decoded> {
 
 /// Reads `path` (DICOM, PNG or JPEG) and summarises it.
 pub fn image_info(path: &Path) -> Result<ImageInfo> {
-    Ok(match decode(path)? {
-        Decoded::Dicom(image) => dicom_info(&image),
-        Decoded::Raster(image) => raster_info(&image),
-    })
+    read_image(path).map(|image| image.info())
 }
 
 fn dicom_info(image: &DicomImage) -> ImageInfo {
@@ -167,7 +178,7 @@ fn dicom_window(image: &DicomImage, choice: Option<WindowChoice>) -> Result<Wind
     }
 }
 
-/// Writes an 8-bit grey PNG preview of the first frame of `path` to `out`
+/// Writes an 8-bit grey PNG preview of the first frame of `image` to `out`
 /// (atomically: nothing is left at `out` on failure) and returns the window
 /// used (in modality units; `None` for PNG/JPEG, which are copied as grey).
 ///
@@ -176,13 +187,13 @@ fn dicom_window(image: &DicomImage, choice: Option<WindowChoice>) -> Result<Wind
 /// file's photometric interpretation. Hounsfield-unit presets are refused for
 /// images that are not CT.
 pub fn write_preview(
-    path: &Path,
+    image: &AnyImage,
     choice: Option<WindowChoice>,
     out: &Path,
 ) -> Result<Option<Window>> {
-    let (rows, columns, grey, window) = match decode(path)? {
-        Decoded::Dicom(image) => {
-            let window = dicom_window(&image, choice)?;
+    let (rows, columns, grey, window) = match image {
+        AnyImage::Dicom(image) => {
+            let window = dicom_window(image, choice)?;
             let invert = image.meta.inverted();
             let first = image.frames.first().map(Vec::as_slice).unwrap_or_default();
             let grey = first
@@ -194,11 +205,11 @@ pub fn write_preview(
                 .collect();
             (image.meta.rows, image.meta.columns, grey, Some(window))
         }
-        Decoded::Raster(image) => {
+        AnyImage::Raster(image) => {
             if choice.is_some() {
-                return Err(ImagingError::WindowOnDisplayImage { path: path.into() });
+                return Err(ImagingError::WindowOnDisplayImage { path: image.path.clone() });
             }
-            (image.rows, image.columns, image.luma, None)
+            (image.rows, image.columns, image.luma.clone(), None)
         }
     };
     let fail = |reason: String| ImagingError::Write { path: out.into(), reason };

@@ -17,7 +17,7 @@ pub mod window;
 
 pub use dicom::{DicomImage, DicomMeta, read_dicom};
 pub use error::ImagingError;
-pub use info::{ImageInfo, image_info, write_preview};
+pub use info::{AnyImage, ImageInfo, image_info, read_image, write_preview};
 pub use npz::{MedMnist, MedMnistSplit, NpyArray, read_medmnist, read_npz};
 pub use raster::{ImageFormat, RasterImage, read_raster};
 pub use window::{Preset, Window, WindowChoice};

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use osler_imaging::{
-    ImageFormat, ImagingError, Window, WindowChoice, image_info, read_dicom, read_medmnist,
-    write_preview,
+    ImageFormat, ImagingError, Window, WindowChoice, image_info, read_dicom, read_image,
+    read_medmnist, write_preview,
 };
 use sha2::{Digest, Sha256};
 
@@ -72,7 +72,7 @@ fn monochrome1_chest_radiograph_preview_is_not_inverted() -> Result<(), Box<dyn 
     assert_eq!(info.hu_min, None);
     let dir = tempfile::tempdir()?;
     let out = dir.path().join("cr.png");
-    let used = write_preview(&path, None, &out)?;
+    let used = write_preview(&read_image(&path)?, None, &out)?;
     assert_eq!(used, Some(Window { center: 15000.0, width: 30000.0 }));
     let grey = image::open(&out)?.to_luma8();
     assert_eq!((grey.height(), grey.width()), (info.rows, info.columns));
@@ -98,10 +98,11 @@ fn multiframe_mr_keeps_every_frame() -> Result<(), Box<dyn std::error::Error>> {
 fn hounsfield_presets_are_refused_for_other_modalities() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let out = dir.path().join("mr.png");
-    let err = write_preview(&sample("mr_MR_small.dcm"), Some(WindowChoice::parse("lung")?), &out);
+    let mr = read_image(&sample("mr_MR_small.dcm"))?;
+    let err = write_preview(&mr, Some(WindowChoice::parse("lung")?), &out);
     assert!(matches!(err, Err(ImagingError::PresetNeedsCt { preset: "lung", .. })));
     assert!(!out.exists());
-    let ct = sample("ct_thorax_slice_CT_small.dcm");
+    let ct = read_image(&sample("ct_thorax_slice_CT_small.dcm"))?;
     let used = write_preview(&ct, Some(WindowChoice::parse("mediastinum")?), &out)?;
     assert_eq!(used, Some(Window::MEDIASTINUM));
     assert!(matches!(
