@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 2 bad input or usage (message on stderr), 1 internal error.
 
 mod cmd_data;
+mod cmd_image;
 mod cmd_metrics;
 mod cmd_model;
 mod cmd_report;
@@ -52,6 +53,8 @@ enum Command {
     Survival(cmd_survival::SurvivalArgs),
     /// Treatment effects in a two-arm randomised trial: KM, log-rank, HR, RMST, benefit.
     Treatment(Box<cmd_treatment::TreatmentArgs>),
+    /// Medical image files (DICOM, PNG, JPEG): `image info FILE [--preview OUT.png]`.
+    Image(cmd_image::ImageArgs),
 }
 
 /// An error with its exit code: user errors (2) or internal errors (1).
@@ -81,6 +84,7 @@ fn main() -> ExitCode {
         Command::Synth(a) => cmd_data::synth(a),
         Command::Survival(a) => cmd_survival::survival(a),
         Command::Treatment(a) => cmd_treatment::treatment(*a),
+        Command::Image(a) => cmd_image::image(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
