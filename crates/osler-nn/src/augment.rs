@@ -152,7 +152,8 @@ pub fn rotate(image: &[f32], g: Geometry, degrees: f64) -> Vec<f32> {
                 let (x0, y0) = (sx.floor(), sy.floor());
                 let (fx, fy) = (sx - x0, sy - y0);
                 let (x0, y0) = (x0 as isize, y0 as isize);
-                let value = (1.0 - fy) * ((1.0 - fx) * at(plane, y0, x0) + fx * at(plane, y0, x0 + 1))
+                let value = (1.0 - fy)
+                    * ((1.0 - fx) * at(plane, y0, x0) + fx * at(plane, y0, x0 + 1))
                     + fy * ((1.0 - fx) * at(plane, y0 + 1, x0) + fx * at(plane, y0 + 1, x0 + 1));
                 out[start + y * g.width + x] = value as f32;
             }

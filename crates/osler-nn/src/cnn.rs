@@ -202,6 +202,9 @@ impl ResNet18 {
 }
 
 /// A convolutional network of either kind.
+// burn's module derive does not see through a Box; a network is built once
+// per fit or loaded model, so the enum's size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Module, Debug)]
 pub enum CnnNet {
     /// The small CNN, for [`CnnKind::Cnn`].
@@ -254,7 +257,11 @@ mod tests {
     fn both_networks_give_one_logit_per_class_at_28_and_64_px() {
         for kind in [CnnKind::Cnn, CnnKind::ResNet18] {
             for (channels, side) in [(1, 28), (3, 28), (1, 64)] {
-                assert_eq!(logits_shape(kind, channels, side), [2, 3], "{kind:?} {channels} {side}");
+                assert_eq!(
+                    logits_shape(kind, channels, side),
+                    [2, 3],
+                    "{kind:?} {channels} {side}"
+                );
             }
         }
     }

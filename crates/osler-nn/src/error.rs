@@ -150,9 +150,7 @@ pub enum NnError {
         width: usize,
     },
     /// Images of another size or channel count than the network was built for.
-    #[error(
-        "{what} are {found:?} (channels, rows, columns), the network expects {expected:?}"
-    )]
+    #[error("{what} are {found:?} (channels, rows, columns), the network expects {expected:?}")]
     ImageGeometry {
         /// Which images (e.g. `"validation images"`, `"input images"`).
         what: &'static str,

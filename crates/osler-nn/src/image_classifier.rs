@@ -243,12 +243,12 @@ fn classes_of(labels: &[usize]) -> Result<usize, NnError> {
     }
 }
 
-fn check_geometry(what: &'static str, found: [usize; 3], expected: [usize; 3]) -> Result<(), NnError> {
-    if found == expected {
-        Ok(())
-    } else {
-        Err(NnError::ImageGeometry { what, found, expected })
-    }
+fn check_geometry(
+    what: &'static str,
+    found: [usize; 3],
+    expected: [usize; 3],
+) -> Result<(), NnError> {
+    if found == expected { Ok(()) } else { Err(NnError::ImageGeometry { what, found, expected }) }
 }
 
 impl ImageClassifier {

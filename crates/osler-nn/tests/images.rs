@@ -98,7 +98,10 @@ fn saved_weights_give_bitwise_the_same_probabilities() {
             bits(m.predict_proba(&test).unwrap()),
             "{model:?}"
         );
-        assert_eq!((&loaded.options, &loaded.arch, &loaded.summary), (&m.options, &m.arch, &m.summary));
+        assert_eq!(
+            (&loaded.options, &loaded.arch, &loaded.summary),
+            (&m.options, &m.arch, &m.summary)
+        );
     }
 }
 
