@@ -30,21 +30,24 @@ use crate::trainer::{EpochLog, Fitted, Objective, StopOn, TrainOptions, TrainSum
 /// Smallest image side the networks accept: the small CNN halves it three times.
 pub const MIN_SIDE: usize = 8;
 
-/// A set of images of one geometry, row-major `[n, channels, height, width]`.
+/// A set of images of one geometry, row-major `[n, channels, height, width]`,
+/// checked on construction (the fields stay private so that they agree).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Images {
-    /// Channels, rows and columns of every image.
-    pub geometry: Geometry,
-    /// Number of images.
-    pub n: usize,
-    /// Pixel values, image after image, each channel-major then row-major.
-    pub values: Vec<f32>,
+    geometry: Geometry,
+    n: usize,
+    values: Vec<f32>,
 }
 
 impl Images {
     /// Checks that `values` fills `n` images of `geometry` and that every value is finite.
     pub fn new(values: Vec<f32>, n: usize, geometry: Geometry) -> Result<Self, NnError> {
-        if values.len() != n * geometry.len() || geometry.is_empty() {
+        let expected = geometry
+            .channels
+            .checked_mul(geometry.height)
+            .and_then(|v| v.checked_mul(geometry.width))
+            .and_then(|v| v.checked_mul(n));
+        if expected != Some(values.len()) || geometry.is_empty() {
             return Err(NnError::ImageShape {
                 values: values.len(),
                 images: n,
@@ -57,6 +60,26 @@ impl Images {
             return Err(NnError::NonFinitePixel { image: i / geometry.len() });
         }
         Ok(Images { geometry, n, values })
+    }
+
+    /// Channels, rows and columns of every image.
+    pub fn geometry(&self) -> Geometry {
+        self.geometry
+    }
+
+    /// Number of images.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Whether the set holds no image.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Pixel values, image after image, each channel-major then row-major.
+    pub fn values(&self) -> &[f32] {
+        &self.values
     }
 
     /// The pixels of images `rows`, in that order.

@@ -123,6 +123,12 @@ fn three_classes_give_rows_of_probabilities_summing_to_one() {
 }
 
 #[test]
+fn a_fitted_classifier_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<ImageClassifier>();
+}
+
+#[test]
 fn bad_input_is_a_typed_error() {
     let g3 = Geometry { channels: 3, ..G };
     assert!(matches!(
@@ -132,6 +138,8 @@ fn bad_input_is_a_typed_error() {
     let mut nan = vec![0.0; 2 * G.len()];
     nan[G.len() + 5] = f32::NAN;
     assert!(matches!(Images::new(nan, 2, G), Err(NnError::NonFinitePixel { image: 1 })));
+    let huge = Geometry { channels: usize::MAX, height: 2, width: 2 };
+    assert!(matches!(Images::new(Vec::new(), 1, huge), Err(NnError::ImageShape { .. })));
 
     let (train, labels) = toy(8, 9);
     let o = options(1);
