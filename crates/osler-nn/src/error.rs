@@ -133,6 +133,44 @@ pub enum NnError {
         /// Vocabulary size: tokens must lie in `0..vocabulary`.
         vocabulary: usize,
     },
+    /// The flat pixel values do not fill `images x channels x height x width`.
+    #[error(
+        "{values} pixel values for {images} images of {channels} x {height} x {width} (channels x rows x columns)"
+    )]
+    ImageShape {
+        /// Length of the flat value array.
+        values: usize,
+        /// Number of images.
+        images: usize,
+        /// Channels per image.
+        channels: usize,
+        /// Rows per image.
+        height: usize,
+        /// Columns per image.
+        width: usize,
+    },
+    /// Images of another size or channel count than the network was built for.
+    #[error("{what} are {found:?} (channels, rows, columns), the network expects {expected:?}")]
+    ImageGeometry {
+        /// Which images (e.g. `"validation images"`, `"input images"`).
+        what: &'static str,
+        /// Their channels, rows and columns.
+        found: [usize; 3],
+        /// The network's channels, rows and columns.
+        expected: [usize; 3],
+    },
+    /// A set of images that must not be empty is.
+    #[error("no {what}")]
+    NoImages {
+        /// Which set (e.g. `"training images"`).
+        what: &'static str,
+    },
+    /// A pixel value is missing (NaN) or infinite.
+    #[error("image {image} has a missing or infinite pixel value")]
+    NonFinitePixel {
+        /// Image index, from 0.
+        image: usize,
+    },
     /// The training loss became NaN or infinite.
     #[error(
         "training diverged: the loss became {value} at epoch {epoch} (learning rate {lr}); try a lower learning rate (e.g. {suggested}){}",
@@ -272,6 +310,20 @@ mod tests {
             (NnError::NonFiniteSequence { sequence: 1, step: 2, feature: 0 }, true),
             (NnError::TokenCount { tokens: 5, sequences: 2, steps: 3 }, true),
             (NnError::TokenOutOfRange { position: 4, vocabulary: 10 }, true),
+            (
+                NnError::ImageShape { values: 5, images: 2, channels: 1, height: 28, width: 28 },
+                true,
+            ),
+            (
+                NnError::ImageGeometry {
+                    what: "input images",
+                    found: [3, 28, 28],
+                    expected: [1, 28, 28],
+                },
+                true,
+            ),
+            (NnError::NoImages { what: "training images" }, true),
+            (NnError::NonFinitePixel { image: 3 }, true),
             (
                 NnError::NonFiniteLoss {
                     epoch: 3,

@@ -1,15 +1,11 @@
 //! Network building blocks on burn's layers: a tabular MLP body with batch or
-//! layer normalisation, dropout and optional residual blocks; a small
-//! convolutional network (conv2d + max/average pooling); a recurrent
+//! layer normalisation, dropout and optional residual blocks; a recurrent
 //! (LSTM/GRU) sequence encoder with an optional embedding of a token channel.
 
 use burn::module::Module;
-use burn::nn::conv::{Conv2d, Conv2dConfig};
-use burn::nn::pool::{AdaptiveAvgPool2d, AdaptiveAvgPool2dConfig, MaxPool2d, MaxPool2dConfig};
 use burn::nn::{
     BatchNorm, BatchNormConfig, Dropout, DropoutConfig, Embedding, EmbeddingConfig, Gru, GruConfig,
-    Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig, Lstm, LstmConfig,
-    PaddingConfig2d,
+    LayerNorm, LayerNormConfig, Linear, LinearConfig, Lstm, LstmConfig,
 };
 use burn::prelude::*;
 use burn::tensor::activation::relu;
@@ -45,11 +41,12 @@ pub enum Init {
 macro_rules! start {
     ($init:expr, $config:expr) => {
         match $init {
-            Init::Random => $config,
-            Init::Zeros => $config.with_initializer(Initializer::Zeros),
+            $crate::layers::Init::Random => $config,
+            $crate::layers::Init::Zeros => $config.with_initializer(burn::nn::Initializer::Zeros),
         }
     };
 }
+pub(crate) use start;
 
 /// Architecture of a multilayer perceptron.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -173,49 +170,6 @@ impl MlpNet {
             h = block.forward(h);
         }
         self.output.forward(h)
-    }
-}
-
-/// Small CNN for `[n, channels, H, W]` images: two `conv3x3 -> ReLU -> maxpool 2x2`
-/// stages, global average pooling, a linear head.
-#[derive(Module, Debug)]
-pub struct ConvNet {
-    /// First 3x3 convolution, `channels -> width`, padding 1.
-    pub conv1: Conv2d,
-    /// Second 3x3 convolution, `width -> width`, padding 1.
-    pub conv2: Conv2d,
-    /// 2x2 max pooling with stride 2, after each convolution's ReLU.
-    pub pool: MaxPool2d,
-    /// Global average pooling to one value per channel.
-    pub gap: AdaptiveAvgPool2d,
-    /// Linear head `width -> outputs`.
-    pub head: Linear,
-}
-
-impl ConvNet {
-    /// A freshly initialised network (burn's default initialisers) for `channels` input channels,
-    /// `width` convolution filters per stage and `outputs` logits.
-    pub fn new(channels: usize, width: usize, outputs: usize, device: &Device) -> Self {
-        let conv = |i, o| {
-            Conv2dConfig::new([i, o], [3, 3])
-                .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
-                .init(device)
-        };
-        ConvNet {
-            conv1: conv(channels, width),
-            conv2: conv(width, width),
-            pool: MaxPool2dConfig::new([2, 2]).with_strides([2, 2]).init(),
-            gap: AdaptiveAvgPool2dConfig::new([1, 1]).init(),
-            head: LinearConfig::new(width, outputs).init(device),
-        }
-    }
-
-    /// Logits `[n, outputs]` of images `[n, channels, H, W]`.
-    pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
-        let h = self.pool.forward(relu(self.conv1.forward(x)));
-        let h = self.pool.forward(relu(self.conv2.forward(h)));
-        let [n, c, _, _] = h.dims();
-        self.head.forward(self.gap.forward(h).reshape([n, c]))
     }
 }
 

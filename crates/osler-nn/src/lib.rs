@@ -7,6 +7,9 @@
 //!   the Cox negative partial log-likelihood ([`loss::cox_nll`], Efron or Breslow ties),
 //!   survival curves from the Breslow baseline hazard of the training rows.
 //! * [`sequence::SequenceClassifier`]: LSTM/GRU classifier of sequences.
+//! * [`image_classifier::ImageClassifier`]: image classifier on a small CNN or a
+//!   ResNet-18 with the CIFAR stem ([`cnn`]), seeded training augmentation
+//!   ([`augment`]), model selection on validation images.
 //! * [`trainer::fit`]: the shared loop (seeded shuffling, validation, early stopping
 //!   with best-checkpoint restore, clipping, schedules, JSON-lines log, NaN guard).
 //!
@@ -23,10 +26,13 @@
 
 #![warn(missing_docs)]
 
+pub mod augment;
 pub mod checkpoint;
+pub mod cnn;
 pub mod deepsurv;
 pub mod device;
 pub mod error;
+pub mod image_classifier;
 pub mod layers;
 pub mod loaded;
 pub mod loss;
@@ -37,9 +43,12 @@ pub mod sequence;
 pub mod tabular;
 pub mod trainer;
 
+pub use augment::{Augment, Geometry};
+pub use cnn::CnnKind;
 pub use deepsurv::{DeepSurv, DeepSurvOptions};
 pub use device::DeviceChoice;
 pub use error::NnError;
+pub use image_classifier::{ImageClassifier, ImageOptions, Images};
 pub use mlp::{MlpClassifier, MlpOptions};
 pub use optim::{LrSchedule, OptimizerKind};
 pub use progress::{EpochProgress, ProgressObserver, TrainEvent};
