@@ -380,9 +380,7 @@ impl ImageClassifier {
             lp.into_iter().map(f64::exp).collect()
         })
     }
-}
 
-impl ImageClassifier {
     /// The inference network (built once from the weights, no fit lock) and
     /// its device, after checking that `images` have the training geometry.
     pub(crate) fn network_for(&self, images: &Images) -> Result<(Arc<CnnNet>, Device), NnError> {
