@@ -156,6 +156,41 @@ pub enum ImagingError {
         /// What went wrong.
         reason: String,
     },
+    /// A heat-map overlay's image or map does not hold one value per pixel.
+    #[error(
+        "cannot write {}: the {what} holds {found} values, expected {height} x {width}",
+        path.display()
+    )]
+    OverlaySize {
+        /// The output file.
+        path: PathBuf,
+        /// `"grey image"` or `"heat map"`.
+        what: &'static str,
+        /// Values given.
+        found: usize,
+        /// Rows of the image.
+        height: usize,
+        /// Columns of the image.
+        width: usize,
+    },
+    /// A heat-map value outside `[0, 1]` (or not a number).
+    #[error("cannot write {}: heat map value {index} is outside [0, 1]", path.display())]
+    OverlayValue {
+        /// The output file.
+        path: PathBuf,
+        /// Index of the first such value (row-major).
+        index: usize,
+    },
+    /// An overlay option out of range.
+    #[error("overlay {option} must {expected}, got {value}")]
+    OverlayOption {
+        /// The option's name.
+        option: &'static str,
+        /// The value given, as text.
+        value: String,
+        /// What it must be, as a phrase after "must".
+        expected: &'static str,
+    },
 }
 
 /// Result of the imaging readers.

@@ -1,7 +1,7 @@
 //! Medical image input for osler: DICOM (single and multi-frame, modality
 //! LUT to Hounsfield units, MONOCHROME1 display inversion, windowing), PNG
 //! and JPEG through the `image` crate, and NumPy `.npz` datasets in the
-//! MedMNIST layout.
+//! MedMNIST layout; heat maps drawn over their image as PNG ([`overlay`]).
 //!
 //! Readers return pixel values in the file's modality units (Hounsfield
 //! units for CT), the metadata a prediction needs to reproduce a transform
@@ -12,6 +12,7 @@ pub mod dicom;
 pub mod error;
 pub mod info;
 pub mod npz;
+pub mod overlay;
 pub mod raster;
 pub mod window;
 
@@ -19,5 +20,6 @@ pub use dicom::{DicomImage, DicomMeta, read_dicom};
 pub use error::ImagingError;
 pub use info::{AnyImage, ImageInfo, image_info, read_image, write_preview};
 pub use npz::{MedMnist, MedMnistSplit, NpyArray, read_medmnist, read_npz};
+pub use overlay::{OverlayOptions, write_heatmap_overlay};
 pub use raster::{ImageFormat, RasterImage, read_raster};
 pub use window::{Preset, Window, WindowChoice};

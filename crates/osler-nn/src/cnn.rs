@@ -102,11 +102,21 @@ impl SmallCnn {
         }
     }
 
-    fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+    /// The last stage's `relu(bn(conv))` maps, before its max-pool: the
+    /// finest maps that every logit depends on (7 x 7 for 28 px inputs).
+    fn features(&self, x: Tensor<4>) -> Tensor<4> {
         let mut h = x;
-        for (c, bn) in self.convs.iter().zip(&self.norms) {
-            h = self.pool.forward(relu(bn.forward(c.forward(h))));
+        for (i, (c, bn)) in self.convs.iter().zip(&self.norms).enumerate() {
+            if i > 0 {
+                h = self.pool.forward(h);
+            }
+            h = relu(bn.forward(c.forward(h)));
         }
+        h
+    }
+
+    fn classify(&self, features: Tensor<4>) -> Tensor<2> {
+        let h = self.pool.forward(features);
         let [n, c, _, _] = h.dims();
         self.head.forward(self.gap.forward(h).reshape([n, c]))
     }
@@ -191,13 +201,18 @@ impl ResNet18 {
         }
     }
 
-    fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+    /// The last basic block's output (4 x 4 for 28 px inputs).
+    fn features(&self, x: Tensor<4>) -> Tensor<4> {
         let mut h = relu(self.stem_bn.forward(self.stem.forward(x)));
         for block in &self.blocks {
             h = block.forward(h);
         }
-        let [n, c, _, _] = h.dims();
-        self.head.forward(self.gap.forward(h).reshape([n, c]))
+        h
+    }
+
+    fn classify(&self, features: Tensor<4>) -> Tensor<2> {
+        let [n, c, _, _] = features.dims();
+        self.head.forward(self.gap.forward(features).reshape([n, c]))
     }
 }
 
@@ -232,11 +247,36 @@ impl CnnNet {
         }
     }
 
-    /// Logits `[n, outputs]` of images `[n, channels, height, width]`.
+    /// Logits `[n, outputs]` of images `[n, channels, height, width]`:
+    /// [`CnnNet::classify`] of [`CnnNet::features`].
     pub fn forward(&self, x: Tensor<4>) -> Tensor<2> {
+        self.classify(self.features(x))
+    }
+
+    /// The last convolutional block's feature maps `[n, filters, rows, columns]`,
+    /// the maps Grad-CAM weighs ([`crate::heatmap`]): the small CNN's third
+    /// `relu(bn(conv))` before its max-pool, ResNet-18's last basic block.
+    pub fn features(&self, x: Tensor<4>) -> Tensor<4> {
         match self {
-            CnnNet::Cnn(c) => c.forward(x),
-            CnnNet::ResNet18(r) => r.forward(x),
+            CnnNet::Cnn(c) => c.features(x),
+            CnnNet::ResNet18(r) => r.features(x),
+        }
+    }
+
+    /// Logits `[n, outputs]` from [`CnnNet::features`]' maps (the small CNN's
+    /// last max-pool, then global average pooling and the linear head).
+    pub fn classify(&self, features: Tensor<4>) -> Tensor<2> {
+        match self {
+            CnnNet::Cnn(c) => c.classify(features),
+            CnnNet::ResNet18(r) => r.classify(features),
+        }
+    }
+
+    /// The linear head after global average pooling (weight `[filters, outputs]`).
+    pub fn head(&self) -> &Linear {
+        match self {
+            CnnNet::Cnn(c) => &c.head,
+            CnnNet::ResNet18(r) => &r.head,
         }
     }
 }

@@ -10,6 +10,7 @@
 //! classes) or the lowest validation loss (more classes) is kept.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use burn::prelude::*;
 use burn::tensor::TensorData;
@@ -83,7 +84,7 @@ impl Images {
     }
 
     /// The pixels of images `rows`, in that order.
-    fn gather(&self, rows: &[usize]) -> Vec<f32> {
+    pub(crate) fn gather(&self, rows: &[usize]) -> Vec<f32> {
         let size = self.geometry.len();
         let mut out = Vec::with_capacity(rows.len() * size);
         for &i in rows {
@@ -182,12 +183,12 @@ struct ImageObjective<'a> {
 }
 
 /// A `[n, c, h, w]` tensor of flat pixels.
-fn image_tensor(values: Vec<f32>, n: usize, g: Geometry, device: &Device) -> Tensor<4> {
+pub(crate) fn image_tensor(values: Vec<f32>, n: usize, g: Geometry, device: &Device) -> Tensor<4> {
     Tensor::from_data(TensorData::new(values, [n, g.channels, g.height, g.width]), device)
 }
 
 /// Row-major `[n, classes]` log-probabilities of every image, `batch` images per forward pass.
-fn log_probabilities(
+pub(crate) fn log_probabilities(
     net: &CnnNet,
     images: &Images,
     batch: usize,
@@ -371,16 +372,23 @@ impl ImageClassifier {
     /// Two classes: the probability of class 1 per image. More: row-major
     /// `[n, classes]` softmax probabilities.
     pub fn predict_proba(&self, images: &Images) -> Result<Vec<f64>, NnError> {
-        let expected = [self.geometry.channels, self.geometry.height, self.geometry.width];
-        check_geometry("input images", images.dims(), expected)?;
-        let dev = device(self.options.train.device)?;
-        let net = self.net.get(&self.weights, || load_cnn(&self.arch, &self.weights, &dev))?;
+        let (net, dev) = self.network_for(images)?;
         let lp = log_probabilities(&net, images, self.options.eval_batch, &dev)?;
         Ok(if self.classes == 2 {
             lp.chunks_exact(2).map(|r| r[1].exp()).collect()
         } else {
             lp.into_iter().map(f64::exp).collect()
         })
+    }
+
+    /// The inference network (built once from the weights, no fit lock) and
+    /// its device, after checking that `images` have the training geometry.
+    pub(crate) fn network_for(&self, images: &Images) -> Result<(Arc<CnnNet>, Device), NnError> {
+        let expected = [self.geometry.channels, self.geometry.height, self.geometry.width];
+        check_geometry("input images", images.dims(), expected)?;
+        let dev = device(self.options.train.device)?;
+        let net = self.net.get(&self.weights, || load_cnn(&self.arch, &self.weights, &dev))?;
+        Ok((net, dev))
     }
 }
 

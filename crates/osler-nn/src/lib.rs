@@ -9,7 +9,8 @@
 //! * [`sequence::SequenceClassifier`]: LSTM/GRU classifier of sequences.
 //! * [`image_classifier::ImageClassifier`]: image classifier on a small CNN or a
 //!   ResNet-18 with the CIFAR stem ([`cnn`]), seeded training augmentation
-//!   ([`augment`]), model selection on validation images.
+//!   ([`augment`]), model selection on validation images; Grad-CAM and
+//!   occlusion-sensitivity heat maps per image ([`heatmap`]).
 //! * [`trainer::fit`]: the shared loop (seeded shuffling, validation, early stopping
 //!   with best-checkpoint restore, clipping, schedules, JSON-lines log, NaN guard).
 //!
@@ -32,6 +33,7 @@ pub mod cnn;
 pub mod deepsurv;
 pub mod device;
 pub mod error;
+pub mod heatmap;
 pub mod image_classifier;
 pub mod layers;
 pub mod loaded;
@@ -48,6 +50,7 @@ pub use cnn::CnnKind;
 pub use deepsurv::{DeepSurv, DeepSurvOptions};
 pub use device::DeviceChoice;
 pub use error::NnError;
+pub use heatmap::{OcclusionFill, OcclusionOptions};
 pub use image_classifier::{ImageClassifier, ImageOptions, Images};
 pub use mlp::{MlpClassifier, MlpOptions};
 pub use optim::{LrSchedule, OptimizerKind};

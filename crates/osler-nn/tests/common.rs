@@ -3,6 +3,7 @@
 
 use osler_data::{ColumnData, Matrix, SplitMix64, Table};
 use osler_nn::sequence::Sequences;
+use osler_nn::{Geometry, Images};
 
 /// `n` rows of 4 uniform(-2, 2) features and a 0/1 outcome with
 /// logit `1.5 x0 - x1 x2 + 0.3` (an interaction a linear model misses).
@@ -53,4 +54,32 @@ pub fn whas500() -> (Matrix, Vec<f64>, Vec<f64>) {
     ];
     let cols: Vec<Vec<f64>> = names.iter().map(|n| column(&t, n)).collect();
     (Matrix::from_columns(&cols).unwrap(), column(&t, "lenfol"), column(&t, "fstat"))
+}
+
+/// The geometry of [`toy_images`].
+pub const TOY_GEOMETRY: Geometry = Geometry { channels: 1, height: 28, width: 28 };
+
+/// `n` 28x28 images, alternately class 0 (a bright 6x6 square in one of the
+/// four corners) and class 1 (a bright 6x6 square at the centre, moved by up
+/// to 2 px), on uniform noise in [-0.5, 0.5].
+pub fn toy_images(n: usize, seed: u64) -> (Images, Vec<usize>) {
+    let mut r = SplitMix64::new(seed);
+    let mut values = Vec::with_capacity(n * TOY_GEOMETRY.len());
+    let mut labels = Vec::with_capacity(n);
+    for i in 0..n {
+        let class = i % 2;
+        let (y0, x0) = if class == 1 {
+            (11 + r.below(5) - 2, 11 + r.below(5) - 2)
+        } else {
+            [(1, 1), (1, 21), (21, 1), (21, 21)][r.below(4)]
+        };
+        for y in 0..28 {
+            for x in 0..28 {
+                let square = (y0..y0 + 6).contains(&y) && (x0..x0 + 6).contains(&x);
+                values.push(r.next_f64() as f32 - 0.5 + if square { 2.0 } else { 0.0 });
+            }
+        }
+        labels.push(class);
+    }
+    (Images::new(values, n, TOY_GEOMETRY).unwrap(), labels)
 }

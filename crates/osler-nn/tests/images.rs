@@ -2,35 +2,12 @@
 //! round trip, bad input.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use osler_data::SplitMix64;
+mod common;
+
+use common::toy_images as toy;
 use osler_nn::{Augment, CnnKind, Geometry, ImageClassifier, ImageOptions, Images, NnError};
 
-const G: Geometry = Geometry { channels: 1, height: 28, width: 28 };
-
-/// `n` 28x28 images, alternately class 0 (a bright 6x6 square in one of the
-/// four corners) and class 1 (a bright 6x6 square at the centre, moved by up
-/// to 2 px), on uniform noise in [-0.5, 0.5].
-fn toy(n: usize, seed: u64) -> (Images, Vec<usize>) {
-    let mut r = SplitMix64::new(seed);
-    let mut values = Vec::with_capacity(n * G.len());
-    let mut labels = Vec::with_capacity(n);
-    for i in 0..n {
-        let class = i % 2;
-        let (y0, x0) = if class == 1 {
-            (11 + r.below(5) - 2, 11 + r.below(5) - 2)
-        } else {
-            [(1, 1), (1, 21), (21, 1), (21, 21)][r.below(4)]
-        };
-        for y in 0..28 {
-            for x in 0..28 {
-                let square = (y0..y0 + 6).contains(&y) && (x0..x0 + 6).contains(&x);
-                values.push(r.next_f64() as f32 - 0.5 + if square { 2.0 } else { 0.0 });
-            }
-        }
-        labels.push(class);
-    }
-    (Images::new(values, n, G).unwrap(), labels)
-}
+const G: Geometry = common::TOY_GEOMETRY;
 
 fn options(epochs: usize) -> ImageOptions {
     let mut o = ImageOptions { width: 8, ..ImageOptions::default() };
