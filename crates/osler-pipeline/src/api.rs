@@ -58,6 +58,7 @@ pub mod estimators {
     pub use crate::kinds::coxnet::CoxnetSpec;
     pub use crate::kinds::deepsurv::DeepSurvSpec;
     pub use crate::kinds::gbdt::GbdtSpec;
+    pub use crate::kinds::image::ImageSpec;
     pub use crate::kinds::logistic::LogisticSpec;
     pub use crate::kinds::mlp::MlpSpec;
     pub use crate::kinds::recurrent::RecurrentSpec;
@@ -73,7 +74,7 @@ pub mod estimators {
     pub use osler_models::survival::{ConfType, PhMethod, PhTestOptions, PhTransform, Ties};
     pub use osler_nn::layers::Norm;
     pub use osler_nn::{
-        DeepSurvOptions, DeviceChoice, LrSchedule, MlpOptions, NnError, OptimizerKind,
+        Augment, CnnKind, DeepSurvOptions, ImageOptions, DeviceChoice, LrSchedule, MlpOptions, NnError, OptimizerKind,
         ProgressObserver, StopOn, TrainEvent, TrainOptions,
     };
 }

@@ -74,7 +74,7 @@ pub struct SurvivalColumns {
 /// long-format table (one row per patient per visit) grouped by a patient id
 /// and ordered by a visit time. Image and text contracts join this enum as
 /// variants of their own.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum InputContract {
     /// One row per patient, conformed to the manifest's schema.
@@ -90,6 +90,9 @@ pub enum InputContract {
         /// Visits per sequence: the latest `steps` visits of each patient.
         steps: usize,
     },
+    /// One image file per patient (PNG, JPEG or DICOM), turned into the
+    /// network's input exactly as [`crate::image::ImageContract`] says.
+    Image(crate::image::ImageContract),
 }
 
 /// The artifact's description. No patient values are stored here.

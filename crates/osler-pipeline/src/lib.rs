@@ -20,6 +20,7 @@ mod cv_multiclass;
 pub mod enet;
 pub mod enet_multinomial;
 pub mod error;
+pub mod image;
 pub mod kinds;
 pub mod leakage;
 pub mod missing_rows;
