@@ -6,9 +6,8 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 
 use osler_pipeline::api::estimators::{
-    CnnKind, ImageSpec,
-    CoxSpec, CoxnetSpec, GbdtOptions, GbdtSpec, LogisticOptions, LogisticSpec, Penalty, RsfOptions,
-    RsfSpec, Ties,
+    CnnKind, CoxSpec, CoxnetSpec, GbdtOptions, GbdtSpec, ImageSpec, LogisticOptions, LogisticSpec,
+    Penalty, RsfOptions, RsfSpec, Ties,
 };
 use osler_pipeline::api::{
     Cell, DataSpec, ModelSpec, SurvivalSpec, TaskInput, ThresholdRule, TrainSpec, TrainingJob,

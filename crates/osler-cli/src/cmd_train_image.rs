@@ -59,7 +59,9 @@ pub fn train_image(a: &TrainArgs, model: CnnKind) -> CliResult {
             levels: osler_data::BinaryLevels { negative: "0".into(), positive: "1".into() },
         },
         (None, None) => {
-            return Err(CliError::user("--model cnn|resnet18 needs --dataset NAME or --data FILE.npz"));
+            return Err(CliError::user(
+                "--model cnn|resnet18 needs --dataset NAME or --data FILE.npz",
+            ));
         }
     };
     let stem = data.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -81,7 +83,10 @@ pub fn train_image(a: &TrainArgs, model: CnnKind) -> CliResult {
         return print_json(&json);
     }
     let (v, t) = (&report.validation.report.metrics, &report.test.report.metrics);
-    println!("model {name}, {} epochs (best {:?}), seed {}", report.epochs, report.training.best_epoch, report.seed);
+    println!(
+        "model {name}, {} epochs (best {:?}), seed {}",
+        report.epochs, report.training.best_epoch, report.seed
+    );
     println!("validation AUROC {:.4}  accuracy {:.4}", v.auroc, v.accuracy);
     println!(
         "test AUROC {:.4}  accuracy {:.4}  sensitivity {:.4}  specificity {:.4}  Brier {:.4}",

@@ -39,6 +39,7 @@ pub use crate::enet::{EnetSpec, LambdaRule};
 pub use crate::error::{
     ArtifactProblem, PipelineError, SurvivalRowProblem, TimeOption, TreatmentError,
 };
+pub use crate::image::{ImageContract, ImageTaskError};
 pub use crate::leakage::Warning;
 pub use crate::missing_rows::{MissingColumn, MissingPolicy, MissingRows};
 pub use crate::model::{ModelSpec, name_features};
@@ -74,7 +75,7 @@ pub mod estimators {
     pub use osler_models::survival::{ConfType, PhMethod, PhTestOptions, PhTransform, Ties};
     pub use osler_nn::layers::Norm;
     pub use osler_nn::{
-        Augment, CnnKind, DeepSurvOptions, ImageOptions, DeviceChoice, LrSchedule, MlpOptions, NnError, OptimizerKind,
-        ProgressObserver, StopOn, TrainEvent, TrainOptions,
+        Augment, CnnKind, DeepSurvOptions, DeviceChoice, ImageOptions, LrSchedule, MlpOptions,
+        NnError, OptimizerKind, ProgressObserver, StopOn, TrainEvent, TrainOptions,
     };
 }

@@ -361,9 +361,7 @@ impl FittedModel {
             Contract::Binary(_)
             | Contract::Multiclass(_)
             | Contract::Sequence(_)
-            | Contract::Image(_) => {
-                Err(ModelError::NotASurvivalModel)
-            }
+            | Contract::Image(_) => Err(ModelError::NotASurvivalModel),
         }
     }
 
@@ -374,9 +372,7 @@ impl FittedModel {
             Contract::Binary(_)
             | Contract::Multiclass(_)
             | Contract::Sequence(_)
-            | Contract::Image(_) => {
-                Err(ModelError::NotASurvivalModel)
-            }
+            | Contract::Image(_) => Err(ModelError::NotASurvivalModel),
         }
     }
 

@@ -82,15 +82,13 @@ pub enum ImageTaskError {
         /// The name given.
         name: String,
     },
-    /// An option outside its range.
-    #[error("{option} must be {expected}, got {value}")]
-    InvalidOption {
-        /// The option.
-        option: &'static str,
-        /// Its value.
-        value: String,
-        /// Its valid range, in words.
-        expected: &'static str,
+    /// A network input smaller than the data set's images (only upsampling is offered).
+    #[error("the image size must be at least the data set's image side {side} px, got {size}")]
+    ImageSizeTooSmall {
+        /// The input side asked for.
+        size: usize,
+        /// The data set's image side.
+        side: usize,
     },
     /// The artifact's model does not read images.
     #[error("this artifact's model reads table rows, not image files")]

@@ -179,13 +179,15 @@ pub fn train_images(
         .into());
     }
     let side = data.train.rows;
-    if data.train.columns != side || spec.image_size < side {
-        return Err(ImageTaskError::InvalidOption {
-            option: "--image-size",
-            value: spec.image_size.to_string(),
-            expected: "at least the data set's (square) image side, 28 for MedMNIST",
-        }
+    if data.train.columns != side {
+        return Err(bad(format!(
+            "images of {side} x {} pixels; square images expected",
+            data.train.columns
+        ))
         .into());
+    }
+    if spec.image_size < side {
+        return Err(ImageTaskError::ImageSizeTooSmall { size: spec.image_size, side }.into());
     }
     let contract = ImageContract {
         channels: 1,
@@ -208,17 +210,20 @@ pub fn train_images(
     let y_test = split_labels(&data.test, &all(&data.test), path)?;
 
     let t0 = Instant::now();
-    let model = ImageClassifier::fit(&train, &y_train, Some((&validation, &y_validation)), &spec.options)
-        .map_err(|e| PipelineError::model("image classifier", nn_error(e)))?;
+    let model =
+        ImageClassifier::fit(&train, &y_train, Some((&validation, &y_validation)), &spec.options)
+            .map_err(|e| PipelineError::model("image classifier", nn_error(e)))?;
     let fit_seconds = t0.elapsed().as_secs_f64();
     let seed = spec.options.train.seed;
     let intervals = IntervalSpec { replicates: spec.bootstrap, seed };
     let validation = evaluate("validation", &model, &validation, &y_validation, intervals)?;
     let test = evaluate("test", &model, &test, &y_test, intervals)?;
 
-    let bytes = std::fs::read(path)
-        .map_err(|e| ImageTaskError::Read(osler_imaging::ImagingError::Io { path: path.clone(), source: e }))?;
-    let model_spec = ModelSpec::new(super::super::kinds::image::ImageSpec { options: spec.options.clone() });
+    let bytes = std::fs::read(path).map_err(|e| {
+        ImageTaskError::Read(osler_imaging::ImagingError::Io { path: path.clone(), source: e })
+    })?;
+    let model_spec =
+        ModelSpec::new(super::super::kinds::image::ImageSpec { options: spec.options.clone() });
     let kind = model_spec.name();
     let report = ImageTrainingReport {
         task: Task::Binary.name(),
@@ -249,7 +254,11 @@ pub fn train_images(
         feature_names: Vec::new(),
         schema: Schema::new(Vec::new()),
         preprocessing: Preprocessor {
-            options: PreprocessOptions { impute: false, missing_indicators: false, standardize: false },
+            options: PreprocessOptions {
+                impute: false,
+                missing_indicators: false,
+                standardize: false,
+            },
             steps: Vec::new(),
         },
         threshold: THRESHOLD,

@@ -64,7 +64,8 @@ fn parse(fields: serde_json::Value, model: CnnKind) -> Result<ModelSpec, serde_j
 /// A network of the kind trained for a few epochs, without augmentation.
 fn example(model: CnnKind, seed: u64) -> ModelSpec {
     let defaults = ImageOptions::default();
-    let options = ImageOptions { model, train: small_network(seed, defaults.train.clone()), ..defaults };
+    let options =
+        ImageOptions { model, train: small_network(seed, defaults.train.clone()), ..defaults };
     ModelSpec::new(ImageSpec { options })
 }
 
