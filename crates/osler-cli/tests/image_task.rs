@@ -240,12 +240,14 @@ fn bad_image_training_options_exit_2() {
 }
 
 #[test]
-fn an_image_artifact_gets_an_html_report() {
+fn an_image_artifact_reports_its_validation_and_test_metrics() {
     let out = tempfile::tempdir().unwrap();
     let html = out.path().join("r.html");
     osler()
         .args(["report", artifact().to_str().unwrap(), "--out", html.to_str().unwrap()])
         .assert()
         .success();
-    assert!(std::fs::metadata(&html).unwrap().len() > 0);
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.contains("validation split: 524 images"), "no validation section");
+    assert!(text.contains("test split: 624 images, 390 with the event"), "no test section");
 }

@@ -41,7 +41,7 @@ pub use apply::{
     Explanation, Predictions, SurvivalPredictions, build_artifact, build_survival_artifact,
 };
 pub use apply_multiclass::{ClassPredictions, MulticlassEvaluation};
-pub use artifact::{Artifact, DataInfo, InputContract, Manifest};
+pub use artifact::{Artifact, DataInfo, HeldOutMetrics, InputContract, Manifest};
 pub use contract::{
     BinaryClassifier, Contract, Estimator, MulticlassClassifier, SequenceModel, SurvivalModel,
 };

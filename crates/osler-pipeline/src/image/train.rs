@@ -18,7 +18,7 @@ use super::contract::ORIENTATION;
 use super::{DicomScaling, ImageContract, ImageTaskError, Normalisation};
 use crate::analysis::intervals::{IntervalSpec, binary_intervals};
 use crate::analysis::prediction::EvaluationReport;
-use crate::artifact::{Artifact, DataInfo, InputContract, Manifest};
+use crate::artifact::{Artifact, DataInfo, HeldOutMetrics, InputContract, Manifest};
 use crate::contract::nn_error;
 use crate::error::PipelineError;
 use crate::model::{FittedModel, ModelSpec};
@@ -162,6 +162,24 @@ fn evaluate(
     Ok(ImageEvaluation { split, report: EvaluationReport::new(metrics, &ci) })
 }
 
+/// The manifest's record of one split's evaluation.
+fn held_out(e: &ImageEvaluation) -> HeldOutMetrics {
+    let r = &e.report;
+    HeldOutMetrics {
+        split: e.split.into(),
+        n: r.n,
+        events: r.events,
+        metrics: r
+            .metrics
+            .values()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.is_finite().then_some(v)))
+            .collect(),
+        ci95: r.ci95.clone(),
+        ci_method: r.ci_method.clone(),
+    }
+}
+
 /// Fits `spec.options` on the training split (validation split for model
 /// selection), evaluates on the test split, and returns the artifact (not
 /// yet saved) and the report.
@@ -274,6 +292,7 @@ pub fn train_images(
         survival: None,
         input: InputContract::Image(contract),
         warnings: Vec::new(),
+        held_out: vec![held_out(&report.validation), held_out(&report.test)],
         files: Default::default(),
     };
     let artifact = Artifact { manifest, model: FittedModel::new(model), out_of_fold: None };
