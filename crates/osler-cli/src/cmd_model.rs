@@ -7,6 +7,7 @@ use clap::Args;
 use osler_pipeline::api::{
     Artifact, InputContract, IntervalSpec, PredictRequest, evaluate, predict,
 };
+use osler_pipeline::image::predict_image_files;
 
 use crate::input::{DataArgs, DecimalArg, ExpressionArgs, read_input};
 use crate::output::print_json;
@@ -17,8 +18,12 @@ pub struct PredictArgs {
     /// Artifact directory written by `osler train`.
     pub artifact: PathBuf,
     /// Patients to predict: CSV, or JSON (a list of objects or {"records": [...]}); `-` = stdin.
-    #[arg(long, value_name = "FILE")]
-    pub input: PathBuf,
+    /// Image models (cnn, resnet18): one or more PNG, JPEG or DICOM files.
+    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+    pub input: Vec<PathBuf>,
+    /// Image models: write a heat map of the (first) prediction as a PNG overlay here.
+    #[arg(long, value_name = "OUT.png")]
+    pub heatmap: Option<PathBuf>,
     #[command(flatten)]
     pub csv: DecimalArg,
     #[command(flatten)]
@@ -37,6 +42,18 @@ pub struct PredictArgs {
 
 pub fn predict_command(a: PredictArgs) -> CliResult {
     let art = Artifact::load(&a.artifact)?;
+    if let InputContract::Image(_) = art.manifest.input {
+        return predict_images(&art, &a);
+    }
+    if a.heatmap.is_some() {
+        return Err(CliError::user("--heatmap is an option of image models (cnn, resnet18)"));
+    }
+    let [input] = a.input.as_slice() else {
+        return Err(CliError::user(format!(
+            "--input takes one table for this model, got {} files",
+            a.input.len()
+        )));
+    };
     if let (Some(id), InputContract::Sequence { id: patient, .. }) =
         (&a.genes.id, &art.manifest.input)
         && id != patient
@@ -46,7 +63,7 @@ pub fn predict_command(a: PredictArgs) -> CliResult {
              patient-id column '{patient}'"
         )));
     }
-    let table = read_input(&a.input, &a.genes, &a.csv)?;
+    let table = read_input(input, &a.genes, &a.csv)?;
     let request =
         PredictRequest { times: a.times.clone(), explain: a.explain, id: a.genes.id.clone() };
     let out = predict(&art, table, &request)?;
@@ -54,6 +71,29 @@ pub fn predict_command(a: PredictArgs) -> CliResult {
         return print_json(&out);
     }
     print!("{}", osler_report::text::predictions(&out));
+    Ok(())
+}
+
+/// `osler predict` of an image artifact: every `--input` file through the
+/// artifact's image contract, one probability per file.
+fn predict_images(art: &Artifact, a: &PredictArgs) -> CliResult {
+    if a.explain || !a.times.is_empty() {
+        return Err(CliError::user(
+            "--explain and --times are options of table models; image models take --heatmap",
+        ));
+    }
+    if a.heatmap.is_some() {
+        // HOOK(heatmap): the Grad-CAM overlay of osler-nn / osler-imaging is wired here
+        // at merge; until then the flag is refused before anything is read or written.
+        return Err(CliError::user("--heatmap: heat maps are not available in this build yet"));
+    }
+    let out = predict_image_files(art, &a.input)?;
+    if a.json {
+        return print_json(&out);
+    }
+    for p in &out.predictions {
+        println!("{}\t{:.4}\t{}", p.file, p.probability, p.class);
+    }
     Ok(())
 }
 

@@ -6,8 +6,8 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 
 use osler_pipeline::api::estimators::{
-    CoxSpec, CoxnetSpec, GbdtOptions, GbdtSpec, LogisticOptions, LogisticSpec, Penalty, RsfOptions,
-    RsfSpec, Ties,
+    CnnKind, CoxSpec, CoxnetSpec, GbdtOptions, GbdtSpec, ImageSpec, LogisticOptions, LogisticSpec,
+    Penalty, RsfOptions, RsfSpec, Ties,
 };
 use osler_pipeline::api::{
     Cell, DataSpec, ModelSpec, SurvivalSpec, TaskInput, ThresholdRule, TrainSpec, TrainingJob,
@@ -52,6 +52,10 @@ pub enum ModelKind {
     Lstm,
     /// GRU over each patient's visits (long-format data: --id COL --time COL; burn).
     Gru,
+    /// Small CNN image classifier (MedMNIST data: --dataset pneumoniamnist; burn).
+    Cnn,
+    /// ResNet-18 image classifier, CIFAR-style stem (MedMNIST data; burn).
+    Resnet18,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -187,6 +191,9 @@ pub struct TrainArgs {
     /// Sequence models (lstm, gru): options.
     #[command(flatten)]
     pub seq: crate::cmd_train_sequence::SequenceArgs,
+    /// Image classifiers (cnn, resnet18): options.
+    #[command(flatten)]
+    pub image: crate::cmd_train_image::ImageArgs,
     /// Print one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
@@ -276,6 +283,10 @@ fn model_spec(a: &TrainArgs) -> Result<ModelSpec, CliError> {
         ModelKind::Deepsurv => crate::cmd_train_nn::deepsurv_spec(a)?,
         ModelKind::Lstm => crate::cmd_train_sequence::sequence_spec(a, Cell::Lstm)?,
         ModelKind::Gru => crate::cmd_train_sequence::sequence_spec(a, Cell::Gru)?,
+        ModelKind::Cnn | ModelKind::Resnet18 => {
+            let model = if kind == ModelKind::Cnn { CnnKind::Cnn } else { CnnKind::ResNet18 };
+            ModelSpec::new(ImageSpec { options: crate::cmd_train_image::image_options(a, model)? })
+        }
         ModelKind::Cox => ModelSpec::new(CoxSpec {
             ties: match a.ties {
                 TiesArg::Efron => Ties::Efron,
@@ -325,6 +336,13 @@ fn data_spec(a: &TrainArgs) -> DataSpec {
 }
 
 pub fn train(a: TrainArgs) -> CliResult {
+    match a.model {
+        Some(ModelKind::Cnn) => return crate::cmd_train_image::train_image(&a, CnnKind::Cnn),
+        Some(ModelKind::Resnet18) => {
+            return crate::cmd_train_image::train_image(&a, CnnKind::ResNet18);
+        }
+        _ => {}
+    }
     let spec = train_spec(&a)?;
     let task = match a.task {
         Task::Binary => osler_pipeline::api::Task::Binary,

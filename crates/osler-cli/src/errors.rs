@@ -4,7 +4,9 @@
 
 use osler_data::DataError;
 use osler_data::source::SourceError;
-use osler_pipeline::api::{ArtifactProblem, PipelineError, TimeOption, TreatmentError};
+use osler_pipeline::api::{
+    ArtifactProblem, ImageTaskError, PipelineError, TimeOption, TreatmentError,
+};
 
 use crate::CliError;
 use crate::model_errors::model_message;
@@ -71,6 +73,9 @@ pub fn pipeline_message(e: &PipelineError) -> String {
             "artifact {path}: not found (expected a directory written by `osler train --out`)"
         ),
         PipelineError::Treatment(t) => treatment_message(t),
+        PipelineError::Image(ImageTaskError::ImageSizeTooSmall { .. }) => {
+            format!("--image-size: {e}")
+        }
         PipelineError::Model { context, source } => {
             format!("{context}: {}", model_message(source, &[]))
         }

@@ -10,6 +10,7 @@ mod cmd_report;
 mod cmd_survival;
 mod cmd_train;
 mod cmd_train_enet;
+mod cmd_train_image;
 mod cmd_train_nn;
 mod cmd_train_sequence;
 mod cmd_treatment;

@@ -135,10 +135,11 @@ mod tests {
             ModelError::NotBinary { .. } => 38,
             ModelError::TwoClassesOnly { .. } => 39,
             ModelError::NeedsSequences => 40,
+            ModelError::NeedsImages => 41,
         }
     }
 
-    const MODEL_VARIANTS: usize = 41;
+    const MODEL_VARIANTS: usize = 42;
 
     /// One error of every model-error variant, with the exit code the CLI must
     /// give it and the flag its CLI message must name (`None`: no flag fixes it).
@@ -193,6 +194,7 @@ mod tests {
                 None,
             ),
             (ModelError::NeedsSequences, 2, None),
+            (ModelError::NeedsImages, 2, None),
             (ModelError::NoExplanations { model: s("mlp") }, 2, Some("--explain")),
             (
                 ModelError::Diverged {

@@ -210,6 +210,11 @@ pub enum ModelError {
         "this is a sequence model: it reads each patient's visits from long-format data (a patient-id and a visit-time column), not one row per patient"
     )]
     NeedsSequences,
+    /// An image classifier was given a table instead of image files.
+    #[error(
+        "this is an image classifier: it reads image files (PNG, JPEG, DICOM) through its image input contract, not table rows"
+    )]
+    NeedsImages,
     /// A risk score or survival curve was asked of a classifier.
     #[error("this is a classifier: it has no risk score or survival curve")]
     NotASurvivalModel,

@@ -39,6 +39,7 @@ pub use crate::enet::{EnetSpec, LambdaRule};
 pub use crate::error::{
     ArtifactProblem, PipelineError, SurvivalRowProblem, TimeOption, TreatmentError,
 };
+pub use crate::image::{ImageContract, ImageTaskError};
 pub use crate::leakage::Warning;
 pub use crate::missing_rows::{MissingColumn, MissingPolicy, MissingRows};
 pub use crate::model::{ModelSpec, name_features};
@@ -58,6 +59,7 @@ pub mod estimators {
     pub use crate::kinds::coxnet::CoxnetSpec;
     pub use crate::kinds::deepsurv::DeepSurvSpec;
     pub use crate::kinds::gbdt::GbdtSpec;
+    pub use crate::kinds::image::ImageSpec;
     pub use crate::kinds::logistic::LogisticSpec;
     pub use crate::kinds::mlp::MlpSpec;
     pub use crate::kinds::recurrent::RecurrentSpec;
@@ -73,7 +75,7 @@ pub mod estimators {
     pub use osler_models::survival::{ConfType, PhMethod, PhTestOptions, PhTransform, Ties};
     pub use osler_nn::layers::Norm;
     pub use osler_nn::{
-        DeepSurvOptions, DeviceChoice, LrSchedule, MlpOptions, NnError, OptimizerKind,
-        ProgressObserver, StopOn, TrainEvent, TrainOptions,
+        Augment, CnnKind, DeepSurvOptions, DeviceChoice, ImageOptions, LrSchedule, MlpOptions,
+        NnError, OptimizerKind, ProgressObserver, StopOn, TrainEvent, TrainOptions,
     };
 }

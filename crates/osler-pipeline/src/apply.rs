@@ -94,6 +94,7 @@ pub(crate) fn assemble(
         survival: fields.survival,
         input: fields.input,
         warnings: fields.warnings,
+        held_out: Vec::new(),
         files: Default::default(),
     };
     Artifact { manifest, model, out_of_fold: oof }

@@ -74,7 +74,7 @@ pub struct SurvivalColumns {
 /// long-format table (one row per patient per visit) grouped by a patient id
 /// and ordered by a visit time. Image and text contracts join this enum as
 /// variants of their own.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum InputContract {
     /// One row per patient, conformed to the manifest's schema.
@@ -90,6 +90,26 @@ pub enum InputContract {
         /// Visits per sequence: the latest `steps` visits of each patient.
         steps: usize,
     },
+    /// One image file per patient (PNG, JPEG or DICOM), turned into the
+    /// network's input exactly as [`crate::image::ImageContract`] says.
+    Image(crate::image::ImageContract),
+}
+
+/// A metric panel of one held-out split, with the 95% intervals of its metrics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldOutMetrics {
+    /// Which split (`validation`, `test`).
+    pub split: String,
+    /// Rows (images) evaluated.
+    pub n: usize,
+    /// Events among them.
+    pub events: usize,
+    /// Metric values by name, in the panel's order (`None`: undefined on this split).
+    pub metrics: Vec<(String, Option<f64>)>,
+    /// The 95% interval of each metric that has one, by name.
+    pub ci95: BTreeMap<String, [f64; 2]>,
+    /// How the intervals were computed.
+    pub ci_method: String,
 }
 
 /// The artifact's description. No patient values are stored here.
@@ -144,6 +164,10 @@ pub struct Manifest {
     /// and in artifacts written before the check.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+    /// Metrics on held-out splits evaluated at training time (an image
+    /// model's validation and official test splits); absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held_out: Vec<HeldOutMetrics>,
     /// SHA-256 of each other file in the directory.
     pub files: BTreeMap<String, String>,
 }

@@ -67,6 +67,14 @@ pub trait SequenceModel: Estimator {
     fn predict_sequences(&self, data: &Sequences) -> Result<Vec<f64>, ModelError>;
 }
 
+/// A fitted classifier of a 0/1 outcome from images: normalised pixels in
+/// (the artifact's image input contract, [`crate::image::ImageContract`],
+/// turns files into them), one probability per image out.
+pub trait ImageModel: Estimator {
+    /// Probability of the event (class 1) for each image.
+    fn predict_images(&self, images: &osler_nn::Images) -> Result<Vec<f64>, ModelError>;
+}
+
 /// An osler-nn error as a model error: its facts stay typed where the model
 /// error has a variant for them, and an internal network failure stays internal.
 pub(crate) fn nn_error(e: osler_nn::NnError) -> ModelError {
@@ -83,6 +91,8 @@ pub enum Contract<'a> {
     Survival(&'a dyn SurvivalModel),
     /// A classifier of a 0/1 outcome from each patient's sequence of visits.
     Sequence(&'a dyn SequenceModel),
+    /// A classifier of a 0/1 outcome from images.
+    Image(&'a dyn ImageModel),
 }
 
 impl Contract<'_> {
@@ -93,6 +103,7 @@ impl Contract<'_> {
             Contract::Multiclass(m) => m,
             Contract::Survival(m) => m,
             Contract::Sequence(m) => m,
+            Contract::Image(m) => m,
         }
     }
 }

@@ -243,6 +243,9 @@ pub enum PipelineError {
     /// Long-format data or options that do not fit a sequence model.
     #[error(transparent)]
     Sequence(#[from] crate::sequence::SequenceError),
+    /// Image files or options that do not fit an image classifier.
+    #[error(transparent)]
+    Image(#[from] crate::image::ImageTaskError),
     #[error("artifact {path}: {problem}")]
     /// A saved model directory is missing, corrupt or of another version.
     Artifact {

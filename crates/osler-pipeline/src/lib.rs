@@ -20,6 +20,7 @@ mod cv_multiclass;
 pub mod enet;
 pub mod enet_multinomial;
 pub mod error;
+pub mod image;
 pub mod kinds;
 pub mod leakage;
 pub mod missing_rows;
@@ -40,7 +41,7 @@ pub use apply::{
     Explanation, Predictions, SurvivalPredictions, build_artifact, build_survival_artifact,
 };
 pub use apply_multiclass::{ClassPredictions, MulticlassEvaluation};
-pub use artifact::{Artifact, DataInfo, InputContract, Manifest};
+pub use artifact::{Artifact, DataInfo, HeldOutMetrics, InputContract, Manifest};
 pub use contract::{
     BinaryClassifier, Contract, Estimator, MulticlassClassifier, SequenceModel, SurvivalModel,
 };

@@ -84,6 +84,8 @@ fn wrong_outcome(kind: &ModelKind) -> ModelError {
     let model = kind.name.to_string();
     if kind.capabilities.sequence_input {
         ModelError::NeedsSequences
+    } else if kind.capabilities.image_input {
+        ModelError::NeedsImages
     } else if kind.task == Task::Survival {
         ModelError::NeedsSurvivalOutcome { model }
     } else {
@@ -334,6 +336,7 @@ impl FittedModel {
             Contract::Multiclass(m) => Err(ModelError::NotBinary { classes: m.classes() }),
             Contract::Survival(_) => Err(ModelError::NotAClassifier),
             Contract::Sequence(_) => Err(ModelError::NeedsSequences),
+            Contract::Image(_) => Err(ModelError::NeedsImages),
         }
     }
 
@@ -347,6 +350,7 @@ impl FittedModel {
             }
             Contract::Survival(_) => Err(ModelError::NotAClassifier),
             Contract::Sequence(_) => Err(ModelError::NeedsSequences),
+            Contract::Image(_) => Err(ModelError::NeedsImages),
         }
     }
 
@@ -354,9 +358,10 @@ impl FittedModel {
     pub fn risk(&self, x: &Matrix) -> Result<Vec<f64>, ModelError> {
         match self.contract() {
             Contract::Survival(m) => m.risk(x),
-            Contract::Binary(_) | Contract::Multiclass(_) | Contract::Sequence(_) => {
-                Err(ModelError::NotASurvivalModel)
-            }
+            Contract::Binary(_)
+            | Contract::Multiclass(_)
+            | Contract::Sequence(_)
+            | Contract::Image(_) => Err(ModelError::NotASurvivalModel),
         }
     }
 
@@ -364,9 +369,10 @@ impl FittedModel {
     pub fn survival(&self, x: &Matrix, times: &[f64]) -> Result<Matrix, ModelError> {
         match self.contract() {
             Contract::Survival(m) => m.survival(x, times),
-            Contract::Binary(_) | Contract::Multiclass(_) | Contract::Sequence(_) => {
-                Err(ModelError::NotASurvivalModel)
-            }
+            Contract::Binary(_)
+            | Contract::Multiclass(_)
+            | Contract::Sequence(_)
+            | Contract::Image(_) => Err(ModelError::NotASurvivalModel),
         }
     }
 

@@ -58,6 +58,9 @@ pub struct Capabilities {
     /// patient id and ordered by a visit time) instead of one row per patient:
     /// the manifest's input contract is [`crate::artifact::InputContract::Sequence`].
     pub sequence_input: bool,
+    /// Reads image files (PNG, JPEG, DICOM) instead of table rows: the
+    /// manifest's input contract is [`crate::artifact::InputContract::Image`].
+    pub image_input: bool,
 }
 
 /// One registered model kind.
@@ -93,6 +96,7 @@ pub const NONE: Capabilities = Capabilities {
     native_missing: false,
     row_order_invariant: false,
     sequence_input: false,
+    image_input: false,
 };
 
 /// Reads a fitted model from the fields of its `model.json` (the `kind` tag removed).
@@ -111,6 +115,8 @@ pub static KINDS: &[&ModelKind] = &[
     &crate::kinds::deepsurv::KIND,
     &crate::kinds::recurrent::LSTM,
     &crate::kinds::recurrent::GRU,
+    &crate::kinds::image::CNN,
+    &crate::kinds::image::RESNET18,
 ];
 
 /// Every registered model kind.

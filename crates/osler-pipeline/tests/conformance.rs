@@ -48,6 +48,15 @@ mod long_cohort;
 mod sequence_conformance;
 
 const SEED: u64 = 7;
+
+/// Kinds that read image files (`capabilities.image_input`) are trained and
+/// predicted through their image contract (osler-cli's `tests/image_task.rs`);
+/// given table rows they refuse with the typed error that says so.
+fn check_image_kind(kind: &ModelKind) {
+    let x = osler_data::Matrix::from_row_major(4, 1, &[0.0, 1.0, 2.0, 3.0]);
+    let err = (kind.example)(SEED).fit(&x, &[0.0, 1.0, 0.0, 1.0], &["a".into()]).err();
+    assert!(matches!(err, Some(osler_models::ModelError::NeedsImages)), "{}: {err:?}", kind.name);
+}
 /// How long 8 concurrent predictions of the small cohort may take before the
 /// suite concludes they are blocked (they take well under a second).
 const PREDICTION_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
@@ -364,6 +373,10 @@ fn every_registered_kind_meets_the_model_contract() {
     for kind in all {
         if kind.capabilities.sequence_input {
             sequence_conformance::check_kind(kind);
+            continue;
+        }
+        if kind.capabilities.image_input {
+            check_image_kind(kind);
             continue;
         }
         check_kind(kind, kind.task);

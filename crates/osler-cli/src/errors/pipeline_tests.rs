@@ -5,8 +5,8 @@ use std::io;
 
 use osler_pipeline::api::estimators::ModelError;
 use osler_pipeline::api::{
-    AnalysisError, ArtifactProblem, PipelineError, SequenceError, SurvivalRowProblem, TimeOption,
-    TreatmentError,
+    AnalysisError, ArtifactProblem, ImageTaskError, PipelineError, SequenceError,
+    SurvivalRowProblem, TimeOption, TreatmentError,
 };
 
 use crate::CliError;
@@ -90,10 +90,21 @@ fn pipeline_variant(e: &PipelineError) -> usize {
         },
         PipelineError::OutcomeMismatch { .. } => 62,
         PipelineError::MissingValue { .. } => 66,
+        PipelineError::Image(i) => match i {
+            ImageTaskError::Read(_) => 67,
+            ImageTaskError::WrongSize { .. } => 68,
+            ImageTaskError::WrongChannels { .. } => 69,
+            ImageTaskError::MultiFrame { .. } => 70,
+            ImageTaskError::NoInput => 71,
+            ImageTaskError::Dataset { .. } => 72,
+            ImageTaskError::UnknownDataset { .. } => 73,
+            ImageTaskError::ImageSizeTooSmall { .. } => 74,
+            ImageTaskError::NotAnImageArtifact => 75,
+        },
     }
 }
 
-const PIPELINE_VARIANTS: usize = 67;
+const PIPELINE_VARIANTS: usize = 76;
 
 fn treatment_variant(e: &TreatmentError) -> usize {
     match e {
@@ -332,6 +343,32 @@ fn every_pipeline_error() -> Vec<(PipelineError, u8)> {
         (PipelineError::Serialise { source: serde_error() }, 1),
         (PipelineError::OutcomeMismatch { has: "a survival", needs: "a binary or multiclass" }, 2),
         (SequenceError::ZeroSteps.into(), 2),
+        (
+            ImageTaskError::Read(osler_imaging::ImagingError::Empty { path: "a.dcm".into() })
+                .into(),
+            2,
+        ),
+        (
+            ImageTaskError::WrongSize {
+                path: "a.png".into(),
+                rows: 32,
+                columns: 32,
+                expected_rows: 28,
+                expected_columns: 28,
+            }
+            .into(),
+            2,
+        ),
+        (
+            ImageTaskError::WrongChannels { path: "a.png".into(), channels: 3, expected: 1 }.into(),
+            2,
+        ),
+        (ImageTaskError::MultiFrame { path: "a.dcm".into(), frames: 10 }.into(), 2),
+        (ImageTaskError::NoInput.into(), 2),
+        (ImageTaskError::Dataset { path: "d.npz".into(), reason: s("label 2") }.into(), 2),
+        (ImageTaskError::UnknownDataset { name: s("chestmnist") }.into(), 2),
+        (ImageTaskError::ImageSizeTooSmall { size: 20, side: 28 }.into(), 2),
+        (ImageTaskError::NotAnImageArtifact.into(), 2),
         (SequenceError::NoPatients { source_name: s("v.csv") }.into(), 2),
         (SequenceError::NotASequenceModel { model: "gbdt" }.into(), 2),
         (SequenceError::NotASequenceArtifact.into(), 2),

@@ -184,6 +184,9 @@ pub fn evaluate(
     let (metrics, y, p) = match m.input {
         InputContract::Sequence { .. } => art.evaluate_sequences(table)?,
         InputContract::Tabular => art.evaluate(table)?,
+        InputContract::Image(_) => {
+            return Err(PipelineError::model("evaluate", ModelError::NeedsImages));
+        }
     };
     let intervals = binary_intervals(&y, &p, &metrics, intervals);
     Ok(EvaluationOutput::Binary { metrics, intervals })

@@ -101,6 +101,7 @@ pub mod coxnet;
 pub mod deepsurv;
 pub mod enet;
 pub mod gbdt;
+pub mod image;
 pub mod logistic;
 pub mod mlp;
 pub mod recurrent;

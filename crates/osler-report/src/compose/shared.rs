@@ -17,10 +17,35 @@ pub(crate) fn cross_validation<'a>(
 ) -> Option<(&'a CvSummary, &'a OutOfFold)> {
     match (&art.manifest.cv, &art.out_of_fold) {
         (Some(cv), Some(oof)) => Some((cv, oof)),
+        _ if !art.manifest.held_out.is_empty() => {
+            held_out_section(r, art);
+            None
+        }
         _ => {
             r.section("Performance").note("The model was trained without cross-validation: no performance estimate is available; evaluate it on held-out data.");
             None
         }
+    }
+}
+
+/// The "Performance" section of a model evaluated on held-out splits at
+/// training time (an image model's validation and official test splits).
+fn held_out_section(r: &mut Report, art: &Artifact) {
+    let s = r.section("Performance");
+    for h in &art.manifest.held_out {
+        s.paragraph(format!(
+            "{} split: {} images, {} with the event. {}",
+            h.split, h.n, h.events, h.ci_method
+        ));
+        let mut t = Table::new(["metric", "value", "95% CI"]).numeric_columns([1]);
+        for (name, value) in &h.metrics {
+            t = t.row([
+                name.clone(),
+                fmt_num(value.unwrap_or(f64::NAN), 4),
+                fmt_interval(h.ci95.get(name).copied(), 4),
+            ]);
+        }
+        s.table(t);
     }
 }
 
