@@ -21,7 +21,8 @@ pub struct PredictArgs {
     /// Image models (cnn, resnet18): one or more PNG, JPEG or DICOM files.
     #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
     pub input: Vec<PathBuf>,
-    /// Image models: write a heat map of the (first) prediction as a PNG overlay here.
+    /// Image models: write each prediction's Grad-CAM heat map as a PNG overlay here
+    /// (several inputs: OUT-1.png, OUT-2.png, ...).
     #[arg(long, value_name = "OUT.png")]
     pub heatmap: Option<PathBuf>,
     #[command(flatten)]
@@ -82,17 +83,13 @@ fn predict_images(art: &Artifact, a: &PredictArgs) -> CliResult {
             "--explain and --times are options of table models; image models take --heatmap",
         ));
     }
-    if a.heatmap.is_some() {
-        // HOOK(heatmap): the Grad-CAM overlay of osler-nn / osler-imaging is wired here
-        // at merge; until then the flag is refused before anything is read or written.
-        return Err(CliError::user("--heatmap: heat maps are not available in this build yet"));
-    }
-    let out = predict_image_files(art, &a.input)?;
+    let out = predict_image_files(art, &a.input, a.heatmap.as_deref())?;
     if a.json {
         return print_json(&out);
     }
     for p in &out.predictions {
-        println!("{}\t{:.4}\t{}", p.file, p.probability, p.class);
+        let heatmap = p.heatmap.as_deref().map(|h| format!("\theat map: {h}")).unwrap_or_default();
+        println!("{}\t{:.4}\t{}{heatmap}", p.file, p.probability, p.class);
     }
     Ok(())
 }

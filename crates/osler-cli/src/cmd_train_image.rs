@@ -56,6 +56,7 @@ pub fn train_image(a: &TrainArgs, model: CnnKind) -> CliResult {
         (Some(name), _) => image_dataset(name).map_err(PipelineError::from)?,
         (None, Some(path)) => ImageDataSource {
             path: path.clone(),
+            shipped: None,
             levels: osler_data::BinaryLevels { negative: "0".into(), positive: "1".into() },
         },
         (None, None) => {

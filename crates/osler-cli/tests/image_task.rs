@@ -196,6 +196,7 @@ fn bad_image_input_exits_2_names_the_file_and_writes_nothing() {
     let empty = dir.path().join("empty_dir");
     std::fs::create_dir(&empty).unwrap();
     let before: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    let heatmap = dir.path().join("heat.png");
     for (bad, words) in [
         (&truncated, "truncated.dcm"),
         (&text, "notes.png"),
@@ -209,6 +210,8 @@ fn bad_image_input_exits_2_names_the_file_and_writes_nothing() {
             "--input",
             good.to_str().unwrap(),
             bad.to_str().unwrap(),
+            "--heatmap",
+            heatmap.to_str().unwrap(),
             "--json",
         ]);
         assert!(msg.contains(words), "{msg}");
@@ -250,4 +253,44 @@ fn an_image_artifact_reports_its_validation_and_test_metrics() {
     let text = std::fs::read_to_string(&html).unwrap();
     assert!(text.contains("validation split: 524 images"), "no validation section");
     assert!(text.contains("test split: 624 images, 390 with the event"), "no test section");
+}
+
+// Grad-CAM overlays: one file at the path given, several as STEM-k.png, each
+// the network's 28 px input enlarged 8 times, named in the JSON.
+#[test]
+fn heatmaps_are_written_per_prediction_and_named_in_the_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let art = artifact().to_str().unwrap().to_string();
+    let png = dir.path().join("x.png");
+    write_png(&png, 28, 28, pattern());
+    let one = dir.path().join("one.png");
+    let v = json_ok(&[
+        "predict",
+        &art,
+        "--input",
+        png.to_str().unwrap(),
+        "--heatmap",
+        one.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(v["predictions"][0]["heatmap"].as_str(), one.to_str());
+    let overlay = image::open(&one).unwrap();
+    assert_eq!((overlay.width(), overlay.height()), (224, 224));
+    let many = dir.path().join("many.png");
+    let v = json_ok(&[
+        "predict",
+        &art,
+        "--input",
+        png.to_str().unwrap(),
+        png.to_str().unwrap(),
+        "--heatmap",
+        many.to_str().unwrap(),
+        "--json",
+    ]);
+    for k in 1..=2 {
+        let name = dir.path().join(format!("many-{k}.png"));
+        assert_eq!(v["predictions"][k - 1]["heatmap"].as_str(), name.to_str());
+        assert!(name.is_file(), "{}", name.display());
+    }
+    assert!(!many.exists());
 }

@@ -19,7 +19,9 @@ pub mod window;
 pub use dicom::{DicomImage, DicomMeta, read_dicom};
 pub use error::ImagingError;
 pub use info::{AnyImage, ImageInfo, image_info, read_image, write_preview};
-pub use npz::{MedMnist, MedMnistSplit, NpyArray, read_medmnist, read_npz};
+pub use npz::{
+    MedMnist, MedMnistSplit, NpyArray, read_medmnist, read_medmnist_bytes, read_npz, read_npz_bytes,
+};
 pub use overlay::{OverlayOptions, write_heatmap_overlay};
 pub use raster::{ImageFormat, RasterImage, read_raster};
 pub use window::{Preset, Window, WindowChoice};

@@ -26,10 +26,15 @@ pub struct NpyArray {
 /// Only `uint8` arrays in C order are accepted; any other array is an error
 /// naming it.
 pub fn read_npz(path: &Path) -> Result<BTreeMap<String, NpyArray>> {
+    let bytes =
+        std::fs::read(path).map_err(|source| ImagingError::Io { path: path.into(), source })?;
+    read_npz_bytes(path, &bytes)
+}
+
+/// [`read_npz`] of an archive already in memory; `path` names it in errors.
+pub fn read_npz_bytes(path: &Path, bytes: &[u8]) -> Result<BTreeMap<String, NpyArray>> {
     let fail = |reason: String| ImagingError::Npz { path: path.into(), reason };
-    let file = std::fs::File::open(path)
-        .map_err(|source| ImagingError::Io { path: path.into(), source })?;
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| fail(format!("not a NumPy .npz archive: {e}")))?;
     let mut arrays = BTreeMap::new();
     for i in 0..archive.len() {
@@ -139,7 +144,15 @@ pub struct MedMnist {
 
 /// Reads a MedMNIST `.npz` (single-label tasks: labels `N` or `N x 1`).
 pub fn read_medmnist(path: &Path) -> Result<MedMnist> {
-    let mut arrays = read_npz(path)?;
+    let bytes =
+        std::fs::read(path).map_err(|source| ImagingError::Io { path: path.into(), source })?;
+    read_medmnist_bytes(path, &bytes)
+}
+
+/// [`read_medmnist`] of an archive already in memory (a shipped data set);
+/// `path` names it in errors.
+pub fn read_medmnist_bytes(path: &Path, bytes: &[u8]) -> Result<MedMnist> {
+    let mut arrays = read_npz_bytes(path, bytes)?;
     let mut split = |prefix: &str| -> Result<MedMnistSplit> {
         let fail = |reason: String| ImagingError::Npz { path: path.into(), reason };
         let images_name = format!("{prefix}_images");

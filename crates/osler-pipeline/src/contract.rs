@@ -73,6 +73,9 @@ pub trait SequenceModel: Estimator {
 pub trait ImageModel: Estimator {
     /// Probability of the event (class 1) for each image.
     fn predict_images(&self, images: &osler_nn::Images) -> Result<Vec<f64>, ModelError>;
+    /// Grad-CAM map of the event class for each image, at the network's
+    /// input size, scaled to `[0, 1]`.
+    fn event_heatmaps(&self, images: &osler_nn::Images) -> Result<Vec<Vec<f32>>, ModelError>;
 }
 
 /// An osler-nn error as a model error: its facts stay typed where the model

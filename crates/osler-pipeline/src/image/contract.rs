@@ -64,18 +64,28 @@ impl ImageContract {
     /// Network inputs of grey levels `grey` (`rows x columns`, row-major): upsampled to the
     /// input size when it is larger, then normalised.
     pub fn inputs(&self, grey: &[f64]) -> Vec<f32> {
-        let resized = if (self.input_rows, self.input_columns) == (self.rows, self.columns) {
+        let Normalisation { mean, std } = self.normalisation;
+        self.resized(grey).iter().map(|g| ((g / 255.0 - mean) / std) as f32).collect()
+    }
+
+    /// Grey levels of `grey` (the file's size) at the network's input size,
+    /// as 8-bit pixels: what the network sees, before normalisation.
+    pub fn display_grey(&self, grey: &[f64]) -> Vec<u8> {
+        self.resized(grey).iter().map(|g| g.round().clamp(0.0, 255.0) as u8).collect()
+    }
+
+    fn resized(&self, grey: &[f64]) -> Vec<f64> {
+        if (self.input_rows, self.input_columns) == (self.rows, self.columns) {
             grey.to_vec()
         } else {
             bilinear(grey, self.rows, self.columns, self.input_rows, self.input_columns)
-        };
-        let Normalisation { mean, std } = self.normalisation;
-        resized.iter().map(|g| ((g / 255.0 - mean) / std) as f32).collect()
+        }
     }
 
-    /// Reads `path` (PNG, JPEG or DICOM) and returns its network inputs, after
-    /// checking its size and channels against the contract.
-    pub fn read(&self, path: &Path) -> Result<Vec<f32>, ImageTaskError> {
+    /// Reads `path` (PNG, JPEG or DICOM) and returns its grey levels
+    /// (`0..=255`, `rows x columns`), after checking its size and channels
+    /// against the contract; [`Self::inputs`] makes them network inputs.
+    pub fn read_grey(&self, path: &Path) -> Result<Vec<f64>, ImageTaskError> {
         let (grey, rows, columns) = match read_image(path)? {
             AnyImage::Raster(r) => {
                 if usize::from(r.channels) != self.channels {
@@ -117,7 +127,7 @@ impl ImageContract {
                 expected_columns: self.columns,
             });
         }
-        Ok(self.inputs(&grey))
+        Ok(grey)
     }
 }
 

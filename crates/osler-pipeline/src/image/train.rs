@@ -2,6 +2,7 @@
 //! training split, keep the epoch with the best validation AUROC, evaluate on
 //! the official test split, and assemble the artifact with its image contract.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -10,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use osler_data::{BinaryLevels, PreprocessOptions, Preprocessor, Schema};
 use osler_eval::binary_metrics;
-use osler_imaging::{MedMnistSplit, read_medmnist};
+use osler_imaging::{MedMnistSplit, read_medmnist_bytes};
 use osler_nn::trainer::TrainSummary;
 use osler_nn::{Geometry, ImageClassifier, ImageOptions, Images};
 
@@ -30,20 +31,27 @@ const THRESHOLD: f64 = 0.5;
 /// A MedMNIST `.npz` and the names of its classes 0 and 1.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImageDataSource {
-    /// The `.npz` file (MedMNIST layout: `train_`, `val_`, `test_` images and labels).
+    /// The `.npz` file (MedMNIST layout: `train_`, `val_`, `test_` images and
+    /// labels); for a shipped data set, its path in the repository.
     pub path: PathBuf,
+    /// The archive's bytes when it ships inside the binary; `None`: read `path`.
+    pub shipped: Option<&'static [u8]>,
     /// Name of class 0 and class 1.
     pub levels: BinaryLevels,
 }
 
+/// PneumoniaMNIST (MedMNIST v2), built into the binary as the tabular
+/// datasets are, so `--dataset pneumoniamnist` works wherever osler runs.
+const PNEUMONIAMNIST: &[u8] =
+    include_bytes!("../../../../datasets/pneumoniamnist/pneumoniamnist.npz");
+
 /// The shipped image data set called `name` (`pneumoniamnist`: PneumoniaMNIST,
-/// MedMNIST v2, classes `normal` and `pneumonia`; see its `PROVENANCE.md`),
-/// read from the source tree's `datasets/` folder.
+/// MedMNIST v2, classes `normal` and `pneumonia`; see its `PROVENANCE.md`).
 pub fn image_dataset(name: &str) -> Result<ImageDataSource, ImageTaskError> {
     match name {
         "pneumoniamnist" => Ok(ImageDataSource {
-            path: Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../datasets/pneumoniamnist/pneumoniamnist.npz"),
+            path: PathBuf::from("datasets/pneumoniamnist/pneumoniamnist.npz"),
+            shipped: Some(PNEUMONIAMNIST),
             levels: BinaryLevels { negative: "normal".into(), positive: "pneumonia".into() },
         }),
         _ => Err(ImageTaskError::UnknownDataset { name: name.into() }),
@@ -187,7 +195,13 @@ pub fn train_images(
     spec: &ImageTrainSpec,
 ) -> Result<(Artifact, ImageTrainingReport), PipelineError> {
     let path = &spec.data.path;
-    let data = read_medmnist(path).map_err(ImageTaskError::from)?;
+    let bytes: Cow<'static, [u8]> = match spec.data.shipped {
+        Some(b) => Cow::Borrowed(b),
+        None => Cow::Owned(std::fs::read(path).map_err(|e| {
+            ImageTaskError::Read(osler_imaging::ImagingError::Io { path: path.clone(), source: e })
+        })?),
+    };
+    let data = read_medmnist_bytes(path, &bytes).map_err(ImageTaskError::from)?;
     let bad = |reason: String| ImageTaskError::Dataset { path: path.clone(), reason };
     if data.train.channels != 1 {
         return Err(bad(format!(
@@ -237,9 +251,6 @@ pub fn train_images(
     let validation = evaluate("validation", &model, &validation, &y_validation, intervals)?;
     let test = evaluate("test", &model, &test, &y_test, intervals)?;
 
-    let bytes = std::fs::read(path).map_err(|e| {
-        ImageTaskError::Read(osler_imaging::ImagingError::Io { path: path.clone(), source: e })
-    })?;
     let model_spec =
         ModelSpec::new(super::super::kinds::image::ImageSpec { options: spec.options.clone() });
     let kind = model_spec.name();

@@ -110,6 +110,10 @@ impl ImageModel for ImageClassifier {
         }
         self.predict_proba(images).map_err(nn_error)
     }
+
+    fn event_heatmaps(&self, images: &Images) -> Result<Vec<Vec<f32>>, ModelError> {
+        self.grad_cam(images, 1).map_err(nn_error)
+    }
 }
 
 impl Estimator for ImageClassifier {
