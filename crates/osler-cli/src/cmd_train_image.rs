@@ -5,7 +5,7 @@
 use clap::Args;
 
 use osler_pipeline::PipelineError;
-use osler_pipeline::api::estimators::{Augment, CnnKind, ImageOptions, LrSchedule, OptimizerKind};
+use osler_pipeline::api::estimators::{Augment, CnnKind, ImageOptions};
 use osler_pipeline::image::{ImageDataSource, ImageTrainSpec, image_dataset, train_images};
 
 use crate::cmd_train::TrainArgs;
@@ -38,8 +38,6 @@ pub struct ImageArgs {
 pub fn image_options(a: &TrainArgs, model: CnnKind) -> Result<ImageOptions, CliError> {
     let d = ImageOptions::default();
     let mut train = crate::cmd_train_nn::train_options(a, d.train.clone())?;
-    train.optimizer = OptimizerKind::AdamW;
-    train.schedule = LrSchedule::Cosine { min_lr: 0.0 };
     train.validation_fraction = 0.0;
     Ok(ImageOptions {
         model,

@@ -43,18 +43,19 @@ pub struct NnArgs {
     /// mlp 10, deepsurv 20].
     #[arg(long)]
     pub patience: Option<usize>,
-    /// Optimiser: adam, adamw or sgd (with momentum 0.9).
-    #[arg(long, default_value = "adam")]
-    pub optimizer: String,
+    /// Optimiser: adam, adamw or sgd (with momentum 0.9) [default: adam; cnn, resnet18: adamw].
+    #[arg(long)]
+    pub optimizer: Option<String>,
     /// Weight decay (L2 for adam/sgd, decoupled for adamw) [default: mlp 0, deepsurv 0.1].
     #[arg(long)]
     pub weight_decay: Option<f64>,
     /// Normalisation after hidden layers: none, batch or layer.
     #[arg(long, default_value = "none")]
     pub norm: String,
-    /// Learning-rate schedule: constant, step, cosine or plateau.
-    #[arg(long, default_value = "constant")]
-    pub schedule: String,
+    /// Learning-rate schedule: constant, step, cosine or plateau [default: constant; cnn,
+    /// resnet18: cosine].
+    #[arg(long)]
+    pub schedule: Option<String>,
     /// Share of the training rows held out for validation / early stopping.
     #[arg(long, default_value_t = 0.2)]
     pub validation: f64,
@@ -69,7 +70,8 @@ pub(crate) fn train_options(
 ) -> Result<TrainOptions, CliError> {
     let n = &a.nn;
     let epochs = n.epochs.unwrap_or(defaults.epochs);
-    let schedule = match n.schedule.as_str() {
+    let schedule = match n.schedule.as_deref().unwrap_or("") {
+        "" => defaults.schedule,
         "constant" => LrSchedule::Constant,
         "step" => LrSchedule::Step { every: (epochs / 3).max(1), gamma: 0.1 },
         "cosine" => LrSchedule::Cosine { min_lr: 0.0 },
@@ -90,7 +92,10 @@ pub(crate) fn train_options(
         epochs,
         batch_size: n.batch_size.unwrap_or(defaults.batch_size),
         lr: n.lr.unwrap_or(defaults.lr),
-        optimizer: n.optimizer.parse::<OptimizerKind>().map_err(CliError::from)?,
+        optimizer: match &n.optimizer {
+            Some(o) => o.parse::<OptimizerKind>().map_err(CliError::from)?,
+            None => defaults.optimizer,
+        },
         weight_decay: n.weight_decay.unwrap_or(defaults.weight_decay),
         schedule,
         patience: n.patience.unwrap_or(defaults.patience),
