@@ -59,9 +59,11 @@ impl Default for OcclusionOptions {
     }
 }
 
-/// Bilinear upsampling of a `fh x fw` map to `h x w`, sampling at half-pixel
-/// centres (`src = (dst + 0.5) * fh / h - 0.5`, clamped to the map).
-fn upsample(map: &[f64], fh: usize, fw: usize, h: usize, w: usize) -> Vec<f64> {
+/// Bilinear resampling of a `fh x fw` map (row-major) to `h x w`, sampling
+/// at half-pixel centres (`src = (dst + 0.5) * fh / h - 0.5`, clamped to the
+/// map), as PyTorch's `interpolate(mode="bilinear", align_corners=False)`.
+/// Heat maps and the image contract's upsampling share it.
+pub fn upsample(map: &[f64], fh: usize, fw: usize, h: usize, w: usize) -> Vec<f64> {
     let axis = |dst: usize, from: usize, to: usize| {
         let src =
             ((dst as f64 + 0.5) * from as f64 / to as f64 - 0.5).clamp(0.0, (from - 1) as f64);

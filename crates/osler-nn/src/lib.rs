@@ -50,7 +50,7 @@ pub use cnn::CnnKind;
 pub use deepsurv::{DeepSurv, DeepSurvOptions};
 pub use device::DeviceChoice;
 pub use error::NnError;
-pub use heatmap::{OcclusionFill, OcclusionOptions};
+pub use heatmap::{OcclusionFill, OcclusionOptions, upsample};
 pub use image_classifier::{ImageClassifier, ImageOptions, Images};
 pub use mlp::{MlpClassifier, MlpOptions};
 pub use optim::{LrSchedule, OptimizerKind};

@@ -78,7 +78,7 @@ impl ImageContract {
         if (self.input_rows, self.input_columns) == (self.rows, self.columns) {
             grey.to_vec()
         } else {
-            bilinear(grey, self.rows, self.columns, self.input_rows, self.input_columns)
+            osler_nn::upsample(grey, self.rows, self.columns, self.input_rows, self.input_columns)
         }
     }
 
@@ -131,29 +131,6 @@ impl ImageContract {
     }
 }
 
-/// Bilinear upsampling of a `h x w` image to `oh x ow` with half-pixel
-/// centres (`x_src = (x + 0.5) * w / ow - 0.5`, clamped to the image), as
-/// PyTorch's `interpolate(mode="bilinear", align_corners=False)`.
-fn bilinear(src: &[f64], h: usize, w: usize, oh: usize, ow: usize) -> Vec<f64> {
-    let coordinate = |o: usize, out: usize, size: usize| {
-        let x = ((o as f64 + 0.5) * size as f64 / out as f64 - 0.5).max(0.0);
-        let lo = (x.floor() as usize).min(size - 1);
-        let hi = (lo + 1).min(size - 1);
-        (lo, hi, x - lo as f64)
-    };
-    let mut out = Vec::with_capacity(oh * ow);
-    for oy in 0..oh {
-        let (y0, y1, fy) = coordinate(oy, oh, h);
-        for ox in 0..ow {
-            let (x0, x1, fx) = coordinate(ox, ow, w);
-            let top = src[y0 * w + x0] * (1.0 - fx) + src[y0 * w + x1] * fx;
-            let bottom = src[y1 * w + x0] * (1.0 - fx) + src[y1 * w + x1] * fx;
-            out.push(top * (1.0 - fy) + bottom * fy);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,7 +158,7 @@ mod tests {
     // align_corners=False) gives rows [0, 2.5, 7.5, 10], [5, 7.5, 12.5, 15], ...
     #[test]
     fn bilinear_upsampling_uses_half_pixel_centres() {
-        let up = bilinear(&[0.0, 10.0, 20.0, 30.0], 2, 2, 4, 4);
+        let up = osler_nn::upsample(&[0.0, 10.0, 20.0, 30.0], 2, 2, 4, 4);
         let expected = [
             0.0, 2.5, 7.5, 10.0, 5.0, 7.5, 12.5, 15.0, 15.0, 17.5, 22.5, 25.0, 20.0, 22.5, 27.5,
             30.0,
