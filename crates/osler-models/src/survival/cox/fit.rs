@@ -37,7 +37,7 @@ use super::data::CoxData;
 use super::engine::{Engine, GroupStats};
 use super::model::{BaselineStratum, CoxModel, pending_concordance};
 use super::options::{CoxOptions, Singular, Ties};
-use super::residuals::score_residuals;
+use super::residuals::{sandwich, score_residuals};
 use crate::ModelError;
 use crate::linear::numeric::{Cholesky, dot};
 use osler_eval::survival::{TieGroup, harrell_c_presorted};
@@ -511,41 +511,6 @@ fn concordance_sorted(d: &CoxData, score: &[f64]) -> Concordance {
         })
     });
     harrell_c_presorted(score, &d.w, d.entry.as_ref().map(|e| e.start.as_slice()), strata)
-}
-
-/// Lin & Wei (1989) robust variance `V (sum_c D_c D_c') V` with
-/// `D_c = sum_{i in c} w_i L_i` (weighted score residuals summed per cluster).
-fn sandwich(d: &CoxData, resid: &[f64], var: &[f64], cluster: Option<&[u32]>) -> Vec<f64> {
-    let p = d.p;
-    let mut by_cluster: std::collections::BTreeMap<u32, Vec<f64>> = Default::default();
-    for i in 0..d.n {
-        let c = cluster.map_or(d.order[i] as u32, |c| c[d.order[i]]);
-        let acc = by_cluster.entry(c).or_insert_with(|| vec![0.0; p]);
-        for j in 0..p {
-            acc[j] += d.w[i] * resid[i * p + j];
-        }
-    }
-    let mut meat = vec![0.0; p * p];
-    for u in by_cluster.values() {
-        for j in 0..p {
-            for k in 0..p {
-                meat[j * p + k] += u[j] * u[k];
-            }
-        }
-    }
-    let mut tmp = vec![0.0; p * p];
-    for j in 0..p {
-        for k in 0..p {
-            tmp[j * p + k] = (0..p).map(|l| var[j * p + l] * meat[l * p + k]).sum();
-        }
-    }
-    let mut out = vec![0.0; p * p];
-    for j in 0..p {
-        for k in 0..p {
-            out[j * p + k] = (0..p).map(|l| tmp[j * p + l] * var[l * p + k]).sum();
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -10,8 +10,10 @@
 //! ```
 //!
 //! (Efron: the row's own tied deaths enter with the fractions `1 - j/d`).
-//! `sum_i w_i L_i = U(beta) = 0` at the optimum.
+//! `sum_i w_i L_i = U(beta) = 0` at the optimum. Summed per cluster they give
+//! the robust (sandwich) variance ([`sandwich`]).
 
+use super::data::CoxData;
 use super::engine::{Engine, GroupStats};
 
 /// Score residuals `L_i`, row-major `n x p`, in the engine's sorted order.
@@ -61,6 +63,46 @@ pub(crate) fn score_residuals(eng: &Engine<'_>, st: &GroupStats) -> Vec<f64> {
             }
             cum_h[gi] = h;
             cum_m[gi * p..(gi + 1) * p].copy_from_slice(&m);
+        }
+    }
+    out
+}
+
+/// Lin & Wei (1989) robust variance `V (sum_c D_c D_c') V` with
+/// `D_c = sum_{i in c} w_i L_i` (weighted score residuals summed per cluster).
+pub(crate) fn sandwich(
+    d: &CoxData,
+    resid: &[f64],
+    var: &[f64],
+    cluster: Option<&[u32]>,
+) -> Vec<f64> {
+    let p = d.p;
+    let mut by_cluster: std::collections::BTreeMap<u32, Vec<f64>> = Default::default();
+    for i in 0..d.n {
+        let c = cluster.map_or(d.order[i] as u32, |c| c[d.order[i]]);
+        let acc = by_cluster.entry(c).or_insert_with(|| vec![0.0; p]);
+        for j in 0..p {
+            acc[j] += d.w[i] * resid[i * p + j];
+        }
+    }
+    let mut meat = vec![0.0; p * p];
+    for u in by_cluster.values() {
+        for j in 0..p {
+            for k in 0..p {
+                meat[j * p + k] += u[j] * u[k];
+            }
+        }
+    }
+    let mut tmp = vec![0.0; p * p];
+    for j in 0..p {
+        for k in 0..p {
+            tmp[j * p + k] = (0..p).map(|l| var[j * p + l] * meat[l * p + k]).sum();
+        }
+    }
+    let mut out = vec![0.0; p * p];
+    for j in 0..p {
+        for k in 0..p {
+            out[j * p + k] = (0..p).map(|l| tmp[j * p + l] * var[l * p + k]).sum();
         }
     }
     out
