@@ -290,38 +290,20 @@ fn bad_survival_input_names_line_and_column() {
         ]);
         assert!(e.contains("line 4") && e.contains("'status'") && e.contains("1, 2, 3"), "{e}");
     }
+    let weighted_cox = |data: &str| -> Vec<String> {
+        ["survival", "cox", "--data", data, "--time", "time", "--event", "status"]
+            .into_iter()
+            .chain(["--weights", "w", "--covariates", "x", "--json"])
+            .map(String::from)
+            .collect()
+    };
     let w = write(d, "w.csv", "time,status,w,x\n5,1,1,1\n2,0,-0.5,2\n3,1,1,1\n4,1,2,3\n");
-    let e = user_error(&[
-        "survival",
-        "cox",
-        "--data",
-        &w,
-        "--time",
-        "time",
-        "--event",
-        "status",
-        "--weights",
-        "w",
-        "--covariates",
-        "x",
-    ]);
+    let args = weighted_cox(&w);
+    let e = user_error(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(e.contains("line 3") && e.contains("'w'") && e.contains("weight -0.5"), "{e}");
     let w = write(d, "wna.csv", "time,status,w,x\n5,1,1,1\n2,0,,2\n3,1,1,1\n4,1,2,3\n");
-    let args = [
-        "survival",
-        "cox",
-        "--data",
-        &w,
-        "--time",
-        "time",
-        "--event",
-        "status",
-        "--weights",
-        "w",
-        "--covariates",
-        "x",
-        "--json",
-    ];
+    let owned = weighted_cox(&w);
+    let args: Vec<&str> = owned.iter().map(String::as_str).collect();
     let e = user_error(&[&args[..], &["--missing", "fail"]].concat());
     assert!(e.contains("line 3") && e.contains("'w'") && e.contains("weight is missing"), "{e}");
     let got = json_ok(&args);
