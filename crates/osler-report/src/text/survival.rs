@@ -357,13 +357,7 @@ mod tests {
             likelihood_ratio_test: test,
             wald_test: test,
             score_test: test,
-            timing: CoxTiming {
-                read_seconds: 0.0,
-                fit_seconds: 0.0,
-                fit_cpu_seconds: None,
-                concordance_seconds: 0.0,
-                concordance_cpu_seconds: None,
-            },
+            timing: CoxTiming::default(),
             ph_test: Some(PhTestResult {
                 method: "score".into(),
                 transform: "km".into(),
@@ -433,13 +427,7 @@ mod tests {
             likelihood_ratio_test: test,
             wald_test: test,
             score_test: test,
-            timing: CoxTiming {
-                read_seconds: 0.0,
-                fit_seconds: 0.0,
-                fit_cpu_seconds: None,
-                concordance_seconds: 0.0,
-                concordance_cpu_seconds: None,
-            },
+            timing: CoxTiming::default(),
             ph_test: None,
         };
         let text = cox(&fit);

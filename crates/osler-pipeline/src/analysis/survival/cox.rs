@@ -173,7 +173,7 @@ pub struct PhTestRow {
 
 /// Seconds of each step of [`cox`] (wall clock; CPU time of the fitting
 /// thread where the system reports it, else `None`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct CoxTiming {
     /// From the caller's start (reading the data) to an outcome checked against the schema.
     pub read_seconds: f64,
